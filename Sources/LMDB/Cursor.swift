@@ -1,0 +1,46 @@
+internal import CLMDB
+
+/// A position in one database, valid inside `Transaction.withCursor`. Every move returns the entry it lands on,
+/// or `nil` past either end.
+public struct Cursor {
+    public typealias Entry = (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)
+    let handle: OpaquePointer
+    let database: Database
+
+    public func first() throws(LMDBError) -> Entry? { try move(MDB_FIRST) }
+    public func last() throws(LMDBError) -> Entry? { try move(MDB_LAST) }
+    public func next() throws(LMDBError) -> Entry? { try move(MDB_NEXT) }
+    public func previous() throws(LMDBError) -> Entry? { try move(MDB_PREV) }
+    public func current() throws(LMDBError) -> Entry? { try move(MDB_GET_CURRENT) }
+
+    /// The first entry whose key is ≥ `key` (`MDB_SET_RANGE`).
+    public func seek(atLeast key: UnsafeRawBufferPointer) throws(LMDBError) -> Entry? {
+        try move(MDB_SET_RANGE, key: key)
+    }
+
+    public func seek(atLeast key: [UInt8]) throws(LMDBError) -> Entry? {
+        try key.withBytes { buffer throws(LMDBError) in try seek(atLeast: buffer) }
+    }
+
+    /// The entry with exactly `key` (`MDB_SET_KEY`).
+    public func seek(exactly key: [UInt8]) throws(LMDBError) -> Entry? {
+        try key.withBytes { buffer throws(LMDBError) in try move(MDB_SET_KEY, key: buffer) }
+    }
+
+    private func move(_ operation: MDB_cursor_op, key: UnsafeRawBufferPointer? = nil) throws(LMDBError)
+        -> Entry?
+    {
+        var keyValue = key.map { MDB_val(borrowing: $0) } ?? MDB_val()
+        var data = MDB_val()
+        let code = mdb_cursor_get(handle, &keyValue, &data, operation)
+        if code == MDB_NOTFOUND { return nil }
+        try check(code, "mdb_cursor_get(\(database.name))")
+        return (keyValue.buffer, data.buffer)
+    }
+}
+
+/// A named database inside an environment (`mdb_dbi_open`). Handles stay valid until the environment closes.
+public struct Database: Sendable, Hashable {
+    public let name: String
+    let handle: MDB_dbi
+}

@@ -1,0 +1,160 @@
+import LMDB
+
+/// Which way a stream read walks.
+public enum ReadDirection: Sendable, Hashable {
+    case forward
+    case backward
+}
+
+extension Ledger {
+    /// Runs `body` in one short read snapshot (ledger.md §2.4), mapping storage failures.
+    func snapshot<R>(_ context: @autoclosure () -> String, _ body: (Transaction, IndexLookup) throws -> R)
+        throws(LedgerError) -> R
+    {
+        do {
+            return try databases.environment.read { txn in
+                try body(txn, IndexLookup(transaction: txn, databases: databases))
+            }
+        } catch {
+            throw LedgerError.storage(error, context())
+        }
+    }
+
+    private func checkLimit(_ limit: Int) throws(LedgerError) {
+        guard limit >= 0, limit <= LedgerLimits.readEventsMax else {
+            throw LedgerError(.limitExceeded, "a read returns 0…\(LedgerLimits.readEventsMax) events, not \(limit)")
+        }
+    }
+
+    /// Events (0…n−1) in the snapshot: the tree size.
+    public func treeSize() throws(LedgerError) -> UInt64 {
+        try snapshot("reading the tree size") { _, lookup in try lookup.treeSize() }
+    }
+
+    /// The version of the stream's last event, or `nil` when the stream has none.
+    public func currentVersion(of stream: StreamID) throws(LedgerError) -> StreamVersion? {
+        try snapshot("reading \(stream)") { _, lookup in try lookup.currentVersion(stream) }
+    }
+
+    /// The event recorded under `id`, if any.
+    public func event(id: EventID) throws(LedgerError) -> RecordedEvent? {
+        try snapshot("looking up \(id)") { _, lookup in try lookup.position(of: id).flatMap(lookup.record) }
+    }
+
+    /// The event at `position`, if the tree holds it.
+    public func event(at position: Position) throws(LedgerError) -> RecordedEvent? {
+        try snapshot("reading position \(position)") { _, lookup in try lookup.record(at: position) }
+    }
+
+    /// Up to `limit` events of one stream from version `from` (inclusive), forward or backward; backward from
+    /// `nil` starts at the stream's last event.
+    public func read(
+        stream: StreamID, from version: StreamVersion? = nil, direction: ReadDirection = .forward, limit: Int
+    ) throws(LedgerError) -> [RecordedEvent] {
+        try checkLimit(limit)
+        let prefix = IndexKeys.streamPrefix(stream)
+        return try snapshot("reading \(stream)") { txn, lookup in
+            try txn.withCursor(databases.streams) { cursor in
+                var events: [RecordedEvent] = []
+                var entry: Cursor.Entry?
+                switch direction {
+                case .forward:
+                    entry = try cursor.seek(atLeast: prefix + IndexKeys.bigEndian(version?.rawValue ?? 0))
+                case .backward:
+                    let start = prefix + IndexKeys.bigEndian(version?.rawValue ?? .max)
+                    entry = try cursor.seek(atLeast: start)
+                    if entry.map({ !$0.key.elementsEqual(start) }) ?? true {
+                        entry = entry == nil ? try cursor.last() : try cursor.previous()
+                    }
+                }
+                while events.count < limit, let current = entry, current.key.count == prefix.count + 8,
+                    current.key.starts(with: prefix)
+                {
+                    guard let raw = IndexKeys.uint64(current.value), let event = try lookup.record(at: Position(raw))
+                    else { throw LedgerError(.corrupted, "streams index of \(stream) points at a missing record") }
+                    events.append(event)
+                    entry = direction == .forward ? try cursor.next() : try cursor.previous()
+                }
+                return events
+            }
+        }
+    }
+
+    /// Up to `limit` events of the whole log from `position` (inclusive), in position order.
+    public func readAll(from position: Position, limit: Int) throws(LedgerError) -> [RecordedEvent] {
+        try checkLimit(limit)
+        var events: [RecordedEvent] = []
+        try scanRecords(from: position, limit: UInt64(limit)) { position, bytes in
+            events.append(try RecordDecoder.decode(bytes, expectedPosition: position))
+        }
+        return events
+    }
+
+    /// Up to `limit` events of one type from `position` (inclusive), through `byType`.
+    public func read(type: EventType, from position: Position = .zero, limit: Int) throws(LedgerError)
+        -> [RecordedEvent]
+    {
+        try readIndexed(databases.byType, prefix: IndexKeys.namePrefix(type.name), from: position, limit: limit)
+    }
+
+    /// Up to `limit` events of one category from `position` (inclusive), through `byCategory`.
+    public func read(category: Category, from position: Position = .zero, limit: Int) throws(LedgerError)
+        -> [RecordedEvent]
+    {
+        try readIndexed(databases.byCategory, prefix: IndexKeys.namePrefix(category.name), from: position, limit: limit)
+    }
+
+    private func readIndexed(_ index: Database, prefix: [UInt8], from position: Position, limit: Int)
+        throws(LedgerError) -> [RecordedEvent]
+    {
+        try checkLimit(limit)
+        return try snapshot("reading \(index.name)") { txn, lookup in
+            try txn.withCursor(index) { cursor in
+                var events: [RecordedEvent] = []
+                var entry = try cursor.seek(atLeast: prefix + IndexKeys.bigEndian(position.rawValue))
+                while events.count < limit, let current = entry,
+                    let indexed = IndexKeys.trailingPosition(current.key, prefix: prefix)
+                {
+                    guard let event = try lookup.record(at: indexed) else {
+                        throw LedgerError(.corrupted, "\(index.name) points at missing position \(indexed)")
+                    }
+                    events.append(event)
+                    entry = try cursor.next()
+                }
+                return events
+            }
+        }
+    }
+
+    /// Calls `body` with the exact stored bytes of each record from `position`, at most `limit` of them, in
+    /// position order. Renews the snapshot every `replayPageEventsMax` records so no read transaction stays
+    /// long (ledger.md §2.4); the log is append-only, so the pages form one consistent prefix.
+    public func scanRecords(
+        from position: Position, limit: UInt64 = .max,
+        _ body: (Position, UnsafeRawBufferPointer) throws -> Void
+    ) throws(LedgerError) {
+        var next = position
+        var remaining = limit
+        while remaining > 0 {
+            let pageLimit = min(remaining, UInt64(LedgerLimits.replayPageEventsMax))
+            let visited: UInt64 = try snapshot("scanning the log") { txn, _ in
+                try txn.withCursor(databases.events) { cursor in
+                    var count: UInt64 = 0
+                    var entry = try cursor.seek(atLeast: IndexKeys.position(next))
+                    while count < pageLimit, let current = entry {
+                        guard let key = IndexKeys.uint64(current.key), key == next.rawValue else {
+                            throw LedgerError(.corrupted, "events key after \(next.rawValue) breaks the sequence")
+                        }
+                        try body(next, current.value)
+                        next = next.next
+                        count += 1
+                        entry = try cursor.next()
+                    }
+                    return count
+                }
+            }
+            remaining -= visited
+            if visited < pageLimit { return }
+        }
+    }
+}

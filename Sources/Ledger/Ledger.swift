@@ -1,0 +1,147 @@
+public import LMDB
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import Synchronization
+
+/// The append-only event ledger of one data directory (`DIR/ledger/`): the only API that appends, with no
+/// update or delete (ledger.md G5). Opened as the single writer (holding `DIR/writer.lock`) or read-only.
+public final class Ledger: Sendable {
+    public struct Options: Sendable {
+        public var dataDirectory: String
+        public var readOnly: Bool
+        public var initialMapSizeBytes: Int
+        public var mapSizeBytesMax: Int
+        public var maxReaders: UInt32
+        public var clock: LedgerClock
+        /// Extra `mdb_env_open` flags; any that weaken durability are refused (ledger.md §2.3).
+        public var environmentFlags: EnvironmentFlags
+        /// What the writer lock file says about its holder.
+        public var writerPurpose: String
+
+        public init(
+            dataDirectory: String, readOnly: Bool = false, initialMapSizeBytes: Int = 64 << 30,
+            mapSizeBytesMax: Int = 1 << 40, maxReaders: UInt32 = 256, clock: LedgerClock = .system,
+            environmentFlags: EnvironmentFlags = [], writerPurpose: String = "cus"
+        ) {
+            self.dataDirectory = dataDirectory
+            self.readOnly = readOnly
+            self.initialMapSizeBytes = initialMapSizeBytes
+            self.mapSizeBytesMax = mapSizeBytesMax
+            self.maxReaders = maxReaders
+            self.clock = clock
+            self.environmentFlags = environmentFlags
+            self.writerPurpose = writerPurpose
+        }
+    }
+
+    public let options: Options
+    public let databases: LedgerDatabases
+    /// Reader slots cleared at open (`mdb_reader_check`).
+    public let staleReadersCleared: Int
+    let writer: LedgerWriter?
+    let notifier: CommitNotifier
+    private let lock: WriterLock?
+    private let closed = Atomic<Bool>(false)
+
+    public var environment: Environment { databases.environment }
+    public var isReadOnly: Bool { writer == nil }
+    public var isClosed: Bool { closed.load(ordering: .acquiring) }
+
+    public init(_ options: Options) throws(LedgerError) {
+        self.options = options
+        let path = options.dataDirectory + "/ledger"
+        var lock: WriterLock?
+        if !options.readOnly {
+            try Self.makeDirectory(options.dataDirectory)
+            lock = try WriterLock(dataDirectory: options.dataDirectory, purpose: options.writerPurpose)
+        }
+        let environment: Environment
+        do {
+            environment = try Environment(
+                path: path,
+                options: Environment.Options(
+                    mapSizeBytes: options.initialMapSizeBytes, maxReaders: options.maxReaders, maxDatabases: 16,
+                    flags: options.environmentFlags.union(options.readOnly ? .readOnly : []),
+                    forbiddenFlags: .weakeningDurability))
+        } catch {
+            throw LedgerError.storage(error, "cannot open the ledger at \(path)")
+        }
+        do {
+            self.staleReadersCleared = try environment.clearStaleReaders()
+            self.databases = try LedgerDatabases(environment: environment, create: !options.readOnly)
+            let state = try LedgerOpening.loadOrCreate(databases, readOnly: options.readOnly)
+            self.notifier = CommitNotifier(size: state.treeSize)
+            if options.readOnly {
+                self.writer = nil
+            } else {
+                let committer = BatchCommitter(
+                    databases: databases, clock: options.clock, mapSizeBytesMax: options.mapSizeBytesMax, state: state)
+                self.writer = LedgerWriter(committer: committer) { [notifier] size in notifier.publish(size: size) }
+            }
+        } catch {
+            environment.close()
+            throw LedgerError.storage(error, "cannot open the ledger at \(path)")
+        }
+        self.lock = lock
+    }
+
+    /// Lets queued appends commit, stops the writer, closes the environment and releases the writer lock.
+    public func close() {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        writer?.close()
+        notifier.close()
+        databases.environment.close()
+        _ = lock
+    }
+
+    deinit { close() }
+
+    private static func makeDirectory(_ path: String) throws(LedgerError) {
+        do {
+            try FileSystem.makeDirectory(path)
+        } catch {
+            throw LedgerError(.storage, "cannot create \(path): \(error)")
+        }
+    }
+
+    // MARK: appending
+
+    /// Appends `events` to `stream` if it is at `expectedVersion` (G3); resolves retries by event id (G4).
+    /// Returns once the events are durable (G1).
+    public func append(to stream: StreamID, expectedVersion: ExpectedVersion, events: [NewEvent])
+        async throws(LedgerError) -> AppendResult
+    {
+        let results = try await append([StreamAppend(stream: stream, expectedVersion: expectedVersion, events: events)])
+        guard let result = results.first else { throw LedgerError(.storage, "the writer returned no result") }
+        return result
+    }
+
+    /// Appends to several streams in one transaction: every stream's check passes and all is written, or
+    /// nothing is.
+    public func append(_ appends: [StreamAppend]) async throws(LedgerError) -> [AppendResult] {
+        guard let writer else { throw LedgerError(.notWritable, "the ledger is open read-only") }
+        let request = try PreparedAppend(appends)
+        return try await writer.append(request)
+    }
+
+    /// Why the writer stopped taking appends (a failed commit), if it did.
+    public var writerStopReason: LedgerError? { writer?.stopReason }
+
+    /// How often the clock gave a `recordedAt` earlier than the previous batch's (ledger.md §6).
+    public var clockRegressions: UInt64 { writer?.clockRegressions ?? 0 }
+}
+
+/// Small file-system helpers shared by the ledger's stores.
+enum FileSystem {
+    static func makeDirectory(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component
+            if mkdir(prefix, 0o700) != 0 && errno != EEXIST { throw LedgerError(.storage, "mkdir \(prefix) failed") }
+            prefix += "/"
+        }
+    }
+}

@@ -1,0 +1,115 @@
+/// A 128-bit identifier (RFC 9562 layout), kept as two big-endian halves so comparison is byte order and no
+/// Foundation type sits on the hot path.
+public struct UUID128: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var high: UInt64
+    public var low: UInt64
+
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    public static let zero = UUID128(high: 0, low: 0)
+    public var isZero: Bool { high == 0 && low == 0 }
+
+    /// Reads 16 bytes, big-endian.
+    public init(bytes: UnsafeRawBufferPointer) {
+        precondition(bytes.count >= 16, "a UUID needs 16 bytes")
+        high = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+        low = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    }
+
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == 16 else { return nil }
+        self = bytes.withUnsafeBytes { UUID128(bytes: $0) }
+    }
+
+    public var bytes: [UInt8] {
+        var result = [UInt8](repeating: 0, count: 16)
+        result.withUnsafeMutableBytes { write(to: $0, at: 0) }
+        return result
+    }
+
+    public func write(to buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
+        buffer.storeBytes(of: high.bigEndian, toByteOffset: offset, as: UInt64.self)
+        buffer.storeBytes(of: low.bigEndian, toByteOffset: offset + 8, as: UInt64.self)
+    }
+
+    /// A random version-4 identifier.
+    public static func random(using generator: inout some RandomNumberGenerator) -> UUID128 {
+        let randomHigh: UInt64 = generator.next()
+        let randomLow: UInt64 = generator.next()
+        let high = randomHigh & ~0xF000 | 0x4000
+        let low = randomLow & ~(0b11 << 62) | (0b10 << 62)
+        return UUID128(high: high, low: low)
+    }
+
+    public static func random() -> UUID128 {
+        var generator = SystemRandomNumberGenerator()
+        return random(using: &generator)
+    }
+
+    /// A version-7 identifier: 48-bit Unix milliseconds, then random bits (RFC 9562 §5.7).
+    public static func version7(unixMilliseconds: UInt64, using generator: inout some RandomNumberGenerator)
+        -> UUID128
+    {
+        let random = UUID128.random(using: &generator)
+        let high = (unixMilliseconds & 0xFFFF_FFFF_FFFF) << 16 | 0x7000 | (random.high & 0x0FFF)
+        return UUID128(high: high, low: random.low)
+    }
+
+    /// The 48-bit time prefix (Unix milliseconds for a version-7 id).
+    public var timePrefix: UInt64 { high >> 16 }
+
+    public static func < (a: UUID128, b: UUID128) -> Bool { (a.high, a.low) < (b.high, b.low) }
+
+    /// Canonical lowercase text, `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
+    public var description: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(36)
+        for (index, byte) in bytes.enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Parses canonical text (either case); `nil` for anything else.
+    public init?(_ text: some StringProtocol) {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 36 else { return nil }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(16)
+        var index = 0
+        while index < 36 {
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard utf8[index] == UInt8(ascii: "-") else { return nil }
+                index += 1
+                continue
+            }
+            guard let high = Self.nibble(utf8[index]), let low = Self.nibble(utf8[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        self.init(bytes: bytes)
+    }
+
+    private static func nibble(_ character: UInt8) -> UInt8? {
+        switch character {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
+
+/// The caller-chosen identity of an event: its idempotency key, remembered forever (ledger.md G4).
+public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var rawValue: UUID128
+    public init(_ rawValue: UUID128) { self.rawValue = rawValue }
+    public static func < (a: EventID, b: EventID) -> Bool { a.rawValue < b.rawValue }
+    public var description: String { rawValue.description }
+}

@@ -1,0 +1,44 @@
+import LMDB
+
+/// The Merkle state a write transaction extends: the frontier (root always at hand) and the tiles it touched,
+/// written back before commit (ledger.md §2.2 `merkle`: full tiles write-once, the right-edge tile replaced).
+struct LedgerTree: Sendable {
+    var frontier: MerkleFrontier
+    private var touchedTiles: [TileID: [UInt8]] = [:]
+
+    init(frontier: MerkleFrontier) { self.frontier = frontier }
+
+    /// Adds one leaf; returns the new tree size.
+    mutating func append(record: UnsafeRawBufferPointer, tiles: TileReader) throws -> UInt64 {
+        let leaf = RFC6962.leafHash(of: record)
+        var completed: [(TileID, Int, MerkleHash)] = []
+        frontier.append(leaf) { node, hash in
+            if let (tile, offset) = MerkleTiles.tileCoordinates(for: node) { completed.append((tile, offset, hash)) }
+        }
+        for (tile, offset, hash) in completed { try place(hash, in: tile, at: offset, tiles: tiles) }
+        return frontier.size
+    }
+
+    private mutating func place(_ hash: MerkleHash, in tileID: TileID, at offset: Int, tiles: TileReader) throws {
+        var tile = try touchedTiles[tileID] ?? tiles.existingTile(tileID) ?? []
+        precondition(tile.count == offset * MerkleHash.byteCount, "tile \(tileID) is out of step with the tree")
+        hash.withUnsafeBytes { tile.append(contentsOf: $0) }
+        touchedTiles[tileID] = tile
+    }
+
+    /// Writes every tile this batch touched and forgets them.
+    mutating func flushTiles(into transaction: Transaction, database: Database) throws {
+        for (tileID, tile) in touchedTiles { try transaction.put(tile, key: tileID.key, in: database) }
+        touchedTiles.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Reads tiles already committed, for the first touch of a tile in a batch.
+struct TileReader {
+    let transaction: Transaction
+    let database: Database
+
+    func existingTile(_ tileID: TileID) throws -> [UInt8]? {
+        try transaction.value(in: database, key: tileID.key).map(Array.init)
+    }
+}

@@ -1,0 +1,133 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The ledger's only write path: one OS thread drains queued appends and commits them in one durable
+/// transaction per batch (group commit, ledger.md §2.5); callers resume only after that commit.
+final class LedgerWriter: Sendable {
+    typealias Reply = CheckedContinuation<Result<[AppendResult], LedgerError>, Never>
+
+    private struct Pending {
+        let request: PreparedAppend
+        let reply: Reply
+    }
+
+    private struct Inbox {
+        var pending: [Pending] = []
+        var stopReason: LedgerError?
+        var closing = false
+    }
+
+    private let inbox = Mutex(Inbox())
+    private let wakeUp = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let committer: Mutex<BatchCommitter?>
+    private let onCommit: @Sendable (UInt64) -> Void
+
+    init(committer: sending BatchCommitter, onCommit: @escaping @Sendable (UInt64) -> Void) {
+        self.committer = Mutex(committer)
+        self.onCommit = onCommit
+        let thread = Thread { [self] in runLoop() }
+        thread.name = "cusledger.writer"
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+
+    /// Returns once the batch holding `request` is durable, or why it was refused.
+    func append(_ request: PreparedAppend) async throws(LedgerError) -> [AppendResult] {
+        let result = await withCheckedContinuation { (reply: Reply) in
+            let refusal: LedgerError? = inbox.withLock { inbox in
+                if let stopReason = inbox.stopReason { return stopReason }
+                if inbox.closing { return LedgerError(.notWritable, "the ledger is closing") }
+                if inbox.pending.count >= LedgerLimits.writerQueueRequestsMax {
+                    return LedgerError(
+                        .overloaded, "\(LedgerLimits.writerQueueRequestsMax) appends are queued; retry shortly")
+                }
+                inbox.pending.append(Pending(request: request, reply: reply))
+                return nil
+            }
+            if let refusal { reply.resume(returning: .failure(refusal)) } else { wakeUp.signal() }
+        }
+        return try result.get()
+    }
+
+    /// Why the writer stopped taking appends, if it did.
+    var stopReason: LedgerError? { inbox.withLock { $0.stopReason } }
+
+    var clockRegressions: UInt64 { committer.withLock { $0?.state.clockRegressions ?? 0 } }
+
+    /// Commits what is queued, then ends the thread.
+    func close() {
+        let alreadyClosing = inbox.withLock { inbox in
+            defer { inbox.closing = true }
+            return inbox.closing
+        }
+        guard !alreadyClosing else { return }
+        wakeUp.signal()
+        finished.wait()
+    }
+
+    private func runLoop() {
+        while true {
+            wakeUp.wait()
+            let (batch, closing) = takeBatch()
+            if !batch.isEmpty { commit(batch) }
+            if closing && batch.isEmpty { break }
+            if !batch.isEmpty { wakeUp.signal() }  // more may be queued than one batch held
+        }
+        committer.withLock { $0 = nil }
+        finished.signal()
+    }
+
+    private func takeBatch() -> ([Pending], Bool) {
+        inbox.withLock { inbox in
+            var events = 0
+            var bytes = 0
+            var count = 0
+            for pending in inbox.pending {
+                let nextEvents = events + pending.request.eventCount
+                let nextBytes = bytes + pending.request.byteCount
+                if count > 0
+                    && (nextEvents > LedgerLimits.appendBatchEventsMax || nextBytes > LedgerLimits.appendBatchBytesMax)
+                {
+                    break
+                }
+                (events, bytes, count) = (nextEvents, nextBytes, count + 1)
+            }
+            let batch = Array(inbox.pending.prefix(count))
+            inbox.pending.removeFirst(count)
+            return (batch, inbox.closing)
+        }
+    }
+
+    private func commit(_ batch: [Pending]) {
+        let outcome = committer.withLock { committer in
+            committer.map { $0.commit(batch.map(\.request)) }
+        }
+        switch outcome {
+        case .committed(let results)?:
+            if let size = committer.withLock({ $0?.state.treeSize }) { onCommit(size) }
+            for (pending, result) in zip(batch, results) { pending.reply.resume(returning: result) }
+        case .refused(let error)?:
+            for pending in batch { pending.reply.resume(returning: .failure(error)) }
+        case .failed(let error)?:
+            stop(because: error, failing: batch)
+        case nil:
+            for pending in batch { pending.reply.resume(returning: .failure(LedgerError(.notWritable, "writer closed"))) }
+        }
+    }
+
+    /// ledger.md §2.5 item 4: never retry a failed commit; answer the batch, refuse everything after it.
+    private func stop(because error: LedgerError, failing batch: [Pending]) {
+        let stopped = LedgerError(
+            .writerStopped, "the writer stopped after: \(error.message). Restart to verify and resume",
+            underlying: error.underlying)
+        let queued = inbox.withLock { inbox in
+            inbox.stopReason = stopped
+            defer { inbox.pending.removeAll() }
+            return inbox.pending
+        }
+        for pending in batch { pending.reply.resume(returning: .failure(error)) }
+        for pending in queued { pending.reply.resume(returning: .failure(stopped)) }
+    }
+}
