@@ -31,6 +31,16 @@ extension Ledger {
         try snapshot("reading the tree size") { _, lookup in try lookup.treeSize() }
     }
 
+    /// The Merkle root of the snapshot's tree (from `meta.frontier`).
+    public func merkleRoot() throws(LedgerError) -> MerkleHash {
+        try snapshot("reading the Merkle frontier") { txn, _ in
+            guard let bytes = try txn.value(in: databases.meta, key: MetaKey.frontier) else {
+                throw LedgerError(.corrupted, "meta frontier is missing")
+            }
+            return try MerkleFrontier(serialized: Array(bytes)).root()
+        }
+    }
+
     /// The version of the stream's last event, or `nil` when the stream has none.
     public func currentVersion(of stream: StreamID) throws(LedgerError) -> StreamVersion? {
         try snapshot("reading \(stream)") { _, lookup in try lookup.currentVersion(stream) }
@@ -49,7 +59,7 @@ extension Ledger {
     /// Up to `limit` events of one stream from version `from` (inclusive), forward or backward; backward from
     /// `nil` starts at the stream's last event.
     public func read(
-        stream: StreamID, from version: StreamVersion? = nil, direction: ReadDirection = .forward, limit: Int
+        stream: StreamID, from version: StreamVersion?, direction: ReadDirection, limit: Int
     ) throws(LedgerError) -> [RecordedEvent] {
         try checkLimit(limit)
         let prefix = IndexKeys.streamPrefix(stream)
@@ -91,14 +101,14 @@ extension Ledger {
     }
 
     /// Up to `limit` events of one type from `position` (inclusive), through `byType`.
-    public func read(type: EventType, from position: Position = .zero, limit: Int) throws(LedgerError)
+    public func read(type: EventType, from position: Position, limit: Int) throws(LedgerError)
         -> [RecordedEvent]
     {
         try readIndexed(databases.byType, prefix: IndexKeys.namePrefix(type.name), from: position, limit: limit)
     }
 
     /// Up to `limit` events of one category from `position` (inclusive), through `byCategory`.
-    public func read(category: Category, from position: Position = .zero, limit: Int) throws(LedgerError)
+    public func read(category: Category, from position: Position, limit: Int) throws(LedgerError)
         -> [RecordedEvent]
     {
         try readIndexed(databases.byCategory, prefix: IndexKeys.namePrefix(category.name), from: position, limit: limit)

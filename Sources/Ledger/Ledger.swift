@@ -8,7 +8,7 @@ import Synchronization
 
 /// The append-only event ledger of one data directory (`DIR/ledger/`): the only API that appends, with no
 /// update or delete (ledger.md G5). Opened as the single writer (holding `DIR/writer.lock`) or read-only.
-public final class Ledger: Sendable {
+public final class Ledger: EventStore {
     public struct Options: Sendable {
         public var dataDirectory: String
         public var readOnly: Bool
@@ -94,7 +94,7 @@ public final class Ledger: Sendable {
         writer?.close()
         notifier.close()
         databases.environment.close()
-        _ = lock
+        lock?.release()
     }
 
     deinit { close() }
@@ -109,18 +109,8 @@ public final class Ledger: Sendable {
 
     // MARK: appending
 
-    /// Appends `events` to `stream` if it is at `expectedVersion` (G3); resolves retries by event id (G4).
-    /// Returns once the events are durable (G1).
-    public func append(to stream: StreamID, expectedVersion: ExpectedVersion, events: [NewEvent])
-        async throws(LedgerError) -> AppendResult
-    {
-        let results = try await append([StreamAppend(stream: stream, expectedVersion: expectedVersion, events: events)])
-        guard let result = results.first else { throw LedgerError(.storage, "the writer returned no result") }
-        return result
-    }
-
     /// Appends to several streams in one transaction: every stream's check passes and all is written, or
-    /// nothing is.
+    /// nothing is. Returns once the events are durable (G1).
     public func append(_ appends: [StreamAppend]) async throws(LedgerError) -> [AppendResult] {
         guard let writer else { throw LedgerError(.notWritable, "the ledger is open read-only") }
         let request = try PreparedAppend(appends)
@@ -129,6 +119,11 @@ public final class Ledger: Sendable {
 
     /// Why the writer stopped taking appends (a failed commit), if it did.
     public var writerStopReason: LedgerError? { writer?.stopReason }
+
+    /// Returns once the tree holds more than `size` events (read-your-writes), or the ledger closes.
+    public func waitForSize(above size: UInt64) async {
+        await notifier.waitForSize(above: size)
+    }
 
     /// How often the clock gave a `recordedAt` earlier than the previous batch's (ledger.md §6).
     public var clockRegressions: UInt64 { writer?.clockRegressions ?? 0 }

@@ -1,7 +1,7 @@
 import Synchronization
 
 /// Wakes readers waiting for the tree to grow: subscriptions and read-your-writes.
-final class CommitNotifier: Sendable {
+package final class CommitNotifier: Sendable {
     private struct Waiter {
         let id: UInt64
         let threshold: UInt64
@@ -17,11 +17,11 @@ final class CommitNotifier: Sendable {
 
     private let state: Mutex<State>
 
-    init(size: UInt64) { state = Mutex(State(size: size)) }
+    package init(size: UInt64) { state = Mutex(State(size: size)) }
 
-    var size: UInt64 { state.withLock { $0.size } }
+    package var size: UInt64 { state.withLock { $0.size } }
 
-    func publish(size: UInt64) {
+    package func publish(size: UInt64) {
         let ready = state.withLock { state in
             state.size = max(state.size, size)
             let current = state.size
@@ -32,7 +32,7 @@ final class CommitNotifier: Sendable {
         for waiter in ready { waiter.continuation.resume() }
     }
 
-    func close() {
+    package func close() {
         let all = state.withLock { state in
             state.closed = true
             defer { state.waiters.removeAll() }
@@ -42,7 +42,7 @@ final class CommitNotifier: Sendable {
     }
 
     /// Returns once the tree size exceeds `size`, the notifier closes, or the task is cancelled.
-    func waitForSize(above size: UInt64) async {
+    package func waitForSize(above size: UInt64) async {
         let id = state.withLock { state in
             defer { state.nextWaiterID += 1 }
             return state.nextWaiterID

@@ -3,12 +3,14 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import Synchronization
 
 /// The exclusive `flock` on `DIR/writer.lock` that makes one process the only writer of a data directory
 /// (ledger.md §2.5 item 6). The file names its holder so a refused process can say who has it.
 public final class WriterLock: Sendable {
     public let path: String
     private let descriptor: Int32
+    private let released = Atomic<Bool>(false)
 
     /// Takes the lock or throws `writerLocked` naming the holder; never waits.
     public init(dataDirectory: String, purpose: String) throws(LedgerError) {
@@ -30,8 +32,12 @@ public final class WriterLock: Sendable {
         _ = holder.utf8CString.withUnsafeBufferPointer { pwrite(descriptor, $0.baseAddress, $0.count - 1, 0) }
     }
 
-    deinit {
-        // Closing the descriptor releases the flock; the file stays (deleting it would race a new holder).
+    deinit { release() }
+
+    /// Releases the lock. Closing the descriptor drops the flock; the file stays (deleting it would race a new
+    /// holder).
+    public func release() {
+        guard !released.exchange(true, ordering: .acquiringAndReleasing) else { return }
         close(descriptor)
     }
 

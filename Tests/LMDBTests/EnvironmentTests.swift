@@ -1,0 +1,77 @@
+import LMDB
+import LedgerTesting
+import Testing
+
+@Suite("LMDB wrapper")
+struct EnvironmentTests {
+    @Test("A path opens once per process")
+    func singleOpen() async throws {
+        try await TemporaryDirectory.with { directory in
+            let environment = try Environment(path: directory.path + "/env")
+            defer { environment.close() }
+            #expect { _ = try Environment(path: directory.path + "/env") } throws: { LMDBError.alreadyOpen ~= $0 }
+        }
+    }
+
+    @Test("Forbidden flags are refused before anything opens")
+    func forbidden() async throws {
+        try await TemporaryDirectory.with { directory in
+            let options = Environment.Options(flags: .noSync, forbiddenFlags: .weakeningDurability)
+            #expect { _ = try Environment(path: directory.path + "/env", options: options) } throws: {
+                LMDBError.forbiddenFlag ~= $0
+            }
+        }
+    }
+
+    @Test("Writes commit on return, abort on throw; MDB_APPEND refuses an out-of-order key")
+    func transactions() async throws {
+        try await TemporaryDirectory.with { directory in
+            let environment = try Environment(path: directory.path + "/env")
+            defer { environment.close() }
+            let database = try environment.openDatabase(named: "db", flags: .create)
+            try environment.write { txn in try txn.put([1], key: [0, 2], in: database, flags: .append) }
+            struct Abort: Error {}
+            #expect(throws: Abort.self) {
+                try environment.write { txn in
+                    try txn.put([9], key: [0, 3], in: database)
+                    throw Abort()
+                }
+            }
+            #expect { try environment.write { txn in try txn.put([1], key: [0, 1], in: database, flags: .append) } } throws: {
+                LMDBError.keyExists ~= $0
+            }
+            #expect { try environment.write { txn in try txn.put([1], key: [0, 2], in: database, flags: .noOverwrite) } } throws: {
+                LMDBError.keyExists ~= $0
+            }
+            let values = try environment.read { txn in
+                (try txn.value(in: database, key: [0, 2]).map(Array.init), try txn.value(in: database, key: [0, 3]))
+            }
+            #expect(values.0 == [1] && values.1 == nil)
+        }
+    }
+
+    @Test("Growing the map keeps the data and reports the new size")
+    func mapSize() async throws {
+        try await TemporaryDirectory.with { directory in
+            let environment = try Environment(path: directory.path + "/env", options: .init(mapSizeBytes: 1 << 20))
+            defer { environment.close() }
+            let database = try environment.openDatabase(named: "db", flags: .create)
+            var written = 0
+            do {
+                for index in 0..<10_000 {
+                    try environment.write { txn in
+                        try txn.put([UInt8](repeating: 1, count: 1000), key: withUnsafeBytes(of: UInt32(index).bigEndian, Array.init), in: database)
+                    }
+                    written += 1
+                }
+            } catch {
+                #expect(LMDBError.mapFull ~= error)
+            }
+            try environment.setMapSize(64 << 20)
+            #expect(try environment.info().mapSizeBytes == 64 << 20)
+            try environment.write { txn in try txn.put([2], key: [0xFF, 0xFF, 0xFF, 0xFF], in: database) }
+            let entries = try environment.read { txn in try txn.statistics(of: database).entries }
+            #expect(entries == written + 1)
+        }
+    }
+}
