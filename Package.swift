@@ -64,6 +64,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "CLITests",
+            dependencies: ["Ledger", "LedgerTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "LedgerTests",
             dependencies: ["Ledger", "LMDB", "LedgerTesting"],
             swiftSettings: strictSettings

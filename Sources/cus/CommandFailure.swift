@@ -1,0 +1,63 @@
+import ArgumentParser
+import Ledger
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Maps a failure to `cus`'s exit codes (style.md §4) and prints its one-line reason on stderr.
+struct CommandFailure: Error, CustomStringConvertible {
+    let exitCode: Int32
+    let reason: String
+
+    init(exitCode: Int32, reason: String) {
+        self.exitCode = exitCode
+        self.reason = reason
+    }
+
+    init(_ error: any Error) {
+        if let failure = error as? CommandFailure {
+            self = failure
+            return
+        }
+        guard let error = error as? LedgerError else {
+            self.init(exitCode: 70, reason: "\(error)")
+            return
+        }
+        let reason = error.description.split(separator: "\n").joined(separator: " ")
+        switch error.code {
+        case .writerLocked: self.init(exitCode: 75, reason: reason)
+        case .outcomeUnknown, .storage, .writerStopped, .mapFull, .readersFull: self.init(exitCode: 74, reason: reason)
+        case .limitExceeded: self.init(exitCode: 65, reason: reason)
+        case .invalidArgument: self.init(exitCode: 64, reason: reason)
+        case .corrupted: self.init(exitCode: 1, reason: reason)
+        default: self.init(exitCode: 70, reason: reason)
+        }
+    }
+
+    var description: String { reason }
+}
+
+extension AsyncParsableCommand {
+    /// Runs `body`, turning any failure into a one-line reason on stderr and the mapped exit code.
+    func reportingFailures(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            let failure = CommandFailure(error)
+            var standardError = StandardError()
+            print("cus: \(failure.reason)", to: &standardError)
+            throw ExitCode(failure.exitCode)
+        }
+    }
+}
+
+/// stderr as a `TextOutputStream` (written with write(2): the C `stderr` global is not concurrency-safe).
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        var text = string
+        text.withUTF8 { bytes in _ = Glibc.write(STDERR_FILENO, bytes.baseAddress, bytes.count) }
+    }
+}
