@@ -20,11 +20,20 @@ public final class Ledger: EventStore {
         public var environmentFlags: EnvironmentFlags
         /// What the writer lock file says about its holder.
         public var writerPurpose: String
+        /// The checkpoint origin, `<host>/ledger/v1`; recorded when the ledger is created (ledger.md §3.3).
+        public var origin: String
+        /// The signing key file; nil means `DIR.keys/signing.key`.
+        public var signingKeyPath: String?
+        public var checkpointEveryEvents: UInt64
+        public var checkpointIntervalSeconds: Double
 
         public init(
             dataDirectory: String, readOnly: Bool = false, initialMapSizeBytes: Int = 64 << 30,
             mapSizeBytesMax: Int = 1 << 40, maxReaders: UInt32 = 256, clock: LedgerClock = .system,
-            environmentFlags: EnvironmentFlags = [], writerPurpose: String = "cus"
+            environmentFlags: EnvironmentFlags = [], writerPurpose: String = "cus",
+            origin: String = "cusledger.local/ledger/v1", signingKeyPath: String? = nil,
+            checkpointEveryEvents: UInt64 = CheckpointPolicy.defaultEveryEvents,
+            checkpointIntervalSeconds: Double = CheckpointPolicy.defaultIntervalSeconds
         ) {
             self.dataDirectory = dataDirectory
             self.readOnly = readOnly
@@ -34,11 +43,21 @@ public final class Ledger: EventStore {
             self.clock = clock
             self.environmentFlags = environmentFlags
             self.writerPurpose = writerPurpose
+            self.origin = origin
+            self.signingKeyPath = signingKeyPath
+            self.checkpointEveryEvents = checkpointEveryEvents
+            self.checkpointIntervalSeconds = checkpointIntervalSeconds
+        }
+
+        public var resolvedSigningKeyPath: String {
+            signingKeyPath ?? SigningKeyFile.defaultPath(dataDirectory: dataDirectory)
         }
     }
 
     public let options: Options
     public let databases: LedgerDatabases
+    /// The checkpoint origin recorded in `meta`.
+    public let origin: String
     /// Reader slots cleared at open (`mdb_reader_check`).
     public let staleReadersCleared: Int
     let writer: LedgerWriter?
@@ -72,13 +91,21 @@ public final class Ledger: EventStore {
         do {
             self.staleReadersCleared = try environment.clearStaleReaders()
             self.databases = try LedgerDatabases(environment: environment, create: !options.readOnly)
-            let state = try LedgerOpening.loadOrCreate(databases, readOnly: options.readOnly)
+            let opening = LedgerOpening(databases: databases, options: options)
+            let (state, origin) = try opening.loadOrCreate()
+            self.origin = origin
             self.notifier = CommitNotifier(size: state.treeSize)
             if options.readOnly {
                 self.writer = nil
             } else {
+                let signer = try opening.signer(origin: origin, hasCheckpoint: state.lastCheckpointSize != nil)
+                try opening.verifyTail(after: state)
+                let policy = CheckpointPolicy(
+                    signer: signer, everyEvents: options.checkpointEveryEvents,
+                    intervalSeconds: options.checkpointIntervalSeconds)
                 let committer = BatchCommitter(
-                    databases: databases, clock: options.clock, mapSizeBytesMax: options.mapSizeBytesMax, state: state)
+                    databases: databases, clock: options.clock, mapSizeBytesMax: options.mapSizeBytesMax,
+                    checkpoints: policy, origin: origin, state: state)
                 self.writer = LedgerWriter(committer: committer) { [notifier] size in notifier.publish(size: size) }
             }
         } catch {
@@ -115,6 +142,12 @@ public final class Ledger: EventStore {
         guard let writer else { throw LedgerError(.notWritable, "the ledger is open read-only") }
         let request = try PreparedAppend(appends)
         return try await writer.append(request)
+    }
+
+    /// Signs a checkpoint now if the tree grew since the last one (`cus ledger checkpoint --sign`).
+    public func signCheckpoint() async throws(LedgerError) {
+        guard let writer else { throw LedgerError(.notWritable, "the ledger is open read-only") }
+        try await writer.checkpointNow()
     }
 
     /// Why the writer stopped taking appends (a failed commit), if it did.

@@ -16,7 +16,7 @@ public enum LedgerBackend: String, CaseIterable, Sendable, CustomStringConvertib
             return try await body(store)
         case .lmdb:
             return try await TemporaryDirectory.with { directory in
-                let ledger = try Ledger(Ledger.Options(dataDirectory: directory.path, initialMapSizeBytes: 64 << 20, clock: clock))
+                let ledger = try Ledger(Ledger.Options(dataDirectory: directory.path + "/data", initialMapSizeBytes: 64 << 20, clock: clock))
                 defer { ledger.close() }
                 return try await body(ledger)
             }

@@ -8,7 +8,7 @@ import Testing
 @Suite("LMDB ledger: restart, map growth, flags, locks and readers")
 struct LedgerStoreTests {
     private func options(_ directory: TemporaryDirectory) -> Ledger.Options {
-        Ledger.Options(dataDirectory: directory.path, initialMapSizeBytes: 64 << 20)
+        Ledger.Options(dataDirectory: directory.path + "/data", initialMapSizeBytes: 64 << 20)
     }
 
     @Test("A retry after restart returns the original positions and writes nothing")
@@ -35,7 +35,7 @@ struct LedgerStoreTests {
     @Test("The map grows from a tiny initial size under 10,000-event batches, losing nothing")
     func mapGrowth() async throws {
         try await TemporaryDirectory.with { directory in
-            let ledger = try Ledger(Ledger.Options(dataDirectory: directory.path, initialMapSizeBytes: 1 << 20))
+            let ledger = try Ledger(Ledger.Options(dataDirectory: directory.path + "/data", initialMapSizeBytes: 1 << 20))
             defer { ledger.close() }
             let payload = [UInt8](repeating: 0x61, count: 250)
             for _ in 0..<4 {
@@ -61,7 +61,7 @@ struct LedgerStoreTests {
     func mapFullAtMaximum() async throws {
         try await TemporaryDirectory.with { directory in
             let ledger = try Ledger(
-                Ledger.Options(dataDirectory: directory.path, initialMapSizeBytes: 1 << 20, mapSizeBytesMax: 2 << 20))
+                Ledger.Options(dataDirectory: directory.path + "/data", initialMapSizeBytes: 1 << 20, mapSizeBytesMax: 2 << 20))
             defer { ledger.close() }
             let big = (0..<2000).map { _ in Fixtures.event(payload: [UInt8](repeating: 1, count: 2000)) }
             try await EventStoreConformance.expectError(.mapFull) {
@@ -101,7 +101,7 @@ struct LedgerStoreTests {
             }
             let flock = Process()
             flock.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-            flock.arguments = ["--nonblock", "--exclusive", directory.path + "/writer.lock", "true"]
+            flock.arguments = ["--nonblock", "--exclusive", directory.path + "/data/writer.lock", "true"]
             try flock.run()
             flock.waitUntilExit()
             #expect(flock.terminationStatus != 0, "another process could take writer.lock")
@@ -157,7 +157,7 @@ struct LedgerStoreTests {
             _ = try await ledger.append(
                 to: Fixtures.stream(), expectedVersion: .any, events: (0..<500).map { _ in Fixtures.event(payload: payload) })
             ledger.close()
-            let file = directory.path + "/ledger/data.mdb"
+            let file = directory.path + "/data/ledger/data.mdb"
             let size = try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? 0
             #expect(truncate(file, off_t(size / 2)) == 0)
             #expect {

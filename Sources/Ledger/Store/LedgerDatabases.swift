@@ -33,4 +33,5 @@ enum MetaKey {
     static let frontier = Array("frontier".utf8)
     static let streamCount = Array("streamCount".utf8)
     static let lmdbVersionAtCreate = Array("lmdbVersionAtCreate".utf8)
+    static let verifierKey = Array("verifierKey".utf8)
 }

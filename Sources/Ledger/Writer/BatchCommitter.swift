@@ -10,6 +10,15 @@ final class BatchCommitter {
         var streamCount: UInt64
         var lastRecordedAt: Timestamp
         var clockRegressions: UInt64
+        var lastCheckpointSize: UInt64?
+        var lastCheckpointAt: Double
+    }
+
+    /// What a batch asks of the writer besides appends.
+    enum Request {
+        case append(PreparedAppend)
+        /// Sign a checkpoint now if the tree grew since the last one.
+        case checkpoint
     }
 
     enum Outcome {
@@ -24,26 +33,56 @@ final class BatchCommitter {
     let databases: LedgerDatabases
     let clock: LedgerClock
     let mapSizeBytesMax: Int
+    let checkpoints: CheckpointPolicy
+    let origin: String
     private(set) var state: State
 
-    init(databases: LedgerDatabases, clock: LedgerClock, mapSizeBytesMax: Int, state: State) {
+    init(
+        databases: LedgerDatabases, clock: LedgerClock, mapSizeBytesMax: Int, checkpoints: CheckpointPolicy,
+        origin: String, state: State
+    ) {
         self.databases = databases
         self.clock = clock
         self.mapSizeBytesMax = mapSizeBytesMax
+        self.checkpoints = checkpoints
+        self.origin = origin
         self.state = state
     }
 
-    func commit(_ batch: [PreparedAppend]) -> Outcome {
-        let batchBytes = batch.reduce(0) { $0 + $1.byteCount }
+    /// Seconds until the cadence makes a checkpoint due, or nil when none is pending.
+    var secondsUntilCheckpointDue: Double? {
+        guard checkpoints.signer != nil, state.treeSize > 0, state.treeSize != state.lastCheckpointSize else {
+            return nil
+        }
+        return max(0, checkpoints.intervalSeconds - (MonotonicClock.seconds() - state.lastCheckpointAt))
+    }
+
+    /// Commits `batch` in one transaction; with no appends, only signs a due (or forced) checkpoint.
+    func commit(_ batch: [Request], forceCheckpoint: Bool = false) -> Outcome {
+        let appends = batch.compactMap { request -> PreparedAppend? in
+            if case .append(let prepared) = request { return prepared }
+            return nil
+        }
+        let force = forceCheckpoint || appends.count < batch.count
+        if appends.isEmpty && !checkpointIsDue(state, force: force) {
+            return .committed(batch.map { _ in .success([]) })
+        }
+        let batchBytes = appends.reduce(0) { $0 + $1.byteCount }
         for _ in 0...LedgerLimits.mapGrowthRetriesMax {
             var working = state
             var results: [Result<[AppendResult], LedgerError>] = []
             do {
                 try databases.environment.write { txn in
-                    results = try apply(batch, in: txn, to: &working)
+                    results = try apply(appends, in: txn, to: &working)
+                    if checkpointIsDue(working, force: force) { try signCheckpoint(txn, &working) }
                 }
                 state = working
-                return .committed(results)
+                var appendResults = results.makeIterator()
+                return .committed(
+                    batch.map { request in
+                        if case .append = request { return appendResults.next() ?? .success([]) }
+                        return .success([])
+                    })
             } catch {
                 if LMDBError.mapFull ~= unwrapPut(error) {
                     if let refusal = growMap(batchBytes: batchBytes) { return .refused(refusal) }
@@ -104,7 +143,7 @@ final class BatchCommitter {
             }
         }
         try guardPut { try working.tree.flushTiles(into: txn, database: databases.merkle) }
-        try guardPut { try writeMeta(working, txn) }
+        if !batch.isEmpty { try guardPut { try writeMeta(working, txn) } }
         return results
     }
 
@@ -151,6 +190,34 @@ final class BatchCommitter {
                     streamVersion: StreamVersion(version.rawValue - 1), wasAlreadyRecorded: false))
         }
         return results
+    }
+
+    private func checkpointIsDue(_ state: State, force: Bool) -> Bool {
+        checkpoints.isDue(
+            size: state.treeSize, lastSize: state.lastCheckpointSize,
+            secondsSinceLast: MonotonicClock.seconds() - state.lastCheckpointAt, force: force)
+    }
+
+    /// Signs the tree as `working` has it, after checking it extends the previous checkpoint (ledger.md G6: the
+    /// signer refuses an inconsistent successor). Tiles and meta are already written in `txn`.
+    private func signCheckpoint(_ txn: Transaction, _ working: inout State) throws {
+        guard let signer = checkpoints.signer else { return }
+        let root = working.tree.frontier.root()
+        if let previous = try CheckpointStore(databases: databases).newest(in: txn) {
+            let reader = MerkleNodeReader(
+                source: LMDBTileSource(transaction: txn, database: databases.merkle), treeSize: working.treeSize)
+            let recomputed = try reader.root(ofSize: previous.checkpoint.size)
+            guard recomputed == previous.checkpoint.root, previous.checkpoint.size <= working.treeSize else {
+                throw LedgerError(
+                    .corrupted, "the tree no longer extends the checkpoint at size \(previous.checkpoint.size); "
+                        + "refusing to sign. Run `cus ledger verify`")
+            }
+        }
+        let signed = try SignedCheckpoint.sign(
+            Checkpoint(origin: origin, size: working.treeSize, root: root), with: signer)
+        try guardPut { try CheckpointStore(databases: databases).put(signed, in: txn) }
+        working.lastCheckpointSize = working.treeSize
+        working.lastCheckpointAt = MonotonicClock.seconds()
     }
 
     private func writeMeta(_ working: State, _ txn: Transaction) throws {

@@ -8,8 +8,18 @@ final class LedgerWriter: Sendable {
     typealias Reply = CheckedContinuation<Result<[AppendResult], LedgerError>, Never>
 
     private struct Pending {
-        let request: PreparedAppend
+        let request: BatchCommitter.Request
         let reply: Reply
+
+        var eventCount: Int {
+            if case .append(let prepared) = request { return prepared.eventCount }
+            return 0
+        }
+
+        var byteCount: Int {
+            if case .append(let prepared) = request { return prepared.byteCount }
+            return 0
+        }
     }
 
     private struct Inbox {
@@ -35,6 +45,15 @@ final class LedgerWriter: Sendable {
 
     /// Returns once the batch holding `request` is durable, or why it was refused.
     func append(_ request: PreparedAppend) async throws(LedgerError) -> [AppendResult] {
+        try await submit(.append(request))
+    }
+
+    /// Signs a checkpoint now if the tree grew since the last one; returns once it is durable.
+    func checkpointNow() async throws(LedgerError) {
+        _ = try await submit(.checkpoint)
+    }
+
+    private func submit(_ request: BatchCommitter.Request) async throws(LedgerError) -> [AppendResult] {
         let result = await withCheckedContinuation { (reply: Reply) in
             let refusal: LedgerError? = inbox.withLock { inbox in
                 if let stopReason = inbox.stopReason { return stopReason }
@@ -69,12 +88,21 @@ final class LedgerWriter: Sendable {
 
     private func runLoop() {
         while true {
-            wakeUp.wait()
+            let due = committer.withLock { $0?.secondsUntilCheckpointDue }
+            if let due {
+                if wakeUp.wait(timeout: .now() + due) == .timedOut {
+                    commit([])  // the cadence's interval elapsed with no append
+                    continue
+                }
+            } else {
+                wakeUp.wait()
+            }
             let (batch, closing) = takeBatch()
             if !batch.isEmpty { commit(batch) }
             if closing && batch.isEmpty { break }
             if !batch.isEmpty { wakeUp.signal() }  // more may be queued than one batch held
         }
+        if stopReason == nil { commit([], forceCheckpoint: true) }  // a writing command signs when it finishes
         committer.withLock { $0 = nil }
         finished.signal()
     }
@@ -85,8 +113,8 @@ final class LedgerWriter: Sendable {
             var bytes = 0
             var count = 0
             for pending in inbox.pending {
-                let nextEvents = events + pending.request.eventCount
-                let nextBytes = bytes + pending.request.byteCount
+                let nextEvents = events + pending.eventCount
+                let nextBytes = bytes + pending.byteCount
                 if count > 0
                     && (nextEvents > LedgerLimits.appendBatchEventsMax || nextBytes > LedgerLimits.appendBatchBytesMax)
                 {
@@ -100,9 +128,9 @@ final class LedgerWriter: Sendable {
         }
     }
 
-    private func commit(_ batch: [Pending]) {
+    private func commit(_ batch: [Pending], forceCheckpoint: Bool = false) {
         let outcome = committer.withLock { committer in
-            committer.map { $0.commit(batch.map(\.request)) }
+            committer.map { $0.commit(batch.map(\.request), forceCheckpoint: forceCheckpoint) }
         }
         switch outcome {
         case .committed(let results)?:
