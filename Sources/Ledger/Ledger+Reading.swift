@@ -168,3 +168,33 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// The newest signed checkpoint whose size is ≤ `size` (any size when nil).
+    public func newestCheckpoint(atOrBelow size: UInt64? = nil) throws(LedgerError) -> SignedCheckpoint? {
+        try snapshot("reading checkpoints") { txn, _ in
+            try CheckpointStore(databases: databases).newest(in: txn, atOrBelow: size)
+        }
+    }
+
+    /// Every signed checkpoint, in size order.
+    public func checkpoints() throws(LedgerError) -> [SignedCheckpoint] {
+        try snapshot("reading checkpoints") { txn, _ in try CheckpointStore(databases: databases).all(in: txn) }
+    }
+
+    /// The verifier key recorded when the ledger's signing key was made (vkey form).
+    public func recordedVerifierKey() throws(LedgerError) -> String? {
+        try snapshot("reading meta") { txn, _ in
+            try txn.value(in: databases.meta, key: MetaKey.verifierKey).map { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+
+    /// The root of the tree of the first `size` events, from the stored tiles.
+    public func root(atSize size: UInt64) throws(LedgerError) -> MerkleHash {
+        try snapshot("reading tiles") { txn, lookup in
+            let reader = MerkleNodeReader(
+                source: LMDBTileSource(transaction: txn, database: databases.merkle), treeSize: try lookup.treeSize())
+            return try reader.root(ofSize: size)
+        }
+    }
+}

@@ -144,6 +144,17 @@ public final class Ledger: EventStore {
         return try await writer.append(request)
     }
 
+    /// Appends records exported from another ledger byte for byte, so positions, records and root stay
+    /// identical (`cus ledger import`). Each must continue the log and its stream; otherwise nothing of the
+    /// call is written.
+    public func importRecords(_ records: [[UInt8]]) async throws(LedgerError) {
+        guard let writer else { throw LedgerError(.notWritable, "the ledger is open read-only") }
+        guard records.count <= LedgerLimits.appendEventsMax else {
+            throw LedgerError(.limitExceeded, "import at most \(LedgerLimits.appendEventsMax) records per call")
+        }
+        _ = try await writer.importRecords(records)
+    }
+
     /// Signs a checkpoint now if the tree grew since the last one (`cus ledger checkpoint --sign`).
     public func signCheckpoint() async throws(LedgerError) {
         guard let writer else { throw LedgerError(.notWritable, "the ledger is open read-only") }

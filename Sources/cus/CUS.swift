@@ -14,5 +14,8 @@ struct LedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",
         abstract: "Inspect and maintain the append-only ledger.",
-        subcommands: [SeedCommand.self, StatsCommand.self])
+        subcommands: [
+            SeedCommand.self, StatsCommand.self, VerifyCommand.self, CheckpointCommand.self, PublicKeyCommand.self,
+            VerifyCheckpointCommand.self, ExportCommand.self, ImportCommand.self, BackupCommand.self,
+        ])
 }

@@ -19,6 +19,8 @@ final class BatchCommitter {
         case append(PreparedAppend)
         /// Sign a checkpoint now if the tree grew since the last one.
         case checkpoint
+        /// Records framed by another ledger, appended byte for byte (`cus ledger import`).
+        case importRecords([[UInt8]])
     }
 
     enum Outcome {
@@ -59,31 +61,30 @@ final class BatchCommitter {
 
     /// Commits `batch` in one transaction; with no appends, only signs a due (or forced) checkpoint.
     func commit(_ batch: [Request], forceCheckpoint: Bool = false) -> Outcome {
-        let appends = batch.compactMap { request -> PreparedAppend? in
-            if case .append(let prepared) = request { return prepared }
-            return nil
-        }
-        let force = forceCheckpoint || appends.count < batch.count
-        if appends.isEmpty && !checkpointIsDue(state, force: force) {
+        let writes = batch.filter { if case .checkpoint = $0 { false } else { true } }
+        let force = forceCheckpoint || writes.count < batch.count
+        if writes.isEmpty && !checkpointIsDue(state, force: force) {
             return .committed(batch.map { _ in .success([]) })
         }
-        let batchBytes = appends.reduce(0) { $0 + $1.byteCount }
+        let batchBytes = batch.reduce(0) { total, request in
+            switch request {
+            case .append(let prepared): total + prepared.byteCount
+            case .importRecords(let records): total + records.reduce(0) { $0 + $1.count }
+            case .checkpoint: total
+            }
+        }
         for _ in 0...LedgerLimits.mapGrowthRetriesMax {
             var working = state
             var results: [Result<[AppendResult], LedgerError>] = []
             do {
                 try databases.environment.write { txn in
-                    results = try apply(appends, in: txn, to: &working)
+                    results = try apply(batch, in: txn, to: &working)
                     if checkpointIsDue(working, force: force) { try signCheckpoint(txn, &working) }
                 }
                 state = working
-                var appendResults = results.makeIterator()
-                return .committed(
-                    batch.map { request in
-                        if case .append = request { return appendResults.next() ?? .success([]) }
-                        return .success([])
-                    })
+                return .committed(results)
             } catch {
+                if let refusal = error as? ImportRefusal { return .refused(refusal.error) }
                 if LMDBError.mapFull ~= unwrapPut(error) {
                     if let refusal = growMap(batchBytes: batchBytes) { return .refused(refusal) }
                     continue
@@ -119,7 +120,7 @@ final class BatchCommitter {
         }
     }
 
-    private func apply(_ batch: [PreparedAppend], in txn: Transaction, to working: inout State) throws
+    private func apply(_ batch: [Request], in txn: Transaction, to working: inout State) throws
         -> [Result<[AppendResult], LedgerError>]
     {
         let recordedAt = clock.now()
@@ -128,7 +129,18 @@ final class BatchCommitter {
         let lookup = IndexLookup(transaction: txn, databases: databases)
         var results: [Result<[AppendResult], LedgerError>] = []
         results.reserveCapacity(batch.count)
-        for request in batch {
+        for item in batch {
+            let request: PreparedAppend
+            switch item {
+            case .checkpoint:
+                results.append(.success([]))
+                continue
+            case .importRecords(let records):
+                results.append(.success(try putImported(records, txn, lookup, &working)))
+                continue
+            case .append(let prepared):
+                request = prepared
+            }
             switch try Idempotency.classify(request, lookup: lookup.identity) {
             case .alreadyRecorded(let original):
                 results.append(.success(original))
@@ -143,7 +155,7 @@ final class BatchCommitter {
             }
         }
         try guardPut { try working.tree.flushTiles(into: txn, database: databases.merkle) }
-        if !batch.isEmpty { try guardPut { try writeMeta(working, txn) } }
+        if working.treeSize != state.treeSize { try guardPut { try writeMeta(working, txn) } }
         return results
     }
 
@@ -151,7 +163,6 @@ final class BatchCommitter {
         _ request: PreparedAppend, recordedAt: Timestamp, _ txn: Transaction, _ lookup: IndexLookup,
         _ working: inout State
     ) throws -> [AppendResult] {
-        let tiles = TileReader(transaction: txn, database: databases.merkle)
         var results: [AppendResult] = []
         for part in request.parts {
             let current = try lookup.currentVersion(part.stream)
@@ -160,34 +171,80 @@ final class BatchCommitter {
             let firstPosition = Position(working.treeSize)
             for (index, encoded) in part.records.enumerated() {
                 var record = encoded
-                let position = Position(working.treeSize)
-                RecordEncoder.stamp(&record, position: position, version: version, recordedAt: recordedAt)
-                let positionKey = IndexKeys.position(position)
-                try guardPut {
-                    try txn.put(record, key: positionKey, in: databases.events, flags: .append)
-                    try txn.put(
-                        positionKey, key: part.streamKeyPrefix + IndexKeys.bigEndian(version.rawValue),
-                        in: databases.streams, flags: .noOverwrite)
-                    try txn.put(
-                        positionKey, key: IndexKeys.eventID(part.eventIDs[index]), in: databases.eventIDs,
-                        flags: .noOverwrite)
-                    try txn.put(
-                        [], key: part.typeKeyPrefixes[index] + positionKey, in: databases.byType, flags: .noOverwrite)
-                    try txn.put(
-                        [], key: part.categoryKeyPrefix + positionKey, in: databases.byCategory, flags: .noOverwrite)
-                }
-                var size: UInt64 = 0
-                try guardPut {
-                    size = try record.withUnsafeBytes { bytes in try working.tree.append(record: bytes, tiles: tiles) }
-                }
-                working.treeSize += 1
-                precondition(size == working.treeSize, "tree size drifted from the log")
+                RecordEncoder.stamp(&record, position: Position(working.treeSize), version: version, recordedAt: recordedAt)
+                try putFramed(
+                    record,
+                    keys: FramedKeys(
+                        stream: part.streamKeyPrefix + IndexKeys.bigEndian(version.rawValue),
+                        eventID: IndexKeys.eventID(part.eventIDs[index]), typePrefix: part.typeKeyPrefixes[index],
+                        categoryPrefix: part.categoryKeyPrefix),
+                    txn, &working)
                 version = version.next
             }
             results.append(
                 AppendResult(
                     stream: part.stream, firstPosition: firstPosition, lastPosition: Position(working.treeSize - 1),
                     streamVersion: StreamVersion(version.rawValue - 1), wasAlreadyRecorded: false))
+        }
+        return results
+    }
+
+    /// Index keys of one framed record.
+    struct FramedKeys {
+        let stream: [UInt8]
+        let eventID: [UInt8]
+        let typePrefix: [UInt8]
+        let categoryPrefix: [UInt8]
+    }
+
+    /// Puts one framed record at the next position with its four index entries, and extends the tree.
+    private func putFramed(_ record: [UInt8], keys: FramedKeys, _ txn: Transaction, _ working: inout State) throws {
+        let positionKey = IndexKeys.bigEndian(working.treeSize)
+        try guardPut {
+            try txn.put(record, key: positionKey, in: databases.events, flags: .append)
+            try txn.put(positionKey, key: keys.stream, in: databases.streams, flags: .noOverwrite)
+            try txn.put(positionKey, key: keys.eventID, in: databases.eventIDs, flags: .noOverwrite)
+            try txn.put([], key: keys.typePrefix + positionKey, in: databases.byType, flags: .noOverwrite)
+            try txn.put([], key: keys.categoryPrefix + positionKey, in: databases.byCategory, flags: .noOverwrite)
+        }
+        var size: UInt64 = 0
+        let tiles = TileReader(transaction: txn, database: databases.merkle)
+        try guardPut { size = try record.withUnsafeBytes { bytes in try working.tree.append(record: bytes, tiles: tiles) } }
+        working.treeSize += 1
+        precondition(size == working.treeSize, "tree size drifted from the log")
+    }
+
+    /// Appends records framed elsewhere (an import), byte for byte, after checking that each continues the log
+    /// and its stream and that its event id is new. A record that does not fit aborts the whole transaction.
+    private func putImported(_ records: [[UInt8]], _ txn: Transaction, _ lookup: IndexLookup, _ working: inout State)
+        throws -> [AppendResult]
+    {
+        var results: [AppendResult] = []
+        for record in records {
+            let event: RecordedEvent
+            do {
+                event = try RecordDecoder.decode(record, expectedPosition: Position(working.treeSize))
+            } catch {
+                throw ImportRefusal(error: error)
+            }
+            let current = try lookup.currentVersion(event.stream)
+            guard event.version == (current?.next ?? .first), try lookup.position(of: event.id) == nil else {
+                throw ImportRefusal(
+                    error: LedgerError(
+                        .invalidArgument, "record \(event.position) does not continue \(event.stream) or reuses an event id"))
+            }
+            if current == nil { working.streamCount += 1 }
+            try putFramed(
+                record,
+                keys: FramedKeys(
+                    stream: IndexKeys.stream(event.stream, version: event.version), eventID: IndexKeys.eventID(event.id),
+                    typePrefix: IndexKeys.namePrefix(event.type.name),
+                    categoryPrefix: IndexKeys.namePrefix(event.stream.category.name)),
+                txn, &working)
+            results.append(
+                AppendResult(
+                    stream: event.stream, firstPosition: event.position, lastPosition: event.position,
+                    streamVersion: event.version, wasAlreadyRecorded: false))
         }
         return results
     }
@@ -242,4 +299,8 @@ final class BatchCommitter {
 
 private struct PutFailure: Error {
     let error: any Error
+}
+
+private struct ImportRefusal: Error {
+    let error: LedgerError
 }

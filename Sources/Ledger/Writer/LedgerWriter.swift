@@ -12,13 +12,19 @@ final class LedgerWriter: Sendable {
         let reply: Reply
 
         var eventCount: Int {
-            if case .append(let prepared) = request { return prepared.eventCount }
-            return 0
+            switch request {
+            case .append(let prepared): prepared.eventCount
+            case .importRecords(let records): records.count
+            case .checkpoint: 0
+            }
         }
 
         var byteCount: Int {
-            if case .append(let prepared) = request { return prepared.byteCount }
-            return 0
+            switch request {
+            case .append(let prepared): prepared.byteCount
+            case .importRecords(let records): records.reduce(0) { $0 + $1.count }
+            case .checkpoint: 0
+            }
         }
     }
 
@@ -46,6 +52,11 @@ final class LedgerWriter: Sendable {
     /// Returns once the batch holding `request` is durable, or why it was refused.
     func append(_ request: PreparedAppend) async throws(LedgerError) -> [AppendResult] {
         try await submit(.append(request))
+    }
+
+    /// Appends records framed by another ledger, byte for byte.
+    func importRecords(_ records: [[UInt8]]) async throws(LedgerError) -> [AppendResult] {
+        try await submit(.importRecords(records))
     }
 
     /// Signs a checkpoint now if the tree grew since the last one; returns once it is durable.

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Checks one export line against the record it carries: every field must agree with the decoded `record`
+/// and `leafHash` with its hash, so a line cannot say one thing while its record says another.
+enum ExportLineParser {
+    struct Mismatch: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    static func record(from line: ArraySlice<UInt8>, expectedPosition: UInt64) throws -> [UInt8] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
+            throw Mismatch("not a JSON object")
+        }
+        guard let recordText = object["record"] as? String, let record = Base64.decode(recordText) else {
+            throw Mismatch("\"record\" is missing or not base64")
+        }
+        guard let position = (object["position"] as? NSNumber)?.uint64Value, position == expectedPosition else {
+            throw Mismatch("\"position\" is not \(expectedPosition): lines must be in position order from 0, none missing")
+        }
+        let event = try RecordDecoder.decode(record, expectedPosition: Position(position))
+        let expected: [String: Any?] = [
+            "stream": event.stream.description, "streamVersion": event.version.rawValue, "type": event.type.name,
+            "schemaVersion": UInt64(event.schemaVersion), "eventId": event.id.description,
+            "recordedAt": RFC3339.format(event.recordedAt), "correlationId": event.metadata.correlationID?.description,
+            "causationId": event.metadata.causationID?.description, "actor": event.metadata.actor,
+            "encrypted": event.sealed != nil, "keyId": event.sealed?.keyID.description,
+            "leafHash": RFC6962.leafHash(of: record).hex,
+        ]
+        for (key, value) in expected.sorted(by: { $0.key < $1.key }) {
+            guard object.keys.contains(key), matches(object[key] ?? nil, value) else {
+                throw Mismatch("\"\(key)\" is missing or disagrees with the record")
+            }
+        }
+        if let base64 = object["payloadBase64"] {
+            guard let text = base64 as? String, Base64.decode(text) == event.payload else {
+                throw Mismatch("\"payloadBase64\" disagrees with the record")
+            }
+        } else if object["payload"] == nil {
+            throw Mismatch("neither \"payload\" nor \"payloadBase64\" is present")
+        }
+        return record
+    }
+
+    private static func matches(_ found: Any?, _ expected: Any?) -> Bool {
+        switch expected {
+        case nil, .some(nil as Any?): return found == nil || found is NSNull
+        case let text as String: return (found as? String) == text
+        case let number as UInt64:
+            guard let found = found as? NSNumber else { return false }
+            return found.stringValue == String(number)
+        case let flag as Bool:
+            return (found as? Bool) == flag
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import LMDB
+
+/// The state of one verification walk over positions 0…size−1, page by page.
+struct VerificationPass {
+    let databases: LedgerDatabases
+    let options: LedgerVerifier.Options
+    let size: UInt64
+    let verifiers: [NoteVerifier]
+    private(set) var frontier = MerkleFrontier()
+    private var pendingCheckpoints: [SignedCheckpoint] = []
+    private var lastGoodCheckpointSize: UInt64 = 0
+    private var nextVersions: [StreamID: UInt64] = [:]
+    private var cachedTiles: [UInt8: (index: UInt64, bytes: [UInt8])] = [:]
+
+    init(databases: LedgerDatabases, options: LedgerVerifier.Options, size: UInt64, verifiers: [NoteVerifier]) {
+        self.databases = databases
+        self.options = options
+        self.size = size
+        self.verifiers = verifiers
+    }
+
+    /// Checks signatures now; roots are compared when the walk reaches each checkpoint's size.
+    mutating func prepareCheckpoints(
+        _ stored: [(UInt64, Result<SignedCheckpoint, LedgerError>)], report: inout VerificationReport
+    ) {
+        for (key, result) in stored {
+            switch result {
+            case .failure(let error):
+                report.record("checkpoint", at: nil, "checkpoint stored under size \(key): \(error.message)")
+            case .success(let checkpoint):
+                guard checkpoint.checkpoint.size == key else {
+                    report.record("checkpoint", at: nil, "checkpoint under key \(key) states size \(checkpoint.checkpoint.size)")
+                    continue
+                }
+                guard key <= size else { continue }
+                let signers = verifiers.filter { (try? checkpoint.verify(with: $0)) != nil }.map(\.name)
+                if signers.isEmpty {
+                    report.record("signature", at: nil, "checkpoint at size \(key) has no valid signature by a trusted key")
+                }
+                if key == size || checkpoint == stored.last(where: { $0.0 <= size }).flatMap({ try? $0.1.get() }) {
+                    report.newestCheckpointSigners = signers
+                }
+                pendingCheckpoints.append(checkpoint)
+            }
+        }
+        if size == 0 { compareCheckpoints(&report) }
+    }
+
+    mutating func scan(from start: UInt64, count: UInt64, _ txn: Transaction, _ report: inout VerificationReport) throws {
+        try txn.withCursor(databases.events) { cursor in
+            var expected = start
+            var entry = try cursor.seek(atLeast: IndexKeys.bigEndian(start))
+            while expected < start + count {
+                guard let current = entry, let key = IndexKeys.uint64(current.key), key < start + count else {
+                    missing(from: expected, to: start + count, &report)
+                    return
+                }
+                if key > expected {
+                    missing(from: expected, to: key, &report)
+                    expected = key
+                }
+                try check(current.value, at: key, txn, &report)
+                expected += 1
+                entry = try cursor.next()
+            }
+        }
+    }
+
+    private mutating func missing(from: UInt64, to: UInt64, _ report: inout VerificationReport) {
+        report.record("position", at: from, "records \(from)…\(to - 1) are missing")
+        for _ in from..<to { appendLeaf(RFC6962.emptyRoot, at: frontier.size, &report) }
+    }
+
+    private mutating func check(
+        _ bytes: UnsafeRawBufferPointer, at position: UInt64, _ txn: Transaction, _ report: inout VerificationReport
+    ) throws {
+        if options.checkRecords || options.checkIndexes {
+            do {
+                let event = try RecordDecoder.decode(bytes, expectedPosition: Position(position))
+                checkVersion(event, &report)
+                if options.checkIndexes { try checkIndexes(event, txn, &report) }
+            } catch let error as LedgerError where error.code == .corrupted {
+                report.record("decode", at: position, error.message)
+            }
+        }
+        appendLeaf(RFC6962.leafHash(of: bytes), at: position, &report, txn)
+    }
+
+    private mutating func appendLeaf(
+        _ leaf: MerkleHash, at position: UInt64, _ report: inout VerificationReport, _ txn: Transaction? = nil
+    ) {
+        var completed: [(NodeID, MerkleHash)] = []
+        frontier.append(leaf) { node, hash in
+            if node.level % MerkleTiles.height == 0 { completed.append((node, hash)) }
+        }
+        var mismatches: [(NodeID, String)] = []
+        for (node, hash) in completed {
+            guard let txn, let (tile, offset) = MerkleTiles.tileCoordinates(for: node) else { continue }
+            if let problem = compare(hash, with: tile, offset: offset, txn) { mismatches.append((node, problem)) }
+        }
+        for (node, problem) in mismatches {
+            report.record("tile", at: node.index << UInt64(node.level), "node \(node.level)/\(node.index): \(problem)")
+        }
+        compareCheckpoints(&report)
+    }
+
+    private mutating func compare(_ hash: MerkleHash, with tile: TileID, offset: Int, _ txn: Transaction) -> String? {
+        if cachedTiles[tile.level]?.index != tile.index {
+            guard let bytes = try? txn.value(in: databases.merkle, key: tile.key) else { return "tile is missing" }
+            cachedTiles[tile.level] = (tile.index, Array(bytes))
+        }
+        guard let bytes = cachedTiles[tile.level]?.bytes, bytes.count >= (offset + 1) * MerkleHash.byteCount else {
+            return "tile is shorter than the tree"
+        }
+        let stored = bytes[(offset * MerkleHash.byteCount)..<((offset + 1) * MerkleHash.byteCount)]
+        return hash.withUnsafeBytes { stored.elementsEqual($0) } ? nil : "stored hash differs from the recomputed one"
+    }
+
+    private mutating func compareCheckpoints(_ report: inout VerificationReport) {
+        while let next = pendingCheckpoints.first, next.checkpoint.size == frontier.size {
+            pendingCheckpoints.removeFirst()
+            if next.checkpoint.root == frontier.root() {
+                report.checkpointsVerified += 1
+                lastGoodCheckpointSize = next.checkpoint.size
+            } else {
+                report.record(
+                    "checkpoint", at: report.firstBadPosition ?? lastGoodCheckpointSize,
+                    "the rebuilt root at size \(next.checkpoint.size) differs from the signed one; the change lies in "
+                        + "\(lastGoodCheckpointSize)…\(next.checkpoint.size - 1)")
+            }
+        }
+    }
+
+    private mutating func checkVersion(_ event: RecordedEvent, _ report: inout VerificationReport) {
+        let expected = nextVersions[event.stream] ?? 0
+        if event.version.rawValue != expected {
+            report.record(
+                "streamVersion", at: event.position.rawValue,
+                "\(event.stream) has version \(event.version) where \(expected) was next")
+        }
+        nextVersions[event.stream] = event.version.rawValue + 1
+    }
+
+    private func checkIndexes(_ event: RecordedEvent, _ txn: Transaction, _ report: inout VerificationReport) throws {
+        let position = event.position.rawValue
+        let positionKey = IndexKeys.bigEndian(position)
+        let pointed = { (database: Database, key: [UInt8]) throws -> Bool in
+            try txn.value(in: database, key: key).map { IndexKeys.uint64($0) == position } ?? false
+        }
+        if try !pointed(databases.streams, IndexKeys.stream(event.stream, version: event.version)) {
+            report.record("streams", at: position, "streams entry of \(event.stream) version \(event.version) is wrong or missing")
+        }
+        if try !pointed(databases.eventIDs, IndexKeys.eventID(event.id)) {
+            report.record("eventIds", at: position, "eventIds entry of \(event.id) is wrong or missing")
+        }
+        if try txn.value(in: databases.byType, key: IndexKeys.name(event.type.name, position: event.position)) == nil {
+            report.record("byType", at: position, "byType entry is missing")
+        }
+        if try txn.value(in: databases.byCategory, key: IndexKeys.name(event.stream.category.name, position: event.position)) == nil {
+            report.record("byCategory", at: position, "byCategory entry is missing")
+        }
+    }
+
+    /// Whole-ledger checks once the walk is done: `meta`, and that no index holds entries beyond the records.
+    mutating func finish(metaSize: UInt64, _ txn: Transaction, _ report: inout VerificationReport) throws {
+        for pending in pendingCheckpoints {
+            report.record("checkpoint", at: nil, "checkpoint at size \(pending.checkpoint.size) was never reached")
+        }
+        guard options.asOfSize == nil else { return }
+        if let bytes = try txn.value(in: databases.meta, key: MetaKey.frontier),
+            let stored = try? MerkleFrontier(serialized: Array(bytes))
+        {
+            if stored.root() != frontier.root() || stored.size != frontier.size {
+                report.record("meta", at: nil, "meta.frontier differs from the rebuilt tree")
+            }
+        } else {
+            report.record("meta", at: nil, "meta.frontier is missing or malformed")
+        }
+        let recordCount = try txn.statistics(of: databases.events).entries
+        if UInt64(recordCount) != metaSize {
+            report.record("indexCount", at: metaSize, "events holds \(recordCount) records, meta.treeSize says \(metaSize)")
+        }
+        guard options.checkIndexes else { return }
+        for database in [databases.streams, databases.eventIDs, databases.byType, databases.byCategory] {
+            let entries = try txn.statistics(of: database).entries
+            if UInt64(entries) != metaSize {
+                report.record("indexCount", at: nil, "\(database.name) holds \(entries) entries for \(metaSize) records")
+            }
+        }
+    }
+}
