@@ -143,7 +143,6 @@ struct VerificationPass {
 
     private func checkIndexes(_ event: RecordedEvent, _ txn: Transaction, _ report: inout VerificationReport) throws {
         let position = event.position.rawValue
-        let positionKey = IndexKeys.bigEndian(position)
         let pointed = { (database: Database, key: [UInt8]) throws -> Bool in
             try txn.value(in: database, key: key).map { IndexKeys.uint64($0) == position } ?? false
         }
