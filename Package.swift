@@ -69,6 +69,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "LedgerTamperTests",
+            dependencies: ["Ledger", "LMDB", "LedgerTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "LedgerTests",
             dependencies: ["Ledger", "LMDB", "LedgerTesting"],
             swiftSettings: strictSettings

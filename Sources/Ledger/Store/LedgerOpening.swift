@@ -42,6 +42,11 @@ struct LedgerOpening {
         else { throw LedgerError(.corrupted, "meta origin is missing") }
         let lookup = IndexLookup(transaction: txn, databases: databases)
         let treeSize = try lookup.treeSize()
+        let newest = try CheckpointStore(databases: databases).newest(in: txn)
+        if options.readOnly {
+            // Readers (verify, export, stats) must open a damaged ledger to report on it; only a writer refuses.
+            return (readerState(treeSize: treeSize, newest: newest), origin)
+        }
         let lastKey = try txn.withCursor(databases.events) { cursor in try cursor.last().map { Array($0.key) } }
         let lastPosition = lastKey.flatMap { $0.withUnsafeBytes(IndexKeys.uint64) }
         if (lastPosition.map { $0 + 1 } ?? 0) != treeSize {
@@ -59,13 +64,19 @@ struct LedgerOpening {
         let streamCount = try txn.value(in: databases.meta, key: MetaKey.streamCount).flatMap(IndexKeys.uint64) ?? 0
         var lastRecordedAt = Timestamp(rawValue: .min)
         if treeSize > 0, let last = try lookup.record(at: Position(treeSize - 1)) { lastRecordedAt = last.recordedAt }
-        let newest = try CheckpointStore(databases: databases).newest(in: txn)
         let state = BatchCommitter.State(
             treeSize: treeSize, tree: LedgerTree(frontier: frontier), streamCount: streamCount,
             lastRecordedAt: lastRecordedAt, clockRegressions: 0, lastCheckpointSize: newest?.checkpoint.size,
             // With no checkpoint yet, the first one is due at once (ledgers seeded before checkpoints existed).
             lastCheckpointAt: newest == nil ? -.infinity : MonotonicClock.seconds())
         return (state, origin)
+    }
+
+    private func readerState(treeSize: UInt64, newest: SignedCheckpoint?) -> BatchCommitter.State {
+        BatchCommitter.State(
+            treeSize: treeSize, tree: LedgerTree(frontier: MerkleFrontier()), streamCount: 0,
+            lastRecordedAt: Timestamp(rawValue: .min), clockRegressions: 0, lastCheckpointSize: newest?.checkpoint.size,
+            lastCheckpointAt: 0)
     }
 
     /// The writer's signing key: created only while no checkpoint exists; must match the verifier key recorded

@@ -99,7 +99,10 @@ struct VerificationPass {
             if let problem = compare(hash, with: tile, offset: offset, txn) { mismatches.append((node, problem)) }
         }
         for (node, problem) in mismatches {
-            report.record("tile", at: node.index << UInt64(node.level), "node \(node.level)/\(node.index): \(problem)")
+            // A leaf's tile entry names its position; a higher node only names the range of leaves under it.
+            let first = node.index << UInt64(node.level)
+            let range = node.level == 0 ? "" : " (leaves \(first)…\(first + (1 << UInt64(node.level)) - 1))"
+            report.record("tile", at: node.level == 0 ? first : nil, "node \(node.level)/\(node.index)\(range): \(problem)")
         }
         compareCheckpoints(&report)
     }

@@ -1,0 +1,139 @@
+import Foundation
+import LMDB
+import Ledger
+import LedgerTesting
+import Testing
+
+@Suite("Tampering is detected and located (ledger.md §6)")
+struct LedgerTamperTests {
+    @Test("An untouched ledger verifies, with every checkpoint checked")
+    func cleanLedgerVerifies() async throws {
+        let fixture = try await TamperFixture.make()
+        defer { fixture.remove() }
+        let report = try fixture.verify()
+        #expect(report.ok, "\(report.problems)")
+        #expect(report.size == 600 && report.checkpointsVerified == 3)
+        #expect(report.newestCheckpointSigners == ["cusledger.local/ledger/v1"])
+    }
+
+    @Test("A flipped payload byte inside a record is named by its position")
+    func flippedPayloadByte() async throws {
+        let fixture = try await TamperFixture.make()
+        defer { fixture.remove() }
+        try fixture.flipByte(after: Array(try fixture.record(at: 123).prefix(60)), offset: 100)
+        let report = try fixture.verify()
+        #expect(!report.ok && report.firstBadPosition == 123)
+        #expect(report.problems.contains { $0.check == "tile" && $0.position == 123 })
+        #expect(report.problems.contains { $0.check == "checkpoint" })
+    }
+
+    @Test("A flipped header byte fails decoding at that position")
+    func flippedHeaderByte() async throws {
+        let fixture = try await TamperFixture.make()
+        defer { fixture.remove() }
+        try fixture.flipByte(after: Array(try fixture.record(at: 321).prefix(60)), offset: 2)
+        let report = try fixture.verify()
+        #expect(report.firstBadPosition == 321)
+        #expect(report.problems.contains { $0.check == "decode" && $0.position == 321 })
+    }
+
+    @Test("A flipped byte of a stored tile is found")
+    func flippedTileByte() async throws {
+        let fixture = try await TamperFixture.make()
+        defer { fixture.remove() }
+        let tile = try fixture.withRawEnvironment { environment, open in
+            let merkle = try open("merkle")
+            return try environment.read { txn in try txn.value(in: merkle, key: TileID(level: 0, index: 1).key).map { Array($0) } }
+        }
+        let hash = Array(try #require(tile)[(40 * 32)..<(41 * 32)])
+        try fixture.flipByte(after: hash, offset: 7)
+        let report = try fixture.verify()
+        #expect(!report.ok && report.firstBadPosition == 256 + 40)
+        #expect(report.problems.contains { $0.check == "tile" && $0.position == 296 })
+    }
+
+    @Test("A deleted record is reported at its position")
+    func deletedRecord() async throws {
+        let fixture = try await TamperFixture.make()
+        defer { fixture.remove() }
+        try fixture.withRawEnvironment { environment, open in
+            let events = try open("events")
+            try environment.write { txn in _ = try txn.delete(key: positionKey(UInt64(200)), in: events) }
+        }
+        let report = try fixture.verify()
+        #expect(!report.ok && report.firstBadPosition == 200)
+        #expect(report.problems.contains { $0.check == "position" && $0.position == 200 })
+    }
+
+    @Test("Two swapped records are reported at the first of them")
+    func swappedRecords() async throws {
+        let fixture = try await TamperFixture.make()
+        defer { fixture.remove() }
+        try fixture.withRawEnvironment { environment, open in
+            let events = try open("events")
+            try environment.write { txn in
+                let (a, b) = (positionKey(UInt64(300)), positionKey(UInt64(301)))
+                let first = try #require(try txn.value(in: events, key: a).map { Array($0) })
+                let second = try #require(try txn.value(in: events, key: b).map { Array($0) })
+                try txn.put(second, key: a, in: events)
+                try txn.put(first, key: b, in: events)
+            }
+        }
+        let report = try fixture.verify()
+        #expect(report.firstBadPosition == 300)
+        #expect(report.problems.contains { $0.check == "decode" && $0.position == 301 })
+    }
+
+    @Test("An inserted record beyond the tree is reported")
+    func insertedRecord() async throws {
+        let fixture = try await TamperFixture.make()
+        defer { fixture.remove() }
+        try fixture.withRawEnvironment { environment, open in
+            let events = try open("events")
+            try environment.write { txn in
+                let last = try #require(try txn.value(in: events, key: positionKey(UInt64(599))).map { Array($0) })
+                try txn.put(last, key: positionKey(UInt64(600)), in: events, flags: .append)
+            }
+        }
+        let report = try fixture.verify()
+        #expect(!report.ok)
+        #expect(report.problems.contains { $0.check == "indexCount" })
+    }
+
+    @Test("A checkpoint signed by another key is refused")
+    func foreignCheckpoint() async throws {
+        let fixture = try await TamperFixture.make()
+        defer { fixture.remove() }
+        let forger = try NoteSigner.generate(name: "cusledger.local/ledger/v1")
+        let ledger = try Ledger(Ledger.Options(dataDirectory: fixture.data, readOnly: true))
+        let root = try ledger.root(atSize: 300)
+        ledger.close()
+        let forged = try SignedCheckpoint.sign(Checkpoint(origin: "cusledger.local/ledger/v1", size: 300, root: root), with: forger)
+        try fixture.withRawEnvironment { environment, open in
+            let checkpoints = try open("checkpoints")
+            try environment.write { txn in try txn.put(Array(forged.text.utf8), key: positionKey(UInt64(300)), in: checkpoints) }
+        }
+        let report = try fixture.verify()
+        #expect(!report.ok)
+        #expect(report.problems.contains { $0.check == "signature" && $0.detail.contains("size 300") })
+    }
+
+    @Test("A wrong index entry is found when indexes are checked")
+    func wrongIndexEntry() async throws {
+        let fixture = try await TamperFixture.make()
+        defer { fixture.remove() }
+        let ledger = try Ledger(Ledger.Options(dataDirectory: fixture.data, readOnly: true))
+        let event = try #require(try ledger.event(at: Position(77)))
+        ledger.close()
+        try fixture.withRawEnvironment { environment, open in
+            let eventIDs = try open("eventIds")
+            try environment.write { txn in
+                try txn.put(positionKey(UInt64(78)), key: event.id.rawValue.bytes, in: eventIDs)
+            }
+        }
+        let report = try fixture.verify()
+        #expect(report.problems.map(\.check) == ["eventIds"] && report.firstBadPosition == 77)
+        #expect(try fixture.verify(.init(checkIndexes: false)).ok, "the hash-and-tree pass alone does not read indexes")
+    }
+}
+
