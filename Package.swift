@@ -63,8 +63,19 @@ let package = Package(
             dependencies: ["LMDB", "LedgerTesting"],
             swiftSettings: strictSettings
         ),
+        // The child process of the kill -9 suites; not a product.
+        .executableTarget(
+            name: "CrashWriter",
+            dependencies: ["Ledger"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CLITests",
+            dependencies: ["Ledger", "LedgerTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LedgerCrashTests",
             dependencies: ["Ledger", "LedgerTesting"],
             swiftSettings: strictSettings
         ),

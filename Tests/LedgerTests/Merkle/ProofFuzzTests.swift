@@ -1,20 +1,6 @@
 import Ledger
+import LedgerTesting
 import Testing
-
-/// SplitMix64: a tiny seeded generator, so a failing case can be replayed from the printed seed.
-private struct SplitMix64Generator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-}
 
 /// Verifiers take sizes, indices and hash lists from outside CUS, so any input must end in a result or a
 /// `MerkleError`: a trap here would be a crash of `cus ledger verify-checkpoint` or of the HTTP API.
@@ -25,7 +11,7 @@ struct ProofFuzzTests {
         0, 1, 2, 3, 255, 256, 257, 1 << 32, (1 << 63) - 1, 1 << 63, (1 << 63) + 1, .max - 2, .max - 1, .max,
     ]
 
-    private static func size(_ generator: inout SplitMix64Generator) -> UInt64 {
+    private static func size(_ generator: inout SeededGenerator) -> UInt64 {
         switch generator.next() % 3 {
         case 0: edgeValues[Int(generator.next() % UInt64(edgeValues.count))]
         case 1: generator.next() % 1_000
@@ -36,13 +22,13 @@ struct ProofFuzzTests {
     static let hashPool = generatedLeafHashes(count: 70)
 
     /// 0…69 hashes: past the 64 levels any tree can have, so overlong proofs are tried too.
-    private static func hashes(_ generator: inout SplitMix64Generator) -> [MerkleHash] {
+    private static func hashes(_ generator: inout SeededGenerator) -> [MerkleHash] {
         Array(hashPool.prefix(Int(generator.next() % 70)))
     }
 
     @Test("Random and extreme sizes, indices and proof lengths never trap and never verify")
     func arbitraryInputIsRefused() {
-        var generator = SplitMix64Generator(seed: Self.seed)
+        var generator = SeededGenerator(seed: Self.seed)
         let root = RFC6962.leafHash(of: Array("root".utf8))
         let leaf = RFC6962.leafHash(of: Array("leaf".utf8))
         for round in 0..<20_000 {
