@@ -66,7 +66,7 @@ let package = Package(
         // The child process of the kill -9 suites; not a product.
         .executableTarget(
             name: "CrashWriter",
-            dependencies: ["Ledger"],
+            dependencies: ["Ledger", "LMDB"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -76,7 +76,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerCrashTests",
-            dependencies: ["Ledger", "LedgerTesting"],
+            dependencies: ["Ledger", "LMDB", "LedgerTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -2,15 +2,30 @@
 // and reports each durable acknowledgement on stdout, until it is killed. Ids and streams are derived from
 // (cycle, task, sequence), so the next cycle can re-send the first requests of the previous one and report
 // what the ledger answers (ledger.md §6: re-sent ids return the original positions).
+import LMDB
 import Ledger
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
+/// One line to stdout with write(2): no buffering, so a line printed before the kill is complete.
+func report(_ line: String) {
+    var text = line + "\n"
+    text.withUTF8 { bytes in _ = write(STDOUT_FILENO, bytes.baseAddress, bytes.count) }
+}
+
 let arguments = CommandLine.arguments
+if arguments.count == 3 && arguments[2] == "hold-reader" {
+    // Leaves a reader slot behind when killed: opens the ledger read-only and sits inside a read transaction.
+    let reader = try Ledger(Ledger.Options(dataDirectory: arguments[1], readOnly: true))
+    try reader.environment.read { _ in
+        report("holding")
+        while true { sleep(60) }
+    }
+}
 guard arguments.count == 4, let cycle = UInt64(arguments[2]), let tasks = Int(arguments[3]) else {
-    print("usage: CrashWriter DATA_DIR CYCLE TASKS")
+    print("usage: CrashWriter DATA_DIR CYCLE TASKS | CrashWriter DATA_DIR hold-reader")
     exit(64)
 }
 let category = try Category("crash")
@@ -31,11 +46,6 @@ func events(cycle: UInt64, task: Int, sequence: UInt64) -> [NewEvent] {
     }
 }
 
-/// One line to stdout with write(2): no buffering, so a line printed before the kill is complete.
-func report(_ line: String) {
-    var text = line + "\n"
-    text.withUTF8 { bytes in _ = write(STDOUT_FILENO, bytes.baseAddress, bytes.count) }
-}
 
 func leafHashes(_ ledger: Ledger, _ result: AppendResult) throws -> String {
     var hashes: [String] = []
