@@ -46,17 +46,19 @@ func events(cycle: UInt64, task: Int, sequence: UInt64) -> [NewEvent] {
     }
 }
 
-
 func leafHashes(_ ledger: Ledger, _ result: AppendResult) throws -> String {
     var hashes: [String] = []
-    try ledger.scanRecords(from: result.firstPosition, limit: result.lastPosition.rawValue - result.firstPosition.rawValue + 1) {
+    try ledger.scanRecords(
+        from: result.firstPosition, limit: result.lastPosition.rawValue - result.firstPosition.rawValue + 1
+    ) {
         _, bytes in hashes.append(RFC6962.leafHash(of: bytes).hex)
     }
     return hashes.joined(separator: ",")
 }
 
 let ledger = try Ledger(
-    Ledger.Options(dataDirectory: arguments[1], initialMapSizeBytes: 8 << 20, writerPurpose: "crash writer",
+    Ledger.Options(
+        dataDirectory: arguments[1], initialMapSizeBytes: 8 << 20, writerPurpose: "crash writer",
         checkpointEveryEvents: 500))
 if cycle > 0 {
     for task in 0..<tasks {
@@ -64,7 +66,9 @@ if cycle > 0 {
             let result = try await ledger.append(
                 to: stream(cycle: cycle - 1, task: task), expectedVersion: .any,
                 events: events(cycle: cycle - 1, task: task, sequence: sequence))
-            report("retry \(cycle - 1) \(task) \(sequence) \(result.firstPosition) \(result.lastPosition) \(result.wasAlreadyRecorded)")
+            report(
+                "retry \(cycle - 1) \(task) \(sequence) \(result.firstPosition) \(result.lastPosition) \(result.wasAlreadyRecorded)"
+            )
         }
     }
 }
@@ -78,7 +82,9 @@ try await withThrowingTaskGroup(of: Void.self) { group in
                     to: stream(cycle: cycle, task: task), expectedVersion: version.map { .exact($0) } ?? .noStream,
                     events: events(cycle: cycle, task: task, sequence: sequence))
                 version = result.streamVersion
-                report("ack \(cycle) \(task) \(sequence) \(result.firstPosition) \(result.lastPosition) \(try leafHashes(ledger, result))")
+                report(
+                    "ack \(cycle) \(task) \(sequence) \(result.firstPosition) \(result.lastPosition) \(try leafHashes(ledger, result))"
+                )
             }
         }
     }

@@ -17,7 +17,10 @@ public enum EventStoreConformance {
         #expect(try store.treeSize() == 6)
         let all = try store.readAll(from: .zero, limit: 100)
         #expect(all.map(\.position.rawValue) == Array(0..<6))
-        #expect(try store.read(stream: a, from: nil, direction: .forward, limit: 10).map(\.version.rawValue) == [0, 1, 2, 3])
+        #expect(
+            try store.read(stream: a, from: nil, direction: .forward, limit: 10).map(\.version.rawValue) == [
+                0, 1, 2, 3,
+            ])
     }
 
     /// G3: each expected-version form, and nothing of a refused request is written.
@@ -73,7 +76,8 @@ public enum EventStoreConformance {
             let outcomes = await withTaskGroup(of: Bool.self) { group in
                 for _ in 0..<16 {
                     group.addTask {
-                        (try? await store.append(to: stream, expectedVersion: .exact(expected), events: Fixtures.events(1)))
+                        (try? await store.append(
+                            to: stream, expectedVersion: .exact(expected), events: Fixtures.events(1)))
                             != nil
                     }
                 }
@@ -94,7 +98,8 @@ public enum EventStoreConformance {
                 group.addTask {
                     let stream = Fixtures.stream()
                     for index in 0..<appendsPerTask {
-                        let expected: ExpectedVersion = index == 0 ? .noStream : .exact(StreamVersion(UInt64(index - 1)))
+                        let expected: ExpectedVersion =
+                            index == 0 ? .noStream : .exact(StreamVersion(UInt64(index - 1)))
                         _ = try await store.append(to: stream, expectedVersion: expected, events: Fixtures.events(1))
                     }
                 }
@@ -143,14 +148,18 @@ public enum EventStoreConformance {
     public static func readsFindWhatWasWritten(_ store: some EventStore) async throws {
         let plans = Fixtures.stream("plan")
         let persons = Fixtures.stream("person")
-        _ = try await store.append(to: plans, expectedVersion: .noStream, events: Fixtures.events(4, type: "PlanDrafted"))
+        _ = try await store.append(
+            to: plans, expectedVersion: .noStream, events: Fixtures.events(4, type: "PlanDrafted"))
         let personEvents = Fixtures.events(3, type: "PersonRegistered")
         _ = try await store.append(to: persons, expectedVersion: .noStream, events: personEvents)
-        _ = try await store.append(to: plans, expectedVersion: .exact(StreamVersion(3)), events: Fixtures.events(2, type: "PlanApproved"))
+        _ = try await store.append(
+            to: plans, expectedVersion: .exact(StreamVersion(3)), events: Fixtures.events(2, type: "PlanApproved"))
         let backward = try store.read(stream: plans, from: StreamVersion(4), direction: .backward, limit: 3)
         #expect(backward.map(\.version.rawValue) == [4, 3, 2])
         #expect(try store.read(stream: plans, from: nil, direction: .backward, limit: 1).map(\.version.rawValue) == [5])
-        #expect(try store.read(stream: plans, from: StreamVersion(2), direction: .forward, limit: 2).map(\.version.rawValue) == [2, 3])
+        #expect(
+            try store.read(stream: plans, from: StreamVersion(2), direction: .forward, limit: 2).map(\.version.rawValue)
+                == [2, 3])
         #expect(try store.read(stream: Fixtures.stream(), from: nil, direction: .forward, limit: 5).isEmpty)
         #expect(try store.readAll(from: Position(7), limit: 10).map(\.position.rawValue) == [7, 8])
         #expect(try store.readAll(from: Position(9), limit: 10).isEmpty)
@@ -221,7 +230,9 @@ public enum EventStoreConformance {
         }
         var loud = Fixtures.event()
         loud.metadata.actor = String(repeating: "a", count: LedgerLimits.actorBytesMax + 1)
-        try await expectError(.limitExceeded) { try await store.append(to: stream, expectedVersion: .any, events: [loud]) }
+        try await expectError(.limitExceeded) {
+            try await store.append(to: stream, expectedVersion: .any, events: [loud])
+        }
         #expect(try store.treeSize() == 0)
     }
 

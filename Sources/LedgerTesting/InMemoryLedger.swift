@@ -45,17 +45,22 @@ public final class InMemoryLedger: EventStore {
     {
         let snapshot = state
         do {
-            switch try Idempotency.classify(request, lookup: { id in
-                snapshot.eventIDs[id].map { position in
-                    let event = snapshot.events[Int(position.rawValue)]
-                    return RecordedIdentity(position: position, stream: event.stream, version: event.version, type: event.type)
-                }
-            }) {
+            switch try Idempotency.classify(
+                request,
+                lookup: { id in
+                    snapshot.eventIDs[id].map { position in
+                        let event = snapshot.events[Int(position.rawValue)]
+                        return RecordedIdentity(
+                            position: position, stream: event.stream, version: event.version, type: event.type)
+                    }
+                })
+            {
             case .alreadyRecorded(let results): return .success(results)
             case .rejected(let error): return .failure(error)
             case .fresh: break
             }
-            let versionOf = { (stream: StreamID) in snapshot.streams[stream].map { StreamVersion(UInt64($0.count - 1)) } }
+            let versionOf = { (stream: StreamID) in snapshot.streams[stream].map { StreamVersion(UInt64($0.count - 1)) }
+            }
             if let mismatch = try Idempotency.checkExpectedVersions(request, currentVersion: versionOf) {
                 return .failure(mismatch)
             }
@@ -65,7 +70,8 @@ public final class InMemoryLedger: EventStore {
         return .success(request.parts.map { part in store(part, recordedAt: recordedAt, in: &state) })
     }
 
-    private static func store(_ part: PreparedAppend.Part, recordedAt: Timestamp, in state: inout State) -> AppendResult {
+    private static func store(_ part: PreparedAppend.Part, recordedAt: Timestamp, in state: inout State) -> AppendResult
+    {
         let first = Position(UInt64(state.records.count))
         var version = StreamVersion(UInt64(state.streams[part.stream]?.count ?? 0))
         for (index, encoded) in part.records.enumerated() {

@@ -8,7 +8,8 @@ public enum LedgerBackend: String, CaseIterable, Sendable, CustomStringConvertib
     public var description: String { rawValue }
 
     /// Runs `body` with a fresh, empty store and closes it afterwards.
-    public func withStore<R>(clock: LedgerClock = .system, _ body: (any EventStore) async throws -> R) async throws -> R {
+    public func withStore<R>(clock: LedgerClock = .system, _ body: (any EventStore) async throws -> R) async throws -> R
+    {
         switch self {
         case .inMemory:
             let store = InMemoryLedger(clock: clock)
@@ -16,7 +17,9 @@ public enum LedgerBackend: String, CaseIterable, Sendable, CustomStringConvertib
             return try await body(store)
         case .lmdb:
             return try await TemporaryDirectory.with { directory in
-                let ledger = try Ledger(Ledger.Options(dataDirectory: directory.path + "/data", initialMapSizeBytes: 64 << 20, clock: clock))
+                let ledger = try Ledger(
+                    Ledger.Options(dataDirectory: directory.path + "/data", initialMapSizeBytes: 64 << 20, clock: clock)
+                )
                 defer { ledger.close() }
                 return try await body(ledger)
             }
@@ -27,11 +30,11 @@ public enum LedgerBackend: String, CaseIterable, Sendable, CustomStringConvertib
 /// Small builders for events and streams in tests.
 public enum Fixtures {
     public static func stream(_ category: String = "test") -> StreamID {
-        // Categories in tests are literals of the allowed alphabet.
-        StreamID(category: (try? Category(category)) ?? defaultCategory, id: .random())
+        guard let category = try? Category(category) else {
+            preconditionFailure("test category \(category) is invalid")
+        }
+        return StreamID(category: category, id: .random())
     }
-
-    private static let defaultCategory = try! Category("test")
 
     public static func eventType(_ name: String) -> EventType {
         guard let type = try? EventType(name) else { preconditionFailure("test event type \(name) is invalid") }

@@ -61,12 +61,16 @@ struct VerifyCheckpointCommand: AsyncParsableCommand {
                 let checkpoint = try SignedCheckpoint(text: text)
                 try checkpoint.verify(with: verifier)
                 if output.json {
-                    print(JSONText.object([
-                        ("ok", .bool(true)), ("origin", .string(checkpoint.checkpoint.origin)),
-                        ("size", .number(checkpoint.checkpoint.size)), ("root", .string(checkpoint.checkpoint.root.hex)),
-                    ]).text)
+                    print(
+                        JSONText.object([
+                            ("ok", .bool(true)), ("origin", .string(checkpoint.checkpoint.origin)),
+                            ("size", .number(checkpoint.checkpoint.size)),
+                            ("root", .string(checkpoint.checkpoint.root.hex)),
+                        ]).text)
                 } else {
-                    print("OK: \(checkpoint.checkpoint.origin) size \(checkpoint.checkpoint.size) root \(checkpoint.checkpoint.root.hex)")
+                    print(
+                        "OK: \(checkpoint.checkpoint.origin) size \(checkpoint.checkpoint.size) root \(checkpoint.checkpoint.root.hex)"
+                    )
                 }
             } catch {
                 throw CommandFailure(exitCode: 1, reason: "\(file): \(error)")

@@ -16,7 +16,8 @@ indirect enum JSONText {
         case .number(let value): String(value)
         case .string(let value): ExportLine.quoted(value)
         case .array(let values): "[" + values.map(\.text).joined(separator: ",") + "]"
-        case .object(let fields): "{" + fields.map { ExportLine.quoted($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
+        case .object(let fields):
+            "{" + fields.map { ExportLine.quoted($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
         }
     }
 }

@@ -27,8 +27,9 @@ struct SeedCommand: AsyncParsableCommand {
             try await seeder.seed(ledger, count: events) { bar.update($0) }
             let seconds = stopwatch.seconds
             let size = try ledger.treeSize()
-            print("appended \(events) events over \(streams) streams in \(String(format: "%.2f", seconds)) s "
-                + "(\(Int(Double(events) / max(seconds, 1e-9))) events/s); the ledger holds \(size) events")
+            print(
+                "appended \(events) events over \(streams) streams in \(String(format: "%.2f", seconds)) s "
+                    + "(\(Int(Double(events) / max(seconds, 1e-9))) events/s); the ledger holds \(size) events")
         }
     }
 }

@@ -70,13 +70,18 @@ struct StatsCommand: AsyncParsableCommand {
     }
 
     private func printTable(_ document: Document, maxReaders: Int) {
-        let percent = document.mapSizeBytes > 0 ? 100 * Double(document.mapUsedBytes) / Double(document.mapSizeBytes) : 0
+        let percent =
+            document.mapSizeBytes > 0 ? 100 * Double(document.mapUsedBytes) / Double(document.mapSizeBytes) : 0
         print("ledger        \(store.data)/ledger")
-        print("events        \(document.events) (positions \(document.firstPosition.map(String.init) ?? "–")…\(document.lastPosition.map(String.init) ?? "–"))")
+        print(
+            "events        \(document.events) (positions \(document.firstPosition.map(String.init) ?? "–")…\(document.lastPosition.map(String.init) ?? "–"))"
+        )
         print("streams       \(document.streams)")
         print("recorded      \(document.firstRecordedAt ?? "–") … \(document.lastRecordedAt ?? "–")")
         print("size on disk  \(document.sizeBytes) bytes")
-        print("map           \(document.mapUsedBytes) of \(document.mapSizeBytes) bytes used (\(String(format: "%.2f", percent)) %)")
+        print(
+            "map           \(document.mapUsedBytes) of \(document.mapSizeBytes) bytes used (\(String(format: "%.2f", percent)) %)"
+        )
         print("readers       \(document.readers) of \(maxReaders) slots in use")
         for (title, counts) in [("by type", document.byType), ("by category", document.byCategory)] {
             print(title)

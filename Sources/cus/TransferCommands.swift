@@ -20,7 +20,9 @@ struct ExportCommand: AsyncParsableCommand {
                 bar.update(done)
             }
             let beside = summary.checkpoint.map { "checkpoint at size \($0.checkpoint.size) in \(out).checkpoint" }
-            print("exported \(summary.size) events, root \(summary.root.hex); " + (beside ?? "no checkpoint at or below that size"))
+            print(
+                "exported \(summary.size) events, root \(summary.root.hex); "
+                    + (beside ?? "no checkpoint at or below that size"))
         }
     }
 }
@@ -68,8 +70,9 @@ struct BackupCommand: AsyncParsableCommand {
                 throw CommandFailure(
                     exitCode: 1, reason: "the backup in \(to) does not verify: \(report.problems.first?.detail ?? "")")
             }
-            print("backed up \(report.size) events to \(to)/ledger; verified, root \(report.root.hex), "
-                + "\(report.checkpointsVerified) checkpoint(s) checked")
+            print(
+                "backed up \(report.size) events to \(to)/ledger; verified, root \(report.root.hex), "
+                    + "\(report.checkpointsVerified) checkpoint(s) checked")
         }
     }
 }

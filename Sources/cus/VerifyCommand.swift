@@ -27,28 +27,39 @@ struct VerifyCommand: AsyncParsableCommand {
                 bar.update(done)
             }
             if output.json {
-                print(JSONText.object([
-                    ("ok", .bool(report.ok)), ("size", .number(report.size)), ("root", .string(report.root.hex)),
-                    ("firstBadPosition", report.firstBadPosition.map(JSONText.number) ?? .null),
-                    ("checkpointsVerified", .number(UInt64(report.checkpointsVerified))),
-                    ("newestCheckpointSigners", .array(report.newestCheckpointSigners.map(JSONText.string))),
-                    ("problemCount", .number(UInt64(report.problemCount))),
-                    ("problems", .array(report.problems.map { problem in
-                        .object([
-                            ("position", problem.position.map(JSONText.number) ?? .null),
-                            ("check", .string(problem.check)), ("detail", .string(problem.detail)),
-                        ])
-                    })),
-                ]).text)
+                print(
+                    JSONText.object([
+                        ("ok", .bool(report.ok)), ("size", .number(report.size)), ("root", .string(report.root.hex)),
+                        ("firstBadPosition", report.firstBadPosition.map(JSONText.number) ?? .null),
+                        ("checkpointsVerified", .number(UInt64(report.checkpointsVerified))),
+                        ("newestCheckpointSigners", .array(report.newestCheckpointSigners.map(JSONText.string))),
+                        ("problemCount", .number(UInt64(report.problemCount))),
+                        (
+                            "problems",
+                            .array(
+                                report.problems.map { problem in
+                                    .object([
+                                        ("position", problem.position.map(JSONText.number) ?? .null),
+                                        ("check", .string(problem.check)), ("detail", .string(problem.detail)),
+                                    ])
+                                })
+                        ),
+                    ]).text)
             } else {
                 print("size \(report.size), root \(report.root.hex)")
-                print("checkpoints verified: \(report.checkpointsVerified); newest signed by: "
-                    + (report.newestCheckpointSigners.isEmpty ? "–" : report.newestCheckpointSigners.joined(separator: ", ")))
+                print(
+                    "checkpoints verified: \(report.checkpointsVerified); newest signed by: "
+                        + (report.newestCheckpointSigners.isEmpty
+                            ? "–" : report.newestCheckpointSigners.joined(separator: ", ")))
                 for problem in report.problems {
-                    print("problem at \(problem.position.map(String.init) ?? "–") [\(problem.check)]: \(problem.detail)")
+                    print(
+                        "problem at \(problem.position.map(String.init) ?? "–") [\(problem.check)]: \(problem.detail)")
                 }
-                print(report.ok ? "OK" : "FAILED: \(report.problemCount) problem(s), first bad position "
-                    + (report.firstBadPosition.map(String.init) ?? "–"))
+                print(
+                    report.ok
+                        ? "OK"
+                        : "FAILED: \(report.problemCount) problem(s), first bad position "
+                            + (report.firstBadPosition.map(String.init) ?? "–"))
             }
             if !report.ok { throw ExitCode(1) }
         }

@@ -12,12 +12,14 @@ struct AuditCommandTests {
     func fullRound() async throws {
         try await TemporaryDirectory.with { directory in
             let data = directory.path + "/data"
-            #expect(try CLIRunner.run(["ledger", "seed", "--data", data, "--events", "1500", "--streams", "9"]).status == 0)
+            #expect(
+                try CLIRunner.run(["ledger", "seed", "--data", data, "--events", "1500", "--streams", "9"]).status == 0)
             let verified = try CLIRunner.run(["ledger", "verify", "--data", data, "--json"])
             #expect(verified.status == 0, "\(verified.standardError)")
             let report = try json(verified)
             let root = try #require(report["root"] as? String)
-            #expect(report["ok"] as? Bool == true && report["size"] as? Int == 1500 && report["firstBadPosition"] is NSNull)
+            #expect(
+                report["ok"] as? Bool == true && report["size"] as? Int == 1500 && report["firstBadPosition"] is NSNull)
             #expect(Set(report.keys).isSuperset(of: ["ok", "size", "root", "firstBadPosition", "problems"]))
 
             let key = try CLIRunner.run(["ledger", "public-key", "--data", data])
@@ -29,23 +31,31 @@ struct AuditCommandTests {
             #expect(checkpoint.standardOutput.contains("\n1500\n"))
             let checkpointFile = directory.path + "/cp.txt"
             try checkpoint.standardOutput.write(toFile: checkpointFile, atomically: true, encoding: .utf8)
-            let checked = try CLIRunner.run(["ledger", "verify-checkpoint", checkpointFile, "--public-key", "@" + vkeyFile])
+            let checked = try CLIRunner.run([
+                "ledger", "verify-checkpoint", checkpointFile, "--public-key", "@" + vkeyFile,
+            ])
             #expect(checked.status == 0 && checked.standardOutput.contains(root))
             let stranger = "other.example/ledger/v1+00000000+AQ" + String(repeating: "A", count: 42) + "="
-            #expect(try CLIRunner.run(["ledger", "verify-checkpoint", checkpointFile, "--public-key", stranger]).status != 0)
+            #expect(
+                try CLIRunner.run(["ledger", "verify-checkpoint", checkpointFile, "--public-key", stranger]).status != 0
+            )
 
             let exportFile = directory.path + "/out.jsonl"
             #expect(try CLIRunner.run(["ledger", "export", "--data", data, "--out", exportFile]).status == 0)
             #expect(FileManager.default.fileExists(atPath: exportFile + ".checkpoint"))
             let copy = directory.path + "/copy"
-            let imported = try CLIRunner.run(["ledger", "import", "--data", copy, exportFile, "--public-key", "@" + vkeyFile])
+            let imported = try CLIRunner.run([
+                "ledger", "import", "--data", copy, exportFile, "--public-key", "@" + vkeyFile,
+            ])
             #expect(imported.status == 0, "\(imported.standardError)")
-            #expect(try json(try CLIRunner.run(["ledger", "verify", "--data", copy, "--json"]))["root"] as? String == root)
+            #expect(
+                try json(try CLIRunner.run(["ledger", "verify", "--data", copy, "--json"]))["root"] as? String == root)
 
             let backup = directory.path + "/backup"
             let backedUp = try CLIRunner.run(["ledger", "backup", "--data", data, "--to", backup])
             #expect(backedUp.status == 0 && backedUp.standardOutput.contains(root), "\(backedUp.standardError)")
-            #expect(try CLIRunner.run(["ledger", "backup", "--data", data, "--to", backup]).status != 0, "never overwrites")
+            #expect(
+                try CLIRunner.run(["ledger", "backup", "--data", data, "--to", backup]).status != 0, "never overwrites")
         }
     }
 
@@ -53,7 +63,8 @@ struct AuditCommandTests {
     func verifyFails() async throws {
         try await TemporaryDirectory.with { directory in
             let data = directory.path + "/data"
-            #expect(try CLIRunner.run(["ledger", "seed", "--data", data, "--events", "400", "--streams", "1"]).status == 0)
+            #expect(
+                try CLIRunner.run(["ledger", "seed", "--data", data, "--events", "400", "--streams", "1"]).status == 0)
             let file = URL(fileURLWithPath: data + "/ledger/data.mdb")
             var bytes = [UInt8](try Data(contentsOf: file))
             for range in bytes.ranges(of: Array("{\"seq\":250,".utf8)) { bytes[range.lowerBound + 30] ^= 0x20 }
@@ -69,7 +80,8 @@ struct AuditCommandTests {
     func importRefusesBadLine() async throws {
         try await TemporaryDirectory.with { directory in
             let data = directory.path + "/data"
-            #expect(try CLIRunner.run(["ledger", "seed", "--data", data, "--events", "50", "--streams", "2"]).status == 0)
+            #expect(
+                try CLIRunner.run(["ledger", "seed", "--data", data, "--events", "50", "--streams", "2"]).status == 0)
             let exportFile = directory.path + "/out.jsonl"
             #expect(try CLIRunner.run(["ledger", "export", "--data", data, "--out", exportFile]).status == 0)
             var lines = try String(contentsOfFile: exportFile, encoding: .utf8).split(separator: "\n").map(String.init)

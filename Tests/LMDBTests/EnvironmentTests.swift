@@ -37,10 +37,14 @@ struct EnvironmentTests {
                     throw Abort()
                 }
             }
-            #expect { try environment.write { txn in try txn.put([1], key: [0, 1], in: database, flags: .append) } } throws: {
+            #expect {
+                try environment.write { txn in try txn.put([1], key: [0, 1], in: database, flags: .append) }
+            } throws: {
                 LMDBError.keyExists ~= $0
             }
-            #expect { try environment.write { txn in try txn.put([1], key: [0, 2], in: database, flags: .noOverwrite) } } throws: {
+            #expect {
+                try environment.write { txn in try txn.put([1], key: [0, 2], in: database, flags: .noOverwrite) }
+            } throws: {
                 LMDBError.keyExists ~= $0
             }
             let values = try environment.read { txn in
@@ -60,7 +64,9 @@ struct EnvironmentTests {
             do {
                 for index in 0..<10_000 {
                     try environment.write { txn in
-                        try txn.put([UInt8](repeating: 1, count: 1000), key: withUnsafeBytes(of: UInt32(index).bigEndian, Array.init), in: database)
+                        try txn.put(
+                            [UInt8](repeating: 1, count: 1000),
+                            key: withUnsafeBytes(of: UInt32(index).bigEndian, Array.init), in: database)
                     }
                     written += 1
                 }

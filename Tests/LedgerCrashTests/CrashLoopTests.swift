@@ -20,7 +20,9 @@ struct CrashLoopTests {
     }
 
     static var cycles: Int { Int(ProcessInfo.processInfo.environment["CRASH_CYCLES"] ?? "") ?? 20 }
-    static var seed: UInt64 { UInt64(ProcessInfo.processInfo.environment["CRASH_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64.max) }
+    static var seed: UInt64 {
+        UInt64(ProcessInfo.processInfo.environment["CRASH_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64.max)
+    }
 
     static var writerBinary: URL {
         if let path = ProcessInfo.processInfo.environment["CRASH_WRITER_BINARY"] { return URL(fileURLWithPath: path) }
@@ -42,12 +44,16 @@ struct CrashLoopTests {
                 let lines = try runAndKill(data: data, cycle: cycle, afterMilliseconds: delayMilliseconds)
                 for line in lines {
                     let fields = line.split(separator: " ").map(String.init)
-                    if fields.first == "ack", fields.count == 7, let first = UInt64(fields[4]), let last = UInt64(fields[5]) {
+                    if fields.first == "ack", fields.count == 7, let first = UInt64(fields[4]),
+                        let last = UInt64(fields[5])
+                    {
                         acks["\(fields[1]) \(fields[2]) \(fields[3])"] = Ack(
                             first: first, last: last, leafHashes: fields[6].split(separator: ",").map(String.init))
                     } else if fields.first == "retry", fields.count == 7 {
                         if let original = acks["\(fields[1]) \(fields[2]) \(fields[3])"] {
-                            #expect(fields[6] == "true" && UInt64(fields[4]) == original.first && UInt64(fields[5]) == original.last,
+                            #expect(
+                                fields[6] == "true" && UInt64(fields[4]) == original.first
+                                    && UInt64(fields[5]) == original.last,
                                 "cycle \(cycle): a re-sent acknowledged request got \(line)")
                             retriesChecked += 1
                         }
@@ -55,7 +61,9 @@ struct CrashLoopTests {
                 }
                 try checkAfterRestart(data: data, acks: acks, cycle: cycle)
             }
-            print("crash loop: \(Self.cycles) cycles, \(acks.count) acknowledged appends, 0 lost, \(retriesChecked) retries matched")
+            print(
+                "crash loop: \(Self.cycles) cycles, \(acks.count) acknowledged appends, 0 lost, \(retriesChecked) retries matched"
+            )
             #expect(acks.count >= Self.cycles, "the writer acknowledged too little to prove anything")
         }
     }

@@ -53,7 +53,8 @@ struct ExportImportTests {
     func foreignCheckpointBesideExport() async throws {
         let (fixture, exportPath, _) = try await exportFixture()
         defer { fixture.remove() }
-        let stranger = try NoteVerifier(verifierKey: try NoteSigner.generate(name: "cusledger.local/ledger/v1").verifierKey)
+        let stranger = try NoteVerifier(
+            verifierKey: try NoteSigner.generate(name: "cusledger.local/ledger/v1").verifierKey)
         #expect(throws: LedgerError.self) { try LedgerImporter(path: exportPath, verifiers: [stranger]).validate() }
     }
 
@@ -80,7 +81,8 @@ struct ExportImportTests {
                 lines.swapAt(60, 61)
                 return (lines, 61)
             case .fieldDisagrees:
-                lines[99] = lines[99].replacingOccurrences(of: "\"actor\":\"system:seed\"", with: "\"actor\":\"staff:eve\"")
+                lines[99] = lines[99].replacingOccurrences(
+                    of: "\"actor\":\"system:seed\"", with: "\"actor\":\"staff:eve\"")
                 return (lines, 100)
             case .leafHash:
                 var object = try Self.object(lines[7])

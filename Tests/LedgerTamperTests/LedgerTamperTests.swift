@@ -43,7 +43,9 @@ struct LedgerTamperTests {
         defer { fixture.remove() }
         let tile = try fixture.withRawEnvironment { environment, open in
             let merkle = try open("merkle")
-            return try environment.read { txn in try txn.value(in: merkle, key: TileID(level: 0, index: 1).key).map { Array($0) } }
+            return try environment.read { txn in
+                try txn.value(in: merkle, key: TileID(level: 0, index: 1).key).map { Array($0) }
+            }
         }
         let hash = Array(try #require(tile)[(40 * 32)..<(41 * 32)])
         try fixture.flipByte(after: hash, offset: 7)
@@ -108,10 +110,13 @@ struct LedgerTamperTests {
         let ledger = try Ledger(Ledger.Options(dataDirectory: fixture.data, readOnly: true))
         let root = try ledger.root(atSize: 300)
         ledger.close()
-        let forged = try SignedCheckpoint.sign(Checkpoint(origin: "cusledger.local/ledger/v1", size: 300, root: root), with: forger)
+        let forged = try SignedCheckpoint.sign(
+            Checkpoint(origin: "cusledger.local/ledger/v1", size: 300, root: root), with: forger)
         try fixture.withRawEnvironment { environment, open in
             let checkpoints = try open("checkpoints")
-            try environment.write { txn in try txn.put(Array(forged.text.utf8), key: positionKey(UInt64(300)), in: checkpoints) }
+            try environment.write { txn in
+                try txn.put(Array(forged.text.utf8), key: positionKey(UInt64(300)), in: checkpoints)
+            }
         }
         let report = try fixture.verify()
         #expect(!report.ok)
@@ -136,4 +141,3 @@ struct LedgerTamperTests {
         #expect(try fixture.verify(.init(checkIndexes: false)).ok, "the hash-and-tree pass alone does not read indexes")
     }
 }
-

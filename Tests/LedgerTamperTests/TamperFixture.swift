@@ -19,7 +19,8 @@ struct TamperFixture {
     }
 
     func openWriter(checkpointEvery: UInt64 = 250) throws -> Ledger {
-        try Ledger(Ledger.Options(dataDirectory: data, initialMapSizeBytes: 64 << 20, checkpointEveryEvents: checkpointEvery))
+        try Ledger(
+            Ledger.Options(dataDirectory: data, initialMapSizeBytes: 64 << 20, checkpointEveryEvents: checkpointEvery))
     }
 
     func verify(_ options: LedgerVerifier.Options = .init()) throws -> VerificationReport {
@@ -49,7 +50,8 @@ struct TamperFixture {
     func record(at position: UInt64) throws -> [UInt8] {
         let record = try withRawEnvironment { environment, open in
             let events = try open("events")
-            return try environment.read { txn in try txn.value(in: events, key: positionKey(position)).map { Array($0) } }
+            return try environment.read { txn in try txn.value(in: events, key: positionKey(position)).map { Array($0) }
+            }
         }
         guard let record else { throw FixtureError("no record at \(position)") }
         return record

@@ -60,7 +60,9 @@ struct ConformanceTests {
         let streams = (0..<4).map { _ in Fixtures.stream() }
         let batches = (0..<12).map { index in (streams[index % 4], Fixtures.events(1 + index % 3)) }
         func fill(_ store: any EventStore) async throws -> MerkleHash {
-            for (stream, events) in batches { _ = try await store.append(to: stream, expectedVersion: .any, events: events) }
+            for (stream, events) in batches {
+                _ = try await store.append(to: stream, expectedVersion: .any, events: events)
+            }
             return try store.merkleRoot()
         }
         let memoryRoot = try await LedgerBackend.inMemory.withStore(clock: clock) { try await fill($0) }

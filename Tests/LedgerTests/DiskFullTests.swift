@@ -13,7 +13,8 @@ import Testing
 struct DiskFullTests {
     static var canMount: Bool { getuid() == 0 && FileManager.default.fileExists(atPath: "/bin/mount") }
 
-    @Test("A failed commit answers outcomeUnknown, stops the writer, keeps reads and loses nothing acknowledged",
+    @Test(
+        "A failed commit answers outcomeUnknown, stops the writer, keeps reads and loses nothing acknowledged",
         .enabled(if: canMount))
     func diskFull() async throws {
         try await TemporaryDirectory.with(prefix: "cusledger-enospc") { directory in
@@ -27,7 +28,9 @@ struct DiskFullTests {
             var ledger = try Ledger(options)
             var acknowledged: [AppendResult] = []
             for _ in 0..<5 {
-                acknowledged.append(try await ledger.append(to: Fixtures.stream(), expectedVersion: .noStream, events: Fixtures.events(50)))
+                acknowledged.append(
+                    try await ledger.append(
+                        to: Fixtures.stream(), expectedVersion: .noStream, events: Fixtures.events(50)))
             }
             let filler = mountPoint + "/filler"
             _ = try? run("/bin/dd", ["if=/dev/zero", "of=\(filler)", "bs=64k"])  // until ENOSPC
@@ -35,9 +38,10 @@ struct DiskFullTests {
             var failure: LedgerError?
             for _ in 0..<50 where failure == nil {
                 do {
-                    acknowledged.append(try await ledger.append(
-                        to: Fixtures.stream(), expectedVersion: .noStream,
-                        events: (0..<100).map { _ in Fixtures.event(payload: payload) }))
+                    acknowledged.append(
+                        try await ledger.append(
+                            to: Fixtures.stream(), expectedVersion: .noStream,
+                            events: (0..<100).map { _ in Fixtures.event(payload: payload) }))
                 } catch {
                     failure = error as? LedgerError
                 }

@@ -27,7 +27,8 @@ struct LedgerStoreTests {
             #expect(retry.wasAlreadyRecorded && retry.firstPosition == original.firstPosition)
             #expect(retry.lastPosition == original.lastPosition && retry.streamVersion == original.streamVersion)
             #expect(try ledger.treeSize() == 6 && ledger.merkleRoot() == root)
-            let next = try await ledger.append(to: stream, expectedVersion: .exact(StreamVersion(3)), events: Fixtures.events(1))
+            let next = try await ledger.append(
+                to: stream, expectedVersion: .exact(StreamVersion(3)), events: Fixtures.events(1))
             #expect(next.firstPosition == Position(6))
         }
     }
@@ -35,7 +36,8 @@ struct LedgerStoreTests {
     @Test("The map grows from a tiny initial size under 10,000-event batches, losing nothing")
     func mapGrowth() async throws {
         try await TemporaryDirectory.with { directory in
-            let ledger = try Ledger(Ledger.Options(dataDirectory: directory.path + "/data", initialMapSizeBytes: 1 << 20))
+            let ledger = try Ledger(
+                Ledger.Options(dataDirectory: directory.path + "/data", initialMapSizeBytes: 1 << 20))
             defer { ledger.close() }
             let payload = [UInt8](repeating: 0x61, count: 250)
             for _ in 0..<4 {
@@ -61,7 +63,8 @@ struct LedgerStoreTests {
     func mapFullAtMaximum() async throws {
         try await TemporaryDirectory.with { directory in
             let ledger = try Ledger(
-                Ledger.Options(dataDirectory: directory.path + "/data", initialMapSizeBytes: 1 << 20, mapSizeBytesMax: 2 << 20))
+                Ledger.Options(
+                    dataDirectory: directory.path + "/data", initialMapSizeBytes: 1 << 20, mapSizeBytesMax: 2 << 20))
             defer { ledger.close() }
             let big = (0..<2000).map { _ in Fixtures.event(payload: [UInt8](repeating: 1, count: 2000)) }
             try await EventStoreConformance.expectError(.mapFull) {
@@ -73,9 +76,11 @@ struct LedgerStoreTests {
         }
     }
 
-    @Test("Flags that weaken durability are refused on the ledger", arguments: [
-        EnvironmentFlags.noSync, .noMetaSync, .writeMap, .mapAsync, .noMemInit, .noLock,
-    ])
+    @Test(
+        "Flags that weaken durability are refused on the ledger",
+        arguments: [
+            EnvironmentFlags.noSync, .noMetaSync, .writeMap, .mapAsync, .noMemInit, .noLock,
+        ])
     func forbiddenFlags(flag: EnvironmentFlags) async throws {
         try await TemporaryDirectory.with { directory in
             var options = options(directory)
@@ -96,7 +101,9 @@ struct LedgerStoreTests {
             #expect {
                 _ = try Ledger(options(directory))
             } throws: { error in
-                guard let error = error as? LedgerError, case .lockHolder(let holder)? = error.details else { return false }
+                guard let error = error as? LedgerError, case .lockHolder(let holder)? = error.details else {
+                    return false
+                }
                 return error.code == .writerLocked && holder.contains("pid \(getpid())")
             }
             let flock = Process()
@@ -155,7 +162,8 @@ struct LedgerStoreTests {
             let ledger = try Ledger(options(directory))
             let payload = [UInt8](repeating: 7, count: 1000)
             _ = try await ledger.append(
-                to: Fixtures.stream(), expectedVersion: .any, events: (0..<500).map { _ in Fixtures.event(payload: payload) })
+                to: Fixtures.stream(), expectedVersion: .any,
+                events: (0..<500).map { _ in Fixtures.event(payload: payload) })
             ledger.close()
             let file = directory.path + "/data/ledger/data.mdb"
             let size = try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? 0
@@ -180,7 +188,10 @@ struct LedgerStoreTests {
             for _ in 0..<3 {
                 _ = try await ledger.append(to: Fixtures.stream(), expectedVersion: .any, events: Fixtures.events(1))
             }
-            #expect(try ledger.readAll(from: .zero, limit: 3).map(\.recordedAt.rawValue) == [10_000_000_000, 5_000_000_000, 6_000_000_000])
+            #expect(
+                try ledger.readAll(from: .zero, limit: 3).map(\.recordedAt.rawValue) == [
+                    10_000_000_000, 5_000_000_000, 6_000_000_000,
+                ])
             #expect(ledger.clockRegressions == 1)
         }
     }

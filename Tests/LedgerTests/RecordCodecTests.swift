@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Record format v1 (ledger.md §3.1)")
 struct RecordCodecTests {
-    static let stream = StreamID(category: try! Category("plan"), id: UUID128(high: 0x0123_4567_89AB_4DEF, low: 0x8123_4567_89AB_CDEF))
+    static let stream = StreamID(
+        category: Fixtures.stream("plan").category, id: UUID128(high: 0x0123_4567_89AB_4DEF, low: 0x8123_4567_89AB_CDEF)
+    )
 
     static func record(sealed: Bool = false, position: UInt64 = 42) -> [UInt8] {
         let sealedPart = SealedPart(
@@ -45,16 +47,21 @@ struct RecordCodecTests {
     func randomRoundTrips() throws {
         var generator = SeededGenerator(seed: 0xC05_1ED6E8)
         for _ in 0..<500 {
-            let payload = (0..<Int.random(in: 0...600, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            let actor = String((0..<Int.random(in: 0...20, using: &generator)).map { _ in "ąbćż:x".randomElement(using: &generator)! })
+            let payload = (0..<Int.random(in: 0...600, using: &generator)).map { _ in
+                UInt8.random(in: 0...255, using: &generator)
+            }
+            let actor = String(
+                (0..<Int.random(in: 0...20, using: &generator)).map { _ in "ąbćż:x".randomElement(using: &generator)! })
             var event = Fixtures.event(payload: payload)
             event.metadata.actor = String(actor.utf8.prefix(64)) ?? ""
             event.metadata.causationID = Bool.random(using: &generator) ? .random() : nil
-            let stream = StreamID(category: try Category("c_\(Int.random(in: 0...99, using: &generator))"), id: .random())
+            let stream = StreamID(
+                category: try Category("c_\(Int.random(in: 0...99, using: &generator))"), id: .random())
             let position = Position(UInt64.random(in: 0...UInt64.max, using: &generator))
             let bytes = RecordEncoder.encode(
                 event, stream: stream, version: StreamVersion(UInt64.random(in: 0...1000, using: &generator)),
-                position: position, recordedAt: Timestamp(microseconds: Int64.random(in: .min ... .max, using: &generator)))
+                position: position,
+                recordedAt: Timestamp(microseconds: Int64.random(in: .min ... .max, using: &generator)))
             let decoded = try RecordDecoder.decode(bytes, expectedPosition: position)
             #expect(decoded.payload == payload && decoded.metadata == event.metadata && decoded.stream == stream)
         }
@@ -76,7 +83,8 @@ struct RecordCodecTests {
 
     @Test("A position field that differs from its key is rejected")
     func position() {
-        #expect(violation(Self.record(), position: 41) == .positionMismatch(expected: Position(41), found: Position(42)))
+        #expect(
+            violation(Self.record(), position: 41) == .positionMismatch(expected: Position(41), found: Position(42)))
     }
 
     @Test("Schema version 0 is rejected")

@@ -24,7 +24,9 @@ public struct Checkpoint: Sendable, Hashable {
         guard let size = UInt64(lines[1]), String(size) == lines[1] else {
             throw .malformed("the size line is not a decimal number")
         }
-        guard let root = MerkleHash(base64: String(lines[2])) else { throw .malformed("the root is not 32 base64 bytes") }
+        guard let root = MerkleHash(base64: String(lines[2])) else {
+            throw .malformed("the root is not 32 base64 bytes")
+        }
         self.init(origin: origin, size: size, root: root)
     }
 

@@ -5,7 +5,9 @@ struct CheckpointStore {
     let databases: LedgerDatabases
 
     func put(_ checkpoint: SignedCheckpoint, in txn: Transaction) throws {
-        try txn.put(Array(checkpoint.text.utf8), key: IndexKeys.bigEndian(checkpoint.checkpoint.size), in: databases.checkpoints)
+        try txn.put(
+            Array(checkpoint.text.utf8), key: IndexKeys.bigEndian(checkpoint.checkpoint.size), in: databases.checkpoints
+        )
     }
 
     /// The checkpoint with the largest size ≤ `size` (any size when nil).

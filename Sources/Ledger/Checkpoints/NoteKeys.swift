@@ -10,7 +10,9 @@ public struct NoteSigner: Sendable {
     static let algorithmEd25519: UInt8 = 0x01
 
     init(name: String, privateKey: Curve25519.Signing.PrivateKey) throws(CheckpointError) {
-        guard Checkpoint.isValidOrigin(name) else { throw .badKey("key name \"\(name)\" is empty or has spaces or '+'") }
+        guard Checkpoint.isValidOrigin(name) else {
+            throw .badKey("key name \"\(name)\" is empty or has spaces or '+'")
+        }
         self.name = name
         self.privateKey = privateKey
         self.keyID = NoteVerifier.keyID(name: name, publicKey: Array(privateKey.publicKey.rawRepresentation))
@@ -31,7 +33,8 @@ public struct NoteSigner: Sendable {
 
     /// Parses the `PRIVATE+KEY+…` text form.
     public init(text: String) throws(CheckpointError) {
-        let fields = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
+        let fields = text.trimmingCharacters(in: .whitespacesAndNewlines).split(
+            separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
         guard fields.count == 5, fields[0] == "PRIVATE", fields[1] == "KEY",
             let blob = Base64.decode(String(fields[4])), blob.count == 33, blob[0] == Self.algorithmEd25519,
             let privateKey = try? Curve25519.Signing.PrivateKey(rawRepresentation: blob[1...])
@@ -68,7 +71,8 @@ public struct NoteVerifier: Sendable, Hashable {
     let publicKey: [UInt8]
 
     public init(verifierKey: String) throws(CheckpointError) {
-        let fields = verifierKey.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
+        let fields = verifierKey.trimmingCharacters(in: .whitespacesAndNewlines).split(
+            separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard fields.count == 3, let blob = Base64.decode(String(fields[2])), blob.count == 33,
             blob[0] == NoteSigner.algorithmEd25519, let keyID = UInt32(fields[1], radix: 16), fields[1].count == 8
         else { throw .badKey("not a <name>+<hex id>+<base64> Ed25519 verifier key") }

@@ -13,7 +13,9 @@ public struct SignedCheckpoint: Sendable, Hashable {
     }
 
     /// Signs `checkpoint` with `signer`.
-    public static func sign(_ checkpoint: Checkpoint, with signer: NoteSigner) throws(CheckpointError) -> SignedCheckpoint {
+    public static func sign(_ checkpoint: Checkpoint, with signer: NoteSigner) throws(CheckpointError)
+        -> SignedCheckpoint
+    {
         let body = checkpoint.body
         return try SignedCheckpoint(note: SignedNote(body: body, signatures: [signer.sign(body)]))
     }

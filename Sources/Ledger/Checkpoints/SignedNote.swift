@@ -21,10 +21,11 @@ public struct SignedNote: Sendable, Hashable {
     }
 
     public var text: String {
-        body + "\n" + signatures.map { signature in
-            let blob = withUnsafeBytes(of: signature.keyID.bigEndian, Array.init) + signature.signature
-            return "\(Self.signaturePrefix)\(signature.name) \(Base64.encode(blob))\n"
-        }.joined()
+        body + "\n"
+            + signatures.map { signature in
+                let blob = withUnsafeBytes(of: signature.keyID.bigEndian, Array.init) + signature.signature
+                return "\(Self.signaturePrefix)\(signature.name) \(Base64.encode(blob))\n"
+            }.joined()
     }
 
     public init(text: String) throws(CheckpointError) {
@@ -35,8 +36,11 @@ public struct SignedNote: Sendable, Hashable {
         guard signatureText.hasSuffix("\n") else { throw .malformed("the last signature line has no newline") }
         var signatures: [Signature] = []
         for line in signatureText.dropLast().split(separator: "\n", omittingEmptySubsequences: false) {
-            guard line.hasPrefix(Self.signaturePrefix) else { throw .malformed("a signature line must start with '— '") }
-            let fields = line.dropFirst(Self.signaturePrefix.count).split(separator: " ", omittingEmptySubsequences: false)
+            guard line.hasPrefix(Self.signaturePrefix) else {
+                throw .malformed("a signature line must start with '— '")
+            }
+            let fields = line.dropFirst(Self.signaturePrefix.count).split(
+                separator: " ", omittingEmptySubsequences: false)
             guard fields.count == 2, !fields[0].isEmpty, let blob = Base64.decode(String(fields[1])), blob.count > 4
             else { throw .malformed("a signature line is not '— <name> <base64>'") }
             let keyID = blob[0..<4].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }

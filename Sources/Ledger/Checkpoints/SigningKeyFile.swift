@@ -41,7 +41,8 @@ public enum SigningKeyFile {
         if access(path, F_OK) == 0 { return try load(path: path) }
         guard mayCreate else {
             throw LedgerError(
-                .storage, "the signing key \(path) is missing but the ledger already has checkpoints; restore the "
+                .storage,
+                "the signing key \(path) is missing but the ledger already has checkpoints; restore the "
                     + "key file or pass --signing-key")
         }
         let signer: NoteSigner

@@ -16,7 +16,8 @@ enum ExportLineParser {
             throw Mismatch("\"record\" is missing or not base64")
         }
         guard let position = (object["position"] as? NSNumber)?.uint64Value, position == expectedPosition else {
-            throw Mismatch("\"position\" is not \(expectedPosition): lines must be in position order from 0, none missing")
+            throw Mismatch(
+                "\"position\" is not \(expectedPosition): lines must be in position order from 0, none missing")
         }
         let event = try RecordDecoder.decode(record, expectedPosition: Position(position))
         let expected: [String: Any?] = [

@@ -78,7 +78,9 @@ final class OutputFile {
     private func flush() throws(LedgerError) {
         var offset = 0
         while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            let written = buffer.withUnsafeBytes { bytes in
+                Glibc.write(descriptor, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+            }
             guard written > 0 else {
                 throw LedgerError(.storage, "cannot write \(path): \(String(cString: strerror(errno)))")
             }

@@ -30,14 +30,18 @@ public struct LedgerImporter {
             frontier.append(RFC6962.leafHash(of: record))
             if let checkpoint, frontier.size == checkpoint.checkpoint.size {
                 guard frontier.root() == checkpoint.checkpoint.root else {
-                    throw ImportLineError(line: lineNumber, reason: "the root at size \(frontier.size) differs from the checkpoint beside the file")
+                    throw ImportLineError(
+                        line: lineNumber,
+                        reason: "the root at size \(frontier.size) differs from the checkpoint beside the file")
                 }
                 checkpointMatched = true
             }
         }
         if !checkpointMatched, let checkpoint {
             throw LedgerError(
-                .invalidArgument, "\(path): the checkpoint beside it is at size \(checkpoint.checkpoint.size) but the file has \(frontier.size) lines")
+                .invalidArgument,
+                "\(path): the checkpoint beside it is at size \(checkpoint.checkpoint.size) but the file has \(frontier.size) lines"
+            )
         }
         return Summary(size: frontier.size, root: frontier.root(), checkpoint: checkpoint)
     }
@@ -56,7 +60,8 @@ public struct LedgerImporter {
             var batch: [[UInt8]] = []
             while batch.count < 5_000, let line = try reader.next() {
                 do {
-                    batch.append(try ExportLineParser.record(from: line, expectedPosition: imported + UInt64(batch.count)))
+                    batch.append(
+                        try ExportLineParser.record(from: line, expectedPosition: imported + UInt64(batch.count)))
                 } catch {
                     throw LedgerError(.invalidArgument, "\(path) changed while importing: \(error)")
                 }

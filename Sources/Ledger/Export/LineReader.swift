@@ -51,7 +51,9 @@ final class LineReader {
         let count = buffer.withUnsafeMutableBytes { bytes in
             read(descriptor, bytes.baseAddress.map { $0 + previous }, chunk)
         }
-        guard count >= 0 else { throw LedgerError(.storage, "cannot read \(path): \(String(cString: strerror(errno)))") }
+        guard count >= 0 else {
+            throw LedgerError(.storage, "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
         buffer.removeLast(chunk - count)
         if count == 0 { atEnd = true }
     }

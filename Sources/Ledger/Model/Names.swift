@@ -44,7 +44,8 @@ public struct StreamID: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `<category>-<uuid>`.
     public init(_ text: String) throws(LedgerError) {
-        guard text.utf8.count > 37, let dash = text.utf8.index(text.utf8.endIndex, offsetBy: -37, limitedBy: text.utf8.startIndex),
+        guard text.utf8.count > 37,
+            let dash = text.utf8.index(text.utf8.endIndex, offsetBy: -37, limitedBy: text.utf8.startIndex),
             text.utf8[dash] == UInt8(ascii: "-"),
             let id = UUID128(text[text.index(after: dash)...])
         else { throw LedgerError(.invalidArgument, "stream \"\(text.prefix(80))\" must be <category>-<uuid>") }

@@ -65,7 +65,8 @@ public enum RecordEncoder {
         _ record: inout [UInt8], position: Position, version: StreamVersion, recordedAt: Timestamp
     ) {
         record.withUnsafeMutableBytes { bytes in
-            bytes.storeBytes(of: position.rawValue.bigEndian, toByteOffset: RecordLayout.positionOffset, as: UInt64.self)
+            bytes.storeBytes(
+                of: position.rawValue.bigEndian, toByteOffset: RecordLayout.positionOffset, as: UInt64.self)
             bytes.storeBytes(
                 of: version.rawValue.bigEndian, toByteOffset: RecordLayout.streamVersionOffset, as: UInt64.self)
             bytes.storeBytes(

@@ -14,7 +14,8 @@ struct IndexLookup {
             guard let entry = beyond == nil ? try cursor.last() : try cursor.previous(),
                 entry.key.count == prefix.count + 8, entry.key.starts(with: prefix)
             else { return nil }
-            return StreamVersion(UInt64(bigEndian: entry.key.loadUnaligned(fromByteOffset: prefix.count, as: UInt64.self)))
+            return StreamVersion(
+                UInt64(bigEndian: entry.key.loadUnaligned(fromByteOffset: prefix.count, as: UInt64.self)))
         }
     }
 

@@ -11,7 +11,9 @@ struct LedgerOpening {
             try txn.value(in: databases.meta, key: MetaKey.formatVersion) != nil
         }
         if !exists {
-            if options.readOnly { throw LedgerError(.storage, "no ledger has been created in \(options.dataDirectory)") }
+            if options.readOnly {
+                throw LedgerError(.storage, "no ledger has been created in \(options.dataDirectory)")
+            }
             try create()
         }
         return try databases.environment.read { txn in try load(txn) }
@@ -52,7 +54,8 @@ struct LedgerOpening {
         if (lastPosition.map { $0 + 1 } ?? 0) != treeSize {
             throw LedgerError(
                 .corrupted,
-                "meta treeSize \(treeSize) disagrees with the last record at \(lastPosition.map(String.init) ?? "none")")
+                "meta treeSize \(treeSize) disagrees with the last record at \(lastPosition.map(String.init) ?? "none")"
+            )
         }
         guard let frontierBytes = try txn.value(in: databases.meta, key: MetaKey.frontier) else {
             throw LedgerError(.corrupted, "meta frontier is missing")
@@ -85,7 +88,8 @@ struct LedgerOpening {
         let signer = try SigningKeyFile.loadOrCreate(
             path: options.resolvedSigningKeyPath, name: origin, mayCreate: !hasCheckpoint)
         guard signer.name == origin else {
-            throw LedgerError(.invalidArgument, "the signing key is for \(signer.name), the ledger's origin is \(origin)")
+            throw LedgerError(
+                .invalidArgument, "the signing key is for \(signer.name), the ledger's origin is \(origin)")
         }
         try databases.environment.write { txn in
             if let recorded = try txn.value(in: databases.meta, key: MetaKey.verifierKey) {
@@ -105,13 +109,16 @@ struct LedgerOpening {
     func verifyTail(after state: BatchCommitter.State) throws {
         let start = state.lastCheckpointSize ?? 0
         var frontier = try databases.environment.read { txn -> MerkleFrontier in
-            guard let newest = try CheckpointStore(databases: databases).newest(in: txn) else { return MerkleFrontier() }
+            guard let newest = try CheckpointStore(databases: databases).newest(in: txn) else {
+                return MerkleFrontier()
+            }
             let reader = MerkleNodeReader(
                 source: LMDBTileSource(transaction: txn, database: databases.merkle), treeSize: state.treeSize)
             let frontier = try MerkleFrontier.at(size: newest.checkpoint.size, reader: reader)
             guard frontier.root() == newest.checkpoint.root else {
                 throw LedgerError(
-                    .corrupted, "the stored tree does not match the checkpoint at size \(newest.checkpoint.size); "
+                    .corrupted,
+                    "the stored tree does not match the checkpoint at size \(newest.checkpoint.size); "
                         + "run `cus ledger verify`")
             }
             return frontier

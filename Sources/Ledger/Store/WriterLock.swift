@@ -23,7 +23,8 @@ public final class WriterLock: Sendable {
             let holder = Self.readHolder(descriptor)
             close(descriptor)
             throw LedgerError(
-                .writerLocked, "another process writes this data directory (\(holder)); stop it or send the "
+                .writerLocked,
+                "another process writes this data directory (\(holder)); stop it or send the "
                     + "command through its HTTP API", details: .lockHolder(holder))
         }
         self.descriptor = descriptor

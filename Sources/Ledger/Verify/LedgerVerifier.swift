@@ -16,7 +16,8 @@ public struct LedgerVerifier {
         public var verifiers: [NoteVerifier]
 
         public init(
-            asOfSize: UInt64? = nil, checkIndexes: Bool = true, checkRecords: Bool = true, verifiers: [NoteVerifier] = []
+            asOfSize: UInt64? = nil, checkIndexes: Bool = true, checkRecords: Bool = true,
+            verifiers: [NoteVerifier] = []
         ) {
             self.asOfSize = asOfSize
             self.checkIndexes = checkIndexes
@@ -46,7 +47,8 @@ public struct LedgerVerifier {
         let setup = try databases.environment.read { txn in
             (
                 try IndexLookup(transaction: txn, databases: databases).treeSize(),
-                try CheckpointStore.readAll(databases, txn), try txn.value(in: databases.meta, key: MetaKey.verifierKey).map(Array.init)
+                try CheckpointStore.readAll(databases, txn),
+                try txn.value(in: databases.meta, key: MetaKey.verifierKey).map(Array.init)
             )
         }
         let (metaSize, checkpointResults, recordedKey) = setup
@@ -57,7 +59,10 @@ public struct LedgerVerifier {
             report.record("meta", at: nil, "asked for size \(size) but the ledger holds \(metaSize)")
             return report
         }
-        let verifiers = try options.verifiers.isEmpty ? recordedKey.map { [try NoteVerifier(verifierKey: String(decoding: $0, as: UTF8.self))] } ?? [] : options.verifiers
+        let verifiers =
+            try options.verifiers.isEmpty
+            ? recordedKey.map { [try NoteVerifier(verifierKey: String(decoding: $0, as: UTF8.self))] } ?? []
+            : options.verifiers
         var pass = VerificationPass(databases: databases, options: options, size: size, verifiers: verifiers)
         pass.prepareCheckpoints(checkpointResults, report: &report)
         var position: UInt64 = 0
@@ -75,7 +80,9 @@ public struct LedgerVerifier {
 
 extension CheckpointStore {
     /// Every stored checkpoint, or why one could not be parsed (kept apart so verify reports, not throws).
-    static func readAll(_ databases: LedgerDatabases, _ txn: Transaction) throws -> [(UInt64, Result<SignedCheckpoint, LedgerError>)] {
+    static func readAll(_ databases: LedgerDatabases, _ txn: Transaction) throws -> [(
+        UInt64, Result<SignedCheckpoint, LedgerError>
+    )] {
         try txn.withCursor(databases.checkpoints) { cursor in
             var found: [(UInt64, Result<SignedCheckpoint, LedgerError>)] = []
             var entry = try cursor.first()

@@ -29,13 +29,15 @@ struct VerificationPass {
                 report.record("checkpoint", at: nil, "checkpoint stored under size \(key): \(error.message)")
             case .success(let checkpoint):
                 guard checkpoint.checkpoint.size == key else {
-                    report.record("checkpoint", at: nil, "checkpoint under key \(key) states size \(checkpoint.checkpoint.size)")
+                    report.record(
+                        "checkpoint", at: nil, "checkpoint under key \(key) states size \(checkpoint.checkpoint.size)")
                     continue
                 }
                 guard key <= size else { continue }
                 let signers = verifiers.filter { (try? checkpoint.verify(with: $0)) != nil }.map(\.name)
                 if signers.isEmpty {
-                    report.record("signature", at: nil, "checkpoint at size \(key) has no valid signature by a trusted key")
+                    report.record(
+                        "signature", at: nil, "checkpoint at size \(key) has no valid signature by a trusted key")
                 }
                 if key == size || checkpoint == stored.last(where: { $0.0 <= size }).flatMap({ try? $0.1.get() }) {
                     report.newestCheckpointSigners = signers
@@ -46,7 +48,8 @@ struct VerificationPass {
         if size == 0 { compareCheckpoints(&report) }
     }
 
-    mutating func scan(from start: UInt64, count: UInt64, _ txn: Transaction, _ report: inout VerificationReport) throws {
+    mutating func scan(from start: UInt64, count: UInt64, _ txn: Transaction, _ report: inout VerificationReport) throws
+    {
         try txn.withCursor(databases.events) { cursor in
             var expected = start
             var entry = try cursor.seek(atLeast: IndexKeys.bigEndian(start))
@@ -102,7 +105,8 @@ struct VerificationPass {
             // A leaf's tile entry names its position; a higher node only names the range of leaves under it.
             let first = node.index << UInt64(node.level)
             let range = node.level == 0 ? "" : " (leaves \(first)…\(first + (1 << UInt64(node.level)) - 1))"
-            report.record("tile", at: node.level == 0 ? first : nil, "node \(node.level)/\(node.index)\(range): \(problem)")
+            report.record(
+                "tile", at: node.level == 0 ? first : nil, "node \(node.level)/\(node.index)\(range): \(problem)")
         }
         compareCheckpoints(&report)
     }
@@ -150,7 +154,9 @@ struct VerificationPass {
             try txn.value(in: database, key: key).map { IndexKeys.uint64($0) == position } ?? false
         }
         if try !pointed(databases.streams, IndexKeys.stream(event.stream, version: event.version)) {
-            report.record("streams", at: position, "streams entry of \(event.stream) version \(event.version) is wrong or missing")
+            report.record(
+                "streams", at: position, "streams entry of \(event.stream) version \(event.version) is wrong or missing"
+            )
         }
         if try !pointed(databases.eventIDs, IndexKeys.eventID(event.id)) {
             report.record("eventIds", at: position, "eventIds entry of \(event.id) is wrong or missing")
@@ -158,7 +164,9 @@ struct VerificationPass {
         if try txn.value(in: databases.byType, key: IndexKeys.name(event.type.name, position: event.position)) == nil {
             report.record("byType", at: position, "byType entry is missing")
         }
-        if try txn.value(in: databases.byCategory, key: IndexKeys.name(event.stream.category.name, position: event.position)) == nil {
+        if try txn.value(
+            in: databases.byCategory, key: IndexKeys.name(event.stream.category.name, position: event.position)) == nil
+        {
             report.record("byCategory", at: position, "byCategory entry is missing")
         }
     }
@@ -180,13 +188,15 @@ struct VerificationPass {
         }
         let recordCount = try txn.statistics(of: databases.events).entries
         if UInt64(recordCount) != metaSize {
-            report.record("indexCount", at: metaSize, "events holds \(recordCount) records, meta.treeSize says \(metaSize)")
+            report.record(
+                "indexCount", at: metaSize, "events holds \(recordCount) records, meta.treeSize says \(metaSize)")
         }
         guard options.checkIndexes else { return }
         for database in [databases.streams, databases.eventIDs, databases.byType, databases.byCategory] {
             let entries = try txn.statistics(of: database).entries
             if UInt64(entries) != metaSize {
-                report.record("indexCount", at: nil, "\(database.name) holds \(entries) entries for \(metaSize) records")
+                report.record(
+                    "indexCount", at: nil, "\(database.name) holds \(entries) entries for \(metaSize) records")
             }
         }
     }

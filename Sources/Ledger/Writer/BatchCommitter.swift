@@ -94,7 +94,8 @@ final class BatchCommitter {
                 }
                 return .failed(
                     LedgerError(
-                        .outcomeUnknown, "commit failed; the batch may or may not be durable. Retry with the same "
+                        .outcomeUnknown,
+                        "commit failed; the batch may or may not be durable. Retry with the same "
                             + "event ids after restart", underlying: error as? LMDBError))
             }
         }
@@ -147,7 +148,8 @@ final class BatchCommitter {
             case .rejected(let error):
                 results.append(.failure(error))
             case .fresh:
-                if let mismatch = try Idempotency.checkExpectedVersions(request, currentVersion: lookup.currentVersion) {
+                if let mismatch = try Idempotency.checkExpectedVersions(request, currentVersion: lookup.currentVersion)
+                {
                     results.append(.failure(mismatch))
                 } else {
                     results.append(.success(try put(request, recordedAt: recordedAt, txn, lookup, &working)))
@@ -171,7 +173,8 @@ final class BatchCommitter {
             let firstPosition = Position(working.treeSize)
             for (index, encoded) in part.records.enumerated() {
                 var record = encoded
-                RecordEncoder.stamp(&record, position: Position(working.treeSize), version: version, recordedAt: recordedAt)
+                RecordEncoder.stamp(
+                    &record, position: Position(working.treeSize), version: version, recordedAt: recordedAt)
                 try putFramed(
                     record,
                     keys: FramedKeys(
@@ -209,7 +212,9 @@ final class BatchCommitter {
         }
         var size: UInt64 = 0
         let tiles = TileReader(transaction: txn, database: databases.merkle)
-        try guardPut { size = try record.withUnsafeBytes { bytes in try working.tree.append(record: bytes, tiles: tiles) } }
+        try guardPut {
+            size = try record.withUnsafeBytes { bytes in try working.tree.append(record: bytes, tiles: tiles) }
+        }
         working.treeSize += 1
         precondition(size == working.treeSize, "tree size drifted from the log")
     }
@@ -231,13 +236,15 @@ final class BatchCommitter {
             guard event.version == (current?.next ?? .first), try lookup.position(of: event.id) == nil else {
                 throw ImportRefusal(
                     error: LedgerError(
-                        .invalidArgument, "record \(event.position) does not continue \(event.stream) or reuses an event id"))
+                        .invalidArgument,
+                        "record \(event.position) does not continue \(event.stream) or reuses an event id"))
             }
             if current == nil { working.streamCount += 1 }
             try putFramed(
                 record,
                 keys: FramedKeys(
-                    stream: IndexKeys.stream(event.stream, version: event.version), eventID: IndexKeys.eventID(event.id),
+                    stream: IndexKeys.stream(event.stream, version: event.version),
+                    eventID: IndexKeys.eventID(event.id),
                     typePrefix: IndexKeys.namePrefix(event.type.name),
                     categoryPrefix: IndexKeys.namePrefix(event.stream.category.name)),
                 txn, &working)
@@ -266,7 +273,8 @@ final class BatchCommitter {
             let recomputed = try reader.root(ofSize: previous.checkpoint.size)
             guard recomputed == previous.checkpoint.root, previous.checkpoint.size <= working.treeSize else {
                 throw LedgerError(
-                    .corrupted, "the tree no longer extends the checkpoint at size \(previous.checkpoint.size); "
+                    .corrupted,
+                    "the tree no longer extends the checkpoint at size \(previous.checkpoint.size); "
                         + "refusing to sign. Run `cus ledger verify`")
             }
         }

@@ -21,7 +21,9 @@ package enum Idempotency {
         case rejected(LedgerError)
     }
 
-    package static func classify(_ request: PreparedAppend, lookup: (EventID) throws -> RecordedIdentity?) throws -> Verdict {
+    package static func classify(_ request: PreparedAppend, lookup: (EventID) throws -> RecordedIdentity?) throws
+        -> Verdict
+    {
         var recorded: [[RecordedIdentity]] = []
         var foundCount = 0
         for part in request.parts {

@@ -152,7 +152,9 @@ final class LedgerWriter: Sendable {
         case .failed(let error)?:
             stop(because: error, failing: batch)
         case nil:
-            for pending in batch { pending.reply.resume(returning: .failure(LedgerError(.notWritable, "writer closed"))) }
+            for pending in batch {
+                pending.reply.resume(returning: .failure(LedgerError(.notWritable, "writer closed")))
+            }
         }
     }
 

@@ -40,7 +40,8 @@ package struct PreparedAppend: Sendable {
                 try RecordEncoder.validate(event)
                 guard ids.insert(event.id).inserted else {
                     throw LedgerError(
-                        .invalidArgument, "event id \(event.id) appears twice in one append", details: .eventID(event.id))
+                        .invalidArgument, "event id \(event.id) appears twice in one append",
+                        details: .eventID(event.id))
                 }
                 let record = RecordEncoder.encode(
                     event, stream: append.stream, version: .first, position: .zero, recordedAt: Timestamp(rawValue: 0))
