@@ -5,17 +5,22 @@ import LMDB
 struct LedgerTree: Sendable {
     var frontier: MerkleFrontier
     private var touchedTiles: [TileID: [UInt8]] = [:]
+    /// Reused for the nodes each leaf completes, so appending does not allocate per event.
+    private var completedNodes: [(TileID, Int, MerkleHash)] = []
 
     init(frontier: MerkleFrontier) { self.frontier = frontier }
 
     /// Adds one leaf; returns the new tree size.
     mutating func append(record: UnsafeRawBufferPointer, tiles: TileReader) throws -> UInt64 {
         let leaf = RFC6962.leafHash(of: record)
-        var completed: [(TileID, Int, MerkleHash)] = []
+        var completed = completedNodes
+        completedNodes = []  // leaves `completed` the only owner of the buffer, so appending does not copy it
+        completed.removeAll(keepingCapacity: true)
         frontier.append(leaf) { node, hash in
             if let (tile, offset) = MerkleTiles.tileCoordinates(for: node) { completed.append((tile, offset, hash)) }
         }
         for (tile, offset, hash) in completed { try place(hash, in: tile, at: offset, tiles: tiles) }
+        completedNodes = completed
         return frontier.size
     }
 

@@ -11,6 +11,8 @@ struct VerificationPass {
     private var lastGoodCheckpointSize: UInt64 = 0
     private var nextVersions: [StreamID: UInt64] = [:]
     private var cachedTiles: [UInt8: (index: UInt64, bytes: [UInt8])] = [:]
+    /// Reused for the nodes each leaf completes, so the hot loop does not allocate.
+    private var completedNodes: [(NodeID, MerkleHash)] = []
 
     init(databases: LedgerDatabases, options: LedgerVerifier.Options, size: UInt64, verifiers: [NoteVerifier]) {
         self.databases = databases
@@ -92,7 +94,9 @@ struct VerificationPass {
     private mutating func appendLeaf(
         _ leaf: MerkleHash, at position: UInt64, _ report: inout VerificationReport, _ txn: Transaction? = nil
     ) {
-        var completed: [(NodeID, MerkleHash)] = []
+        var completed = completedNodes
+        completedNodes = []  // leaves `completed` the only owner of the buffer, so appending does not copy it
+        completed.removeAll(keepingCapacity: true)
         frontier.append(leaf) { node, hash in
             if node.level % MerkleTiles.height == 0 { completed.append((node, hash)) }
         }
@@ -101,6 +105,7 @@ struct VerificationPass {
             guard let txn, let (tile, offset) = MerkleTiles.tileCoordinates(for: node) else { continue }
             if let problem = compare(hash, with: tile, offset: offset, txn) { mismatches.append((node, problem)) }
         }
+        completedNodes = completed
         for (node, problem) in mismatches {
             // A leaf's tile entry names its position; a higher node only names the range of leaves under it.
             let first = node.index << UInt64(node.level)
