@@ -1,0 +1,79 @@
+import Ledger
+
+/// Full scan: decode every record of a `scanEvents` ledger into `RecordedEvent` (`scanRecords` +
+/// `RecordDecoder.decode`) against a raw cursor over `events` that reads every cache line. A third side,
+/// `scanRecords` alone, splits the ledger's time between walking and decoding. Warm page cache: the ledger
+/// is built in the same run and scanned once before timing.
+struct ScanWorkload {
+    let settings: BenchmarkSettings
+
+    private static let buildEventsPerTransaction = 10_000
+    private static let layout = StreamLayout.grouped(eventsPerStream: 100)
+
+    func run() async throws -> [BenchmarkResult] {
+        try await ScratchDirectory.with(base: settings.directory) { directory in
+            let build = try await buildLedger(directory)
+            let environment = BenchmarkSettings.ledgerEnvironment(in: directory)
+            let mapSize = settings.mapSizeBytes
+            _ = try RawScan.run(ledgerEnvironment: environment, mapSizeBytes: mapSize)
+            let samples = try await PairedSamples.interleaved(
+                runs: settings.runs, label: "Full scan",
+                baseline: { try RawScan.run(ledgerEnvironment: environment, mapSizeBytes: mapSize) },
+                candidates: [
+                    .init(label: "decode") { try scanLedger(directory, decode: true) },
+                    .init(label: "records only") { try scanLedger(directory, decode: false) },
+                ])
+            let events = Format.grouped(settings.scanEvents)
+            return [
+                .comparison(
+                    "Full scan + decode", samples[0],
+                    note: "\(events) events, warm cache; baseline: raw cursor scan touching every 64 B line"),
+                .comparison("Full scan, scanRecords only", samples[1], target: nil, targetOn: nil),
+                BenchmarkResult(
+                    name: "Scan ledger build, \(Self.layout.name) 10,000/txn", value: Summary([build.eventsPerSecond]),
+                    unit: "events/s", cpu: Summary([build.cpuMicrosecondsPerEvent]),
+                    note: "one build of the \(events)-event ledger the scans read; no baseline"),
+            ]
+        }
+    }
+
+    /// Appends the corpus in batches generated on the fly, so a million events never sit in memory at once.
+    private func buildLedger(_ directory: String) async throws -> Throughput {
+        let count = settings.scanEvents
+        Progress.log("Full scan: building a \(Format.grouped(count))-event ledger")
+        let corpus = try EventCorpus(layout: Self.layout)
+        let ledger = try settings.openLedger(in: directory)
+        defer { ledger.close() }
+        var (seconds, cpuSeconds) = (0.0, 0.0)
+        for start in stride(from: 0, to: count, by: Self.buildEventsPerTransaction) {
+            let request = corpus.appendRequest(start..<min(start + Self.buildEventsPerTransaction, count))
+            let batch = try await settings.ingest([request], into: ledger, expectingSize: UInt64(start))
+            (seconds, cpuSeconds) = (seconds + batch.seconds, cpuSeconds + batch.cpuSeconds)
+        }
+        return Throughput(events: count, seconds: seconds, cpuSeconds: cpuSeconds)
+    }
+
+    private func scanLedger(_ directory: String, decode: Bool) throws -> Throughput {
+        let ledger = try settings.openLedger(in: directory, readOnly: true)
+        defer { ledger.close() }
+        var checksum: UInt64 = 0
+        let throughput = try Stopwatch.measure {
+            var count = 0
+            try ledger.scanRecords(from: .zero) { position, bytes in
+                if decode {
+                    let event = try RecordDecoder.decode(bytes, expectedPosition: position)
+                    checksum &+= event.version.rawValue &+ UInt64(event.payload.count)
+                } else {
+                    checksum &+= UInt64(bytes.count)
+                }
+                count += 1
+            }
+            return count
+        }
+        blackHole(checksum)
+        guard throughput.events == settings.scanEvents else {
+            throw BenchmarkError("scanned \(throughput.events) records of \(settings.scanEvents)")
+        }
+        return throughput
+    }
+}
