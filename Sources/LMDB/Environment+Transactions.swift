@@ -36,9 +36,11 @@ extension Environment {
                 do {
                     result = try body(txn)
                 } catch {
+                    txn.closeSharedCursors()
                     mdb_txn_abort(handle)
                     return .failure(error)
                 }
+                txn.closeSharedCursors()
                 // Read transactions end with a commit too: it keeps database handles opened inside them (lmdb.h
                 // mdb_dbi_open) and, with MDB_NOTLS, frees the reader slot like an abort.
                 try check(mdb_txn_commit(handle), readOnly ? "mdb_txn_commit(read)" : "mdb_txn_commit")

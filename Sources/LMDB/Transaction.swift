@@ -6,6 +6,8 @@ internal import CLMDB
 public final class Transaction {
     let handle: OpaquePointer
     public let isReadOnly: Bool
+    /// Cursors kept open for the life of the transaction (`cursor(_:)`), closed before it ends.
+    private var sharedCursors: [(MDB_dbi, OpaquePointer)] = []
 
     init(handle: OpaquePointer, isReadOnly: Bool) {
         self.handle = handle
@@ -41,6 +43,37 @@ public final class Transaction {
                 try put(valueBuffer, key: keyBuffer, in: database, flags: flags)
             }
         }
+    }
+
+    /// Reserves `count` bytes under `key` (`MDB_RESERVE`) and lets `fill` write them in place: no copy of the
+    /// value through a temporary buffer. `fill` must write every byte.
+    public func put<R>(
+        reserving count: Int, key: UnsafeRawBufferPointer, in database: Database, flags: PutFlags = [],
+        fill: (UnsafeMutableRawBufferPointer) throws -> R
+    ) throws -> R {
+        var keyValue = MDB_val(borrowing: key)
+        var data = MDB_val(mv_size: count, mv_data: nil)
+        let combined = flags.rawValue | UInt32(MDB_RESERVE)
+        try check(mdb_put(handle, database.handle, &keyValue, &data, combined), "mdb_put(\(database.name), reserve)")
+        return try fill(UnsafeMutableRawBufferPointer(start: data.mv_data, count: count))
+    }
+
+    /// A cursor over `database` that stays open until the transaction ends: for repeated seeks in one
+    /// transaction without an `mdb_cursor_open` each time.
+    public func cursor(_ database: Database) throws(LMDBError) -> Cursor {
+        if let open = sharedCursors.first(where: { $0.0 == database.handle }) {
+            return Cursor(handle: open.1, database: database)
+        }
+        var cursorHandle: OpaquePointer?
+        try check(mdb_cursor_open(handle, database.handle, &cursorHandle), "mdb_cursor_open(\(database.name))")
+        guard let cursorHandle else { throw LMDBError(code: MDB_PANIC, call: "mdb_cursor_open") }
+        sharedCursors.append((database.handle, cursorHandle))
+        return Cursor(handle: cursorHandle, database: database)
+    }
+
+    func closeSharedCursors() {
+        for (_, cursor) in sharedCursors { mdb_cursor_close(cursor) }
+        sharedCursors.removeAll()
     }
 
     /// Removes `key`; returns whether it was there. (The ledger never calls this on its own databases; the keys

@@ -64,14 +64,18 @@ public enum RecordEncoder {
     package static func stamp(
         _ record: inout [UInt8], position: Position, version: StreamVersion, recordedAt: Timestamp
     ) {
-        record.withUnsafeMutableBytes { bytes in
-            bytes.storeBytes(
-                of: position.rawValue.bigEndian, toByteOffset: RecordLayout.positionOffset, as: UInt64.self)
-            bytes.storeBytes(
-                of: version.rawValue.bigEndian, toByteOffset: RecordLayout.streamVersionOffset, as: UInt64.self)
-            bytes.storeBytes(
-                of: recordedAt.rawValue.bigEndian, toByteOffset: RecordLayout.recordedAtOffset, as: Int64.self)
-        }
+        record.withUnsafeMutableBytes { stamp($0, position: position, version: version, recordedAt: recordedAt) }
+    }
+
+    /// Writes the fields only the writer knows into an encoded record, in place.
+    static func stamp(
+        _ bytes: UnsafeMutableRawBufferPointer, position: Position, version: StreamVersion, recordedAt: Timestamp
+    ) {
+        bytes.storeBytes(of: position.rawValue.bigEndian, toByteOffset: RecordLayout.positionOffset, as: UInt64.self)
+        bytes.storeBytes(
+            of: version.rawValue.bigEndian, toByteOffset: RecordLayout.streamVersionOffset, as: UInt64.self)
+        bytes.storeBytes(
+            of: recordedAt.rawValue.bigEndian, toByteOffset: RecordLayout.recordedAtOffset, as: Int64.self)
     }
 }
 

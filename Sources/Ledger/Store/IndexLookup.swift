@@ -8,11 +8,13 @@ struct IndexLookup {
 
     /// The version of the stream's last event: seek `streams` to `(stream ‖ 0xFF…FF)` and step back (§2.2).
     func currentVersion(_ stream: StreamID) throws -> StreamVersion? {
-        let prefix = IndexKeys.streamPrefix(stream)
-        return try transaction.withCursor(databases.streams) { cursor in
-            let beyond = try cursor.seek(atLeast: prefix + [UInt8](repeating: 0xFF, count: 8))
+        var keys = KeyBuilder()
+        let cursor = try transaction.cursor(databases.streams)
+        return try keys.withStreamKey(stream, version: .max) { beyondLast in
+            let prefix = UnsafeRawBufferPointer(rebasing: beyondLast.dropLast(8))
+            let beyond = try cursor.seek(atLeast: beyondLast)
             guard let entry = beyond == nil ? try cursor.last() : try cursor.previous(),
-                entry.key.count == prefix.count + 8, entry.key.starts(with: prefix)
+                entry.key.count == beyondLast.count, entry.key.starts(with: prefix)
             else { return nil }
             return StreamVersion(
                 UInt64(bigEndian: entry.key.loadUnaligned(fromByteOffset: prefix.count, as: UInt64.self)))

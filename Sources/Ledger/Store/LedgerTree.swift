@@ -10,9 +10,8 @@ struct LedgerTree: Sendable {
 
     init(frontier: MerkleFrontier) { self.frontier = frontier }
 
-    /// Adds one leaf; returns the new tree size.
-    mutating func append(record: UnsafeRawBufferPointer, tiles: TileReader) throws -> UInt64 {
-        let leaf = RFC6962.leafHash(of: record)
+    /// Adds one leaf hash; returns the new tree size.
+    mutating func append(leaf: MerkleHash, tiles: TileReader) throws -> UInt64 {
         var completed = completedNodes
         completedNodes = []  // leaves `completed` the only owner of the buffer, so appending does not copy it
         completed.removeAll(keepingCapacity: true)
@@ -25,10 +24,15 @@ struct LedgerTree: Sendable {
     }
 
     private mutating func place(_ hash: MerkleHash, in tileID: TileID, at offset: Int, tiles: TileReader) throws {
-        var tile = try touchedTiles[tileID] ?? tiles.existingTile(tileID) ?? []
-        precondition(tile.count == offset * MerkleHash.byteCount, "tile \(tileID) is out of step with the tree")
-        hash.withUnsafeBytes { tile.append(contentsOf: $0) }
-        touchedTiles[tileID] = tile
+        if touchedTiles[tileID] == nil {
+            var loaded = try tiles.existingTile(tileID) ?? []
+            loaded.reserveCapacity(MerkleTiles.width * MerkleHash.byteCount)
+            touchedTiles[tileID] = loaded
+        }
+        // Mutated in place through the dictionary: no copy of the (up to 8 KiB) tile per leaf.
+        let count = touchedTiles[tileID, default: []].count
+        precondition(count == offset * MerkleHash.byteCount, "tile \(tileID) is out of step with the tree")
+        hash.withUnsafeBytes { touchedTiles[tileID, default: []].append(contentsOf: $0) }
     }
 
     /// Writes every tile this batch touched and forgets them.

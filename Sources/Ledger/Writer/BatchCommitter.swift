@@ -36,6 +36,7 @@ final class BatchCommitter {
     let clock: LedgerClock
     let mapSizeBytesMax: Int
     let checkpoints: CheckpointPolicy
+    private var keys = KeyBuilder()
     let origin: String
     private(set) var state: State
 
@@ -172,16 +173,11 @@ final class BatchCommitter {
             var version = current?.next ?? .first
             let firstPosition = Position(working.treeSize)
             for (index, encoded) in part.records.enumerated() {
-                var record = encoded
-                RecordEncoder.stamp(
-                    &record, position: Position(working.treeSize), version: version, recordedAt: recordedAt)
+                let identity = RecordedIdentity(
+                    position: Position(working.treeSize), stream: part.stream, version: version, type: part.types[index]
+                )
                 try putFramed(
-                    record,
-                    keys: FramedKeys(
-                        stream: part.streamKeyPrefix + IndexKeys.bigEndian(version.rawValue),
-                        eventID: IndexKeys.eventID(part.eventIDs[index]), typePrefix: part.typeKeyPrefixes[index],
-                        categoryPrefix: part.categoryKeyPrefix),
-                    txn, &working)
+                    encoded, identity: identity, eventID: part.eventIDs[index], stampedAt: recordedAt, txn, &working)
                 version = version.next
             }
             results.append(
@@ -192,29 +188,45 @@ final class BatchCommitter {
         return results
     }
 
-    /// Index keys of one framed record.
-    struct FramedKeys {
-        let stream: [UInt8]
-        let eventID: [UInt8]
-        let typePrefix: [UInt8]
-        let categoryPrefix: [UInt8]
-    }
-
-    /// Puts one framed record at the next position with its four index entries, and extends the tree.
-    private func putFramed(_ record: [UInt8], keys: FramedKeys, _ txn: Transaction, _ working: inout State) throws {
-        let positionKey = IndexKeys.bigEndian(working.treeSize)
-        try guardPut {
-            try txn.put(record, key: positionKey, in: databases.events, flags: .append)
-            try txn.put(positionKey, key: keys.stream, in: databases.streams, flags: .noOverwrite)
-            try txn.put(positionKey, key: keys.eventID, in: databases.eventIDs, flags: .noOverwrite)
-            try txn.put([], key: keys.typePrefix + positionKey, in: databases.byType, flags: .noOverwrite)
-            try txn.put([], key: keys.categoryPrefix + positionKey, in: databases.byCategory, flags: .noOverwrite)
+    /// Puts one record at the next position with its four index entries and extends the tree. The record is
+    /// copied straight into the page LMDB reserves for it and, when `stampedAt` is given, stamped there with its
+    /// position, version and `recordedAt`; the leaf hash is taken over those final bytes.
+    private func putFramed(
+        _ encoded: [UInt8], identity: RecordedIdentity, eventID: EventID, stampedAt recordedAt: Timestamp?,
+        _ txn: Transaction, _ working: inout State
+    ) throws {
+        precondition(identity.position.rawValue == working.treeSize, "a record must land at the next position")
+        let position = working.treeSize
+        let leaf = try guardPut {
+            try withUnsafeBytes(of: position.bigEndian) { positionKey in
+                let leaf = try txn.put(reserving: encoded.count, key: positionKey, in: databases.events, flags: .append)
+                {
+                    stored in
+                    stored.copyBytes(from: encoded)
+                    if let recordedAt {
+                        RecordEncoder.stamp(
+                            stored, position: identity.position, version: identity.version, recordedAt: recordedAt)
+                    }
+                    return RFC6962.leafHash(of: UnsafeRawBufferPointer(stored))
+                }
+                try keys.withStreamKey(identity.stream, version: identity.version.rawValue) { key in
+                    try txn.put(positionKey, key: key, in: databases.streams, flags: .noOverwrite)
+                }
+                try eventID.rawValue.withBytes { key in
+                    try txn.put(positionKey, key: key, in: databases.eventIDs, flags: .noOverwrite)
+                }
+                let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+                try keys.withNameKey(identity.type.name, position: position) { key in
+                    try txn.put(empty, key: key, in: databases.byType, flags: .noOverwrite)
+                }
+                try keys.withNameKey(identity.stream.category.name, position: position) { key in
+                    try txn.put(empty, key: key, in: databases.byCategory, flags: .noOverwrite)
+                }
+                return leaf
+            }
         }
-        var size: UInt64 = 0
         let tiles = TileReader(transaction: txn, database: databases.merkle)
-        try guardPut {
-            size = try record.withUnsafeBytes { bytes in try working.tree.append(record: bytes, tiles: tiles) }
-        }
+        let size = try guardPut { try working.tree.append(leaf: leaf, tiles: tiles) }
         working.treeSize += 1
         precondition(size == working.treeSize, "tree size drifted from the log")
     }
@@ -240,14 +252,9 @@ final class BatchCommitter {
                         "record \(event.position) does not continue \(event.stream) or reuses an event id"))
             }
             if current == nil { working.streamCount += 1 }
-            try putFramed(
-                record,
-                keys: FramedKeys(
-                    stream: IndexKeys.stream(event.stream, version: event.version),
-                    eventID: IndexKeys.eventID(event.id),
-                    typePrefix: IndexKeys.namePrefix(event.type.name),
-                    categoryPrefix: IndexKeys.namePrefix(event.stream.category.name)),
-                txn, &working)
+            let identity = RecordedIdentity(
+                position: event.position, stream: event.stream, version: event.version, type: event.type)
+            try putFramed(record, identity: identity, eventID: event.id, stampedAt: nil, txn, &working)
             results.append(
                 AppendResult(
                     stream: event.stream, firstPosition: event.position, lastPosition: event.position,
@@ -293,9 +300,9 @@ final class BatchCommitter {
 
     /// Marks LMDB errors of puts so `commit` can tell them from a failed commit. `MDB_KEYEXIST` here means an
     /// index or the log disagrees with the checks just made: an invariant breach (ledger.md G5).
-    private func guardPut(_ body: () throws -> Void) throws {
+    private func guardPut<R>(_ body: () throws -> R) throws -> R {
         do {
-            try body()
+            return try body()
         } catch {
             if LMDBError.keyExists ~= error {
                 preconditionFailure("ledger invariant breached: \(error)")

@@ -8,9 +8,6 @@ package struct PreparedAppend: Sendable {
         package let types: [EventType]
         /// Encoded with position, version and `recordedAt` zero; the writer stamps them.
         package let records: [[UInt8]]
-        package let streamKeyPrefix: [UInt8]
-        package let typeKeyPrefixes: [[UInt8]]
-        package let categoryKeyPrefix: [UInt8]
     }
 
     package let parts: [Part]
@@ -51,10 +48,7 @@ package struct PreparedAppend: Sendable {
             parts.append(
                 Part(
                     stream: append.stream, expectedVersion: append.expectedVersion,
-                    eventIDs: append.events.map(\.id), types: append.events.map(\.type), records: records,
-                    streamKeyPrefix: IndexKeys.streamPrefix(append.stream),
-                    typeKeyPrefixes: append.events.map { IndexKeys.namePrefix($0.type.name) },
-                    categoryKeyPrefix: IndexKeys.namePrefix(append.stream.category.name)))
+                    eventIDs: append.events.map(\.id), types: append.events.map(\.type), records: records))
         }
         self.parts = parts
         self.eventCount = eventCount
