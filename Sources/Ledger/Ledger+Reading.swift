@@ -94,10 +94,19 @@ extension Ledger {
     public func readAll(from position: Position, limit: Int) throws(LedgerError) -> [RecordedEvent] {
         try checkLimit(limit)
         var events: [RecordedEvent] = []
-        try scanRecords(from: position, limit: UInt64(limit)) { position, bytes in
-            events.append(try RecordDecoder.decode(bytes, expectedPosition: position))
-        }
+        try scanEvents(from: position, limit: UInt64(limit)) { events.append($0) }
         return events
+    }
+
+    /// Calls `body` with each event from `position`, at most `limit` of them, in position order: the replay
+    /// path (one decoder for the whole scan, so repeated names are built once).
+    public func scanEvents(from position: Position, limit: UInt64 = .max, _ body: (RecordedEvent) throws -> Void)
+        throws(LedgerError)
+    {
+        var decoder = RecordDecoder()
+        try scanRecords(from: position, limit: limit) { position, bytes in
+            try body(try decoder.decode(bytes, expectedPosition: position))
+        }
     }
 
     /// Up to `limit` events of one type from `position` (inclusive), through `byType`.

@@ -33,8 +33,9 @@ public struct LedgerExporter {
         }
         let output = try OutputFile(path: path)
         var frontier = MerkleFrontier()
+        var decoder = RecordDecoder()
         try ledger.scanRecords(from: .zero, limit: size) { position, bytes in
-            let event = try RecordDecoder.decode(bytes, expectedPosition: position)
+            let event = try decoder.decode(bytes, expectedPosition: position)
             try output.write(ExportLine.format(event, record: bytes, payloadJSON: payloadJSON(event)) + "\n")
             frontier.append(RFC6962.leafHash(of: bytes))
             if position.rawValue % 10_000 == 9_999 { progress(position.rawValue + 1, size) }

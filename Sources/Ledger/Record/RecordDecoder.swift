@@ -1,10 +1,26 @@
 import LMDB
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Reads record format v1, rejecting everything ledger.md §3.1 says to reject. Re-encoding a decoded record
 /// gives identical bytes (tested), so the leaf hash of what was read is the leaf hash of what was written.
-public enum RecordDecoder {
+///
+/// A decoder value remembers the category, type and actor strings of recent records, so a long scan
+/// (replay, export) builds each distinct name once instead of once per record; the static `decode` is for
+/// one-off reads.
+public struct RecordDecoder {
+    private var categories = NameCache()
+    private var types = NameCache()
+    private var actors = NameCache()
+
+    public init() {}
+
     /// Decodes one record. `expectedPosition` is the LMDB key it was stored under, when known.
-    public static func decode(_ bytes: UnsafeRawBufferPointer, expectedPosition: Position? = nil)
+    public mutating func decode(_ bytes: UnsafeRawBufferPointer, expectedPosition: Position? = nil)
         throws(LedgerError) -> RecordedEvent
     {
         do {
@@ -16,6 +32,13 @@ public enum RecordDecoder {
         }
     }
 
+    public static func decode(_ bytes: UnsafeRawBufferPointer, expectedPosition: Position? = nil)
+        throws(LedgerError) -> RecordedEvent
+    {
+        var decoder = RecordDecoder()
+        return try decoder.decode(bytes, expectedPosition: expectedPosition)
+    }
+
     public static func decode(_ bytes: [UInt8], expectedPosition: Position? = nil) throws(LedgerError)
         -> RecordedEvent
     {
@@ -24,32 +47,21 @@ public enum RecordDecoder {
         }
     }
 
-    static func decodeFields(_ bytes: UnsafeRawBufferPointer, expectedPosition: Position?) throws(RecordViolation)
-        -> RecordedEvent
+    private mutating func decodeFields(_ bytes: UnsafeRawBufferPointer, expectedPosition: Position?)
+        throws(RecordViolation) -> RecordedEvent
     {
-        var reader = ByteReader(bytes: bytes)
-        let formatVersion = try reader.read(UInt16.self, "formatVersion")
-        guard formatVersion == RecordLayout.formatVersion else { throw .unsupportedFormatVersion(formatVersion) }
-        let flags = try reader.read(UInt8.self, "flags")
-        guard flags & ~RecordLayout.encryptedFlag == 0 else { throw .unknownFlags(flags) }
-        let position = Position(try reader.read(UInt64.self, "position"))
+        let header = try FixedHeader(bytes)
+        let position = Position(header.word(RecordLayout.positionOffset))
         if let expectedPosition, expectedPosition != position {
             throw .positionMismatch(expected: expectedPosition, found: position)
         }
-        let streamUUID = try reader.readID("streamUUID")
-        let version = StreamVersion(try reader.read(UInt64.self, "streamVersion"))
-        let eventID = EventID(try reader.readID("eventId"))
-        let recordedAt = Timestamp(microseconds: Int64(bitPattern: try reader.read(UInt64.self, "recordedAt")))
-        let correlationID = try reader.readID("correlationId")
-        let causationID = try reader.readID("causationId")
-        let schemaVersion = try reader.read(UInt16.self, "schemaVersion")
-        guard schemaVersion >= 1 else { throw .zeroSchemaVersion }
-        let category = try reader.readName("category", 1...Category.lengthMax, NameRules.isCategoryByte)
-        let type = try reader.readName("eventType", 1...EventType.lengthMax, NameRules.isEventTypeByte)
-        let actor = try reader.readActor()
+        var reader = ByteReader(bytes: bytes, offset: RecordLayout.variablePartOffset)
+        let category = try categories.name(&reader, "category", 1...Category.lengthMax, NameRules.isCategoryByte)
+        let type = try types.name(&reader, "eventType", 1...EventType.lengthMax, NameRules.isEventTypeByte)
+        let actor = try actors.actor(&reader)
         let payload = try reader.readLong("payload", 0...LedgerLimits.payloadBytesMax)
         var sealed: SealedPart?
-        if flags & RecordLayout.encryptedFlag != 0 {
+        if header.isEncrypted {
             let keyID = try reader.readID("keyId")
             let aeadValue = try reader.read(UInt8.self, "aead")
             guard let algorithm = AEADAlgorithm(rawValue: aeadValue) else { throw .unknownAEAD(aeadValue) }
@@ -58,11 +70,15 @@ public enum RecordDecoder {
             sealed = SealedPart(keyID: keyID, algorithm: algorithm, nonce: nonce, ciphertextAndTag: ciphertext)
         }
         guard reader.remaining == 0 else { throw .trailingBytes(count: reader.remaining) }
+        let correlationID = header.id(RecordLayout.correlationIDOffset)
+        let causationID = header.id(RecordLayout.causationIDOffset)
         return RecordedEvent(
             position: position,
-            stream: StreamID(category: Category(validated: category), id: streamUUID),
-            version: version, id: eventID, recordedAt: recordedAt,
-            type: EventType(validated: type), schemaVersion: schemaVersion,
+            stream: StreamID(category: Category(validated: category), id: header.id(RecordLayout.streamIDOffset)),
+            version: StreamVersion(header.word(RecordLayout.streamVersionOffset)),
+            id: EventID(header.id(RecordLayout.eventIDOffset)),
+            recordedAt: Timestamp(microseconds: Int64(bitPattern: header.word(RecordLayout.recordedAtOffset))),
+            type: EventType(validated: type), schemaVersion: header.schemaVersion,
             metadata: EventMetadata(
                 actor: actor, correlationID: correlationID.isZero ? nil : correlationID,
                 causationID: causationID.isZero ? nil : causationID),
@@ -70,10 +86,99 @@ public enum RecordDecoder {
     }
 }
 
+/// The 93 fixed bytes of a record, length-checked once and then read at fixed offsets.
+private struct FixedHeader {
+    let bytes: UnsafeRawBufferPointer
+
+    init(_ bytes: UnsafeRawBufferPointer) throws(RecordViolation) {
+        guard bytes.count >= RecordLayout.variablePartOffset else {
+            var reader = ByteReader(bytes: bytes)
+            try reader.skipFixedHeader()  // names the field the record ends in
+            throw .missingBytes(field: "category length")
+        }
+        self.bytes = bytes
+        let formatVersion = UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt16.self))
+        guard formatVersion == RecordLayout.formatVersion else { throw .unsupportedFormatVersion(formatVersion) }
+        let flags = bytes[RecordLayout.flagsOffset]
+        guard flags & ~RecordLayout.encryptedFlag == 0 else { throw .unknownFlags(flags) }
+        guard schemaVersion >= 1 else { throw .zeroSchemaVersion }
+    }
+
+    var isEncrypted: Bool { bytes[RecordLayout.flagsOffset] & RecordLayout.encryptedFlag != 0 }
+
+    var schemaVersion: UInt16 {
+        UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: RecordLayout.schemaVersionOffset, as: UInt16.self))
+    }
+
+    func word(_ offset: Int) -> UInt64 {
+        UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    func id(_ offset: Int) -> UUID128 { UUID128(high: word(offset), low: word(offset + 8)) }
+}
+
+/// The strings of the last few distinct names seen in one field, so repeated names are neither re-validated
+/// nor re-allocated.
+private struct NameCache {
+    private static let capacity = 16
+    private var entries: [(bytes: [UInt8], text: String)] = []
+    private var nextSlot = 0
+
+    mutating func name(
+        _ reader: inout ByteReader, _ field: String, _ range: ClosedRange<Int>, _ allowed: (UInt8) -> Bool
+    ) throws(RecordViolation) -> String {
+        let length = Int(try reader.read(UInt8.self, field + " length"))
+        guard range.contains(length) else { throw .lengthOutOfRange(field: field, length: length) }
+        let raw = try reader.take(length, field)
+        if let cached = lookup(raw) { return cached }
+        guard raw.allSatisfy(allowed) else { throw .invalidCharacters(field: field) }
+        return remember(raw, String(decoding: raw, as: UTF8.self))
+    }
+
+    mutating func actor(_ reader: inout ByteReader) throws(RecordViolation) -> String {
+        let length = Int(try reader.read(UInt8.self, "actor length"))
+        guard length <= LedgerLimits.actorBytesMax else { throw .lengthOutOfRange(field: "actor", length: length) }
+        let raw = try reader.take(length, "actor")
+        if let cached = lookup(raw) { return cached }
+        guard let text = String(validating: raw, as: UTF8.self) else { throw .invalidCharacters(field: "actor") }
+        return remember(raw, text)
+    }
+
+    private func lookup(_ raw: UnsafeRawBufferPointer) -> String? {
+        for entry in entries where entry.bytes.count == raw.count {
+            let equal = entry.bytes.withUnsafeBytes { stored in
+                guard let left = stored.baseAddress, let right = raw.baseAddress else { return raw.isEmpty }
+                return memcmp(left, right, raw.count) == 0
+            }
+            if equal { return entry.text }
+        }
+        return nil
+    }
+
+    private mutating func remember(_ raw: UnsafeRawBufferPointer, _ text: String) -> String {
+        if entries.count < Self.capacity {
+            entries.append((Array(raw), text))
+        } else {
+            entries[nextSlot] = (Array(raw), text)
+            nextSlot = (nextSlot + 1) % Self.capacity
+        }
+        return text
+    }
+}
+
 /// Big-endian reads that never step past the end of the buffer.
 struct ByteReader {
     let bytes: UnsafeRawBufferPointer
     var offset = 0
+
+    /// Reads the fixed header field by field, so a short record names the field it ends in.
+    mutating func skipFixedHeader() throws(RecordViolation) {
+        let fields = [
+            ("formatVersion", 2), ("flags", 1), ("position", 8), ("streamUUID", 16), ("streamVersion", 8),
+            ("eventId", 16), ("recordedAt", 8), ("correlationId", 16), ("causationId", 16), ("schemaVersion", 2),
+        ]
+        for (field, size) in fields { _ = try take(size, field) }
+    }
 
     var remaining: Int { bytes.count - offset }
 
@@ -92,24 +197,6 @@ struct ByteReader {
 
     mutating func readID(_ field: String) throws(RecordViolation) -> UUID128 {
         UUID128(bytes: try take(16, field))
-    }
-
-    mutating func readName(_ field: String, _ range: ClosedRange<Int>, _ allowed: (UInt8) -> Bool)
-        throws(RecordViolation) -> String
-    {
-        let length = Int(try read(UInt8.self, field + " length"))
-        guard range.contains(length) else { throw .lengthOutOfRange(field: field, length: length) }
-        let name = try take(length, field)
-        guard name.allSatisfy(allowed) else { throw .invalidCharacters(field: field) }
-        return String(decoding: name, as: UTF8.self)
-    }
-
-    mutating func readActor() throws(RecordViolation) -> String {
-        let length = Int(try read(UInt8.self, "actor length"))
-        guard length <= LedgerLimits.actorBytesMax else { throw .lengthOutOfRange(field: "actor", length: length) }
-        let actor = try take(length, "actor")
-        guard let text = String(validating: actor, as: UTF8.self) else { throw .invalidCharacters(field: "actor") }
-        return text
     }
 
     mutating func readLong(_ field: String, _ range: ClosedRange<Int>) throws(RecordViolation) -> [UInt8] {

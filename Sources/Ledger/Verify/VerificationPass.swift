@@ -13,6 +13,7 @@ struct VerificationPass {
     private var cachedTiles: [UInt8: (index: UInt64, bytes: [UInt8])] = [:]
     /// Reused for the nodes each leaf completes, so the hot loop does not allocate.
     private var completedNodes: [(NodeID, MerkleHash)] = []
+    private var decoder = RecordDecoder()
 
     init(databases: LedgerDatabases, options: LedgerVerifier.Options, size: UInt64, verifiers: [NoteVerifier]) {
         self.databases = databases
@@ -81,7 +82,7 @@ struct VerificationPass {
     ) throws {
         if options.checkRecords || options.checkIndexes {
             do {
-                let event = try RecordDecoder.decode(bytes, expectedPosition: Position(position))
+                let event = try decoder.decode(bytes, expectedPosition: Position(position))
                 checkVersion(event, &report)
                 if options.checkIndexes { try checkIndexes(event, txn, &report) }
             } catch let error as LedgerError where error.code == .corrupted {
