@@ -49,6 +49,12 @@ struct ImportCommand: AsyncParsableCommand {
             var bar = ProgressBar(total: expected.size, label: "importing")
             let summary = try await importer.run(into: ledger) { done, _ in bar.update(done) }
             print("imported \(summary.size) events; root \(summary.root.hex) matches the file")
+            if publicKey.isEmpty, summary.checkpoint != nil {
+                var standardError = StandardError()
+                print(
+                    "cus: warning: the checkpoint beside the file was checked against the records, not its signature; "
+                        + "pass --public-key to check who signed it", to: &standardError)
+            }
         }
     }
 }

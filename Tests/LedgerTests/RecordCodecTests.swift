@@ -168,3 +168,16 @@ struct RecordCodecTests {
         #expect(throws: LedgerError.self) { try StreamID("Plan-\(id)") }
     }
 }
+
+@Suite("RFC 3339 timestamps")
+struct RFC3339Tests {
+    @Test("Formats microseconds in UTC, before and after 1970, and never traps at the extremes")
+    func formatting() {
+        #expect(RFC3339.format(Timestamp(microseconds: 0)) == "1970-01-01T00:00:00.000000Z")
+        #expect(RFC3339.format(Timestamp(microseconds: 1_732_000_000_123_456)) == "2024-11-19T07:06:40.123456Z")
+        #expect(RFC3339.format(Timestamp(microseconds: -1)) == "1969-12-31T23:59:59.999999Z")
+        #expect(RFC3339.format(Timestamp(microseconds: 951_782_400_000_000)) == "2000-02-29T00:00:00.000000Z")
+        #expect(!RFC3339.format(Timestamp(microseconds: .min)).isEmpty)
+        #expect(!RFC3339.format(Timestamp(microseconds: .max)).isEmpty)
+    }
+}

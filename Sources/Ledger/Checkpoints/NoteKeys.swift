@@ -74,11 +74,12 @@ public struct NoteVerifier: Sendable, Hashable {
         let fields = verifierKey.trimmingCharacters(in: .whitespacesAndNewlines).split(
             separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard fields.count == 3, let blob = Base64.decode(String(fields[2])), blob.count == 33,
-            blob[0] == NoteSigner.algorithmEd25519, let keyID = UInt32(fields[1], radix: 16), fields[1].count == 8
+            blob[0] == NoteSigner.algorithmEd25519, fields[1].utf8.count == 8,
+            let idBytes = Hex.decode(fields[1].utf8)
         else { throw .badKey("not a <name>+<hex id>+<base64> Ed25519 verifier key") }
         self.name = String(fields[0])
         self.publicKey = Array(blob[1...])
-        self.keyID = keyID
+        self.keyID = idBytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         guard Self.keyID(name: name, publicKey: publicKey) == keyID else {
             throw .badKey("the verifier key's id does not match its name and key")
         }

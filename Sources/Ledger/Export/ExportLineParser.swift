@@ -33,6 +33,16 @@ enum ExportLineParser {
                 throw Mismatch("\"\(key)\" is missing or disagrees with the record")
             }
         }
+        let known: Set = [
+            "position", "stream", "streamVersion", "type", "schemaVersion", "eventId", "recordedAt", "correlationId",
+            "causationId", "actor", "encrypted", "keyId", "payload", "payloadBase64", "record", "leafHash",
+        ]
+        if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
+            throw Mismatch("unknown member \"\(unknown)\"")
+        }
+        if object["payload"] != nil && object["payloadBase64"] != nil {
+            throw Mismatch("both \"payload\" and \"payloadBase64\" are present")
+        }
         if let base64 = object["payloadBase64"] {
             guard let text = base64 as? String, Base64.decode(text) == event.payload else {
                 throw Mismatch("\"payloadBase64\" disagrees with the record")

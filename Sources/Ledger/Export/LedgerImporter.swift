@@ -25,7 +25,13 @@ public struct LedgerImporter {
     public func validate() throws(LedgerError) -> Summary {
         let checkpoint = try sidecarCheckpoint()
         var frontier = MerkleFrontier()
-        var checkpointMatched = checkpoint == nil || checkpoint?.checkpoint.size == 0
+        var checkpointMatched = checkpoint == nil
+        if let checkpoint, checkpoint.checkpoint.size == 0 {
+            guard checkpoint.checkpoint.root == RFC6962.emptyRoot else {
+                throw LedgerError(.invalidArgument, "\(path): the size-0 checkpoint beside it has a non-empty root")
+            }
+            checkpointMatched = true
+        }
         try forEachRecord { lineNumber, record in
             frontier.append(RFC6962.leafHash(of: record))
             if let checkpoint, frontier.size == checkpoint.checkpoint.size {

@@ -1,19 +1,24 @@
 /// RFC 3339 UTC text with microseconds (`2026-11-25T21:18:38.123456Z`), computed without Foundation so exports
 /// and tools agree byte for byte.
 public enum RFC3339 {
+    /// Total over every `Timestamp`: years outside 0000…9999 (only a damaged or hostile record has them) are
+    /// written with a sign, never trapped on.
     public static func format(_ timestamp: Timestamp) -> String {
-        let micros = timestamp.rawValue
-        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
-        let fraction = micros - seconds * 1_000_000
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
+        let (seconds, fraction) = floorDivision(timestamp.rawValue, 1_000_000)
+        let (days, secondOfDay) = floorDivision(seconds, 86_400)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
         func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+            let text = String(value.magnitude)
+            return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - text.count)) + text
         }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
             + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(fraction, 6))Z"
+    }
+
+    /// Quotient rounded towards −∞ and a remainder in 0..<divisor, without overflow.
+    static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
+        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
+        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
 
     /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).

@@ -1,7 +1,6 @@
 import Ledger
 
-/// Full scan: decode every record of a `scanEvents` ledger into `RecordedEvent` (`scanRecords` +
-/// `RecordDecoder.decode`) against a raw cursor over `events` that reads every cache line. A third side,
+/// Full scan: decode every record of a ledger into `RecordedEvent` (`Ledger.scanEvents`, the replay path) against a raw cursor over `events` that reads every cache line. A third side,
 /// `scanRecords` alone, splits the ledger's time between walking and decoding. Warm page cache: the ledger
 /// is built in the same run and scanned once before timing.
 struct ScanWorkload {
@@ -59,14 +58,16 @@ struct ScanWorkload {
         var checksum: UInt64 = 0
         let throughput = try Stopwatch.measure {
             var count = 0
-            try ledger.scanRecords(from: .zero) { position, bytes in
-                if decode {
-                    let event = try RecordDecoder.decode(bytes, expectedPosition: position)
+            if decode {
+                try ledger.scanEvents(from: .zero) { event in
                     checksum &+= event.version.rawValue &+ UInt64(event.payload.count)
-                } else {
-                    checksum &+= UInt64(bytes.count)
+                    count += 1
                 }
-                count += 1
+            } else {
+                try ledger.scanRecords(from: .zero) { _, bytes in
+                    checksum &+= UInt64(bytes.count)
+                    count += 1
+                }
             }
             return count
         }
