@@ -26,6 +26,9 @@ public final class Ledger: EventStore {
         public var signingKeyPath: String?
         public var checkpointEveryEvents: UInt64
         public var checkpointIntervalSeconds: Double
+        /// How long the writer may wait after a multi-request batch for its callers to queue again (ADR 0005);
+        /// 0 disables it.
+        public var groupCommitLingerMicroseconds: UInt32 = 1_000
 
         public init(
             dataDirectory: String, readOnly: Bool = false, initialMapSizeBytes: Int = 64 << 30,
@@ -106,7 +109,9 @@ public final class Ledger: EventStore {
                 let committer = BatchCommitter(
                     databases: databases, clock: options.clock, mapSizeBytesMax: options.mapSizeBytesMax,
                     checkpoints: policy, origin: origin, state: state)
-                self.writer = LedgerWriter(committer: committer) { [notifier] size in notifier.publish(size: size) }
+                self.writer = LedgerWriter(
+                    committer: committer, lingerMicroseconds: options.groupCommitLingerMicroseconds
+                ) { [notifier] size in notifier.publish(size: size) }
             }
         } catch {
             environment.close()

@@ -36,6 +36,9 @@ struct LedgerCommand: AsyncParsableCommand {
     @Option(name: .customLong("map-size-gib"), help: "LMDB map size of both sides, in GiB.")
     var mapSizeGiB = 8
 
+    @Option(name: .customLong("linger-us"), help: "The writer's group-commit linger in µs (ADR 0005; 0 = off).")
+    var lingerMicroseconds: UInt32 = 1_000
+
     @Option(parsing: .upToNextOption, help: "P1 events per transaction.")
     var batchSizes = [100, 10_000]
 
@@ -57,7 +60,8 @@ struct LedgerCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = BenchmarkSettings(
             runs: runs, directory: dir, mapSizeBytes: mapSizeGiB << 30, ingestEvents: events, scanEvents: scanEvents,
-            concurrentTasks: concurrentTasks, concurrentSeconds: concurrentSeconds)
+            concurrentTasks: concurrentTasks, concurrentSeconds: concurrentSeconds,
+            lingerMicroseconds: lingerMicroseconds)
         let machine = MachineInfo.collect(directory: dir, mapSizeBytes: settings.mapSizeBytes)
         machine.summaryLines.forEach { Progress.log($0) }
         let started = ContinuousClock.now

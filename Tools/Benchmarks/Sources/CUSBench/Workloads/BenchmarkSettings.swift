@@ -10,6 +10,8 @@ struct BenchmarkSettings: Sendable, Encodable {
     var scanEvents: Int
     var concurrentTasks: Int
     var concurrentSeconds: Double
+    /// The writer's group-commit linger (ADR 0005); the ledger's default unless set.
+    var lingerMicroseconds: UInt32
 
     /// The data directory inside a scratch directory, so its sibling `data.keys/` (the signing key, ledger.md
     /// §3.3) is removed with the scratch directory too.
@@ -20,10 +22,11 @@ struct BenchmarkSettings: Sendable, Encodable {
 
     /// The ledger as production opens it (default sync, `MDB_NOTLS`, writer lock), with the benchmark's map.
     func openLedger(in scratch: String, readOnly: Bool = false) throws -> Ledger {
-        try Ledger(
-            Ledger.Options(
-                dataDirectory: Self.dataDirectory(in: scratch), readOnly: readOnly, initialMapSizeBytes: mapSizeBytes,
-                writerPurpose: "cus-bench"))
+        var options = Ledger.Options(
+            dataDirectory: Self.dataDirectory(in: scratch), readOnly: readOnly, initialMapSizeBytes: mapSizeBytes,
+            writerPurpose: "cus-bench")
+        options.groupCommitLingerMicroseconds = lingerMicroseconds
+        return try Ledger(options)
     }
 
     /// Appends each request with one `append` call (so one transaction each, nothing else being queued) and
