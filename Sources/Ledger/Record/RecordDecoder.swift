@@ -120,14 +120,19 @@ private struct FixedHeader {
 /// The strings of the last few distinct names seen in one field, so repeated names are neither re-validated
 /// nor re-allocated.
 private struct NameCache {
+    private struct Entry {
+        let bytes: [UInt8]
+        let text: String
+    }
+
     private static let capacity = 16
-    private var entries: [(bytes: [UInt8], text: String)] = []
+    private var entries: [Entry] = []
     private var nextSlot = 0
 
     mutating func name(
         _ reader: inout ByteReader, _ field: String, _ range: ClosedRange<Int>, _ allowed: (UInt8) -> Bool
     ) throws(RecordViolation) -> String {
-        let length = Int(try reader.read(UInt8.self, field + " length"))
+        let length = Int(try reader.read(UInt8.self, "\(field) length"))
         guard range.contains(length) else { throw .lengthOutOfRange(field: field, length: length) }
         let raw = try reader.take(length, field)
         if let cached = lookup(raw) { return cached }
@@ -157,9 +162,9 @@ private struct NameCache {
 
     private mutating func remember(_ raw: UnsafeRawBufferPointer, _ text: String) -> String {
         if entries.count < Self.capacity {
-            entries.append((Array(raw), text))
+            entries.append(Entry(bytes: Array(raw), text: text))
         } else {
-            entries[nextSlot] = (Array(raw), text)
+            entries[nextSlot] = Entry(bytes: Array(raw), text: text)
             nextSlot = (nextSlot + 1) % Self.capacity
         }
         return text
@@ -182,15 +187,18 @@ struct ByteReader {
 
     var remaining: Int { bytes.count - offset }
 
-    mutating func take(_ count: Int, _ field: String) throws(RecordViolation) -> UnsafeRawBufferPointer {
-        guard count <= remaining else { throw .missingBytes(field: field) }
+    mutating func take(_ count: Int, _ field: @autoclosure () -> String) throws(RecordViolation)
+        -> UnsafeRawBufferPointer
+    {
+        guard count <= remaining else { throw .missingBytes(field: field()) }
         defer { offset += count }
         return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
     }
 
-    mutating func read<T: FixedWidthInteger>(_: T.Type, _ field: String) throws(RecordViolation) -> T {
+    mutating func read<T: FixedWidthInteger>(_: T.Type, _ field: @autoclosure () -> String) throws(RecordViolation) -> T
+    {
         let size = MemoryLayout<T>.size
-        guard size <= remaining else { throw .missingBytes(field: field) }
+        guard size <= remaining else { throw .missingBytes(field: field()) }
         defer { offset += size }
         return T(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
@@ -200,8 +208,15 @@ struct ByteReader {
     }
 
     mutating func readLong(_ field: String, _ range: ClosedRange<Int>) throws(RecordViolation) -> [UInt8] {
-        let length = Int(try read(UInt32.self, field + " length"))
+        let length = Int(try read(UInt32.self, "\(field) length"))
         guard range.contains(length) else { throw .lengthOutOfRange(field: field, length: length) }
-        return Array(try take(length, field))
+        let source = try take(length, field)
+        // One allocation and one memcpy (Array's Sequence initialiser would copy byte by byte).
+        return [UInt8](unsafeUninitializedCapacity: length) { target, initialized in
+            if let destination = target.baseAddress, let origin = source.baseAddress {
+                memcpy(destination, origin, length)
+            }
+            initialized = length
+        }
     }
 }

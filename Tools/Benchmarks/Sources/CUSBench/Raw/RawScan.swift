@@ -1,9 +1,11 @@
 import CLMDB
+import Ledger
 
 /// The raw baseline of the full scan: a cursor over `events` of an existing ledger env, in one read-only
-/// transaction, reading one byte of every 64-byte cache line of each record (ledger.md §5.2 "raw scan").
+/// transaction, reading one byte of every 64-byte cache line of each record (ledger.md §5.2 "raw scan"), or,
+/// for P4, hashing each record once with SHA-256 (BoringSSL's context on the stack, as `RFC6962.leafHash`).
 enum RawScan {
-    static func run(ledgerEnvironment path: String, mapSizeBytes: Int) throws -> Throughput {
+    static func run(ledgerEnvironment path: String, mapSizeBytes: Int, hashing: Bool = false) throws -> Throughput {
         let environment = try RawEnvironment(path: path, mapSizeBytes: mapSizeBytes, readOnly: true)
         let events = try environment.openDatabases(["events"], create: false)[0]
         var checksum: UInt64 = 0
@@ -17,7 +19,12 @@ enum RawScan {
                 var count = 0
                 var code = mdb_cursor_get(cursor, &key, &value, MDB_FIRST)
                 while code == MDB_SUCCESS {
-                    checksum &+= touchCacheLines(UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size))
+                    let record = UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size)
+                    if hashing {
+                        checksum &+= UInt64(RFC6962.leafHash(of: record).withUnsafeBytes { $0[0] })
+                    } else {
+                        checksum &+= touchCacheLines(record)
+                    }
                     count += 1
                     code = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)
                 }

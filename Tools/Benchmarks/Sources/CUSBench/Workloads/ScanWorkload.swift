@@ -22,8 +22,22 @@ struct ScanWorkload {
                     .init(label: "decode") { try scanLedger(directory, decode: true) },
                     .init(label: "records only") { try scanLedger(directory, decode: false) },
                 ])
+            let verifySamples = try await PairedSamples.interleaved(
+                runs: settings.runs, label: "P4 verify",
+                baseline: { try RawScan.run(ledgerEnvironment: environment, mapSizeBytes: mapSize, hashing: true) },
+                candidates: [
+                    .init(label: "hash and tree") { try verifyLedger(directory, checkIndexes: false) },
+                    .init(label: "full verify") { try verifyLedger(directory, checkIndexes: true) },
+                ])
             let events = Format.grouped(settings.scanEvents)
             return [
+                .comparison(
+                    "P4 verify, hash-and-tree pass", verifySamples[0], target: 0.70, targetOn: .ratio,
+                    note: "re-hash every record, rebuild the tree, compare tiles and checkpoints; baseline: raw scan + "
+                        + "one SHA-256 per record"),
+                .comparison(
+                    "P4 verify, full (records + indexes)", verifySamples[1], target: nil, targetOn: nil,
+                    note: "adds decoding, stream-version contiguity and four index look-ups per record"),
                 .comparison(
                     "Full scan + decode", samples[0],
                     note: "\(events) events, warm cache; baseline: raw cursor scan touching every 64 B line"),
@@ -34,6 +48,22 @@ struct ScanWorkload {
                     note: "one build of the \(events)-event ledger the scans read; no baseline"),
             ]
         }
+    }
+
+    /// `cus ledger verify`'s pass over the whole ledger; the hash-and-tree pass skips decoding and indexes.
+    private func verifyLedger(_ directory: String, checkIndexes: Bool) throws -> Throughput {
+        let ledger = try settings.openLedger(in: directory, readOnly: true)
+        defer { ledger.close() }
+        let options = LedgerVerifier.Options(checkIndexes: checkIndexes, checkRecords: checkIndexes)
+        let throughput = try Stopwatch.measure {
+            let report = try LedgerVerifier(ledger: ledger, options: options).verify()
+            guard report.ok else { throw BenchmarkError("verify failed: \(report.problems.prefix(2))") }
+            return Int(report.size)
+        }
+        guard throughput.events == settings.scanEvents else {
+            throw BenchmarkError("verified \(throughput.events) records of \(settings.scanEvents)")
+        }
+        return throughput
     }
 
     /// Appends the corpus in batches generated on the fly, so a million events never sit in memory at once.
