@@ -10,7 +10,8 @@ struct VerificationPass {
     private var pendingCheckpoints: [SignedCheckpoint] = []
     private var lastGoodCheckpointSize: UInt64 = 0
     private var nextVersions: [StreamID: UInt64] = [:]
-    private var cachedTiles: [UInt8: (index: UInt64, bytes: [UInt8])] = [:]
+    /// The stored tile last read at each tile level (levels 0…7 cover trees of up to 2^64 leaves).
+    private var cachedTiles: [(index: UInt64, hashes: [MerkleHash])?] = Array(repeating: nil, count: 8)
     /// Reused for the nodes each leaf completes, so the hot loop does not allocate.
     private var completedNodes: [(NodeID, MerkleHash)] = []
     private var decoder = RecordDecoder()
@@ -118,15 +119,17 @@ struct VerificationPass {
     }
 
     private mutating func compare(_ hash: MerkleHash, with tile: TileID, offset: Int, _ txn: Transaction) -> String? {
-        if cachedTiles[tile.level]?.index != tile.index {
+        let level = Int(tile.level)
+        guard level < cachedTiles.count else { return "tile level \(level) is beyond any tree" }
+        if cachedTiles[level]?.index != tile.index {
             guard let bytes = try? txn.value(in: databases.merkle, key: tile.key) else { return "tile is missing" }
-            cachedTiles[tile.level] = (tile.index, Array(bytes))
+            guard let hashes = try? MerkleTiles.hashes(fromSerialized: bytes) else { return "tile is malformed" }
+            cachedTiles[level] = (tile.index, hashes)
         }
-        guard let bytes = cachedTiles[tile.level]?.bytes, bytes.count >= (offset + 1) * MerkleHash.byteCount else {
+        guard let hashes = cachedTiles[level]?.hashes, offset < hashes.count else {
             return "tile is shorter than the tree"
         }
-        let stored = bytes[(offset * MerkleHash.byteCount)..<((offset + 1) * MerkleHash.byteCount)]
-        return hash.withUnsafeBytes { stored.elementsEqual($0) } ? nil : "stored hash differs from the recomputed one"
+        return hashes[offset] == hash ? nil : "stored hash differs from the recomputed one"
     }
 
     private mutating func compareCheckpoints(_ report: inout VerificationReport) {
