@@ -10,80 +10,54 @@ struct StatsCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    /// The `--json` document; field names are a contract (issue #3).
-    struct Document: Encodable {
-        var events: UInt64
-        var streams: UInt64
-        var sizeBytes: Int
-        var mapSizeBytes: Int
-        var mapUsedBytes: Int
-        var firstPosition: UInt64?
-        var lastPosition: UInt64?
-        var firstRecordedAt: String?
-        var lastRecordedAt: String?
-        var byType: [String: UInt64]
-        var byCategory: [String: UInt64]
-        var readers: Int
-
-        enum CodingKeys: String, CodingKey {
-            case events, streams, sizeBytes, mapSizeBytes, mapUsedBytes, firstPosition, lastPosition
-            case firstRecordedAt, lastRecordedAt, byType, byCategory, readers
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(events, forKey: .events)
-            try container.encode(streams, forKey: .streams)
-            try container.encode(sizeBytes, forKey: .sizeBytes)
-            try container.encode(mapSizeBytes, forKey: .mapSizeBytes)
-            try container.encode(mapUsedBytes, forKey: .mapUsedBytes)
-            try container.encode(firstPosition, forKey: .firstPosition)
-            try container.encode(lastPosition, forKey: .lastPosition)
-            try container.encode(firstRecordedAt, forKey: .firstRecordedAt)
-            try container.encode(lastRecordedAt, forKey: .lastRecordedAt)
-            try container.encode(byType, forKey: .byType)
-            try container.encode(byCategory, forKey: .byCategory)
-            try container.encode(readers, forKey: .readers)
-        }
-    }
-
     func run() async throws {
         try await reportingFailures {
             let ledger = try store.openLedger(readOnly: true, purpose: "cus ledger stats")
             defer { ledger.close() }
             let statistics = try ledger.statistics()
-            let document = Document(
-                events: statistics.events, streams: statistics.streams, sizeBytes: statistics.sizeBytes,
-                mapSizeBytes: statistics.mapSizeBytes, mapUsedBytes: statistics.mapUsedBytes,
-                firstPosition: statistics.firstPosition?.rawValue, lastPosition: statistics.lastPosition?.rawValue,
-                firstRecordedAt: statistics.firstRecordedAt.map(RFC3339.format),
-                lastRecordedAt: statistics.lastRecordedAt.map(RFC3339.format),
-                byType: statistics.byType, byCategory: statistics.byCategory, readers: statistics.readers)
             if output.json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                print(String(decoding: try encoder.encode(document), as: UTF8.self))
+                print(Self.document(statistics).text)
             } else {
-                printTable(document, maxReaders: statistics.maxReaders)
+                printTable(statistics)
             }
         }
     }
 
-    private func printTable(_ document: Document, maxReaders: Int) {
-        let percent =
-            document.mapSizeBytes > 0 ? 100 * Double(document.mapUsedBytes) / Double(document.mapSizeBytes) : 0
+    /// The `--json` document; its field names are a contract (issue #3).
+    static func document(_ statistics: LedgerStatistics) -> JSONText {
+        func counts(_ byName: [String: UInt64]) -> JSONText {
+            .object(byName.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
+        }
+        return .object([
+            ("events", .number(statistics.events)), ("streams", .number(statistics.streams)),
+            ("sizeBytes", .number(UInt64(statistics.sizeBytes))),
+            ("mapSizeBytes", .number(UInt64(statistics.mapSizeBytes))),
+            ("mapUsedBytes", .number(UInt64(statistics.mapUsedBytes))),
+            ("firstPosition", statistics.firstPosition.map { .number($0.rawValue) } ?? .null),
+            ("lastPosition", statistics.lastPosition.map { .number($0.rawValue) } ?? .null),
+            ("firstRecordedAt", statistics.firstRecordedAt.map { .string(RFC3339.format($0)) } ?? .null),
+            ("lastRecordedAt", statistics.lastRecordedAt.map { .string(RFC3339.format($0)) } ?? .null),
+            ("byType", counts(statistics.byType)), ("byCategory", counts(statistics.byCategory)),
+            ("readers", .number(UInt64(statistics.readers))),
+        ])
+    }
+
+    private func printTable(_ statistics: LedgerStatistics) {
+        let used = Double(statistics.mapUsedBytes)
+        let percent = statistics.mapSizeBytes > 0 ? 100 * used / Double(statistics.mapSizeBytes) : 0
+        let first = statistics.firstPosition.map { String($0.rawValue) } ?? "–"
+        let last = statistics.lastPosition.map { String($0.rawValue) } ?? "–"
+        let recorded = [statistics.firstRecordedAt, statistics.lastRecordedAt].map { $0.map(RFC3339.format) ?? "–" }
         print("ledger        \(store.data)/ledger")
+        print("events        \(statistics.events) (positions \(first)…\(last))")
+        print("streams       \(statistics.streams)")
+        print("recorded      \(recorded[0]) … \(recorded[1])")
+        print("size on disk  \(statistics.sizeBytes) bytes")
         print(
-            "events        \(document.events) (positions \(document.firstPosition.map(String.init) ?? "–")…\(document.lastPosition.map(String.init) ?? "–"))"
-        )
-        print("streams       \(document.streams)")
-        print("recorded      \(document.firstRecordedAt ?? "–") … \(document.lastRecordedAt ?? "–")")
-        print("size on disk  \(document.sizeBytes) bytes")
-        print(
-            "map           \(document.mapUsedBytes) of \(document.mapSizeBytes) bytes used (\(String(format: "%.2f", percent)) %)"
-        )
-        print("readers       \(document.readers) of \(maxReaders) slots in use")
-        for (title, counts) in [("by type", document.byType), ("by category", document.byCategory)] {
+            "map           \(statistics.mapUsedBytes) of \(statistics.mapSizeBytes) bytes used "
+                + "(\(String(format: "%.2f", percent)) %)")
+        print("readers       \(statistics.readers) of \(statistics.maxReaders) slots in use")
+        for (title, counts) in [("by type", statistics.byType), ("by category", statistics.byCategory)] {
             print(title)
             for (name, count) in counts.sorted(by: { $0.key < $1.key }) { print("  \(name)  \(count)") }
         }
