@@ -93,6 +93,11 @@ final class BatchCommitter {
                 if let put = error as? PutFailure {
                     return .failed(LedgerError.storage(put.error, "write transaction failed before commit"))
                 }
+                if let refusal = error as? LedgerError {
+                    // Raised inside the transaction (a look-up found corruption, the signer refused): the
+                    // transaction was aborted, so nothing of the batch is written; the writer still stops.
+                    return .failed(refusal)
+                }
                 return .failed(
                     LedgerError(
                         .outcomeUnknown,
