@@ -111,7 +111,8 @@ final class LedgerWriter: Sendable {
 
     private func runLoop() {
         while true {
-            let due = committer.withLock { $0?.secondsUntilCheckpointDue }
+            // A stopped writer signs nothing more (and must not spin retrying a failed checkpoint).
+            let due = stopReason == nil ? committer.withLock { $0?.secondsUntilCheckpointDue } : nil
             if let due {
                 if wakeUp.wait(timeout: .now() + due) == .timedOut {
                     commit([])  // the cadence's interval elapsed with no append
