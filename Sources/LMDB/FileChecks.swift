@@ -5,8 +5,9 @@
 #endif
 
 /// File-system checks made before `mdb_env_open` touches the map.
-enum FileChecks {
-    static func makeDirectory(_ path: String) throws(LMDBError) {
+package enum FileChecks {
+    /// `mkdir -p` with mode 0700, for the data directory and its environments.
+    package static func makeDirectory(_ path: String) throws(LMDBError) {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
             prefix += component

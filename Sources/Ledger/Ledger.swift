@@ -133,7 +133,7 @@ public final class Ledger: EventStore {
 
     private static func makeDirectory(_ path: String) throws(LedgerError) {
         do {
-            try FileSystem.makeDirectory(path)
+            try FileChecks.makeDirectory(path)
         } catch {
             throw LedgerError(.storage, "cannot create \(path): \(error)")
         }
@@ -176,16 +176,4 @@ public final class Ledger: EventStore {
 
     /// How often the clock gave a `recordedAt` earlier than the previous batch's (ledger.md §6).
     public var clockRegressions: UInt64 { writer?.clockRegressions ?? 0 }
-}
-
-/// Small file-system helpers shared by the ledger's stores.
-enum FileSystem {
-    static func makeDirectory(_ path: String) throws {
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for component in path.split(separator: "/") {
-            prefix += component
-            if mkdir(prefix, 0o700) != 0 && errno != EEXIST { throw LedgerError(.storage, "mkdir \(prefix) failed") }
-            prefix += "/"
-        }
-    }
 }

@@ -16,7 +16,7 @@ public enum LedgerBackup {
         let staging = target + "/ledger.partial-\(getpid())"
         guard access(final, F_OK) != 0 else { throw LedgerError(.invalidArgument, "\(final) exists already") }
         do {
-            try FileSystem.makeDirectory(staging)
+            try FileChecks.makeDirectory(staging)
             try ledger.environment.copy(to: staging, compact: true)
             try syncFile(staging + "/data.mdb")
             guard rename(staging, final) == 0 else {

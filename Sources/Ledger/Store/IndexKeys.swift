@@ -10,31 +10,27 @@ enum IndexKeys {
         return UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self))
     }
 
-    /// `len u8 ‖ category ‖ streamUUID[16]`: the prefix of every key of one stream in `streams`.
-    static func streamPrefix(_ stream: StreamID) -> [UInt8] {
-        var key = [UInt8]()
-        key.reserveCapacity(1 + stream.category.name.utf8.count + 16 + 8)
-        key.append(UInt8(stream.category.name.utf8.count))
-        key.append(contentsOf: stream.category.name.utf8)
-        key.append(contentsOf: stream.id.bytes)
-        return key
-    }
+    // The stream and name keys are encoded once, by `KeyBuilder` (which the writer reuses without allocating);
+    // these copy its bytes for callers that need an array.
 
     /// `len u8 ‖ category ‖ streamUUID[16] ‖ version u64`.
     static func stream(_ stream: StreamID, version: StreamVersion) -> [UInt8] {
-        streamPrefix(stream) + bigEndian(version.rawValue)
+        var keys = KeyBuilder()
+        return keys.withStreamKey(stream, version: version.rawValue) { Array($0) }
     }
+
+    /// `len u8 ‖ category ‖ streamUUID[16]`: the prefix of every key of one stream in `streams`.
+    static func streamPrefix(_ stream: StreamID) -> [UInt8] { Array(self.stream(stream, version: .first).dropLast(8)) }
 
     static func eventID(_ id: EventID) -> [UInt8] { id.rawValue.bytes }
 
     /// `len u8 ‖ name ‖ position u64`, for `byType` and `byCategory`.
     static func name(_ name: String, position: Position) -> [UInt8] {
-        namePrefix(name) + bigEndian(position.rawValue)
+        var keys = KeyBuilder()
+        return keys.withNameKey(name, position: position.rawValue) { Array($0) }
     }
 
-    static func namePrefix(_ name: String) -> [UInt8] {
-        [UInt8(name.utf8.count)] + Array(name.utf8)
-    }
+    static func namePrefix(_ name: String) -> [UInt8] { Array(self.name(name, position: .zero).dropLast(8)) }
 
     /// The position at the end of a `byType` / `byCategory` key, if the key has `prefix`.
     static func trailingPosition(_ key: UnsafeRawBufferPointer, prefix: [UInt8]) -> Position? {
