@@ -68,7 +68,9 @@ struct LedgerOpening {
         var lastRecordedAt = Timestamp(rawValue: .min)
         if treeSize > 0, let last = try lookup.record(at: Position(treeSize - 1)) { lastRecordedAt = last.recordedAt }
         let state = BatchCommitter.State(
-            treeSize: treeSize, tree: LedgerTree(frontier: frontier), streamCount: streamCount,
+            treeSize: treeSize,
+            tree: try LedgerTree(frontier: frontier, storedIn: txn, database: databases.merkle),
+            streamCount: streamCount,
             lastRecordedAt: lastRecordedAt, clockRegressions: 0, lastCheckpointSize: newest?.checkpoint.size,
             // With no checkpoint yet, the first one is due at once (ledgers seeded before checkpoints existed).
             lastCheckpointAt: newest == nil ? -.infinity : MonotonicClock.seconds())
@@ -77,7 +79,7 @@ struct LedgerOpening {
 
     private func readerState(treeSize: UInt64, newest: SignedCheckpoint?) -> BatchCommitter.State {
         BatchCommitter.State(
-            treeSize: treeSize, tree: LedgerTree(frontier: MerkleFrontier()), streamCount: 0,
+            treeSize: treeSize, tree: LedgerTree(frontier: MerkleFrontier(), tiles: TileAccumulator()), streamCount: 0,
             lastRecordedAt: Timestamp(rawValue: .min), clockRegressions: 0, lastCheckpointSize: newest?.checkpoint.size,
             lastCheckpointAt: 0)
     }

@@ -1,53 +1,36 @@
 import LMDB
 
-/// The Merkle state a write transaction extends: the frontier (root always at hand) and the tiles it touched,
-/// written back before commit (ledger.md §2.2 `merkle`: full tiles write-once, the right-edge tile replaced).
+/// The Merkle state a write transaction extends: the frontier (root always at hand) and, through
+/// `TileAccumulator`, the tiles the appended leaves change, written back before commit (ledger.md §2.2
+/// `merkle`: full tiles write-once, the right-edge tile replaced).
 struct LedgerTree: Sendable {
     var frontier: MerkleFrontier
-    private var touchedTiles: [TileID: [UInt8]] = [:]
-    /// Reused for the nodes each leaf completes, so appending does not allocate per event.
-    private var completedNodes: [(TileID, Int, MerkleHash)] = []
+    private var tiles: TileAccumulator
 
-    init(frontier: MerkleFrontier) { self.frontier = frontier }
+    init(frontier: MerkleFrontier, tiles: TileAccumulator) {
+        self.frontier = frontier
+        self.tiles = tiles
+    }
+
+    /// The writer's tree for a ledger of `frontier.size` events, resuming the right-edge tiles stored in `txn`.
+    init(frontier: MerkleFrontier, storedIn txn: Transaction, database: Database) throws {
+        let source = LMDBTileSource(transaction: txn, database: database)
+        self.init(frontier: frontier, tiles: try TileAccumulator(treeSize: frontier.size, tiles: source))
+    }
 
     /// Adds one leaf hash; returns the new tree size.
-    mutating func append(leaf: MerkleHash, tiles: TileReader) throws -> UInt64 {
-        var completed = completedNodes
-        completedNodes = []  // leaves `completed` the only owner of the buffer, so appending does not copy it
-        completed.removeAll(keepingCapacity: true)
-        frontier.append(leaf) { node, hash in
-            if let (tile, offset) = MerkleTiles.tileCoordinates(for: node) { completed.append((tile, offset, hash)) }
-        }
-        for (tile, offset, hash) in completed { try place(hash, in: tile, at: offset, tiles: tiles) }
-        completedNodes = completed
+    mutating func append(leaf: MerkleHash) -> UInt64 {
+        var accumulator = tiles
+        tiles = TileAccumulator()  // leaves `accumulator` the only owner of the edge tiles, so adding does not copy
+        frontier.append(leaf) { node, hash in accumulator.add(node, hash) }
+        tiles = accumulator
         return frontier.size
     }
 
-    private mutating func place(_ hash: MerkleHash, in tileID: TileID, at offset: Int, tiles: TileReader) throws {
-        if touchedTiles[tileID] == nil {
-            var loaded = try tiles.existingTile(tileID) ?? []
-            loaded.reserveCapacity(MerkleTiles.width * MerkleHash.byteCount)
-            touchedTiles[tileID] = loaded
-        }
-        // Mutated in place through the dictionary: no copy of the (up to 8 KiB) tile per leaf.
-        let count = touchedTiles[tileID, default: []].count
-        precondition(count == offset * MerkleHash.byteCount, "tile \(tileID) is out of step with the tree")
-        hash.withUnsafeBytes { touchedTiles[tileID, default: []].append(contentsOf: $0) }
-    }
-
-    /// Writes every tile this batch touched and forgets them.
+    /// Writes every tile changed since the last flush, each once.
     mutating func flushTiles(into transaction: Transaction, database: Database) throws {
-        for (tileID, tile) in touchedTiles { try transaction.put(tile, key: tileID.key, in: database) }
-        touchedTiles.removeAll(keepingCapacity: true)
-    }
-}
-
-/// Reads tiles already committed, for the first touch of a tile in a batch.
-struct TileReader {
-    let transaction: Transaction
-    let database: Database
-
-    func existingTile(_ tileID: TileID) throws -> [UInt8]? {
-        try transaction.value(in: database, key: tileID.key).map(Array.init)
+        for (tile, hashes) in tiles.takeChangedTiles() {
+            try transaction.put(MerkleTiles.serialized(hashes), key: tile.key, in: database)
+        }
     }
 }

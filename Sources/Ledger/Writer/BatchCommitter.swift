@@ -230,8 +230,7 @@ final class BatchCommitter {
                 return leaf
             }
         }
-        let tiles = TileReader(transaction: txn, database: databases.merkle)
-        let size = try guardPut { try working.tree.append(leaf: leaf, tiles: tiles) }
+        let size = working.tree.append(leaf: leaf)
         working.treeSize += 1
         precondition(size == working.treeSize, "tree size drifted from the log")
     }
