@@ -11,7 +11,7 @@ let package = Package(
     name: "CUSLedger",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "CUSLedger", targets: ["LMDB", "Ledger"]),
+        .library(name: "CUSLedger", targets: ["LMDB", "Ledger", "Domain", "Vault", "Commands"]),
         .library(name: "LedgerTesting", targets: ["LedgerTesting"]),
         // Exposed for the raw-LMDB baselines of Tools/Benchmarks only.
         .library(name: "CLMDB", targets: ["CLMDB"]),
@@ -44,6 +44,30 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Domain",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Vault",
+            dependencies: [
+                "LMDB",
+                "Ledger",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Commands",
+            dependencies: [
+                "Domain",
+                "Vault",
+                "Ledger",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "LedgerTesting",
             dependencies: ["Ledger", "LMDB"],
             swiftSettings: strictSettings
@@ -51,6 +75,9 @@ let package = Package(
         .executableTarget(
             name: "cus",
             dependencies: [
+                "Commands",
+                "Domain",
+                "Vault",
                 "Ledger",
                 "LMDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -82,6 +109,21 @@ let package = Package(
         .testTarget(
             name: "LedgerTamperTests",
             dependencies: ["Ledger", "LMDB", "LedgerTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DomainTests",
+            dependencies: ["Domain"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VaultTests",
+            dependencies: ["Vault", "Ledger", "LMDB", "LedgerTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CommandsTests",
+            dependencies: ["Commands", "Domain", "Vault", "Ledger", "LedgerTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(

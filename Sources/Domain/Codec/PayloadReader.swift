@@ -1,0 +1,119 @@
+/// Reads what `PayloadWriter` wrote, refusing anything malformed: truncated or overlong varints, lengths past
+/// the end or over the limits, invalid UTF-8, unknown enum names, presence bytes other than 0 or 1, and
+/// trailing bytes (`finish()`). A payload is input like any other: a bad one is a typed error, never a crash.
+public struct PayloadReader: ~Copyable {
+    public static let stringBytesMax = 65_536
+    public static let arrayCountMax = 65_536
+
+    private let bytes: [UInt8]
+    public private(set) var offset: Int
+
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        offset = 0
+    }
+
+    public var isAtEnd: Bool { offset == bytes.count }
+
+    /// Call after the last field: leftover bytes mean the payload is not what its type says it is.
+    public func finish() throws(PayloadCodingError) {
+        guard offset == bytes.count else { throw .trailingBytes(count: bytes.count - offset) }
+    }
+
+    public mutating func readUnsigned() throws(PayloadCodingError) -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard offset < bytes.count else { throw .truncated(at: offset) }
+            let byte = bytes[offset]
+            offset += 1
+            guard shift < 64, shift != 63 || byte <= 1 else { throw .malformedVarint(at: offset - 1) }
+            value |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 {
+                // The shortest form only: a trailing zero group would let two encodings mean one value.
+                guard byte != 0 || shift == 0 else { throw .malformedVarint(at: offset - 1) }
+                return value
+            }
+            shift += 7
+        }
+    }
+
+    public mutating func readSigned() throws(PayloadCodingError) -> Int64 {
+        let raw = try readUnsigned()
+        return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
+    }
+
+    public mutating func readBool() throws(PayloadCodingError) -> Bool {
+        let byte = try readByte()
+        guard byte <= 1 else { throw .invalidValue(at: offset - 1, "a boolean is 0 or 1") }
+        return byte == 1
+    }
+
+    public mutating func readByte() throws(PayloadCodingError) -> UInt8 {
+        guard offset < bytes.count else { throw .truncated(at: offset) }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    public mutating func readRaw(count: Int) throws(PayloadCodingError) -> ArraySlice<UInt8> {
+        guard count >= 0, bytes.count - offset >= count else { throw .truncated(at: offset) }
+        defer { offset += count }
+        return bytes[offset..<offset + count]
+    }
+
+    public mutating func readString() throws(PayloadCodingError) -> String {
+        let start = offset
+        let length = try readUnsigned()
+        guard length <= UInt64(Self.stringBytesMax) else { throw .lengthOverLimit(at: start) }
+        let raw = try readRaw(count: Int(length))
+        guard let text = String(validating: raw, as: UTF8.self) else { throw .invalidUTF8(at: start) }
+        return text
+    }
+
+    public mutating func read<Value: PayloadCodable>(_: Value.Type = Value.self) throws(PayloadCodingError) -> Value {
+        try Value(from: &self)
+    }
+
+    public mutating func readOptional<Value: PayloadCodable>(_: Value.Type = Value.self)
+        throws(PayloadCodingError) -> Value?
+    {
+        switch try readByte() {
+        case 0: return nil
+        case 1: return try Value(from: &self)
+        default: throw .invalidValue(at: offset - 1, "a presence byte is 0 or 1")
+        }
+    }
+
+    public mutating func readArray<Value: PayloadCodable>(_: Value.Type = Value.self)
+        throws(PayloadCodingError) -> [Value]
+    {
+        let start = offset
+        let count = try readUnsigned()
+        // Every element takes at least one byte, so a count past the remaining bytes is a lie.
+        guard count <= UInt64(Self.arrayCountMax), count <= UInt64(bytes.count - offset) else {
+            throw .lengthOverLimit(at: start)
+        }
+        var values: [Value] = []
+        values.reserveCapacity(Int(count))
+        for _ in 0..<count { values.append(try Value(from: &self)) }
+        return values
+    }
+}
+
+/// Why a payload could not be decoded; `at` is the byte offset inside the payload.
+public enum PayloadCodingError: Error, Hashable, Sendable {
+    case truncated(at: Int)
+    case malformedVarint(at: Int)
+    case lengthOverLimit(at: Int)
+    case invalidUTF8(at: Int)
+    case invalidValue(at: Int, String)
+    case unknownEnumCase(at: Int, type: String, name: String)
+    case trailingBytes(count: Int)
+    case unknownEventType(String, schemaVersion: UInt16)
+}
+
+/// A value with a binary form in event payloads.
+public protocol PayloadCodable: Sendable {
+    func encode(to writer: inout PayloadWriter)
+    init(from reader: inout PayloadReader) throws(PayloadCodingError)
+}

@@ -1,0 +1,42 @@
+public import Foundation
+
+/// A random 128-bit identifier of one kind of thing (a person, a programme, a plan...). Each kind is its own
+/// type, so a `PersonRef` can never be passed where a `ProgrammeID` is expected. JSON form: the lowercase
+/// canonical UUID string; binary form: its 16 bytes.
+public protocol EntityIdentifier: PayloadCodable, Codable, Hashable, Comparable, Sendable,
+    CustomStringConvertible
+{
+    var uuid: UUID { get }
+    init(uuid: UUID)
+}
+
+extension EntityIdentifier {
+    public init?(_ text: String) {
+        guard text.count == 36, let uuid = UUID(uuidString: text) else { return nil }
+        self.init(uuid: uuid)
+    }
+
+    public var description: String { uuid.uuidString.lowercased() }
+
+    public func encode(to writer: inout PayloadWriter) { uuid.encode(to: &writer) }
+
+    public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
+        self.init(uuid: try UUID(from: &reader))
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let value = Self(text) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "expected a UUID"))
+        }
+        self = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.description < rhs.description }
+}
