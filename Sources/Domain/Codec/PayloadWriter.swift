@@ -37,13 +37,13 @@ public struct PayloadWriter: Sendable {
 
     public mutating func write<Value: PayloadCodable>(_ value: Value) { value.encode(to: &self) }
 
-    public mutating func write<Value: PayloadCodable>(_ value: Value?) {
+    public mutating func writeOptional<Value: PayloadCodable>(_ value: Value?) {
         guard let value else { return bytes.append(0) }
         bytes.append(1)
         value.encode(to: &self)
     }
 
-    public mutating func write<Value: PayloadCodable>(_ values: [Value]) {
+    public mutating func writeArray<Value: PayloadCodable>(_ values: [Value]) {
         write(unsigned: UInt64(values.count))
         for value in values { value.encode(to: &self) }
     }
