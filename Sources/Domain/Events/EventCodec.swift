@@ -38,6 +38,9 @@ public enum EventCodec {
     public static func decode(eventType: String, schemaVersion: UInt16, clear: [UInt8])
         throws(PayloadCodingError) -> (context: EventContext, event: DomainEvent)
     {
+        guard DomainEvent.registry[eventType]?.readable.contains(schemaVersion) == true else {
+            throw .unknownEventType(eventType, schemaVersion: schemaVersion)
+        }
         var reader = PayloadReader(clear)
         let context = try EventContext(from: &reader)
         let event = try DomainEvent.decodeClear(eventType: eventType, schemaVersion: schemaVersion, from: &reader)
