@@ -17,7 +17,7 @@ public final class RuleSetPublisher: Sendable {
         let version = ruleSet.ruleSetVersion
         if published.withLock({ $0.contains(version) }) { return }
         let canonical = ruleSet.canonicalJSON()
-        let hash = SHA256.hash(data: canonical).map { String(format: "%02x", $0) }.joined()
+        let hash = RuleSetHash.hex(canonical)
         let stream = try LedgerNames.ruleSet(version)
         let commandID = Self.publicationCommandID(version)
         let eventID = EventID.derived(commandID: commandID, index: 0)
@@ -69,5 +69,14 @@ public final class RuleSetPublisher: Sendable {
     static func publicationCommandID(_ version: RuleSetVersion) -> UUID128 {
         let digest = Array(SHA256.hash(data: Array("cusledger/ruleset/v1\n\(version)".utf8)))
         return digest.withUnsafeBytes { UUID128(bytes: $0) }
+    }
+}
+
+/// The content hash a rule set is published under: SHA-256 of its canonical JSON, lowercase hex.
+public enum RuleSetHash {
+    public static func hex(_ ruleSet: RuleSet) -> String { hex(ruleSet.canonicalJSON()) }
+
+    static func hex(_ canonical: [UInt8]) -> String {
+        SHA256.hash(data: canonical).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -70,7 +70,14 @@ public enum EventCodec {
 
     /// The clear part as JSON, `{"context": …, "event": …}`, as `Schemas/events/<Type>.v<N>.schema.json` says.
     public static func clearJSON(_ event: DomainEvent, context: EventContext, encoder: JSONEncoder) throws -> Data {
-        try encoder.encode(ClearPartJSON(context: context, event: event.payload))
+        try clearJSON(event.payload, context: context, encoder: encoder)
+    }
+
+    /// The same for a payload of any version, current or older.
+    public static func clearJSON(_ payload: any DomainEventPayload, context: EventContext, encoder: JSONEncoder)
+        throws -> Data
+    {
+        try encoder.encode(ClearPartJSON(context: context, event: payload))
     }
 
     /// The personal fields as JSON (`<Type>.v<N>.sealed.schema.json`), or nil when there are none to show.
@@ -78,7 +85,7 @@ public enum EventCodec {
         try personalJSON(event.payload, encoder: encoder)
     }
 
-    private static func personalJSON<Payload: DomainEventPayload>(_ payload: Payload, encoder: JSONEncoder) throws
+    public static func personalJSON<Payload: DomainEventPayload>(_ payload: Payload, encoder: JSONEncoder) throws
         -> Data?
     {
         guard Payload.Personal.self != NoPersonalFields.self, let fields = payload.personal else { return nil }
