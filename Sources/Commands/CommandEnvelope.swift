@@ -8,6 +8,8 @@ public struct CommandEnvelope: Sendable {
     public var commandID: UUID128
     public var actor: Actor
     public var occurredAt: Instant
+    /// Links the commands of one piece of work (a household's events, a case); nil means the command id, so
+    /// every event has one.
     public var correlationID: UUID128?
     public var causationID: UUID128?
     /// A canonical text of the request's non-personal fields (e.g. its JSON with the 🔒 fields removed).

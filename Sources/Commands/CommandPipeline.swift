@@ -94,7 +94,7 @@ public final class CommandPipeline: Sendable {
                 }
             }
             let metadata = EventMetadata(
-                actor: envelope.actor.ledgerName, correlationID: envelope.correlationID,
+                actor: envelope.actor.ledgerName, correlationID: envelope.correlationID ?? envelope.commandID,
                 causationID: envelope.causationID)
             newEvents.append(
                 NewEvent(
