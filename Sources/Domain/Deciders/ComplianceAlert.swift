@@ -24,7 +24,8 @@ extension ComplianceAlert {
             switch event {
             case .applicationSubmitted(let submitted):
                 backdatedApplication(
-                    submitted, recordedOn: rules.today, alertDays: rules.ruleSet.application.backdatingAlertDays)
+                    submitted, recordedOn: rules.today,
+                    alertDays: rules.ruleSet.parameters.application.backdatingAlertDays)
             default: nil
             }
         }

@@ -121,7 +121,9 @@ public enum ApplicationDecider: Decider {
         _ application: ApplicationSubmitted, person: PersonState, rules: RuleContext
     ) throws(ApplicationRejection) {
         let role = application.applicantRole
-        guard rules.ruleSet.applicantRoles.contains(role) else { throw .applicantRoleNotAllowed(role) }
+        guard rules.ruleSet.parameters.applicantRoles.contains(role.rawValue) else {
+            throw .applicantRoleNotAllowed(role)
+        }
         let kind: RepresentativeKind
         switch role {
         case .self: return
@@ -141,7 +143,7 @@ public enum ApplicationDecider: Decider {
     ) throws(ApplicationRejection) {
         let daysBackdated = application.filedAt.days(to: rules.today)
         guard daysBackdated >= 0 else { throw .filedInFuture(filedAt: application.filedAt, recordedOn: rules.today) }
-        let alertDays = rules.ruleSet.application.backdatingAlertDays
+        let alertDays = rules.ruleSet.parameters.application.backdatingAlertDays
         if daysBackdated > Int64(alertDays), application.backdatingReason?.hasContent != true {
             throw .backdatingReasonRequired(daysBackdated: daysBackdated, alertDays: alertDays)
         }
@@ -164,7 +166,7 @@ public enum ApplicationDecider: Decider {
     private static func checkAssessment(
         place: AssessmentPlace, assessorId: StaffID, on date: LocalDate, assessor: StaffState, rules: RuleContext
     ) throws(ApplicationRejection) {
-        let allowed = rules.ruleSet.assessment.places
+        let allowed = rules.ruleSet.parameters.assessment.places.compactMap(AssessmentPlace.init(rawValue:))
         guard allowed.contains(place) else { throw .assessmentPlaceNotAllowed(place, allowed: allowed) }
         guard assessor.staffId == assessorId else { throw .factsMismatch("staff member") }
         guard assessor.holdsRole(.coordinator, on: date) else { throw .assessorNotCoordinator(assessorId, on: date) }

@@ -65,7 +65,7 @@ public enum StaffDecider: Decider {
     /// delegation) may receive them.
     public static func eligibleRoles(for scope: DelegationScope, ruleSet: RuleSet) -> [StaffRole] {
         switch scope {
-        case .approvePlans: ruleSet.plan.delegatedApproverRoles
+        case .approvePlans: ruleSet.parameters.plan.delegatedApproverRoles.compactMap(StaffRole.init(rawValue:))
         case .signRefusals, .decideFeeExemptions, .writeOffCharges: StaffRole.allCases.filter { $0 != .director }
         }
     }
@@ -75,10 +75,12 @@ public enum StaffDecider: Decider {
     ) throws(StaffRejection) -> DomainEvent {
         try checkStream(qualify.staffId, state: state)
         guard state.roles[qualify.role] == nil else { throw .alreadyQualified(role: qualify.role) }
-        let minYears = rules.ruleSet.coordinator.minExperienceYears
+        let minYears = rules.ruleSet.parameters.coordinator.minExperienceYears
         let evidenced = evidencedRequirements(qualify.evidence, minExperienceYears: minYears)
         if qualify.role == .coordinator {
-            let missing = CoordinatorRequirement.allCases.filter { !evidenced.contains($0) }
+            let required = rules.ruleSet.parameters.coordinator.requiredEvidence.compactMap(
+                CoordinatorRequirement.init(rawValue:))
+            let missing = required.filter { !evidenced.contains($0) }
             guard missing.isEmpty else {
                 throw .coordinatorRequirementsMissing(missing: missing, minExperienceYears: minYears)
             }
