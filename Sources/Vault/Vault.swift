@@ -1,2 +1,70 @@
-public import Ledger
+import Crypto
+import LMDB
+import Ledger
 
+/// The keys env (ledger.md §4): one data key per subject and scope, wrapped under the master key; sealing and
+/// opening of personal fields; the keyed PESEL blind index; and erasure by destroying keys (crypto-shredding).
+/// Opening checks the master and lookup key files against check values stored in the env, so a wrong file is
+/// a clear start-up error and a missing one is never replaced by a silently new key.
+public final class Vault: Sendable {
+    /// Plaintext bytes one sealed part may hold (ledger.md §3.1: the sealed field is at most 65,552 bytes).
+    public static let sealedPlaintextBytesMax = 65_536
+    /// National ID bytes accepted by the blind index.
+    public static let nationalIDBytesMax = 32
+    public static let dataKeyCacheEntriesMax = 4096
+
+    public let options: VaultOptions
+    let store: KeysStore
+    let masterKey: SymmetricKey
+    let lookupKey: SymmetricKey
+    let cache = DataKeyCache(entriesMax: Vault.dataKeyCacheEntriesMax)
+
+    public init(_ options: VaultOptions) throws(VaultError) {
+        self.options = options
+        let path = options.keysEnvironmentPath
+        let environment: Environment
+        do {
+            environment = try Environment(
+                path: path,
+                options: Environment.Options(
+                    mapSizeBytes: options.mapSizeBytes, maxReaders: options.maxReaders, maxDatabases: 8,
+                    flags: options.readOnly ? .readOnly : [], forbiddenFlags: .weakeningDurability))
+        } catch {
+            throw VaultError.storage(error, "cannot open the keys env at \(path)")
+        }
+        do throws(VaultError) {
+            let store: KeysStore
+            do {
+                try environment.clearStaleReaders()
+                store = try KeysStore(environment: environment, create: !options.readOnly)
+            } catch {
+                throw VaultError.storage(error, "cannot open the databases of the keys env at \(path)")
+            }
+            let opening = VaultOpening(store: store, options: options)
+            (masterKey, lookupKey) = try opening.loadKeys()
+            self.store = store
+        } catch {
+            environment.close()
+            throw error
+        }
+    }
+
+    /// Closes the keys env; later calls throw. The env also closes when the last reference goes away.
+    public func close() { store.environment.close() }
+
+    /// True while no wrapped data key exists (key files may still be created only before the env is set up).
+    public var isEmpty: Bool {
+        let entries = try? store.read("cannot count data keys") { txn in
+            try txn.statistics(of: store.dataKeys).entries
+        }
+        return entries == 0
+    }
+
+    /// A backup of the keys env alone (ledger.md §4.5), compacted (`MDB_CP_COMPACT`): free pages, which may
+    /// still hold destroyed keys, are not copied. `directory` must not hold a `data.mdb` yet.
+    public func compactCopy(to directory: String) throws(VaultError) {
+        do { try store.environment.copy(to: directory, compact: true) } catch {
+            throw VaultError.storage(error, "cannot copy the keys env to \(directory)")
+        }
+    }
+}

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Commands
 import Ledger
+import Vault
 
 #if canImport(Glibc)
     import Glibc
@@ -20,6 +22,14 @@ struct CommandFailure: Error, CustomStringConvertible {
             self = failure
             return
         }
+        if let error = error as? CommandError {
+            self.init(error)
+            return
+        }
+        if let error = error as? VaultError {
+            self.init(CommandError(error))
+            return
+        }
         guard let error = error as? LedgerError else {
             self.init(exitCode: 70, reason: "\(error)")
             return
@@ -32,6 +42,17 @@ struct CommandFailure: Error, CustomStringConvertible {
         case .invalidArgument: self.init(exitCode: 64, reason: reason)
         case .corrupted: self.init(exitCode: 1, reason: reason)
         default: self.init(exitCode: 70, reason: reason)
+        }
+    }
+
+    init(_ error: CommandError) {
+        let reason = error.description.split(separator: "\n").joined(separator: " ")
+        switch error.code {
+        case .invalidRequest, .rejected, .idempotencyKeyReused, .wrongExpectedVersion:
+            self.init(exitCode: 64, reason: reason)
+        case .limitExceeded: self.init(exitCode: 65, reason: reason)
+        case .outcomeUnknown, .storage: self.init(exitCode: 74, reason: reason)
+        case .corrupted: self.init(exitCode: 1, reason: reason)
         }
     }
 

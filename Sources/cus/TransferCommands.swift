@@ -1,4 +1,5 @@
 import ArgumentParser
+import Commands
 import Ledger
 
 /// `cus ledger export`: JSON Lines in position order, with the newest checkpoint beside it.
@@ -15,7 +16,9 @@ struct ExportCommand: AsyncParsableCommand {
             let ledger = try store.openLedger(readOnly: true, purpose: "cus ledger export")
             defer { ledger.close() }
             var bar = ProgressBar(total: 0, label: "exporting")
-            let summary = try LedgerExporter(ledger: ledger).export(to: out, asOfSize: asOfSize) { done, total in
+            let summary = try LedgerExporter(ledger: ledger, payloadJSON: DomainPayloadJSON.renderer).export(
+                to: out, asOfSize: asOfSize
+            ) { done, total in
                 if bar.total != total { bar = ProgressBar(total: total, label: "exporting") }
                 bar.update(done)
             }
@@ -39,7 +42,9 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let importer = LedgerImporter(path: file, verifiers: try publicKey.map(VerifierKeyArgument.parse))
+            let importer = LedgerImporter(
+                path: file, verifiers: try publicKey.map(VerifierKeyArgument.parse),
+                payloadJSON: DomainPayloadJSON.renderer)
             let expected = try importer.validate()
             var options = store.ledgerOptions(readOnly: false, purpose: "cus ledger import")
             if let origin = expected.checkpoint?.checkpoint.origin { options.origin = origin }

@@ -12,6 +12,8 @@ public protocol DomainEventPayload: PayloadStruct {
     var personal: Personal? { get set }
     /// The id whose key seals `personal` (a person, provider or staff member); nil for types without one.
     var dataSubject: UUID? { get }
+    /// The names of the sealed fields, as the access log records them.
+    static var personalFieldNames: [String] { get }
 }
 
 extension DomainEventPayload where Personal == NoPersonalFields {
@@ -20,6 +22,7 @@ extension DomainEventPayload where Personal == NoPersonalFields {
         set {}
     }
     public var dataSubject: UUID? { nil }
+    public static var personalFieldNames: [String] { [] }
 }
 
 /// A struct with a binary form, a JSON form and field checks (lengths, patterns) matching its JSON Schema.

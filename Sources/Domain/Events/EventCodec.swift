@@ -38,6 +38,9 @@ public enum EventCodec {
     public static func decode(eventType: String, schemaVersion: UInt16, clear: [UInt8])
         throws(PayloadCodingError) -> (context: EventContext, event: DomainEvent)
     {
+        guard DomainEvent.registry[eventType]?.readable.contains(schemaVersion) == true else {
+            throw .unknownEventType(eventType, schemaVersion: schemaVersion)
+        }
         var reader = PayloadReader(clear)
         let context = try EventContext(from: &reader)
         let event = try DomainEvent.decodeClear(eventType: eventType, schemaVersion: schemaVersion, from: &reader)
@@ -67,7 +70,14 @@ public enum EventCodec {
 
     /// The clear part as JSON, `{"context": …, "event": …}`, as `Schemas/events/<Type>.v<N>.schema.json` says.
     public static func clearJSON(_ event: DomainEvent, context: EventContext, encoder: JSONEncoder) throws -> Data {
-        try encoder.encode(ClearPartJSON(context: context, event: event.payload))
+        try clearJSON(event.payload, context: context, encoder: encoder)
+    }
+
+    /// The same for a payload of any version, current or older.
+    public static func clearJSON(_ payload: any DomainEventPayload, context: EventContext, encoder: JSONEncoder)
+        throws -> Data
+    {
+        try encoder.encode(ClearPartJSON(context: context, event: payload))
     }
 
     /// The personal fields as JSON (`<Type>.v<N>.sealed.schema.json`), or nil when there are none to show.
@@ -75,7 +85,7 @@ public enum EventCodec {
         try personalJSON(event.payload, encoder: encoder)
     }
 
-    private static func personalJSON<Payload: DomainEventPayload>(_ payload: Payload, encoder: JSONEncoder) throws
+    public static func personalJSON<Payload: DomainEventPayload>(_ payload: Payload, encoder: JSONEncoder) throws
         -> Data?
     {
         guard Payload.Personal.self != NoPersonalFields.self, let fields = payload.personal else { return nil }

@@ -8,7 +8,9 @@ enum ExportLineParser {
         init(_ description: String) { self.description = description }
     }
 
-    static func record(from line: ArraySlice<UInt8>, expectedPosition: UInt64) throws -> [UInt8] {
+    static func record(
+        from line: ArraySlice<UInt8>, expectedPosition: UInt64, payloadJSON: ExportLine.PayloadRenderer = { _ in nil }
+    ) throws -> [UInt8] {
         guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
             throw Mismatch("not a JSON object")
         }
@@ -47,10 +49,26 @@ enum ExportLineParser {
             guard let text = base64 as? String, Base64.decode(text) == event.payload else {
                 throw Mismatch("\"payloadBase64\" disagrees with the record")
             }
-        } else if object["payload"] == nil {
+        } else if let payload = object["payload"] {
+            try checkPayloadJSON(payload, of: event, payloadJSON: payloadJSON)
+        } else {
             throw Mismatch("neither \"payload\" nor \"payloadBase64\" is present")
         }
         return record
+    }
+
+    /// A `payload` must be what the payload codec renders from the record itself.
+    private static func checkPayloadJSON(
+        _ payload: Any, of event: RecordedEvent, payloadJSON: ExportLine.PayloadRenderer
+    )
+        throws
+    {
+        guard let rendered = payloadJSON(event),
+            let expected = try? JSONSerialization.jsonObject(with: Data(rendered.utf8)) as? NSDictionary
+        else { throw Mismatch("\"payload\" is given for a type without a JSON codec here; use \"payloadBase64\"") }
+        guard let found = payload as? NSDictionary, found.isEqual(expected) else {
+            throw Mismatch("\"payload\" disagrees with the record")
+        }
     }
 
     private static func matches(_ found: Any?, _ expected: Any?) -> Bool {

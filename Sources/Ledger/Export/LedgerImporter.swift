@@ -15,10 +15,15 @@ public struct LedgerImporter {
     public let path: String
     /// Verifier keys for the checkpoint beside the file; when empty, only its root is checked.
     public let verifiers: [NoteVerifier]
+    /// Renders a record's clear payload as JSON, as the exporter did; a line's `payload` must equal it.
+    public let payloadJSON: ExportLine.PayloadRenderer
 
-    public init(path: String, verifiers: [NoteVerifier] = []) {
+    public init(
+        path: String, verifiers: [NoteVerifier] = [], payloadJSON: @escaping ExportLine.PayloadRenderer = { _ in nil }
+    ) {
         self.path = path
         self.verifiers = verifiers
+        self.payloadJSON = payloadJSON
     }
 
     /// Validates the whole file and returns what importing it would give.
@@ -67,7 +72,8 @@ public struct LedgerImporter {
             while batch.count < 5_000, let line = try reader.next() {
                 do {
                     batch.append(
-                        try ExportLineParser.record(from: line, expectedPosition: imported + UInt64(batch.count)))
+                        try ExportLineParser.record(
+                            from: line, expectedPosition: imported + UInt64(batch.count), payloadJSON: payloadJSON))
                 } catch {
                     throw LedgerError(.invalidArgument, "\(path) changed while importing: \(error)")
                 }
@@ -102,7 +108,8 @@ public struct LedgerImporter {
             try LineReader(path: path).forEachLine { line in
                 lineNumber += 1
                 do {
-                    let record = try ExportLineParser.record(from: line, expectedPosition: UInt64(lineNumber - 1))
+                    let record = try ExportLineParser.record(
+                        from: line, expectedPosition: UInt64(lineNumber - 1), payloadJSON: payloadJSON)
                     try body(lineNumber, record)
                 } catch let error as ImportLineError {
                     throw error

@@ -19,6 +19,7 @@ public struct ApplicationSubmitted: DomainEventPayload {
     /// The sealed part: nil until opened through the Vault, and after erasure.
     public var personal: Personal? = nil
     public var dataSubject: UUID? { personRef.uuid }
+    public static let personalFieldNames = ["notes"]
 
     public init(
         applicationId: ApplicationID, personRef: PersonRef, applicantRole: ApplicantRole,

@@ -13,6 +13,7 @@ public struct ApplicationWithdrawn: DomainEventPayload {
     /// The sealed part: nil until opened through the Vault, and after erasure.
     public var personal: Personal? = nil
     public var dataSubject: UUID? { personRef.uuid }
+    public static let personalFieldNames = ["reason"]
 
     public init(applicationId: ApplicationID, personRef: PersonRef, withdrawnOn: LocalDate, personal: Personal? = nil) {
         self.applicationId = applicationId

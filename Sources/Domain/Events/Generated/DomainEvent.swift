@@ -293,6 +293,11 @@ public enum DomainEvent: Sendable, Hashable {
         }
     }
 
+    /// One sample of every older (upcast-only) type version, for schema checks.
+    public static let olderVersionSamples: [any DomainEventPayload] = [
+        ConsentGrantedV1.sample
+    ]
+
     /// One sample of every current type, every field present.
     public static let samples: [DomainEvent] = [
         .ruleSetPublished(.sample),

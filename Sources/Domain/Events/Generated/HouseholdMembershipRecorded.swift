@@ -13,6 +13,7 @@ public struct HouseholdMembershipRecorded: DomainEventPayload {
     /// The sealed part: nil until opened through the Vault, and after erasure.
     public var personal: Personal? = nil
     public var dataSubject: UUID? { personRef.uuid }
+    public static let personalFieldNames = ["role"]
 
     public init(personRef: PersonRef, householdRef: HouseholdRef, validFrom: LocalDate, personal: Personal? = nil) {
         self.personRef = personRef

@@ -15,6 +15,7 @@ public struct NeedSignalled: DomainEventPayload {
     /// The sealed part: nil until opened through the Vault, and after erasure.
     public var personal: Personal? = nil
     public var dataSubject: UUID? { personRef.uuid }
+    public static let personalFieldNames = ["description"]
 
     public init(
         applicationId: ApplicationID, personRef: PersonRef, source: SignalSource, channel: IntakeChannel,

@@ -16,6 +16,7 @@ public struct NeedsAssessmentConducted: DomainEventPayload {
     /// The sealed part: nil until opened through the Vault, and after erasure.
     public var personal: Personal? = nil
     public var dataSubject: UUID? { personRef.uuid }
+    public static let personalFieldNames = ["needs", "strengths", "summary"]
 
     public init(
         applicationId: ApplicationID, personRef: PersonRef, assessmentId: AssessmentID, conductedOn: LocalDate,

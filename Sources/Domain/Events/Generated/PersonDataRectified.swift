@@ -12,6 +12,7 @@ public struct PersonDataRectified: DomainEventPayload {
     /// The sealed part: nil until opened through the Vault, and after erasure.
     public var personal: Personal? = nil
     public var dataSubject: UUID? { personRef.uuid }
+    public static let personalFieldNames = ["newValues", "reason"]
 
     public init(personRef: PersonRef, fieldNames: [String], personal: Personal? = nil) {
         self.personRef = personRef

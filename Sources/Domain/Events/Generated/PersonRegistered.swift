@@ -13,6 +13,10 @@ public struct PersonRegistered: DomainEventPayload {
     /// The sealed part: nil until opened through the Vault, and after erasure.
     public var personal: Personal? = nil
     public var dataSubject: UUID? { personRef.uuid }
+    public static let personalFieldNames = [
+        "givenName", "familyName", "nationalID", "address", "phone", "email", "ageBand", "sex", "district",
+        "residenceStatus",
+    ]
 
     public init(personRef: PersonRef, purposeTags: [String], personal: Personal? = nil) {
         self.personRef = personRef

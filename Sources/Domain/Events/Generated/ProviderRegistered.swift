@@ -16,6 +16,7 @@ public struct ProviderRegistered: DomainEventPayload {
     /// The sealed part: nil until opened through the Vault, and after erasure.
     public var personal: Personal? = nil
     public var dataSubject: UUID? { providerId.uuid }
+    public static let personalFieldNames = ["contactPersons"]
 
     public init(
         providerId: ProviderID, name: String, providerType: ProviderType, krs: String? = nil, regon: String? = nil,

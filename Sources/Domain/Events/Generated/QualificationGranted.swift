@@ -20,6 +20,7 @@ public struct QualificationGranted: DomainEventPayload {
     /// The sealed part: nil until opened through the Vault, and after erasure.
     public var personal: Personal? = nil
     public var dataSubject: UUID? { personRef.uuid }
+    public static let personalFieldNames = ["groupMatched"]
 
     public init(
         applicationId: ApplicationID, personRef: PersonRef, qualificationId: QualificationID, programmeId: ProgrammeID,

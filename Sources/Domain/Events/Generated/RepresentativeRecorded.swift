@@ -15,6 +15,7 @@ public struct RepresentativeRecorded: DomainEventPayload {
     /// The sealed part: nil until opened through the Vault, and after erasure.
     public var personal: Personal? = nil
     public var dataSubject: UUID? { personRef.uuid }
+    public static let personalFieldNames = ["evidence"]
 
     public init(
         personRef: PersonRef, representativeRef: PersonRef, kind: RepresentativeKind, validFrom: LocalDate,

@@ -15,6 +15,9 @@ public struct StaffQualified: DomainEventPayload {
     /// The sealed part: nil until opened through the Vault, and after erasure.
     public var personal: Personal? = nil
     public var dataSubject: UUID? { staffId.uuid }
+    public static let personalFieldNames = [
+        "qualification", "experienceYears", "trainingRef", "criminalRecordStatementRef",
+    ]
 
     public init(
         staffId: StaffID, role: StaffRole, evidencedRequirements: [CoordinatorRequirement], validFrom: LocalDate,

@@ -15,6 +15,7 @@ public struct TargetGroupAttributeRecorded: DomainEventPayload {
     /// The sealed part: nil until opened through the Vault, and after erasure.
     public var personal: Personal? = nil
     public var dataSubject: UUID? { personRef.uuid }
+    public static let personalFieldNames = ["attribute", "degree", "evidenceRef"]
 
     public init(
         personRef: PersonRef, validFrom: LocalDate, validTo: LocalDate? = nil, usedForEligibility: Bool,

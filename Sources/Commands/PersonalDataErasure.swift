@@ -1,0 +1,95 @@
+public import Foundation
+public import Domain
+public import Ledger
+public import Vault
+
+/// Erasure as ledger.md §4.3, step by step: (2) the `PersonalDataErased` receipt is appended first — the
+/// decider checks who may erase and that it happens once; (3) one keys-env transaction destroys the person's
+/// keys and records their tombstones; (4) cached keys are evicted; (5) the receipt's position and key ids go
+/// to the erasure list. `reapplyAll` repeats steps 3–5 for every receipt at start-up, so a crash between any
+/// two steps is repaired before anything is served.
+public final class PersonalDataErasure: Sendable {
+    let pipeline: CommandPipeline
+    let vault: Vault
+    let erasureList: ErasureList
+
+    public init(pipeline: CommandPipeline, vault: Vault, erasureList: ErasureList) {
+        self.pipeline = pipeline
+        self.vault = vault
+        self.erasureList = erasureList
+    }
+
+    /// Erases `person`: `receipt` turns the key ids to destroy into the decider's erase command.
+    public func erase<D: Decider>(
+        _ person: PersonRef, decider: D.Type, envelope: CommandEnvelope, receipt: ([UUID]) -> D.Command
+    ) async throws(CommandError) -> CommandResult {
+        let subject = UUID128(person.uuid)
+        let keyIDs: [UUID128]
+        do { keyIDs = try vault.keyIDs(of: subject) } catch { throw CommandError(error) }
+        let stream = try LedgerNames.stream(PersonRegistered.category, person)
+        let result = try await pipeline.execute(
+            decider, stream: stream, command: receipt(keyIDs.map(\.foundationUUID)), envelope: envelope)
+        guard let position = result.lastPosition else {
+            throw CommandError(.invalidRequest, "the erasure decided no receipt for \(person)")
+        }
+        try destroyKeys(of: subject, receiptPosition: position, keyIDs: keyIDs)
+        return result
+    }
+
+    /// Steps 3–5 for one receipt; idempotent.
+    func destroyKeys(of subject: UUID128, receiptPosition: Position, keyIDs: [UUID128]) throws(CommandError) {
+        try PersonalDataErasureReplay(vault: vault, erasureList: erasureList)
+            .destroy(subject: subject, at: receiptPosition, listed: keyIDs)
+    }
+
+    /// What start-up re-application found.
+    public struct Report: Sendable, Hashable {
+        public var receipts: Int
+        public var listEntriesReplayed: Int
+    }
+
+    /// Re-applies every `PersonalDataErased` receipt of the ledger, then every erasure-list entry (a keys env
+    /// restored from an older backup must lose those keys again, ledger.md §4.5). Run before serving.
+    public static func reapplyAll(store: any EventStore, vault: Vault, erasureList: ErasureList)
+        throws(CommandError) -> Report
+    {
+        let erasure = PersonalDataErasureReplay(vault: vault, erasureList: erasureList)
+        var receipts = 0
+        var from = Position(rawValue: 0)
+        let type = try LedgerNames.eventType(PersonalDataErased.eventType)
+        while true {
+            let page: [RecordedEvent]
+            do { page = try store.read(type: type, from: from, limit: StreamLoader.pageEventsMax) } catch {
+                throw CommandError(error)
+            }
+            for record in page {
+                guard case .personalDataErased(let receipt) = try StreamLoader.decode(record).event else { continue }
+                try erasure.apply(receipt, at: record.position)
+                receipts += 1
+            }
+            guard let last = page.last, page.count == StreamLoader.pageEventsMax else { break }
+            from = last.position.next
+        }
+        let replayed: Int
+        do { replayed = try vault.apply(erasureList) } catch { throw CommandError(error) }
+        return Report(receipts: receipts, listEntriesReplayed: replayed)
+    }
+}
+
+/// Steps 3–5 of one recorded receipt.
+struct PersonalDataErasureReplay {
+    let vault: Vault
+    let erasureList: ErasureList
+
+    func apply(_ receipt: PersonalDataErased, at position: Position) throws(CommandError) {
+        try destroy(
+            subject: UUID128(receipt.personRef.uuid), at: position, listed: receipt.keyIds.map { UUID128($0) })
+    }
+
+    func destroy(subject: UUID128, at position: Position, listed: [UUID128]) throws(CommandError) {
+        do {
+            let destroyed = try vault.erase(subject: subject, receiptPosition: position)
+            try erasureList.append(position: position, keyIDs: Array(Set(listed + destroyed)).sorted())
+        } catch { throw CommandError(error) }
+    }
+}

@@ -1,0 +1,58 @@
+public import Domain
+public import Ledger
+
+/// Reads a stream and decodes its clear parts into domain events (personal parts stay sealed: deciders never
+/// need them). Paged, and bounded by `streamEventsMax`.
+public struct StreamLoader: Sendable {
+    public static let pageEventsMax = 1024
+    public static let streamEventsMax = 1_000_000
+
+    public let store: any EventStore
+
+    public init(store: any EventStore) { self.store = store }
+
+    /// The stream's events and the version to expect when appending after them.
+    public func load(_ stream: StreamID) throws(CommandError) -> (events: [DomainEvent], expected: ExpectedVersion) {
+        var events: [DomainEvent] = []
+        var expected = ExpectedVersion.noStream
+        try forEachRecord(of: stream) { (record: RecordedEvent) throws(CommandError) in
+            events.append(try Self.decode(record).event)
+            expected = .exact(record.version)
+        }
+        return (events, expected)
+    }
+
+    public func forEachRecord(
+        of stream: StreamID, _ body: (RecordedEvent) throws(CommandError) -> Void
+    ) throws(CommandError) {
+        var from: StreamVersion?
+        var seen = 0
+        while true {
+            let page: [RecordedEvent]
+            do {
+                page = try store.read(stream: stream, from: from, direction: .forward, limit: Self.pageEventsMax)
+            } catch { throw CommandError(error) }
+            for record in page { try body(record) }
+            seen += page.count
+            guard let last = page.last, page.count == Self.pageEventsMax else { return }
+            guard seen < Self.streamEventsMax else {
+                throw CommandError(.limitExceeded, "stream \(stream) has over \(Self.streamEventsMax) events")
+            }
+            from = last.version.next
+        }
+    }
+
+    /// The context and clear event of a record; a record that does not decode is corruption or a bug.
+    public static func decode(_ record: RecordedEvent) throws(CommandError) -> (
+        context: EventContext, event: DomainEvent
+    ) {
+        do {
+            return try EventCodec.decode(
+                eventType: record.type.description, schemaVersion: record.schemaVersion, clear: record.payload)
+        } catch {
+            throw CommandError(
+                .corrupted,
+                "the payload at position \(record.position.rawValue) (\(record.type)) does not decode: \(error)")
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import LMDB
+public import Ledger
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Erasure by key destruction (ledger.md §4.3 steps 3–4) and the compaction that removes the destroyed keys'
+/// residue from the file (§4.5).
+extension Vault {
+    /// The subject's data key ids, one per scope that has a key.
+    public func keyIDs(of subject: UUID128) throws(VaultError) -> [UUID128] {
+        try store.read("cannot read the keys of a subject") { txn in
+            try store.keys(in: store.personKeys, prefix: subject.bytes, limit: KeysLayout.scopesMax, txn).map { key in
+                guard let keyID = try txn.value(in: store.personKeys, key: key) else {
+                    throw VaultError(.corrupted, "a personKeys entry vanished inside one transaction")
+                }
+                return try KeysLayout.uuid(keyID, "a personKeys value")
+            }
+        }
+    }
+
+    /// One keys-env transaction deletes the subject's `dataKeys`, `personKeys` and `lookup` entries and
+    /// records `erased[keyId]` = the receipt position; then the decrypted keys leave the cache. Idempotent:
+    /// re-applying (start-up replays every receipt) changes nothing and returns the same key ids.
+    @discardableResult
+    public func erase(subject: UUID128, receiptPosition: Position) throws(VaultError) -> [UUID128] {
+        guard !options.readOnly else {
+            throw VaultError(.invalidArgument, "the keys env is open read-only; nothing can be erased")
+        }
+        let keyIDs: [UUID128] = try store.write("cannot erase a subject's keys") { txn in
+            if let done = try txn.value(in: store.erasedSubjects, key: subject.bytes) {
+                return try KeysLayout.erasedSubject(done).1
+            }
+            let personKeys = try store.keys(
+                in: store.personKeys, prefix: subject.bytes, limit: KeysLayout.scopesMax, txn)
+            var keyIDs: [UUID128] = []
+            for personKey in personKeys {
+                guard let value = try txn.value(in: store.personKeys, key: personKey) else { continue }
+                let keyID = try KeysLayout.uuid(value, "a personKeys value")
+                keyIDs.append(keyID)
+                try destroy(keyID, receiptPosition: receiptPosition, txn)
+                try txn.delete(key: personKey, in: store.personKeys)
+            }
+            let lookups = try store.keys(
+                in: store.subjectLookups, prefix: subject.bytes, limit: KeysLayout.nationalIDsPerSubjectMax, txn)
+            for entry in lookups {
+                let hmac = Array(entry.dropFirst(16))
+                if let holder = try txn.value(in: store.lookup, key: hmac), Array(holder) == subject.bytes {
+                    try overwriteAndDelete(hmac, in: store.lookup, txn)
+                }
+                try txn.delete(key: entry, in: store.subjectLookups)
+            }
+            try txn.put(
+                KeysLayout.erasedSubjectValue(position: receiptPosition, keyIDs: keyIDs), key: subject.bytes,
+                in: store.erasedSubjects)
+            return keyIDs
+        }
+        cache.evict(keyIDs)
+        return keyIDs
+    }
+
+    /// Replays one erasure-list entry (ledger.md §4.5 step 3): erases the subject that owns `keyID`, as
+    /// `erase(subject:receiptPosition:)` does; a key this env does not hold just gets its `erased` tombstone.
+    /// Returns the subject when the key was still held.
+    @discardableResult
+    public func erase(keyID: UUID128, receiptPosition: Position) throws(VaultError) -> UUID128? {
+        guard !options.readOnly else {
+            throw VaultError(.invalidArgument, "the keys env is open read-only; nothing can be erased")
+        }
+        let owner: UUID128? = try store.read("cannot read a data key") { txn in
+            try txn.value(in: store.dataKeys, key: keyID.bytes).map { bytes throws(VaultError) in
+                try DataKeyRecord(bytes: bytes).subject
+            }
+        }
+        if let owner {
+            try erase(subject: owner, receiptPosition: receiptPosition)
+            return owner
+        }
+        try store.write("cannot record an erased key") { txn in
+            try destroy(keyID, receiptPosition: receiptPosition, txn)
+        }
+        cache.evict([keyID])
+        return nil
+    }
+
+    /// Replays every entry of the erasure list; returns how many named a key this env still held.
+    @discardableResult
+    public func apply(_ list: ErasureList) throws(VaultError) -> Int {
+        var erased = 0
+        for entry in try list.entries() where try erase(keyID: entry.keyID, receiptPosition: entry.position) != nil {
+            erased += 1
+        }
+        return erased
+    }
+
+    /// The position of the receipt that destroyed `keyID`, or `nil` while it is not destroyed.
+    public func erasedAt(keyID: UUID128) throws(VaultError) -> Position? {
+        try store.read("cannot read the erased keys") { txn in
+            try txn.value(in: store.erased, key: keyID.bytes).map { bytes throws(VaultError) in
+                try KeysLayout.position(bytes, "an erased value")
+            }
+        }
+    }
+
+    /// Deletes the wrapped key (zeroed first) and records its tombstone; keeps an earlier tombstone.
+    private func destroy(_ keyID: UUID128, receiptPosition: Position, _ txn: Transaction) throws {
+        try overwriteAndDelete(keyID.bytes, in: store.dataKeys, txn)
+        if try txn.value(in: store.erased, key: keyID.bytes) == nil {
+            try txn.put(KeysLayout.bigEndian(receiptPosition.rawValue), key: keyID.bytes, in: store.erased)
+        }
+    }
+
+    /// Overwrites the value with zeros in place (same length, so LMDB rewrites the node's bytes) before the
+    /// delete, so the page's free gap keeps zeros rather than the secret. Free pages still hold older copies
+    /// until a compacting copy leaves them behind.
+    private func overwriteAndDelete(_ key: [UInt8], in database: Database, _ txn: Transaction) throws {
+        guard let value = try txn.value(in: database, key: key) else { return }
+        try txn.put([UInt8](repeating: 0, count: value.count), key: key, in: database)
+        try txn.delete(key: key, in: database)
+    }
+
+    /// Compacts the keys env in place (ledger.md §4.5: after each erasure batch): a compacting copy, then an
+    /// atomic `rename` of its `data.mdb` over the live one. Call it while no process has the keys env open,
+    /// from the process that holds `writer.lock`, before opening the `Vault`.
+    public static func compactInPlace(_ options: VaultOptions) throws(VaultError) {
+        guard !options.readOnly else { throw VaultError(.invalidArgument, "cannot compact a read-only keys env") }
+        let live = options.keysEnvironmentPath
+        let staging = live + ".compacting"
+        unlink(staging + "/data.mdb")
+        let expected: Int
+        do {
+            let vault = try Vault(options)
+            defer { vault.close() }
+            expected = try vault.store.read("cannot count data keys") { txn in
+                try txn.statistics(of: vault.store.dataKeys).entries
+            }
+            try vault.compactCopy(to: staging)
+        }
+        try checkCopy(at: staging, expectedDataKeys: expected, options: options)
+        let file = staging + "/data.mdb"
+        guard FileSync.file(file) else { throw VaultError(.storage, "cannot fsync the compacted copy \(file)") }
+        guard rename(file, live + "/data.mdb") == 0 else {
+            throw VaultError(.storage, "cannot swap in the compacted copy: \(String(cString: strerror(errno)))")
+        }
+        FileSync.directory(live)
+        rmdir(staging)
+    }
+
+    /// Opens the copy read-only and checks it holds as many data keys as the live env.
+    private static func checkCopy(at path: String, expectedDataKeys: Int, options: VaultOptions) throws(VaultError) {
+        let environment: Environment
+        do {
+            environment = try Environment(
+                path: path,
+                options: Environment.Options(mapSizeBytes: options.mapSizeBytes, maxDatabases: 8, flags: .readOnly))
+        } catch {
+            throw VaultError.storage(error, "cannot open the compacted copy at \(path)")
+        }
+        defer { environment.close() }
+        let store: KeysStore
+        do { store = try KeysStore(environment: environment, create: false) } catch {
+            throw VaultError.storage(error, "cannot open the databases of the compacted copy at \(path)")
+        }
+        let found = try store.read("cannot count the compacted copy's data keys") { txn in
+            try txn.statistics(of: store.dataKeys).entries
+        }
+        guard found == expectedDataKeys else {
+            throw VaultError(.storage, "the compacted copy holds \(found) data keys, the live env \(expectedDataKeys)")
+        }
+    }
+}
