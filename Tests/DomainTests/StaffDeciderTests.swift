@@ -184,7 +184,10 @@ struct StaffDeciderTests {
     @Test("L11: signing refusals may go to a coordinator, but not to someone holding no role")
     func signRefusalsNeedsSomeRole() {
         #expect(throws: Never.self) { try decide([qualified(.coordinator)], delegate(.signRefusals)) }
-        #expect(throws: StaffRejection.self) { try decide([], delegate(.signRefusals)) }
+        #expect(
+            throws: StaffRejection.delegateLacksRole(
+                scope: .signRefusals, eligibleRoles: [.coordinator, .servicesOrganiser, .communityOrganiser])
+        ) { try decide([], delegate(.signRefusals)) }
     }
 
     @Test("Boundary: the role must be held on the delegation's first day")
@@ -192,7 +195,7 @@ struct StaffDeciderTests {
         #expect(throws: Never.self) {
             try decide([qualified(.servicesOrganiser, from: "2025-02-01")], delegate(.approvePlans))
         }
-        #expect(throws: StaffRejection.self) {
+        #expect(throws: StaffRejection.delegateLacksRole(scope: .approvePlans, eligibleRoles: [.servicesOrganiser])) {
             try decide([qualified(.servicesOrganiser, from: "2025-02-02")], delegate(.approvePlans))
         }
     }
