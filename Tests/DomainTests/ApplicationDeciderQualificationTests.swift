@@ -6,7 +6,7 @@ import Testing
 struct ApplicationQualificationTests {
     let world = ApplicationWorld()
 
-    func day(_ text: String) -> LocalDate { Fixture.day(text) }
+    func day(_ text: String) -> LocalDate { IntakeFixture.day(text) }
 
     func waitlist(_ queue: QualificationQueue, services: [String] = ["care"]) -> ApplicationCommand {
         .waitlist(
@@ -190,12 +190,12 @@ struct ApplicationQualificationTests {
         StaffDecider.fold([
             .staffQualified(
                 StaffQualified(
-                    staffId: Fixture.coordinatorID, role: .coordinator, evidencedRequirements: [],
+                    staffId: IntakeFixture.coordinatorID, role: .coordinator, evidencedRequirements: [],
                     validFrom: day("2024-01-01"))),
             .authorityDelegated(
                 AuthorityDelegated(
-                    staffId: Fixture.coordinatorID, delegationId: world.delegation, scope: .signRefusals,
-                    delegatedBy: Fixture.directorID, validFrom: day("2025-01-01"), validTo: day(to))),
+                    staffId: IntakeFixture.coordinatorID, delegationId: world.delegation, scope: .signRefusals,
+                    delegatedBy: IntakeFixture.directorID, validFrom: day("2025-01-01"), validTo: day(to))),
         ])
     }
 
@@ -203,7 +203,7 @@ struct ApplicationQualificationTests {
     func directorRefuses() throws {
         let events = try world.decide(world.assessed, world.refuse(), as: .director)
         guard case .qualificationRefused(let event) = events.first else { Issue.record("no refusal"); return }
-        #expect(event.signedBy == Fixture.directorID)
+        #expect(event.signedBy == IntakeFixture.directorID)
         #expect(event.delegationId == nil)
         #expect(event.personal?.reasons == "Outside the target groups")
     }
@@ -221,10 +221,10 @@ struct ApplicationQualificationTests {
     func delegateRefuses() throws {
         let signer = signerWithDelegation(to: "2025-03-12")
         let events = try world.decide(
-            world.assessed, world.refuse(signer: signer), as: .coordinator, staff: Fixture.coordinatorID)
+            world.assessed, world.refuse(signer: signer), as: .coordinator, staff: IntakeFixture.coordinatorID)
         guard case .qualificationRefused(let event) = events.first else { Issue.record("no refusal"); return }
         #expect(event.delegationId == world.delegation)
-        #expect(event.signedBy == Fixture.coordinatorID)
+        #expect(event.signedBy == IntakeFixture.coordinatorID)
     }
 
     @Test("L11: a coordinator without a delegation valid that day may not sign")
@@ -232,7 +232,7 @@ struct ApplicationQualificationTests {
         #expect(throws: ApplicationRejection.signerNotAuthorised(on: day("2025-03-12"))) {
             try world.decide(
                 world.assessed, world.refuse(signer: signerWithDelegation(to: "2025-03-11")), as: .coordinator,
-                staff: Fixture.coordinatorID)
+                staff: IntakeFixture.coordinatorID)
         }
         #expect(throws: ApplicationRejection.notPermitted(role: .system)) {
             try world.decide(world.assessed, world.refuse(), as: .system)
@@ -324,7 +324,7 @@ struct ApplicationQualificationTests {
     func queueFold() {
         let (a, pa) = world.other(1)
         var otherProgramme = world.submission(a, person: pa)
-        otherProgramme.programmeIds = [ProgrammeID(uuid: Fixture.uuid(99))]
+        otherProgramme.programmeIds = [ProgrammeID(uuid: IntakeFixture.uuid(99))]
         let queue = world.queue([(1, .applicationSubmitted(otherProgramme))])
         #expect(queue.applications[a] == nil)
         let full = world.queue(careFull)

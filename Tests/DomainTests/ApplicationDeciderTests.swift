@@ -6,7 +6,7 @@ import Testing
 struct ApplicationIntakeTests {
     let world = ApplicationWorld()
 
-    func day(_ text: String) -> LocalDate { Fixture.day(text) }
+    func day(_ text: String) -> LocalDate { IntakeFixture.day(text) }
 
     func submit(_ application: ApplicationSubmitted, programmes: [ProgrammeFacts]? = nil, person: PersonState? = nil)
         -> ApplicationCommand
@@ -63,7 +63,7 @@ struct ApplicationIntakeTests {
 
     @Test("L9: an applicant role the rule set does not list is refused")
     func applicantRoleFromRuleSet() {
-        let selfOnly = Fixture.ruleSet { $0.parameters.applicantRoles = ["self"] }
+        let selfOnly = IntakeFixture.ruleSet { $0.parameters.applicantRoles = ["self"] }
         #expect(throws: ApplicationRejection.applicantRoleNotAllowed(.legalRepresentative)) {
             try world.decide(
                 [], submit(world.submission(role: .legalRepresentative, applicantRef: world.representative)),
@@ -126,7 +126,7 @@ struct ApplicationIntakeTests {
 
     @Test("L15 backdating: up to alertDays needs no reason and raises no alert")
     func backdatingWithinThreshold() throws {
-        let rules = Fixture.context(.intakeClerk, on: "2025-03-19")
+        let rules = IntakeFixture.context(.intakeClerk, on: "2025-03-19")
         let events = try world.decide([], submit(world.submission(filedAt: "2025-03-05")), on: "2025-03-19")
         #expect(ComplianceAlert.raised(by: events, rules: rules).isEmpty)
     }
@@ -145,7 +145,7 @@ struct ApplicationIntakeTests {
 
     @Test("L15 backdating: with a reason it is accepted and raises an alert naming only the application")
     func backdatingWithReasonRaisesAlert() throws {
-        let rules = Fixture.context(.intakeClerk, on: "2025-03-20")
+        let rules = IntakeFixture.context(.intakeClerk, on: "2025-03-20")
         let events = try world.decide(
             [], submit(world.submission(filedAt: "2025-03-05", reason: "Posted form found late")), on: "2025-03-20")
         let alerts = ComplianceAlert.raised(by: events, rules: rules)
@@ -163,7 +163,7 @@ struct ApplicationIntakeTests {
     func statutoryBackdatingThreshold() {
         #expect(throws: ApplicationRejection.backdatingReasonRequired(daysBackdated: 1, alertDays: 0)) {
             try world.decide(
-                [], submit(world.submission(filedAt: "2025-03-04")), on: "2025-03-05", ruleSet: Fixture.statutory)
+                [], submit(world.submission(filedAt: "2025-03-04")), on: "2025-03-05", ruleSet: IntakeFixture.statutory)
         }
     }
 
@@ -204,7 +204,7 @@ struct ApplicationIntakeTests {
             ScheduleAssessment(
                 scheduled: NeedsAssessmentScheduled(
                     applicationId: world.application, personRef: world.person, assessmentId: world.assessment,
-                    scheduledOn: day(date), place: place, assessorId: Fixture.coordinatorID),
+                    scheduledOn: day(date), place: place, assessorId: IntakeFixture.coordinatorID),
                 assessor: assessor))
     }
 
@@ -213,7 +213,7 @@ struct ApplicationIntakeTests {
             ConductAssessment(
                 conducted: NeedsAssessmentConducted(
                     applicationId: world.application, personRef: world.person, assessmentId: world.assessment,
-                    conductedOn: day(date), place: place, assessorId: Fixture.coordinatorID,
+                    conductedOn: day(date), place: place, assessorId: IntakeFixture.coordinatorID,
                     personal: .init(needs: [NeedInDomain(domain: "care", description: "Daily help")], summary: "Care")),
                 assessor: assessor))
     }
@@ -232,7 +232,7 @@ struct ApplicationIntakeTests {
     @Test("L12: a place the rule set does not list is refused")
     func assessmentPlaceRefused() {
         let given: [DomainEvent] = [.applicationSubmitted(world.submission())]
-        let centreOnly = Fixture.ruleSet { $0.parameters.assessment.places = ["centre"] }
+        let centreOnly = IntakeFixture.ruleSet { $0.parameters.assessment.places = ["centre"] }
         let refused = ApplicationRejection.assessmentPlaceNotAllowed(.placeOfStay, allowed: [.centre])
         #expect(throws: refused) {
             try world.decide(
@@ -245,7 +245,8 @@ struct ApplicationIntakeTests {
     @Test("L12: the assessor must be a coordinator on the assessment date")
     func assessorMustBeCoordinator() {
         let given: [DomainEvent] = [.applicationSubmitted(world.submission())]
-        #expect(throws: ApplicationRejection.assessorNotCoordinator(Fixture.coordinatorID, on: day("2025-03-11"))) {
+        #expect(throws: ApplicationRejection.assessorNotCoordinator(IntakeFixture.coordinatorID, on: day("2025-03-11")))
+        {
             try world.decide(
                 given, conduct(place: .centre, on: "2025-03-11", assessor: world.coordinatorFacts(from: "2025-03-12")))
         }

@@ -4,16 +4,16 @@ import Foundation
 /// The world the application tests run in: one programme (care limited to 2 persons, psych unlimited) in force
 /// for 2025, a registered resident with a legal representative and a forwarding consent, and a coordinator.
 struct ApplicationWorld {
-    let programmeID = ProgrammeID(uuid: Fixture.uuid(30))
-    let application = ApplicationID(uuid: Fixture.uuid(31))
-    let person = PersonRef(uuid: Fixture.uuid(32))
-    let representative = PersonRef(uuid: Fixture.uuid(33))
-    let consent = ConsentID(uuid: Fixture.uuid(34))
-    let assessment = AssessmentID(uuid: Fixture.uuid(35))
-    let qualification = QualificationID(uuid: Fixture.uuid(36))
-    let delegation = DelegationID(uuid: Fixture.uuid(37))
+    let programmeID = ProgrammeID(uuid: IntakeFixture.uuid(30))
+    let application = ApplicationID(uuid: IntakeFixture.uuid(31))
+    let person = PersonRef(uuid: IntakeFixture.uuid(32))
+    let representative = PersonRef(uuid: IntakeFixture.uuid(33))
+    let consent = ConsentID(uuid: IntakeFixture.uuid(34))
+    let assessment = AssessmentID(uuid: IntakeFixture.uuid(35))
+    let qualification = QualificationID(uuid: IntakeFixture.uuid(36))
+    let delegation = DelegationID(uuid: IntakeFixture.uuid(37))
 
-    func day(_ text: String) -> LocalDate { Fixture.day(text) }
+    func day(_ text: String) -> LocalDate { IntakeFixture.day(text) }
 
     func programmeEvents(from: String = "2025-01-01", to: String = "2025-12-31") -> [DomainEvent] {
         [
@@ -54,7 +54,7 @@ struct ApplicationWorld {
         StaffDecider.fold([
             .staffQualified(
                 StaffQualified(
-                    staffId: Fixture.coordinatorID, role: .coordinator,
+                    staffId: IntakeFixture.coordinatorID, role: .coordinator,
                     evidencedRequirements: CoordinatorRequirement.allCases, validFrom: day(date)))
         ])
     }
@@ -74,7 +74,7 @@ struct ApplicationWorld {
         .needsAssessmentConducted(
             NeedsAssessmentConducted(
                 applicationId: application, personRef: person, assessmentId: assessment,
-                conductedOn: day("2025-03-11"), place: .placeOfStay, assessorId: Fixture.coordinatorID))
+                conductedOn: day("2025-03-11"), place: .placeOfStay, assessorId: IntakeFixture.coordinatorID))
     }
 
     /// Submitted and assessed: ready for a qualification outcome.
@@ -99,7 +99,7 @@ struct ApplicationWorld {
 
     /// Another applicant `n` filed on `filedAt`.
     func other(_ number: UInt8) -> (ApplicationID, PersonRef) {
-        (ApplicationID(uuid: Fixture.uuid(number, 1)), PersonRef(uuid: Fixture.uuid(number, 2)))
+        (ApplicationID(uuid: IntakeFixture.uuid(number, 1)), PersonRef(uuid: IntakeFixture.uuid(number, 2)))
     }
 
     func otherSubmitted(_ number: UInt8, filedAt: String) -> DomainEvent {
@@ -137,10 +137,10 @@ struct ApplicationWorld {
 
     func decide(
         _ given: [DomainEvent], _ command: ApplicationCommand, as role: ActorRole = .coordinator,
-        on date: String = "2025-03-12", staff: StaffID? = nil, ruleSet: RuleSet = Fixture.ruleSet()
+        on date: String = "2025-03-12", staff: StaffID? = nil, ruleSet: RuleSet = IntakeFixture.ruleSet()
     ) throws(ApplicationRejection) -> [DomainEvent] {
         try ApplicationDecider.decide(
             command, state: ApplicationDecider.fold(given),
-            rules: Fixture.context(role, on: date, staff: staff, ruleSet: ruleSet))
+            rules: IntakeFixture.context(role, on: date, staff: staff, ruleSet: ruleSet))
     }
 }

@@ -4,13 +4,13 @@ import Testing
 
 @Suite("PersonDecider: registration, consents, representatives and erasure (L9, L13, L28)")
 struct PersonDeciderTests {
-    let person = PersonRef(uuid: Fixture.uuid(20))
-    let representative = PersonRef(uuid: Fixture.uuid(21))
-    let household = HouseholdRef(uuid: Fixture.uuid(22))
-    let otherHousehold = HouseholdRef(uuid: Fixture.uuid(23))
-    let consent = ConsentID(uuid: Fixture.uuid(24))
+    let person = PersonRef(uuid: IntakeFixture.uuid(20))
+    let representative = PersonRef(uuid: IntakeFixture.uuid(21))
+    let household = HouseholdRef(uuid: IntakeFixture.uuid(22))
+    let otherHousehold = HouseholdRef(uuid: IntakeFixture.uuid(23))
+    let consent = ConsentID(uuid: IntakeFixture.uuid(24))
 
-    func day(_ text: String) -> LocalDate { Fixture.day(text) }
+    func day(_ text: String) -> LocalDate { IntakeFixture.day(text) }
 
     func register(pesel: String? = "44051401359", duplicate: Bool = false) -> PersonCommand {
         .register(
@@ -24,8 +24,8 @@ struct PersonDeciderTests {
 
     var erased: PersonalDataErased {
         PersonalDataErased(
-            personRef: person, keyIds: [Fixture.uuid(25)], scope: "all", reason: .art17, legalBasisRef: "RODO-17",
-            requestId: RequestID(uuid: Fixture.uuid(26)))
+            personRef: person, keyIds: [IntakeFixture.uuid(25)], scope: "all", reason: .art17, legalBasisRef: "RODO-17",
+            requestId: RequestID(uuid: IntakeFixture.uuid(26)))
     }
 
     func membership(_ ref: HouseholdRef, from date: String = "2025-01-01") -> HouseholdMembershipRecorded {
@@ -55,7 +55,7 @@ struct PersonDeciderTests {
         _ given: [DomainEvent], _ command: PersonCommand, as role: ActorRole = .intakeClerk
     ) throws(PersonRejection) -> [DomainEvent] {
         try PersonDecider.decide(
-            command, state: PersonDecider.fold(given), rules: Fixture.context(role, on: "2025-03-03"))
+            command, state: PersonDecider.fold(given), rules: IntakeFixture.context(role, on: "2025-03-03"))
     }
 
     // MARK: Registration

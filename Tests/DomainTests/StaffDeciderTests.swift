@@ -4,10 +4,10 @@ import Testing
 
 @Suite("StaffDecider: qualification (L21) and delegations")
 struct StaffDeciderTests {
-    let staff = StaffID(uuid: Fixture.uuid(10))
-    let delegationID = DelegationID(uuid: Fixture.uuid(11))
+    let staff = StaffID(uuid: IntakeFixture.uuid(10))
+    let delegationID = DelegationID(uuid: IntakeFixture.uuid(11))
 
-    func day(_ text: String) -> LocalDate { Fixture.day(text) }
+    func day(_ text: String) -> LocalDate { IntakeFixture.day(text) }
 
     func fullEvidence(years: UInt64 = 2) -> StaffQualified.Personal {
         StaffQualified.Personal(
@@ -40,7 +40,7 @@ struct StaffDeciderTests {
     func delegated(_ scope: DelegationScope, from: String = "2025-02-01", to: String? = "2025-12-31") -> DomainEvent {
         .authorityDelegated(
             AuthorityDelegated(
-                staffId: staff, delegationId: delegationID, scope: scope, delegatedBy: Fixture.directorID,
+                staffId: staff, delegationId: delegationID, scope: scope, delegatedBy: IntakeFixture.directorID,
                 validFrom: day(from), validTo: to.map(day)))
     }
 
@@ -52,10 +52,10 @@ struct StaffDeciderTests {
 
     func decide(
         _ given: [DomainEvent], _ command: StaffCommand, as role: ActorRole = .director, on date: String = "2025-03-01",
-        ruleSet: RuleSet = Fixture.ruleSet()
+        ruleSet: RuleSet = IntakeFixture.ruleSet()
     ) throws(StaffRejection) -> [DomainEvent] {
         try StaffDecider.decide(
-            command, state: StaffDecider.fold(given), rules: Fixture.context(role, on: date, ruleSet: ruleSet))
+            command, state: StaffDecider.fold(given), rules: IntakeFixture.context(role, on: date, ruleSet: ruleSet))
     }
 
     // MARK: L21
@@ -103,11 +103,11 @@ struct StaffDeciderTests {
 
     @Test("L21 is dated: 2 years suffice before a 2027 rule set raising the minimum to 3, and not from its first day")
     func ruleSetIsSelectedByCommandDate() throws {
-        var stricter = Fixture.statutory
+        var stricter = IntakeFixture.statutory
         stricter.version = "2027-01-01.1"
         stricter.effectiveFrom = day("2027-01-01")
         stricter.parameters.coordinator.minExperienceYears = 3
-        let book = try RuleBook([Fixture.statutory, stricter])
+        let book = try RuleBook([IntakeFixture.statutory, stricter])
         let command = qualify(.coordinator, from: "2026-12-31", evidence: fullEvidence(years: 2))
 
         let before = try book.ruleSet(inForceOn: day("2026-12-31"))
@@ -163,7 +163,7 @@ struct StaffDeciderTests {
         let given = [qualified(.servicesOrganiser)]
         let events = try decide(given, delegate(.approvePlans))
         guard case .authorityDelegated(let event) = events.first else { Issue.record("no event"); return }
-        #expect(event.delegatedBy == Fixture.directorID)
+        #expect(event.delegatedBy == IntakeFixture.directorID)
         let state = StaffDecider.fold(given + events)
         #expect(!state.hasDelegation(.approvePlans, on: day("2025-01-31")))
         #expect(state.hasDelegation(.approvePlans, on: day("2025-02-01")))

@@ -2,7 +2,7 @@ import Domain
 import Foundation
 
 /// Shared given-when-then helpers for the decider tests: dates, deterministic ids and rule contexts.
-enum Fixture {
+enum IntakeFixture {
     static func day(_ text: String) -> LocalDate {
         guard let date = LocalDate(text) else { preconditionFailure("bad test date \(text)") }
         return date
@@ -30,7 +30,7 @@ enum Fixture {
     static let coordinatorID = StaffID(uuid: uuid(3, 9))
 
     static func context(
-        _ role: ActorRole, on date: String, staff: StaffID? = nil, ruleSet: RuleSet = Fixture.ruleSet()
+        _ role: ActorRole, on date: String, staff: StaffID? = nil, ruleSet: RuleSet = IntakeFixture.ruleSet()
     ) -> RuleContext {
         let actor: Actor =
             role == .system
