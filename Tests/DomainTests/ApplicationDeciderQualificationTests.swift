@@ -335,4 +335,25 @@ struct ApplicationQualificationTests {
         #expect(full.qualifiedPersons("care") == 2)
         #expect(freed.qualifiedPersons("care") == 1)
     }
+
+    @Test("L10: an earlier-filed application awaiting its outcome keeps its claim on the last place")
+    func earlierUndecidedApplicationsKeepTheirClaim() throws {
+        let (firstID, _) = world.other(1)
+        let oneEarlier = world.queue([(1, world.otherSubmitted(1, filedAt: "2025-03-01"))])
+        // care holds 2 places: one earlier claim leaves one for this application.
+        #expect(throws: Never.self) { try world.decide(world.assessed, world.grant(queue: oneEarlier)) }
+        let twoEarlier = world.queue([
+            (1, world.otherSubmitted(1, filedAt: "2025-03-01")), (2, world.otherSubmitted(2, filedAt: "2025-03-02")),
+        ])
+        #expect(
+            throws: ApplicationRejection.earlierApplicationWaiting(
+                serviceId: "care", earlierApplicationId: firstID, filedAt: world.day("2025-03-01"))
+        ) { try world.decide(world.assessed, world.grant(queue: twoEarlier)) }
+        // Once the earlier ones have their outcome (here: waitlisted elsewhere, then refused), the claim is gone.
+        let decided = world.queue([
+            (1, world.otherSubmitted(1, filedAt: "2025-03-01")), (2, world.otherSubmitted(2, filedAt: "2025-03-02")),
+            (3, world.refusedElsewhere(1)), (4, world.refusedElsewhere(2)),
+        ])
+        #expect(throws: Never.self) { try world.decide(world.assessed, world.grant(queue: decided)) }
+    }
 }

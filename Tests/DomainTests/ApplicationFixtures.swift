@@ -107,6 +107,16 @@ struct ApplicationWorld {
         return .applicationSubmitted(submission(id, person: ref, filedAt: filedAt))
     }
 
+    /// Another applicant `n` refused by this programme.
+    func refusedElsewhere(_ number: UInt8) -> DomainEvent {
+        let (id, ref) = other(number)
+        return .qualificationRefused(
+            QualificationRefused(
+                applicationId: id, personRef: ref, programmeId: programmeID, decisionRef: "CUS.4011.\(number).2025",
+                decisionDate: day("2025-03-04"), legalBasis: "art. 104 k.p.a.", appealInstruction: "SKO, 14 days",
+                signedBy: IntakeFixture.coordinatorID))
+    }
+
     /// The filing order with this application at ledger position 10, plus `others` at their positions.
     func queue(_ others: [(UInt64, DomainEvent)] = []) -> QualificationQueue {
         let own: [(UInt64, DomainEvent)] = [(10, .applicationSubmitted(submission()))]

@@ -137,13 +137,21 @@ extension ApplicationDecider {
                 outcome: resolve.outcome, appealDecisionRef: resolve.appealDecisionRef, resolvedOn: resolve.resolvedOn))
     }
 
-    /// L10 for one service: under `maxPersons`, and no application filed earlier waits for it.
+    /// L10 for one service: under `maxPersons` once every earlier-filed application still awaiting its outcome
+    /// keeps its claim on a place, and no application filed earlier waits for it.
     static func checkPlaceFree(
         _ serviceId: String, for applicationId: ApplicationID, programme: ProgrammeFacts, queue: QualificationQueue
     ) throws(ApplicationRejection) {
         let qualified = queue.qualifiedPersons(serviceId)
-        if let maxPersons = programme.services[serviceId]?.limits.maxPersons, qualified >= Int(maxPersons) {
-            throw .limitReached(serviceId: serviceId, maxPersons: maxPersons, qualified: qualified)
+        if let maxPersons = programme.services[serviceId]?.limits.maxPersons {
+            if qualified >= Int(maxPersons) {
+                throw .limitReached(serviceId: serviceId, maxPersons: maxPersons, qualified: qualified)
+            }
+            let claims = queue.earlierUndecided(for: serviceId, than: applicationId)
+            if qualified + claims.count >= Int(maxPersons), let earliest = claims.first {
+                throw .earlierApplicationWaiting(
+                    serviceId: serviceId, earlierApplicationId: earliest.applicationId, filedAt: earliest.filedAt)
+            }
         }
         if let earlier = queue.earlierWaiting(for: serviceId, than: applicationId) {
             throw .earlierApplicationWaiting(

@@ -11,6 +11,9 @@ public struct QualificationQueue: Sendable, Hashable {
     /// Waitlisted applications per service (unordered; `waitlist(for:)` orders them).
     public var waiting: [String: Set<ApplicationID>] = [:]
 
+    /// Applications with an outcome for this programme (granted, waitlisted, refused) or withdrawn.
+    public var decided: Set<ApplicationID> = []
+
     public init(programmeId: ProgrammeID) { self.programmeId = programmeId }
 
     /// One application's place in the filing order.
@@ -43,6 +46,16 @@ public struct QualificationQueue: Sendable, Hashable {
         return UInt64(applications.values.filter { $0.isFiled(before: entry) }.count + 1)
     }
 
+    /// Applications for `serviceId` filed before `applicationId` that have no outcome yet, in filing order: each
+    /// keeps a claim on a place until it is decided (L10, filing order).
+    public func earlierUndecided(for serviceId: String, than applicationId: ApplicationID) -> [Entry] {
+        guard let entry = applications[applicationId] else { return [] }
+        return applications.values.filter {
+            $0.applicationId != applicationId && !decided.contains($0.applicationId)
+                && $0.requestedServiceIds.contains(serviceId) && $0.isFiled(before: entry)
+        }.sorted { $0.isFiled(before: $1) }
+    }
+
     /// The earliest waiting application for `serviceId` filed before `applicationId`, if any.
     public func earlierWaiting(for serviceId: String, than applicationId: ApplicationID) -> Entry? {
         guard let entry = applications[applicationId] else { return nil }
@@ -64,19 +77,23 @@ public struct QualificationQueue: Sendable, Hashable {
                 applicationId: submitted.applicationId, personRef: submitted.personRef, filedAt: submitted.filedAt,
                 position: position, requestedServiceIds: submitted.requestedServiceIds)
         case .qualificationGranted(let granted) where granted.programmeId == programmeId:
+            queue.decided.insert(granted.applicationId)
             for serviceId in granted.serviceIds {
                 queue.placesHeld[serviceId, default: [:]][granted.applicationId] = granted.personRef
                 queue.waiting[serviceId]?.remove(granted.applicationId)
             }
         case .applicantWaitlisted(let waitlisted) where waitlisted.programmeId == programmeId:
+            queue.decided.insert(waitlisted.applicationId)
             for serviceId in waitlisted.serviceIds {
                 queue.waiting[serviceId, default: []].insert(waitlisted.applicationId)
             }
         case .waitlistPromoted(let promoted) where promoted.programmeId == programmeId:
             for serviceId in promoted.serviceIds { queue.waiting[serviceId]?.remove(promoted.applicationId) }
         case .qualificationRefused(let refused) where refused.programmeId == programmeId:
+            queue.decided.insert(refused.applicationId)
             queue.removeFromWaiting(refused.applicationId)
         case .applicationWithdrawn(let withdrawn):
+            queue.decided.insert(withdrawn.applicationId)
             queue.removeFromWaiting(withdrawn.applicationId)
             for serviceId in queue.placesHeld.keys { queue.placesHeld[serviceId]?[withdrawn.applicationId] = nil }
         default:
