@@ -93,7 +93,7 @@ let package = Package(
         // The child process of the kill -9 suites; not a product.
         .executableTarget(
             name: "CrashWriter",
-            dependencies: ["Ledger", "LMDB"],
+            dependencies: ["Ledger", "LMDB", "Commands", "Domain"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -103,7 +103,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerCrashTests",
-            dependencies: ["Ledger", "LMDB", "LedgerTesting"],
+            dependencies: ["Ledger", "LMDB", "LedgerTesting", "Commands", "Domain", "Vault"],
             swiftSettings: strictSettings
         ),
         .testTarget(
