@@ -98,7 +98,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Ledger", "LedgerTesting"],
+            dependencies: ["Ledger", "LedgerTesting", "Vault"],
             swiftSettings: strictSettings
         ),
         .testTarget(
