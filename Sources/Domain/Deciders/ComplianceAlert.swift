@@ -26,6 +26,7 @@ extension ComplianceAlert {
                 backdatedApplication(
                     submitted, recordedOn: rules.today,
                     alertDays: rules.ruleSet.parameters.application.backdatingAlertDays)
+            case .planApproved: planLate(PlanDecider.evolve(PlanState(), event))
             default: nil
             }
         }
