@@ -93,17 +93,17 @@ let package = Package(
         // The child process of the kill -9 suites; not a product.
         .executableTarget(
             name: "CrashWriter",
-            dependencies: ["Ledger", "LMDB"],
+            dependencies: ["Ledger", "LMDB", "Commands", "Domain"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Ledger", "LedgerTesting"],
+            dependencies: ["Ledger", "LedgerTesting", "Vault"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "LedgerCrashTests",
-            dependencies: ["Ledger", "LMDB", "LedgerTesting"],
+            dependencies: ["Ledger", "LMDB", "LedgerTesting", "Commands", "Domain", "Vault"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -39,3 +39,12 @@ public struct CommandResult: Sendable, Hashable {
     /// True when the command had already committed and nothing was decided again.
     public var wasAlreadyRecorded: Bool
 }
+
+extension CommandResult {
+    init(_ appended: AppendResult, eventCount: Int) {
+        self.init(
+            stream: appended.stream, firstPosition: appended.firstPosition, lastPosition: appended.lastPosition,
+            streamVersion: appended.streamVersion, eventCount: eventCount,
+            wasAlreadyRecorded: appended.wasAlreadyRecorded)
+    }
+}

@@ -35,10 +35,7 @@ public final class CommandPipeline: Sendable {
         if let original = try originalResult(of: envelope.commandID, stream: stream, commandHash: commandHash) {
             return original
         }
-        let ruleSet: RuleSet
-        do { ruleSet = try ruleBook.ruleSet(inForceOn: envelope.occurredAt.localDate) } catch {
-            throw CommandError(.invalidRequest, "no rule set in force on \(envelope.occurredAt.localDate): \(error)")
-        }
+        let ruleSet = try ruleSetInForce(for: envelope)
         try await publisher.ensurePublished(ruleSet)
         let rules = RuleContext(ruleSet: ruleSet, occurredAt: envelope.occurredAt, actor: envelope.actor)
         for attempt in 1...Self.conflictRetriesMax {
@@ -59,10 +56,7 @@ public final class CommandPipeline: Sendable {
             }
             do {
                 let result = try await store.append(to: stream, expectedVersion: expected, events: newEvents)
-                return CommandResult(
-                    stream: stream, firstPosition: result.firstPosition, lastPosition: result.lastPosition,
-                    streamVersion: result.streamVersion, eventCount: newEvents.count,
-                    wasAlreadyRecorded: result.wasAlreadyRecorded)
+                return CommandResult(result, eventCount: newEvents.count)
             } catch {
                 if error.code == .wrongExpectedVersion && attempt < Self.conflictRetriesMax { continue }
                 throw CommandError(error)
@@ -125,6 +119,13 @@ public final class CommandPipeline: Sendable {
             eventCount: count, wasAlreadyRecorded: true)
     }
 
+    /// The rule set in force on the command's business date (domain.md §3.1).
+    func ruleSetInForce(for envelope: CommandEnvelope) throws(CommandError) -> RuleSet {
+        do { return try ruleBook.ruleSet(inForceOn: envelope.occurredAt.localDate) } catch {
+            throw CommandError(.invalidRequest, "no rule set in force on \(envelope.occurredAt.localDate): \(error)")
+        }
+    }
+
     private func recordedEvent(_ id: EventID) throws(CommandError) -> RecordedEvent? {
         do { return try store.event(id: id) } catch { throw CommandError(error) }
     }
@@ -146,20 +147,14 @@ extension CommandPipeline {
         if let original = try originalResult(of: envelope.commandID, stream: stream, commandHash: commandHash) {
             return original
         }
-        let ruleSet: RuleSet
-        do { ruleSet = try ruleBook.ruleSet(inForceOn: envelope.occurredAt.localDate) } catch {
-            throw CommandError(.invalidRequest, "no rule set in force on \(envelope.occurredAt.localDate): \(error)")
-        }
+        let ruleSet = try ruleSetInForce(for: envelope)
         let context = EventContext(
             occurredAt: envelope.occurredAt, actorRole: envelope.actor.role,
             ruleSetVersion: ruleSet.ruleSetVersion.description, commandId: envelope.commandID.foundationUUID)
         let newEvents = try seal([event], stream: stream, context: context, envelope: envelope, hash: commandHash)
         do {
             let result = try await store.append(to: stream, expectedVersion: .any, events: newEvents)
-            return CommandResult(
-                stream: stream, firstPosition: result.firstPosition, lastPosition: result.lastPosition,
-                streamVersion: result.streamVersion, eventCount: newEvents.count,
-                wasAlreadyRecorded: result.wasAlreadyRecorded)
+            return CommandResult(result, eventCount: newEvents.count)
         } catch { throw CommandError(error) }
     }
 }

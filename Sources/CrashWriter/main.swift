@@ -24,8 +24,13 @@ if arguments.count == 3 && arguments[2] == "hold-reader" {
         while true { sleep(60) }
     }
 }
+if arguments.count == 4 && arguments[2] == "erase-loop", let residents = Int(arguments[3]) {
+    try await runErasureLoop(dataDirectory: arguments[1], residents: residents)
+}
 guard arguments.count == 4, let cycle = UInt64(arguments[2]), let tasks = Int(arguments[3]) else {
-    print("usage: CrashWriter DATA_DIR CYCLE TASKS | CrashWriter DATA_DIR hold-reader")
+    print(
+        "usage: CrashWriter DATA_DIR CYCLE TASKS | CrashWriter DATA_DIR hold-reader | CrashWriter DATA_DIR erase-loop N"
+    )
     exit(64)
 }
 let category = try Category("crash")

@@ -131,3 +131,30 @@ struct CommandPipelineTests {
         #expect(registered.personRef == person)
     }
 }
+
+@Suite("Command pipeline under contention")
+struct CommandPipelineContentionTests {
+    @Test("Concurrent commands on one stream lose races and retry until each lands once")
+    func conflictsAreRetried() async throws {
+        let fixture = try CommandsFixture()
+        defer { fixture.directory.remove() }
+        let services = try fixture.open()
+        defer { services.close() }
+        let person = PersonRef(uuid: UUID())
+        try await CommandsFixture.register(person, givenName: "Anna", in: services)
+        let stream = try CommandsFixture.stream(person)
+        let results = try await withThrowingTaskGroup(of: CommandResult.self) { group in
+            for index in 0..<4 {
+                group.addTask {
+                    try await services.pipeline.execute(
+                        TestPersonDecider.self, stream: stream, command: .tag("tag-\(index)"),
+                        envelope: CommandsFixture.envelope(fingerprint: "tag \(index)"))
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.count == 4)
+        #expect(Set(results.compactMap(\.streamVersion)).count == 4)
+        #expect(try services.ledger.currentVersion(of: stream)?.rawValue == 4)
+    }
+}

@@ -42,6 +42,33 @@ public enum DomainEvent: Sendable, Hashable {
     case refusalAppealed(RefusalAppealed)
     case appealResolved(AppealResolved)
     case applicationWithdrawn(ApplicationWithdrawn)
+    case coordinatorAssigned(CoordinatorAssigned)
+    case coordinatorReassigned(CoordinatorReassigned)
+    case planDrafted(PlanDrafted)
+    case planAgreed(PlanAgreed)
+    case planApproved(PlanApproved)
+    case planUpdated(PlanUpdated)
+    case planReviewed(PlanReviewed)
+    case planSuspended(PlanSuspended)
+    case planResumed(PlanResumed)
+    case planCompleted(PlanCompleted)
+    case planTerminatedEarly(PlanTerminatedEarly)
+    case planSummaryRecorded(PlanSummaryRecorded)
+    case serviceAuthorised(ServiceAuthorised)
+    case serviceAuthorisationChanged(ServiceAuthorisationChanged)
+    case serviceAuthorisationCancelled(ServiceAuthorisationCancelled)
+    case serviceDelivered(ServiceDelivered)
+    case serviceNotDelivered(ServiceNotDelivered)
+    case deliveryCorrected(DeliveryCorrected)
+    case deliveryReversed(DeliveryReversed)
+    case feeAssessed(FeeAssessed)
+    case feeExemptionRequested(FeeExemptionRequested)
+    case feeExemptionGranted(FeeExemptionGranted)
+    case feeExemptionRefused(FeeExemptionRefused)
+    case feeExemptionRevoked(FeeExemptionRevoked)
+    case paymentReceived(PaymentReceived)
+    case chargeCancelled(ChargeCancelled)
+    case chargeWrittenOff(ChargeWrittenOff)
 
     /// The payload as its own type, for code that treats every event alike.
     public var payload: any DomainEventPayload {
@@ -84,6 +111,33 @@ public enum DomainEvent: Sendable, Hashable {
         case .refusalAppealed(let event): event
         case .appealResolved(let event): event
         case .applicationWithdrawn(let event): event
+        case .coordinatorAssigned(let event): event
+        case .coordinatorReassigned(let event): event
+        case .planDrafted(let event): event
+        case .planAgreed(let event): event
+        case .planApproved(let event): event
+        case .planUpdated(let event): event
+        case .planReviewed(let event): event
+        case .planSuspended(let event): event
+        case .planResumed(let event): event
+        case .planCompleted(let event): event
+        case .planTerminatedEarly(let event): event
+        case .planSummaryRecorded(let event): event
+        case .serviceAuthorised(let event): event
+        case .serviceAuthorisationChanged(let event): event
+        case .serviceAuthorisationCancelled(let event): event
+        case .serviceDelivered(let event): event
+        case .serviceNotDelivered(let event): event
+        case .deliveryCorrected(let event): event
+        case .deliveryReversed(let event): event
+        case .feeAssessed(let event): event
+        case .feeExemptionRequested(let event): event
+        case .feeExemptionGranted(let event): event
+        case .feeExemptionRefused(let event): event
+        case .feeExemptionRevoked(let event): event
+        case .paymentReceived(let event): event
+        case .chargeCancelled(let event): event
+        case .chargeWrittenOff(let event): event
         }
     }
 
@@ -128,6 +182,33 @@ public enum DomainEvent: Sendable, Hashable {
         case let event as RefusalAppealed: self = .refusalAppealed(event)
         case let event as AppealResolved: self = .appealResolved(event)
         case let event as ApplicationWithdrawn: self = .applicationWithdrawn(event)
+        case let event as CoordinatorAssigned: self = .coordinatorAssigned(event)
+        case let event as CoordinatorReassigned: self = .coordinatorReassigned(event)
+        case let event as PlanDrafted: self = .planDrafted(event)
+        case let event as PlanAgreed: self = .planAgreed(event)
+        case let event as PlanApproved: self = .planApproved(event)
+        case let event as PlanUpdated: self = .planUpdated(event)
+        case let event as PlanReviewed: self = .planReviewed(event)
+        case let event as PlanSuspended: self = .planSuspended(event)
+        case let event as PlanResumed: self = .planResumed(event)
+        case let event as PlanCompleted: self = .planCompleted(event)
+        case let event as PlanTerminatedEarly: self = .planTerminatedEarly(event)
+        case let event as PlanSummaryRecorded: self = .planSummaryRecorded(event)
+        case let event as ServiceAuthorised: self = .serviceAuthorised(event)
+        case let event as ServiceAuthorisationChanged: self = .serviceAuthorisationChanged(event)
+        case let event as ServiceAuthorisationCancelled: self = .serviceAuthorisationCancelled(event)
+        case let event as ServiceDelivered: self = .serviceDelivered(event)
+        case let event as ServiceNotDelivered: self = .serviceNotDelivered(event)
+        case let event as DeliveryCorrected: self = .deliveryCorrected(event)
+        case let event as DeliveryReversed: self = .deliveryReversed(event)
+        case let event as FeeAssessed: self = .feeAssessed(event)
+        case let event as FeeExemptionRequested: self = .feeExemptionRequested(event)
+        case let event as FeeExemptionGranted: self = .feeExemptionGranted(event)
+        case let event as FeeExemptionRefused: self = .feeExemptionRefused(event)
+        case let event as FeeExemptionRevoked: self = .feeExemptionRevoked(event)
+        case let event as PaymentReceived: self = .paymentReceived(event)
+        case let event as ChargeCancelled: self = .chargeCancelled(event)
+        case let event as ChargeWrittenOff: self = .chargeWrittenOff(event)
         default: return nil
         }
     }
@@ -172,6 +253,33 @@ public enum DomainEvent: Sendable, Hashable {
         "RefusalAppealed": (readable: [1], current: 1),
         "AppealResolved": (readable: [1], current: 1),
         "ApplicationWithdrawn": (readable: [1], current: 1),
+        "CoordinatorAssigned": (readable: [1], current: 1),
+        "CoordinatorReassigned": (readable: [1], current: 1),
+        "PlanDrafted": (readable: [1], current: 1),
+        "PlanAgreed": (readable: [1], current: 1),
+        "PlanApproved": (readable: [1], current: 1),
+        "PlanUpdated": (readable: [1], current: 1),
+        "PlanReviewed": (readable: [1], current: 1),
+        "PlanSuspended": (readable: [1], current: 1),
+        "PlanResumed": (readable: [1], current: 1),
+        "PlanCompleted": (readable: [1], current: 1),
+        "PlanTerminatedEarly": (readable: [1], current: 1),
+        "PlanSummaryRecorded": (readable: [1], current: 1),
+        "ServiceAuthorised": (readable: [1], current: 1),
+        "ServiceAuthorisationChanged": (readable: [1], current: 1),
+        "ServiceAuthorisationCancelled": (readable: [1], current: 1),
+        "ServiceDelivered": (readable: [1], current: 1),
+        "ServiceNotDelivered": (readable: [1], current: 1),
+        "DeliveryCorrected": (readable: [1], current: 1),
+        "DeliveryReversed": (readable: [1], current: 1),
+        "FeeAssessed": (readable: [1], current: 1),
+        "FeeExemptionRequested": (readable: [1], current: 1),
+        "FeeExemptionGranted": (readable: [1], current: 1),
+        "FeeExemptionRefused": (readable: [1], current: 1),
+        "FeeExemptionRevoked": (readable: [1], current: 1),
+        "PaymentReceived": (readable: [1], current: 1),
+        "ChargeCancelled": (readable: [1], current: 1),
+        "ChargeWrittenOff": (readable: [1], current: 1),
     ]
 
     /// Decodes a clear part (without its context) of `eventType` at `schemaVersion`, upcasting old versions.
@@ -224,6 +332,35 @@ public enum DomainEvent: Sendable, Hashable {
         case ("RefusalAppealed", 1): return .refusalAppealed(try RefusalAppealed(from: &reader))
         case ("AppealResolved", 1): return .appealResolved(try AppealResolved(from: &reader))
         case ("ApplicationWithdrawn", 1): return .applicationWithdrawn(try ApplicationWithdrawn(from: &reader))
+        case ("CoordinatorAssigned", 1): return .coordinatorAssigned(try CoordinatorAssigned(from: &reader))
+        case ("CoordinatorReassigned", 1): return .coordinatorReassigned(try CoordinatorReassigned(from: &reader))
+        case ("PlanDrafted", 1): return .planDrafted(try PlanDrafted(from: &reader))
+        case ("PlanAgreed", 1): return .planAgreed(try PlanAgreed(from: &reader))
+        case ("PlanApproved", 1): return .planApproved(try PlanApproved(from: &reader))
+        case ("PlanUpdated", 1): return .planUpdated(try PlanUpdated(from: &reader))
+        case ("PlanReviewed", 1): return .planReviewed(try PlanReviewed(from: &reader))
+        case ("PlanSuspended", 1): return .planSuspended(try PlanSuspended(from: &reader))
+        case ("PlanResumed", 1): return .planResumed(try PlanResumed(from: &reader))
+        case ("PlanCompleted", 1): return .planCompleted(try PlanCompleted(from: &reader))
+        case ("PlanTerminatedEarly", 1): return .planTerminatedEarly(try PlanTerminatedEarly(from: &reader))
+        case ("PlanSummaryRecorded", 1): return .planSummaryRecorded(try PlanSummaryRecorded(from: &reader))
+        case ("ServiceAuthorised", 1): return .serviceAuthorised(try ServiceAuthorised(from: &reader))
+        case ("ServiceAuthorisationChanged", 1):
+            return .serviceAuthorisationChanged(try ServiceAuthorisationChanged(from: &reader))
+        case ("ServiceAuthorisationCancelled", 1):
+            return .serviceAuthorisationCancelled(try ServiceAuthorisationCancelled(from: &reader))
+        case ("ServiceDelivered", 1): return .serviceDelivered(try ServiceDelivered(from: &reader))
+        case ("ServiceNotDelivered", 1): return .serviceNotDelivered(try ServiceNotDelivered(from: &reader))
+        case ("DeliveryCorrected", 1): return .deliveryCorrected(try DeliveryCorrected(from: &reader))
+        case ("DeliveryReversed", 1): return .deliveryReversed(try DeliveryReversed(from: &reader))
+        case ("FeeAssessed", 1): return .feeAssessed(try FeeAssessed(from: &reader))
+        case ("FeeExemptionRequested", 1): return .feeExemptionRequested(try FeeExemptionRequested(from: &reader))
+        case ("FeeExemptionGranted", 1): return .feeExemptionGranted(try FeeExemptionGranted(from: &reader))
+        case ("FeeExemptionRefused", 1): return .feeExemptionRefused(try FeeExemptionRefused(from: &reader))
+        case ("FeeExemptionRevoked", 1): return .feeExemptionRevoked(try FeeExemptionRevoked(from: &reader))
+        case ("PaymentReceived", 1): return .paymentReceived(try PaymentReceived(from: &reader))
+        case ("ChargeCancelled", 1): return .chargeCancelled(try ChargeCancelled(from: &reader))
+        case ("ChargeWrittenOff", 1): return .chargeWrittenOff(try ChargeWrittenOff(from: &reader))
         default: throw .unknownEventType(eventType, schemaVersion: schemaVersion)
         }
     }
@@ -289,6 +426,44 @@ public enum DomainEvent: Sendable, Hashable {
         case "AppealResolved": return .appealResolved(try decoder.decode(AppealResolved.self, from: data))
         case "ApplicationWithdrawn":
             return .applicationWithdrawn(try decoder.decode(ApplicationWithdrawn.self, from: data))
+        case "CoordinatorAssigned":
+            return .coordinatorAssigned(try decoder.decode(CoordinatorAssigned.self, from: data))
+        case "CoordinatorReassigned":
+            return .coordinatorReassigned(try decoder.decode(CoordinatorReassigned.self, from: data))
+        case "PlanDrafted": return .planDrafted(try decoder.decode(PlanDrafted.self, from: data))
+        case "PlanAgreed": return .planAgreed(try decoder.decode(PlanAgreed.self, from: data))
+        case "PlanApproved": return .planApproved(try decoder.decode(PlanApproved.self, from: data))
+        case "PlanUpdated": return .planUpdated(try decoder.decode(PlanUpdated.self, from: data))
+        case "PlanReviewed": return .planReviewed(try decoder.decode(PlanReviewed.self, from: data))
+        case "PlanSuspended": return .planSuspended(try decoder.decode(PlanSuspended.self, from: data))
+        case "PlanResumed": return .planResumed(try decoder.decode(PlanResumed.self, from: data))
+        case "PlanCompleted": return .planCompleted(try decoder.decode(PlanCompleted.self, from: data))
+        case "PlanTerminatedEarly":
+            return .planTerminatedEarly(try decoder.decode(PlanTerminatedEarly.self, from: data))
+        case "PlanSummaryRecorded":
+            return .planSummaryRecorded(try decoder.decode(PlanSummaryRecorded.self, from: data))
+        case "ServiceAuthorised": return .serviceAuthorised(try decoder.decode(ServiceAuthorised.self, from: data))
+        case "ServiceAuthorisationChanged":
+            return .serviceAuthorisationChanged(try decoder.decode(ServiceAuthorisationChanged.self, from: data))
+        case "ServiceAuthorisationCancelled":
+            return .serviceAuthorisationCancelled(try decoder.decode(ServiceAuthorisationCancelled.self, from: data))
+        case "ServiceDelivered": return .serviceDelivered(try decoder.decode(ServiceDelivered.self, from: data))
+        case "ServiceNotDelivered":
+            return .serviceNotDelivered(try decoder.decode(ServiceNotDelivered.self, from: data))
+        case "DeliveryCorrected": return .deliveryCorrected(try decoder.decode(DeliveryCorrected.self, from: data))
+        case "DeliveryReversed": return .deliveryReversed(try decoder.decode(DeliveryReversed.self, from: data))
+        case "FeeAssessed": return .feeAssessed(try decoder.decode(FeeAssessed.self, from: data))
+        case "FeeExemptionRequested":
+            return .feeExemptionRequested(try decoder.decode(FeeExemptionRequested.self, from: data))
+        case "FeeExemptionGranted":
+            return .feeExemptionGranted(try decoder.decode(FeeExemptionGranted.self, from: data))
+        case "FeeExemptionRefused":
+            return .feeExemptionRefused(try decoder.decode(FeeExemptionRefused.self, from: data))
+        case "FeeExemptionRevoked":
+            return .feeExemptionRevoked(try decoder.decode(FeeExemptionRevoked.self, from: data))
+        case "PaymentReceived": return .paymentReceived(try decoder.decode(PaymentReceived.self, from: data))
+        case "ChargeCancelled": return .chargeCancelled(try decoder.decode(ChargeCancelled.self, from: data))
+        case "ChargeWrittenOff": return .chargeWrittenOff(try decoder.decode(ChargeWrittenOff.self, from: data))
         default: throw PayloadCodingError.unknownEventType(eventType, schemaVersion: 0)
         }
     }
@@ -338,5 +513,32 @@ public enum DomainEvent: Sendable, Hashable {
         .refusalAppealed(.sample),
         .appealResolved(.sample),
         .applicationWithdrawn(.sample),
+        .coordinatorAssigned(.sample),
+        .coordinatorReassigned(.sample),
+        .planDrafted(.sample),
+        .planAgreed(.sample),
+        .planApproved(.sample),
+        .planUpdated(.sample),
+        .planReviewed(.sample),
+        .planSuspended(.sample),
+        .planResumed(.sample),
+        .planCompleted(.sample),
+        .planTerminatedEarly(.sample),
+        .planSummaryRecorded(.sample),
+        .serviceAuthorised(.sample),
+        .serviceAuthorisationChanged(.sample),
+        .serviceAuthorisationCancelled(.sample),
+        .serviceDelivered(.sample),
+        .serviceNotDelivered(.sample),
+        .deliveryCorrected(.sample),
+        .deliveryReversed(.sample),
+        .feeAssessed(.sample),
+        .feeExemptionRequested(.sample),
+        .feeExemptionGranted(.sample),
+        .feeExemptionRefused(.sample),
+        .feeExemptionRevoked(.sample),
+        .paymentReceived(.sample),
+        .chargeCancelled(.sample),
+        .chargeWrittenOff(.sample),
     ]
 }

@@ -80,6 +80,30 @@ public struct RequestID: EntityIdentifier {
     public init(uuid: UUID) { self.uuid = uuid }
 }
 
+/// An individual social-services plan (IPUS, indywidualny plan usług społecznych).
+public struct PlanID: EntityIdentifier {
+    public let uuid: UUID
+    public init(uuid: UUID) { self.uuid = uuid }
+}
+
+/// A service authorisation: the order to one provider (zlecenie usługi).
+public struct AuthorisationID: EntityIdentifier {
+    public let uuid: UUID
+    public init(uuid: UUID) { self.uuid = uuid }
+}
+
+/// One fee charge for a charge period.
+public struct ChargeID: EntityIdentifier {
+    public let uuid: UUID
+    public init(uuid: UUID) { self.uuid = uuid }
+}
+
+/// A fee exemption (zwolnienie z opłaty).
+public struct ExemptionID: EntityIdentifier {
+    public let uuid: UUID
+    public init(uuid: UUID) { self.uuid = uuid }
+}
+
 /// Who acts (domain.md §1 roles).
 public enum ActorRole: String, StableName {
     case intakeClerk
@@ -286,6 +310,45 @@ public enum Sex: String, StableName {
     case female
     case male
     case notStated
+}
+
+/// What a plan item is (L20): a service of a programme or a free supporting activity.
+public enum PlanItemKind: String, StableName {
+    case service
+    case supportingActivity
+}
+
+/// Why a plan ended early (sealed: it can reveal health or family facts).
+public enum PlanEndReason: String, StableName {
+    case residentResigned
+    case movedAway
+    case died
+    case needsMet
+    case nonCooperation
+    case institutionalised
+    case other
+}
+
+/// How far a plan goal was reached at the summary.
+public enum GoalResult: String, StableName {
+    case achieved
+    case partly
+    case notAchieved
+}
+
+/// Why a planned session did not take place.
+public enum NotDeliveredReason: String, StableName {
+    case residentAbsent
+    case residentCancelled
+    case providerCancelled
+    case other
+}
+
+/// How a fee was paid.
+public enum PaymentMethod: String, StableName {
+    case bankTransfer
+    case cash
+    case card
 }
 
 /// What every event's clear part starts with (domain.md §4.1 envelope): business time, the actor's role, the
@@ -669,4 +732,252 @@ public struct IdentityUpdate: PayloadStruct {
     public static let sample = IdentityUpdate(
         givenName: "Sample", familyName: "Sample", nationalID: "Sample", address: "Sample", phone: "Sample",
         email: "Sample", ageBand: "sample-1", sex: .female, district: "sample-1", residenceStatus: "sample-1")
+}
+
+/// One item of a plan: a service with units planned, or a supporting activity (L20).
+public struct PlanItem: PayloadStruct {
+    public var itemId: String
+    public var kind: PlanItemKind
+    public var serviceId: String?
+    public var activityName: String?
+    public var preferredProviderId: ProviderID?
+    public var unitsPlanned: UInt64
+    public var frequency: String?
+    public var start: LocalDate
+    public var end: LocalDate
+
+    public init(
+        itemId: String, kind: PlanItemKind, serviceId: String? = nil, activityName: String? = nil,
+        preferredProviderId: ProviderID? = nil, unitsPlanned: UInt64, frequency: String? = nil, start: LocalDate,
+        end: LocalDate
+    ) {
+        self.itemId = itemId
+        self.kind = kind
+        self.serviceId = serviceId
+        self.activityName = activityName
+        self.preferredProviderId = preferredProviderId
+        self.unitsPlanned = unitsPlanned
+        self.frequency = frequency
+        self.start = start
+        self.end = end
+    }
+
+    public func encode(to writer: inout PayloadWriter) {
+        writer.write(itemId)
+        writer.write(kind)
+        writer.writeOptional(serviceId)
+        writer.writeOptional(activityName)
+        writer.writeOptional(preferredProviderId)
+        writer.write(unitsPlanned)
+        writer.writeOptional(frequency)
+        writer.write(start)
+        writer.write(end)
+    }
+
+    public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
+        itemId = try reader.read()
+        kind = try reader.read()
+        serviceId = try reader.readOptional()
+        activityName = try reader.readOptional()
+        preferredProviderId = try reader.readOptional()
+        unitsPlanned = try reader.read()
+        frequency = try reader.readOptional()
+        start = try reader.read()
+        end = try reader.read()
+    }
+
+    public func collectViolations(path: String, into violations: inout [FieldViolation]) {
+        do {
+            let value = self.itemId
+            let path = path + ".itemId"
+            FieldCheck.code(value, path: path, into: &violations)
+        }
+        if let value = self.serviceId {
+            let path = path + ".serviceId"
+            FieldCheck.code(value, path: path, into: &violations)
+        }
+        if let value = self.activityName {
+            let path = path + ".activityName"
+            FieldCheck.string(value, path: path, into: &violations)
+        }
+        if let value = self.frequency {
+            let path = path + ".frequency"
+            FieldCheck.string(value, path: path, into: &violations)
+        }
+    }
+
+    /// A value with every field present, for codec and schema tests.
+    public static let sample = PlanItem(
+        itemId: "sample-1", kind: .service, serviceId: "sample-1", activityName: "Sample",
+        preferredProviderId: ProviderID(uuid: DomainSamples.uuid), unitsPlanned: 3, frequency: "Sample",
+        start: LocalDate(daysSinceEpoch: 20_089), end: LocalDate(daysSinceEpoch: 20_089))
+}
+
+/// A goal of a plan as agreed with the resident (personal data).
+public struct PlanGoal: PayloadStruct {
+    public var goalId: String
+    public var description: String
+
+    public init(goalId: String, description: String) {
+        self.goalId = goalId
+        self.description = description
+    }
+
+    public func encode(to writer: inout PayloadWriter) {
+        writer.write(goalId)
+        writer.write(description)
+    }
+
+    public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
+        goalId = try reader.read()
+        description = try reader.read()
+    }
+
+    public func collectViolations(path: String, into violations: inout [FieldViolation]) {
+        do {
+            let value = self.goalId
+            let path = path + ".goalId"
+            FieldCheck.code(value, path: path, into: &violations)
+        }
+        do {
+            let value = self.description
+            let path = path + ".description"
+            FieldCheck.text(value, path: path, into: &violations)
+        }
+    }
+
+    /// A value with every field present, for codec and schema tests.
+    public static let sample = PlanGoal(goalId: "sample-1", description: "Sample text.")
+}
+
+/// Progress on one goal at a review (personal data).
+public struct GoalProgress: PayloadStruct {
+    public var goalId: String
+    public var status: String
+
+    public init(goalId: String, status: String) {
+        self.goalId = goalId
+        self.status = status
+    }
+
+    public func encode(to writer: inout PayloadWriter) {
+        writer.write(goalId)
+        writer.write(status)
+    }
+
+    public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
+        goalId = try reader.read()
+        status = try reader.read()
+    }
+
+    public func collectViolations(path: String, into violations: inout [FieldViolation]) {
+        do {
+            let value = self.goalId
+            let path = path + ".goalId"
+            FieldCheck.code(value, path: path, into: &violations)
+        }
+        do {
+            let value = self.status
+            let path = path + ".status"
+            FieldCheck.code(value, path: path, into: &violations)
+        }
+    }
+
+    /// A value with every field present, for codec and schema tests.
+    public static let sample = GoalProgress(goalId: "sample-1", status: "sample-1")
+}
+
+/// A goal's result at the summary, with an optional goal attainment scaling score -2..+2 (personal data).
+public struct GoalAttainment: PayloadStruct {
+    public var goalId: String
+    public var result: GoalResult
+    public var attainmentScale: Int64?
+
+    public init(goalId: String, result: GoalResult, attainmentScale: Int64? = nil) {
+        self.goalId = goalId
+        self.result = result
+        self.attainmentScale = attainmentScale
+    }
+
+    public func encode(to writer: inout PayloadWriter) {
+        writer.write(goalId)
+        writer.write(result)
+        writer.writeOptional(attainmentScale)
+    }
+
+    public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
+        goalId = try reader.read()
+        result = try reader.read()
+        attainmentScale = try reader.readOptional()
+    }
+
+    public func collectViolations(path: String, into violations: inout [FieldViolation]) {
+        do {
+            let value = self.goalId
+            let path = path + ".goalId"
+            FieldCheck.code(value, path: path, into: &violations)
+        }
+    }
+
+    /// A value with every field present, for codec and schema tests.
+    public static let sample = GoalAttainment(goalId: "sample-1", result: .achieved, attainmentScale: -3)
+}
+
+/// Units authorised for one month (YYYY-MM).
+public struct MonthlyUnits: PayloadStruct {
+    public var month: String
+    public var units: UInt64
+
+    public init(month: String, units: UInt64) {
+        self.month = month
+        self.units = units
+    }
+
+    public func encode(to writer: inout PayloadWriter) {
+        writer.write(month)
+        writer.write(units)
+    }
+
+    public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
+        month = try reader.read()
+        units = try reader.read()
+    }
+
+    public func collectViolations(path: String, into violations: inout [FieldViolation]) {
+        do {
+            let value = self.month
+            let path = path + ".month"
+            FieldCheck.code(value, path: path, into: &violations)
+        }
+    }
+
+    /// A value with every field present, for codec and schema tests.
+    public static let sample = MonthlyUnits(month: "sample-1", units: 3)
+}
+
+/// The part of a payment applied to one charge.
+public struct PaymentAllocation: PayloadStruct {
+    public var chargeId: ChargeID
+    public var amount: Int64
+
+    public init(chargeId: ChargeID, amount: Int64) {
+        self.chargeId = chargeId
+        self.amount = amount
+    }
+
+    public func encode(to writer: inout PayloadWriter) {
+        writer.write(chargeId)
+        writer.write(amount)
+    }
+
+    public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
+        chargeId = try reader.read()
+        amount = try reader.read()
+    }
+
+    public func collectViolations(path: String, into violations: inout [FieldViolation]) {
+    }
+
+    /// A value with every field present, for codec and schema tests.
+    public static let sample = PaymentAllocation(chargeId: ChargeID(uuid: DomainSamples.uuid), amount: 8_000)
 }

@@ -1,0 +1,178 @@
+import Commands
+import Domain
+import Foundation
+import Ledger
+import LedgerTesting
+import Testing
+import Vault
+
+/// Intake end to end through the real ledger, Vault and deciders: a programme with one place, two residents,
+/// filing order, the waiting list, promotion, a PESEL duplicate and an erasure (domain.md §4.4–4.5).
+@Suite("Intake through the command pipeline")
+struct IntakeFlowTests {
+    let programme = ProgrammeID(uuid: UUID())
+    let coordinator = StaffID(uuid: UUID())
+    let organiser = Actor.staff(StaffID(uuid: UUID()), role: .servicesOrganiser)
+    let director = Actor.staff(StaffID(uuid: UUID()), role: .director)
+    let clerk = Actor.staff(StaffID(uuid: UUID()), role: .intakeClerk)
+
+    func day(_ text: String) -> LocalDate { LocalDate(text) ?? LocalDate(daysSinceEpoch: 0) }
+
+    func envelope(_ actor: Actor, on date: String) -> CommandEnvelope {
+        CommandEnvelope(
+            commandID: CommandsFixture.newCommandID(), actor: actor,
+            occurredAt: Instant(startOf: day(date)).advanced(byHours: 10), fingerprint: "\(actor.role) \(date)")
+    }
+
+    func setUpProgramme(_ services: CommandServices) async throws {
+        let stream = try LedgerNames.stream("programme", programme)
+        try await services.pipeline.execute(
+            ProgrammeDecider.self, stream: stream,
+            command: .adoptProgramme(
+                AdoptProgramme(
+                    programmeId: programme, title: "PUS-2025",
+                    resolution: .init(
+                        resolutionRef: "XII/100/2024", resolutionDate: day("2024-12-15"),
+                        journalRef: "Dz.Urz.2024.999"),
+                    effectiveFrom: day("2025-01-01"), effectiveTo: day("2025-12-31"), feeRegime: .free,
+                    targetGroups: ["seniors"])), envelope: envelope(organiser, on: "2025-01-02"))
+        try await services.pipeline.execute(
+            ProgrammeDecider.self, stream: stream,
+            command: .defineService(
+                DefineProgrammeService(
+                    programmeId: programme, serviceId: "care", name: "Care at home", area: .socialAssistance,
+                    statutoryBasis: "u.p.s. art. 50", taskOwner: .gmina, unit: .hour, addresseeType: .person,
+                    requiresPlan: false, targetGroups: ["seniors"], limits: ServiceLimits(maxPersons: 1),
+                    centre: CentreFacts(cityWithCountyRights: false))), envelope: envelope(organiser, on: "2025-01-02"))
+        try await services.pipeline.execute(
+            StaffDecider.self, stream: try LedgerNames.stream("staff", coordinator),
+            command: .qualify(
+                QualifyStaff(
+                    staffId: coordinator, role: .coordinator, validFrom: day("2024-01-01"),
+                    evidence: .init(
+                        qualification: "praca socjalna", experienceYears: 3, trainingRef: "IPUS-2023/17",
+                        criminalRecordStatementRef: "KRK-2023/5"))), envelope: envelope(director, on: "2025-01-02"))
+    }
+
+    func applyAndAssess(_ intake: IntakeCommands, person: PersonRef, application: ApplicationID, filed: String)
+        async throws
+    {
+        let submitted = ApplicationSubmitted(
+            applicationId: application, personRef: person, applicantRole: .self, channel: .inPerson,
+            programmeIds: [programme], requestedServiceIds: ["care"], filedAt: day(filed))
+        try await intake.application(application, envelope: envelope(clerk, on: filed)) { facts throws(CommandError) in
+            .submit(
+                SubmitApplication(
+                    application: submitted, person: try facts.person(person),
+                    programmes: [try facts.programmeFacts(programme)]))
+        }
+        let conducted = NeedsAssessmentConducted(
+            applicationId: application, personRef: person, assessmentId: AssessmentID(uuid: UUID()),
+            conductedOn: day("2025-03-10"), place: .placeOfStay, assessorId: coordinator,
+            personal: .init(needs: [NeedInDomain(domain: "care", description: "Help with daily tasks")], summary: "x"))
+        let coordinatorActor = Actor.staff(coordinator, role: .coordinator)
+        try await intake.application(application, envelope: envelope(coordinatorActor, on: "2025-03-10")) {
+            [coordinator] facts throws(CommandError) in
+            .conductAssessment(ConductAssessment(conducted: conducted, assessor: try facts.staff(coordinator)))
+        }
+    }
+
+    func grant(_ intake: IntakeCommands, _ application: ApplicationID) async throws -> CommandResult {
+        try await intake.application(
+            application, queueOf: programme,
+            envelope: envelope(Actor.staff(coordinator, role: .coordinator), on: "2025-03-12")
+        ) { [programme] facts throws(CommandError) in
+            .grantQualification(
+                GrantQualification(
+                    qualificationId: QualificationID(uuid: UUID()), programmeId: programme, serviceIds: ["care"],
+                    validFrom: LocalDate("2025-03-12") ?? LocalDate(daysSinceEpoch: 0), validTo: nil,
+                    groupMatched: [.senior75plus], programme: try facts.programmeFacts(programme),
+                    queue: try facts.queue(programme)))
+        }
+    }
+
+    @Test("Filing order within the limit, the waiting list, promotion, PESEL duplicates and erasure")
+    func intakeEndToEnd() async throws {
+        let fixture = try CommandsFixture()
+        defer { fixture.directory.remove() }
+        let services = try fixture.open()
+        defer { services.close() }
+        let intake = IntakeCommands(services: services)
+        try await setUpProgramme(services)
+
+        let (anna, bogdan) = (PersonRef(uuid: UUID()), PersonRef(uuid: UUID()))
+        try await intake.register(
+            anna, purposeTags: ["intake"],
+            identity: .init(givenName: "Anna", familyName: "Nowak", nationalID: "44051401359"),
+            envelope: envelope(clerk, on: "2025-03-01"))
+        try await intake.register(
+            bogdan, purposeTags: ["intake"],
+            identity: .init(givenName: "Bogdan", familyName: "Zych", nationalID: "82031500126"),
+            envelope: envelope(clerk, on: "2025-03-01"))
+        await #expect {
+            try await intake.register(
+                PersonRef(uuid: UUID()), purposeTags: ["intake"],
+                identity: .init(givenName: "Anna", familyName: "Nowak", nationalID: "44051401359"),
+                envelope: envelope(clerk, on: "2025-03-02"))
+        } throws: { ($0 as? CommandError)?.rule == "L28" }
+
+        let (first, second) = (ApplicationID(uuid: UUID()), ApplicationID(uuid: UUID()))
+        try await applyAndAssess(intake, person: anna, application: first, filed: "2025-03-05")
+        try await applyAndAssess(intake, person: bogdan, application: second, filed: "2025-03-06")
+
+        // Bogdan, filed later, cannot go first; Anna takes the only place; then the limit holds.
+        await #expect {
+            _ = try await grant(intake, second)
+        } throws: { ($0 as? CommandError)?.rule == "L10" }
+        let granted = try await grant(intake, first)
+        #expect(granted.eventCount == 1)
+        await #expect {
+            _ = try await grant(intake, second)
+        } throws: { ($0 as? CommandError)?.rejectionCode == "limit-reached" }
+
+        let system = Actor.system("waitlist")
+        try await intake.application(second, queueOf: programme, envelope: envelope(system, on: "2025-03-12")) {
+            [programme] facts throws(CommandError) in
+            .waitlist(
+                WaitlistApplicant(
+                    programmeId: programme, serviceIds: ["care"], programme: try facts.programmeFacts(programme),
+                    queue: try facts.queue(programme)))
+        }
+        try await intake.application(first, envelope: envelope(clerk, on: "2025-04-01")) { [anna] _ in
+            .withdraw(
+                ApplicationWithdrawn(
+                    applicationId: first, personRef: anna, withdrawnOn: LocalDate(daysSinceEpoch: 20_179)))
+        }
+        let promoted = try await intake.application(
+            second, queueOf: programme, envelope: envelope(system, on: "2025-04-02")
+        ) {
+            [programme] facts throws(CommandError) in
+            .promoteFromWaitlist(
+                PromoteFromWaitlist(
+                    qualificationId: QualificationID(uuid: UUID()), programmeId: programme,
+                    validFrom: LocalDate("2025-04-02") ?? LocalDate(daysSinceEpoch: 0), validTo: nil,
+                    groupMatched: [.senior75plus], programme: try facts.programmeFacts(programme),
+                    queue: try facts.queue(programme)))
+        }
+        #expect(promoted.eventCount >= 1)
+
+        let receipt = try await intake.erase(
+            anna, reason: .art17, legalBasisRef: "RODO art. 17 ust. 1 lit. b", requestID: RequestID(uuid: UUID()),
+            envelope: envelope(director, on: "2025-05-01"))
+        let records = try services.ledger.read(
+            stream: try LedgerNames.stream("person", anna), from: nil, direction: .forward, limit: 10)
+        let revealed = try await services.reader.reveal(
+            records, of: anna, viewer: director, viewerID: director.ledgerName, purpose: "erasure check",
+            channel: .cli, envelope: envelope(director, on: "2025-05-01"))
+        #expect(revealed.first?.personalData == .redacted(erasedAt: try #require(receipt.lastPosition)))
+        // Anna's PESEL left the blind index with her keys: a new registration with it is possible again.
+        #expect(try services.vault.subject(forNationalID: "44051401359") == nil)
+        #expect(try LedgerVerifier(ledger: services.ledger).verify().ok)
+    }
+}
+
+extension Instant {
+    func advanced(byHours hours: Int64) -> Instant {
+        Instant(microsecondsSinceEpoch: microsecondsSinceEpoch + hours * 3_600_000_000)
+    }
+}
