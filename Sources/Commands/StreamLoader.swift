@@ -48,7 +48,7 @@ public struct StreamLoader: Sendable {
     ) {
         do {
             return try EventCodec.decode(
-                eventType: record.type.description, schemaVersion: record.schemaVersion, clear: record.payload)
+                eventType: record.type.description, schemaVersion: record.schemaVersion, clear: Array(record.payload))
         } catch {
             throw CommandError(
                 .corrupted,
