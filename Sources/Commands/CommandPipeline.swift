@@ -39,9 +39,9 @@ public final class CommandPipeline: Sendable {
         try await publisher.ensurePublished(ruleSet)
         let rules = RuleContext(ruleSet: ruleSet, occurredAt: envelope.occurredAt, actor: envelope.actor)
         for attempt in 1...Self.conflictRetriesMax {
-            let (events, expected) = try loader.load(stream)
+            let (events, expected) = try loader.loadIdentified(stream)
             let decided: [DomainEvent]
-            do { decided = try D.decide(command, state: D.fold(events), rules: rules) } catch {
+            do { decided = try D.decide(command, state: D.fold(identified: events), rules: rules) } catch {
                 throw CommandError(rejection: error)
             }
             let context = EventContext(

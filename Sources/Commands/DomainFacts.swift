@@ -1,5 +1,6 @@
 public import Domain
 public import Ledger
+import Synchronization
 
 /// Facts from other streams that a command carries to its decider (a decider only sees its own stream): the
 /// folded state of the programme a service belongs to, the person an application is for, the staff member
@@ -7,6 +8,7 @@ public import Ledger
 /// never re-reads them.
 public struct DomainFacts: Sendable {
     let loader: StreamLoader
+    private let queues = QueueCache()
 
     public init(store: any EventStore) { loader = StreamLoader(store: store) }
 
@@ -35,22 +37,49 @@ public struct DomainFacts: Sendable {
         try state(StaffDecider.self, of: try LedgerNames.stream(StaffQualified.category, id))
     }
 
-    /// The programme's qualification queue (L10), folded from every `application-` event in position order.
+    /// The programme's qualification queue (L10), folded from every `application-` event in position order;
+    /// kept per programme and brought up to date from where it stopped, so each decision reads only new events.
     public func queue(_ programme: ProgrammeID) throws(CommandError) -> QualificationQueue {
-        var events: [(position: UInt64, event: DomainEvent)] = []
         let category: Category
         do { category = try Category(ApplicationSubmitted.category) } catch { throw CommandError(error) }
-        var from = Position(rawValue: 0)
-        while true {
-            let page: [RecordedEvent]
-            do { page = try loader.store.read(category: category, from: from, limit: StreamLoader.pageEventsMax) } catch
-            {
-                throw CommandError(error)
+        return try queues.withLock(programme) { (cached: inout QueueCache.Entry) throws(CommandError) in
+            while true {
+                let page: [RecordedEvent]
+                do throws(LedgerError) {
+                    page = try loader.store.read(
+                        category: category, from: cached.next, limit: StreamLoader.pageEventsMax)
+                } catch { throw CommandError(error) }
+                for record in page {
+                    cached.queue = cached.queue.applying(
+                        try StreamLoader.decode(record).event, at: record.position.rawValue)
+                }
+                guard let last = page.last else { break }
+                cached.next = last.position.next
+                if page.count < StreamLoader.pageEventsMax { break }
             }
-            for record in page { events.append((record.position.rawValue, try StreamLoader.decode(record).event)) }
-            guard let last = page.last, page.count == StreamLoader.pageEventsMax else { break }
-            from = last.position.next
+            return cached.queue
         }
-        return QualificationQueue.fold(programmeId: programme, events)
+    }
+}
+
+/// Each programme's queue and the position to read on from.
+final class QueueCache: Sendable {
+    struct Entry {
+        var queue: QualificationQueue
+        var next: Position
+    }
+
+    private let entries = Mutex<[ProgrammeID: Entry]>([:])
+
+    func withLock<Result>(_ programme: ProgrammeID, _ body: (inout Entry) throws(CommandError) -> Result)
+        throws(CommandError) -> Result
+    {
+        try entries.withLock { (entries: inout [ProgrammeID: Entry]) throws(CommandError) -> Result in
+            var entry =
+                entries[programme]
+                ?? Entry(queue: QualificationQueue(programmeId: programme), next: Position(rawValue: 0))
+            defer { entries[programme] = entry }
+            return try body(&entry)
+        }
     }
 }

@@ -9,7 +9,7 @@ public enum DomainPayloadJSON {
     public static let renderer: ExportLine.PayloadRenderer = { event in
         guard
             let decoded = try? EventCodec.decode(
-                eventType: event.type.description, schemaVersion: event.schemaVersion, clear: event.payload)
+                eventType: event.type.description, schemaVersion: event.schemaVersion, clear: Array(event.payload))
         else { return nil }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -34,6 +34,8 @@ public enum LedgerNames {
     public static let accessLogNamespace = UUID128(high: 0x6375_736C_6163_6365, low: 0x8000_0000_0000_0001)
     /// Namespace of `ruleset-<v5("<ruleSetId>/<version>")>` streams.
     public static let ruleSetNamespace = UUID128(high: 0x6375_736C_7275_6C65, low: 0x8000_0000_0000_0002)
+    /// Namespace of `feeaccount-<v5("<personRef>/<programmeId>")>` streams (domain.md §4.1).
+    public static let feeAccountNamespace = UUID128(high: 0x6375_736C_6665_6573, low: 0x8000_0000_0000_0003)
 
     public static func stream(_ category: String, _ id: UUID) throws(CommandError) -> StreamID {
         do {
@@ -53,6 +55,14 @@ public enum LedgerNames {
 
     public static func ruleSet(_ version: RuleSetVersion) throws(CommandError) -> StreamID {
         try stream("ruleset", UUID128.nameBased(namespace: ruleSetNamespace, name: version.description).foundationUUID)
+    }
+
+    /// One resident's fee account in one programme. A `personRef` is random, never derived from a PESEL, so the
+    /// name holds no personal data.
+    public static func feeAccount(_ person: PersonRef, programme: ProgrammeID) throws(CommandError) -> StreamID {
+        let name = "\(person)/\(programme)"
+        return try stream(
+            FeeAssessed.category, UUID128.nameBased(namespace: feeAccountNamespace, name: name).foundationUUID)
     }
 
     public static func eventType(_ name: String) throws(CommandError) -> EventType {

@@ -1,4 +1,5 @@
 public import Domain
+public import Foundation
 public import Ledger
 
 /// Reads a stream and decodes its clear parts into domain events (personal parts stay sealed: deciders never
@@ -17,6 +18,19 @@ public struct StreamLoader: Sendable {
         var expected = ExpectedVersion.noStream
         try forEachRecord(of: stream) { (record: RecordedEvent) throws(CommandError) in
             events.append(try Self.decode(record).event)
+            expected = .exact(record.version)
+        }
+        return (events, expected)
+    }
+
+    /// The stream's events with their event ids (for deciders that remember ids), and the version to expect.
+    public func loadIdentified(_ stream: StreamID) throws(CommandError) -> (
+        events: [(eventID: UUID, event: DomainEvent)], expected: ExpectedVersion
+    ) {
+        var events: [(eventID: UUID, event: DomainEvent)] = []
+        var expected = ExpectedVersion.noStream
+        try forEachRecord(of: stream) { (record: RecordedEvent) throws(CommandError) in
+            events.append((record.id.rawValue.foundationUUID, try Self.decode(record).event))
             expected = .exact(record.version)
         }
         return (events, expected)
@@ -48,7 +62,7 @@ public struct StreamLoader: Sendable {
     ) {
         do {
             return try EventCodec.decode(
-                eventType: record.type.description, schemaVersion: record.schemaVersion, clear: record.payload)
+                eventType: record.type.description, schemaVersion: record.schemaVersion, clear: Array(record.payload))
         } catch {
             throw CommandError(
                 .corrupted,

@@ -99,13 +99,18 @@ extension Ledger {
     }
 
     /// Calls `body` with each event from `position`, at most `limit` of them, in position order: the replay
-    /// path (one decoder for the whole scan, so repeated names are built once).
+    /// path. One decoder serves the whole scan, so repeated names are built once, and records are decoded in
+    /// batches whose payloads share one buffer (`RecordBatch`), so `body` runs up to 64 KiB of records behind
+    /// the cursor.
     public func scanEvents(from position: Position, limit: UInt64 = .max, _ body: (RecordedEvent) throws -> Void)
         throws(LedgerError)
     {
         var decoder = RecordDecoder()
-        try scanRecords(from: position, limit: limit) { position, bytes in
-            try body(try decoder.decode(bytes, expectedPosition: position))
+        var batch = RecordBatch()
+        try scanRecords(from: position, limit: limit, endOfSnapshot: { try batch.decodeAll(&decoder, body) }) {
+            position, bytes in
+            if batch.isFull(adding: bytes.count) { try batch.decodeAll(&decoder, body) }
+            batch.append(position, bytes)
         }
     }
 
@@ -152,6 +157,14 @@ extension Ledger {
         from position: Position, limit: UInt64 = .max,
         _ body: (Position, UnsafeRawBufferPointer) throws -> Void
     ) throws(LedgerError) {
+        try scanRecords(from: position, limit: limit, endOfSnapshot: {}, body)
+    }
+
+    /// `scanRecords`, calling `endOfSnapshot` before each snapshot closes, while the bytes `body` saw are valid.
+    func scanRecords(
+        from position: Position, limit: UInt64, endOfSnapshot: () throws -> Void,
+        _ body: (Position, UnsafeRawBufferPointer) throws -> Void
+    ) throws(LedgerError) {
         var next = position
         var remaining = limit
         while remaining > 0 {
@@ -169,6 +182,7 @@ extension Ledger {
                         count += 1
                         entry = try cursor.next()
                     }
+                    try endOfSnapshot()
                     return count
                 }
             }

@@ -6,7 +6,9 @@ struct CUS: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cus",
         abstract: "CUSLedger: the audit-grade event ledger of a social services centre (CUS).",
-        subcommands: [LedgerCommand.self, EventsCommand.self, RulesCommand.self, KeysCommand.self])
+        subcommands: [
+            LedgerCommand.self, GenerateCommand.self, EventsCommand.self, RulesCommand.self, KeysCommand.self,
+        ])
 }
 
 /// `cus ledger …`

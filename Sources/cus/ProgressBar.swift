@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -42,4 +43,13 @@ struct Stopwatch {
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
     }
+}
+
+/// A progress bar shared with a `@Sendable` progress callback.
+final class ProgressBarBox: Sendable {
+    private let bar: Mutex<ProgressBar>
+
+    init(total: UInt64, label: String) { bar = Mutex(ProgressBar(total: total, label: label)) }
+
+    func update(_ done: UInt64) { bar.withLock { $0.update(done) } }
 }

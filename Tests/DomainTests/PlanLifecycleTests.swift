@@ -178,6 +178,19 @@ struct PlanLifecycleTests {
         #expect(ComplianceAlert.planLate(closed) == nil)
     }
 
+    @Test("PlanFacts for authorisations follow the folded plan: approval, suspension, resumption, end")
+    func planFacts() throws {
+        #expect(PlanFacts(PlanState()) == nil)
+        #expect(PlanFacts(PlanDecider.fold(world.agreedPlan()))?.status == .notApproved)
+        #expect(PlanFacts(PlanDecider.fold(world.agreedPlan()))?.period == nil)
+        let suspended = try world.decide(world.activePlan, suspend(from: "2025-04-01"), on: "2025-04-01")
+        let resumed = try world.decide(world.activePlan + suspended, resume(on: "2025-04-10"), on: "2025-04-10")
+        let facts = try #require(PlanFacts(PlanDecider.fold(world.activePlan + suspended + resumed)))
+        #expect(facts.status == .active && facts.item("I1")?.unitsPlanned == 24)
+        #expect(!facts.isActive(on: day("2025-04-09")) && facts.isActive(on: day("2025-04-10")))
+        #expect(PlanFacts(PlanDecider.fold(world.activePlan + [world.completed()]))?.status == .ended)
+    }
+
     // MARK: worked example
 
     @Test("Worked example §7: pl01 decided step by step ends closed, version 2, day 21, 3 months")

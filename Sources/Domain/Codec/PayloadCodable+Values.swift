@@ -70,10 +70,15 @@ extension StableName {
     public func encode(to writer: inout PayloadWriter) { writer.write(string: rawValue) }
     public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
         let start = reader.offset
-        let name = try reader.readString()
-        guard let value = Self(rawValue: name) else {
-            throw .unknownEnumCase(at: start, type: String(describing: Self.self), name: name)
+        let length = try reader.readUnsigned()
+        guard length <= UInt64(PayloadReader.stringBytesMax) else { throw .lengthOverLimit(at: start) }
+        let raw = try reader.readRaw(count: Int(length))
+        // Compare bytes with the few known names instead of allocating a String per field.
+        for candidate in Self.allCases where candidate.rawValue.utf8.elementsEqual(raw) {
+            self = candidate
+            return
         }
-        self = value
+        throw .unknownEnumCase(
+            at: start, type: String(describing: Self.self), name: String(decoding: raw, as: UTF8.self))
     }
 }

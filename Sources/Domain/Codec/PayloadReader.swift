@@ -66,6 +66,8 @@ public struct PayloadReader: ~Copyable {
         let length = try readUnsigned()
         guard length <= UInt64(Self.stringBytesMax) else { throw .lengthOverLimit(at: start) }
         let raw = try readRaw(count: Int(length))
+        // Codes, ids and most names are ASCII, which is valid UTF-8 as it stands: skip the validating decoder.
+        if raw.allSatisfy({ $0 < 0x80 }) { return String(decoding: raw, as: UTF8.self) }
         guard let text = String(validating: raw, as: UTF8.self) else { throw .invalidUTF8(at: start) }
         return text
     }

@@ -27,6 +27,7 @@ extension ComplianceAlert {
                     submitted, recordedOn: rules.today,
                     alertDays: rules.ruleSet.parameters.application.backdatingAlertDays)
             case .planApproved: planLate(PlanDecider.evolve(PlanState(), event))
+            case .serviceDelivered(let delivered): overDelivery(delivered)
             default: nil
             }
         }
@@ -45,6 +46,19 @@ extension ComplianceAlert {
             parameters: [
                 "filedAt": submitted.filedAt.description, "recordedOn": recordedOn.description,
                 "daysBackdated": String(daysBackdated), "alertDays": String(alertDays),
+            ])
+    }
+}
+
+extension ComplianceAlert {
+    /// A delivery beyond the units authorised (domain.md §4.7, Alert): accepted, flagged for the coordinator.
+    public static func overDelivery(_ delivered: ServiceDelivered) -> ComplianceAlert? {
+        guard delivered.overDelivery else { return nil }
+        return ComplianceAlert(
+            kind: "overDelivery", rule: "4.7", subject: "authorisation-\(delivered.authorisationId)",
+            parameters: [
+                "deliveryId": delivered.deliveryId, "deliveredOn": delivered.deliveredOn.description,
+                "units": String(delivered.units),
             ])
     }
 }

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A pure decision function and its fold (style.md §1): a command yields events or a typed rejection, given
 /// the state folded from the stream and the rules in force. Time, the actor and the rule set come in through
 /// `RuleContext`, so every rule is a given-when-then test without storage or clock.
@@ -8,10 +10,20 @@ public protocol Decider {
     static var initialState: State { get }
     static func decide(_ command: Command, state: State, rules: RuleContext) throws(Rejection) -> [DomainEvent]
     static func evolve(_ state: State, _ event: DomainEvent) -> State
+    /// Folds an event whose ledger id is known. A stream whose corrections point at earlier events by id
+    /// (`DeliveryCorrected.originalEventId`) remembers them; every other decider ignores the id.
+    static func evolve(_ state: State, _ event: DomainEvent, eventID: UUID) -> State
 }
 
 extension Decider {
+    public static func evolve(_ state: State, _ event: DomainEvent, eventID: UUID) -> State { evolve(state, event) }
+
     public static func fold(_ events: some Sequence<DomainEvent>) -> State { events.reduce(initialState, evolve) }
+
+    /// The fold of events read from the ledger with their event ids, as the command layer loads a stream.
+    public static func fold(identified events: some Sequence<(eventID: UUID, event: DomainEvent)>) -> State {
+        events.reduce(initialState) { evolve($0, $1.event, eventID: $1.eventID) }
+    }
 }
 
 /// What a decision may depend on besides its stream: the rule set in force on `occurredAt` (domain.md §3.1),

@@ -46,7 +46,7 @@ enum ExportLineParser {
             throw Mismatch("both \"payload\" and \"payloadBase64\" are present")
         }
         if let base64 = object["payloadBase64"] {
-            guard let text = base64 as? String, Base64.decode(text) == event.payload else {
+            guard let text = base64 as? String, Base64.decode(text).map(Payload.init) == event.payload else {
                 throw Mismatch("\"payloadBase64\" disagrees with the record")
             }
         } else if let payload = object["payload"] {

@@ -72,12 +72,13 @@ public struct RecordedEvent: Sendable, Hashable {
     public var type: EventType
     public var schemaVersion: UInt16
     public var metadata: EventMetadata
-    public var payload: [UInt8]
+    /// May share its buffer with the other events of the same scan (see `Payload`).
+    public var payload: Payload
     public var sealed: SealedPart?
 
     public init(
         position: Position, stream: StreamID, version: StreamVersion, id: EventID, recordedAt: Timestamp,
-        type: EventType, schemaVersion: UInt16, metadata: EventMetadata, payload: [UInt8], sealed: SealedPart?
+        type: EventType, schemaVersion: UInt16, metadata: EventMetadata, payload: Payload, sealed: SealedPart?
     ) {
         self.position = position
         self.stream = stream

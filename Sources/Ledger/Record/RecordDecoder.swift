@@ -19,17 +19,26 @@ public struct RecordDecoder {
 
     public init() {}
 
-    /// Decodes one record. `expectedPosition` is the LMDB key it was stored under, when known.
+    /// Decodes one record. `expectedPosition` is the LMDB key it was stored under, when known. The payload is
+    /// copied out of `bytes`.
     public mutating func decode(_ bytes: UnsafeRawBufferPointer, expectedPosition: Position? = nil)
         throws(LedgerError) -> RecordedEvent
     {
-        do {
-            return try decodeFields(bytes, expectedPosition: expectedPosition)
-        } catch {
-            throw LedgerError(
-                .corrupted, "record\(expectedPosition.map { " at position \($0)" } ?? ""): \(error)",
-                details: .record(position: expectedPosition, violation: error))
+        try decode(bytes, expectedPosition: expectedPosition) { range in Payload(ByteReader.copy(bytes[range])) }
+    }
+
+    /// Decodes one record held in an array; the payload slices `record`'s storage instead of copying it.
+    public mutating func decode(_ record: ArraySlice<UInt8>, expectedPosition: Position? = nil)
+        throws(LedgerError) -> RecordedEvent
+    {
+        let result = record.withUnsafeBytes { bytes in
+            Result { () throws(LedgerError) in
+                try decode(bytes, expectedPosition: expectedPosition) { range in
+                    Payload(record[(record.startIndex + range.lowerBound)..<(record.startIndex + range.upperBound)])
+                }
+            }
         }
+        return try result.get()
     }
 
     public static func decode(_ bytes: UnsafeRawBufferPointer, expectedPosition: Position? = nil)
@@ -39,17 +48,30 @@ public struct RecordDecoder {
         return try decoder.decode(bytes, expectedPosition: expectedPosition)
     }
 
+    /// Decodes one record; the payload shares `bytes`' storage.
     public static func decode(_ bytes: [UInt8], expectedPosition: Position? = nil) throws(LedgerError)
         -> RecordedEvent
     {
-        try bytes.withBytes { buffer throws(LedgerError) in
-            try decode(buffer, expectedPosition: expectedPosition)
+        var decoder = RecordDecoder()
+        return try decoder.decode(bytes[...], expectedPosition: expectedPosition)
+    }
+
+    /// Decodes one record, building its payload from the payload's range in `bytes`.
+    mutating func decode(
+        _ bytes: UnsafeRawBufferPointer, expectedPosition: Position?, payload: (Range<Int>) -> Payload
+    ) throws(LedgerError) -> RecordedEvent {
+        do {
+            return try decodeFields(bytes, expectedPosition: expectedPosition, payload: payload)
+        } catch {
+            throw LedgerError(
+                .corrupted, "record\(expectedPosition.map { " at position \($0)" } ?? ""): \(error)",
+                details: .record(position: expectedPosition, violation: error))
         }
     }
 
-    private mutating func decodeFields(_ bytes: UnsafeRawBufferPointer, expectedPosition: Position?)
-        throws(RecordViolation) -> RecordedEvent
-    {
+    private mutating func decodeFields(
+        _ bytes: UnsafeRawBufferPointer, expectedPosition: Position?, payload makePayload: (Range<Int>) -> Payload
+    ) throws(RecordViolation) -> RecordedEvent {
         let header = try FixedHeader(bytes)
         let position = Position(header.word(RecordLayout.positionOffset))
         if let expectedPosition, expectedPosition != position {
@@ -59,7 +81,7 @@ public struct RecordDecoder {
         let category = try categories.name(&reader, "category", 1...Category.lengthMax, NameRules.isCategoryByte)
         let type = try types.name(&reader, "eventType", 1...EventType.lengthMax, NameRules.isEventTypeByte)
         let actor = try actors.actor(&reader)
-        let payload = try reader.readLong("payload", 0...LedgerLimits.payloadBytesMax)
+        let payloadRange = try reader.readLongRange("payload", 0...LedgerLimits.payloadBytesMax)
         var sealed: SealedPart?
         if header.isEncrypted {
             let keyID = try reader.readID("keyId")
@@ -82,7 +104,7 @@ public struct RecordDecoder {
             metadata: EventMetadata(
                 actor: actor, correlationID: correlationID.isZero ? nil : correlationID,
                 causationID: causationID.isZero ? nil : causationID),
-            payload: payload, sealed: sealed)
+            payload: makePayload(payloadRange), sealed: sealed)
     }
 }
 
@@ -128,6 +150,7 @@ private struct NameCache {
     private static let capacity = 16
     private var entries: [Entry] = []
     private var nextSlot = 0
+    private var lastHit = 0
 
     mutating func name(
         _ reader: inout ByteReader, _ field: String, _ range: ClosedRange<Int>, _ allowed: (UInt8) -> Bool
@@ -149,15 +172,22 @@ private struct NameCache {
         return remember(raw, text)
     }
 
-    private func lookup(_ raw: UnsafeRawBufferPointer) -> String? {
-        for entry in entries where entry.bytes.count == raw.count {
-            let equal = entry.bytes.withUnsafeBytes { stored in
-                guard let left = stored.baseAddress, let right = raw.baseAddress else { return raw.isEmpty }
-                return memcmp(left, right, raw.count) == 0
-            }
-            if equal { return entry.text }
+    private mutating func lookup(_ raw: UnsafeRawBufferPointer) -> String? {
+        // A scan mostly repeats the previous record's name, so that entry is tried first.
+        if lastHit < entries.count, Self.matches(entries[lastHit].bytes, raw) { return entries[lastHit].text }
+        for (index, entry) in entries.enumerated() where Self.matches(entry.bytes, raw) {
+            lastHit = index
+            return entry.text
         }
         return nil
+    }
+
+    private static func matches(_ stored: [UInt8], _ raw: UnsafeRawBufferPointer) -> Bool {
+        guard stored.count == raw.count else { return false }
+        return stored.withUnsafeBytes { stored in
+            guard let left = stored.baseAddress, let right = raw.baseAddress else { return raw.isEmpty }
+            return memcmp(left, right, raw.count) == 0
+        }
     }
 
     private mutating func remember(_ raw: UnsafeRawBufferPointer, _ text: String) -> String {
@@ -207,16 +237,26 @@ struct ByteReader {
         UUID128(bytes: try take(16, field))
     }
 
-    mutating func readLong(_ field: String, _ range: ClosedRange<Int>) throws(RecordViolation) -> [UInt8] {
+    /// Checks a 4-byte length and its bytes, and returns where they lie in the record.
+    mutating func readLongRange(_ field: String, _ range: ClosedRange<Int>) throws(RecordViolation) -> Range<Int> {
         let length = Int(try read(UInt32.self, "\(field) length"))
         guard range.contains(length) else { throw .lengthOutOfRange(field: field, length: length) }
-        let source = try take(length, field)
-        // One allocation and one memcpy (Array's Sequence initialiser would copy byte by byte).
-        return [UInt8](unsafeUninitializedCapacity: length) { target, initialized in
-            if let destination = target.baseAddress, let origin = source.baseAddress {
-                memcpy(destination, origin, length)
+        let start = offset
+        _ = try take(length, field)
+        return start..<offset
+    }
+
+    mutating func readLong(_ field: String, _ range: ClosedRange<Int>) throws(RecordViolation) -> [UInt8] {
+        Self.copy(bytes[try readLongRange(field, range)])
+    }
+
+    /// One allocation and one memcpy (Array's Sequence initialiser would copy byte by byte).
+    static func copy(_ source: Slice<UnsafeRawBufferPointer>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: source.count) { target, initialized in
+            if let destination = target.baseAddress, let origin = UnsafeRawBufferPointer(rebasing: source).baseAddress {
+                memcpy(destination, origin, source.count)
             }
-            initialized = length
+            initialized = source.count
         }
     }
 }

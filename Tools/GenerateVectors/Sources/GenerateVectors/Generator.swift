@@ -75,7 +75,7 @@ func raw(_ event: RecordedEvent) -> RawRecord {
         correlationID: (event.metadata.correlationID ?? .zero).bytes,
         causationID: (event.metadata.causationID ?? .zero).bytes, schemaVersion: event.schemaVersion,
         category: Array(event.stream.category.name.utf8), eventType: Array(event.type.name.utf8),
-        actor: Array(event.metadata.actor.utf8), payload: event.payload,
+        actor: Array(event.metadata.actor.utf8), payload: Array(event.payload),
         sealed: event.sealed.map {
             RawRecord.Sealed(
                 keyID: $0.keyID.bytes, aead: $0.algorithm.rawValue, nonce: $0.nonce,
@@ -107,7 +107,7 @@ func build(_ spec: Fixtures.Spec, position: UInt64) throws -> Built {
     check(raw(decoded).bytes == bytes, "\(spec.name): the independent layout differs from RecordEncoder")
     let again = RecordEncoder.encode(
         NewEvent(
-            id: decoded.id, type: decoded.type, schemaVersion: decoded.schemaVersion, payload: decoded.payload,
+            id: decoded.id, type: decoded.type, schemaVersion: decoded.schemaVersion, payload: Array(decoded.payload),
             sealed: decoded.sealed, metadata: decoded.metadata),
         stream: decoded.stream, version: decoded.version, position: decoded.position, recordedAt: decoded.recordedAt)
     check(again == bytes, "\(spec.name): re-encoding differs")

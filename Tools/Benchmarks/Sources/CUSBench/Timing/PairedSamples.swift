@@ -20,12 +20,13 @@ struct PairedSamples: Sendable {
 
     /// Runs `runs` rounds of the baseline followed by each candidate; returns one sample set per candidate.
     static func interleaved(
-        runs: Int, label: String, baseline: () async throws -> Throughput, candidates: [Candidate]
+        runs: Int, label: String, baselineLabel: String = "raw", baseline: () async throws -> Throughput,
+        candidates: [Candidate]
     ) async throws -> [PairedSamples] {
         var samples = Array(repeating: PairedSamples(), count: candidates.count)
         for run in 1...runs {
             let baselineRun = try await baseline()
-            var line = "\(label) run \(run)/\(runs): raw \(Format.rate(baselineRun))"
+            var line = "\(label) run \(run)/\(runs): \(baselineLabel) \(Format.rate(baselineRun))"
             for (index, candidate) in candidates.enumerated() {
                 let candidateRun = try await candidate.measure()
                 samples[index].add(baseline: baselineRun, ours: candidateRun)

@@ -1,0 +1,72 @@
+import Ledger
+import LedgerTesting
+import Testing
+
+@Suite("Scanning events: payloads sliced from shared batches")
+struct ScanTests {
+    private static func withLedger(_ body: (Ledger) async throws -> Void) async throws {
+        try await TemporaryDirectory.with { directory in
+            let ledger = try Ledger(
+                Ledger.Options(dataDirectory: directory.path + "/data", initialMapSizeBytes: 64 << 20))
+            defer { ledger.close() }
+            try await body(ledger)
+        }
+    }
+
+    private static func payload(_ index: Int, count: Int) -> [UInt8] {
+        (0..<count).map { UInt8(truncatingIfNeeded: index &* 31 &+ $0) }
+    }
+
+    @Test("scanEvents gives the same events as one-by-one reads, across batches and past a batch-sized record")
+    func scanMatchesPointReads() async throws {
+        try await Self.withLedger { ledger in
+            var events = (0..<700).map { index in
+                Fixtures.event(payload: Self.payload(index, count: (index * 37) % 400))
+            }
+            events[350] = Fixtures.event(payload: Self.payload(350, count: LedgerLimits.payloadBytesMax))
+            events[351] = Fixtures.event(
+                payload: Self.payload(351, count: 90),
+                sealed: SealedPart(
+                    keyID: .random(), algorithm: .aesGCM, nonce: Array(repeating: 7, count: SealedPart.nonceBytes),
+                    ciphertextAndTag: Self.payload(7, count: 200)))
+            _ = try await ledger.append(to: Fixtures.stream(), expectedVersion: .noStream, events: events)
+            var scanned: [RecordedEvent] = []
+            try ledger.scanEvents(from: .zero) { scanned.append($0) }
+            #expect(scanned.count == events.count)
+            for (index, event) in scanned.enumerated() {
+                #expect(event.position == Position(UInt64(index)))
+                #expect(try ledger.event(at: event.position) == event)
+                #expect(Array(event.payload) == events[index].payload && event.sealed == events[index].sealed)
+            }
+            var fromMiddle: [RecordedEvent] = []
+            try ledger.scanEvents(from: Position(349), limit: 3) { fromMiddle.append($0) }
+            #expect(fromMiddle == Array(scanned[349...351]))
+        }
+    }
+
+    @Test("An error thrown by the scan's body stops the scan and reaches the caller")
+    func bodyErrorStopsTheScan() async throws {
+        struct Stop: Error {}
+        try await Self.withLedger { ledger in
+            _ = try await ledger.append(to: Fixtures.stream(), expectedVersion: .noStream, events: Fixtures.events(5))
+            var seen = 0
+            #expect(throws: LedgerError.self) {
+                try ledger.scanEvents(from: .zero) { _ in
+                    seen += 1
+                    if seen == 2 { throw Stop() }
+                }
+            }
+            #expect(seen == 2)
+        }
+    }
+
+    @Test("A payload slicing a shared buffer indexes from 0 and compares by its bytes")
+    func payloadSlices() {
+        let shared: [UInt8] = [9, 9, 1, 2, 3, 9]
+        let sliced = Payload(shared[2..<5])
+        #expect(sliced.startIndex == 0 && sliced.count == 3 && sliced[0] == 1 && sliced[2] == 3)
+        #expect(sliced == Payload([1, 2, 3]) && sliced.hashValue == Payload([1, 2, 3]).hashValue)
+        #expect(Array(sliced) == [1, 2, 3] && sliced.withUnsafeBytes { Array($0) } == [1, 2, 3])
+        #expect(sliced.description == "3 bytes")
+    }
+}
