@@ -69,3 +69,12 @@ public protocol DomainRejection: Error, Hashable, Sendable, CustomStringConverti
     var rule: String? { get }
     var code: String { get }
 }
+
+/// The wording rejections share, so every decider says the same thing the same way.
+enum RejectionText {
+    static func notPermitted(_ role: ActorRole) -> String { "the \(role.rawValue) role may not do this" }
+
+    static func invalidFields(_ violations: [FieldViolation]) -> String {
+        "invalid fields: \(violations.map(\.description).joined(separator: "; "))"
+    }
+}

@@ -91,9 +91,8 @@ public enum AuthorisationRejection: DomainRejection {
     public var description: String {
         let reason =
             switch self {
-            case .notPermitted(let role): "the \(role.rawValue) role may not do this"
-            case .invalidFields(let violations):
-                "invalid fields: \(violations.map(\.description).joined(separator: "; "))"
+            case .notPermitted(let role): RejectionText.notPermitted(role)
+            case .invalidFields(let violations): RejectionText.invalidFields(violations)
             case .notAuthorised: "no service is authorised on this stream"
             case .alreadyAuthorised: "the authorisation already exists"
             case .authorisationCancelled: "the authorisation is cancelled"

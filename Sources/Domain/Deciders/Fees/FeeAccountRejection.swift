@@ -95,9 +95,8 @@ public enum FeeAccountRejection: DomainRejection {
     public var description: String {
         let reason =
             switch self {
-            case .notPermitted(let role): "the \(role.rawValue) role may not do this"
-            case .invalidFields(let violations):
-                "invalid fields: \(violations.map(\.description).joined(separator: "; "))"
+            case .notPermitted(let role): RejectionText.notPermitted(role)
+            case .invalidFields(let violations): RejectionText.invalidFields(violations)
             case .wrongAccount: "the command names another fee account than its stream"
             case .reasonMissing: "a reason is required"
             case .amountNotPositive(let amount): "the amount must be positive (\(amount))"

@@ -126,8 +126,7 @@ public enum ProgrammeRejection: DomainRejection {
             case .notAdopted: "the programme has not been adopted"
             case .alreadyAdopted: "the programme has already been adopted"
             case .alreadyEnded: "the programme has ended"
-            case .invalidFields(let violations):
-                "invalid fields: \(violations.map(\.description).joined(separator: "; "))"
+            case .invalidFields(let violations): RejectionText.invalidFields(violations)
             case .resolutionMissing(let field): "the resolution's \(field.rawValue) is required"
             case .resolutionDateInFuture(let date): "the resolution date \(date) is after the day it is recorded"
             case .invalidPeriod(let from, let to): "the period must end after it starts (\(from) to \(to))"

@@ -78,8 +78,7 @@ public enum ProviderRejection: DomainRejection {
             case .wrongProvider: "the command names another provider than its stream"
             case .notRegistered: "the provider is not registered"
             case .alreadyRegistered: "the provider is already registered"
-            case .invalidFields(let violations):
-                "invalid fields: \(violations.map(\.description).joined(separator: "; "))"
+            case .invalidFields(let violations): RejectionText.invalidFields(violations)
             case .invalidKRS: "a KRS number has 10 digits"
             case .invalidREGON: "a REGON number has 9 or 14 digits"
             case .invalidNIP: "a NIP number has 10 digits and a valid check digit"

@@ -140,7 +140,7 @@ struct ReplayWorkload {
             try ledger.scanEvents(from: .zero) { record in
                 if decodePayload {
                     let decoded = try EventCodec.decode(
-                        eventType: record.type.name, schemaVersion: record.schemaVersion, clear: record.payload)
+                        eventType: record.type.name, schemaVersion: record.schemaVersion, clear: Array(record.payload))
                     checksum &+= decoded.context.occurredAt.microsecondsSinceEpoch
                 }
                 counts[record.type.name, default: 0] += 1
