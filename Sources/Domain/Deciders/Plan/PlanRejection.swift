@@ -147,8 +147,8 @@ public enum PlanRejection: DomainRejection {
         case .personalPartMissing(let field): "\(field) is required"
         case .alreadySummarised: "the summary is already recorded"
         case .factsMismatch(let what): "facts for another \(what)"
-        case .notPermitted(let role): "\(role.rawValue) may not do this"
-        case .invalidFields(let violations): "invalid fields: " + violations.map(\.path).joined(separator: ", ")
+        case .notPermitted(let role): RejectionText.notPermitted(role)
+        case .invalidFields(let violations): RejectionText.invalidFields(violations)
         }
     }
 }
