@@ -1,6 +1,6 @@
 public import Domain
-public import Ledger
-public import Vault
+import Ledger
+import Vault
 
 /// The commands of intake that need more than their own stream: registering a resident (the PESEL blind
 /// index in the Vault), erasing one (ledger.md §4.3 through `PersonalDataErasure`), and every application

@@ -1,6 +1,7 @@
 public import Domain
 public import Ledger
 public import Vault
+public import Foundation
 
 /// An event as shown to staff: its clear part always, and its personal fields when they were revealed.
 public struct RevealedEvent: Sendable, Hashable {
@@ -101,4 +102,22 @@ public final class PersonalDataReader: Sendable {
                 record: record, context: context, event: event, personalData: .redacted(erasedAt: erasedAt))
         }
     }
+}
+
+extension RevealedEvent {
+    /// The personal fields as staff see them: the sealed part's JSON (`<Type>.v<N>.sealed.schema.json`) when
+    /// revealed, `{"redacted": true, "erasedAt": <position>}` after erasure (ledger.md §3.4), nil when none.
+    public func personalJSON(encoder: JSONEncoder) throws -> Data? {
+        switch personalData {
+        case .none: return nil
+        case .revealed: return try EventCodec.personalJSON(event, encoder: encoder)
+        case .redacted(let erasedAt): return try encoder.encode(RedactedMarker(erasedAt: erasedAt.rawValue))
+        }
+    }
+}
+
+/// The JSON that stands for erased personal fields.
+private struct RedactedMarker: Encodable {
+    let redacted = true
+    let erasedAt: UInt64
 }

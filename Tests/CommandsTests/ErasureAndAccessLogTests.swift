@@ -71,6 +71,11 @@ struct ErasureAndAccessLogTests {
         let receiptPosition = try #require(receipt.lastPosition)
         let redacted = try await CommandsFixture.reveal(erased, in: services)
         #expect(redacted.first?.personalData == .redacted(erasedAt: receiptPosition))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let marker = try #require(try redacted.first?.personalJSON(encoder: encoder))
+        #expect(
+            String(decoding: marker, as: UTF8.self) == "{\"erasedAt\":\(receiptPosition.rawValue),\"redacted\":true}")
         #expect(try await CommandsFixture.reveal(kept, in: services).first?.personalData == .revealed)
         #expect(try services.ledger.root(atSize: sizeBefore) == rootBefore)
         #expect(try ErasureList(dataDirectory: fixture.dataDirectory).entries().map(\.position) == [receiptPosition])

@@ -1,6 +1,6 @@
 public import Domain
 import Foundation
-public import Ledger
+import Ledger
 
 /// `cus generate`: a realistic synthetic CUS written through the real command handlers (never raw appends):
 /// staff with qualifications and delegations, programmes with service catalogues and fee rules, providers,

@@ -1,4 +1,4 @@
-public import Domain
+import Domain
 
 /// The programmes, services and providers a generated CUS runs: the service kinds of domain.md §1 (senior
 /// club, care, respite care, neighbourly help, support groups, psychological counselling…), with limits sized

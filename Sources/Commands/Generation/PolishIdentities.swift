@@ -1,5 +1,5 @@
-public import Domain
-public import Ledger
+import Domain
+import Ledger
 
 /// Realistic Polish identities for generated residents: names, gendered surnames, addresses in districts of a
 /// fictional gmina, ages matching the target groups, and PESEL numbers with a valid check digit. Only ever

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 // Deliveries (domain.md §4.7): a provider reports what it delivered under an active authorisation, never for a day
 // still to come, never while the plan is suspended. Corrections and reversals point at a delivery event of this
