@@ -37,6 +37,17 @@ public struct DomainFacts: Sendable {
         try state(StaffDecider.self, of: try LedgerNames.stream(StaffQualified.category, id))
     }
 
+    public func application(_ id: ApplicationID) throws(CommandError) -> ApplicationState {
+        try state(ApplicationDecider.self, of: try LedgerNames.stream(ApplicationSubmitted.category, id))
+    }
+
+    public func plan(_ id: PlanID) throws(CommandError) -> PlanState {
+        try state(PlanDecider.self, of: try LedgerNames.stream(PlanDrafted.category, id))
+    }
+
+    /// The plan as an authorisation sees it; nil when nothing is recorded on the plan's stream.
+    public func planFacts(_ id: PlanID) throws(CommandError) -> PlanFacts? { PlanFacts(try plan(id)) }
+
     /// The programme's qualification queue (L10), folded from every `application-` event in position order;
     /// kept per programme and brought up to date from where it stopped, so each decision reads only new events.
     public func queue(_ programme: ProgrammeID) throws(CommandError) -> QualificationQueue {

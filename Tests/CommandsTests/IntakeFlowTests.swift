@@ -171,6 +171,81 @@ struct IntakeFlowTests {
     }
 }
 
+extension IntakeFlowTests {
+    @Test("A qualified service without a plan is authorised and delivered; a repeated report is a no-op")
+    func authoriseAndDeliver() async throws {
+        let fixture = try CommandsFixture()
+        defer { fixture.directory.remove() }
+        let services = try fixture.open()
+        defer { services.close() }
+        let intake = IntakeCommands(services: services)
+        let delivery = DeliveryCommands(services: services)
+        try await setUpProgramme(services)
+        let anna = PersonRef(uuid: UUID())
+        try await intake.register(
+            anna, purposeTags: ["intake"], identity: .init(givenName: "Anna", familyName: "Nowak"),
+            envelope: envelope(clerk, on: "2025-03-01"))
+        let application = ApplicationID(uuid: UUID())
+        try await applyAndAssess(intake, person: anna, application: application, filed: "2025-03-05")
+        let qualification = QualificationID(uuid: UUID())
+        try await intake.application(
+            application, queueOf: programme,
+            envelope: envelope(Actor.staff(coordinator, role: .coordinator), on: "2025-03-12")
+        ) { [programme] facts throws(CommandError) in
+            .grantQualification(
+                GrantQualification(
+                    qualificationId: qualification, programmeId: programme, serviceIds: ["care"],
+                    validFrom: LocalDate("2025-03-12") ?? LocalDate(daysSinceEpoch: 0), validTo: nil,
+                    groupMatched: [.senior75plus], programme: try facts.programmeFacts(programme),
+                    queue: try facts.queue(programme)))
+        }
+
+        let provider = ProviderID(uuid: UUID())
+        let engagement = EngagementID(uuid: UUID())
+        let providerStream = try LedgerNames.stream("provider", provider)
+        try await services.pipeline.execute(
+            ProviderDecider.self, stream: providerStream,
+            command: .registerProvider(
+                RegisterProvider(providerId: provider, name: "Fundacja Złota Jesień", providerType: .ngo)),
+            envelope: envelope(organiser, on: "2025-01-03"))
+        let programmeState = try delivery.facts.programme(programme)
+        try await services.pipeline.execute(
+            ProviderDecider.self, stream: providerStream,
+            command: .engageProvider(
+                EngageProvider(
+                    providerId: provider, engagementId: engagement, programme: programmeState,
+                    centre: CentreFacts(cityWithCountyRights: false), mode: .ngoEntrusted, serviceIds: ["care"],
+                    unitRate: 4_500, capacity: Capacity(unitsPerMonth: 400), validFrom: day("2025-01-03"),
+                    validTo: day("2025-12-31"))), envelope: envelope(organiser, on: "2025-01-03"))
+
+        let authorisation = AuthorisationID(uuid: UUID())
+        try await delivery.authorisation(
+            authorisation, envelope: envelope(Actor.staff(coordinator, role: .coordinator), on: "2025-03-27")
+        ) { [programme] facts throws(CommandError) in
+            .authorise(
+                AuthoriseService(
+                    authorisationId: authorisation, personRef: anna, programme: try facts.programme(programme),
+                    qualificationId: qualification, qualifiedServiceIds: ["care"], serviceId: "care",
+                    provider: try facts.provider(provider), engagementId: engagement, unitsAuthorised: 24,
+                    rate: 4_500, start: LocalDate("2025-04-01") ?? LocalDate(daysSinceEpoch: 0),
+                    end: LocalDate("2025-06-30") ?? LocalDate(daysSinceEpoch: 0)))
+        }
+        let providerStaff = Actor.staff(StaffID(uuid: UUID()), role: .providerStaff)
+        let report = RecordDelivery(providerId: provider, deliveryId: "d-101", deliveredOn: day("2025-04-02"), units: 8)
+        let occurred = Instant(startOf: day("2025-04-02")).advanced(byHours: 18)
+        let first = try await delivery.recordDelivery(authorisation, report, by: providerStaff, occurredAt: occurred)
+        #expect(!first.wasAlreadyRecorded)
+        let size = try services.ledger.treeSize()
+        let repeated = try await delivery.recordDelivery(authorisation, report, by: providerStaff, occurredAt: occurred)
+        #expect(repeated.wasAlreadyRecorded)
+        #expect(repeated.firstPosition == first.firstPosition)
+        #expect(try services.ledger.treeSize() == size)
+        let state = try delivery.facts.state(
+            AuthorisationDecider.self, of: try LedgerNames.stream("authorisation", authorisation))
+        #expect(state.unitsDelivered == 8)
+    }
+}
+
 extension Instant {
     func advanced(byHours hours: Int64) -> Instant {
         Instant(microsecondsSinceEpoch: microsecondsSinceEpoch + hours * 3_600_000_000)

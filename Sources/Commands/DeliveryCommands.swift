@@ -1,0 +1,43 @@
+public import Domain
+public import Ledger
+
+/// Authorisations and providers' delivery reports (domain.md §4.7). A delivery's command id is derived from
+/// (provider, the provider's delivery id, the delivery date) as ledger.md G4's table says, so a provider that
+/// sends the same report twice gets the original result and nothing is written again.
+public final class DeliveryCommands: Sendable {
+    let pipeline: CommandPipeline
+    public let facts: DomainFacts
+
+    public init(services: CommandServices) {
+        pipeline = services.pipeline
+        facts = DomainFacts(store: services.ledger)
+    }
+
+    /// A command on an authorisation stream, built from current facts (plan, programme, provider…).
+    public func authorisation(
+        _ authorisation: AuthorisationID, envelope: CommandEnvelope,
+        command: (DomainFacts) throws(CommandError) -> AuthorisationCommand
+    ) async throws(CommandError) -> CommandResult {
+        try await pipeline.execute(
+            AuthorisationDecider.self, stream: try LedgerNames.stream(ServiceAuthorised.category, authorisation),
+            command: try command(facts), envelope: envelope)
+    }
+
+    /// A provider's delivery report; `plan` is the authorisation's plan, whose suspensions refuse deliveries.
+    public func recordDelivery(
+        _ authorisation: AuthorisationID, _ delivery: RecordDelivery, plan: PlanID? = nil, by actor: Actor,
+        occurredAt: Instant
+    ) async throws(CommandError) -> CommandResult {
+        var report = delivery
+        if let plan { report.plan = try facts.planFacts(plan) }
+        let commandID = NaturalKeyCommandID.delivery(
+            providerID: delivery.providerId, deliveryID: delivery.deliveryId, businessDate: delivery.deliveredOn)
+        let envelope = CommandEnvelope(
+            commandID: commandID, actor: actor, occurredAt: occurredAt,
+            fingerprint:
+                "delivery \(delivery.providerId) \(delivery.deliveryId) \(delivery.deliveredOn) \(delivery.units)")
+        return try await pipeline.execute(
+            AuthorisationDecider.self, stream: try LedgerNames.stream(ServiceAuthorised.category, authorisation),
+            command: .recordDelivery(report), envelope: envelope)
+    }
+}
