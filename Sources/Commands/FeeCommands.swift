@@ -1,0 +1,40 @@
+public import Domain
+public import Ledger
+
+/// Fee accounts (`feeaccount-<v5(personRef, programmeId)>`, domain.md §4.8). A payment's command id is
+/// derived from its bank or desk reference (ledger.md G4's table), so an imported bank statement read twice
+/// records each payment once.
+public final class FeeCommands: Sendable {
+    let pipeline: CommandPipeline
+    public let facts: DomainFacts
+
+    public init(services: CommandServices) {
+        pipeline = services.pipeline
+        facts = DomainFacts(store: services.ledger)
+    }
+
+    /// A command on a resident's fee account in one programme, built from current facts.
+    public func account(
+        _ person: PersonRef, programme: ProgrammeID, envelope: CommandEnvelope,
+        action: (DomainFacts) throws(CommandError) -> FeeAccountAction
+    ) async throws(CommandError) -> CommandResult {
+        try await pipeline.execute(
+            FeeAccountDecider.self, stream: try LedgerNames.feeAccount(person, programme: programme),
+            command: FeeAccountCommand(personRef: person, programmeId: programme, action: try action(facts)),
+            envelope: envelope)
+    }
+
+    /// A payment under the command id its reference gives.
+    public func receivePayment(
+        _ payment: ReceivePayment, from person: PersonRef, programme: ProgrammeID, by actor: Actor,
+        occurredAt: Instant
+    ) async throws(CommandError) -> CommandResult {
+        let envelope = CommandEnvelope(
+            commandID: NaturalKeyCommandID.payment(
+                payer: person, programmeID: programme, reference: payment.paymentReference,
+                businessDate: payment.receivedOn),
+            actor: actor, occurredAt: occurredAt,
+            fingerprint: "payment \(payment.paymentReference) \(payment.amount) \(payment.receivedOn)")
+        return try await account(person, programme: programme, envelope: envelope) { _ in .receivePayment(payment) }
+    }
+}
