@@ -246,6 +246,72 @@ extension IntakeFlowTests {
     }
 }
 
+extension IntakeFlowTests {
+    @Test("A plan is assigned, drafted, agreed and approved; past the filing-date deadline only with a reason (L15)")
+    func planToApproval() async throws {
+        let fixture = try CommandsFixture()
+        defer { fixture.directory.remove() }
+        let services = try fixture.open()
+        defer { services.close() }
+        let intake = IntakeCommands(services: services)
+        let plans = PlanCommands(services: services)
+        try await setUpProgramme(services)
+        let anna = PersonRef(uuid: UUID())
+        try await intake.register(
+            anna, purposeTags: ["intake"], identity: .init(givenName: "Anna", familyName: "Nowak"),
+            envelope: envelope(clerk, on: "2025-03-01"))
+        let application = ApplicationID(uuid: UUID())
+        try await applyAndAssess(intake, person: anna, application: application, filed: "2025-03-05")
+        _ = try await grant(intake, application)
+
+        let plan = PlanID(uuid: UUID())
+        let coordinatorActor = Actor.staff(coordinator, role: .coordinator)
+        try await plans.plan(plan, envelope: envelope(director, on: "2025-03-13")) {
+            [coordinator] facts throws(CommandError) in
+            .assignCoordinator(
+                AssignCoordinator(
+                    assigned: CoordinatorAssigned(
+                        planId: plan, applicationId: application, personRef: anna, coordinatorId: coordinator,
+                        fromDate: LocalDate("2025-03-13") ?? LocalDate(daysSinceEpoch: 0)),
+                    coordinator: try facts.staff(coordinator), application: try facts.application(application)))
+        }
+        let item = PlanItem(
+            itemId: "I1", kind: .service, serviceId: "care", unitsPlanned: 24, start: day("2025-04-01"),
+            end: day("2025-06-30"))
+        try await plans.plan(plan, envelope: envelope(coordinatorActor, on: "2025-03-20")) {
+            [programme] facts throws(CommandError) in
+            .draft(
+                DraftPlan(
+                    planId: plan, applicationId: application, personRef: anna, programmeId: programme, items: [item],
+                    start: LocalDate("2025-04-01") ?? LocalDate(daysSinceEpoch: 0),
+                    end: LocalDate("2025-06-30") ?? LocalDate(daysSinceEpoch: 0),
+                    goals: [PlanGoal(goalId: "G1", description: "Samodzielne zakupy raz w tygodniu")],
+                    application: try facts.application(application)))
+        }
+        try await plans.plan(plan, envelope: envelope(coordinatorActor, on: "2025-03-24")) {
+            facts throws(CommandError) in
+            .agree(
+                AgreePlan(
+                    agreed: PlanAgreed(
+                        planId: plan, personRef: anna, planVersion: 1, agreedBy: anna,
+                        agreedOn: LocalDate("2025-03-24") ?? LocalDate(daysSinceEpoch: 0)),
+                    person: try facts.person(anna)))
+        }
+        // Day 36 after filing: refused without a reason, accepted with one and marked late.
+        await #expect {
+            _ = try await plans.approve(
+                plan, application: application, approver: nil, envelope: envelope(director, on: "2025-04-10"))
+        } throws: { ($0 as? CommandError)?.rule == "L15" }
+        try await plans.approve(
+            plan, application: application, approver: nil, lateReason: "Choroba koordynatora",
+            envelope: envelope(director, on: "2025-04-10"))
+        let state = try plans.facts.plan(plan)
+        #expect(state.status == .active)
+        #expect(state.daysToPlan == 36)
+        #expect(state.late == true)
+    }
+}
+
 extension Instant {
     func advanced(byHours hours: Int64) -> Instant {
         Instant(microsecondsSinceEpoch: microsecondsSinceEpoch + hours * 3_600_000_000)
