@@ -8,7 +8,8 @@ import Synchronization
 /// never re-reads them.
 public struct DomainFacts: Sendable {
     let loader: StreamLoader
-    private let queues = QueueCache()
+    private let queues = IncrementalFolds<ProgrammeID, QualificationQueue>()
+    private let books = IncrementalFolds<String, AuthorisationBook>()
 
     public init(store: any EventStore) { loader = StreamLoader(store: store) }
 
@@ -51,46 +52,55 @@ public struct DomainFacts: Sendable {
     /// The programme's qualification queue (L10), folded from every `application-` event in position order;
     /// kept per programme and brought up to date from where it stopped, so each decision reads only new events.
     public func queue(_ programme: ProgrammeID) throws(CommandError) -> QualificationQueue {
-        let category: Category
-        do { category = try Category(ApplicationSubmitted.category) } catch { throw CommandError(error) }
-        return try queues.withLock(programme) { (cached: inout QueueCache.Entry) throws(CommandError) in
-            while true {
-                let page: [RecordedEvent]
-                do throws(LedgerError) {
-                    page = try loader.store.read(
-                        category: category, from: cached.next, limit: StreamLoader.pageEventsMax)
-                } catch { throw CommandError(error) }
-                for record in page {
-                    cached.queue = cached.queue.applying(
-                        try StreamLoader.decode(record).event, at: record.position.rawValue)
-                }
-                guard let last = page.last else { break }
-                cached.next = last.position.next
-                if page.count < StreamLoader.pageEventsMax { break }
-            }
-            return cached.queue
+        try queues.read(programme, category: ApplicationSubmitted.category, loader: loader) {
+            QualificationQueue(programmeId: programme)
+        } apply: { queue, record, event in
+            queue.applying(event, at: record.position.rawValue)
+        }
+    }
+
+    /// Every authorisation in brief (units per plan item, a provider's units per month), kept up to date the
+    /// same way.
+    public func authorisations() throws(CommandError) -> AuthorisationBook {
+        try books.read("all", category: ServiceAuthorised.category, loader: loader) {
+            AuthorisationBook()
+        } apply: {
+            book, _, event in
+            book.applying(event)
         }
     }
 }
 
-/// Each programme's queue and the position to read on from.
-final class QueueCache: Sendable {
-    struct Entry {
-        var queue: QualificationQueue
+/// Folds of one event category kept per key, each with the position to read on from.
+final class IncrementalFolds<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private struct Entry {
+        var value: Value
         var next: Position
     }
 
-    private let entries = Mutex<[ProgrammeID: Entry]>([:])
+    private let entries = Mutex<[Key: Entry]>([:])
 
-    func withLock<Result>(_ programme: ProgrammeID, _ body: (inout Entry) throws(CommandError) -> Result)
-        throws(CommandError) -> Result
-    {
-        try entries.withLock { (entries: inout [ProgrammeID: Entry]) throws(CommandError) -> Result in
-            var entry =
-                entries[programme]
-                ?? Entry(queue: QualificationQueue(programmeId: programme), next: Position(rawValue: 0))
-            defer { entries[programme] = entry }
-            return try body(&entry)
+    func read(
+        _ key: Key, category name: String, loader: StreamLoader, initial: () -> Value,
+        apply: (Value, RecordedEvent, DomainEvent) -> Value
+    ) throws(CommandError) -> Value {
+        let category: Category
+        do { category = try Category(name) } catch { throw CommandError(error) }
+        return try entries.withLock { (entries: inout [Key: Entry]) throws(CommandError) -> Value in
+            var entry = entries[key] ?? Entry(value: initial(), next: Position(rawValue: 0))
+            defer { entries[key] = entry }
+            while true {
+                let page: [RecordedEvent]
+                do throws(LedgerError) {
+                    page = try loader.store.read(
+                        category: category, from: entry.next, limit: StreamLoader.pageEventsMax)
+                } catch { throw CommandError(error) }
+                for record in page { entry.value = apply(entry.value, record, try StreamLoader.decode(record).event) }
+                guard let last = page.last else { break }
+                entry.next = last.position.next
+                if page.count < StreamLoader.pageEventsMax { break }
+            }
+            return entry.value
         }
     }
 }

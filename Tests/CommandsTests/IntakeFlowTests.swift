@@ -226,7 +226,9 @@ extension IntakeFlowTests {
                 AuthoriseService(
                     authorisationId: authorisation, personRef: anna, programme: try facts.programme(programme),
                     qualificationId: qualification, qualifiedServiceIds: ["care"], serviceId: "care",
-                    provider: try facts.provider(provider), engagementId: engagement, unitsAuthorised: 24,
+                    provider: try facts.provider(provider), engagementId: engagement,
+                    providerAuthorisedByMonth: try facts.authorisations().providerAuthorisedByMonth(
+                        provider: provider, service: "care"), unitsAuthorised: 24,
                     rate: 4_500, start: LocalDate("2025-04-01") ?? LocalDate(daysSinceEpoch: 0),
                     end: LocalDate("2025-06-30") ?? LocalDate(daysSinceEpoch: 0)))
         }
@@ -243,6 +245,9 @@ extension IntakeFlowTests {
         let state = try delivery.facts.state(
             AuthorisationDecider.self, of: try LedgerNames.stream("authorisation", authorisation))
         #expect(state.unitsDelivered == 8)
+        #expect(
+            try delivery.facts.authorisations().providerAuthorisedByMonth(provider: provider, service: "care")
+                == ["2025-04": 8, "2025-05": 8, "2025-06": 8])
     }
 }
 
