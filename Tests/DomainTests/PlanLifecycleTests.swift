@@ -178,6 +178,24 @@ struct PlanLifecycleTests {
         #expect(ComplianceAlert.planLate(closed) == nil)
     }
 
+    @Test("unapprovedAfterDeadline: raised from day 31 after filing until the plan is approved (L15)")
+    func unapprovedAfterDeadlineAlert() throws {
+        let agreed = PlanDecider.fold(world.agreedPlan())
+        let filed = day("2025-03-05")
+        #expect(
+            ComplianceAlert.unapprovedAfterDeadline(
+                agreed, applicationFiledAt: filed, deadlineDays: 30, on: day("2025-04-04")) == nil)
+        let alert = try #require(
+            ComplianceAlert.unapprovedAfterDeadline(
+                agreed, applicationFiledAt: filed, deadlineDays: 30, on: day("2025-04-05")))
+        #expect(alert.kind == "unapprovedAfterDeadline" && alert.rule == "L15")
+        #expect(alert.parameters["daysSinceFiling"] == "31")
+        let approved = PlanDecider.fold(world.activePlan)
+        #expect(
+            ComplianceAlert.unapprovedAfterDeadline(
+                approved, applicationFiledAt: filed, deadlineDays: 30, on: day("2025-05-01")) == nil)
+    }
+
     @Test("PlanFacts for authorisations follow the folded plan: approval, suspension, resumption, end")
     func planFacts() throws {
         #expect(PlanFacts(PlanState()) == nil)

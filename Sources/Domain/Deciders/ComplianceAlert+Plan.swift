@@ -27,4 +27,21 @@ extension ComplianceAlert {
                 "daysSinceEnd": String(endedOn.days(to: date)),
             ])
     }
+
+    /// L15: on `date`, more than `deadlineDays` (the rule set in force at filing) have passed since the
+    /// application was filed and the plan is still not approved. Computed when read, never stored (domain.md
+    /// §4.12: clocks are derived).
+    public static func unapprovedAfterDeadline(
+        _ state: PlanState, applicationFiledAt filedAt: LocalDate, deadlineDays: Int, on date: LocalDate
+    ) -> ComplianceAlert? {
+        guard let planId = state.planId, state.approval == nil, state.endedOn == nil,
+            filedAt.days(to: date) > Int64(deadlineDays)
+        else { return nil }
+        return ComplianceAlert(
+            kind: "unapprovedAfterDeadline", rule: "L15", subject: "plan-\(planId)",
+            parameters: [
+                "applicationFiledAt": filedAt.description, "asOf": date.description,
+                "daysSinceFiling": String(filedAt.days(to: date)), "deadlineDays": String(deadlineDays),
+            ])
+    }
 }
