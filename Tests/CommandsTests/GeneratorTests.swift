@@ -22,7 +22,7 @@ struct GeneratorTests {
         for type in [
             "PersonRegistered", "ApplicationSubmitted", "NeedsAssessmentConducted", "QualificationGranted",
             "ProgrammeAdopted", "ProgrammeServiceDefined", "ProviderRegistered", "ProviderEngaged", "StaffQualified",
-            "AuthorityDelegated", "RuleSetPublished",
+            "AuthorityDelegated", "RuleSetPublished", "ServiceAuthorised", "ServiceDelivered",
         ] {
             #expect((stats.byType[type] ?? 0) > 0, "no \(type)")
         }

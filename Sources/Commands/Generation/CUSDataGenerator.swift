@@ -50,7 +50,9 @@ public final class CUSDataGenerator: Sendable {
         let counter = GenerationCounter()
         let setUp = GenerationSetUp(world: world, pipeline: services.pipeline, counter: counter)
         try await setUp.run()
-        let residents = ResidentSimulation(world: world, intake: intake, pipeline: services.pipeline, counter: counter)
+        let residents = ResidentSimulation(
+            world: world, intake: intake, delivery: DeliveryCommands(services: services), pipeline: services.pipeline,
+            counter: counter)
         let total = options.months * options.residents
         for month in 0..<options.months {
             try await residents.simulate(month: month)

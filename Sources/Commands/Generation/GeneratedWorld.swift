@@ -37,6 +37,8 @@ struct GeneratedWorld: Sendable {
     let finance: StaffMember
     let programmes: [ProgrammePlan]
     let providers: [(id: ProviderID, name: String, type: ProviderType)]
+    /// Provider `i`'s one engagement, for `engagedServices[i % engagedServices.count]`.
+    let engagementIDs: [EngagementID]
     let residents: [Resident]
 
     init(options: CUSDataGenerator.Options) {
@@ -70,6 +72,7 @@ struct GeneratedWorld: Sendable {
             let name = index < GenerationCatalogue.providerNames.count ? base : "\(base) \(index / 12 + 1)"
             return (ProviderID(uuid: UUID128.random(using: &random).foundationUUID), name, types[index % types.count])
         }
+        engagementIDs = providers.map { _ in EngagementID(uuid: UUID128.random(using: &random).foundationUUID) }
         var residents: [Resident] = []
         for index in 0..<options.residents {
             let programme = Int(random.next() % UInt64(programmes.count))
@@ -87,6 +90,24 @@ struct GeneratedWorld: Sendable {
                     random: random.next()))
         }
         self.residents = residents
+    }
+
+    /// Every (programme, service) pair in catalogue order: provider `i` is engaged for pair `i % count`.
+    var engagedServices: [(programme: ProgrammePlan, service: GenerationCatalogue.Service)] {
+        programmes.flatMap { programme in programme.template.services.map { (programme, $0) } }
+    }
+
+    /// The first provider engaged for `serviceID`, with its engagement.
+    func engagement(forService serviceID: String) -> (provider: ProviderID, engagement: EngagementID)? {
+        let pairs = engagedServices
+        guard let index = providers.indices.first(where: { pairs[$0 % pairs.count].service.id == serviceID }) else {
+            return nil
+        }
+        return (providers[index].id, engagementIDs[index])
+    }
+
+    func service(_ resident: Resident) -> GenerationCatalogue.Service? {
+        programmes[resident.programme].template.services.first { $0.id == resident.serviceIDs.first }
     }
 
     /// The first day of month `month` of the run.

@@ -113,7 +113,7 @@ struct GenerationSetUp {
 
     private func registerProviders(_ random: inout SplitMix64) async throws(CommandError) {
         let organiser = world.organisers[0].actor
-        let services = world.programmes.flatMap { programme in programme.template.services.map { (programme, $0) } }
+        let services = world.engagedServices
         for (index, provider) in world.providers.enumerated() {
             try await send(
                 ProviderDecider.self, "provider", provider.id.uuid,
@@ -134,7 +134,7 @@ struct GenerationSetUp {
                 .engageProvider(
                     EngageProvider(
                         providerId: provider.id,
-                        engagementId: EngagementID(uuid: UUID128.random(using: &random).foundationUUID),
+                        engagementId: world.engagementIDs[index],
                         programme: state,
                         centre: CentreFacts(cityWithCountyRights: false),
                         mode: provider.type == .cusOwnUnit ? .ownUnit : .ngoEntrusted, serviceIds: [service.id],

@@ -38,6 +38,7 @@ extension ResidentSimulation {
                         queue: try facts.queue(programme)))
             }
             setStatus(resident.index, .qualified)
+            setQualification(resident.index, qualification)
         } catch {
             guard error.rule == "L10" else { throw error }
             counter.rejected()
@@ -79,6 +80,7 @@ extension ResidentSimulation {
                             queue: try facts.queue(programme)))
                 }
                 setStatus(resident.index, .qualified)
+                setQualification(resident.index, qualification)
             } catch {
                 guard error.rule == "L10" else { throw error }
                 counter.rejected()

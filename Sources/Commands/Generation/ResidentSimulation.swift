@@ -16,9 +16,24 @@ final class ResidentSimulation: Sendable {
     let pipeline: CommandPipeline
     let counter: GenerationCounter
     private let statuses: Mutex<[Int: Status]> = Mutex([:])
+    private let qualifications: Mutex<[Int: QualificationID]> = Mutex([:])
+    let authorisations: Mutex<[Int: ServiceOrder]> = Mutex([:])
+    let delivery: DeliveryCommands
 
-    init(world: GeneratedWorld, intake: IntakeCommands, pipeline: CommandPipeline, counter: GenerationCounter) {
+    /// An authorisation the simulation delivers against.
+    struct ServiceOrder: Sendable {
+        var id: AuthorisationID
+        var provider: ProviderID
+        var start: LocalDate
+        var end: LocalDate
+    }
+
+    init(
+        world: GeneratedWorld, intake: IntakeCommands, delivery: DeliveryCommands, pipeline: CommandPipeline,
+        counter: GenerationCounter
+    ) {
         self.world = world
+        self.delivery = delivery
         self.intake = intake
         self.pipeline = pipeline
         self.counter = counter
@@ -26,6 +41,8 @@ final class ResidentSimulation: Sendable {
 
     func status(_ index: Int) -> Status { statuses.withLock { $0[index] ?? .notArrived } }
     func setStatus(_ index: Int, _ status: Status) { statuses.withLock { $0[index] = status } }
+    func qualification(_ index: Int) -> QualificationID? { qualifications.withLock { $0[index] } }
+    func setQualification(_ index: Int, _ id: QualificationID) { qualifications.withLock { $0[index] = id } }
 
     func simulate(month: Int) async throws(CommandError) {
         let arriving = world.residents.filter { $0.firstMonth == month }
@@ -42,6 +59,7 @@ final class ResidentSimulation: Sendable {
             try await decide(resident, on: decisionDay, random: &random)
         }
         try await promoteAndWithdraw(on: world.day(month: month, day: 27))
+        try await serveMonth(month)
     }
 
     /// Runs `body` for each resident, `world.options.lanes` at a time, each with its own seeded random source.
