@@ -133,7 +133,7 @@ public final class CommandPipeline: Sendable {
     /// SHA-256 of the stream and the request's non-personal fingerprint, lowercase hex (event 0's `commandHash`).
     static func commandHash(stream: StreamID, fingerprint: String) -> String {
         let digest = SHA256.hash(data: Array("cusledger/command/v1\n\(stream)\n\(fingerprint)".utf8))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(digest)
     }
 }
 

@@ -11,6 +11,8 @@ public final class CommandServices: Sendable {
     public let pipeline: CommandPipeline
     public let reader: PersonalDataReader
     public let erasure: PersonalDataErasure
+    /// Other streams' state for command enrichment; one per ledger, so its incremental folds are shared.
+    public let facts: DomainFacts
     /// What start-up re-application did.
     public let recovery: PersonalDataErasure.Report
 
@@ -22,6 +24,7 @@ public final class CommandServices: Sendable {
         pipeline = CommandPipeline(store: ledger, vault: vault, ruleBook: ruleBook)
         reader = PersonalDataReader(pipeline: pipeline, vault: vault)
         erasure = PersonalDataErasure(pipeline: pipeline, vault: vault, erasureList: erasureList)
+        facts = DomainFacts(store: ledger)
     }
 
     /// Opens the ledger and the keys env of `dataDirectory` as the writer.

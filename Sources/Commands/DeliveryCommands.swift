@@ -10,7 +10,7 @@ public final class DeliveryCommands: Sendable {
 
     public init(services: CommandServices) {
         pipeline = services.pipeline
-        facts = DomainFacts(store: services.ledger)
+        facts = services.facts
     }
 
     /// A command on an authorisation stream, built from current facts (plan, programme, provider…).

@@ -89,16 +89,10 @@ final class IncrementalFolds<Key: Hashable & Sendable, Value: Sendable>: Sendabl
         return try entries.withLock { (entries: inout [Key: Entry]) throws(CommandError) -> Value in
             var entry = entries[key] ?? Entry(value: initial(), next: Position(rawValue: 0))
             defer { entries[key] = entry }
-            while true {
-                let page: [RecordedEvent]
-                do throws(LedgerError) {
-                    page = try loader.store.read(
-                        category: category, from: entry.next, limit: StreamLoader.pageEventsMax)
-                } catch { throw CommandError(error) }
-                for record in page { entry.value = apply(entry.value, record, try StreamLoader.decode(record).event) }
-                guard let last = page.last else { break }
-                entry.next = last.position.next
-                if page.count < StreamLoader.pageEventsMax { break }
+            entry.next = try StreamLoader.forEachRecord(from: entry.next) { (from, limit) throws(LedgerError) in
+                try loader.store.read(category: category, from: from, limit: limit)
+            } _: { (record: RecordedEvent) throws(CommandError) in
+                entry.value = apply(entry.value, record, try StreamLoader.decode(record).event)
             }
             return entry.value
         }

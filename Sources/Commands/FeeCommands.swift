@@ -10,7 +10,7 @@ public final class FeeCommands: Sendable {
 
     public init(services: CommandServices) {
         pipeline = services.pipeline
-        facts = DomainFacts(store: services.ledger)
+        facts = services.facts
     }
 
     /// A command on a resident's fee account in one programme, built from current facts.

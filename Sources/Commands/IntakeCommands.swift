@@ -18,7 +18,7 @@ public final class IntakeCommands: Sendable {
         pipeline = services.pipeline
         vault = services.vault
         erasure = services.erasure
-        facts = DomainFacts(store: services.ledger)
+        facts = services.facts
     }
 
     /// Registers a resident once; a PESEL already in the blind index is refused (`duplicateNationalID`). The

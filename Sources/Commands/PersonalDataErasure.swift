@@ -55,20 +55,13 @@ public final class PersonalDataErasure: Sendable {
     {
         let erasure = PersonalDataErasureReplay(vault: vault, erasureList: erasureList)
         var receipts = 0
-        var from = Position(rawValue: 0)
         let type = try LedgerNames.eventType(PersonalDataErased.eventType)
-        while true {
-            let page: [RecordedEvent]
-            do { page = try store.read(type: type, from: from, limit: StreamLoader.pageEventsMax) } catch {
-                throw CommandError(error)
-            }
-            for record in page {
-                guard case .personalDataErased(let receipt) = try StreamLoader.decode(record).event else { continue }
-                try erasure.apply(receipt, at: record.position)
-                receipts += 1
-            }
-            guard let last = page.last, page.count == StreamLoader.pageEventsMax else { break }
-            from = last.position.next
+        try StreamLoader.forEachRecord(from: Position(rawValue: 0)) { (from, limit) throws(LedgerError) in
+            try store.read(type: type, from: from, limit: limit)
+        } _: { (record: RecordedEvent) throws(CommandError) in
+            guard case .personalDataErased(let receipt) = try StreamLoader.decode(record).event else { return }
+            try erasure.apply(receipt, at: record.position)
+            receipts += 1
         }
         let replayed: Int
         do { replayed = try vault.apply(erasureList) } catch { throw CommandError(error) }

@@ -10,7 +10,7 @@ public final class PlanCommands: Sendable {
 
     public init(services: CommandServices) {
         pipeline = services.pipeline
-        facts = DomainFacts(store: services.ledger)
+        facts = services.facts
     }
 
     /// A command on a plan stream, built from current facts.

@@ -77,6 +77,6 @@ public enum RuleSetHash {
     public static func hex(_ ruleSet: RuleSet) -> String { hex(ruleSet.canonicalJSON()) }
 
     static func hex(_ canonical: [UInt8]) -> String {
-        SHA256.hash(data: canonical).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: canonical))
     }
 }

@@ -56,6 +56,24 @@ public struct StreamLoader: Sendable {
         }
     }
 
+    /// Every record an index read returns from `position` on, in position order, page by page (a type or a
+    /// category index: `read(from, limit)`); returns the position after the last record seen.
+    @discardableResult
+    public static func forEachRecord(
+        from position: Position, read: (Position, Int) throws(LedgerError) -> [RecordedEvent],
+        _ body: (RecordedEvent) throws(CommandError) -> Void
+    ) throws(CommandError) -> Position {
+        var next = position
+        while true {
+            let page: [RecordedEvent]
+            do { page = try read(next, pageEventsMax) } catch { throw CommandError(error) }
+            for record in page { try body(record) }
+            guard let last = page.last else { return next }
+            next = last.position.next
+            if page.count < pageEventsMax { return next }
+        }
+    }
+
     /// The context and clear event of a record; a record that does not decode is corruption or a bug.
     public static func decode(_ record: RecordedEvent) throws(CommandError) -> (
         context: EventContext, event: DomainEvent

@@ -48,7 +48,8 @@ public final class CUSDataGenerator: Sendable {
     public func run(progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws(CommandError) -> Summary {
         let before = try treeSize()
         let counter = GenerationCounter()
-        let setUp = GenerationSetUp(world: world, pipeline: services.pipeline, counter: counter)
+        let setUp = GenerationSetUp(
+            world: world, pipeline: services.pipeline, facts: services.facts, counter: counter)
         try await setUp.run()
         let residents = ResidentSimulation(
             world: world, intake: intake, delivery: DeliveryCommands(services: services), pipeline: services.pipeline,

@@ -7,9 +7,9 @@ import Ledger
 struct GenerationSetUp {
     let world: GeneratedWorld
     let pipeline: CommandPipeline
+    let facts: DomainFacts
     let counter: GenerationCounter
 
-    var facts: DomainFacts { DomainFacts(store: pipeline.store) }
     var setUpDay: LocalDate { world.options.firstDay.adding(days: -20) }
 
     func run() async throws(CommandError) {
