@@ -8,12 +8,11 @@ struct LedgerCommand: AsyncParsableCommand {
         commandName: "ledger",
         abstract: "Ledger workloads (P1, P2, full scan) beside raw LMDB, with ratios against the targets.")
 
+    @OptionGroup var common: RunOptions
+
     enum Workload: String, CaseIterable, ExpressibleByArgument {
         case p1, p2, scan
     }
-
-    @Option(name: .customLong("json"), help: "Also write the results as JSON to this file.")
-    var jsonPath: String?
 
     @Option(help: "Events per P1 run (each layout and batch size).")
     var events = 200_000
@@ -21,23 +20,11 @@ struct LedgerCommand: AsyncParsableCommand {
     @Option(help: "Events in the ledger the full scan reads.")
     var scanEvents = 1_000_000
 
-    @Option(help: "Interleaved baseline/ledger runs per workload (≥ 3 for a report).")
-    var runs = 3
-
-    @Option(help: "Base directory for the fresh per-run scratch directories.")
-    var dir = "/tmp"
-
     @Option(help: "Concurrent appending tasks in P2.")
     var concurrentTasks = 64
 
     @Option(help: "Seconds each P2 ledger run lasts.")
     var concurrentSeconds = 5.0
-
-    @Option(name: .customLong("map-size-gib"), help: "LMDB map size of both sides, in GiB.")
-    var mapSizeGiB = 8
-
-    @Option(name: .customLong("linger-us"), help: "The writer's group-commit linger in µs (ADR 0005; 0 = off).")
-    var lingerMicroseconds: UInt32 = 1_000
 
     @Option(parsing: .upToNextOption, help: "P1 events per transaction.")
     var batchSizes = [100, 10_000]
@@ -46,7 +33,6 @@ struct LedgerCommand: AsyncParsableCommand {
     var workloads: [Workload] = Workload.allCases
 
     func validate() throws {
-        guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
         guard let largestBatch = batchSizes.max(), batchSizes.allSatisfy({ $0 >= 1 && $0 <= 10_000 }) else {
             throw ValidationError("--batch-sizes takes 1…10,000 (LedgerLimits.appendEventsMax)")
         }
@@ -59,10 +45,11 @@ struct LedgerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = BenchmarkSettings(
-            runs: runs, directory: dir, mapSizeBytes: mapSizeGiB << 30, ingestEvents: events, scanEvents: scanEvents,
+            runs: common.runs, directory: common.dir, mapSizeBytes: common.mapSizeBytes, ingestEvents: events,
+            scanEvents: scanEvents,
             concurrentTasks: concurrentTasks, concurrentSeconds: concurrentSeconds,
-            lingerMicroseconds: lingerMicroseconds)
-        let machine = MachineInfo.collect(directory: dir, mapSizeBytes: settings.mapSizeBytes)
+            lingerMicroseconds: common.lingerMicroseconds)
+        let machine = MachineInfo.collect(directory: common.dir, mapSizeBytes: settings.mapSizeBytes)
         machine.summaryLines.forEach { Progress.log($0) }
         let started = ContinuousClock.now
         var results: [BenchmarkResult] = []
@@ -77,23 +64,6 @@ struct LedgerCommand: AsyncParsableCommand {
         }
         if workloads.contains(.p2) { results += try await ConcurrentAppendWorkload(settings: settings).run() }
         if workloads.contains(.scan) { results += try await ScanWorkload(settings: settings).run() }
-        let elapsed = (ContinuousClock.now - started).seconds
-        print(
-            (machine.summaryLines + ["runs: \(runs) interleaved, \(Format.number(elapsed)) s in all", ""]).joined(
-                separator: "\n"))
-        print(ResultTable.render(results))
-        if let jsonPath { try write(Report(machine: machine, settings: settings, results: results), to: jsonPath) }
-    }
-
-    private struct Report: Encodable {
-        let machine: MachineInfo
-        let settings: BenchmarkSettings
-        let results: [BenchmarkResult]
-    }
-
-    private func write(_ report: Report, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(report).write(to: URL(fileURLWithPath: path))
+        try common.finish(machine: machine, settings: settings, results: results, started: started)
     }
 }
