@@ -51,14 +51,17 @@ public final class CUSDataGenerator: Sendable {
         let setUp = GenerationSetUp(
             world: world, pipeline: services.pipeline, facts: services.facts, counter: counter)
         try await setUp.run()
+        let centre = CentreChanges(setUp: setUp)
         let residents = ResidentSimulation(
-            world: world, intake: intake, delivery: DeliveryCommands(services: services), pipeline: services.pipeline,
-            counter: counter)
+            world: world, intake: intake, delivery: DeliveryCommands(services: services), reader: services.reader,
+            pipeline: services.pipeline, counter: counter)
         let total = options.months * options.residents
         for month in 0..<options.months {
+            try await centre.run(month: month)
             try await residents.simulate(month: month)
             progress((month + 1) * options.residents, total)
         }
+        try await centre.endOfRun()
         try await residents.eraseSome()
         let counts = counter.snapshot()
         return Summary(

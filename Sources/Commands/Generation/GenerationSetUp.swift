@@ -68,10 +68,7 @@ struct GenerationSetUp {
             .adoptProgramme(
                 AdoptProgramme(
                     programmeId: programme.id, title: programme.template.title,
-                    resolution: .init(
-                        resolutionRef: "XII/\(Int.random(in: 100...300, using: &random))/2024",
-                        resolutionDate: setUpDay.adding(days: -30),
-                        journalRef: "Dz.Urz.Woj.2024.\(Int.random(in: 1000...9999, using: &random))"),
+                    resolution: councilResolution(passedOn: setUpDay.adding(days: -30), &random),
                     effectiveFrom: setUpDay, effectiveTo: lastDay, feeRegime: programme.template.feeRegime,
                     targetGroups: programme.template.targetGroups)),
             by: organiser, on: setUpDay, &random)
@@ -109,6 +106,13 @@ struct GenerationSetUp {
                             criteria: "Więcej niż jedna osoba w gospodarstwie korzysta z usług opiekuńczych"),
                     ], effectiveFrom: setUpDay)),
             by: organiser, on: setUpDay, &random)
+    }
+
+    /// A municipal council resolution and its entry in the voivodeship's official journal.
+    func councilResolution(passedOn date: LocalDate, _ random: inout SplitMix64) -> Resolution {
+        Resolution(
+            resolutionRef: "XII/\(Int.random(in: 100...300, using: &random))/\(date.components.year)", resolutionDate: date,
+            journalRef: "Dz.Urz.Woj.\(date.components.year).\(Int.random(in: 1000...9999, using: &random))")
     }
 
     private func registerProviders(_ random: inout SplitMix64) async throws(CommandError) {

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Ledger
+import Synchronization
 
 extension ResidentSimulation {
     /// Qualification in filing order: about 7 % refused by decision (L11), the rest granted while places last
@@ -24,6 +25,10 @@ extension ResidentSimulation {
                 return .refuseQualification(signed)
             }
             setStatus(resident.index, .refused)
+            circumstances.withLock {
+                $0[resident.index, default: .init()].refusalRef = refusal.decisionRef
+                $0[resident.index, default: .init()].refusedOn = day
+            }
             return
         }
         let coordinator = world.coordinators[resident.index % world.coordinators.count].actor

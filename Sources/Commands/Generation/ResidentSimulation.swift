@@ -18,7 +18,9 @@ final class ResidentSimulation: Sendable {
     private let statuses: Mutex<[Int: Status]> = Mutex([:])
     private let qualifications: Mutex<[Int: QualificationID]> = Mutex([:])
     let authorisations: Mutex<[Int: ServiceOrder]> = Mutex([:])
+    let circumstances: Mutex<[Int: ResidentCircumstances]> = Mutex([:])
     let delivery: DeliveryCommands
+    let reader: PersonalDataReader
 
     /// An authorisation the simulation delivers against.
     struct ServiceOrder: Sendable {
@@ -29,10 +31,11 @@ final class ResidentSimulation: Sendable {
     }
 
     init(
-        world: GeneratedWorld, intake: IntakeCommands, delivery: DeliveryCommands, pipeline: CommandPipeline,
-        counter: GenerationCounter
+        world: GeneratedWorld, intake: IntakeCommands, delivery: DeliveryCommands, reader: PersonalDataReader,
+        pipeline: CommandPipeline, counter: GenerationCounter
     ) {
         self.world = world
+        self.reader = reader
         self.delivery = delivery
         self.intake = intake
         self.pipeline = pipeline
@@ -45,6 +48,7 @@ final class ResidentSimulation: Sendable {
     func setQualification(_ index: Int, _ id: QualificationID) { qualifications.withLock { $0[index] = id } }
 
     func simulate(month: Int) async throws(CommandError) {
+        try await changeCircumstances(month: month)
         let arriving = world.residents.filter { $0.firstMonth == month }
         try await inLanes(arriving) { resident, random throws(CommandError) in
             try await self.arrive(resident, month: month, random: &random)
@@ -128,12 +132,23 @@ final class ResidentSimulation: Sendable {
                     application: submitted, person: try facts.person(person),
                     programmes: [try facts.programmeFacts(programme.id)]))
         }
+        try await recordCircumstances(resident, on: filed, random: &random)
         let assessor = world.coordinators[resident.index % world.coordinators.count]
         let assessedOn = filed.adding(days: Int64.random(in: 1...6, using: &random))
+        let assessment = AssessmentID(uuid: UUID128.random(using: &random).foundationUUID)
+        let place: AssessmentPlace = Bool.random(using: &random) ? .placeOfStay : .centre
+        if place == .placeOfStay {
+            // A home visit is arranged first; an assessment at the centre happens when the resident comes in.
+            let scheduled = NeedsAssessmentScheduled(
+                applicationId: application, personRef: resident.person, assessmentId: assessment,
+                scheduledOn: assessedOn, place: place, assessorId: assessor.id)
+            try await sendApplication(application, assessor.actor, filed, &random) { facts throws(CommandError) in
+                .scheduleAssessment(ScheduleAssessment(scheduled: scheduled, assessor: try facts.staff(assessor.id)))
+            }
+        }
         let conducted = NeedsAssessmentConducted(
-            applicationId: application, personRef: resident.person,
-            assessmentId: AssessmentID(uuid: UUID128.random(using: &random).foundationUUID), conductedOn: assessedOn,
-            place: Bool.random(using: &random) ? .placeOfStay : .centre, assessorId: assessor.id,
+            applicationId: application, personRef: resident.person, assessmentId: assessment, conductedOn: assessedOn,
+            place: place, assessorId: assessor.id,
             personal: .init(
                 needs: [
                     NeedInDomain(domain: "dailyLiving", description: "Wymaga wsparcia w czynnościach dnia codziennego.")

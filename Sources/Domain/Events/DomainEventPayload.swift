@@ -118,5 +118,6 @@ public enum FieldCheck {
 
 /// Fixed values the generated samples use.
 public enum DomainSamples {
-    public static let uuid = UUID(uuid: (0, 0, 0, 0, 0, 0, 0x40, 0, 0x80, 0, 0, 0, 0, 0, 0, 1))
+    /// With hex letters, so a JSON form that writes UUIDs in upper case fails its schema.
+    public static let uuid = UUID(uuid: (0xAB, 0xCD, 0xEF, 0, 0, 0, 0x40, 0, 0x80, 0, 0, 0, 0, 0, 0, 1))
 }

@@ -53,6 +53,24 @@ public struct DeliveryReversed: DomainEventPayload {
         }
     }
 
+    /// JSON as the schema has it: UUIDs in lower case (Foundation would write them in upper case).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(authorisationId, forKey: .authorisationId)
+        try container.encode(personRef, forKey: .personRef)
+        try container.encode(originalEventId.uuidString.lowercased(), forKey: .originalEventId)
+        try container.encode(deliveryId, forKey: .deliveryId)
+        try container.encode(reason, forKey: .reason)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case authorisationId
+        case personRef
+        case originalEventId
+        case deliveryId
+        case reason
+    }
+
     /// A value with every field present, for codec and schema tests.
     public static let sample = DeliveryReversed(
         authorisationId: AuthorisationID(uuid: DomainSamples.uuid), personRef: PersonRef(uuid: DomainSamples.uuid),

@@ -404,6 +404,26 @@ public struct EventContext: PayloadStruct {
         }
     }
 
+    /// JSON as the schema has it: UUIDs in lower case (Foundation would write them in upper case).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(occurredAt, forKey: .occurredAt)
+        try container.encode(actorRole, forKey: .actorRole)
+        try container.encode(ruleSetVersion, forKey: .ruleSetVersion)
+        try container.encodeIfPresent(programmeVersion, forKey: .programmeVersion)
+        try container.encode(commandId.uuidString.lowercased(), forKey: .commandId)
+        try container.encodeIfPresent(commandHash, forKey: .commandHash)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case occurredAt
+        case actorRole
+        case ruleSetVersion
+        case programmeVersion
+        case commandId
+        case commandHash
+    }
+
     /// A value with every field present, for codec and schema tests.
     public static let sample = EventContext(
         occurredAt: Instant(microsecondsSinceEpoch: 1_735_725_600_000_000), actorRole: .intakeClerk,

@@ -57,6 +57,26 @@ public struct PersonalDataErased: DomainEventPayload {
         }
     }
 
+    /// JSON as the schema has it: UUIDs in lower case (Foundation would write them in upper case).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(personRef, forKey: .personRef)
+        try container.encode(keyIds.map { $0.uuidString.lowercased() }, forKey: .keyIds)
+        try container.encode(scope, forKey: .scope)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(legalBasisRef, forKey: .legalBasisRef)
+        try container.encode(requestId, forKey: .requestId)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case personRef
+        case keyIds
+        case scope
+        case reason
+        case legalBasisRef
+        case requestId
+    }
+
     /// A value with every field present, for codec and schema tests.
     public static let sample = PersonalDataErased(
         personRef: PersonRef(uuid: DomainSamples.uuid), keyIds: [DomainSamples.uuid], scope: "sample-1", reason: .art17,
