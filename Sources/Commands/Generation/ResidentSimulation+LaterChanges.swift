@@ -14,6 +14,7 @@ extension ResidentSimulation {
         try await inLanes(known) { resident, random throws(CommandError) in
             var random = SplitMix64(seed: resident.random ^ UInt64(month) ^ 0x11FE)
             try await self.pursueAppeal(resident, month: month, random: &random)
+            try await self.leaveAfterService(resident, month: month, random: &random)
             try await self.changeRecords(resident, month: month, random: &random)
             if Int.random(in: 0..<100, using: &random) < 3 {
                 try await self.viewFile(resident, on: self.world.day(month: month, day: 12), random: &random)
@@ -48,6 +49,25 @@ extension ResidentSimulation {
                 _ in .resolveAppeal(resolve)
             }
         }
+    }
+
+    /// A resident served without a plan leaves once the authorisation has run out, which frees the place for
+    /// the waiting list (L10).
+    private func leaveAfterService(_ resident: GeneratedWorld.Resident, month: Int, random: inout SplitMix64)
+        async throws(CommandError)
+    {
+        let monthStart = world.day(month: month, day: 1)
+        guard status(resident.index) == .qualified, world.service(resident)?.requiresPlan == false,
+            let order = authorisations.withLock({ $0[resident.index] }), order.end < monthStart
+        else { return }
+        let withdrawn = ApplicationWithdrawn(
+            applicationId: resident.application, personRef: resident.person, withdrawnOn: monthStart.adding(days: 1),
+            personal: .init(reason: "Zakończenie korzystania z usługi; mieszkaniec nie wnosi o przedłużenie."))
+        try await sendApplication(
+            resident.application, world.clerks[resident.index % world.clerks.count].actor, withdrawn.withdrawnOn,
+            &random
+        ) { _ in .withdraw(withdrawn) }
+        setStatus(resident.index, .withdrawn)
     }
 
     /// Each month about 1 % withdraw a survey consent, 1 % leave their household and 2 % correct their address.
