@@ -11,7 +11,7 @@ let package = Package(
     name: "CUSLedger",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "CUSLedger", targets: ["LMDB", "Ledger", "Domain", "Vault", "Commands"]),
+        .library(name: "CUSLedger", targets: ["LMDB", "Ledger", "Domain", "Vault", "Commands", "Projections"]),
         .library(name: "LedgerTesting", targets: ["LedgerTesting"]),
         // Exposed for the raw-LMDB baselines of Tools/Benchmarks only.
         .library(name: "CLMDB", targets: ["CLMDB"]),
@@ -68,6 +68,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Projections",
+            dependencies: [
+                "Domain",
+                "Vault",
+                "Ledger",
+                "LMDB",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "LedgerTesting",
             dependencies: ["Ledger", "LMDB"],
             swiftSettings: strictSettings
@@ -76,6 +87,7 @@ let package = Package(
             name: "cus",
             dependencies: [
                 "Commands",
+                "Projections",
                 "Domain",
                 "Vault",
                 "Ledger",
@@ -124,6 +136,11 @@ let package = Package(
         .testTarget(
             name: "CommandsTests",
             dependencies: ["Commands", "Domain", "Vault", "Ledger", "LedgerTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ProjectionsTests",
+            dependencies: ["Projections", "Commands", "Domain", "Vault", "Ledger", "LMDB", "LedgerTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -4,16 +4,6 @@ public import Foundation
 public import Ledger
 
 extension UUID128 {
-    public init(_ uuid: UUID) {
-        self = withUnsafeBytes(of: uuid.uuid) { UUID128(bytes: $0) }
-    }
-
-    public var foundationUUID: UUID {
-        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &value) { $0.copyBytes(from: bytes) }
-        return UUID(uuid: value)
-    }
-
     /// A name-based UUID (RFC 9562 version 5, SHA-1) of `name` under `namespace`: how composite stream keys
     /// and per-viewer access-log streams get their ids (domain.md §4.1) without random state.
     public static func nameBased(namespace: UUID128, name: String) -> UUID128 {

@@ -1,0 +1,14 @@
+public import Foundation
+
+/// The bridge to Foundation's `UUID`, which domain values use; the ledger itself keeps `UUID128`.
+extension UUID128 {
+    public init(_ uuid: UUID) {
+        self = withUnsafeBytes(of: uuid.uuid) { UUID128(bytes: $0) }
+    }
+
+    public var foundationUUID: UUID {
+        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &value) { $0.copyBytes(from: bytes) }
+        return UUID(uuid: value)
+    }
+}

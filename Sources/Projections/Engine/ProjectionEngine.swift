@@ -1,0 +1,116 @@
+public import Ledger
+public import Logging
+import Synchronization
+
+/// Keeps projections live beside the ledger (issue 7): one task per projection catches up after each commit,
+/// `waitUntilProjected` gives read-your-writes, `status` reports lag. A projection whose code version changed
+/// is rebuilt blue/green on start; one that fails on an event stops alone and says where and why.
+public final class ProjectionEngine: Sendable {
+    public let builder: ProjectionBuilder
+    public let projections: [any Projection]
+    let logger: Logger
+    private let checkpoints: Mutex<[String: UInt64]> = Mutex([:])
+    private let waiters: Mutex<[(threshold: UInt64, continuation: CheckedContinuation<Void, Never>)]> = Mutex([])
+    private let tasks: Mutex<[Task<Void, Never>]> = Mutex([])
+
+    public init(builder: ProjectionBuilder, projections: [any Projection], logger: Logger) {
+        self.builder = builder
+        self.projections = projections
+        self.logger = logger
+    }
+
+    /// Starts one catch-up task per projection; they end with `stop()` or when the ledger closes.
+    public func start() {
+        let started = projections.map { projection in
+            Task.detached { [self] in await self.runLive(projection) }
+        }
+        tasks.withLock { $0.append(contentsOf: started) }
+    }
+
+    public func stop() async {
+        let running = tasks.withLock { tasks in
+            defer { tasks.removeAll() }
+            return tasks
+        }
+        for task in running { task.cancel() }
+        for task in running { await task.value }
+        let pending = waiters.withLock { waiters in
+            defer { waiters.removeAll() }
+            return waiters
+        }
+        for waiter in pending { waiter.continuation.resume() }
+    }
+
+    /// Returns once every projection has applied the event at `position` (or has stopped at a failure), or the
+    /// calling task is cancelled.
+    public func waitUntilProjected(_ position: Position) async {
+        let threshold = position.rawValue + 1
+        await withCheckedContinuation { continuation in
+            let ready = waiters.withLock { waiters in
+                if minimumCheckpoint() >= threshold { return true }
+                waiters.append((threshold, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    private func minimumCheckpoint() -> UInt64 {
+        let known = checkpoints.withLock { $0 }
+        guard known.count == projections.count else { return 0 }
+        return known.values.min() ?? 0
+    }
+
+    private func publish(_ name: String, checkpoint: UInt64) {
+        checkpoints.withLock { $0[name] = checkpoint }
+        let minimum = minimumCheckpoint()
+        let ready = waiters.withLock { waiters in
+            let ready = waiters.filter { $0.threshold <= minimum }
+            waiters.removeAll { $0.threshold <= minimum }
+            return ready
+        }
+        for waiter in ready { waiter.continuation.resume() }
+    }
+
+    private func runLive(_ projection: any Projection) async {
+        let type = type(of: projection)
+        do throws(ProjectionError) {
+            let live = try builder.store.record(.live, of: type.name)
+            if live == nil || live?.version != type.version {
+                logger.info("rebuilding projection", metadata: ["projection": "\(type.name)"])
+                let outcome = try ProjectionRebuild(builder: builder).run(projection, shouldStop: { Task.isCancelled })
+                if case .failed(let record) = outcome {
+                    report(type.name, record)
+                    return
+                }
+            }
+            while !Task.isCancelled {
+                let size: UInt64
+                do { size = try builder.ledger.treeSize() } catch { throw ProjectionError.storage("\(error)") }
+                let record = try builder.build(projection, slot: .live, upTo: size, shouldStop: { Task.isCancelled })
+                if record.failure != nil {
+                    report(type.name, record)
+                    return
+                }
+                publish(type.name, checkpoint: record.checkpoint)
+                if builder.ledger.isClosed { return }
+                await builder.ledger.waitForSize(above: record.checkpoint)
+            }
+        } catch ProjectionError.cancelled {
+            return
+        } catch {
+            logger.error("projection stopped", metadata: ["projection": "\(type.name)", "error": "\(error)"])
+            publish(type.name, checkpoint: .max)
+        }
+    }
+
+    /// A failed projection stops alone; waiters must not hang on it.
+    private func report(_ name: String, _ record: ProjectionRecord) {
+        if let failure = record.failure {
+            logger.error(
+                "projection failed on an event",
+                metadata: ["projection": "\(name)", "position": "\(failure.position)", "error": "\(failure.message)"])
+        }
+        publish(name, checkpoint: .max)
+    }
+}

@@ -1,0 +1,26 @@
+/// Why a projection could not be built or read. Messages name positions and projections, never personal data.
+public enum ProjectionError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// A record's clear part does not decode as its type says.
+    case undecodable(position: UInt64, String)
+    /// A projection refused an event (a bug, or a ledger its version does not understand).
+    case applyFailed(projection: String, position: UInt64, String)
+    /// A row in the projections environment does not decode.
+    case corruptRow(table: String, String)
+    case storage(String)
+    case unknownProjection(String)
+    /// The projection has stopped at an event and serves its rows up to there only.
+    case failed(projection: String, position: UInt64, String)
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case .undecodable(let position, let why): "the record at \(position) does not decode: \(why)"
+        case .applyFailed(let projection, let position, let why): "\(projection) failed at \(position): \(why)"
+        case .corruptRow(let table, let why): "a row of \(table) does not decode: \(why)"
+        case .storage(let why): "projections storage: \(why)"
+        case .unknownProjection(let name): "no projection is named \(name)"
+        case .failed(let projection, let position, let why): "\(projection) stopped at \(position): \(why)"
+        case .cancelled: "cancelled"
+        }
+    }
+}

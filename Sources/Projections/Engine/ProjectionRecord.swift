@@ -1,0 +1,65 @@
+public import Domain
+
+/// Where one projection generation stands, kept in the `meta` database under `live/<name>` (the generation
+/// views read) or `rebuild/<name>` (a generation being built beside it).
+public struct ProjectionRecord: PayloadCodable, Hashable, Sendable {
+    /// The code version that wrote the rows.
+    public var version: UInt32
+    /// Which set of databases holds the rows; a rebuild writes generation + 1 and switches.
+    public var generation: UInt64
+    /// Positions 0 ..< checkpoint have been applied.
+    public var checkpoint: UInt64
+    /// Set when the projection stopped at an event: the position and why.
+    public var failure: Failure?
+
+    public struct Failure: PayloadCodable, Hashable, Sendable {
+        public var position: UInt64
+        public var message: String
+
+        public func encode(to writer: inout PayloadWriter) {
+            writer.write(position)
+            writer.write(message)
+        }
+
+        public init(position: UInt64, message: String) {
+            self.position = position
+            self.message = message
+        }
+
+        public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
+            position = try reader.read()
+            message = try reader.read()
+        }
+    }
+
+    public init(version: UInt32, generation: UInt64, checkpoint: UInt64 = 0, failure: Failure? = nil) {
+        self.version = version
+        self.generation = generation
+        self.checkpoint = checkpoint
+        self.failure = failure
+    }
+
+    public func encode(to writer: inout PayloadWriter) {
+        writer.write(UInt64(version))
+        writer.write(generation)
+        writer.write(checkpoint)
+        writer.writeOptional(failure)
+    }
+
+    public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
+        let version: UInt64 = try reader.read()
+        guard let narrow = UInt32(exactly: version) else { throw .invalidValue(at: reader.offset, "version") }
+        self.version = narrow
+        generation = try reader.read()
+        checkpoint = try reader.read()
+        failure = try reader.readOptional()
+    }
+}
+
+/// Which of a projection's two records.
+public enum ProjectionSlot: String, Sendable {
+    /// The generation views read and live catch-up extends.
+    case live
+    /// A generation being rebuilt beside the live one; switched in when it catches up.
+    case rebuild
+}

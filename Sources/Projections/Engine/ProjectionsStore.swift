@@ -1,0 +1,130 @@
+import Domain
+public import Foundation
+public import LMDB
+import Synchronization
+
+/// The projections environment (`DIR/projections/`, ledger.md §2.1): each projection generation's tables as
+/// named databases (`<name>.v<version>.g<generation>.<table>`) and a `meta` database of `ProjectionRecord`s.
+/// Everything here is derived data: losing it costs a rebuild, never an event.
+public final class ProjectionsStore: Sendable {
+    public static let maxDatabases: UInt32 = 512
+
+    public let environment: Environment
+    let meta: Database
+    private let handles = Mutex<[String: Database]>([:])
+
+    /// Opens (creating) the environment at `directory`. `NOMETASYNC` is allowed here and only here
+    /// (style.md §2): a crash may undo the last projection commit, which the next catch-up redoes.
+    public init(directory: String, readOnly: Bool = false) throws(ProjectionError) {
+        do {
+            environment = try Environment(
+                path: directory,
+                options: .init(
+                    mapSizeBytes: 64 << 30, maxDatabases: Self.maxDatabases,
+                    flags: readOnly ? [.readOnly] : [.noMetaSync]))
+            if readOnly {
+                let found = try environment.read { txn in try txn.openDatabase(named: "meta") }
+                guard let found else { throw ProjectionError.storage("\(directory) holds no projections yet") }
+                meta = found
+            } else {
+                meta = try environment.openDatabase(named: "meta", flags: .create)
+            }
+        } catch let error as ProjectionError {
+            throw error
+        } catch {
+            throw ProjectionError.storage("opening \(directory): \(error)")
+        }
+    }
+
+    public func close() { environment.close() }
+
+    static func key(_ slot: ProjectionSlot, _ name: String) -> [UInt8] { Array("\(slot.rawValue)/\(name)".utf8) }
+
+    func record(_ slot: ProjectionSlot, _ name: String, in txn: Transaction) throws(ProjectionError)
+        -> ProjectionRecord?
+    {
+        let bytes: [UInt8]?
+        do { bytes = try txn.value(in: meta, key: Self.key(slot, name)).map { Array($0) } } catch {
+            throw ProjectionError.storage("reading meta: \(error)")
+        }
+        guard let bytes else { return nil }
+        return try RowCoding.decode(ProjectionRecord.self, bytes, table: "meta")
+    }
+
+    func save(_ record: ProjectionRecord?, _ slot: ProjectionSlot, _ name: String, in txn: Transaction)
+        throws(ProjectionError)
+    {
+        do {
+            if let record {
+                var writer = PayloadWriter()
+                record.encode(to: &writer)
+                try txn.put(writer.bytes, key: Self.key(slot, name), in: meta)
+            } else {
+                try txn.delete(key: Self.key(slot, name), in: meta)
+            }
+        } catch { throw ProjectionError.storage("writing meta: \(error)") }
+    }
+
+    /// The live record of `name`, read in its own snapshot.
+    public func record(_ slot: ProjectionSlot = .live, of name: String) throws(ProjectionError) -> ProjectionRecord? {
+        do { return try environment.read { txn in try record(slot, name, in: txn) } } catch let error
+            as ProjectionError
+        { throw error } catch { throw ProjectionError.storage("reading meta: \(error)") }
+    }
+
+    static func databaseName(_ projection: any Projection.Type, generation: UInt64, table: String) -> String {
+        "\(projection.name).v\(projection.version).g\(generation).\(table)"
+    }
+
+    /// The tables of one generation, opened (and, when `create`, created) in `txn`; nil when they don't exist.
+    func databases(
+        of projection: any Projection.Type, generation: UInt64, in txn: Transaction, create: Bool
+    ) throws(ProjectionError) -> [String: Database]? {
+        var opened: [String: Database] = [:]
+        for table in projection.tables {
+            let name = Self.databaseName(projection, generation: generation, table: table)
+            if let known = handles.withLock({ $0[name] }) {
+                opened[table] = known
+                continue
+            }
+            let database: Database?
+            do { database = try txn.openDatabase(named: name, flags: create ? .create : []) } catch {
+                throw ProjectionError.storage("opening \(name): \(error)")
+            }
+            guard let database else { return nil }
+            opened[table] = database
+        }
+        return opened
+    }
+
+    /// Remembers handles opened in a transaction that committed (LMDB discards them on abort).
+    func remember(_ databases: [String: Database]) {
+        handles.withLock { known in
+            for database in databases.values { known[database.name] = database }
+        }
+    }
+
+    /// Empties every table of a replaced generation (inside `txn`). The names stay, empty, so a reader still
+    /// holding their handles in an older snapshot is never handed a closed handle (lmdb.h `mdb_dbi_close`).
+    func empty(_ projection: any Projection.Type, version: UInt32, generation: UInt64, in txn: Transaction)
+        throws(ProjectionError)
+    {
+        for table in projection.tables {
+            let name = "\(projection.name).v\(version).g\(generation).\(table)"
+            do {
+                if let database = try txn.openDatabase(named: name) { try txn.drop(database, delete: false) }
+            } catch { throw ProjectionError.storage("emptying \(name): \(error)") }
+        }
+    }
+
+    /// Reads the live generation of `projection` in one snapshot.
+    public func read<R>(_ projection: any Projection.Type, _ body: (RowReader) throws -> R) throws -> R {
+        try environment.read { txn in
+            guard let record = try record(.live, projection.name, in: txn), record.version == projection.version,
+                let databases = try databases(
+                    of: projection, generation: record.generation, in: txn, create: false)
+            else { throw ProjectionError.storage("\(projection.name) has not been built yet") }
+            return try body(RowReader(transaction: txn, databases: databases))
+        }
+    }
+}

@@ -1,0 +1,34 @@
+public import Foundation
+
+/// Row keys: bytes whose order is the order rows are listed in. Fixed-width parts (UUIDs, big-endian
+/// integers) concatenate directly; a string part is length-prefixed so no key is a prefix of another's part.
+public struct RowKey: Hashable, Sendable, Comparable {
+    public private(set) var bytes: [UInt8]
+
+    public init(bytes: [UInt8]) { self.bytes = bytes }
+    public init() { bytes = [] }
+
+    public static func < (a: RowKey, b: RowKey) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+
+    public func appending(_ uuid: UUID) -> RowKey {
+        var copy = self
+        withUnsafeBytes(of: uuid.uuid) { copy.bytes.append(contentsOf: $0) }
+        return copy
+    }
+
+    public func appending(_ value: UInt64) -> RowKey {
+        var copy = self
+        withUnsafeBytes(of: value.bigEndian) { copy.bytes.append(contentsOf: $0) }
+        return copy
+    }
+
+    public func appending(_ text: String) -> RowKey {
+        var copy = self
+        let utf8 = Array(text.utf8.prefix(255))
+        copy.bytes.append(UInt8(utf8.count))
+        copy.bytes.append(contentsOf: utf8)
+        return copy
+    }
+
+    public static func uuid(_ uuid: UUID) -> RowKey { RowKey().appending(uuid) }
+}

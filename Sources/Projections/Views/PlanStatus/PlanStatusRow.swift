@@ -1,0 +1,174 @@
+public import Domain
+
+/// One IPUS as PlanStatusView shows it (domain.md §5): stored facts only; columns relative to today
+/// (`noDelivery14d`, `endingIn30d`) are computed when read.
+public struct PlanStatusRow: PayloadCodable, Hashable, Sendable {
+    public enum Status: String, StableName {
+        case draft, agreed, active, suspended, completed, terminatedEarly, closed
+    }
+
+    public var planId: PlanID
+    public var personRef: PersonRef?
+    public var householdRef: HouseholdRef?
+    public var applicationId: ApplicationID?
+    public var coordinatorId: StaffID?
+    public var status: Status
+    public var planVersion: UInt64
+    public var applicationFiledAt: LocalDate?
+    public var approvedAt: LocalDate?
+    public var daysToPlan: UInt64?
+    public var within30Days: Bool?
+    public var late: Bool
+    public var lateReasonRecorded: Bool
+    public var start: LocalDate?
+    public var end: LocalDate?
+    public var endedOn: LocalDate?
+    public var goalsSet: UInt64?
+    public var lastReviewAt: LocalDate?
+    public var summaryRecorded: Bool
+    public var overDelivery: Bool
+    public var items: [PlanItemStatus]
+
+    public init(planId: PlanID) {
+        self.planId = planId
+        status = .draft
+        planVersion = 0
+        late = false
+        lateReasonRecorded = false
+        summaryRecorded = false
+        overDelivery = false
+        items = []
+    }
+
+    public func encode(to writer: inout PayloadWriter) {
+        writer.write(planId)
+        writer.writeOptional(personRef)
+        writer.writeOptional(householdRef)
+        writer.writeOptional(applicationId)
+        writer.writeOptional(coordinatorId)
+        writer.write(status)
+        writer.write(planVersion)
+        writer.writeOptional(applicationFiledAt)
+        writer.writeOptional(approvedAt)
+        writer.writeOptional(daysToPlan)
+        writer.writeOptional(within30Days)
+        writer.write(late)
+        writer.write(lateReasonRecorded)
+        writer.writeOptional(start)
+        writer.writeOptional(end)
+        writer.writeOptional(endedOn)
+        writer.writeOptional(goalsSet)
+        writer.writeOptional(lastReviewAt)
+        writer.write(summaryRecorded)
+        writer.write(overDelivery)
+        writer.writeArray(items)
+    }
+
+    public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
+        planId = try reader.read()
+        personRef = try reader.readOptional()
+        householdRef = try reader.readOptional()
+        applicationId = try reader.readOptional()
+        coordinatorId = try reader.readOptional()
+        status = try reader.read()
+        planVersion = try reader.read()
+        applicationFiledAt = try reader.readOptional()
+        approvedAt = try reader.readOptional()
+        daysToPlan = try reader.readOptional()
+        within30Days = try reader.readOptional()
+        late = try reader.read()
+        lateReasonRecorded = try reader.read()
+        start = try reader.readOptional()
+        end = try reader.readOptional()
+        endedOn = try reader.readOptional()
+        goalsSet = try reader.readOptional()
+        lastReviewAt = try reader.readOptional()
+        summaryRecorded = try reader.read()
+        overDelivery = try reader.read()
+        items = try reader.readArray()
+    }
+}
+
+/// One plan item with the three quantities domain.md §4.7 keeps apart: planned, authorised, delivered.
+public struct PlanItemStatus: PayloadCodable, Hashable, Sendable {
+    public var itemId: String
+    public var kind: PlanItemKind
+    public var serviceId: String?
+    public var providerId: ProviderID?
+    public var unitsPlanned: UInt64
+    public var unitsAuthorised: UInt64
+    public var unitsDelivered: UInt64
+    public var unitsMissed: UInt64
+    /// Effective deliveries per date (corrections move them, reversals remove them), for `lastDeliveryAt`.
+    public var deliveryDates: [DatedUnits]
+
+    public init(item: PlanItem) {
+        itemId = item.itemId
+        kind = item.kind
+        serviceId = item.serviceId
+        providerId = item.preferredProviderId
+        unitsPlanned = item.unitsPlanned
+        unitsAuthorised = 0
+        unitsDelivered = 0
+        unitsMissed = 0
+        deliveryDates = []
+    }
+
+    public var lastDeliveryAt: LocalDate? { deliveryDates.last { $0.units > 0 }?.date }
+
+    /// Adds (or with a negative count removes) units delivered on `date`.
+    mutating func record(units: Int64, on date: LocalDate) {
+        unitsDelivered = UInt64(max(0, Int64(unitsDelivered) + units))
+        if let index = deliveryDates.firstIndex(where: { $0.date == date }) {
+            deliveryDates[index].units = UInt64(max(0, Int64(deliveryDates[index].units) + units))
+            if deliveryDates[index].units == 0 { deliveryDates.remove(at: index) }
+        } else if units > 0 {
+            deliveryDates.append(DatedUnits(date: date, units: UInt64(units)))
+            deliveryDates.sort { $0.date < $1.date }
+        }
+    }
+
+    public func encode(to writer: inout PayloadWriter) {
+        writer.write(itemId)
+        writer.write(kind)
+        writer.writeOptional(serviceId)
+        writer.writeOptional(providerId)
+        writer.write(unitsPlanned)
+        writer.write(unitsAuthorised)
+        writer.write(unitsDelivered)
+        writer.write(unitsMissed)
+        writer.writeArray(deliveryDates)
+    }
+
+    public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
+        itemId = try reader.read()
+        kind = try reader.read()
+        serviceId = try reader.readOptional()
+        providerId = try reader.readOptional()
+        unitsPlanned = try reader.read()
+        unitsAuthorised = try reader.read()
+        unitsDelivered = try reader.read()
+        unitsMissed = try reader.read()
+        deliveryDates = try reader.readArray()
+    }
+}
+
+public struct DatedUnits: PayloadCodable, Hashable, Sendable {
+    public var date: LocalDate
+    public var units: UInt64
+
+    public init(date: LocalDate, units: UInt64) {
+        self.date = date
+        self.units = units
+    }
+
+    public func encode(to writer: inout PayloadWriter) {
+        writer.write(date)
+        writer.write(units)
+    }
+
+    public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
+        date = try reader.read()
+        units = try reader.read()
+    }
+}
