@@ -38,14 +38,15 @@ struct GeneratedPersonalDataTests {
                 let whole = try EventCodec.attachPersonal(plaintext, to: event)
                 let violations = Self.personalViolations(whole.payload)
                 #expect(violations.isEmpty, "\(record.type) at \(record.position.rawValue): \(violations)")
-                #expect(Self.hasPersonal(whole.payload), "\(record.type) at \(record.position.rawValue)")
+                let hasPersonal = Self.hasPersonal(whole.payload)
+                #expect(hasPersonal, "\(record.type) at \(record.position.rawValue)")
                 typesWithPersonalData.insert(record.type.description)
                 opened += 1
             case .redacted:
                 redacted += 1
             }
         }
-        #expect(opened > 500)
+        #expect(opened > 300)
         #expect(redacted > 0, "the run erases some residents")
         #expect(typesWithPersonalData.count >= 12, "\(typesWithPersonalData.sorted())")
     }

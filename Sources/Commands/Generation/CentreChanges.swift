@@ -80,7 +80,8 @@ struct CentreChanges {
             .endProgramme(
                 EndProgramme(
                     programmeId: pilot, resolutionRef: "XV/\(Int.random(in: 100...300, using: &random))/2025",
-                    endDate: day.adding(days: -1), reason: "Zakończenie pilotażu; usługa włączona do programu głównego")),
+                    endDate: day.adding(days: -1), reason: "Zakończenie pilotażu; usługa włączona do programu głównego")
+            ),
             by: organiser, on: day, &random)
         try await setUp.send(
             StaffDecider.self, "staff", world.organisers[1].id.uuid,
@@ -120,7 +121,8 @@ struct CentreChanges {
             .amendEngagement(
                 AmendProviderEngagement(
                     providerId: provider, engagementId: world.engagementIDs[index],
-                    programme: try setUp.facts.programme(programme.id), centre: CentreFacts(cityWithCountyRights: false),
+                    programme: try setUp.facts.programme(programme.id),
+                    centre: CentreFacts(cityWithCountyRights: false),
                     unitRate: Int64.random(in: 4_000...6_500, using: &random), validTo: nil,
                     reason: "Waloryzacja stawki zgodnie z umową", effectiveFrom: day)),
             by: world.organisers[0].actor, on: day, &random)

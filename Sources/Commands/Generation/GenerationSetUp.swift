@@ -111,7 +111,8 @@ struct GenerationSetUp {
     /// A municipal council resolution and its entry in the voivodeship's official journal.
     func councilResolution(passedOn date: LocalDate, _ random: inout SplitMix64) -> Resolution {
         Resolution(
-            resolutionRef: "XII/\(Int.random(in: 100...300, using: &random))/\(date.components.year)", resolutionDate: date,
+            resolutionRef: "XII/\(Int.random(in: 100...300, using: &random))/\(date.components.year)",
+            resolutionDate: date,
             journalRef: "Dz.Urz.Woj.\(date.components.year).\(Int.random(in: 1000...9999, using: &random))")
     }
 

@@ -45,7 +45,8 @@ extension ResidentSimulation {
                         personRef: person, representativeRef: representative, kind: .legalRepresentative,
                         validFrom: day,
                         personal: .init(
-                            evidence: "Postanowienie Sądu Rejonowego, sygn. I Ns \(Int.random(in: 10...999, using: &random))/24"
+                            evidence:
+                                "Postanowienie Sądu Rejonowego, sygn. I Ns \(Int.random(in: 10...999, using: &random))/24"
                         ))))
         }
         try await grantConsents(resident, by: clerk, on: day, random: &random)

@@ -30,7 +30,8 @@ extension ResidentSimulation {
         let record = circumstances.withLock { $0[resident.index] ?? .init() }
         guard let decisionRef = record.refusalRef, let refusedOn = record.refusedOn else { return }
         let person = resident.person
-        let refusedLastMonth = refusedOn >= world.day(month: month - 1, day: 1) && refusedOn < world.day(month: month, day: 1)
+        let refusedLastMonth =
+            refusedOn >= world.day(month: month - 1, day: 1) && refusedOn < world.day(month: month, day: 1)
         if refusedLastMonth, record.appealedIn == nil, Int.random(in: 0..<100, using: &random) < 40 {
             let appealed = RefusalAppealed(
                 applicationId: resident.application, personRef: person, decisionRef: decisionRef,
@@ -78,7 +79,8 @@ extension ResidentSimulation {
         let person = resident.person
         let day = world.day(month: month, day: 20)
         let record = circumstances.withLock { $0[resident.index] ?? .init() }
-        if let survey = record.consents.first(where: { $0.1 == .survey })?.0, Int.random(in: 0..<100, using: &random) < 1
+        if let survey = record.consents.first(where: { $0.1 == .survey })?.0,
+            Int.random(in: 0..<100, using: &random) < 1
         {
             try await sendPerson(
                 person, clerk, day, &random,
@@ -88,7 +90,8 @@ extension ResidentSimulation {
         if let household = record.household, Int.random(in: 0..<100, using: &random) < 1 {
             try await sendPerson(
                 person, clerk, day, &random,
-                .endHouseholdMembership(HouseholdMembershipEnded(personRef: person, householdRef: household, validTo: day))
+                .endHouseholdMembership(
+                    HouseholdMembershipEnded(personRef: person, householdRef: household, validTo: day))
             )
             circumstances.withLock { $0[resident.index]?.household = nil }
         }

@@ -42,11 +42,9 @@ public struct ProjectionStatus: Sendable, Hashable, Codable {
                 status.lagSeconds = max(0, Double(now.rawValue - first.recordedAt.rawValue) / 1_000_000)
             }
             status.state =
-                if status.failedAt != nil { .failed }
-                else if rebuild != nil { .rebuilding }
-                else if live == nil { .notBuilt }
-                else if live?.version != projection.version { .outdated }
-                else { .live }
+                if status.failedAt != nil { .failed } else if rebuild != nil { .rebuilding } else if live == nil {
+                    .notBuilt
+                } else if live?.version != projection.version { .outdated } else { .live }
             statuses.append(status)
         }
         return statuses

@@ -2,6 +2,7 @@ public import Foundation
 
 /// Row keys: bytes whose order is the order rows are listed in. Fixed-width parts (UUIDs, big-endian
 /// integers) concatenate directly; a string part is length-prefixed so no key is a prefix of another's part.
+/// LMDB refuses empty keys: a table with a single row uses `RowKey.single`.
 public struct RowKey: Hashable, Sendable, Comparable {
     public private(set) var bytes: [UInt8]
 
@@ -31,4 +32,7 @@ public struct RowKey: Hashable, Sendable, Comparable {
     }
 
     public static func uuid(_ uuid: UUID) -> RowKey { RowKey().appending(uuid) }
+
+    /// The key of a table's only row.
+    public static let single = RowKey(bytes: [0])
 }

@@ -119,7 +119,7 @@ public struct RowReader {
         do {
             return try transaction.withCursor(database) { cursor in
                 var rows: [(key: RowKey, row: Row)] = []
-                var entry = try cursor.seek(atLeast: prefix.bytes)
+                var entry = prefix.bytes.isEmpty ? try cursor.first() : try cursor.seek(atLeast: prefix.bytes)
                 while let current = entry, current.key.starts(with: prefix.bytes) {
                     let key = RowKey(bytes: Array(current.key))
                     rows.append((key, try RowCoding.decode(Row.self, Array(current.value), table: table)))
@@ -132,6 +132,24 @@ public struct RowReader {
         } catch {
             throw ProjectionError.storage("reading \(table): \(error)")
         }
+    }
+
+    /// Every stored (key, value) pair of every table, in table then key order: what "byte-identical" compares.
+    public func rawContents() throws(ProjectionError) -> [(table: String, key: [UInt8], value: [UInt8])] {
+        var contents: [(table: String, key: [UInt8], value: [UInt8])] = []
+        for table in databases.keys.sorted() {
+            let database = try database(table)
+            do {
+                try transaction.withCursor(database) { cursor in
+                    var entry = try cursor.first()
+                    while let current = entry {
+                        contents.append((table, Array(current.key), Array(current.value)))
+                        entry = try cursor.next()
+                    }
+                }
+            } catch { throw ProjectionError.storage("reading \(table): \(error)") }
+        }
+        return contents
     }
 
     private func database(_ table: String) throws(ProjectionError) -> Database {

@@ -21,7 +21,8 @@ public struct PlanStatusProjection: Projection {
         let plans = try rows.table("plans", of: PlanStatusRow.self)
         switch event.event {
         case .applicationSubmitted(let submitted):
-            try rows.table("applications", of: LocalDate.self).put(.uuid(submitted.applicationId.uuid), submitted.filedAt)
+            try rows.table("applications", of: LocalDate.self).put(
+                .uuid(submitted.applicationId.uuid), submitted.filedAt)
         case .coordinatorAssigned(let assigned):
             try update(assigned.planId, plans) { plan throws(ProjectionError) in
                 plan.coordinatorId = assigned.coordinatorId
@@ -108,7 +109,8 @@ public struct PlanStatusProjection: Projection {
                 guard let old = link else { return }
                 link?.unitsAuthorised = changed.unitsAuthorised
                 try updateItem(old, plans) { item in
-                    item.unitsAuthorised = item.unitsAuthorised - min(item.unitsAuthorised, old.unitsAuthorised)
+                    item.unitsAuthorised =
+                        item.unitsAuthorised - min(item.unitsAuthorised, old.unitsAuthorised)
                         + changed.unitsAuthorised
                 }
             }
@@ -140,7 +142,8 @@ public struct PlanStatusProjection: Projection {
     }
 
     private func update(
-        _ planId: PlanID, _ plans: RowTable<PlanStatusRow>, _ body: (inout PlanStatusRow) throws(ProjectionError) -> Void
+        _ planId: PlanID, _ plans: RowTable<PlanStatusRow>,
+        _ body: (inout PlanStatusRow) throws(ProjectionError) -> Void
     ) throws(ProjectionError) {
         try plans.update(.uuid(planId.uuid), orInsert: { PlanStatusRow(planId: planId) }, body)
     }

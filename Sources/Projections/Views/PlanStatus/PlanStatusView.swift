@@ -57,7 +57,8 @@ public enum PlanStatusView {
 
     static func itemRow(_ item: PlanItemStatus) -> ViewRow {
         ViewRow([
-            ("itemId", .string(item.itemId)), ("kind", .string(item.kind.rawValue)), ("serviceId", .text(item.serviceId)),
+            ("itemId", .string(item.itemId)), ("kind", .string(item.kind.rawValue)),
+            ("serviceId", .text(item.serviceId)),
             ("providerId", .id(item.providerId)), ("unitsPlanned", .uint(item.unitsPlanned)),
             ("unitsAuthorised", .uint(item.unitsAuthorised)), ("unitsDelivered", .uint(item.unitsDelivered)),
             ("unitsMissed", .uint(item.unitsMissed)),

@@ -28,7 +28,11 @@ public enum DeliveryTracker {
                 .uuid(event.eventUUID),
                 DeliveryReport(
                     authorisationId: delivered.authorisationId, date: delivered.deliveredOn, units: delivered.units))
-            return [Change(authorisationId: delivered.authorisationId, date: delivered.deliveredOn, units: Int64(delivered.units))]
+            return [
+                Change(
+                    authorisationId: delivered.authorisationId, date: delivered.deliveredOn,
+                    units: Int64(delivered.units))
+            ]
         case .deliveryCorrected(let corrected):
             guard let original = try reports.get(.uuid(corrected.originalEventId)), original.isEffective else {
                 return []
@@ -40,14 +44,18 @@ public enum DeliveryTracker {
                     authorisationId: corrected.authorisationId, date: corrected.deliveredOn, units: corrected.units))
             return [
                 Change(authorisationId: original.authorisationId, date: original.date, units: -Int64(original.units)),
-                Change(authorisationId: corrected.authorisationId, date: corrected.deliveredOn, units: Int64(corrected.units)),
+                Change(
+                    authorisationId: corrected.authorisationId, date: corrected.deliveredOn,
+                    units: Int64(corrected.units)),
             ]
         case .deliveryReversed(let reversed):
             guard let original = try reports.get(.uuid(reversed.originalEventId)), original.isEffective else {
                 return []
             }
             reports.put(.uuid(reversed.originalEventId), original.superseded)
-            return [Change(authorisationId: original.authorisationId, date: original.date, units: -Int64(original.units))]
+            return [
+                Change(authorisationId: original.authorisationId, date: original.date, units: -Int64(original.units))
+            ]
         default:
             return []
         }

@@ -1,0 +1,197 @@
+import Commands
+import Domain
+import Foundation
+import Ledger
+import Testing
+
+@testable import Projections
+
+/// A plan through its life, with an authorised item and the provider's reports, as PlanStatusView's tests feed it.
+struct PlanStory {
+    let plan = PlanID(uuid: UUID())
+    let application = ApplicationID(uuid: UUID())
+    let person = PersonRef(uuid: UUID())
+    let coordinator = StaffID(uuid: UUID())
+    let director = StaffID(uuid: UUID())
+    let programme = ProgrammeID(uuid: UUID())
+    let provider = ProviderID(uuid: UUID())
+    let authorisation = AuthorisationID(uuid: UUID())
+
+    var items: [PlanItem] {
+        [
+            PlanItem(
+                itemId: "i1", kind: .service, serviceId: "care", unitsPlanned: 60, start: .on("2025-03-01"),
+                end: .on("2025-08-31")),
+            PlanItem(
+                itemId: "i2", kind: .supportingActivity, activityName: "Spacery", unitsPlanned: 0,
+                start: .on("2025-03-01"), end: .on("2025-08-31")),
+        ]
+    }
+
+    var opening: [DomainEvent] {
+        [
+            .applicationSubmitted(
+                ApplicationSubmitted(
+                    applicationId: application, personRef: person, applicantRole: .self, channel: .inPerson,
+                    programmeIds: [programme], requestedServiceIds: ["care"], filedAt: .on("2025-02-03"))),
+            .coordinatorAssigned(
+                CoordinatorAssigned(
+                    planId: plan, applicationId: application, personRef: person, coordinatorId: coordinator,
+                    fromDate: .on("2025-02-10"))),
+            .planDrafted(
+                PlanDrafted(
+                    planId: plan, planVersion: 1, applicationId: application, personRef: person, programmeId: programme,
+                    items: items, start: .on("2025-03-01"), end: .on("2025-08-31"))),
+            .planAgreed(
+                PlanAgreed(
+                    planId: plan, personRef: person, planVersion: 1, agreedBy: person, agreedOn: .on("2025-02-20"))),
+            .planApproved(
+                PlanApproved(
+                    planId: plan, personRef: person, planVersion: 1, approverId: director, approverRole: .director,
+                    approvedOn: .on("2025-02-24"), start: .on("2025-03-01"), end: .on("2025-08-31"),
+                    applicationFiledAt: .on("2025-02-03"), daysToPlan: 21, late: false)),
+            .serviceAuthorised(
+                ServiceAuthorised(
+                    authorisationId: authorisation, planId: plan, planItemId: "i1",
+                    qualificationId: QualificationID(uuid: UUID()),
+                    personRef: person, programmeId: programme, serviceId: "care", providerId: provider,
+                    engagementId: EngagementID(uuid: UUID()), unitsAuthorised: 50, monthlyAllocation: [], rate: 4_000,
+                    start: .on("2025-03-01"), end: .on("2025-08-31"))),
+        ]
+    }
+
+    func delivered(_ id: String, on date: String, units: UInt64) -> DomainEvent {
+        .serviceDelivered(
+            ServiceDelivered(
+                authorisationId: authorisation, personRef: person, providerId: provider, deliveryId: id,
+                deliveredOn: .on(date), units: units, groupSession: false, overDelivery: false))
+    }
+
+    func corrected(_ original: UUID, on date: String, units: UInt64) -> DomainEvent {
+        .deliveryCorrected(
+            DeliveryCorrected(
+                authorisationId: authorisation, personRef: person, originalEventId: original, deliveryId: "c",
+                deliveredOn: .on(date), units: units, reason: "Błąd liczby godzin"))
+    }
+
+    func reversed(_ original: UUID) -> DomainEvent {
+        .deliveryReversed(
+            DeliveryReversed(
+                authorisationId: authorisation, personRef: person, originalEventId: original, deliveryId: "r",
+                reason: "Wizyta się nie odbyła"))
+    }
+
+    var missed: DomainEvent {
+        .serviceNotDelivered(
+            ServiceNotDelivered(
+                authorisationId: authorisation, personRef: person, providerId: provider, deliveryId: "m",
+                date: .on("2025-03-24"), unitsPlanned: 4, reason: .residentAbsent))
+    }
+
+    /// Feeds the whole story; returns the event ids of the three delivery reports.
+    func feed(_ fixture: ProjectionsFixture) async throws {
+        for event in opening { try await fixture.emit(event) }
+        let first = try await fixture.emit(delivered("d1", on: "2025-03-03", units: 4))
+        let second = try await fixture.emit(delivered("d2", on: "2025-03-10", units: 4))
+        try await fixture.emit(delivered("d3", on: "2025-03-17", units: 4))
+        try await fixture.emit(corrected(try fixture.eventID(at: first), on: "2025-03-03", units: 2))
+        try await fixture.emit(reversed(try fixture.eventID(at: second)))
+        try await fixture.emit(missed)
+    }
+}
+
+extension ProjectionsFixture {
+    func eventID(at position: Position) throws -> UUID {
+        guard let record = try services.ledger.event(at: position) else { throw ProjectionError.storage("no event") }
+        return record.id.rawValue.foundationUUID
+    }
+
+    func planRows(today: String = "2025-03-25", in store: ProjectionsStore? = nil) throws -> [ViewRow] {
+        try (store ?? self.store).read(PlanStatusProjection.self) { reader in
+            try PlanStatusView.rows(reader, key: nil, context: ViewContext(today: .on(today)))
+        }
+    }
+}
+
+@Suite("PlanStatusView: one row per IPUS with planned, authorised and delivered units")
+struct PlanStatusViewTests {
+    @Test("A plan's row follows approval, authorisation, deliveries with a correction, a reversal and a miss")
+    func lifecycle() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = PlanStory()
+        try await story.feed(fixture)
+        try fixture.catchUp(PlanStatusProjection())
+        let rows = try fixture.planRows()
+        #expect(rows.count == 1)
+        let row = try #require(rows.first)
+        #expect(row["status"] == .string("active"))
+        #expect(row["coordinatorId"] == .id(story.coordinator))
+        #expect(row["applicationFiledAt"] == .string("2025-02-03"))
+        #expect(row["daysToPlan"] == .int(21))
+        #expect(row["within30Days"] == .bool(true))
+        #expect(row["durationMonths"] == .int(6))
+        #expect(row["durationValid"] == .bool(true))
+        guard case .rows(let items) = row["items"], case .rows(let flags) = row["flags"] else {
+            Issue.record("items and flags are nested rows")
+            return
+        }
+        #expect(items.count == 2)
+        // 4 + 4 + 4 delivered, the first corrected to 2, the second reversed: 2 + 4 = 6.
+        #expect(items[0]["unitsPlanned"] == .int(60))
+        #expect(items[0]["unitsAuthorised"] == .int(50))
+        #expect(items[0]["unitsDelivered"] == .int(6))
+        #expect(items[0]["unitsMissed"] == .int(4))
+        #expect(items[0]["deliveryRatio"] == .number(0.12))
+        #expect(items[0]["lastDeliveryAt"] == .string("2025-03-17"))
+        #expect(items[0]["providerId"] == .id(story.provider))
+        #expect(items[1]["kind"] == .string("supportingActivity"))
+        #expect(items[1]["deliveryRatio"] == .null)
+        #expect(flags.first?["noDelivery14d"] == .bool(false))
+        #expect(try fixture.planRows(today: "2025-04-10").first.flatMap(Self.flag("noDelivery14d")) == .bool(true))
+        #expect(try fixture.planRows(today: "2025-08-10").first.flatMap(Self.flag("endingIn30d")) == .bool(true))
+    }
+
+    @Test("Completion without a summary is flagged; the summary closes the plan")
+    func summaryClosesThePlan() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = PlanStory()
+        for event in story.opening { try await fixture.emit(event) }
+        try await fixture.emit(
+            .planCompleted(PlanCompleted(planId: story.plan, personRef: story.person, endDate: .on("2025-08-31"))))
+        try fixture.catchUp(PlanStatusProjection())
+        #expect(try fixture.planRows().first?["status"] == .string("completed"))
+        #expect(try fixture.planRows().first.flatMap(Self.flag("summaryMissing")) == .bool(true))
+        try await fixture.emit(
+            .planSummaryRecorded(
+                PlanSummaryRecorded(
+                    planId: story.plan, personRef: story.person, recordedOn: .on("2025-09-05"), goalsSet: 3)))
+        try fixture.catchUp(PlanStatusProjection())
+        #expect(try fixture.planRows().first?["status"] == .string("closed"))
+        #expect(try fixture.planRows().first?["goalsSet"] == .int(3))
+        #expect(try fixture.planRows().first.flatMap(Self.flag("summaryMissing")) == .bool(false))
+    }
+
+    @Test("Erasing the resident leaves the plan's row: it holds pseudonymous references only")
+    func erasedPerson() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = PlanStory()
+        try await story.feed(fixture)
+        try fixture.catchUp(PlanStatusProjection())
+        let before = try fixture.contents(PlanStatusProjection.self)
+        try await fixture.emit(
+            .personalDataErased(
+                PersonalDataErased(
+                    personRef: story.person, keyIds: [UUID()], scope: "all", reason: .art17,
+                    legalBasisRef: "RODO art. 17", requestId: RequestID(uuid: UUID()))),
+            by: .system("retention"))
+        try fixture.catchUp(PlanStatusProjection())
+        #expect(try fixture.contents(PlanStatusProjection.self) == before)
+    }
+
+    static func flag(_ name: String) -> (ViewRow) -> ViewValue? {
+        { row in
+            guard case .rows(let flags) = row["flags"] else { return nil }
+            return flags.first?[name]
+        }
+    }
+}

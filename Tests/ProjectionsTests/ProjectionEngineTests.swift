@@ -1,0 +1,137 @@
+import Commands
+import Domain
+import Foundation
+import Ledger
+import LedgerTesting
+import Logging
+import Testing
+
+@testable import Projections
+
+/// A projection that refuses one event type, to show a failure stops it alone.
+struct RefusingProjection: Projection {
+    static let name = "Refusing"
+    static let version: UInt32 = 1
+    static let tables = ["counts"]
+    static let eventTypes: Set<String> = [PlanAgreed.eventType, PlanDrafted.eventType, CoordinatorAssigned.eventType]
+
+    func apply(_ event: ProjectedEvent, to rows: RowBatch) throws(ProjectionError) {
+        if case .planAgreed = event.event {
+            throw .applyFailed(projection: Self.name, position: event.position.rawValue, "refused on purpose")
+        }
+        try rows.table("counts", of: UInt64.self).update(.single, orInsert: { 0 }) { $0 += 1 }
+    }
+}
+
+@Suite("Projection engine: checkpoints, rebuilds, as-of cutoffs, failures, live catch-up")
+struct ProjectionEngineTests {
+    @Test("Rebuilt from zero in one batch, a view is byte-identical to the one built live in small batches")
+    func rebuildIsByteIdentical() async throws {
+        let fixture = try ProjectionsFixture()
+        fixture.batchEvents = 3
+        let story = PlanStory()
+        for event in story.opening {
+            try await fixture.emit(event)
+            try fixture.catchUp(PlanStatusProjection())
+        }
+        try await story.feed(fixture)
+        try fixture.catchUp(PlanStatusProjection())
+        let live = try fixture.contents(PlanStatusProjection.self)
+        let liveRecord = try #require(try fixture.store.record(of: PlanStatusProjection.name))
+        fixture.batchEvents = ProjectionBuilder.batchEventsMax
+        let outcome = try ProjectionRebuild(builder: fixture.builder).run(PlanStatusProjection())
+        guard case .switched(let record) = outcome else {
+            Issue.record("the rebuild did not switch: \(outcome)")
+            return
+        }
+        #expect(record.generation == liveRecord.generation + 1)
+        #expect(record.checkpoint == (try fixture.treeSize()))
+        #expect(try fixture.contents(PlanStatusProjection.self) == live)
+        #expect(try fixture.store.record(.rebuild, of: PlanStatusProjection.name) == nil)
+    }
+
+    @Test("A view built to a cutoff size equals the live view captured when the ledger had that size")
+    func asOfSizesMatchLiveCaptures() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = PlanStory()
+        var captures: [(size: UInt64, rows: [ViewRow])] = []
+        for event in story.opening {
+            try await fixture.emit(event)
+            try fixture.catchUp(PlanStatusProjection())
+            captures.append((try fixture.treeSize(), try fixture.planRows()))
+        }
+        try await story.feed(fixture)
+        for capture in captures {
+            let asOf = try AsOfBuild.build(
+                [PlanStatusProjection()], ledger: fixture.services.ledger, size: capture.size,
+                under: fixture.directory.path)
+            defer { asOf.remove() }
+            #expect(asOf.cutoff.size == capture.size)
+            #expect(try fixture.planRows(in: asOf.store) == capture.rows, "as of size \(capture.size)")
+        }
+    }
+
+    @Test("A projection that fails on an event keeps the rows before it, records where and why, and stops alone")
+    func failureStopsOneProjection() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = PlanStory()
+        for event in story.opening { try await fixture.emit(event) }
+        let refused = try await fixture.services.ledger.read(type: EventType("PlanAgreed"), from: .zero, limit: 1)
+        let record = try fixture.catchUp(RefusingProjection())
+        let failure = try #require(record.failure)
+        #expect(failure.position == refused.first?.position.rawValue)
+        #expect(failure.message.contains("refused on purpose"))
+        #expect(record.checkpoint == failure.position)
+        let counted = try fixture.store.read(RefusingProjection.self) { reader in
+            try reader.get("counts", .single, as: UInt64.self)
+        }
+        #expect(counted == 2, "the assignment and the draft before the refused agreement")
+        // Another projection is not affected, and the failed one stays where it stopped.
+        #expect(try fixture.catchUp(PlanStatusProjection()).failure == nil)
+        #expect(try fixture.catchUp(RefusingProjection()).checkpoint == failure.position)
+        let statuses = try ProjectionStatus.report(
+            [RefusingProjection.self, PlanStatusProjection.self], store: fixture.store, ledger: fixture.services.ledger,
+            now: Timestamp(microseconds: 1_741_000_000_000_000))
+        #expect(statuses.map(\.state) == [.failed, .live])
+        #expect(statuses[0].failedAt == failure.position)
+        #expect(statuses[1].lagEvents == 0)
+    }
+
+    @Test("Live: the engine catches up after each commit and waitUntilProjected gives read-your-writes")
+    func liveCatchUp() async throws {
+        let fixture = try ProjectionsFixture()
+        let engine = ProjectionEngine(
+            builder: fixture.builder, projections: [PlanStatusProjection()], logger: Logger(label: "test"))
+        engine.start()
+        let story = PlanStory()
+        var last = Position.zero
+        for event in story.opening { last = try await fixture.emit(event) }
+        await engine.waitUntilProjected(last)
+        #expect(try fixture.planRows().first?["status"] == .string("active"))
+        let completed = try await fixture.emit(
+            .planCompleted(PlanCompleted(planId: story.plan, personRef: story.person, endDate: .on("2025-08-31"))))
+        await engine.waitUntilProjected(completed)
+        #expect(try fixture.planRows().first?["status"] == .string("completed"))
+        await engine.stop()
+    }
+
+    @Test("A projection whose code version changed is rebuilt into new tables when the engine starts")
+    func versionChangeRebuildsOnStart() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = PlanStory()
+        for event in story.opening { try await fixture.emit(event) }
+        try fixture.builder.write { txn throws(ProjectionError) in
+            try fixture.store.save(
+                ProjectionRecord(version: 0, generation: 4, checkpoint: 2), .live, PlanStatusProjection.name, in: txn)
+        }
+        let engine = ProjectionEngine(
+            builder: fixture.builder, projections: [PlanStatusProjection()], logger: Logger(label: "test"))
+        engine.start()
+        await engine.waitUntilProjected(Position(try fixture.treeSize() - 1))
+        await engine.stop()
+        let record = try #require(try fixture.store.record(of: PlanStatusProjection.name))
+        #expect(record.version == PlanStatusProjection.version)
+        #expect(record.generation == 5)
+        #expect(try fixture.planRows().first?["status"] == .string("active"))
+    }
+}

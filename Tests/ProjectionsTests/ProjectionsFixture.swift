@@ -1,0 +1,82 @@
+import Commands
+import Domain
+import Foundation
+import Ledger
+import LedgerTesting
+@testable import Projections
+
+/// Appends whatever events it is given (tests feed projections exact event sequences).
+enum EmitDecider: Decider {
+    struct Rejection: DomainRejection {
+        var rule: String? { nil }
+        var code: String { "never" }
+        var description: String { code }
+    }
+
+    static let initialState = 0
+    static func decide(_ command: [DomainEvent], state: Int, rules: RuleContext) throws(Rejection) -> [DomainEvent] {
+        command
+    }
+    static func evolve(_ state: Int, _ event: DomainEvent) -> Int { state + 1 }
+}
+
+/// A data directory with a ledger (through the real pipeline, so personal fields are sealed) and a projections
+/// environment beside it.
+final class ProjectionsFixture {
+    let directory: TemporaryDirectory
+    let services: CommandServices
+    let store: ProjectionsStore
+    var builder: ProjectionBuilder {
+        ProjectionBuilder(ledger: services.ledger, store: store, batchEvents: batchEvents)
+    }
+    var batchEvents = ProjectionBuilder.batchEventsMax
+
+    init() throws {
+        directory = try TemporaryDirectory(prefix: "cus-projections")
+        services = try CommandServices.open(Ledger.Options(dataDirectory: directory.path + "/data"))
+        store = try ProjectionsStore(directory: directory.path + "/data/projections")
+    }
+
+    deinit {
+        store.close()
+        services.close()
+        directory.remove()
+    }
+
+    static let coordinator = Actor.staff(StaffID(uuid: UUID()), role: .coordinator)
+
+    /// Appends `events` as one command on a fresh stream of their category; returns the first position.
+    @discardableResult
+    func emit(_ events: DomainEvent..., by actor: Actor = coordinator) async throws -> Position {
+        let category = type(of: events[0].payload).category
+        let result = try await services.pipeline.execute(
+            EmitDecider.self, stream: try LedgerNames.stream(category, UUID()), command: events,
+            envelope: CommandEnvelope(
+                commandID: UUID128.random(), actor: actor,
+                occurredAt: Instant(microsecondsSinceEpoch: 1_741_000_000_000_000), fingerprint: "projection test"))
+        guard let position = result.firstPosition else { throw ProjectionError.storage("nothing appended") }
+        return position
+    }
+
+    func treeSize() throws -> UInt64 { try services.ledger.treeSize() }
+
+    /// Builds `projection` live up to the ledger's end.
+    @discardableResult
+    func catchUp(_ projection: any Projection) throws -> ProjectionRecord {
+        try builder.build(projection, slot: .live, upTo: try treeSize())
+    }
+
+    func contents(_ projection: any Projection.Type, in store: ProjectionsStore? = nil) throws -> [String] {
+        try (store ?? self.store).read(projection) { reader in
+            try reader.rawContents().map { "\($0.table) \($0.key) \($0.value)" }
+        }
+    }
+}
+
+extension LocalDate {
+    /// A date literal of a test; a typo stops the test run at once.
+    static func on(_ text: String) -> LocalDate {
+        guard let date = LocalDate(text) else { preconditionFailure("not a date: \(text)") }
+        return date
+    }
+}
