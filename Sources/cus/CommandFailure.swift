@@ -1,5 +1,6 @@
 import ArgumentParser
 import Commands
+import Projections
 import Ledger
 import Vault
 
@@ -26,6 +27,10 @@ struct CommandFailure: Error, CustomStringConvertible {
             self.init(error)
             return
         }
+        if let error = error as? ProjectionError {
+            self.init(error)
+            return
+        }
         if let error = error as? VaultError {
             self.init(CommandError(error))
             return
@@ -42,6 +47,17 @@ struct CommandFailure: Error, CustomStringConvertible {
         case .invalidArgument: self.init(exitCode: 64, reason: reason)
         case .corrupted: self.init(exitCode: 1, reason: reason)
         default: self.init(exitCode: 70, reason: reason)
+        }
+    }
+
+    init(_ error: ProjectionError) {
+        let reason = error.description.split(separator: "\n").joined(separator: " ")
+        switch error {
+        case .unknownProjection, .invalidKey: self.init(exitCode: 64, reason: reason)
+        case .storage: self.init(exitCode: 74, reason: reason)
+        case .undecodable, .corruptRow: self.init(exitCode: 1, reason: reason)
+        case .cancelled: self.init(exitCode: 130, reason: reason)
+        case .applyFailed, .failed, .outdated: self.init(exitCode: 70, reason: reason)
         }
     }
 

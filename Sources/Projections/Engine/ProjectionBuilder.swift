@@ -71,6 +71,9 @@ public struct ProjectionBuilder: Sendable {
             var record =
                 try store.record(slot, type.name, in: txn)
                 ?? ProjectionRecord(version: type.version, generation: firstGeneration)
+            guard record.version == type.version else {
+                throw ProjectionError.outdated(projection: type.name, built: record.version, code: type.version)
+            }
             guard record.failure == nil, record.checkpoint < limit else { return (record, .applied) }
             guard
                 let databases = try store.databases(

@@ -8,9 +8,13 @@ public enum ProjectionError: Error, Hashable, Sendable, CustomStringConvertible 
     case corruptRow(table: String, String)
     case storage(String)
     case unknownProjection(String)
+    /// A `--key` (or API path key) that is not what the view's key is.
+    case invalidKey(String)
     /// The projection has stopped at an event and serves its rows up to there only.
     case failed(projection: String, position: UInt64, String)
     case cancelled
+    /// Its rows were written by another code version: only a rebuild may replace them.
+    case outdated(projection: String, built: UInt32, code: UInt32)
 
     public var description: String {
         switch self {
@@ -18,9 +22,12 @@ public enum ProjectionError: Error, Hashable, Sendable, CustomStringConvertible 
         case .applyFailed(let projection, let position, let why): "\(projection) failed at \(position): \(why)"
         case .corruptRow(let table, let why): "a row of \(table) does not decode: \(why)"
         case .storage(let why): "projections storage: \(why)"
-        case .unknownProjection(let name): "no projection is named \(name)"
+        case .unknownProjection(let name): "no projection or view is named \(name)"
+        case .invalidKey(let why): "invalid key: \(why)"
         case .failed(let projection, let position, let why): "\(projection) stopped at \(position): \(why)"
         case .cancelled: "cancelled"
+        case .outdated(let projection, let built, let code):
+            "\(projection) was built by version \(built), this release is version \(code): run cus projections rebuild"
         }
     }
 }

@@ -21,16 +21,17 @@ public struct ProjectionStatus: Sendable, Hashable, Codable {
     public var failedAt: UInt64?
     public var error: String?
 
-    /// The status of each of `projections` in `store` against `ledger` at `now`.
+    /// The status of each of `projections` in `store` (nil: no projections environment yet) against `ledger`
+    /// at `now`.
     public static func report(
-        _ projections: [any Projection.Type], store: ProjectionsStore, ledger: Ledger, now: Timestamp
+        _ projections: [any Projection.Type], store: ProjectionsStore?, ledger: Ledger, now: Timestamp
     ) throws(ProjectionError) -> [ProjectionStatus] {
         let size: UInt64
         do { size = try ledger.treeSize() } catch { throw ProjectionError.storage("\(error)") }
         var statuses: [ProjectionStatus] = []
         for projection in projections {
-            let live = try store.record(.live, of: projection.name)
-            let rebuild = try store.record(.rebuild, of: projection.name)
+            let live = try store?.record(.live, of: projection.name)
+            let rebuild = try store?.record(.rebuild, of: projection.name)
             let checkpoint = live?.checkpoint ?? 0
             var status = ProjectionStatus(
                 name: projection.name, version: projection.version, builtVersion: live?.version,

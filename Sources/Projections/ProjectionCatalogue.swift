@@ -1,0 +1,46 @@
+public import Domain
+import Foundation
+
+/// A view as `cus views show` and the HTTP API read it: the projection that stores it, its columns
+/// (domain.md §5 names), what `--key` selects, and how rows are rendered for a day.
+public struct ViewDefinition: Sendable {
+    public let name: String
+    public let projection: any Projection
+    public let columns: [String]
+    public let keyHelp: String
+    public let render: @Sendable (RowReader, String?, ViewContext) throws(ProjectionError) -> [ViewRow]
+}
+
+/// Every projection this release builds, and the views over them.
+public enum ProjectionCatalogue {
+    public static let projections: [any Projection] = [PlanStatusProjection()]
+
+    public static let views: [ViewDefinition] = [
+        ViewDefinition(
+            name: PlanStatusProjection.name, projection: PlanStatusProjection(), columns: PlanStatusView.columns,
+            keyHelp: "a planId"
+        ) { reader, key, context throws(ProjectionError) in
+            let plan = try key.map { (text: String) throws(ProjectionError) in try Self.identifier(PlanID.self, text) }
+            return try PlanStatusView.rows(reader, key: plan, context: context)
+        }
+    ]
+
+    public static func projection(named name: String) throws(ProjectionError) -> any Projection {
+        guard let found = projections.first(where: { type(of: $0).name == name }) else {
+            throw ProjectionError.unknownProjection(name)
+        }
+        return found
+    }
+
+    public static func view(named name: String) throws(ProjectionError) -> ViewDefinition {
+        guard let found = views.first(where: { $0.name == name }) else { throw ProjectionError.unknownProjection(name) }
+        return found
+    }
+
+    static func identifier<ID: EntityIdentifier>(_ type: ID.Type, _ text: String) throws(ProjectionError) -> ID {
+        guard let uuid = UUID(uuidString: text) else {
+            throw ProjectionError.invalidKey("\(text) is not a UUID")
+        }
+        return ID(uuid: uuid)
+    }
+}

@@ -1,0 +1,174 @@
+import ArgumentParser
+import Domain
+import Foundation
+import Ledger
+import Projections
+
+/// `cus projections …`
+struct ProjectionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "projections", abstract: "Show and rebuild the read models (DIR/projections).",
+        subcommands: [ProjectionsStatusCommand.self, ProjectionsRebuildCommand.self])
+}
+
+/// `--as-of-size N | --as-of DATE` (ledger.md §5.3).
+struct CutoffOptions: ParsableArguments {
+    @Option(name: .long, help: "Only the first N events (the tree of size N).")
+    var asOfSize: UInt64?
+
+    @Option(
+        name: .long,
+        help: "Only the events recorded before the end of this local date (Europe/Warsaw), YYYY-MM-DD.")
+    var asOf: String?
+
+    static let warsaw = TimeZone(identifier: "Europe/Warsaw") ?? .gmt
+
+    var isSet: Bool { asOfSize != nil || asOf != nil }
+
+    func validate() throws {
+        if asOfSize != nil && asOf != nil { throw ValidationError("give --as-of-size or --as-of, not both") }
+        if let asOf, LocalDate(asOf) == nil { throw ValidationError("--as-of wants a date YYYY-MM-DD, not \(asOf)") }
+    }
+
+    /// The cutoff size, or nil for the whole ledger.
+    func size(in ledger: Ledger) throws -> UInt64? {
+        if let asOfSize { return asOfSize }
+        guard let asOf, let date = LocalDate(asOf) else { return nil }
+        return try AsOfBuild.size(endOf: date, timeZone: Self.warsaw, ledger: ledger)
+    }
+}
+
+extension StoreOptions {
+    var projectionsDirectory: String { data + "/projections" }
+}
+
+/// `cus projections status`: name, version, checkpoint, lag and state of every projection.
+struct ProjectionsStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show each projection's version, checkpoint, lag and state.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        try await reportingFailures {
+            let ledger = try store.openLedger(readOnly: true, purpose: "cus projections status")
+            defer { ledger.close() }
+            let projections = ProjectionCatalogue.projections.map { type(of: $0) as any Projection.Type }
+            var projectionsStore: ProjectionsStore?
+            if FileManager.default.fileExists(atPath: store.projectionsDirectory + "/data.mdb") {
+                projectionsStore = try ProjectionsStore(directory: store.projectionsDirectory, readOnly: true)
+            }
+            defer { projectionsStore?.close() }
+            let statuses = try ProjectionStatus.report(
+                projections, store: projectionsStore, ledger: ledger, now: Timestamp(microseconds: Self.now))
+            if output.json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(statuses), as: UTF8.self))
+                return
+            }
+            for status in statuses {
+                var line =
+                    "\(status.name.padding(toLength: 20, withPad: " ", startingAt: 0)) v\(status.version)  "
+                    + "\(status.state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) "
+                    + "checkpoint \(status.checkpoint)  lag \(status.lagEvents) events"
+                if let seconds = status.lagSeconds { line += String(format: " (%.1f s)", seconds) }
+                if let rebuild = status.rebuildCheckpoint { line += "  rebuilding at \(rebuild)" }
+                if let failedAt = status.failedAt { line += "  failed at \(failedAt): \(status.error ?? "")" }
+                print(line)
+            }
+        }
+    }
+
+    static var now: Int64 { Int64((Date().timeIntervalSince1970 * 1_000_000).rounded()) }
+}
+
+/// `cus projections rebuild`: blue/green rebuilds of the live views, or a build at a cutoff into `--out`.
+struct ProjectionsRebuildCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebuild",
+        abstract: "Rebuild projections from position 0 beside the live ones, then switch (or build into --out).",
+        discussion: """
+            Safe beside a running server: the rebuild writes a new generation of tables while the server keeps \
+            serving and extending the old one; the switch is one transaction of the projections environment, \
+            after which the server's live catch-up continues on the new generation (it rereads the projection's \
+            record in every batch). The old tables are emptied, not deleted, so no reader loses its handle. An \
+            interrupted rebuild resumes from its own checkpoint when run again.
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var cutoff: CutoffOptions
+
+    @Argument(help: "Projections to rebuild (default: all).")
+    var names: [String] = []
+
+    @Option(name: .long, help: "Build into this new directory instead of replacing the live projections.")
+    var out: String?
+
+    func validate() throws {
+        if cutoff.isSet && out == nil {
+            throw ValidationError("a rebuild at a cutoff needs --out DIR: the live views always hold every event")
+        }
+    }
+
+    func run() async throws {
+        try await reportingFailures {
+            let projections =
+                try names.isEmpty
+                ? ProjectionCatalogue.projections : names.map { try ProjectionCatalogue.projection(named: $0) }
+            let ledger = try store.openLedger(readOnly: true, purpose: "cus projections rebuild")
+            defer { ledger.close() }
+            let size = try cutoff.size(in: ledger) ?? ledger.treeSize()
+            if let out {
+                try buildInto(out, projections, ledger: ledger, size: size)
+            } else {
+                try rebuildLive(projections, ledger: ledger)
+            }
+        }
+    }
+
+    private func rebuildLive(_ projections: [any Projection], ledger: Ledger) throws {
+        let projectionsStore = try ProjectionsStore(directory: store.projectionsDirectory)
+        defer { projectionsStore.close() }
+        let rebuild = ProjectionRebuild(builder: ProjectionBuilder(ledger: ledger, store: projectionsStore))
+        for projection in projections {
+            let name = type(of: projection).name
+            var bar = ProgressBar(total: try ledger.treeSize(), label: name)
+            let started = Stopwatch()
+            switch try rebuild.run(projection, progress: { bar.update($0.checkpoint) }) {
+            case .switched(let record):
+                print("\(name): rebuilt \(record.checkpoint) events in \(Self.rate(record.checkpoint, started)); live")
+            case .failed(let record):
+                let failure = record.failure.map { "at \($0.position): \($0.message)" } ?? ""
+                throw ProjectionError.failed(projection: name, position: record.checkpoint, failure)
+            }
+        }
+    }
+
+    private func buildInto(_ directory: String, _ projections: [any Projection], ledger: Ledger, size: UInt64) throws {
+        if let existing = try? FileManager.default.contentsOfDirectory(atPath: directory), !existing.isEmpty {
+            throw ValidationError("--out \(directory) is not empty")
+        }
+        let projectionsStore = try ProjectionsStore(directory: directory)
+        defer { projectionsStore.close() }
+        let builder = ProjectionBuilder(ledger: ledger, store: projectionsStore)
+        for projection in projections {
+            let name = type(of: projection).name
+            var bar = ProgressBar(total: size, label: name)
+            let started = Stopwatch()
+            let record = try builder.build(projection, slot: .live, upTo: size, progress: { bar.update($0.checkpoint) })
+            if let failure = record.failure {
+                throw ProjectionError.failed(projection: name, position: failure.position, failure.message)
+            }
+            print("\(name): built \(record.checkpoint) events in \(Self.rate(record.checkpoint, started))")
+        }
+        print("cutoff size \(size), root \(try ledger.root(atSize: size).hex); projections in \(directory)")
+    }
+
+    static func rate(_ events: UInt64, _ stopwatch: Stopwatch) -> String {
+        let seconds = stopwatch.seconds
+        let rate = seconds > 0 ? Double(events) / seconds : 0
+        return String(format: "%.2f s (%.0f events/s)", seconds, rate)
+    }
+}
