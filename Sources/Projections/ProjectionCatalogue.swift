@@ -13,7 +13,7 @@ public struct ViewDefinition: Sendable {
 
 /// Every projection this release builds, and the views over them.
 public enum ProjectionCatalogue {
-    public static let projections: [any Projection] = [PlanStatusProjection()]
+    public static let projections: [any Projection] = [PlanStatusProjection(), ApplicationQueueProjection()]
 
     public static let views: [ViewDefinition] = [
         ViewDefinition(
@@ -22,7 +22,16 @@ public enum ProjectionCatalogue {
         ) { reader, key, context throws(ProjectionError) in
             let plan = try key.map { (text: String) throws(ProjectionError) in try Self.identifier(PlanID.self, text) }
             return try PlanStatusView.rows(reader, key: plan, context: context)
-        }
+        },
+        ViewDefinition(
+            name: ApplicationQueueProjection.name, projection: ApplicationQueueProjection(),
+            columns: ApplicationQueueView.columns, keyHelp: "a programmeId"
+        ) { reader, key, context throws(ProjectionError) in
+            let programme = try key.map { (text: String) throws(ProjectionError) in
+                try Self.identifier(ProgrammeID.self, text)
+            }
+            return try ApplicationQueueView.rows(reader, programme: programme, context: context)
+        },
     ]
 
     public static func projection(named name: String) throws(ProjectionError) -> any Projection {
