@@ -13,7 +13,9 @@ public struct ViewDefinition: Sendable {
 
 /// Every projection this release builds, and the views over them.
 public enum ProjectionCatalogue {
-    public static let projections: [any Projection] = [PlanStatusProjection(), ApplicationQueueProjection()]
+    public static let projections: [any Projection] = [
+        PlanStatusProjection(), ApplicationQueueProjection(), CoordinatorCaseloadProjection(),
+    ]
 
     public static let views: [ViewDefinition] = [
         ViewDefinition(
@@ -31,6 +33,15 @@ public enum ProjectionCatalogue {
                 try Self.identifier(ProgrammeID.self, text)
             }
             return try ApplicationQueueView.rows(reader, programme: programme, context: context)
+        },
+        ViewDefinition(
+            name: CoordinatorCaseloadProjection.name, projection: CoordinatorCaseloadProjection(),
+            columns: CoordinatorCaseloadView.columns, keyHelp: "a coordinator's staffId"
+        ) { reader, key, context throws(ProjectionError) in
+            let coordinator = try key.map { (text: String) throws(ProjectionError) in
+                try Self.identifier(StaffID.self, text)
+            }
+            return try CoordinatorCaseloadView.rows(reader, coordinator: coordinator, context: context)
         },
     ]
 
