@@ -19,6 +19,8 @@ final class ResidentSimulation: Sendable {
     private let qualifications: Mutex<[Int: QualificationID]> = Mutex([:])
     let authorisations: Mutex<[Int: ServiceOrder]> = Mutex([:])
     let delivery: DeliveryCommands
+    let plans: PlanCommands
+    let planCases: Mutex<[Int: PlanCase]> = Mutex([:])
 
     /// An authorisation the simulation delivers against.
     struct ServiceOrder: Sendable {
@@ -29,11 +31,12 @@ final class ResidentSimulation: Sendable {
     }
 
     init(
-        world: GeneratedWorld, intake: IntakeCommands, delivery: DeliveryCommands, pipeline: CommandPipeline,
-        counter: GenerationCounter
+        world: GeneratedWorld, intake: IntakeCommands, delivery: DeliveryCommands, plans: PlanCommands,
+        pipeline: CommandPipeline, counter: GenerationCounter
     ) {
         self.world = world
         self.delivery = delivery
+        self.plans = plans
         self.intake = intake
         self.pipeline = pipeline
         self.counter = counter
@@ -59,6 +62,7 @@ final class ResidentSimulation: Sendable {
             try await decide(resident, on: decisionDay, random: &random)
         }
         try await promoteAndWithdraw(on: world.day(month: month, day: 27))
+        try await planMonth(month)
         try await serveMonth(month)
     }
 
