@@ -53,8 +53,9 @@ public final class CUSDataGenerator: Sendable {
         try await setUp.run()
         let centre = CentreChanges(setUp: setUp)
         let residents = ResidentSimulation(
-            world: world, intake: intake, delivery: DeliveryCommands(services: services), reader: services.reader,
-            pipeline: services.pipeline, counter: counter)
+            world: world, intake: intake, delivery: DeliveryCommands(services: services),
+            plans: PlanCommands(services: services), reader: services.reader, pipeline: services.pipeline,
+            counter: counter)
         let total = options.months * options.residents
         for month in 0..<options.months {
             try await centre.run(month: month)

@@ -23,32 +23,45 @@ extension ResidentSimulation {
     private func authorise(_ resident: GeneratedWorld.Resident, month: Int, random: inout SplitMix64)
         async throws(CommandError)
     {
+        guard let service = world.service(resident) else { return }
+        let start = world.day(month: month + 1, day: 1)
+        let order = try await orderService(
+            resident, units: service.unitsPerMonth * 3, from: start, through: start.adding(months: 3).adding(days: -1),
+            on: world.day(month: month, day: 28),
+            by: world.coordinators[resident.index % world.coordinators.count].actor, random: &random)
+        if let order { authorisations.withLock { $0[resident.index] = order } }
+    }
+
+    /// Orders `units` of the resident's service from the provider engaged for it, inside a plan item when `item`
+    /// is given (its plan must be approved); nil when the resident has no qualification or service.
+    func orderService(
+        _ resident: GeneratedWorld.Resident, units: UInt64, from start: LocalDate, through end: LocalDate,
+        on date: LocalDate, by coordinator: Actor, item: (plan: PlanID, itemId: String)? = nil,
+        random: inout SplitMix64
+    ) async throws(CommandError) -> ServiceOrder? {
         guard let service = world.service(resident), let qualification = qualification(resident.index),
             let (provider, engagement) = world.engagement(forService: service.id)
-        else { return }
+        else { return nil }
         let programme = world.programmes[resident.programme].id
-        let start = world.day(month: month + 1, day: 1)
-        let end = start.adding(months: 3).adding(days: -1)
         let id = AuthorisationID(uuid: UUID128.random(using: &random).foundationUUID)
-        let coordinator = world.coordinators[resident.index % world.coordinators.count].actor
         counter.command()
         _ = try await delivery.authorisation(
-            id,
-            envelope: world.envelope(
-                coordinator, on: world.day(month: month, day: 28), random: &random, what: "authorise")
+            id, envelope: world.envelope(coordinator, on: date, random: &random, what: "authorise")
         ) { facts throws(CommandError) in
             .authorise(
                 AuthoriseService(
                     authorisationId: id, personRef: resident.person, programme: try facts.programme(programme),
-                    qualificationId: qualification, qualifiedServiceIds: [service.id], serviceId: service.id,
-                    provider: try facts.provider(provider), engagementId: engagement,
+                    qualificationId: qualification, qualifiedServiceIds: [service.id],
+                    plan: try item.flatMap { item throws(CommandError) in try facts.planFacts(item.plan) },
+                    planItemId: item?.itemId,
+                    alreadyAuthorisedForItem: try item.map { item throws(CommandError) in
+                        try facts.authorisations().authorisedForItem(plan: item.plan, item: item.itemId)
+                    } ?? 0, serviceId: service.id, provider: try facts.provider(provider), engagementId: engagement,
                     providerAuthorisedByMonth: try facts.authorisations().providerAuthorisedByMonth(
                         provider: provider, service: service.id),
-                    unitsAuthorised: service.unitsPerMonth * 3, rate: 4_000, start: start, end: end))
+                    unitsAuthorised: units, rate: 4_000, start: start, end: end))
         }
-        authorisations.withLock {
-            $0[resident.index] = ServiceOrder(id: id, provider: provider, start: start, end: end)
-        }
+        return ServiceOrder(id: id, provider: provider, start: start, end: end)
     }
 
     private func deliver(_ resident: GeneratedWorld.Resident, month: Int, random: inout SplitMix64)
@@ -56,47 +69,59 @@ extension ResidentSimulation {
     {
         guard let order = authorisations.withLock({ $0[resident.index] }), let service = world.service(resident)
         else { return }
-        let sessions = Int(min(4, service.unitsPerMonth))
-        let units = service.unitsPerMonth / UInt64(sessions)
+        for (session, date) in sessionDays(of: service, month: month).enumerated()
+        where date >= order.start && date <= order.end {
+            try await deliverSession(session, on: date, resident, order, service, month: month, random: &random)
+        }
+    }
+
+    /// The days of a month on which a service's weekly sessions fall (at most four).
+    func sessionDays(of service: GenerationCatalogue.Service, month: Int) -> [LocalDate] {
+        (0..<Int(min(4, service.unitsPerMonth))).map { world.day(month: month, day: 3 + 7 * $0) }
+    }
+
+    /// One weekly session reported by the provider: some missed, some reports repeated (a no-op), corrected or
+    /// reversed. `plan` is the order's IPUS, whose suspensions refuse deliveries.
+    func deliverSession(
+        _ session: Int, on date: LocalDate, _ resident: GeneratedWorld.Resident, _ order: ServiceOrder,
+        _ service: GenerationCatalogue.Service, month: Int, plan: PlanID? = nil, random: inout SplitMix64
+    ) async throws(CommandError) {
+        let units = service.unitsPerMonth / UInt64(min(4, service.unitsPerMonth))
         let staff = Actor.staff(StaffID(uuid: order.provider.uuid), role: .providerStaff)
-        for session in 0..<sessions {
-            let date = world.day(month: month, day: 3 + 7 * session)
-            guard date >= order.start, date <= order.end else { continue }
-            let deliveryID = "D-\(resident.index)-\(month)-\(session)"
-            let occurred = Instant(
-                microsecondsSinceEpoch: Instant(startOf: date).microsecondsSinceEpoch + 64_800_000_000)
-            counter.command()
-            if Int.random(in: 0..<100, using: &random) < 8 {
-                _ = try await delivery.authorisation(
-                    order.id, envelope: world.envelope(staff, on: date, hour: 18, random: &random, what: "missed")
-                ) { _ in
-                    .recordNonDelivery(
-                        RecordNonDelivery(
-                            providerId: order.provider, deliveryId: deliveryID, date: date, unitsPlanned: units,
-                            reason: .residentAbsent))
-                }
-                continue
+        let deliveryID = "D-\(resident.index)-\(month)-\(session)"
+        let occurred = Instant(microsecondsSinceEpoch: Instant(startOf: date).microsecondsSinceEpoch + 64_800_000_000)
+        counter.command()
+        if Int.random(in: 0..<100, using: &random) < 8 {
+            _ = try await delivery.authorisation(
+                order.id, envelope: world.envelope(staff, on: date, hour: 18, random: &random, what: "missed")
+            ) { _ in
+                .recordNonDelivery(
+                    RecordNonDelivery(
+                        providerId: order.provider, deliveryId: deliveryID, date: date, unitsPlanned: units,
+                        reason: .residentAbsent))
             }
-            let report = RecordDelivery(
-                providerId: order.provider, deliveryId: deliveryID, deliveredOn: date, units: units,
-                groupSession: service.unit == .session)
-            let result = try await delivery.recordDelivery(order.id, report, by: staff, occurredAt: occurred)
-            let roll = Int.random(in: 0..<100, using: &random)
-            if roll < 4 {
-                counter.command()
-                _ = try await delivery.recordDelivery(order.id, report, by: staff, occurredAt: occurred)
-            } else if roll < 9, let original = try originalEventID(result) {
-                counter.command()
-                let correction: AuthorisationCommand =
-                    roll < 7
+            return
+        }
+        let report = RecordDelivery(
+            providerId: order.provider, deliveryId: deliveryID, deliveredOn: date, units: units,
+            groupSession: service.unit == .session)
+        let result = try await delivery.recordDelivery(order.id, report, plan: plan, by: staff, occurredAt: occurred)
+        let roll = Int.random(in: 0..<100, using: &random)
+        if roll < 4 {
+            counter.command()
+            _ = try await delivery.recordDelivery(order.id, report, plan: plan, by: staff, occurredAt: occurred)
+        } else if roll < 9, let original = try originalEventID(result) {
+            counter.command()
+            _ = try await delivery.authorisation(
+                order.id, envelope: world.envelope(staff, on: date, hour: 20, random: &random, what: "correction")
+            ) { facts throws(CommandError) in
+                roll < 7
                     ? .correctDelivery(
                         CorrectDelivery(
                             originalEventId: original, deliveredOn: date, units: max(1, units - 1),
-                            reason: "Błąd wprowadzenia liczby godzin"))
+                            reason: "Błąd wprowadzenia liczby godzin",
+                            plan: try plan.flatMap { id throws(CommandError) in try facts.planFacts(id) }))
                     : .reverseDelivery(ReverseDelivery(originalEventId: original, reason: "Wizyta się nie odbyła"))
-                _ = try await delivery.authorisation(
-                    order.id, envelope: world.envelope(staff, on: date, hour: 20, random: &random, what: "correction")
-                ) { _ in correction }
             }
         }
     }

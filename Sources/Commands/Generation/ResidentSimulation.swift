@@ -21,6 +21,8 @@ final class ResidentSimulation: Sendable {
     let circumstances: Mutex<[Int: ResidentCircumstances]> = Mutex([:])
     let delivery: DeliveryCommands
     let reader: PersonalDataReader
+    let plans: PlanCommands
+    let planCases: Mutex<[Int: PlanCase]> = Mutex([:])
 
     /// An authorisation the simulation delivers against.
     struct ServiceOrder: Sendable {
@@ -31,12 +33,14 @@ final class ResidentSimulation: Sendable {
     }
 
     init(
-        world: GeneratedWorld, intake: IntakeCommands, delivery: DeliveryCommands, reader: PersonalDataReader,
+        world: GeneratedWorld, intake: IntakeCommands, delivery: DeliveryCommands, plans: PlanCommands,
+        reader: PersonalDataReader,
         pipeline: CommandPipeline, counter: GenerationCounter
     ) {
         self.world = world
         self.reader = reader
         self.delivery = delivery
+        self.plans = plans
         self.intake = intake
         self.pipeline = pipeline
         self.counter = counter
@@ -63,6 +67,7 @@ final class ResidentSimulation: Sendable {
             try await decide(resident, on: decisionDay, random: &random)
         }
         try await promoteAndWithdraw(on: world.day(month: month, day: 27))
+        try await planMonth(month)
         try await serveMonth(month)
     }
 
