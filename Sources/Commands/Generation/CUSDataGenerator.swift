@@ -52,8 +52,8 @@ public final class CUSDataGenerator: Sendable {
             world: world, pipeline: services.pipeline, facts: services.facts, counter: counter)
         try await setUp.run()
         let residents = ResidentSimulation(
-            world: world, intake: intake, delivery: DeliveryCommands(services: services), pipeline: services.pipeline,
-            counter: counter)
+            world: world, intake: intake, delivery: DeliveryCommands(services: services),
+            fees: FeeCommands(services: services), pipeline: services.pipeline, counter: counter)
         let total = options.months * options.residents
         for month in 0..<options.months {
             try await residents.simulate(month: month)

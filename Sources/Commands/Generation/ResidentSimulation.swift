@@ -19,6 +19,7 @@ final class ResidentSimulation: Sendable {
     private let qualifications: Mutex<[Int: QualificationID]> = Mutex([:])
     let authorisations: Mutex<[Int: ServiceOrder]> = Mutex([:])
     let delivery: DeliveryCommands
+    let fees: FeeDesk
 
     /// An authorisation the simulation delivers against.
     struct ServiceOrder: Sendable {
@@ -29,11 +30,12 @@ final class ResidentSimulation: Sendable {
     }
 
     init(
-        world: GeneratedWorld, intake: IntakeCommands, delivery: DeliveryCommands, pipeline: CommandPipeline,
-        counter: GenerationCounter
+        world: GeneratedWorld, intake: IntakeCommands, delivery: DeliveryCommands, fees: FeeCommands,
+        pipeline: CommandPipeline, counter: GenerationCounter
     ) {
         self.world = world
         self.delivery = delivery
+        self.fees = FeeDesk(fees)
         self.intake = intake
         self.pipeline = pipeline
         self.counter = counter
@@ -60,6 +62,7 @@ final class ResidentSimulation: Sendable {
         }
         try await promoteAndWithdraw(on: world.day(month: month, day: 27))
         try await serveMonth(month)
+        try await feeMonth(month)
     }
 
     /// Runs `body` for each resident, `world.options.lanes` at a time, each with its own seeded random source.
