@@ -9,7 +9,6 @@ final class FeeDesk: Sendable {
     struct Order: Sendable, Hashable {
         var authorisation: AuthorisationID
         var programme: ProgrammeID
-        var start: LocalDate
     }
 
     let commands: FeeCommands
@@ -26,20 +25,16 @@ final class FeeDesk: Sendable {
             guard case .serviceAuthorised(let authorised) = event else { return byPerson }
             var updated = byPerson
             updated[authorised.personRef, default: []].append(
-                Order(
-                    authorisation: authorised.authorisationId, programme: authorised.programmeId,
-                    start: authorised.start))
+                Order(authorisation: authorised.authorisationId, programme: authorised.programmeId))
             return updated
         }
     }
 
     /// Effective units delivered in `period` ("YYYY-MM") per service on `orders`: corrections applied, reversals
     /// dropped, as the authorisation streams tell them.
-    func unitsDelivered(in period: String, periodEnd: LocalDate, on orders: [Order]) throws(CommandError)
-        -> [String: UInt64]
-    {
+    func unitsDelivered(in period: String, on orders: [Order]) throws(CommandError) -> [String: UInt64] {
         var units: [String: UInt64] = [:]
-        for order in orders where order.start <= periodEnd {
+        for order in orders {
             let state = try facts.state(
                 AuthorisationDecider.self, of: try LedgerNames.stream(ServiceAuthorised.category, order.authorisation))
             guard let service = state.order?.serviceId, let delivered = state.deliveredByMonth[period] else { continue }

@@ -60,7 +60,7 @@ extension ResidentSimulation {
 
     private func runFees(_ account: FeeMonth, random: inout SplitMix64) async throws(CommandError) {
         let before = try feeAccount(account)
-        let units = try fees.unitsDelivered(in: account.period, periodEnd: account.periodEnd, on: account.orders)
+        let units = try fees.unitsDelivered(in: account.period, on: account.orders)
         for (service, count) in units.sorted(by: { $0.key < $1.key })
         where count > 0 && before.charge(for: account.period, serviceId: service) == nil
             && account.programme.feeRule(forService: service) != nil
