@@ -98,9 +98,7 @@ extension ResidentSimulation {
     /// rate scaled by the income tier, less the exemption holding on some day of the period (rounded down).
     func assessment(
         _ account: FeeMonth, service: String, units: UInt64, state: FeeAccountState, random: inout SplitMix64
-    )
-        -> AssessFee?
-    {
+    ) -> AssessFee? {
         guard let rule = account.programme.feeRule(forService: service) else { return nil }
         let income = account.profile.income
         let tier = rule.incomeTiers.firstIndex { tier in
@@ -135,10 +133,9 @@ extension ResidentSimulation {
             occurredAt: world.instant(world.day(month: account.month, day: 2), hour: 6),
             fingerprint: "monthlyCharge \(account.stream) \(service) \(account.period) \(units)")
         counter.command()
-        _ = try await fees.commands.account(account.resident.person, programme: account.programmeID, envelope: envelope)
-        {
-            _ in .assess(assess)
-        }
+        _ = try await fees.commands.account(
+            account.resident.person, programme: account.programmeID, envelope: envelope,
+            action: { _ in .assess(assess) })
     }
 
     /// After the first bill: the request at the desk, the decision a week later and, for a grant from the month
@@ -159,14 +156,15 @@ extension ResidentSimulation {
         let year = world.day(month: account.month, day: 1).components.year
         let decisionRef = "CUS.3120.\(account.caseNumber).\(year)"
         guard profile.exemption != .refused else {
-            let reason = FeeProfile.refusalReasons[account.resident.index % FeeProfile.refusalReasons.count]
-            try await sendFee(account, by: deciding.actor, day: decisionDay, random: &random, what: "exemption refused")
-            {
+            let refusal = RefuseFeeExemption(
+                decisionRef: decisionRef,
+                personal: .init(
+                    reason: FeeProfile.refusalReasons[account.resident.index % FeeProfile.refusalReasons.count]))
+            try await sendFee(account, by: deciding.actor, day: decisionDay, random: &random, what: "refusal") {
                 facts throws(CommandError) in
-                .refuseExemption(
-                    RefuseFeeExemption(
-                        decisionRef: decisionRef, decider: try decider(deciding, facts), personal: .init(reason: reason)
-                    ))
+                var decided = refusal
+                decided.decider = try decider(deciding, facts)
+                return .refuseExemption(decided)
             }
             return
         }
@@ -209,9 +207,7 @@ extension ResidentSimulation {
                     account, service: charge.serviceId, units: charge.units, state: try feeAccount(account),
                     random: &random)
             else { continue }
-            try await sendFee(
-                account, by: world.finance.actor, day: day, hour: 12, random: &random, what: "charged again"
-            ) {
+            try await sendFee(account, by: world.finance.actor, day: day, hour: 12, random: &random, what: "again") {
                 _ in .assess(assess)
             }
         }
