@@ -23,7 +23,7 @@ struct GeneratorTests {
             "PersonRegistered", "ApplicationSubmitted", "NeedsAssessmentConducted", "QualificationGranted",
             "ProgrammeAdopted", "ProgrammeServiceDefined", "ProviderRegistered", "ProviderEngaged", "StaffQualified",
             "AuthorityDelegated", "RuleSetPublished", "ServiceAuthorised", "ServiceDelivered",
-            "CoordinatorAssigned", "PlanDrafted", "PlanAgreed", "PlanApproved",
+            "CoordinatorAssigned", "PlanDrafted", "PlanAgreed", "PlanApproved", "FeeAssessed", "PaymentReceived",
         ] {
             #expect((stats.byType[type] ?? 0) > 0, "no \(type)")
         }

@@ -54,8 +54,8 @@ public final class CUSDataGenerator: Sendable {
         let centre = CentreChanges(setUp: setUp)
         let residents = ResidentSimulation(
             world: world, intake: intake, delivery: DeliveryCommands(services: services),
-            plans: PlanCommands(services: services), reader: services.reader, pipeline: services.pipeline,
-            counter: counter)
+            plans: PlanCommands(services: services), fees: FeeCommands(services: services), reader: services.reader,
+            pipeline: services.pipeline, counter: counter)
         let total = options.months * options.residents
         for month in 0..<options.months {
             try await centre.run(month: month)

@@ -113,12 +113,16 @@ struct GeneratedWorld: Sendable {
     /// The first day of month `month` of the run.
     func day(month: Int, day: Int) -> LocalDate { options.firstDay.adding(months: month).adding(days: Int64(day - 1)) }
 
+    /// `hour` o'clock on `date`.
+    func instant(_ date: LocalDate, hour: Int64) -> Instant {
+        Instant(microsecondsSinceEpoch: Instant(startOf: date).microsecondsSinceEpoch + hour * 3_600_000_000)
+    }
+
     /// A command envelope for a business date, with a command id whose time prefix is that date (G4).
     func envelope(_ actor: Actor, on date: LocalDate, hour: Int64 = 10, random: inout SplitMix64, what: String)
         -> CommandEnvelope
     {
-        let instant = Instant(
-            microsecondsSinceEpoch: Instant(startOf: date).microsecondsSinceEpoch + hour * 3_600_000_000)
+        let instant = instant(date, hour: hour)
         let id = UUID128.version7(
             unixMilliseconds: UInt64(max(0, instant.microsecondsSinceEpoch / 1000)), using: &random)
         return CommandEnvelope(commandID: id, actor: actor, occurredAt: instant, fingerprint: what)

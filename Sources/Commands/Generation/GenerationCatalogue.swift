@@ -14,6 +14,9 @@ struct GenerationCatalogue {
         var placesPerHundred: Int?
         /// Units a month a typical resident receives.
         var unitsPerMonth: UInt64
+        /// Whether a charged programme's fee rule covers the service though it needs no plan (services needing a
+        /// plan always are): the senior club's small session fee.
+        var chargedWithoutPlan = false
     }
 
     struct Programme {
@@ -35,7 +38,7 @@ struct GenerationCatalogue {
                     requiresPlan: true, placesPerHundred: 6, unitsPerMonth: 2),
                 Service(
                     id: "senior-club", name: "Klub seniora", area: .civicActivation, unit: .session,
-                    requiresPlan: false, placesPerHundred: 25, unitsPerMonth: 4),
+                    requiresPlan: false, placesPerHundred: 25, unitsPerMonth: 4, chargedWithoutPlan: true),
             ]),
         Programme(
             title: "Program wsparcia psychologicznego i grup wsparcia", feeRegime: .free,

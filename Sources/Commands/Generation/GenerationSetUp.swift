@@ -86,7 +86,7 @@ struct GenerationSetUp {
                 by: organiser, on: setUpDay, &random)
         }
         guard programme.template.feeRegime == .charged else { return }
-        let charged = programme.template.services.filter(\.requiresPlan).map(\.id)
+        let charged = programme.template.services.filter { $0.requiresPlan || $0.chargedWithoutPlan }.map(\.id)
         try await send(
             ProgrammeDecider.self, "programme", programme.id.uuid,
             .defineFeeRule(

@@ -23,6 +23,7 @@ final class ResidentSimulation: Sendable {
     let reader: PersonalDataReader
     let plans: PlanCommands
     let planCases: Mutex<[Int: PlanCase]> = Mutex([:])
+    let fees: FeeDesk
 
     /// An authorisation the simulation delivers against.
     struct ServiceOrder: Sendable {
@@ -34,13 +35,14 @@ final class ResidentSimulation: Sendable {
 
     init(
         world: GeneratedWorld, intake: IntakeCommands, delivery: DeliveryCommands, plans: PlanCommands,
-        reader: PersonalDataReader,
+        fees: FeeCommands, reader: PersonalDataReader,
         pipeline: CommandPipeline, counter: GenerationCounter
     ) {
         self.world = world
         self.reader = reader
         self.delivery = delivery
         self.plans = plans
+        self.fees = FeeDesk(fees)
         self.intake = intake
         self.pipeline = pipeline
         self.counter = counter
@@ -69,6 +71,7 @@ final class ResidentSimulation: Sendable {
         try await promoteAndWithdraw(on: world.day(month: month, day: 27))
         try await planMonth(month)
         try await serveMonth(month)
+        try await feeMonth(month)
     }
 
     /// Runs `body` for each resident, `world.options.lanes` at a time, each with its own seeded random source.
