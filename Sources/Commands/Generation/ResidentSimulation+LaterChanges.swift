@@ -52,18 +52,23 @@ extension ResidentSimulation {
         }
     }
 
-    /// A resident served without a plan leaves once the authorisation has run out, which frees the place for
-    /// the waiting list (L10).
+    /// A resident leaves once the service has run out — the authorisation of a service without a plan, or the
+    /// plan with every step taken — which frees the place for the waiting list (L10).
     private func leaveAfterService(_ resident: GeneratedWorld.Resident, month: Int, random: inout SplitMix64)
         async throws(CommandError)
     {
         let monthStart = world.day(month: month, day: 1)
-        guard status(resident.index) == .qualified, world.service(resident)?.requiresPlan == false,
-            let order = authorisations.withLock({ $0[resident.index] }), order.end < monthStart
-        else { return }
+        guard status(resident.index) == .qualified, let service = world.service(resident) else { return }
+        let servedUntil: LocalDate? =
+            service.requiresPlan
+            ? planCases.withLock { cases in
+                cases[resident.index].flatMap { $0.steps.isEmpty ? $0.lastDay : nil }
+            }
+            : authorisations.withLock { $0[resident.index]?.end }
+        guard let servedUntil, servedUntil < monthStart else { return }
         let withdrawn = ApplicationWithdrawn(
             applicationId: resident.application, personRef: resident.person, withdrawnOn: monthStart.adding(days: 1),
-            personal: .init(reason: "Zakończenie korzystania z usługi; mieszkaniec nie wnosi o przedłużenie."))
+            personal: .init(reason: "Zakończenie korzystania z usługi; mieszkaniec nie wnosi o kontynuację."))
         try await sendApplication(
             resident.application, world.clerks[resident.index % world.clerks.count].actor, withdrawn.withdrawnOn,
             &random
