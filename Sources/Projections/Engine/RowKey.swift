@@ -11,6 +11,11 @@ public struct RowKey: Hashable, Sendable, Comparable {
 
     public static func < (a: RowKey, b: RowKey) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
 
+    /// The bytes hashed at once (the synthesized hash combines them one by one, which dominated rebuilds).
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     public func appending(_ uuid: UUID) -> RowKey {
         var copy = self
         withUnsafeBytes(of: uuid.uuid) { copy.bytes.append(contentsOf: $0) }

@@ -7,8 +7,9 @@ public final class RowTable<Row: PayloadCodable> {
     let name: String
     let database: Database
     let transaction: Transaction
-    private var cache: [RowKey: Row?] = [:]
-    private var dirty: Set<RowKey> = []
+    /// Rows read or written in this batch: nil for a row known to be absent (or deleted); `dirty` when the
+    /// batch changed it.
+    private var cache: [RowKey: (row: Row?, dirty: Bool)] = [:]
 
     init(name: String, database: Database, transaction: Transaction) {
         self.name = name
@@ -17,44 +18,43 @@ public final class RowTable<Row: PayloadCodable> {
     }
 
     public func get(_ key: RowKey) throws(ProjectionError) -> Row? {
-        if let cached = cache[key] { return cached }
+        if let cached = cache[key] { return cached.row }
         let stored = try RowCoding.read(Row.self, key: key, table: name, database: database, in: transaction)
-        cache[key] = .some(stored)
+        cache[key] = (stored, false)
         return stored
     }
 
-    public func put(_ key: RowKey, _ row: Row) {
-        cache[key] = .some(row)
-        dirty.insert(key)
-    }
+    public func put(_ key: RowKey, _ row: Row) { cache[key] = (row, true) }
 
-    public func delete(_ key: RowKey) {
-        cache[key] = .some(nil)
-        dirty.insert(key)
-    }
+    public func delete(_ key: RowKey) { cache[key] = (nil, true) }
 
     /// Changes the row in place; `body` sees nil for a missing row and may create or delete it.
     public func update(_ key: RowKey, _ body: (inout Row?) throws(ProjectionError) -> Void) throws(ProjectionError) {
-        var row = try get(key)
-        try body(&row)
-        cache[key] = .some(row)
-        dirty.insert(key)
+        if cache[key] == nil { _ = try get(key) }
+        // Mutate the cached row where it lives, so arrays inside rows are not copied on every event.
+        var entry = cache.removeValue(forKey: key) ?? (nil, false)
+        defer { cache[key] = entry }
+        try body(&entry.row)
+        entry.dirty = true
     }
 
     /// Changes an existing row, or a new one made by `make`.
     public func update(
         _ key: RowKey, orInsert make: () -> Row, _ body: (inout Row) throws(ProjectionError) -> Void
     ) throws(ProjectionError) {
-        var row = try get(key) ?? make()
-        try body(&row)
-        put(key, row)
+        try update(key) { (row: inout Row?) throws(ProjectionError) in
+            var current = row ?? make()
+            row = nil
+            defer { row = current }
+            try body(&current)
+        }
     }
 
     func flush() throws(ProjectionError) {
-        for key in dirty.sorted() {
-            guard let entry = cache[key] else { continue }
+        for key in cache.keys.sorted() {
+            guard let entry = cache[key], entry.dirty else { continue }
             do {
-                if let row = entry {
+                if let row = entry.row {
                     var writer = PayloadWriter()
                     row.encode(to: &writer)
                     try transaction.put(writer.bytes, key: key.bytes, in: database)
@@ -63,7 +63,7 @@ public final class RowTable<Row: PayloadCodable> {
                 }
             } catch { throw ProjectionError.storage("writing \(name): \(error)") }
         }
-        dirty.removeAll()
+        cache.removeAll()
     }
 }
 

@@ -282,88 +282,279 @@ public enum DomainEvent: Sendable, Hashable {
         "ChargeWrittenOff": (readable: [1], current: 1),
     ]
 
-    /// Decodes a clear part (without its context) of `eventType` at `schemaVersion`, upcasting old versions.
+    /// Decodes a clear part (without its context) of `eventType` at `schemaVersion`, upcasting old versions:
+    /// one dictionary lookup (the replay path decodes every record through here).
     public static func decodeClear(
         eventType: String, schemaVersion: UInt16, from reader: inout PayloadReader
     ) throws(PayloadCodingError) -> DomainEvent {
-        switch (eventType, schemaVersion) {
-        case ("RuleSetPublished", 1): return .ruleSetPublished(try RuleSetPublished(from: &reader))
-        case ("ProgrammeAdopted", 1): return .programmeAdopted(try ProgrammeAdopted(from: &reader))
-        case ("ProgrammeServiceDefined", 1): return .programmeServiceDefined(try ProgrammeServiceDefined(from: &reader))
-        case ("FeeRuleDefined", 1): return .feeRuleDefined(try FeeRuleDefined(from: &reader))
-        case ("CountyAgreementRecorded", 1): return .countyAgreementRecorded(try CountyAgreementRecorded(from: &reader))
-        case ("ProgrammeAmended", 1): return .programmeAmended(try ProgrammeAmended(from: &reader))
-        case ("ProgrammeEnded", 1): return .programmeEnded(try ProgrammeEnded(from: &reader))
-        case ("ProviderRegistered", 1): return .providerRegistered(try ProviderRegistered(from: &reader))
-        case ("ProviderEngaged", 1): return .providerEngaged(try ProviderEngaged(from: &reader))
-        case ("ProviderCapacityChanged", 1): return .providerCapacityChanged(try ProviderCapacityChanged(from: &reader))
-        case ("ProviderEngagementAmended", 1):
-            return .providerEngagementAmended(try ProviderEngagementAmended(from: &reader))
-        case ("ProviderEngagementEnded", 1): return .providerEngagementEnded(try ProviderEngagementEnded(from: &reader))
-        case ("ProviderSuspended", 1): return .providerSuspended(try ProviderSuspended(from: &reader))
-        case ("StaffQualified", 1): return .staffQualified(try StaffQualified(from: &reader))
-        case ("AuthorityDelegated", 1): return .authorityDelegated(try AuthorityDelegated(from: &reader))
-        case ("AuthorityRevoked", 1): return .authorityRevoked(try AuthorityRevoked(from: &reader))
-        case ("PersonRegistered", 1): return .personRegistered(try PersonRegistered(from: &reader))
-        case ("TargetGroupAttributeRecorded", 1):
-            return .targetGroupAttributeRecorded(try TargetGroupAttributeRecorded(from: &reader))
-        case ("HouseholdMembershipRecorded", 1):
-            return .householdMembershipRecorded(try HouseholdMembershipRecorded(from: &reader))
-        case ("HouseholdMembershipEnded", 1):
-            return .householdMembershipEnded(try HouseholdMembershipEnded(from: &reader))
-        case ("RepresentativeRecorded", 1): return .representativeRecorded(try RepresentativeRecorded(from: &reader))
-        case ("ConsentGranted", 1): return .consentGranted(try ConsentGrantedV1(from: &reader).upcasted())
-        case ("ConsentGranted", 2): return .consentGranted(try ConsentGranted(from: &reader))
-        case ("ConsentWithdrawn", 1): return .consentWithdrawn(try ConsentWithdrawn(from: &reader))
-        case ("PersonDataRectified", 1): return .personDataRectified(try PersonDataRectified(from: &reader))
-        case ("PersonalDataErased", 1): return .personalDataErased(try PersonalDataErased(from: &reader))
-        case ("PersonalDataViewed", 1): return .personalDataViewed(try PersonalDataViewed(from: &reader))
-        case ("NeedSignalled", 1): return .needSignalled(try NeedSignalled(from: &reader))
-        case ("ApplicationSubmitted", 1): return .applicationSubmitted(try ApplicationSubmitted(from: &reader))
-        case ("ApplicationForwarded", 1): return .applicationForwarded(try ApplicationForwarded(from: &reader))
-        case ("NeedsAssessmentScheduled", 1):
-            return .needsAssessmentScheduled(try NeedsAssessmentScheduled(from: &reader))
-        case ("NeedsAssessmentConducted", 1):
-            return .needsAssessmentConducted(try NeedsAssessmentConducted(from: &reader))
-        case ("QualificationGranted", 1): return .qualificationGranted(try QualificationGranted(from: &reader))
-        case ("ApplicantWaitlisted", 1): return .applicantWaitlisted(try ApplicantWaitlisted(from: &reader))
-        case ("WaitlistPromoted", 1): return .waitlistPromoted(try WaitlistPromoted(from: &reader))
-        case ("QualificationRefused", 1): return .qualificationRefused(try QualificationRefused(from: &reader))
-        case ("RefusalAppealed", 1): return .refusalAppealed(try RefusalAppealed(from: &reader))
-        case ("AppealResolved", 1): return .appealResolved(try AppealResolved(from: &reader))
-        case ("ApplicationWithdrawn", 1): return .applicationWithdrawn(try ApplicationWithdrawn(from: &reader))
-        case ("CoordinatorAssigned", 1): return .coordinatorAssigned(try CoordinatorAssigned(from: &reader))
-        case ("CoordinatorReassigned", 1): return .coordinatorReassigned(try CoordinatorReassigned(from: &reader))
-        case ("PlanDrafted", 1): return .planDrafted(try PlanDrafted(from: &reader))
-        case ("PlanAgreed", 1): return .planAgreed(try PlanAgreed(from: &reader))
-        case ("PlanApproved", 1): return .planApproved(try PlanApproved(from: &reader))
-        case ("PlanUpdated", 1): return .planUpdated(try PlanUpdated(from: &reader))
-        case ("PlanReviewed", 1): return .planReviewed(try PlanReviewed(from: &reader))
-        case ("PlanSuspended", 1): return .planSuspended(try PlanSuspended(from: &reader))
-        case ("PlanResumed", 1): return .planResumed(try PlanResumed(from: &reader))
-        case ("PlanCompleted", 1): return .planCompleted(try PlanCompleted(from: &reader))
-        case ("PlanTerminatedEarly", 1): return .planTerminatedEarly(try PlanTerminatedEarly(from: &reader))
-        case ("PlanSummaryRecorded", 1): return .planSummaryRecorded(try PlanSummaryRecorded(from: &reader))
-        case ("ServiceAuthorised", 1): return .serviceAuthorised(try ServiceAuthorised(from: &reader))
-        case ("ServiceAuthorisationChanged", 1):
-            return .serviceAuthorisationChanged(try ServiceAuthorisationChanged(from: &reader))
-        case ("ServiceAuthorisationCancelled", 1):
-            return .serviceAuthorisationCancelled(try ServiceAuthorisationCancelled(from: &reader))
-        case ("ServiceDelivered", 1): return .serviceDelivered(try ServiceDelivered(from: &reader))
-        case ("ServiceNotDelivered", 1): return .serviceNotDelivered(try ServiceNotDelivered(from: &reader))
-        case ("DeliveryCorrected", 1): return .deliveryCorrected(try DeliveryCorrected(from: &reader))
-        case ("DeliveryReversed", 1): return .deliveryReversed(try DeliveryReversed(from: &reader))
-        case ("FeeAssessed", 1): return .feeAssessed(try FeeAssessed(from: &reader))
-        case ("FeeExemptionRequested", 1): return .feeExemptionRequested(try FeeExemptionRequested(from: &reader))
-        case ("FeeExemptionGranted", 1): return .feeExemptionGranted(try FeeExemptionGranted(from: &reader))
-        case ("FeeExemptionRefused", 1): return .feeExemptionRefused(try FeeExemptionRefused(from: &reader))
-        case ("FeeExemptionRevoked", 1): return .feeExemptionRevoked(try FeeExemptionRevoked(from: &reader))
-        case ("PaymentReceived", 1): return .paymentReceived(try PaymentReceived(from: &reader))
-        case ("ChargeCancelled", 1): return .chargeCancelled(try ChargeCancelled(from: &reader))
-        case ("ChargeWrittenOff", 1): return .chargeWrittenOff(try ChargeWrittenOff(from: &reader))
-        default: throw .unknownEventType(eventType, schemaVersion: schemaVersion)
-        }
+        guard let decode = clearDecoders[ClearDecoderKey(eventType: eventType, schemaVersion: schemaVersion)]
+        else { throw .unknownEventType(eventType, schemaVersion: schemaVersion) }
+        return try decode(&reader)
     }
+
+    private struct ClearDecoderKey: Hashable {
+        var eventType: String
+        var schemaVersion: UInt16
+    }
+
+    private typealias ClearDecoder = @Sendable (inout PayloadReader) throws(PayloadCodingError) -> DomainEvent
+
+    private static let clearDecoders: [ClearDecoderKey: ClearDecoder] = [
+        ClearDecoderKey(eventType: "RuleSetPublished", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .ruleSetPublished(try RuleSetPublished(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ProgrammeAdopted", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .programmeAdopted(try ProgrammeAdopted(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ProgrammeServiceDefined", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .programmeServiceDefined(try ProgrammeServiceDefined(from: &reader))
+        },
+        ClearDecoderKey(eventType: "FeeRuleDefined", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .feeRuleDefined(try FeeRuleDefined(from: &reader))
+        },
+        ClearDecoderKey(eventType: "CountyAgreementRecorded", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .countyAgreementRecorded(try CountyAgreementRecorded(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ProgrammeAmended", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .programmeAmended(try ProgrammeAmended(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ProgrammeEnded", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .programmeEnded(try ProgrammeEnded(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ProviderRegistered", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .providerRegistered(try ProviderRegistered(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ProviderEngaged", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .providerEngaged(try ProviderEngaged(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ProviderCapacityChanged", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .providerCapacityChanged(try ProviderCapacityChanged(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ProviderEngagementAmended", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .providerEngagementAmended(try ProviderEngagementAmended(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ProviderEngagementEnded", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .providerEngagementEnded(try ProviderEngagementEnded(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ProviderSuspended", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .providerSuspended(try ProviderSuspended(from: &reader))
+        },
+        ClearDecoderKey(eventType: "StaffQualified", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .staffQualified(try StaffQualified(from: &reader))
+        },
+        ClearDecoderKey(eventType: "AuthorityDelegated", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .authorityDelegated(try AuthorityDelegated(from: &reader))
+        },
+        ClearDecoderKey(eventType: "AuthorityRevoked", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .authorityRevoked(try AuthorityRevoked(from: &reader))
+        },
+        ClearDecoderKey(eventType: "PersonRegistered", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .personRegistered(try PersonRegistered(from: &reader))
+        },
+        ClearDecoderKey(eventType: "TargetGroupAttributeRecorded", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .targetGroupAttributeRecorded(try TargetGroupAttributeRecorded(from: &reader))
+        },
+        ClearDecoderKey(eventType: "HouseholdMembershipRecorded", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .householdMembershipRecorded(try HouseholdMembershipRecorded(from: &reader))
+        },
+        ClearDecoderKey(eventType: "HouseholdMembershipEnded", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .householdMembershipEnded(try HouseholdMembershipEnded(from: &reader))
+        },
+        ClearDecoderKey(eventType: "RepresentativeRecorded", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .representativeRecorded(try RepresentativeRecorded(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ConsentGranted", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .consentGranted(try ConsentGrantedV1(from: &reader).upcasted())
+        },
+        ClearDecoderKey(eventType: "ConsentGranted", schemaVersion: 2): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .consentGranted(try ConsentGranted(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ConsentWithdrawn", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .consentWithdrawn(try ConsentWithdrawn(from: &reader))
+        },
+        ClearDecoderKey(eventType: "PersonDataRectified", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .personDataRectified(try PersonDataRectified(from: &reader))
+        },
+        ClearDecoderKey(eventType: "PersonalDataErased", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .personalDataErased(try PersonalDataErased(from: &reader))
+        },
+        ClearDecoderKey(eventType: "PersonalDataViewed", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .personalDataViewed(try PersonalDataViewed(from: &reader))
+        },
+        ClearDecoderKey(eventType: "NeedSignalled", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in .needSignalled(try NeedSignalled(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ApplicationSubmitted", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .applicationSubmitted(try ApplicationSubmitted(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ApplicationForwarded", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .applicationForwarded(try ApplicationForwarded(from: &reader))
+        },
+        ClearDecoderKey(eventType: "NeedsAssessmentScheduled", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .needsAssessmentScheduled(try NeedsAssessmentScheduled(from: &reader))
+        },
+        ClearDecoderKey(eventType: "NeedsAssessmentConducted", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .needsAssessmentConducted(try NeedsAssessmentConducted(from: &reader))
+        },
+        ClearDecoderKey(eventType: "QualificationGranted", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .qualificationGranted(try QualificationGranted(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ApplicantWaitlisted", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .applicantWaitlisted(try ApplicantWaitlisted(from: &reader))
+        },
+        ClearDecoderKey(eventType: "WaitlistPromoted", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .waitlistPromoted(try WaitlistPromoted(from: &reader))
+        },
+        ClearDecoderKey(eventType: "QualificationRefused", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .qualificationRefused(try QualificationRefused(from: &reader))
+        },
+        ClearDecoderKey(eventType: "RefusalAppealed", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .refusalAppealed(try RefusalAppealed(from: &reader))
+        },
+        ClearDecoderKey(eventType: "AppealResolved", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .appealResolved(try AppealResolved(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ApplicationWithdrawn", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .applicationWithdrawn(try ApplicationWithdrawn(from: &reader))
+        },
+        ClearDecoderKey(eventType: "CoordinatorAssigned", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .coordinatorAssigned(try CoordinatorAssigned(from: &reader))
+        },
+        ClearDecoderKey(eventType: "CoordinatorReassigned", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .coordinatorReassigned(try CoordinatorReassigned(from: &reader))
+        },
+        ClearDecoderKey(eventType: "PlanDrafted", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in .planDrafted(try PlanDrafted(from: &reader))
+        },
+        ClearDecoderKey(eventType: "PlanAgreed", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in .planAgreed(try PlanAgreed(from: &reader))
+        },
+        ClearDecoderKey(eventType: "PlanApproved", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in .planApproved(try PlanApproved(from: &reader))
+        },
+        ClearDecoderKey(eventType: "PlanUpdated", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in .planUpdated(try PlanUpdated(from: &reader))
+        },
+        ClearDecoderKey(eventType: "PlanReviewed", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in .planReviewed(try PlanReviewed(from: &reader))
+        },
+        ClearDecoderKey(eventType: "PlanSuspended", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in .planSuspended(try PlanSuspended(from: &reader))
+        },
+        ClearDecoderKey(eventType: "PlanResumed", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in .planResumed(try PlanResumed(from: &reader))
+        },
+        ClearDecoderKey(eventType: "PlanCompleted", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in .planCompleted(try PlanCompleted(from: &reader))
+        },
+        ClearDecoderKey(eventType: "PlanTerminatedEarly", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .planTerminatedEarly(try PlanTerminatedEarly(from: &reader))
+        },
+        ClearDecoderKey(eventType: "PlanSummaryRecorded", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .planSummaryRecorded(try PlanSummaryRecorded(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ServiceAuthorised", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .serviceAuthorised(try ServiceAuthorised(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ServiceAuthorisationChanged", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .serviceAuthorisationChanged(try ServiceAuthorisationChanged(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ServiceAuthorisationCancelled", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .serviceAuthorisationCancelled(try ServiceAuthorisationCancelled(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ServiceDelivered", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .serviceDelivered(try ServiceDelivered(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ServiceNotDelivered", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .serviceNotDelivered(try ServiceNotDelivered(from: &reader))
+        },
+        ClearDecoderKey(eventType: "DeliveryCorrected", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .deliveryCorrected(try DeliveryCorrected(from: &reader))
+        },
+        ClearDecoderKey(eventType: "DeliveryReversed", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .deliveryReversed(try DeliveryReversed(from: &reader))
+        },
+        ClearDecoderKey(eventType: "FeeAssessed", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in .feeAssessed(try FeeAssessed(from: &reader))
+        },
+        ClearDecoderKey(eventType: "FeeExemptionRequested", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .feeExemptionRequested(try FeeExemptionRequested(from: &reader))
+        },
+        ClearDecoderKey(eventType: "FeeExemptionGranted", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .feeExemptionGranted(try FeeExemptionGranted(from: &reader))
+        },
+        ClearDecoderKey(eventType: "FeeExemptionRefused", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .feeExemptionRefused(try FeeExemptionRefused(from: &reader))
+        },
+        ClearDecoderKey(eventType: "FeeExemptionRevoked", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .feeExemptionRevoked(try FeeExemptionRevoked(from: &reader))
+        },
+        ClearDecoderKey(eventType: "PaymentReceived", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .paymentReceived(try PaymentReceived(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ChargeCancelled", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .chargeCancelled(try ChargeCancelled(from: &reader))
+        },
+        ClearDecoderKey(eventType: "ChargeWrittenOff", schemaVersion: 1): {
+            (reader: inout PayloadReader) throws(PayloadCodingError) in
+            .chargeWrittenOff(try ChargeWrittenOff(from: &reader))
+        },
+    ]
 
     /// Decodes a current type's clear part from its JSON form (the `event` object of the schema).
     public static func decodeJSON(eventType: String, from data: Data, decoder: JSONDecoder) throws
