@@ -13,7 +13,9 @@ public struct ViewDefinition: Sendable {
 
 /// Every projection this release builds, and the views over them.
 public enum ProjectionCatalogue {
-    public static let projections: [any Projection] = [PlanStatusProjection(), ApplicationQueueProjection()]
+    public static let projections: [any Projection] = [
+        PlanStatusProjection(), ApplicationQueueProjection(), FeeLedgerProjection(),
+    ]
 
     public static let views: [ViewDefinition] = [
         ViewDefinition(
@@ -32,6 +34,15 @@ public enum ProjectionCatalogue {
             }
             return try ApplicationQueueView.rows(reader, programme: programme, context: context)
         },
+        ViewDefinition(
+            name: FeeLedgerProjection.name, projection: FeeLedgerProjection(), columns: FeeLedgerView.columns,
+            keyHelp: "a programmeId, or programmeId/personRef"
+        ) { reader, key, context throws(ProjectionError) in
+            let selected = try key.map { (text: String) throws(ProjectionError) in
+                try Self.parsed(text, FeeLedgerView.key, expected: "a programmeId or programmeId/personRef")
+            }
+            return try FeeLedgerView.rows(reader, key: selected, context: context)
+        },
     ]
 
     public static func projection(named name: String) throws(ProjectionError) -> any Projection {
@@ -44,6 +55,13 @@ public enum ProjectionCatalogue {
     public static func view(named name: String) throws(ProjectionError) -> ViewDefinition {
         guard let found = views.first(where: { $0.name == name }) else { throw ProjectionError.unknownProjection(name) }
         return found
+    }
+
+    /// A `--key` of a view with composite keys, parsed by the view.
+    static func parsed<Key>(_ text: String, _ parse: (String) -> Key?, expected: String) throws(ProjectionError) -> Key
+    {
+        guard let key = parse(text) else { throw ProjectionError.invalidKey("\(text) is not \(expected)") }
+        return key
     }
 
     static func identifier<ID: EntityIdentifier>(_ type: ID.Type, _ text: String) throws(ProjectionError) -> ID {
