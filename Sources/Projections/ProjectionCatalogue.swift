@@ -14,7 +14,7 @@ public struct ViewDefinition: Sendable {
 /// Every projection this release builds, and the views over them.
 public enum ProjectionCatalogue {
     public static let projections: [any Projection] = [
-        PlanStatusProjection(), ApplicationQueueProjection(), FeeLedgerProjection(),
+        PlanStatusProjection(), ApplicationQueueProjection(), ProviderWorkloadProjection(), FeeLedgerProjection(),
     ]
 
     public static let views: [ViewDefinition] = [
@@ -33,6 +33,15 @@ public enum ProjectionCatalogue {
                 try Self.identifier(ProgrammeID.self, text)
             }
             return try ApplicationQueueView.rows(reader, programme: programme, context: context)
+        },
+        ViewDefinition(
+            name: ProviderWorkloadProjection.name, projection: ProviderWorkloadProjection(),
+            columns: ProviderWorkloadView.columns, keyHelp: "a providerId, or providerId/serviceId"
+        ) { reader, key, context throws(ProjectionError) in
+            let selected = try key.map { (text: String) throws(ProjectionError) in
+                try Self.parsed(text, ProviderWorkloadView.key, expected: "a providerId or providerId/serviceId")
+            }
+            return try ProviderWorkloadView.rows(reader, key: selected, context: context)
         },
         ViewDefinition(
             name: FeeLedgerProjection.name, projection: FeeLedgerProjection(), columns: FeeLedgerView.columns,
