@@ -30,6 +30,8 @@ final class ProjectionsFixture {
         ProjectionBuilder(ledger: services.ledger, store: store, batchEvents: batchEvents)
     }
     var batchEvents = ProjectionBuilder.batchEventsMax
+    /// The business time of the next commands (2025-03-03 unless a test moves it).
+    var occurredAt = Instant(microsecondsSinceEpoch: 1_741_000_000_000_000)
     /// Projections caught up after every emit, as a server's engine keeps them live.
     var liveProjections: [any Projection] = []
 
@@ -55,7 +57,7 @@ final class ProjectionsFixture {
             EmitDecider.self, stream: try LedgerNames.stream(category, UUID()), command: events,
             envelope: CommandEnvelope(
                 commandID: UUID128.random(), actor: actor,
-                occurredAt: Instant(microsecondsSinceEpoch: 1_741_000_000_000_000), fingerprint: "projection test"))
+                occurredAt: occurredAt, fingerprint: "projection test"))
         guard let position = result.firstPosition else { throw ProjectionError.storage("nothing appended") }
         for projection in liveProjections { try catchUp(projection) }
         return position

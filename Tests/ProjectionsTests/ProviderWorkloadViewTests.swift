@@ -172,13 +172,12 @@ struct ProviderWorkloadViewTests {
         #expect(try fixture.workloadRows().count == 6)
     }
 
-    @Test("A cancellation drops later months; capacity changes, an ended contract and the waiting list are joined")
-    func cancellationAndWaitingList() async throws {
+    @Test("A cancellation drops later months; a reversal moves the first delivery; capacity and contract end")
+    func cancellationAndEngagementChanges() async throws {
         let fixture = try ProjectionsFixture()
         let story = WorkloadStory()
-        let (piotr, jan, ewa) = (PersonRef(uuid: UUID()), PersonRef(uuid: UUID()), PersonRef(uuid: UUID()))
+        let piotr = PersonRef(uuid: UUID())
         let au03 = AuthorisationID(uuid: UUID())
-        let (janApplication, ewaApplication) = (ApplicationID(uuid: UUID()), ApplicationID(uuid: UUID()))
         for event in story.engagements + story.authorisations { try await fixture.emit(event) }
         // 12 h over 05-01 … 07-31 pro rata by days: 4 / 4 / 4.
         try await fixture.emit(
@@ -187,13 +186,6 @@ struct ProviderWorkloadViewTests {
                 from: "2025-05-01", to: "2025-07-31"))
         try await fixture.emit(story.care("2025-04-02"))
         let first = try await fixture.emit(story.delivered(au03, piotr, by: story.ngo, on: "2025-05-05", units: 2))
-        for (application, person) in [(janApplication, jan), (ewaApplication, ewa)] {
-            try await fixture.emit(
-                .applicantWaitlisted(
-                    ApplicantWaitlisted(
-                        applicationId: application, personRef: person, programmeId: story.programme,
-                        serviceIds: ["care"], position: 1, reason: .limitReached)))
-        }
         try fixture.catchUp(ProviderWorkloadProjection())
         var care = try fixture.workloadRows(.service(story.ngo, "care"))
         #expect(care.map { $0["month"] } == ["2025-04", "2025-05", "2025-06", "2025-07"].map(ViewValue.string))
@@ -221,19 +213,52 @@ struct ProviderWorkloadViewTests {
                 ProviderEngagementEnded(
                     providerId: story.ngo, engagementId: story.care, reason: "Koniec umowy",
                     effectiveFrom: .on("2025-09-01"))))
-        try await fixture.emit(
-            .applicationWithdrawn(
-                ApplicationWithdrawn(applicationId: ewaApplication, personRef: ewa, withdrawnOn: .on("2025-05-15"))))
         try fixture.catchUp(ProviderWorkloadProjection())
-        care = try fixture.workloadRows(.service(story.ngo, "care"), today: "2025-06-10")
+        care = try fixture.workloadRows(.service(story.ngo, "care"))
         #expect(care.map { $0["month"] } == ["2025-04", "2025-05", "2025-06"].map(ViewValue.string), "July is gone")
         #expect(care.map { $0["unitsAuthorised"] } == [.int(8), .int(12), .int(12)])
         #expect(care.map { $0["unitsDelivered"] } == [.int(2), .int(2), .int(0)])
         #expect(care[1]["avgDaysToFirstDelivery"] == .number(11), "05-01 to the first delivery in force, 05-12")
         #expect(care.map { $0["capacity"] } == [.int(400), .int(400), .int(300)])
         #expect(care.allSatisfy { $0["contractEnd"] == .string("2025-08-31") })
-        // Waiting on the month's last day, or today: both in April, Jan alone after Ewa withdrew.
-        #expect(care.map { $0["waitingPersons"] } == [.int(2), .int(1), .int(1)])
+    }
+
+    @Test("The waiting list: persons waiting for the service on the month's last day, or today while it runs")
+    func waitingList() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = WorkloadStory()
+        for event in story.engagements + story.authorisations { try await fixture.emit(event) }
+        let applicants = (0..<3).map { _ in (ApplicationID(uuid: UUID()), PersonRef(uuid: UUID())) }
+        fixture.occurredAt = Instant(startOf: .on("2025-03-20"))
+        for (application, person) in applicants {
+            try await fixture.emit(
+                .applicantWaitlisted(
+                    ApplicantWaitlisted(
+                        applicationId: application, personRef: person, programmeId: story.programme,
+                        serviceIds: ["care"], position: 1, reason: .limitReached)))
+        }
+        try await fixture.emit(
+            .applicationWithdrawn(
+                ApplicationWithdrawn(
+                    applicationId: applicants[1].0, personRef: applicants[1].1, withdrawnOn: .on("2025-05-15"))))
+        fixture.occurredAt = Instant(startOf: .on("2025-05-20"))
+        let (promoted, person) = applicants[2]
+        try await fixture.emit(
+            .waitlistPromoted(
+                WaitlistPromoted(
+                    applicationId: promoted, personRef: person, programmeId: story.programme, serviceIds: ["care"],
+                    fromPosition: 1)),
+            .qualificationGranted(
+                QualificationGranted(
+                    applicationId: promoted, personRef: person, qualificationId: QualificationID(uuid: UUID()),
+                    programmeId: story.programme, programmeVersion: 1, serviceIds: ["care"], queuePosition: 1,
+                    validFrom: .on("2025-06-01"), promotedFromWaitlist: true)))
+        try fixture.catchUp(ProviderWorkloadProjection())
+        // All three in April; in May one withdrew (05-15) and one was promoted (05-20).
+        let care = try fixture.workloadRows(.service(story.ngo, "care"))
+        #expect(care.map { $0["waitingPersons"] } == [.int(3), .int(1), .int(1)])
+        let midMay = try fixture.workloadRows(.service(story.ngo, "care"), today: "2025-05-18")
+        #expect(midMay.map { $0["waitingPersons"] } == [.int(3), .int(2), .int(2)], "on 05-18 for May and June")
         #expect(try fixture.workloadRows(.provider(story.cusOwn)).allSatisfy { $0["waitingPersons"] == .int(0) })
     }
 

@@ -11,8 +11,9 @@ import Foundation
 ///   months that begin on or after its `effectiveFrom` (a month it falls in keeps what was ordered for it).
 /// - Corrections move delivered units to the corrected date's month, reversals take them back
 ///   (`DeliveryTracker`); an over-delivery counts while its report is in force, in its month.
-/// - A waiting spell runs from ApplicantWaitlisted's business date until the application is promoted, qualified,
-///   refused or withdrawn.
+/// - A waiting spell runs from ApplicantWaitlisted's business date (`occurredAt`) to the day the application leaves
+///   the list: the business date of its promotion or qualification, the refusal's decision date, or the date it
+///   was withdrawn.
 public struct ProviderWorkloadProjection: Projection {
     public static let name = "ProviderWorkload"
     public static let version: UInt32 = 1
@@ -181,12 +182,10 @@ struct WorkloadTables {
 
     /// Changes an authorisation, keeping the first-delivery wait of its month row in step with its start and
     /// its first effective delivery.
-    func update(
-        _ authorisationId: AuthorisationID, _ body: (inout WorkloadAuthorisation) throws(ProjectionError) -> Void
-    )
+    func update(_ id: AuthorisationID, _ body: (inout WorkloadAuthorisation) throws(ProjectionError) -> Void)
         throws(ProjectionError)
     {
-        let key = RowKey.uuid(authorisationId.uuid)
+        let key = RowKey.uuid(id.uuid)
         guard var work = try authorisations.get(key) else { return }
         let before = work
         try body(&work)
@@ -296,10 +295,9 @@ struct WaitingListTables {
         let slots = waitlisted.serviceIds.map { WaitingSlot(programmeId: waitlisted.programmeId, serviceId: $0) }
         for slot in slots {
             try spells.update(slot.key(waitlisted.applicationId)) { spell in
-                // A spell still open keeps the day it began.
-                if spell?.until != nil || spell == nil {
-                    spell = WaitingSpell(personRef: waitlisted.personRef, since: day)
-                }
+                // A spell still open keeps the day it began; a new one starts after an earlier one ended.
+                let waiting = spell.map { $0.until == nil } ?? false
+                if !waiting { spell = WaitingSpell(personRef: waitlisted.personRef, since: day) }
             }
         }
         try applications.update(.uuid(waitlisted.applicationId.uuid), orInsert: WaitingApplication.init) {
@@ -317,7 +315,7 @@ struct WaitingListTables {
         where programme.map({ $0 == slot.programmeId }) ?? true && services.map({ $0.contains(slot.serviceId) }) ?? true
         {
             try spells.update(slot.key(applicationId)) { spell in
-                if spell != nil, spell?.until == nil { spell?.until = day }
+                if spell?.until == nil { spell?.until = day }
             }
         }
     }
