@@ -1,4 +1,4 @@
-public import Domain
+import Domain
 
 /// FeeLedgerView (domain.md §5, §4.8): per resident and programme the account's totals, and per programme and
 /// charge period the same totals with the persons charged and exempted by kind and rule. Every fee event names

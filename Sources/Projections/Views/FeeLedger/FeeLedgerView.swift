@@ -1,10 +1,11 @@
 public import Domain
-public import Foundation
 
 /// How FeeLedgerView reads (domain.md §5): two row sets in one table, told apart by `kind`, per programme in
 /// key order — first its accounts (`kind` "account", one per person × programme, by personRef), then its
 /// months (`kind` "month", one per charge period "YYYY-MM", in date order). Both carry the money columns in
-/// grosze; `outstanding` is net due less paid, cancelled and written off, never below zero. An account row
+/// grosze; `outstanding` is net due less paid, cancelled and written off, never below zero. On a month row,
+/// payments, cancellations and write-offs count in the period of the charge they settle, and `credit` (paid
+/// beyond the charges allocated to) in the month the payment was received. An account row
 /// names its person and lists the exemptions granted on it (`status` on `today`: upcoming, active, expired or
 /// revoked); a month row counts the persons charged and, by exemption kind and rule, the persons exempted.
 /// Columns that do not apply to a row's kind are null.

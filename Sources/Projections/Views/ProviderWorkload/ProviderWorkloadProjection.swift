@@ -1,4 +1,4 @@
-public import Domain
+import Domain
 import Foundation
 
 /// ProviderWorkload (domain.md §5, §6.2 V1–V2): per provider, service and calendar month the units authorised

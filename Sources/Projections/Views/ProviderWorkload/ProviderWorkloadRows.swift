@@ -1,5 +1,4 @@
 public import Domain
-public import Foundation
 
 /// One provider's work on one service in one calendar month ("YYYY-MM"): units authorised (each authorisation's
 /// month allocation), delivered (effective: corrections applied, reversals removed) and missed, by whom, and how
