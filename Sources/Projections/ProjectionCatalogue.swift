@@ -15,6 +15,7 @@ public struct ViewDefinition: Sendable {
 public enum ProjectionCatalogue {
     public static let projections: [any Projection] = [
         PlanStatusProjection(), ApplicationQueueProjection(), CoordinatorCaseloadProjection(),
+        ProviderWorkloadProjection(), FeeLedgerProjection(),
     ]
 
     public static let views: [ViewDefinition] = [
@@ -43,6 +44,24 @@ public enum ProjectionCatalogue {
             }
             return try CoordinatorCaseloadView.rows(reader, coordinator: coordinator, context: context)
         },
+        ViewDefinition(
+            name: ProviderWorkloadProjection.name, projection: ProviderWorkloadProjection(),
+            columns: ProviderWorkloadView.columns, keyHelp: "a providerId, or providerId/serviceId"
+        ) { reader, key, context throws(ProjectionError) in
+            let selected = try key.map { (text: String) throws(ProjectionError) in
+                try Self.parsed(text, ProviderWorkloadView.key, expected: "a providerId or providerId/serviceId")
+            }
+            return try ProviderWorkloadView.rows(reader, key: selected, context: context)
+        },
+        ViewDefinition(
+            name: FeeLedgerProjection.name, projection: FeeLedgerProjection(), columns: FeeLedgerView.columns,
+            keyHelp: "a programmeId, or programmeId/personRef"
+        ) { reader, key, context throws(ProjectionError) in
+            let selected = try key.map { (text: String) throws(ProjectionError) in
+                try Self.parsed(text, FeeLedgerView.key, expected: "a programmeId or programmeId/personRef")
+            }
+            return try FeeLedgerView.rows(reader, key: selected, context: context)
+        },
     ]
 
     public static func projection(named name: String) throws(ProjectionError) -> any Projection {
@@ -55,6 +74,13 @@ public enum ProjectionCatalogue {
     public static func view(named name: String) throws(ProjectionError) -> ViewDefinition {
         guard let found = views.first(where: { $0.name == name }) else { throw ProjectionError.unknownProjection(name) }
         return found
+    }
+
+    /// A `--key` of a view with composite keys, parsed by the view.
+    static func parsed<Key>(_ text: String, _ parse: (String) -> Key?, expected: String) throws(ProjectionError) -> Key
+    {
+        guard let key = parse(text) else { throw ProjectionError.invalidKey("\(text) is not \(expected)") }
+        return key
     }
 
     static func identifier<ID: EntityIdentifier>(_ type: ID.Type, _ text: String) throws(ProjectionError) -> ID {

@@ -178,12 +178,7 @@ struct PlanStatusViewTests {
         try await story.feed(fixture)
         try fixture.catchUp(PlanStatusProjection())
         let before = try fixture.contents(PlanStatusProjection.self)
-        try await fixture.emit(
-            .personalDataErased(
-                PersonalDataErased(
-                    personRef: story.person, keyIds: [UUID()], scope: "all", reason: .art17,
-                    legalBasisRef: "RODO art. 17", requestId: RequestID(uuid: UUID()))),
-            by: .system("retention"))
+        try await fixture.erase(story.person)
         try fixture.catchUp(PlanStatusProjection())
         #expect(try fixture.contents(PlanStatusProjection.self) == before)
     }

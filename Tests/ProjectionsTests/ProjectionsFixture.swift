@@ -30,6 +30,10 @@ final class ProjectionsFixture {
         ProjectionBuilder(ledger: services.ledger, store: store, batchEvents: batchEvents)
     }
     var batchEvents = ProjectionBuilder.batchEventsMax
+    /// The business time of the next commands (2025-03-03 unless a test moves it).
+    var occurredAt = Instant(microsecondsSinceEpoch: 1_741_000_000_000_000)
+    /// Projections caught up after every emit, as a server's engine keeps them live.
+    var liveProjections: [any Projection] = []
 
     init() throws {
         directory = try TemporaryDirectory(prefix: "cus-projections")
@@ -53,9 +57,20 @@ final class ProjectionsFixture {
             EmitDecider.self, stream: try LedgerNames.stream(category, UUID()), command: events,
             envelope: CommandEnvelope(
                 commandID: UUID128.random(), actor: actor,
-                occurredAt: Instant(microsecondsSinceEpoch: 1_741_000_000_000_000), fingerprint: "projection test"))
+                occurredAt: occurredAt, fingerprint: "projection test"))
         guard let position = result.firstPosition else { throw ProjectionError.storage("nothing appended") }
+        for projection in liveProjections { try catchUp(projection) }
         return position
+    }
+
+    /// Appends the receipt of an erasure of `person`'s personal data, as the retention duty does.
+    func erase(_ person: PersonRef) async throws {
+        try await emit(
+            .personalDataErased(
+                PersonalDataErased(
+                    personRef: person, keyIds: [UUID()], scope: "all", reason: .art17, legalBasisRef: "RODO art. 17",
+                    requestId: RequestID(uuid: UUID()))),
+            by: .system("retention"))
     }
 
     func treeSize() throws -> UInt64 { try services.ledger.treeSize() }
@@ -64,6 +79,18 @@ final class ProjectionsFixture {
     @discardableResult
     func catchUp(_ projection: any Projection) throws -> ProjectionRecord {
         try builder.build(projection, slot: .live, upTo: try treeSize())
+    }
+
+    /// The contents of `projection` built live, then its contents once rebuilt from zero in one batch and
+    /// switched in: byte-identical when `apply` is deterministic.
+    func liveAndRebuiltContents(_ projection: any Projection) throws -> (live: [String], rebuilt: [String]) {
+        try catchUp(projection)
+        let live = try contents(type(of: projection))
+        batchEvents = ProjectionBuilder.batchEventsMax
+        guard case .switched = try ProjectionRebuild(builder: builder).run(projection) else {
+            throw ProjectionError.storage("the rebuild of \(type(of: projection).name) did not switch")
+        }
+        return (live, try contents(type(of: projection)))
     }
 
     func contents(_ projection: any Projection.Type, in store: ProjectionsStore? = nil) throws -> [String] {

@@ -134,7 +134,7 @@ public struct PlanStatusProjection: Projection {
             for change in try DeliveryTracker.changes(for: event, in: rows) {
                 try links.update(.uuid(change.authorisationId.uuid)) { link throws(ProjectionError) in
                     guard let current = link else { return }
-                    link?.unitsDelivered = UInt64(max(0, Int64(current.unitsDelivered) + change.units))
+                    link?.unitsDelivered = current.unitsDelivered.adding(change.units)
                     try updateItem(current, plans) { $0.record(units: change.units, on: change.date) }
                 }
             }

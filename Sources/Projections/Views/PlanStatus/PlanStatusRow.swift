@@ -118,14 +118,8 @@ public struct PlanItemStatus: PayloadCodable, Hashable, Sendable {
 
     /// Adds (or with a negative count removes) units delivered on `date`.
     mutating func record(units: Int64, on date: LocalDate) {
-        unitsDelivered = UInt64(max(0, Int64(unitsDelivered) + units))
-        if let index = deliveryDates.firstIndex(where: { $0.date == date }) {
-            deliveryDates[index].units = UInt64(max(0, Int64(deliveryDates[index].units) + units))
-            if deliveryDates[index].units == 0 { deliveryDates.remove(at: index) }
-        } else if units > 0 {
-            deliveryDates.append(DatedUnits(date: date, units: UInt64(units)))
-            deliveryDates.sort { $0.date < $1.date }
-        }
+        unitsDelivered = unitsDelivered.adding(units)
+        deliveryDates.tally(units, for: date)
     }
 
     public func encode(to writer: inout PayloadWriter) {
@@ -150,25 +144,5 @@ public struct PlanItemStatus: PayloadCodable, Hashable, Sendable {
         unitsDelivered = try reader.read()
         unitsMissed = try reader.read()
         deliveryDates = try reader.readArray()
-    }
-}
-
-public struct DatedUnits: PayloadCodable, Hashable, Sendable {
-    public var date: LocalDate
-    public var units: UInt64
-
-    public init(date: LocalDate, units: UInt64) {
-        self.date = date
-        self.units = units
-    }
-
-    public func encode(to writer: inout PayloadWriter) {
-        writer.write(date)
-        writer.write(units)
-    }
-
-    public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
-        date = try reader.read()
-        units = try reader.read()
     }
 }
