@@ -76,10 +76,7 @@ struct ViewsShowCommand: AsyncParsableCommand {
     }
 
     private func render(_ rows: [ViewRow], columns: [String]) -> String {
-        if json {
-            let data = (try? JSONEncoder.sortedViews.encode(rows)) ?? Data("[]".utf8)
-            return String(decoding: data, as: UTF8.self)
-        }
+        if json { return ViewRow.jsonText(rows) }
         if csv {
             let lines = rows.map { row in columns.map { Self.csvField(row[$0]?.csvText ?? "") }.joined(separator: ",") }
             return ([columns.joined(separator: ",")] + lines).joined(separator: "\n")

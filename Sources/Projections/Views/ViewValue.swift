@@ -33,6 +33,35 @@ public enum ViewValue: Sendable, Hashable, Encodable {
         return .number((Double(numerator) / Double(denominator) * 10_000).rounded() / 10_000)
     }
 
+    /// The value as JSON text; nested rows keep their columns in order (Foundation's encoder does not).
+    public var jsonText: String {
+        switch self {
+        case .null: "null"
+        case .bool(let value): value ? "true" : "false"
+        case .int(let value): String(value)
+        case .number(let value): value.isFinite ? String(value) : "null"
+        case .string(let value): Self.quoted(value)
+        case .rows(let rows): ViewRow.jsonText(rows)
+        }
+    }
+
+    /// A JSON string literal (RFC 8259 escapes; `/` is left alone).
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
     /// The CSV cell: text as is, nested rows as their JSON.
     public var csvText: String {
         switch self {
@@ -41,8 +70,7 @@ public enum ViewValue: Sendable, Hashable, Encodable {
         case .int(let value): String(value)
         case .number(let value): String(value)
         case .string(let value): value
-        case .rows:
-            (try? JSONEncoder.sortedViews.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        case .rows: jsonText
         }
     }
 }
@@ -66,6 +94,16 @@ public struct ViewRow: Sendable, Hashable, Encodable {
 
     public subscript(column: String) -> ViewValue? { cells.first { $0.column == column }?.value }
 
+    /// The row as a JSON object with its columns in the view's order.
+    public var jsonText: String {
+        "{" + cells.map { ViewValue.quoted($0.column) + ":" + $0.value.jsonText }.joined(separator: ",") + "}"
+    }
+
+    /// Rows as a JSON array.
+    public static func jsonText(_ rows: [ViewRow]) -> String {
+        "[" + rows.map(\.jsonText).joined(separator: ",") + "]"
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: ColumnKey.self)
         for cell in cells { try container.encode(cell.value, forKey: ColumnKey(cell.column)) }
@@ -77,14 +115,5 @@ public struct ViewRow: Sendable, Hashable, Encodable {
         init(_ name: String) { stringValue = name }
         init?(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { nil }
-    }
-}
-
-extension JSONEncoder {
-    /// Views print their columns in domain.md's order; nested JSON keeps it too.
-    public static var sortedViews: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
     }
 }
