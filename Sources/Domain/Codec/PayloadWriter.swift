@@ -10,6 +10,9 @@ public struct PayloadWriter: Sendable {
         bytes.reserveCapacity(capacity)
     }
 
+    /// Empties the buffer, keeping its capacity for the next value.
+    public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
     public mutating func write(unsigned value: UInt64) {
         var value = value
         while value >= 0x80 {
