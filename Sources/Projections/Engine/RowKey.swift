@@ -9,7 +9,17 @@ public struct RowKey: Hashable, Sendable, Comparable {
     public init(bytes: [UInt8]) { self.bytes = bytes }
     public init() { bytes = [] }
 
-    public static func < (a: RowKey, b: RowKey) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+    /// Byte order, as LMDB's default comparison (`memcmp`, then the shorter key first).
+    public static func < (a: RowKey, b: RowKey) -> Bool {
+        let common = min(a.bytes.count, b.bytes.count)
+        let order = a.bytes.withUnsafeBytes { left in
+            b.bytes.withUnsafeBytes { right in
+                guard common > 0, let left = left.baseAddress, let right = right.baseAddress else { return Int32(0) }
+                return memcmp(left, right, common)
+            }
+        }
+        return order != 0 ? order < 0 : a.bytes.count < b.bytes.count
+    }
 
     /// The bytes hashed at once (the synthesized hash combines them one by one, which dominated rebuilds).
     public func hash(into hasher: inout Hasher) {

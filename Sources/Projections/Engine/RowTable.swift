@@ -30,12 +30,15 @@ public final class RowTable<Row: PayloadCodable> {
 
     /// Changes the row in place; `body` sees nil for a missing row and may create or delete it.
     public func update(_ key: RowKey, _ body: (inout Row?) throws(ProjectionError) -> Void) throws(ProjectionError) {
-        if cache[key] == nil { _ = try get(key) }
+        var slot = cache.index(forKey: key)
+        if slot == nil {
+            _ = try get(key)
+            slot = cache.index(forKey: key)
+        }
+        guard let slot else { return }  // `get` has just cached the key
         // Mutate the cached row where it lives, so arrays inside rows are not copied on every event.
-        var entry = cache.removeValue(forKey: key) ?? (nil, false)
-        defer { cache[key] = entry }
-        try body(&entry.row)
-        entry.dirty = true
+        cache.values[slot].dirty = true
+        try body(&cache.values[slot].row)
     }
 
     /// Changes an existing row, or a new one made by `make`.
@@ -50,12 +53,15 @@ public final class RowTable<Row: PayloadCodable> {
         }
     }
 
+    /// Writes the changed rows in key order (LMDB inserts faster in order), encoding each into one reused buffer.
     func flush() throws(ProjectionError) {
-        for key in cache.keys.sorted() {
-            guard let entry = cache[key], entry.dirty else { continue }
+        let changed = cache.filter(\.value.dirty).sorted { $0.key < $1.key }
+        cache.removeAll()
+        var writer = PayloadWriter(capacity: 1024)
+        for (key, entry) in changed {
             do {
                 if let row = entry.row {
-                    var writer = PayloadWriter()
+                    writer.removeAll()
                     row.encode(to: &writer)
                     try transaction.put(writer.bytes, key: key.bytes, in: database)
                 } else {
@@ -63,7 +69,6 @@ public final class RowTable<Row: PayloadCodable> {
                 }
             } catch { throw ProjectionError.storage("writing \(name): \(error)") }
         }
-        cache.removeAll()
     }
 }
 
@@ -71,7 +76,8 @@ public final class RowTable<Row: PayloadCodable> {
 public final class RowBatch {
     let transaction: Transaction
     let databases: [String: Database]
-    private var tables: [String: AnyObject] = [:]
+    /// A projection has a handful of tables, so a list compared by name beats hashing the name on every event.
+    private var tables: [(name: String, rowType: ObjectIdentifier, table: AnyObject)] = []
     private var flushes: [() throws(ProjectionError) -> Void] = []
 
     init(transaction: Transaction, databases: [String: Database]) {
@@ -82,15 +88,16 @@ public final class RowBatch {
     public func table<Row: PayloadCodable>(_ name: String, of type: Row.Type = Row.self) throws(ProjectionError)
         -> RowTable<Row>
     {
-        if let open = tables[name] {
-            guard let typed = open as? RowTable<Row> else {
+        for open in tables where open.name == name {
+            guard open.rowType == ObjectIdentifier(Row.self) else {
                 throw ProjectionError.storage("table \(name) opened with two row types")
             }
-            return typed
+            // The row type was checked just above, so the table is a `RowTable<Row>`.
+            return unsafeDowncast(open.table, to: RowTable<Row>.self)
         }
         guard let database = databases[name] else { throw ProjectionError.storage("no table named \(name)") }
         let table = RowTable<Row>(name: name, database: database, transaction: transaction)
-        tables[name] = table
+        tables.append((name, ObjectIdentifier(Row.self), table))
         flushes.append(table.flush)
         return table
     }
@@ -122,7 +129,12 @@ public struct RowReader {
                 var entry = prefix.bytes.isEmpty ? try cursor.first() : try cursor.seek(atLeast: prefix.bytes)
                 while let current = entry, current.key.starts(with: prefix.bytes) {
                     let key = RowKey(bytes: Array(current.key))
-                    rows.append((key, try RowCoding.decode(Row.self, Array(current.value), table: table)))
+                    rows.append(
+                        (
+                            key,
+                            try RowCoding.decode(
+                                Row.self, reader: PayloadReader(borrowing: current.value), table: table)
+                        ))
                     entry = try cursor.next()
                 }
                 return rows
@@ -162,18 +174,24 @@ enum RowCoding {
     static func read<Row: PayloadCodable>(
         _ type: Row.Type, key: RowKey, table: String, database: Database, in transaction: Transaction
     ) throws(ProjectionError) -> Row? {
-        let bytes: [UInt8]?
-        do { bytes = try transaction.value(in: database, key: key.bytes).map { Array($0) } } catch {
+        let bytes: UnsafeRawBufferPointer?
+        do { bytes = try transaction.value(in: database, key: key.bytes) } catch {
             throw ProjectionError.storage("reading \(table): \(error)")
         }
         guard let bytes else { return nil }
-        return try decode(Row.self, bytes, table: table)
+        // Decoded before any further write in the transaction, while LMDB's buffer is valid.
+        return try decode(Row.self, reader: PayloadReader(borrowing: bytes), table: table)
     }
 
     static func decode<Row: PayloadCodable>(_ type: Row.Type, _ bytes: [UInt8], table: String)
         throws(ProjectionError) -> Row
     {
-        var reader = PayloadReader(bytes)
+        try decode(Row.self, reader: PayloadReader(bytes), table: table)
+    }
+
+    static func decode<Row: PayloadCodable>(_ type: Row.Type, reader: consuming PayloadReader, table: String)
+        throws(ProjectionError) -> Row
+    {
         do {
             let row = try Row(from: &reader)
             try reader.finish()
