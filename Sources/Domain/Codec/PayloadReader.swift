@@ -118,10 +118,17 @@ public struct PayloadReader: ~Copyable {
         return high & 0x8080_8080_8080_8080 == 0
     }
 
+    /// Bytes left after `offset`.
+    public var remainingByteCount: Int { bytes.count - offset }
+
+    // The generic readers are inlinable so that other modules' row and event types get specialized copies
+    // instead of a runtime metadata look-up on every call.
+    @inlinable
     public mutating func read<Value: PayloadCodable>(_: Value.Type = Value.self) throws(PayloadCodingError) -> Value {
         try Value(from: &self)
     }
 
+    @inlinable
     public mutating func readOptional<Value: PayloadCodable>(_: Value.Type = Value.self)
         throws(PayloadCodingError) -> Value?
     {
@@ -132,13 +139,14 @@ public struct PayloadReader: ~Copyable {
         }
     }
 
+    @inlinable
     public mutating func readArray<Value: PayloadCodable>(_: Value.Type = Value.self)
         throws(PayloadCodingError) -> [Value]
     {
         let start = offset
         let count = try readUnsigned()
         // Every element takes at least one byte, so a count past the remaining bytes is a lie.
-        guard count <= UInt64(Self.arrayCountMax), count <= UInt64(bytes.count - offset) else {
+        guard count <= UInt64(Self.arrayCountMax), count <= UInt64(remainingByteCount) else {
             throw .lengthOverLimit(at: start)
         }
         var values: [Value] = []

@@ -53,9 +53,10 @@ public enum EventCodec {
     public static func decodeSummary(typeIndex: Int, schemaVersion: UInt16, clear: UnsafeRawBufferPointer)
         throws(PayloadCodingError) -> (context: EventContext.Summary, event: DomainEvent)
     {
+        let decode = try EventTypeIndex.shared.decoder(index: typeIndex, schemaVersion: schemaVersion)
         var reader = PayloadReader(borrowing: clear)
         let context = try EventContext.Summary(from: &reader)
-        let event = try EventTypeIndex.shared.decodeClear(index: typeIndex, schemaVersion: schemaVersion, from: &reader)
+        let event = try decode(&reader)
         try reader.finish()
         return (context, event)
     }

@@ -65,16 +65,13 @@ public struct EventTypeIndex: Sendable {
         return name.withUTF8 { index(of: UnsafeRawBufferPointer($0)) }
     }
 
-    /// Decodes a clear part (context excluded) of the type at `index`, at `schemaVersion`, upcasting old versions.
-    func decodeClear(index: Int, schemaVersion: UInt16, from reader: inout PayloadReader)
-        throws(PayloadCodingError) -> DomainEvent
-    {
+    /// The decoder of the clear part (context excluded) of the type at `index`, at `schemaVersion`; older
+    /// versions are upcast to the current type.
+    func decoder(index: Int, schemaVersion: UInt16) throws(PayloadCodingError) -> DomainEvent.ClearDecoder {
         guard decoders.indices.contains(index) else {
             throw .unknownEventType("#\(index)", schemaVersion: schemaVersion)
         }
-        for decoder in decoders[index] where decoder.schemaVersion == schemaVersion {
-            return try decoder.decode(&reader)
-        }
+        for decoder in decoders[index] where decoder.schemaVersion == schemaVersion { return decoder.decode }
         throw .unknownEventType(names[index], schemaVersion: schemaVersion)
     }
 
