@@ -129,6 +129,30 @@ struct ProjectionEngineTests {
         }
     }
 
+    @Test("A build reuses its rows across batches only while no one else has advanced the same generation")
+    func carriedRowsFollowTheStoredRecord() async throws {
+        let fixture = try ProjectionsFixture()
+        fixture.batchEvents = 2
+        let story = PlanStory()
+        for event in story.opening { try await fixture.emit(event) }
+        try await story.feed(fixture)
+        let size = try fixture.treeSize()
+        let other = ProjectionBuilder(ledger: fixture.services.ledger, store: fixture.store, batchEvents: 1)
+        var interleaved = 0
+        try fixture.builder.build(PlanStatusProjection(), slot: .live, upTo: size) { _ in
+            guard interleaved < 3 else { return }
+            interleaved += 1
+            _ = try? other.advance(PlanStatusProjection(), slot: .live, upTo: size)
+        }
+        #expect(interleaved == 3)
+        let alone = try AsOfBuild.build(
+            [PlanStatusProjection()], ledger: fixture.services.ledger, size: size, under: fixture.directory.path)
+        defer { alone.remove() }
+        #expect(
+            try fixture.contents(PlanStatusProjection.self, in: alone.store)
+                == (try fixture.contents(PlanStatusProjection.self)))
+    }
+
     @Test("Live: the engine catches up after each commit and waitUntilProjected gives read-your-writes")
     func liveCatchUp() async throws {
         let fixture = try ProjectionsFixture()

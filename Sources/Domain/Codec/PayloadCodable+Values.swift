@@ -69,9 +69,17 @@ extension StableName {
         let start = reader.offset
         let raw = try reader.readLengthPrefixed()
         // Compare bytes with the few known names instead of allocating a String per field.
-        for candidate in Self.allCases where candidate.rawValue.utf8.elementsEqual(raw) {
-            self = candidate
-            return
+        for candidate in Self.allCases {
+            var name = candidate.rawValue
+            let matches = name.withUTF8 { name in
+                guard name.count == raw.count else { return false }
+                guard let left = name.baseAddress, let right = raw.baseAddress else { return true }
+                return memcmp(left, right, raw.count) == 0
+            }
+            if matches {
+                self = candidate
+                return
+            }
         }
         throw .unknownEnumCase(
             at: start, type: String(describing: Self.self), name: String(decoding: raw, as: UTF8.self))

@@ -155,16 +155,18 @@ struct ByteReader {
 
     /// Checks a 1-byte length and its bytes, and returns where they lie in the record.
     mutating func readShortRange(_ field: String, _ range: ClosedRange<Int>) throws(RecordViolation) -> Range<Int> {
-        let length = Int(try read(UInt8.self, "\(field) length"))
-        guard range.contains(length) else { throw .lengthOutOfRange(field: field, length: length) }
-        let start = offset
-        _ = try take(length, field)
-        return start..<offset
+        try readRange(field, range, UInt8.self)
     }
 
     /// Checks a 4-byte length and its bytes, and returns where they lie in the record.
     mutating func readLongRange(_ field: String, _ range: ClosedRange<Int>) throws(RecordViolation) -> Range<Int> {
-        let length = Int(try read(UInt32.self, "\(field) length"))
+        try readRange(field, range, UInt32.self)
+    }
+
+    private mutating func readRange<Length: FixedWidthInteger>(
+        _ field: String, _ range: ClosedRange<Int>, _: Length.Type
+    ) throws(RecordViolation) -> Range<Int> {
+        let length = Int(try read(Length.self, "\(field) length"))
         guard range.contains(length) else { throw .lengthOutOfRange(field: field, length: length) }
         let start = offset
         _ = try take(length, field)

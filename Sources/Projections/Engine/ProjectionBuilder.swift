@@ -35,17 +35,29 @@ public struct ProjectionBuilder: Sendable {
     public func advance(
         _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64 = 0
     ) throws(ProjectionError) -> [ProjectionRecord] {
+        var carried = CarriedRows()
+        return try advance(projections, slot: slot, upTo: limit, firstGeneration: firstGeneration, carrying: &carried)
+    }
+
+    private func advance(
+        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64,
+        carrying carried: inout CarriedRows
+    ) throws(ProjectionError) -> [ProjectionRecord] {
         let names = projections.map(\.name)
         guard Set(names).count == names.count else {
             throw ProjectionError.storage("a projection is named twice in one build: \(names)")
         }
-        let outcome = try batch(projections, slot: slot, upTo: limit, firstGeneration: firstGeneration)
+        let outcome = try batch(
+            projections, slot: slot, upTo: limit, firstGeneration: firstGeneration, carrying: &carried)
         var records = outcome.records
         // A projection that refused an event wrote nothing in that batch: redo it alone up to the refused event,
         // so its rows are kept, and record the failure with them.
         for (index, refusal) in outcome.refusals {
             let projection = projections[index]
-            let kept = try batch([projection], slot: slot, upTo: refusal.position, firstGeneration: firstGeneration)
+            carried[projection.name] = nil
+            var alone = CarriedRows()
+            let kept = try batch(
+                [projection], slot: slot, upTo: refusal.position, firstGeneration: firstGeneration, carrying: &alone)
             records[index] = try write { txn throws(ProjectionError) in
                 var record = kept.records[0]
                 record.failure = .init(position: refusal.position, message: refusal.message)
@@ -75,8 +87,10 @@ public struct ProjectionBuilder: Sendable {
         progress: ([ProjectionRecord]) -> Void = { _ in }, shouldStop: () -> Bool = { false }
     ) throws(ProjectionError) -> [ProjectionRecord] {
         var before: [UInt64]?
+        var carried = CarriedRows()
         while true {
-            let records = try advance(projections, slot: slot, upTo: limit, firstGeneration: firstGeneration)
+            let records = try advance(
+                projections, slot: slot, upTo: limit, firstGeneration: firstGeneration, carrying: &carried)
             progress(records)
             let checkpoints = records.map(\.checkpoint)
             // Done when each is at the limit or has failed, or at the end of the ledger (a batch that found nothing).
@@ -86,6 +100,11 @@ public struct ProjectionBuilder: Sendable {
             before = checkpoints
         }
     }
+
+    /// Each projection's rows kept from its last committed batch of this build, with the record that batch
+    /// saved: reused only while the stored record still equals it, so rows written by anyone else in between
+    /// (another process building the same generation, a switch) are never served from memory.
+    private typealias CarriedRows = [String: (record: ProjectionRecord, rows: RowBatch)]
 
     private struct Refusal {
         var position: UInt64
@@ -106,14 +125,18 @@ public struct ProjectionBuilder: Sendable {
     /// applied, so a projection that refused an event leaves the transaction without any of the batch's rows
     /// (and without a new checkpoint).
     private func batch(
-        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64
+        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64,
+        carrying carried: inout CarriedRows
     ) throws(ProjectionError) -> (records: [ProjectionRecord], refusals: [(Int, Refusal)]) {
         var opened: [LMDB.Database] = []
+        var kept = carried
+        carried = [:]  // until the batch commits, nothing is known to match the stored rows
         let outcome = try write {
             txn throws(ProjectionError) -> (records: [ProjectionRecord], refusals: [(Int, Refusal)]) in
             var members: [Member] = []
             for projection in projections {
-                let member = try open(projection, slot: slot, upTo: limit, firstGeneration: firstGeneration, in: txn)
+                let member = try open(
+                    projection, slot: slot, upTo: limit, firstGeneration: firstGeneration, carried: kept, in: txn)
                 if let rows = member.rows { opened += rows.databases.values }
                 members.append(member)
             }
@@ -126,10 +149,15 @@ public struct ProjectionBuilder: Sendable {
                     try store.save(members[index].record, slot, members[index].projection.name, in: txn)
                 }
             }
+            kept = [:]
+            for member in members where member.isActive {
+                if let rows = member.rows { kept[member.projection.name] = (member.record, rows) }
+            }
             let refusals = members.indices.compactMap { index in members[index].refusal.map { (index, $0) } }
             return (members.map(\.record), refusals)
         }
         store.remember(opened)
+        carried = kept  // committed: the kept rows are what the tables now hold
         return outcome
     }
 
@@ -137,12 +165,14 @@ public struct ProjectionBuilder: Sendable {
     /// `limit`, its row batch.
     private func open(
         _ projection: any Projection, slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64,
-        in txn: Transaction
+        carried: CarriedRows, in txn: Transaction
     ) throws(ProjectionError) -> Member {
         let type = type(of: projection)
-        let record =
-            try store.record(slot, type.name, in: txn)
-            ?? ProjectionRecord(version: type.version, generation: firstGeneration)
+        let stored = try store.record(slot, type.name, in: txn)
+        let record = stored ?? ProjectionRecord(version: type.version, generation: firstGeneration)
+        // A new generation is recorded even when there is nothing to apply yet (an empty ledger), so a rebuild
+        // started before the first event can still switch.
+        if stored == nil { try store.save(record, slot, type.name, in: txn) }
         guard record.version == type.version else {
             throw ProjectionError.outdated(projection: type.name, built: record.version, code: type.version)
         }
@@ -151,6 +181,10 @@ public struct ProjectionBuilder: Sendable {
         }
         guard let databases = try store.databases(of: type, generation: record.generation, in: txn, create: true)
         else { throw ProjectionError.storage("could not create the tables of \(type.name)") }
+        if let kept = carried[type.name], kept.record == record {
+            kept.rows.rebind(txn, databases: databases)
+            return Member(projection: projection, record: record, rows: kept.rows, refusal: nil)
+        }
         return Member(
             projection: projection, record: record, rows: RowBatch(transaction: txn, databases: databases),
             refusal: nil)

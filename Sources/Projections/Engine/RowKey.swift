@@ -26,6 +26,19 @@ public struct RowKey: Hashable, Sendable, Comparable {
         bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 
+    /// `keys` in byte order. A big-endian word of each key's first eight bytes (zero-padded) orders the keys as
+    /// their bytes do wherever the words differ, and keys mostly start with a random id, so whole keys are
+    /// rarely compared.
+    static func sorted(_ keys: [RowKey]) -> [RowKey] {
+        keys.map { ($0.leadingWord, $0) }.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.map(\.1)
+    }
+
+    private var leadingWord: UInt64 {
+        var word: UInt64 = 0
+        for (index, byte) in bytes.prefix(8).enumerated() { word |= UInt64(byte) << (56 - 8 * index) }
+        return word
+    }
+
     public func appending(_ uuid: UUID) -> RowKey {
         var copy = self
         withUnsafeBytes(of: uuid.uuid) { copy.bytes.append(contentsOf: $0) }
