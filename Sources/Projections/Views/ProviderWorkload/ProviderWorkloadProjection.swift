@@ -185,15 +185,19 @@ struct WorkloadTables {
     func update(_ id: AuthorisationID, _ body: (inout WorkloadAuthorisation) throws(ProjectionError) -> Void)
         throws(ProjectionError)
     {
-        let key = RowKey.uuid(id.uuid)
-        guard var work = try authorisations.get(key) else { return }
-        let before = work
-        try body(&work)
-        if (before.start, before.firstDelivery) != (work.start, work.firstDelivery) {
-            try countFirstDelivery(of: before, by: -1)
-            try countFirstDelivery(of: work, by: 1)
+        var moved: (start: LocalDate, first: LocalDate?, after: WorkloadAuthorisation)?
+        try authorisations.update(.uuid(id.uuid)) { (stored: inout WorkloadAuthorisation?) throws(ProjectionError) in
+            guard var work = stored else { return }
+            // Moved out of the cache while `body` runs, so its arrays change in place instead of being copied.
+            stored = nil
+            defer { stored = work }
+            let before = (work.start, work.firstDelivery)
+            try body(&work)
+            if before != (work.start, work.firstDelivery) { moved = (before.0, before.1, work) }
         }
-        authorisations.put(key, work)
+        guard let moved else { return }
+        try countFirstDelivery(of: moved.after, start: moved.start, first: moved.first, by: -1)
+        try countFirstDelivery(of: moved.after, start: moved.after.start, first: moved.after.firstDelivery, by: 1)
     }
 
     /// Replaces the authorisation's month allocation, moving units between its month rows.
@@ -219,9 +223,13 @@ struct WorkloadTables {
         }
     }
 
-    private func countFirstDelivery(of work: WorkloadAuthorisation, by sign: Int64) throws(ProjectionError) {
-        guard let first = work.firstDelivery else { return }
-        let days = max(0, work.start.days(to: first))
+    /// Counts (or with -1 takes back) a first delivery on `first` after a start on `start` in the month row of
+    /// `work`'s provider service.
+    private func countFirstDelivery(
+        of work: WorkloadAuthorisation, start: LocalDate, first: LocalDate?, by sign: Int64
+    ) throws(ProjectionError) {
+        guard let first else { return }
+        let days = max(0, start.days(to: first))
         try updateMonth(work, MonthlyAllocation.month(of: first)) { row in
             row.firstDeliveryDays = row.firstDeliveryDays.adding(sign * days)
             row.firstDeliveries = row.firstDeliveries.adding(sign)
