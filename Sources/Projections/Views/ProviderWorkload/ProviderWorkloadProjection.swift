@@ -283,6 +283,7 @@ struct WorkloadTables {
         try months.update(work.monthKey(month)) { stored in
             var row =
                 stored ?? WorkloadMonthRow(providerId: work.providerId, serviceId: work.serviceId, month: month)
+            stored = nil  // moved out of the cache, so the row's person list changes in place
             body(&row)
             stored = row.isEmpty ? nil : row
         }

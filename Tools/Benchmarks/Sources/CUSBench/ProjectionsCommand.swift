@@ -27,6 +27,9 @@ struct ProjectionsCommand: AsyncParsableCommand {
     @Option(help: "Seconds the live-lag writer runs (it stops earlier when --data's events run out).")
     var lagSeconds = 8.0
 
+    @Option(parsing: .upToNextOption, help: "Views the rebuild workload builds alone (default: every view).")
+    var views: [String] = []
+
     @Option(parsing: .upToNextOption, help: "Workloads to run (rebuild, memory, lag).")
     var workloads: [Workload] = Workload.allCases
 
@@ -42,7 +45,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = ProjectionBenchSettings(
             runs: common.runs, directory: common.dir, mapSizeBytes: common.mapSizeBytes, data: data,
-            memoryData: memoryData ?? data, lagRate: lagRate, lagSeconds: lagSeconds,
+            memoryData: memoryData ?? data, views: views, lagRate: lagRate, lagSeconds: lagSeconds,
             lingerMicroseconds: common.lingerMicroseconds)
         let machine = MachineInfo.collect(directory: common.dir, mapSizeBytes: settings.mapSizeBytes)
         machine.summaryLines.forEach { Progress.log($0) }

@@ -10,6 +10,8 @@ struct ProjectionBenchSettings: Sendable, Encodable {
     /// A data directory made by `cus generate`; its ledger is opened read-only.
     var data: String
     var memoryData: String
+    /// The views the rebuild workload builds alone; empty for all of them.
+    var views: [String]
     var lagRate: Int
     var lagSeconds: Double
     var lingerMicroseconds: UInt32

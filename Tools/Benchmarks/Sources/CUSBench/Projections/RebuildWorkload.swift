@@ -19,7 +19,10 @@ struct RebuildWorkload {
             .init(label: "record views") { try scan(views: true) },
             .init(label: "scanEvents") { try scan(views: false) },
         ]
-        for projection in projections {
+        let alone = projections.filter {
+            settings.views.isEmpty || settings.views.contains(ProjectionBenchSettings.name($0))
+        }
+        for projection in alone {
             candidates.append(
                 .init(label: ProjectionBenchSettings.name(projection)) { try await rebuild([projection]) })
         }
@@ -38,7 +41,7 @@ struct RebuildWorkload {
                 "Ledger.scanEvents (decode every envelope)", samples[1], target: nil, targetOn: nil,
                 note: "the owned RecordedEvent path other readers use"),
         ]
-        for (index, projection) in projections.enumerated() {
+        for (index, projection) in alone.enumerated() {
             let name = ProjectionBenchSettings.name(projection)
             let isReference = name == PlanStatusProjection.name
             results.append(
@@ -51,7 +54,7 @@ struct RebuildWorkload {
         }
         results.append(
             .comparison(
-                "P3 rebuild, all \(projections.count) views in one pass", samples[2 + projections.count],
+                "P3 rebuild, all \(projections.count) views in one pass", samples[2 + alone.count],
                 target: 500_000, targetOn: .value,
                 note: "one scan feeds every view; each record decoded once"))
         return results
