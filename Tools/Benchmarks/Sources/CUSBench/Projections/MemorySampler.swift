@@ -1,6 +1,10 @@
 import Foundation
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Samples the process's `RssAnon` and `RssFile` (`/proc/self/status`, Linux) every few milliseconds on its own
 /// thread and keeps the peaks: P5 bounds anonymous memory (heap, row caches, LMDB's dirty pages), while mapped
 /// ledger pages count as `RssFile` and are reported apart.
@@ -20,17 +24,37 @@ final class MemorySampler: Sendable {
 
     /// The current values, or nil where `/proc/self/status` is missing.
     static func current() -> (anonymousKiB: Int, fileKiB: Int)? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        guard let status = procStatus() else { return nil }
         var anonymous: Int?
         var file: Int?
         for line in status.split(separator: "\n") {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard fields.count >= 2 else { continue }
             if fields[0] == "RssAnon:" { anonymous = Int(fields[1]) }
             if fields[0] == "RssFile:" { file = Int(fields[1]) }
         }
         guard let anonymous, let file else { return nil }
         return (anonymous, file)
+    }
+
+    /// `/proc/self/status` read with `read(2)`: procfs files report a size of 0, so Foundation's readers see
+    /// them empty.
+    private static func procStatus() -> String? {
+        #if canImport(Glibc)
+            let descriptor = open("/proc/self/status", O_RDONLY)
+            guard descriptor >= 0 else { return nil }
+            defer { close(descriptor) }
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count <= 0 { break }
+                bytes += chunk[0..<count]
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        #else
+            return nil
+        #endif
     }
 
     func start() {
