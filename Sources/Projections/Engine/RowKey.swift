@@ -26,11 +26,13 @@ public struct RowKey: Hashable, Sendable, Comparable {
         bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 
-    /// `keys` in byte order. A big-endian word of each key's first eight bytes (zero-padded) orders the keys as
-    /// their bytes do wherever the words differ, and keys mostly start with a random id, so whole keys are
-    /// rarely compared.
-    static func sorted(_ keys: [RowKey]) -> [RowKey] {
-        keys.map { ($0.leadingWord, $0) }.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.map(\.1)
+    /// The indices of `keys` in the keys' byte order. A big-endian word of each key's first eight bytes
+    /// (zero-padded) orders keys as their bytes do wherever the words differ, and keys mostly start with a random
+    /// id, so whole keys are rarely compared and the sort moves plain integers.
+    static func byteOrder(of keys: [RowKey]) -> [Int] {
+        var order = keys.indices.map { (word: keys[$0].leadingWord, index: $0) }
+        order.sort { $0.word != $1.word ? $0.word < $1.word : keys[$0.index] < keys[$1.index] }
+        return order.map(\.index)
     }
 
     private var leadingWord: UInt64 {

@@ -9,14 +9,27 @@ public final class RowTable<Row: PayloadCodable> {
     /// Beyond this many cached rows the table forgets the clean ones after a commit: P5 bounds memory.
     static var cachedRowsMax: Int { 50_000 }
 
+    /// One cached row: nil for a row known to be absent (or deleted); `dirty` when the batch changed it; `read`
+    /// when an event read it (a row only ever put, like a delivery report, is not kept after the commit). A
+    /// class, so a row changes where it is cached and `flush` finds the changed ones without looking them up.
+    private final class Entry {
+        let key: RowKey
+        var row: Row?
+        var dirty = false
+        var read = false
+
+        init(key: RowKey, row: Row?) {
+            self.key = key
+            self.row = row
+        }
+    }
+
     let name: String
     private(set) var database: Database
     private(set) var transaction: Transaction
-    /// Rows read or written: nil for a row known to be absent (or deleted); `dirty` when the batch changed it;
-    /// `read` when an event read it (a row only ever put, like a delivery report, is not kept after the commit).
-    private var cache: [RowKey: (row: Row?, dirty: Bool, read: Bool)] = [:]
-    /// The keys the batch changed, each once, for `flush`.
-    private var changed: [RowKey] = []
+    private var cache: [RowKey: Entry] = [:]
+    /// The rows the batch changed, each once, for `flush`.
+    private var changed: [Entry] = []
 
     init(name: String, database: Database, transaction: Transaction) {
         self.name = name
@@ -30,14 +43,24 @@ public final class RowTable<Row: PayloadCodable> {
         self.database = database
     }
 
+    private func entry(_ key: RowKey) throws(ProjectionError) -> Entry {
+        if let cached = cache[key] { return cached }
+        let entry = Entry(
+            key: key, row: try RowCoding.read(Row.self, key: key, table: name, database: database, in: transaction))
+        cache[key] = entry
+        return entry
+    }
+
+    private func markChanged(_ entry: Entry) {
+        guard !entry.dirty else { return }
+        entry.dirty = true
+        changed.append(entry)
+    }
+
     public func get(_ key: RowKey) throws(ProjectionError) -> Row? {
-        if let slot = cache.index(forKey: key) {
-            cache.values[slot].read = true
-            return cache.values[slot].row
-        }
-        let stored = try RowCoding.read(Row.self, key: key, table: name, database: database, in: transaction)
-        cache[key] = (stored, false, true)
-        return stored
+        let entry = try entry(key)
+        entry.read = true
+        return entry.row
     }
 
     public func put(_ key: RowKey, _ row: Row) { store(key, row) }
@@ -45,32 +68,24 @@ public final class RowTable<Row: PayloadCodable> {
     public func delete(_ key: RowKey) { store(key, nil) }
 
     private func store(_ key: RowKey, _ row: Row?) {
-        if let slot = cache.index(forKey: key) {
-            if !cache.values[slot].dirty { changed.append(key) }
-            cache.values[slot].row = row
-            cache.values[slot].dirty = true
+        let entry: Entry
+        if let cached = cache[key] {
+            entry = cached
         } else {
-            cache[key] = (row, true, false)
-            changed.append(key)
+            entry = Entry(key: key, row: nil)
+            cache[key] = entry
         }
+        entry.row = row
+        markChanged(entry)
     }
 
     /// Changes the row in place; `body` sees nil for a missing row and may create or delete it. `body` must not
-    /// use this table: the row is borrowed from its cache while `body` runs.
+    /// change the same row through this table again: the row is borrowed from the cache while `body` runs.
     public func update(_ key: RowKey, _ body: (inout Row?) throws(ProjectionError) -> Void) throws(ProjectionError) {
-        var slot = cache.index(forKey: key)
-        if slot == nil {
-            _ = try get(key)
-            slot = cache.index(forKey: key)
-        }
-        guard let slot else { return }  // `get` has just cached the key
-        if !cache.values[slot].dirty {
-            cache.values[slot].dirty = true
-            changed.append(key)
-        }
-        cache.values[slot].read = true
-        // Mutate the cached row where it lives, so arrays inside rows are not copied on every event.
-        try body(&cache.values[slot].row)
+        let entry = try entry(key)
+        entry.read = true
+        markChanged(entry)
+        try body(&entry.row)
     }
 
     /// Changes an existing row, or a new one made by `make`.
@@ -89,23 +104,21 @@ public final class RowTable<Row: PayloadCodable> {
     /// buffer; keeps those an event read, clean, and forgets those only put.
     func flush() throws(ProjectionError) {
         var writer = PayloadWriter(capacity: 1024)
-        var unread: [RowKey] = []
-        for key in RowKey.sorted(changed) {
-            guard let slot = cache.index(forKey: key) else { continue }
-            cache.values[slot].dirty = false
-            if !cache.values[slot].read { unread.append(key) }
+        for index in RowKey.byteOrder(of: changed.map(\.key)) {
+            let entry = changed[index]
+            entry.dirty = false
             do {
-                if let row = cache.values[slot].row {
+                if let row = entry.row {
                     writer.removeAll()
                     row.encode(to: &writer)
-                    try transaction.put(writer.bytes, key: key.bytes, in: database)
+                    try transaction.put(writer.bytes, key: entry.key.bytes, in: database)
                 } else {
-                    try transaction.delete(key: key.bytes, in: database)
+                    try transaction.delete(key: entry.key.bytes, in: database)
                 }
             } catch { throw ProjectionError.storage("writing \(name): \(error)") }
+            if !entry.read { cache.removeValue(forKey: entry.key) }
         }
         changed.removeAll(keepingCapacity: true)
-        for key in unread { cache.removeValue(forKey: key) }
         if cache.count > Self.cachedRowsMax { cache.removeAll() }
     }
 }

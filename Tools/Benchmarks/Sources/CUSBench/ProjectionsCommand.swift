@@ -27,7 +27,10 @@ struct ProjectionsCommand: AsyncParsableCommand {
     @Option(help: "Seconds the live-lag writer runs (it stops earlier when --data's events run out).")
     var lagSeconds = 8.0
 
-    @Option(parsing: .upToNextOption, help: "Views the rebuild workload builds alone (default: every view).")
+    @Option(
+        parsing: .upToNextOption,
+        help: "Views the rebuild workload builds alone, and `all` for the one-pass build (default: every view and all)."
+    )
     var views: [String] = []
 
     @Option(parsing: .upToNextOption, help: "Workloads to run (rebuild, memory, lag).")

@@ -11,7 +11,7 @@ import Projections
 struct LiveLagWorkload {
     let settings: ProjectionBenchSettings
 
-    private static let eventsPerAppendMax = 2_000
+    private static let eventsPerAppendMax = 5_000
 
     func run() async throws -> [BenchmarkResult] {
         let source = try loadSource()
