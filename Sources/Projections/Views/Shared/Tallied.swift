@@ -32,14 +32,19 @@ extension Tallied where Key == LocalDate {
 
 extension Array {
     /// Adds (or with a negative count removes) `units` for `key`, keeping the list sorted by key and free of zeros.
+    /// The list is sorted with no equal keys, so a binary search finds the key or where it goes.
     mutating func tally<Key>(_ units: Int64, for key: Key) where Element == Tallied<Key> {
-        if let index = firstIndex(where: { $0.key == key }) {
-            self[index].units = self[index].units.adding(units)
-            if self[index].units == 0 { remove(at: index) }
+        var low = startIndex
+        var high = endIndex
+        while low < high {
+            let middle = low + (high - low) / 2
+            if self[middle].key < key { low = middle + 1 } else { high = middle }
+        }
+        if low < endIndex, self[low].key == key {
+            self[low].units = self[low].units.adding(units)
+            if self[low].units == 0 { remove(at: low) }
         } else if units > 0 {
-            // The list is sorted and has no equal keys, so inserting in place is what appending and sorting gave.
-            let index = firstIndex { key < $0.key } ?? endIndex
-            insert(Tallied(key: key, units: UInt64(units)), at: index)
+            insert(Tallied(key: key, units: UInt64(units)), at: low)
         }
     }
 }
