@@ -15,7 +15,7 @@ public struct ViewDefinition: Sendable {
 public enum ProjectionCatalogue {
     public static let projections: [any Projection] = [
         PlanStatusProjection(), ApplicationQueueProjection(), CoordinatorCaseloadProjection(),
-        ProviderWorkloadProjection(), FeeLedgerProjection(),
+        ProviderWorkloadProjection(), FeeLedgerProjection(), ComplianceAlertsProjection(), ResidentTimelineProjection(),
     ]
 
     public static let views: [ViewDefinition] = [
@@ -61,6 +61,21 @@ public enum ProjectionCatalogue {
                 try Self.parsed(text, FeeLedgerView.key, expected: "a programmeId or programmeId/personRef")
             }
             return try FeeLedgerView.rows(reader, key: selected, context: context)
+        },
+        ViewDefinition(
+            name: ComplianceAlertsProjection.name, projection: ComplianceAlertsProjection(),
+            columns: ComplianceAlertsView.columns, keyHelp: "an alertId, or a subjectRef such as plan-<planId>"
+        ) { reader, key, context throws(ProjectionError) in
+            try ComplianceAlertsView.rows(reader, key: key, context: context)
+        },
+        ViewDefinition(
+            name: ResidentTimelineProjection.name, projection: ResidentTimelineProjection(),
+            columns: ResidentTimelineView.columns, keyHelp: "a personRef"
+        ) { reader, key, context throws(ProjectionError) in
+            let person = try key.map { (text: String) throws(ProjectionError) in
+                try Self.identifier(PersonRef.self, text)
+            }
+            return try ResidentTimelineView.rows(reader, person: person, context: context)
         },
     ]
 
