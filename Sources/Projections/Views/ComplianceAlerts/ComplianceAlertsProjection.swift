@@ -157,7 +157,9 @@ struct AlertBook {
         let alertId = "\(alert.kind)/\(alert.subject)/\(event.position.rawValue)"
         table.put(
             Self.key(alertId),
-            StoredAlert(alert, id: alertId, raisedAt: date, ruleSetVersion: event.context.ruleSetVersion))
+            StoredAlert(
+                alert, id: alertId, raisedAt: date, raisedPosition: event.position.rawValue,
+                ruleSetVersion: event.context.ruleSetVersion))
         return alertId
     }
 

@@ -9,18 +9,23 @@ public struct StoredAlert: PayloadCodable, Hashable, Sendable {
     public var rule: String
     public var subjectRef: String
     public var raisedAt: LocalDate
+    /// The ledger position of the raising event; nil for an alert raised by the clock. Orders alerts of one day.
+    public var raisedPosition: UInt64?
     public var ruleSetVersion: String?
     /// Sorted by name, so a rebuild writes the same bytes (the Domain function returns a dictionary).
     public var parameters: [AlertParameter]
     public var resolvingEventId: UUID?
     public var resolvedAt: LocalDate?
 
-    public init(_ alert: ComplianceAlert, id: String, raisedAt: LocalDate, ruleSetVersion: String?) {
+    public init(
+        _ alert: ComplianceAlert, id: String, raisedAt: LocalDate, raisedPosition: UInt64?, ruleSetVersion: String?
+    ) {
         alertId = id
         kind = alert.kind
         rule = alert.rule
         subjectRef = alert.subject
         self.raisedAt = raisedAt
+        self.raisedPosition = raisedPosition
         self.ruleSetVersion = ruleSetVersion
         parameters = alert.parameters.sorted { $0.key < $1.key }.map { AlertParameter(name: $0.key, value: $0.value) }
     }
@@ -31,6 +36,7 @@ public struct StoredAlert: PayloadCodable, Hashable, Sendable {
         writer.write(rule)
         writer.write(subjectRef)
         writer.write(raisedAt)
+        writer.writeOptional(raisedPosition)
         writer.writeOptional(ruleSetVersion)
         writer.writeArray(parameters)
         writer.writeOptional(resolvingEventId)
@@ -43,6 +49,7 @@ public struct StoredAlert: PayloadCodable, Hashable, Sendable {
         rule = try reader.read()
         subjectRef = try reader.read()
         raisedAt = try reader.read()
+        raisedPosition = try reader.readOptional()
         ruleSetVersion = try reader.readOptional()
         parameters = try reader.readArray()
         resolvingEventId = try reader.readOptional()

@@ -2,7 +2,8 @@ import Domain
 import Foundation
 
 /// How ComplianceAlerts reads: the stored alerts, plus the deadline alerts computed for `today` from the stored plan
-/// facts (ledger.md §5.3: never stored), ordered by `raisedAt`, then `alertId`.
+/// facts (ledger.md §5.3: never stored), ordered by `raisedAt`, then the raising event's position (the clock's
+/// alerts after the day's events), then `alertId`.
 ///
 /// - `unapprovedAfterDeadline` (L15): more than `plan.deadlineDays` of the rule set in force at filing have passed
 ///   without approval. Open while the plan is neither approved nor ended; once it is, the alert shows as resolved
@@ -29,7 +30,7 @@ public enum ComplianceAlertsView {
         return
             alerts
             .filter { key == nil || $0.alertId == key || $0.subjectRef == key }
-            .sorted { ($0.raisedAt, $0.alertId) < ($1.raisedAt, $1.alertId) }
+            .sorted { ($0.raisedAt, $0.raisedPosition ?? .max, $0.alertId) < ($1.raisedAt, $1.raisedPosition ?? .max, $1.alertId) }
             .map(row)
     }
 
@@ -62,7 +63,7 @@ public enum ComplianceAlertsView {
     ) -> [StoredAlert] {
         guard let alert, raisedAt <= context.today else { return [] }
         var stored = StoredAlert(
-            alert, id: "\(alert.kind)/\(alert.subject)", raisedAt: raisedAt,
+            alert, id: "\(alert.kind)/\(alert.subject)", raisedAt: raisedAt, raisedPosition: nil,
             ruleSetVersion: ruleSet?.ruleSetVersion.description)
         if let stop, stop.date <= context.today {
             stored.resolvingEventId = stop.eventId
