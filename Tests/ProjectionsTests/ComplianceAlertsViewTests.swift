@@ -87,6 +87,22 @@ struct ComplianceAlertsViewTests {
         #expect(late.parameter("lateReasonRecorded") == .string("false"))
     }
 
+    @Test("Withdrawing the application stops the deadline clock and resolves its alert")
+    func withdrawalStopsTheClock() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = LatePlanStory()
+        for event in story.drafted { try await fixture.emit(event) }
+        let withdrawal = try fixture.eventID(
+            at: try await fixture.emit(
+                .applicationWithdrawn(
+                    ApplicationWithdrawn(
+                        applicationId: story.base.application, personRef: story.base.person,
+                        withdrawnOn: .on("2025-03-12")))))
+        let alert = try #require(try fixture.alerts("unapprovedAfterDeadline", today: "2025-06-01").first)
+        #expect(alert["resolvingEventId"] == .string(withdrawal.uuidString.lowercased()))
+        #expect(alert.parameter("daysSinceFiling") == .string("37"))
+    }
+
     @Test("An ended plan without a summary is flagged from the next day; the summary resolves it")
     func summaryMissing() async throws {
         let fixture = try ProjectionsFixture()

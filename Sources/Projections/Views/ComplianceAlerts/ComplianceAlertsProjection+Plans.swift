@@ -106,7 +106,8 @@ extension ComplianceAlertsProjection {
     {
         plan.applicationId = application
         if plan.applicationFiledAt == nil {
-            plan.applicationFiledAt = try rows.table("applications", of: LocalDate.self).get(.uuid(application.uuid))
+            plan.applicationFiledAt = try rows.table("applications", of: AlertApplication.self).get(
+                .uuid(application.uuid))?.filedAt
         }
     }
 }

@@ -49,7 +49,8 @@ public struct ComplianceAlertsProjection: Projection {
         DeliveryTracker.table,
     ]
     public static let eventTypes: Set<String> = DeliveryTracker.eventTypes.union([
-        RuleSetPublished.eventType, ApplicationSubmitted.eventType, CoordinatorAssigned.eventType,
+        RuleSetPublished.eventType, ApplicationSubmitted.eventType, ApplicationWithdrawn.eventType,
+        CoordinatorAssigned.eventType,
         PlanDrafted.eventType, PlanApproved.eventType, PlanUpdated.eventType, PlanCompleted.eventType,
         PlanTerminatedEarly.eventType, PlanSummaryRecorded.eventType, ProgrammeEnded.eventType,
         ServiceAuthorised.eventType, ServiceAuthorisationChanged.eventType, ServiceAuthorisationCancelled.eventType,
@@ -68,13 +69,20 @@ public struct ComplianceAlertsProjection: Projection {
                     RowKey(bytes: Array(ruleSet.ruleSetVersion.description.utf8)), AlertRules(ruleSet))
             }
         case .applicationSubmitted(let submitted):
-            try rows.table("applications", of: LocalDate.self).put(
-                .uuid(submitted.applicationId.uuid), submitted.filedAt)
+            try rows.table("applications", of: AlertApplication.self).put(
+                .uuid(submitted.applicationId.uuid), AlertApplication(filedAt: submitted.filedAt))
             if let rules = try alerts.rules() {
                 try alerts.raise(
                     ComplianceAlert.backdatedApplication(
                         submitted, recordedOn: event.context.occurredAt.localDate,
                         alertDays: Int(rules.backdatingAlertDays)))
+            }
+        case .applicationWithdrawn(let withdrawn):
+            try rows.table("applications", of: AlertApplication.self).update(.uuid(withdrawn.applicationId.uuid)) {
+                application in
+                if application?.withdrawn == nil {
+                    application?.withdrawn = Milestone(date: withdrawn.withdrawnOn, eventId: event.eventUUID)
+                }
             }
         case .programmeEnded(let ended):
             try applyProgrammeEnded(ended, alerts, rows)

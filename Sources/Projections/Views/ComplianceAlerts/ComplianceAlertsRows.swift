@@ -99,6 +99,25 @@ public struct Milestone: PayloadCodable, Hashable, Sendable {
     }
 }
 
+/// An application's filing date (the 30-day clock's start) and its withdrawal, which stops the clock (domain.md
+/// §4.5).
+public struct AlertApplication: PayloadCodable, Hashable, Sendable {
+    public var filedAt: LocalDate
+    public var withdrawn: Milestone?
+
+    public init(filedAt: LocalDate) { self.filedAt = filedAt }
+
+    public func encode(to writer: inout PayloadWriter) {
+        writer.write(filedAt)
+        writer.writeOptional(withdrawn)
+    }
+
+    public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
+        filedAt = try reader.read()
+        withdrawn = try reader.readOptional()
+    }
+}
+
 /// A plan's facts that its alerts depend on: the clocks' inputs (filing, approval, end, summary) are read at
 /// view time; the open alerts raised by events are remembered so a later event can resolve them.
 public struct AlertPlan: PayloadCodable, Hashable, Sendable {

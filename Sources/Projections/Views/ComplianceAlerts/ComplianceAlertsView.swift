@@ -6,8 +6,9 @@ import Foundation
 /// alerts after the day's events), then `alertId`.
 ///
 /// - `unapprovedAfterDeadline` (L15): more than `plan.deadlineDays` of the rule set in force at filing have passed
-///   without approval. Open while the plan is neither approved nor ended; once it is, the alert shows as resolved
-///   by that event if the deadline had passed first. Raised on the first day past the deadline.
+///   without approval. Open while the plan is neither approved nor ended and its application not withdrawn
+///   (which stops the clocks, domain.md §4.5); once one of these happens, the alert shows as resolved by that
+///   event if the deadline had passed first. Raised on the first day past the deadline.
 /// - `summaryMissing` (L19): the plan ended before `today` without a summary interview; resolved by
 ///   `PlanSummaryRecorded` when that came after the end day. Raised on the day after the end.
 ///
@@ -25,7 +26,10 @@ public enum ComplianceAlertsView {
     {
         var alerts = try reader.rows("alerts", as: StoredAlert.self).map(\.row)
         for (_, plan) in try reader.rows("plans", as: AlertPlan.self) {
-            alerts += clockAlerts(plan, context: context)
+            let withdrawn = try plan.applicationId.flatMap { (application: ApplicationID) throws(ProjectionError) in
+                try reader.get("applications", .uuid(application.uuid), as: AlertApplication.self)?.withdrawn
+            }
+            alerts += clockAlerts(plan, withdrawn: withdrawn, context: context)
         }
         return
             alerts
@@ -34,11 +38,11 @@ public enum ComplianceAlertsView {
             .map(row)
     }
 
-    static func clockAlerts(_ plan: AlertPlan, context: ViewContext) -> [StoredAlert] {
+    static func clockAlerts(_ plan: AlertPlan, withdrawn: Milestone?, context: ViewContext) -> [StoredAlert] {
         var alerts: [StoredAlert] = []
         if let filedAt = plan.applicationFiledAt, let ruleSet = try? context.ruleBook.ruleSet(inForceOn: filedAt) {
             let deadlineDays = ruleSet.parameters.plan.deadlineDays
-            let stop = [plan.approval, plan.ended].compactMap { $0 }.min { $0.date < $1.date }
+            let stop = [plan.approval, plan.ended, withdrawn].compactMap { $0 }.min { $0.date < $1.date }
             let alert = ComplianceAlert.unapprovedAfterDeadline(
                 plan: plan.planId, applicationFiledAt: filedAt, deadlineDays: deadlineDays,
                 on: stop.map { min($0.date, context.today) } ?? context.today)
