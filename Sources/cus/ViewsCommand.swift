@@ -56,7 +56,9 @@ struct ViewsShowCommand: AsyncParsableCommand {
         if json && csv { throw ValidationError("give --json or --csv, not both") }
         if let today, LocalDate(today) == nil { throw ValidationError("--today wants a date YYYY-MM-DD, not \(today)") }
         guard revealsPersonalData else {
-            if purpose != nil || viewer != nil { throw ValidationError("--purpose and --viewer are for ResidentTimeline") }
+            if purpose != nil || viewer != nil {
+                throw ValidationError("--purpose and --viewer are for ResidentTimeline")
+            }
             return
         }
         guard let key, PersonRef(key) != nil else {
@@ -68,7 +70,9 @@ struct ViewsShowCommand: AsyncParsableCommand {
                 "ResidentTimeline needs --purpose TEXT (at most \(PersonalDataReader.purposeLengthMax) characters): "
                     + "the access log records why personal data was read")
         }
-        if let viewer, StaffID(viewer) == nil { throw ValidationError("--viewer wants a staffId (UUID), not \(viewer)") }
+        if let viewer, StaffID(viewer) == nil {
+            throw ValidationError("--viewer wants a staffId (UUID), not \(viewer)")
+        }
     }
 
     func run() async throws {

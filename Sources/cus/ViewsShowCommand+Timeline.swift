@@ -67,10 +67,13 @@ extension ViewsShowCommand {
                     fingerprint: "cus views show ResidentTimeline"))
             var withPersonal: [ViewRow] = []
             for (event, opened) in zip(events, revealed) {
-                let personal = try opened.personalJSON(encoder: encoder).map { ViewValue.json(String(decoding: $0, as: UTF8.self)) }
+                let personal = try opened.personalJSON(encoder: encoder).map {
+                    ViewValue.json(String(decoding: $0, as: UTF8.self))
+                }
                 withPersonal.append(ViewRow(event.cells + [("personal", personal ?? .null)]))
             }
-            revealedRows.append(ViewRow(row.cells.map { $0.column == "events" ? ($0.column, .rows(withPersonal)) : $0 }))
+            revealedRows.append(
+                ViewRow(row.cells.map { $0.column == "events" ? ($0.column, .rows(withPersonal)) : $0 }))
         }
         return revealedRows
     }

@@ -16,7 +16,8 @@ struct LatePlanStory {
         .planApproved(
             PlanApproved(
                 planId: base.plan, personRef: base.person, planVersion: 1, approverId: base.director,
-                approverRole: .director, approvedOn: .on("2025-03-10"), start: .on("2025-03-01"), end: .on("2025-08-31"),
+                approverRole: .director, approvedOn: .on("2025-03-10"), start: .on("2025-03-01"),
+                end: .on("2025-08-31"),
                 applicationFiledAt: .on("2025-02-03"), daysToPlan: 35, late: true))
     }
 
@@ -121,7 +122,9 @@ struct ComplianceAlertsViewTests {
         #expect(try fixture.alerts("summaryMissing", today: "2025-09-03").first?["status"] == .string("open"))
     }
 
-    @Test("Over-delivery: a correction still over keeps it open, one within the total resolves it; so do a reversal and a change")
+    @Test(
+        "Over-delivery: a correction still over keeps it open, one within the total resolves it; so do a reversal and a change"
+    )
     func overDelivery() async throws {
         let fixture = try ProjectionsFixture()
         let story = PlanStory()  // 50 units authorised
@@ -132,7 +135,8 @@ struct ComplianceAlertsViewTests {
         #expect(first["alertId"] == .string("overDelivery/authorisation-\(story.authorisation)/\(over.rawValue)"))
         #expect(first["rule"] == .string("4.7"))
         #expect(first.parameter("deliveryId") == .string("d2"))
-        let stillOver = try await fixture.emit(story.corrected(try fixture.eventID(at: over), on: "2025-03-10", units: 6))
+        let stillOver = try await fixture.emit(
+            story.corrected(try fixture.eventID(at: over), on: "2025-03-10", units: 6))
         #expect(try fixture.alerts("overDelivery").first?["status"] == .string("open"), "52 > 50")
         let within = try fixture.eventID(
             at: try await fixture.emit(story.corrected(try fixture.eventID(at: stillOver), on: "2025-03-10", units: 4)))
@@ -165,7 +169,8 @@ struct ComplianceAlertsViewTests {
         let story = PlanStory()
         for event in story.opening { try await fixture.emit(event) }
         try await fixture.emit(
-            .programmeEnded(ProgrammeEnded(programmeId: story.programme, endDate: .on("2025-06-30"), reason: "Uchwała")))
+            .programmeEnded(ProgrammeEnded(programmeId: story.programme, endDate: .on("2025-06-30"), reason: "Uchwała"))
+        )
         let open = try #require(try fixture.alerts("endedProgrammeWithOpenPlans").first)
         #expect(open["subjectRef"] == .string("plan-\(story.plan)"))
         #expect(open.parameter("planEnd") == .string("2025-08-31"))
@@ -291,7 +296,8 @@ struct ComplianceAlertsViewTests {
         let over = try await fixture.emit(overDelivered(story, "d2", units: 8))
         try await fixture.emit(story.corrected(try fixture.eventID(at: over), on: "2025-03-10", units: 2))
         try await fixture.emit(
-            .programmeEnded(ProgrammeEnded(programmeId: story.programme, endDate: .on("2025-06-30"), reason: "Uchwała")))
+            .programmeEnded(ProgrammeEnded(programmeId: story.programme, endDate: .on("2025-06-30"), reason: "Uchwała"))
+        )
         try fixture.catchUp(ComplianceAlertsProjection())
         let before = try fixture.contents(ComplianceAlertsProjection.self)
         let rowsBefore = try fixture.alertRows(today: "2025-09-10")
@@ -315,7 +321,8 @@ struct ComplianceAlertsViewTests {
     func updated(_ story: PlanStory, end: String) -> DomainEvent {
         .planUpdated(
             PlanUpdated(
-                planId: story.plan, personRef: story.person, planVersion: 2, items: story.items, start: .on("2025-03-01"),
+                planId: story.plan, personRef: story.person, planVersion: 2, items: story.items,
+                start: .on("2025-03-01"),
                 end: .on(end), changes: "Skrócenie planu", updatedOn: .on("2025-05-20")))
     }
 }

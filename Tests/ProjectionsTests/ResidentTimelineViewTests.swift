@@ -27,7 +27,8 @@ struct ResidentStory {
             .consentGranted(
                 ConsentGranted(
                     personRef: person, consentId: contact, purpose: .contact, scope: "telefon", medium: .oralRecorded)),
-            .consentWithdrawn(ConsentWithdrawn(personRef: person, consentId: contact, effectiveFrom: .on("2025-04-01"))),
+            .consentWithdrawn(
+                ConsentWithdrawn(personRef: person, consentId: contact, effectiveFrom: .on("2025-04-01"))),
             .representativeRecorded(
                 RepresentativeRecorded(
                     personRef: person, representativeRef: guardian, kind: .legalRepresentative,
@@ -48,7 +49,8 @@ struct ResidentStory {
         }
         let first = try await fixture.emit(plan.delivered("d1", on: "2025-03-03", units: 4))
         let second = try await fixture.emit(plan.delivered("d2", on: "2025-03-10", units: 4))
-        let correction = try await fixture.emit(plan.corrected(try fixture.eventID(at: first), on: "2025-03-03", units: 2))
+        let correction = try await fixture.emit(
+            plan.corrected(try fixture.eventID(at: first), on: "2025-03-03", units: 2))
         let reversal = try await fixture.emit(plan.reversed(try fixture.eventID(at: second)))
         return positions + [first, second, correction, reversal].map(\.rawValue)
     }

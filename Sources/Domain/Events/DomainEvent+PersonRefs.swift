@@ -21,14 +21,17 @@ extension DomainEvent {
         case .targetGroupAttributeRecorded(let event): .subject(event.personRef)
         case .householdMembershipRecorded(let event): .subject(event.personRef)
         case .householdMembershipEnded(let event): .subject(event.personRef)
-        case .representativeRecorded(let event): [NamedPerson(event.personRef, "personRef"), NamedPerson(event.representativeRef, "representativeRef")]
+        case .representativeRecorded(let event):
+            [NamedPerson(event.personRef, "personRef"), NamedPerson(event.representativeRef, "representativeRef")]
         case .consentGranted(let event): .subject(event.personRef)
         case .consentWithdrawn(let event): .subject(event.personRef)
         case .personDataRectified(let event): .subject(event.personRef)
         case .personalDataErased(let event): .subject(event.personRef)
         case .personalDataViewed(let event): .subject(event.personRef)
         case .needSignalled(let event): .subject(event.personRef)
-        case .applicationSubmitted(let event): [NamedPerson(event.personRef, "personRef")] + (event.applicantRef.map { [NamedPerson($0, "applicantRef")] } ?? [])
+        case .applicationSubmitted(let event):
+            [NamedPerson(event.personRef, "personRef")]
+                + (event.applicantRef.map { [NamedPerson($0, "applicantRef")] } ?? [])
         case .applicationForwarded(let event): .subject(event.personRef)
         case .needsAssessmentScheduled(let event): .subject(event.personRef)
         case .needsAssessmentConducted(let event): .subject(event.personRef)
@@ -42,7 +45,8 @@ extension DomainEvent {
         case .coordinatorAssigned(let event): .subject(event.personRef)
         case .coordinatorReassigned(let event): .subject(event.personRef)
         case .planDrafted(let event): .subject(event.personRef)
-        case .planAgreed(let event): [NamedPerson(event.personRef, "personRef"), NamedPerson(event.agreedBy, "agreedBy")]
+        case .planAgreed(let event):
+            [NamedPerson(event.personRef, "personRef"), NamedPerson(event.agreedBy, "agreedBy")]
         case .planApproved(let event): .subject(event.personRef)
         case .planUpdated(let event): .subject(event.personRef)
         case .planReviewed(let event): .subject(event.personRef)
@@ -66,7 +70,10 @@ extension DomainEvent {
         case .paymentReceived(let event): .subject(event.personRef)
         case .chargeCancelled(let event): .subject(event.personRef)
         case .chargeWrittenOff(let event): .subject(event.personRef)
-        case .ruleSetPublished, .programmeAdopted, .programmeServiceDefined, .feeRuleDefined, .countyAgreementRecorded, .programmeAmended, .programmeEnded, .providerRegistered, .providerEngaged, .providerCapacityChanged, .providerEngagementAmended, .providerEngagementEnded, .providerSuspended, .staffQualified, .authorityDelegated, .authorityRevoked:
+        case .ruleSetPublished, .programmeAdopted, .programmeServiceDefined, .feeRuleDefined, .countyAgreementRecorded,
+            .programmeAmended, .programmeEnded, .providerRegistered, .providerEngaged, .providerCapacityChanged,
+            .providerEngagementAmended, .providerEngagementEnded, .providerSuspended, .staffQualified,
+            .authorityDelegated, .authorityRevoked:
             []
         }
     }

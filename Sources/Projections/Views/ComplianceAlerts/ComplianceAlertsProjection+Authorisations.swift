@@ -67,7 +67,8 @@ extension ComplianceAlertsProjection {
                 return
             case .deliveryCorrected(let corrected):
                 // The correction now carries the report's units, and its alert, until it is resolved.
-                if let index = row?.overDeliveries.firstIndex(where: { $0.reportEventId == corrected.originalEventId }) {
+                if let index = row?.overDeliveries.firstIndex(where: { $0.reportEventId == corrected.originalEventId })
+                {
                     row?.overDeliveries[index].reportEventId = event.eventUUID
                 }
             case .deliveryReversed(let reversed):

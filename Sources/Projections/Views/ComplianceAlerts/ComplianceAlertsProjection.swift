@@ -104,7 +104,8 @@ public struct ComplianceAlertsProjection: Projection {
         throws(ProjectionError)
     {
         let plans = try rows.table("plans", of: AlertPlan.self)
-        let open = try rows.table("programmes", of: IdentifierList<PlanID>.self).get(.uuid(ended.programmeId.uuid))?.ids ?? []
+        let open =
+            try rows.table("programmes", of: IdentifierList<PlanID>.self).get(.uuid(ended.programmeId.uuid))?.ids ?? []
         for planId in open {
             try plans.update(.uuid(planId.uuid)) { (plan: inout AlertPlan?) throws(ProjectionError) in
                 guard let current = plan, current.isOpen, current.programmeAlert == nil, let end = current.end else {

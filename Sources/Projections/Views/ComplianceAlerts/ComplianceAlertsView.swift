@@ -34,7 +34,11 @@ public enum ComplianceAlertsView {
         return
             alerts
             .filter { key == nil || $0.alertId == key || $0.subjectRef == key }
-            .sorted { ($0.raisedAt, $0.raisedPosition ?? .max, $0.alertId) < ($1.raisedAt, $1.raisedPosition ?? .max, $1.alertId) }
+            .sorted {
+                ($0.raisedAt, $0.raisedPosition ?? .max, $0.alertId) < (
+                    $1.raisedAt, $1.raisedPosition ?? .max, $1.alertId
+                )
+            }
             .map(row)
     }
 
@@ -55,7 +59,8 @@ public enum ComplianceAlertsView {
                 on: plan.summary.map { min($0.date, context.today) } ?? context.today)
             let raisedAt = ended.date.adding(days: 1)
             let ruleSet = try? context.ruleBook.ruleSet(inForceOn: raisedAt)
-            alerts += clockAlert(alert, raisedAt: raisedAt, ruleSet: ruleSet, resolvedBy: plan.summary, context: context)
+            alerts += clockAlert(
+                alert, raisedAt: raisedAt, ruleSet: ruleSet, resolvedBy: plan.summary, context: context)
         }
         return alerts
     }

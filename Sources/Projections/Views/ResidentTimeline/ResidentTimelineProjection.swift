@@ -32,7 +32,8 @@ public struct ResidentTimelineProjection: Projection {
             events.put(
                 Self.key(person, position: event.position.rawValue),
                 TimelineEntry(
-                    position: event.position.rawValue, recordedAt: Instant(microsecondsSinceEpoch: event.recordedAt.rawValue),
+                    position: event.position.rawValue,
+                    recordedAt: Instant(microsecondsSinceEpoch: event.recordedAt.rawValue),
                     occurredAt: event.context.occurredAt, type: event.event.eventType, stream: event.stream.description,
                     eventId: event.eventUUID, namedAs: named.filter { $0.personRef == person }.map(\.field),
                     sealed: event.hasSealedPart && event.event.payload.dataSubject == person.uuid))
