@@ -18,6 +18,12 @@ public enum ProjectionCatalogue {
         ProviderWorkloadProjection(), FeeLedgerProjection(),
     ]
 
+    /// Every projection, with the person dimension when the Vault is at hand (it decrypts statistical
+    /// attributes through the Vault's system path, ledger.md §4.4).
+    public static func all(attributes: StatisticalAttributeSource?) -> [any Projection] {
+        projections + (attributes.map { [PersonDimensionProjection(source: $0)] } ?? [])
+    }
+
     public static let views: [ViewDefinition] = [
         ViewDefinition(
             name: PlanStatusProjection.name, projection: PlanStatusProjection(), columns: PlanStatusView.columns,
@@ -63,13 +69,6 @@ public enum ProjectionCatalogue {
             return try FeeLedgerView.rows(reader, key: selected, context: context)
         },
     ]
-
-    public static func projection(named name: String) throws(ProjectionError) -> any Projection {
-        guard let found = projections.first(where: { type(of: $0).name == name }) else {
-            throw ProjectionError.unknownProjection(name)
-        }
-        return found
-    }
 
     public static func view(named name: String) throws(ProjectionError) -> ViewDefinition {
         guard let found = views.first(where: { $0.name == name }) else { throw ProjectionError.unknownProjection(name) }
