@@ -1,4 +1,4 @@
-public import Domain
+import Domain
 import Foundation
 
 /// A view as `cus views show` and the HTTP API read it: the projection that stores it, its columns
