@@ -106,7 +106,7 @@ struct ProjectionEngineTests {
         let fixture = try ProjectionsFixture()
         let story = PlanStory()
         for event in story.opening { try await fixture.emit(event) }
-        let refused = try await fixture.services.ledger.read(type: EventType("PlanAgreed"), from: .zero, limit: 1)
+        let refused = try fixture.services.ledger.read(type: EventType("PlanAgreed"), from: .zero, limit: 1)
         let record = try fixture.catchUp(RefusingProjection())
         let failure = try #require(record.failure)
         #expect(failure.position == refused.first?.position.rawValue)
