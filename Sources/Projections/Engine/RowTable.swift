@@ -1,5 +1,5 @@
 public import Domain
-public import LMDB
+import LMDB
 
 /// The rows of one table touched by the batch in progress, decoded once, changed in memory as events apply,
 /// and written once when the batch commits (issue 7: row updates are coalesced within a batch).

@@ -1,5 +1,5 @@
 public import Domain
-public import Foundation
+import Foundation
 
 /// A cell of a view as `cus views show` prints it: JSON values, with nested rows for a view's items.
 public enum ViewValue: Sendable, Hashable, Encodable {

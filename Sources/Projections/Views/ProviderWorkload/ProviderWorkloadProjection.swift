@@ -3,7 +3,7 @@ import Foundation
 
 /// ProviderWorkload (domain.md §5, §6.2 V1–V2): per provider, service and calendar month the units authorised
 /// (each authorisation spread over months by `MonthlyAllocation.spread`, the domain's own spreading), delivered
-/// and missed, the persons served, the wait from an authorisation's start to its first effective delivery, and
+/// and missed, the persons served, the wait from an authorisation decision to its first effective delivery, and
 /// over-deliveries; beside them each provider service's engagement terms and each programme service's waiting
 /// list, joined when read.
 ///
@@ -16,7 +16,7 @@ import Foundation
 ///   was withdrawn.
 public struct ProviderWorkloadProjection: Projection {
     public static let name = "ProviderWorkload"
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
     public static let tables = [
         "months", "services", "engagements", "authorisations", "overDeliveries", "waiting", "waitlisted",
         DeliveryTracker.table,
@@ -67,13 +67,12 @@ public struct ProviderWorkloadProjection: Projection {
         let workload = try WorkloadTables(rows)
         switch event.event {
         case .serviceAuthorised(let authorised):
-            try workload.authorise(authorised)
+            try workload.authorise(authorised, on: event.context.occurredAt.localDate)
         case .serviceAuthorisationChanged(let changed):
             let allocation = WorkloadAuthorisation.spread(
                 units: changed.unitsAuthorised, allocation: changed.monthlyAllocation, from: changed.start,
                 through: changed.end)
             try workload.update(changed.authorisationId) { work throws(ProjectionError) in
-                work.start = changed.start
                 try workload.reallocate(&work, to: allocation)
             }
         case .serviceAuthorisationCancelled(let cancelled):
@@ -168,10 +167,10 @@ struct WorkloadTables {
         overDeliveries = try rows.table("overDeliveries")
     }
 
-    func authorise(_ authorised: ServiceAuthorised) throws(ProjectionError) {
+    func authorise(_ authorised: ServiceAuthorised, on day: LocalDate) throws(ProjectionError) {
         let key = RowKey.uuid(authorised.authorisationId.uuid)
         guard try authorisations.get(key) == nil else { return }
-        var work = WorkloadAuthorisation(authorised)
+        var work = WorkloadAuthorisation(authorised, on: day)
         try reallocate(
             &work,
             to: WorkloadAuthorisation.spread(
@@ -180,8 +179,8 @@ struct WorkloadTables {
         authorisations.put(key, work)
     }
 
-    /// Changes an authorisation, keeping the first-delivery wait of its month row in step with its start and
-    /// its first effective delivery.
+    /// Changes an authorisation, keeping the first-delivery wait of its month row in step with its first
+    /// effective delivery.
     func update(_ id: AuthorisationID, _ body: (inout WorkloadAuthorisation) throws(ProjectionError) -> Void)
         throws(ProjectionError)
     {
@@ -189,7 +188,7 @@ struct WorkloadTables {
         guard var work = try authorisations.get(key) else { return }
         let before = work
         try body(&work)
-        if (before.start, before.firstDelivery) != (work.start, work.firstDelivery) {
+        if before.firstDelivery != work.firstDelivery {
             try countFirstDelivery(of: before, by: -1)
             try countFirstDelivery(of: work, by: 1)
         }
@@ -221,7 +220,7 @@ struct WorkloadTables {
 
     private func countFirstDelivery(of work: WorkloadAuthorisation, by sign: Int64) throws(ProjectionError) {
         guard let first = work.firstDelivery else { return }
-        let days = max(0, work.start.days(to: first))
+        let days = max(0, work.authorisedOn.days(to: first))
         try updateMonth(work, MonthlyAllocation.month(of: first)) { row in
             row.firstDeliveryDays = row.firstDeliveryDays.adding(sign * days)
             row.firstDeliveries = row.firstDeliveries.adding(sign)
