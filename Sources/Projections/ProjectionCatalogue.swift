@@ -15,7 +15,7 @@ public struct ViewDefinition: Sendable {
 public enum ProjectionCatalogue {
     public static let projections: [any Projection] = [
         PlanStatusProjection(), ApplicationQueueProjection(), CoordinatorCaseloadProjection(),
-        ProviderWorkloadProjection(), FeeLedgerProjection(),
+        ProviderWorkloadProjection(), FeeLedgerProjection(), MetricsFactsProjection(),
     ]
 
     /// Every projection, with the person dimension when the Vault is at hand (it decrypts statistical

@@ -1,0 +1,197 @@
+public import Domain
+
+/// A reporting period [from, to) in local dates (Europe/Warsaw), domain.md §6.1.
+public struct MetricsPeriod: Sendable, Hashable {
+    public var from: LocalDate
+    public var to: LocalDate
+
+    public init(from: LocalDate, to: LocalDate) {
+        self.from = from
+        self.to = to
+    }
+
+    public func contains(_ date: LocalDate) -> Bool { from <= date && date < to }
+
+    /// Whether a charge period "YYYY-MM" is in P: its first day is.
+    public func contains(chargePeriod: String) -> Bool {
+        guard let first = LocalDate("\(chargePeriod)-01") else { return false }
+        return contains(first)
+    }
+}
+
+/// The v1 indicators of domain.md §6.2 computed from a programme's facts for one period, before suppression
+/// (callers run `Suppression` last). Implemented: R1 (total, by sex, age band and district; erased persons
+/// in "not available"), R5, A1, A2, A3 (and drafts overdue at p₁), A6, P2, P3, P4 (by reason, and without
+/// needsMet and died), P5, D2 (and missed by reason), D4, F1–F5.
+public enum Indicators {
+    public static let version = 1
+
+    public static func compute(_ facts: MetricsFacts, period: MetricsPeriod) -> [IndicatorValue] {
+        reach(facts, period) + access(facts, period) + plan(facts, period) + delivery(facts, period)
+            + finance(facts, period)
+    }
+
+    // MARK: Reach
+
+    static func reach(_ facts: MetricsFacts, _ period: MetricsPeriod) -> [IndicatorValue] {
+        let deliveries = facts.deliveries.filter { period.contains($0.date) }
+        let persons = Set(deliveries.map(\.personRef))
+        let name = "Unique residents"
+        var cells = [IndicatorValue.count("R1", name, persons.count)]
+        let dimensions: [(String, (StatisticalAttributes) -> String?)] = [
+            ("sex", { $0.sex?.rawValue }), ("ageBand", { $0.ageBand }), ("district", { $0.district }),
+        ]
+        for (dimension, attribute) in dimensions {
+            var buckets: [String: Int] = [:]
+            for person in persons {
+                let attributes = facts.attributes[person]
+                let bucket: String
+                if let attributes, attributes.erasedAt == nil {
+                    bucket = attribute(attributes) ?? "unknown"
+                } else {
+                    bucket = Suppression.notAvailable
+                }
+                buckets[bucket, default: 0] += 1
+            }
+            for (bucket, count) in buckets.sorted(by: { $0.key < $1.key }) {
+                cells.append(.count("R1", name, count, breakdown: [dimension: bucket]))
+            }
+        }
+        var areas: [String: Set<PersonRef>] = [:]
+        for delivery in deliveries { areas[delivery.area, default: []].insert(delivery.personRef) }
+        for (area, persons) in areas.sorted(by: { $0.key < $1.key }) {
+            cells.append(.count("R5", "Reach by area", persons.count, breakdown: ["area": area]))
+        }
+        return cells
+    }
+
+    // MARK: Access
+
+    static func distribution(_ id: String, _ name: String, _ days: [Int64]) -> [IndicatorValue] {
+        [
+            IndicatorValue(
+                id: id, name: name, statistic: .median, value: OrderStatistics.median(days), n: days.count),
+            IndicatorValue(
+                id: id, name: name, statistic: .p90, value: OrderStatistics.percentile(90, days), n: days.count),
+        ]
+    }
+
+    static func access(_ facts: MetricsFacts, _ period: MetricsPeriod) -> [IndicatorValue] {
+        let decided = facts.decisions.filter { period.contains($0.decidedOn) }
+        let approved = facts.plans.filter { $0.approvedOn.map(period.contains) ?? false }
+        let onTime = approved.filter { ($0.daysToPlan ?? .max) <= Int64($0.deadlineDays) }
+        let overdue = facts.plans.filter { plan in
+            guard let drafted = plan.draftedOn, drafted < period.to else { return false }
+            let stillDraft = plan.approvedOn.map { $0 >= period.to } ?? true
+            let open = plan.endedOn.map { $0 >= period.to } ?? true
+            return stillDraft && open && plan.filedAt.adding(days: Int64(plan.deadlineDays)) < period.to
+        }
+        let refused = decided.filter { !$0.granted }
+        return distribution("A1", "Time to qualification", decided.map { $0.filedAt.days(to: $0.decidedOn) })
+            + distribution("A2", "Time to IPUS", approved.compactMap(\.daysToPlan))
+            + [
+                .ratio("A3", "30-day compliance", Int64(onTime.count), Int64(approved.count)),
+                .count("A3", "30-day compliance", overdue.count, variant: "draftsOverdueAtEnd"),
+                .ratio("A6", "Refusal rate", Int64(refused.count), Int64(decided.count)),
+            ]
+    }
+
+    // MARK: Plan
+
+    static func plan(_ facts: MetricsFacts, _ period: MetricsPeriod) -> [IndicatorValue] {
+        let approved = facts.plans.filter { $0.approvedOn.map(period.contains) ?? false }
+        let conforming = approved.filter { $0.lengthWithinMonths == true }
+        let ending = facts.plans.filter { $0.end != nil && ($0.endedOn.map(period.contains) ?? false) }
+        let completed = ending.filter { $0.end == .completed }
+        var reasons: [String: Int] = [:]
+        for plan in ending {
+            if case .terminatedEarly(let reason) = plan.end { reasons[reason, default: 0] += 1 }
+        }
+        let terminated = reasons.values.reduce(0, +)
+        let excluded: Set<String> = ["needsMet", "died"]
+        let excludedCount = reasons.filter { excluded.contains($0.key) }.values.reduce(0, +)
+        let summarised = ending.filter(\.summaryRecorded)
+        let endingCount = Int64(ending.count)
+        var cells: [IndicatorValue] = [
+            .ratio("P2", "Length conformity", Int64(conforming.count), Int64(approved.count)),
+            .ratio("P3", "Completion", Int64(completed.count), endingCount),
+            .ratio("P4", "Drop-out", Int64(terminated), endingCount),
+        ]
+        for (reason, count) in reasons.sorted(by: { $0.key < $1.key }) {
+            cells.append(.ratio("P4", "Drop-out", Int64(count), endingCount, breakdown: ["reason": reason]))
+        }
+        cells.append(
+            .ratio(
+                "P4", "Drop-out", Int64(terminated - excludedCount), endingCount - Int64(excludedCount),
+                variant: "withoutNeedsMetAndDied"))
+        cells.append(.ratio("P5", "Summary done", Int64(summarised.count), endingCount))
+        return cells
+    }
+
+    // MARK: Delivery
+
+    static func delivery(_ facts: MetricsFacts, _ period: MetricsPeriod) -> [IndicatorValue] {
+        let deliveries = facts.deliveries.filter { period.contains($0.date) }
+        let missed = facts.missed.filter { period.contains($0.date) }
+        var cells: [IndicatorValue] = [
+            .ratio("D2", "Missed sessions", Int64(missed.count), Int64(deliveries.count + missed.count))
+        ]
+        var reasons: [String: Int] = [:]
+        for report in missed { reasons[report.reason, default: 0] += 1 }
+        cells.append(.count("D2", "Missed sessions", missed.count, variant: "missed"))
+        for (reason, count) in reasons.sorted(by: { $0.key < $1.key }) {
+            cells.append(.count("D2", "Missed sessions", count, variant: "missed", breakdown: ["reason": reason]))
+        }
+        // Units are never summed across unit types: one sum per service and unit, no grand total.
+        var units: [[String]: Int64] = [:]
+        var reports: [String: Int] = [:]
+        for delivery in deliveries {
+            units[[delivery.serviceId, delivery.unit], default: 0] += delivery.units
+            reports[delivery.serviceId, default: 0] += 1
+        }
+        for (key, sum) in units.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            cells.append(
+                .sum(
+                    "D4", "Volume", sum, persons: nil, variant: "units", breakdown: ["service": key[0], "unit": key[1]])
+            )
+        }
+        cells.append(.count("D4", "Volume", deliveries.count, variant: "deliveries"))
+        for (service, count) in reports.sorted(by: { $0.key < $1.key }) {
+            cells.append(.count("D4", "Volume", count, variant: "deliveries", breakdown: ["service": service]))
+        }
+        return cells
+    }
+
+    // MARK: Finance
+
+    /// F1–F5 over charges whose charge period is in P; money in grosze. F5 is what is outstanding at the cutoff.
+    static func finance(_ facts: MetricsFacts, _ period: MetricsPeriod) -> [IndicatorValue] {
+        let charges = facts.charges.filter { period.contains(chargePeriod: $0.chargePeriod) }
+        let standing = charges.filter { !$0.cancelledInFull }
+        let charged = Set(standing.map(\.personRef)).count
+        let assessed = charges.reduce(0) { $0 + $1.gross - $1.cancelled }
+        let partial = standing.reduce(0) { $0 + $1.exemptedPartial }
+        let total = standing.reduce(0) { $0 + $1.exemptedTotal }
+        let exempted = partial + total
+        let paid = charges.reduce(0) { $0 + $1.paid }
+        let writtenOff = charges.reduce(0) { $0 + $1.writtenOff }
+        let exemptedPersons = Set(standing.filter { $0.exempted > 0 }.map(\.personRef)).count
+        func persons(_ include: (MetricsFacts.Charge) -> Bool) -> Int {
+            Set(standing.filter(include).map(\.personRef)).count
+        }
+        let paidPersons = persons { $0.paid > 0 }
+        // A money ratio covers the fewer persons of its two sums (rule 4 through rule 2).
+        return [
+            .sum("F1", "Assessed", assessed, persons: charged),
+            .sum("F2", "Exempted", exempted, persons: exemptedPersons),
+            .sum(
+                "F2", "Exempted", partial, persons: persons { $0.exemptedPartial > 0 }, breakdown: ["kind": "partial"]),
+            .sum("F2", "Exempted", total, persons: persons { $0.exemptedTotal > 0 }, breakdown: ["kind": "total"]),
+            .ratio(
+                "F3", "Exemption rate", exempted, assessed, variant: "amount", persons: min(exemptedPersons, charged)),
+            .ratio("F3", "Exemption rate", Int64(exemptedPersons), Int64(charged), variant: "persons"),
+            .ratio("F4", "Collection", paid, assessed - exempted, persons: min(paidPersons, charged)),
+            .sum("F5", "Outstanding", assessed - exempted - paid - writtenOff, persons: charged),
+        ]
+    }
+}

@@ -1,0 +1,142 @@
+public import Domain
+
+/// What the indicators of one programme are computed from, as at a cutoff: effective events only (corrected
+/// values, reversed deliveries and cancelled charges out, domain.md §6.1), with business dates.
+public struct MetricsFacts: Sendable {
+    /// One effective delivery report: the corrected units and date when corrected; absent when reversed.
+    public struct Delivery: Sendable, Hashable {
+        public var personRef: PersonRef
+        public var date: LocalDate
+        public var serviceId: String
+        public var unit: String
+        public var area: String
+        public var units: Int64
+
+        public init(personRef: PersonRef, date: LocalDate, serviceId: String, unit: String, area: String, units: Int64)
+        {
+            self.personRef = personRef
+            self.date = date
+            self.serviceId = serviceId
+            self.unit = unit
+            self.area = area
+            self.units = units
+        }
+    }
+
+    /// A `ServiceNotDelivered` report.
+    public struct Missed: Sendable, Hashable {
+        public var date: LocalDate
+        public var serviceId: String
+        public var reason: String
+
+        public init(date: LocalDate, serviceId: String, reason: String) {
+            self.date = date
+            self.serviceId = serviceId
+            self.reason = reason
+        }
+    }
+
+    /// An application's first qualification decision.
+    public struct Decision: Sendable, Hashable {
+        public var personRef: PersonRef
+        public var filedAt: LocalDate
+        public var decidedOn: LocalDate
+        public var granted: Bool
+
+        public init(personRef: PersonRef, filedAt: LocalDate, decidedOn: LocalDate, granted: Bool) {
+            self.personRef = personRef
+            self.filedAt = filedAt
+            self.decidedOn = decidedOn
+            self.granted = granted
+        }
+    }
+
+    /// How a plan ended.
+    public enum PlanEnd: Sendable, Hashable {
+        case completed
+        case terminatedEarly(reason: String)
+    }
+
+    /// An IPUS: when its application was filed, drafted and approved, the deadline of the rule set in force at
+    /// `filedAt`, whether its length was within the programme's months, how and when it ended, and whether its
+    /// summary was recorded by the cutoff.
+    public struct Plan: Sendable, Hashable {
+        public var personRef: PersonRef
+        public var filedAt: LocalDate
+        public var draftedOn: LocalDate?
+        public var approvedOn: LocalDate?
+        public var deadlineDays: Int
+        public var lengthWithinMonths: Bool?
+        public var endedOn: LocalDate?
+        public var end: PlanEnd?
+        public var summaryRecorded: Bool
+
+        public init(
+            personRef: PersonRef, filedAt: LocalDate, draftedOn: LocalDate? = nil, approvedOn: LocalDate? = nil,
+            deadlineDays: Int, lengthWithinMonths: Bool? = nil, endedOn: LocalDate? = nil, end: PlanEnd? = nil,
+            summaryRecorded: Bool = false
+        ) {
+            self.personRef = personRef
+            self.filedAt = filedAt
+            self.draftedOn = draftedOn
+            self.approvedOn = approvedOn
+            self.deadlineDays = deadlineDays
+            self.lengthWithinMonths = lengthWithinMonths
+            self.endedOn = endedOn
+            self.end = end
+            self.summaryRecorded = summaryRecorded
+        }
+
+        public var daysToPlan: Int64? { approvedOn.map { filedAt.days(to: $0) } }
+    }
+
+    /// A fee charge with what settled it (amounts in grosze), by its charge period "YYYY-MM".
+    public struct Charge: Sendable, Hashable {
+        public var personRef: PersonRef
+        public var chargePeriod: String
+        public var gross: Int64
+        public var exemptedPartial: Int64
+        public var exemptedTotal: Int64
+        public var paid: Int64
+        public var cancelled: Int64
+        public var writtenOff: Int64
+
+        public init(
+            personRef: PersonRef, chargePeriod: String, gross: Int64, exemptedPartial: Int64 = 0,
+            exemptedTotal: Int64 = 0, paid: Int64 = 0, cancelled: Int64 = 0, writtenOff: Int64 = 0
+        ) {
+            self.personRef = personRef
+            self.chargePeriod = chargePeriod
+            self.gross = gross
+            self.exemptedPartial = exemptedPartial
+            self.exemptedTotal = exemptedTotal
+            self.paid = paid
+            self.cancelled = cancelled
+            self.writtenOff = writtenOff
+        }
+
+        public var exempted: Int64 { exemptedPartial + exemptedTotal }
+        /// Cancelled to the last grosz of its net due: the person no longer counts as charged.
+        public var cancelledInFull: Bool { gross - exempted > 0 && cancelled >= gross - exempted }
+    }
+
+    public var deliveries: [Delivery]
+    public var missed: [Missed]
+    public var decisions: [Decision]
+    public var plans: [Plan]
+    public var charges: [Charge]
+    /// The person dimension's statistical attributes (erased persons have `erasedAt` set and nothing else).
+    public var attributes: [PersonRef: StatisticalAttributes]
+
+    public init(
+        deliveries: [Delivery] = [], missed: [Missed] = [], decisions: [Decision] = [], plans: [Plan] = [],
+        charges: [Charge] = [], attributes: [PersonRef: StatisticalAttributes] = [:]
+    ) {
+        self.deliveries = deliveries
+        self.missed = missed
+        self.decisions = decisions
+        self.plans = plans
+        self.charges = charges
+        self.attributes = attributes
+    }
+}
