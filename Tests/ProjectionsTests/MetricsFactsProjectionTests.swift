@@ -132,6 +132,15 @@ struct MetricsFactsProjectionTests {
         #expect(february.value("A3", .ratio) == 1)
         #expect(february.value("P2") == 1, "6 months, within 3–12")
 
+        let march = facts.values("2025-03-01", "2025-04-01")
+        #expect(march.value("A4", .median) == 21, "granted 02-10, first delivery 03-03")
+        #expect(march.value("A4", .median, ["service": "care"]) == 21)
+        #expect(march.cell("D3")?.numerator == 1)
+        #expect(march.cell("D3")?.denominator == 1)
+        let april = facts.values("2025-04-01", "2025-05-01")
+        #expect(april.cell("D3")?.numerator == 0)
+        #expect(april.cell("D3")?.denominator == 1)
+
         let august = facts.values("2025-08-01", "2025-09-01")
         #expect(august.value("P3") == 1)
         #expect(august.value("P4", .ratio) == 0)

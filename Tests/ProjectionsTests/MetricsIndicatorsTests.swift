@@ -13,6 +13,8 @@ struct MetricsStory {
     let d = PersonRef(uuid: UUID())
     let e = PersonRef(uuid: UUID())
     let f = PersonRef(uuid: UUID())
+    /// Has an approved plan and no deliveries.
+    let g = PersonRef(uuid: UUID())
     let april = MetricsPeriod(from: .on("2025-04-01"), to: .on("2025-05-01"))
 
     func delivery(_ person: PersonRef, _ date: String, _ service: String, _ units: Int64) -> MetricsFacts.Delivery {
@@ -48,28 +50,43 @@ struct MetricsStory {
             ],
             plans: [
                 MetricsFacts.Plan(
-                    personRef: a, filedAt: .on("2025-03-05"), approvedOn: .on("2025-03-26"), deadlineDays: 30,
+                    personRef: a, filedAt: .on("2025-03-05"), approvedOn: .on("2025-03-26"),
+                    plannedStart: .on("2025-04-01"),
+                    plannedEnd: .on("2025-06-30"), deadlineDays: 30,
                     lengthWithinMonths: true, endedOn: .on("2025-04-20"), end: .completed, summaryRecorded: true),
                 MetricsFacts.Plan(
-                    personRef: b, filedAt: .on("2025-03-10"), approvedOn: .on("2025-04-05"), deadlineDays: 30,
+                    personRef: b, filedAt: .on("2025-03-10"), approvedOn: .on("2025-04-05"),
+                    plannedStart: .on("2025-04-06"),
+                    plannedEnd: .on("2025-09-30"), deadlineDays: 30,
                     lengthWithinMonths: true),
                 MetricsFacts.Plan(
-                    personRef: c, filedAt: .on("2025-03-01"), approvedOn: .on("2025-04-10"), deadlineDays: 30,
+                    personRef: c, filedAt: .on("2025-03-01"), approvedOn: .on("2025-04-10"),
+                    plannedStart: .on("2025-04-11"),
+                    plannedEnd: .on("2025-10-10"), deadlineDays: 30,
                     lengthWithinMonths: false, endedOn: .on("2025-04-25"), end: .terminatedEarly(reason: "needsMet")),
                 MetricsFacts.Plan(
-                    personRef: d, filedAt: .on("2025-04-01"), approvedOn: .on("2025-04-21"), deadlineDays: 30,
+                    personRef: d, filedAt: .on("2025-04-01"), approvedOn: .on("2025-04-21"),
+                    plannedStart: .on("2025-05-01"),
+                    plannedEnd: .on("2025-10-31"), deadlineDays: 30,
                     lengthWithinMonths: true),
                 MetricsFacts.Plan(
                     personRef: e, filedAt: .on("2025-02-01"), draftedOn: .on("2025-02-20"), deadlineDays: 30),
                 MetricsFacts.Plan(
                     personRef: f, filedAt: .on("2025-04-10"), draftedOn: .on("2025-04-15"), deadlineDays: 30),
                 MetricsFacts.Plan(
-                    personRef: a, filedAt: .on("2025-01-01"), approvedOn: .on("2025-01-20"), deadlineDays: 30,
-                    lengthWithinMonths: true, endedOn: .on("2025-04-28"), end: .terminatedEarly(reason: "moved"),
+                    personRef: a, filedAt: .on("2025-01-01"), approvedOn: .on("2025-01-20"),
+                    plannedStart: .on("2025-02-01"),
+                    plannedEnd: .on("2025-07-31"), deadlineDays: 30, lengthWithinMonths: true,
+                    endedOn: .on("2025-04-28"), end: .terminatedEarly(reason: "moved"),
                     summaryRecorded: true),
                 MetricsFacts.Plan(
                     personRef: b, filedAt: .on("2025-01-01"), approvedOn: .on("2025-01-20"), deadlineDays: 30,
                     lengthWithinMonths: true, endedOn: .on("2025-05-02"), end: .completed),
+            ] + [
+                MetricsFacts.Plan(
+                    personRef: g, filedAt: .on("2025-02-01"), approvedOn: .on("2025-03-01"),
+                    plannedStart: .on("2025-03-01"),
+                    plannedEnd: .on("2025-08-31"), deadlineDays: 30, lengthWithinMonths: true)
             ],
             charges: [
                 MetricsFacts.Charge(personRef: a, chargePeriod: "2025-04", gross: 8_000, paid: 8_000),
@@ -167,6 +184,29 @@ struct MetricsIndicatorsTests {
         #expect(
             values.value("A3", .count, variant: "draftsOverdueAtEnd") == 1, "e's draft, due 03-03; f's is due 05-10")
         #expect(values.value("P2", .ratio) == 2.0 / 3.0)
+    }
+
+    @Test("A4: days from the latest grant to a person's first delivery of a service, first deliveries in P")
+    func waitToFirstService() {
+        let values = story.values
+        // Only a has grants; a's first care was on 03-31 (before April), her first psych on 04-09, 3 days after
+        // the grant of 04-06.
+        #expect(values.value("A4", .median) == 3)
+        #expect(values.cell("A4", .median)?.n == 1)
+        #expect(values.value("A4", .median, ["service": "psych"]) == 3)
+        #expect(values.cell("A4", .median, ["service": "care"]) == nil)
+    }
+
+    @Test("D3: approved plans' months in P with a delivery to their person")
+    func continuity() {
+        // April: a's two plans, b's, c's (delivered) and g's (not); d's starts in May.
+        #expect(story.values.cell("D3")?.numerator == 4)
+        #expect(story.values.cell("D3")?.denominator == 5)
+        // Q2: a 1+1 (both ended in April), b 3 (April, May), c 1, d 2 (none), g 3 (none).
+        let quarter = Indicators.compute(
+            story.facts, period: MetricsPeriod(from: .on("2025-04-01"), to: .on("2025-07-01")))
+        #expect(quarter.cell("D3")?.numerator == 5)
+        #expect(quarter.cell("D3")?.denominator == 11)
     }
 
     @Test("P3–P5 over plans ending in P: completion, drop-out by reason and without needsMet/died, summaries")

@@ -21,14 +21,14 @@ public struct MetricsPeriod: Sendable, Hashable {
 
 /// The v1 indicators of domain.md §6.2 computed from a programme's facts for one period, before suppression
 /// (callers run `Suppression` last). Implemented: R1 (total, by sex, age band and district; erased persons
-/// in "not available"), R5, A1, A2, A3 (and drafts overdue at p₁), A6, P2, P3, P4 (by reason, and without
-/// needsMet and died), P5, D2 (and missed by reason), D4, F1–F5.
+/// in "not available"), R5, A1, A2, A3 (and drafts overdue at p₁), A4 (and by service), A6, P2, P3, P4 (by
+/// reason, and without needsMet and died), P5, D2 (and missed by reason), D3, D4, F1–F5.
 public enum Indicators {
     public static let version = 1
 
     public static func compute(_ facts: MetricsFacts, period: MetricsPeriod) -> [IndicatorValue] {
-        reach(facts, period) + access(facts, period) + plan(facts, period) + delivery(facts, period)
-            + finance(facts, period)
+        reach(facts, period) + access(facts, period) + waitToFirstService(facts, period) + plan(facts, period)
+            + delivery(facts, period) + continuity(facts, period) + finance(facts, period)
     }
 
     // MARK: Reach
@@ -96,6 +96,41 @@ public enum Indicators {
             ]
     }
 
+    /// A4: days from the person's latest `QualificationGranted` on or before a first delivery to it, over
+    /// first effective deliveries (per person and service) in P; overall and per service.
+    static func waitToFirstService(_ facts: MetricsFacts, _ period: MetricsPeriod) -> [IndicatorValue] {
+        struct PersonService: Hashable {
+            var person: PersonRef
+            var service: String
+        }
+        var first: [PersonService: LocalDate] = [:]
+        for delivery in facts.deliveries {
+            let key = PersonService(person: delivery.personRef, service: delivery.serviceId)
+            first[key] = Swift.min(first[key] ?? delivery.date, delivery.date)
+        }
+        var grants: [PersonRef: [LocalDate]] = [:]
+        for decision in facts.decisions where decision.granted {
+            grants[decision.personRef, default: []].append(decision.decidedOn)
+        }
+        var waits: [String: [Int64]] = [:]
+        for (key, date) in first where period.contains(date) {
+            guard let granted = grants[key.person]?.filter({ $0 <= date }).max() else { continue }
+            waits[key.service, default: []].append(granted.days(to: date))
+        }
+        let name = "Wait to first service"
+        let all = waits.values.flatMap { $0 }
+        var cells = [
+            IndicatorValue(id: "A4", name: name, statistic: .median, value: OrderStatistics.median(all), n: all.count)
+        ]
+        for (service, days) in waits.sorted(by: { $0.key < $1.key }) {
+            cells.append(
+                IndicatorValue(
+                    id: "A4", name: name, statistic: .median, breakdown: ["service": service],
+                    value: OrderStatistics.median(days), n: days.count))
+        }
+        return cells
+    }
+
     // MARK: Plan
 
     static func plan(_ facts: MetricsFacts, _ period: MetricsPeriod) -> [IndicatorValue] {
@@ -160,6 +195,43 @@ public enum Indicators {
             cells.append(.count("D4", "Volume", count, variant: "deliveries", breakdown: ["service": service]))
         }
         return cells
+    }
+
+    /// D3: approved plans' months in P (whole calendar months from p₀) that overlap the plan's period (cut at
+    /// an early end), and of those the months with at least one effective delivery to the plan's person.
+    static func continuity(_ facts: MetricsFacts, _ period: MetricsPeriod) -> [IndicatorValue] {
+        struct PersonMonth: Hashable {
+            var person: PersonRef
+            var month: LocalDate
+        }
+        var months: [(first: LocalDate, next: LocalDate)] = []
+        var cursor = period.from
+        while cursor < period.to {
+            let next = cursor.adding(months: 1)
+            months.append((cursor, next))
+            cursor = next
+        }
+        var served: Set<PersonMonth> = []
+        for delivery in facts.deliveries where period.contains(delivery.date) {
+            guard let month = months.first(where: { $0.first <= delivery.date && delivery.date < $0.next }) else {
+                continue
+            }
+            served.insert(PersonMonth(person: delivery.personRef, month: month.first))
+        }
+        var active: Int64 = 0
+        var withDelivery: Int64 = 0
+        for plan in facts.plans {
+            guard let approved = plan.approvedOn, let start = plan.plannedStart,
+                let end = plan.endedOn ?? plan.plannedEnd
+            else {
+                continue
+            }
+            for month in months where approved < month.next && start < month.next && end >= month.first {
+                active += 1
+                if served.contains(PersonMonth(person: plan.personRef, month: month.first)) { withDelivery += 1 }
+            }
+        }
+        return [.ratio("D3", "Continuity", withDelivery, active)]
     }
 
     // MARK: Finance

@@ -65,6 +65,9 @@ public struct MetricsFacts: Sendable {
         public var filedAt: LocalDate
         public var draftedOn: LocalDate?
         public var approvedOn: LocalDate?
+        /// The planned period of the latest version (an early end cuts it at `endedOn`).
+        public var plannedStart: LocalDate?
+        public var plannedEnd: LocalDate?
         public var deadlineDays: Int
         public var lengthWithinMonths: Bool?
         public var endedOn: LocalDate?
@@ -73,13 +76,16 @@ public struct MetricsFacts: Sendable {
 
         public init(
             personRef: PersonRef, filedAt: LocalDate, draftedOn: LocalDate? = nil, approvedOn: LocalDate? = nil,
-            deadlineDays: Int, lengthWithinMonths: Bool? = nil, endedOn: LocalDate? = nil, end: PlanEnd? = nil,
+            plannedStart: LocalDate? = nil, plannedEnd: LocalDate? = nil, deadlineDays: Int,
+            lengthWithinMonths: Bool? = nil, endedOn: LocalDate? = nil, end: PlanEnd? = nil,
             summaryRecorded: Bool = false
         ) {
             self.personRef = personRef
             self.filedAt = filedAt
             self.draftedOn = draftedOn
             self.approvedOn = approvedOn
+            self.plannedStart = plannedStart
+            self.plannedEnd = plannedEnd
             self.deadlineDays = deadlineDays
             self.lengthWithinMonths = lengthWithinMonths
             self.endedOn = endedOn

@@ -54,7 +54,7 @@ public enum MetricsFactsView {
             facts.plans.append(
                 MetricsFacts.Plan(
                     personRef: plan.personRef, filedAt: filedAt, draftedOn: plan.draftedOn, approvedOn: plan.approvedOn,
-                    deadlineDays: deadline,
+                    plannedStart: plan.start, plannedEnd: plan.end, deadlineDays: deadline,
                     lengthWithinMonths: months.flatMap { months in allowed.map { $0.contains(months) } },
                     endedOn: plan.endedOn, end: end, summaryRecorded: plan.summaryRecorded))
         }
