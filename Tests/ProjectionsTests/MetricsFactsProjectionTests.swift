@@ -131,6 +131,7 @@ struct MetricsFactsProjectionTests {
         #expect(february.value("A2", .median) == 21)
         #expect(february.value("A3", .ratio) == 1)
         #expect(february.value("P2") == 1, "6 months, within 3–12")
+        #expect(february.value("P8") == 1, "item i2 is a supporting activity")
 
         let march = facts.values("2025-03-01", "2025-04-01")
         #expect(march.value("A4", .median) == 21, "granted 02-10, first delivery 03-03")
@@ -155,6 +156,39 @@ struct MetricsFactsProjectionTests {
         let asOf = try fixture.metricsFacts(story.programme, in: build.store).values("2025-08-01", "2025-09-01")
         #expect(asOf == captured)
         #expect(asOf != august)
+    }
+
+    @Test("A5 from waiting-list spells: a withdrawal and a promotion close them")
+    func waitingList() async throws {
+        let fixture = try ProjectionsFixture()
+        let programme = ProgrammeID(uuid: UUID())
+        let applicants = (0..<3).map { _ in (ApplicationID(uuid: UUID()), PersonRef(uuid: UUID())) }
+        fixture.occurredAt = Instant(startOf: .on("2025-03-20"))
+        for (application, person) in applicants {
+            try await fixture.emit(
+                .applicantWaitlisted(
+                    ApplicantWaitlisted(
+                        applicationId: application, personRef: person, programmeId: programme, serviceIds: ["care"],
+                        position: 1, reason: .limitReached)))
+        }
+        try await fixture.emit(
+            .applicationWithdrawn(
+                ApplicationWithdrawn(
+                    applicationId: applicants[1].0, personRef: applicants[1].1, withdrawnOn: .on("2025-05-15"))))
+        fixture.occurredAt = Instant(startOf: .on("2025-05-20"))
+        try await fixture.emit(
+            .waitlistPromoted(
+                WaitlistPromoted(
+                    applicationId: applicants[2].0, personRef: applicants[2].1, programmeId: programme,
+                    serviceIds: ["care"], fromPosition: 1)))
+        try fixture.catchUp(MetricsFactsProjection())
+        let facts = try fixture.metricsFacts(programme)
+        let april = facts.values("2025-04-01", "2025-05-01")
+        #expect(april.value("A5", .count) == 3)
+        #expect(april.value("A5", .median, variant: "ageDays") == 42)
+        let may = facts.values("2025-05-01", "2025-06-01")
+        #expect(may.value("A5", .count) == 1)
+        #expect(may.value("A5", .median, variant: "ageDays") == 73)
     }
 
     @Test("The report suppresses with the rule set's threshold and names the rule-set and indicator versions")

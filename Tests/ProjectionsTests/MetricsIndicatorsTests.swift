@@ -58,7 +58,7 @@ struct MetricsStory {
                     personRef: b, filedAt: .on("2025-03-10"), approvedOn: .on("2025-04-05"),
                     plannedStart: .on("2025-04-06"),
                     plannedEnd: .on("2025-09-30"), deadlineDays: 30,
-                    lengthWithinMonths: true),
+                    lengthWithinMonths: true, hasSupportingActivity: true),
                 MetricsFacts.Plan(
                     personRef: c, filedAt: .on("2025-03-01"), approvedOn: .on("2025-04-10"),
                     plannedStart: .on("2025-04-11"),
@@ -98,6 +98,12 @@ struct MetricsStory {
                     personRef: e, chargePeriod: "2025-04", gross: 5_000, paid: 1_000, writtenOff: 1_000),
                 MetricsFacts.Charge(personRef: f, chargePeriod: "2025-04", gross: 3_000),
                 MetricsFacts.Charge(personRef: a, chargePeriod: "2025-05", gross: 8_000),
+            ],
+            waiting: [
+                MetricsFacts.Waiting(personRef: a, enteredOn: .on("2025-03-01"), leftOn: .on("2025-04-15")),
+                MetricsFacts.Waiting(personRef: b, enteredOn: .on("2025-03-20")),
+                MetricsFacts.Waiting(personRef: c, enteredOn: .on("2025-04-20"), leftOn: .on("2025-05-03")),
+                MetricsFacts.Waiting(personRef: d, enteredOn: .on("2025-05-02")),
             ],
             attributes: [
                 a: StatisticalAttributes(sex: .female, ageBand: "75+", district: "D1"),
@@ -195,6 +201,16 @@ struct MetricsIndicatorsTests {
         #expect(values.cell("A4", .median)?.n == 1)
         #expect(values.value("A4", .median, ["service": "psych"]) == 3)
         #expect(values.cell("A4", .median, ["service": "care"]) == nil)
+    }
+
+    @Test("A5: spells still open at p₁, and their median age in days at p₁; P8 plans with a supporting activity")
+    func waitingListAndSupportingActivities() {
+        let values = story.values
+        // b (since 03-20: 42 days at 05-01) and c (since 04-20: 11 days; leaves 05-03); a left, d enters later.
+        #expect(values.value("A5", .count) == 2)
+        #expect(values.value("A5", .median, variant: "ageDays") == 26.5)
+        #expect(values.cell("P8")?.numerator == 1)
+        #expect(values.cell("P8")?.denominator == 3)
     }
 
     @Test("D3: approved plans' months in P with a delivery to their person")

@@ -21,8 +21,8 @@ public struct MetricsPeriod: Sendable, Hashable {
 
 /// The v1 indicators of domain.md §6.2 computed from a programme's facts for one period, before suppression
 /// (callers run `Suppression` last). Implemented: R1 (total, by sex, age band and district; erased persons
-/// in "not available"), R5, A1, A2, A3 (and drafts overdue at p₁), A4 (and by service), A6, P2, P3, P4 (by
-/// reason, and without needsMet and died), P5, D2 (and missed by reason), D3, D4, F1–F5.
+/// in "not available"), R5, A1, A2, A3 (and drafts overdue at p₁), A4 (and by service), A5, A6, P2, P3, P4 (by
+/// reason, and without needsMet and died), P5, P8, D2 (and missed by reason), D3, D4, F1–F5.
 public enum Indicators {
     public static let version = 1
 
@@ -87,12 +87,19 @@ public enum Indicators {
             return stillDraft && open && plan.filedAt.adding(days: Int64(plan.deadlineDays)) < period.to
         }
         let refused = decided.filter { !$0.granted }
+        // A5: spells entered before p₁ and not left by then; their age in days at p₁.
+        let waiting = facts.waiting.filter { $0.enteredOn < period.to && ($0.leftOn.map { $0 >= period.to } ?? true) }
+        let ages = waiting.map { $0.enteredOn.days(to: period.to) }
         return distribution("A1", "Time to qualification", decided.map { $0.filedAt.days(to: $0.decidedOn) })
             + distribution("A2", "Time to IPUS", approved.compactMap(\.daysToPlan))
             + [
                 .ratio("A3", "30-day compliance", Int64(onTime.count), Int64(approved.count)),
                 .count("A3", "30-day compliance", overdue.count, variant: "draftsOverdueAtEnd"),
                 .ratio("A6", "Refusal rate", Int64(refused.count), Int64(decided.count)),
+                .count("A5", "Waiting list", waiting.count),
+                IndicatorValue(
+                    id: "A5", name: "Waiting list", statistic: .median, variant: "ageDays",
+                    value: OrderStatistics.median(ages), n: ages.count),
             ]
     }
 
@@ -160,6 +167,8 @@ public enum Indicators {
                 "P4", "Drop-out", Int64(terminated - excludedCount), endingCount - Int64(excludedCount),
                 variant: "withoutNeedsMetAndDied"))
         cells.append(.ratio("P5", "Summary done", Int64(summarised.count), endingCount))
+        let withActivity = approved.filter(\.hasSupportingActivity)
+        cells.append(.ratio("P8", "Supporting activities", Int64(withActivity.count), Int64(approved.count)))
         return cells
     }
 

@@ -73,12 +73,14 @@ public struct MetricsFacts: Sendable {
         public var endedOn: LocalDate?
         public var end: PlanEnd?
         public var summaryRecorded: Bool
+        /// Whether the plan has at least one supportingActivity item (P8).
+        public var hasSupportingActivity: Bool
 
         public init(
             personRef: PersonRef, filedAt: LocalDate, draftedOn: LocalDate? = nil, approvedOn: LocalDate? = nil,
             plannedStart: LocalDate? = nil, plannedEnd: LocalDate? = nil, deadlineDays: Int,
             lengthWithinMonths: Bool? = nil, endedOn: LocalDate? = nil, end: PlanEnd? = nil,
-            summaryRecorded: Bool = false
+            summaryRecorded: Bool = false, hasSupportingActivity: Bool = false
         ) {
             self.personRef = personRef
             self.filedAt = filedAt
@@ -91,6 +93,7 @@ public struct MetricsFacts: Sendable {
             self.endedOn = endedOn
             self.end = end
             self.summaryRecorded = summaryRecorded
+            self.hasSupportingActivity = hasSupportingActivity
         }
 
         public var daysToPlan: Int64? { approvedOn.map { filedAt.days(to: $0) } }
@@ -126,23 +129,38 @@ public struct MetricsFacts: Sendable {
         public var cancelledInFull: Bool { gross - exempted > 0 && cancelled >= gross - exempted }
     }
 
+    /// A waiting-list spell in the programme; `leftOn` nil while still waiting.
+    public struct Waiting: Sendable, Hashable {
+        public var personRef: PersonRef
+        public var enteredOn: LocalDate
+        public var leftOn: LocalDate?
+
+        public init(personRef: PersonRef, enteredOn: LocalDate, leftOn: LocalDate? = nil) {
+            self.personRef = personRef
+            self.enteredOn = enteredOn
+            self.leftOn = leftOn
+        }
+    }
+
     public var deliveries: [Delivery]
     public var missed: [Missed]
     public var decisions: [Decision]
     public var plans: [Plan]
     public var charges: [Charge]
+    public var waiting: [Waiting]
     /// The person dimension's statistical attributes (erased persons have `erasedAt` set and nothing else).
     public var attributes: [PersonRef: StatisticalAttributes]
 
     public init(
         deliveries: [Delivery] = [], missed: [Missed] = [], decisions: [Decision] = [], plans: [Plan] = [],
-        charges: [Charge] = [], attributes: [PersonRef: StatisticalAttributes] = [:]
+        charges: [Charge] = [], waiting: [Waiting] = [], attributes: [PersonRef: StatisticalAttributes] = [:]
     ) {
         self.deliveries = deliveries
         self.missed = missed
         self.decisions = decisions
         self.plans = plans
         self.charges = charges
+        self.waiting = waiting
         self.attributes = attributes
     }
 }

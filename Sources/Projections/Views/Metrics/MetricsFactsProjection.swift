@@ -16,14 +16,18 @@ public struct MetricsFactsProjection: Projection {
     public static let name = "MetricsFacts"
     public static let version: UInt32 = 1
     public static let tables =
-        ["services", "authorisations", "applications", "missed", "decisions", "plans", DeliveryTracker.table]
+        [
+            "services", "authorisations", "applications", "missed", "decisions", "plans", "waitlist",
+            DeliveryTracker.table,
+        ]
         + FeeLedgerProjection.tables
     public static let eventTypes: Set<String> = DeliveryTracker.eventTypes.union(FeeLedgerProjection.eventTypes)
         .union([
             ProgrammeServiceDefined.eventType, ServiceAuthorised.eventType, ServiceNotDelivered.eventType,
             ApplicationSubmitted.eventType, QualificationGranted.eventType, QualificationRefused.eventType,
             PlanDrafted.eventType, PlanApproved.eventType, PlanUpdated.eventType, PlanCompleted.eventType,
-            PlanTerminatedEarly.eventType, PlanSummaryRecorded.eventType,
+            PlanTerminatedEarly.eventType, PlanSummaryRecorded.eventType, ApplicantWaitlisted.eventType,
+            WaitlistPromoted.eventType, ApplicationWithdrawn.eventType,
         ])
 
     public init() {}
@@ -51,10 +55,26 @@ public struct MetricsFactsProjection: Projection {
                 .uuid(submitted.applicationId.uuid), submitted.filedAt)
         case .qualificationGranted(let granted):
             try decide(granted.programmeId, granted.applicationId, granted.personRef, on: day, granted: true, rows)
+            try leaveWaitlist(granted.applicationId, granted.programmeId, on: day, rows)
         case .qualificationRefused(let refused):
             try decide(
                 refused.programmeId, refused.applicationId, refused.personRef, on: refused.decisionDate,
                 granted: false, rows)
+            try leaveWaitlist(refused.applicationId, refused.programmeId, on: refused.decisionDate, rows)
+        case .applicantWaitlisted(let waitlisted):
+            try rows.table("waitlist", of: MetricsWaitlist.self).update(
+                .uuid(waitlisted.applicationId.uuid), orInsert: { MetricsWaitlist() }
+            ) { list in
+                guard !list.spells.contains(where: { $0.programmeId == waitlisted.programmeId && $0.leftOn == nil })
+                else { return }
+                list.spells.append(
+                    MetricsWaitlist.Spell(
+                        programmeId: waitlisted.programmeId, personRef: waitlisted.personRef, enteredOn: day))
+            }
+        case .waitlistPromoted(let promoted):
+            try leaveWaitlist(promoted.applicationId, promoted.programmeId, on: day, rows)
+        case .applicationWithdrawn(let withdrawn):
+            try leaveWaitlist(withdrawn.applicationId, nil, on: withdrawn.withdrawnOn, rows)
         case .planDrafted, .planApproved, .planUpdated, .planCompleted, .planTerminatedEarly, .planSummaryRecorded:
             try applyPlan(event, on: day, rows)
         case .feeAssessed, .feeExemptionGranted, .feeExemptionRevoked, .paymentReceived, .chargeCancelled,
@@ -77,6 +97,22 @@ public struct MetricsFactsProjection: Projection {
         decisions.put(key, MetricsDecision(personRef: person, filedAt: filedAt, decidedOn: day, granted: granted))
     }
 
+    /// Closes the application's open waiting spell in `programme` (every programme when nil).
+    private func leaveWaitlist(
+        _ application: ApplicationID, _ programme: ProgrammeID?, on day: LocalDate, _ rows: RowBatch
+    ) throws(ProjectionError) {
+        try rows.table("waitlist", of: MetricsWaitlist.self).update(.uuid(application.uuid)) { list in
+            guard var current = list else { return }
+            for index in current.spells.indices
+            where current.spells[index].leftOn == nil
+                && (programme.map { $0 == current.spells[index].programmeId } ?? true)
+            {
+                current.spells[index].leftOn = day
+            }
+            list = current
+        }
+    }
+
     private func applyPlan(_ event: ProjectedEvent, on day: LocalDate, _ rows: RowBatch) throws(ProjectionError) {
         let plans = try rows.table("plans", of: MetricsPlan.self)
         switch event.event {
@@ -91,6 +127,7 @@ public struct MetricsFactsProjection: Projection {
                 if plan.filedAt == nil { plan.filedAt = filedAt }
                 plan.start = drafted.start
                 plan.end = drafted.end
+                plan.supportingActivity = drafted.items.contains { $0.kind == .supportingActivity }
             }
         case .planApproved(let approved):
             try plans.update(.uuid(approved.planId.uuid)) { plan in
@@ -103,6 +140,7 @@ public struct MetricsFactsProjection: Projection {
             try plans.update(.uuid(updated.planId.uuid)) { plan in
                 plan?.start = updated.start
                 plan?.end = updated.end
+                plan?.supportingActivity = updated.items.contains { $0.kind == .supportingActivity }
             }
         case .planCompleted(let completed):
             try plans.update(.uuid(completed.planId.uuid)) { plan in
@@ -242,6 +280,8 @@ struct MetricsPlan: PayloadCodable, Hashable, Sendable {
     var endedOn: LocalDate?
     var ending: UInt64 = Self.open
     var summaryRecorded = false
+    /// Whether the latest version has a supportingActivity item (P8).
+    var supportingActivity = false
 
     init(programmeId: ProgrammeID, personRef: PersonRef, draftedOn: LocalDate) {
         self.programmeId = programmeId
@@ -260,6 +300,7 @@ struct MetricsPlan: PayloadCodable, Hashable, Sendable {
         writer.writeOptional(endedOn)
         writer.write(ending)
         writer.write(summaryRecorded)
+        writer.write(supportingActivity)
     }
 
     init(from reader: inout PayloadReader) throws(PayloadCodingError) {
@@ -273,5 +314,45 @@ struct MetricsPlan: PayloadCodable, Hashable, Sendable {
         endedOn = try reader.readOptional()
         ending = try reader.read()
         summaryRecorded = try reader.read()
+        supportingActivity = try reader.read()
     }
+}
+
+/// An application's waiting-list spells, one per programme it waited for: from ApplicantWaitlisted's business
+/// date to its promotion, qualification or withdrawal (business date) or refusal (decision date).
+struct MetricsWaitlist: PayloadCodable, Hashable, Sendable {
+    struct Spell: PayloadCodable, Hashable, Sendable {
+        var programmeId: ProgrammeID
+        var personRef: PersonRef
+        var enteredOn: LocalDate
+        var leftOn: LocalDate?
+
+        init(programmeId: ProgrammeID, personRef: PersonRef, enteredOn: LocalDate) {
+            self.programmeId = programmeId
+            self.personRef = personRef
+            self.enteredOn = enteredOn
+        }
+
+        func encode(to writer: inout PayloadWriter) {
+            writer.write(programmeId)
+            writer.write(personRef)
+            writer.write(enteredOn)
+            writer.writeOptional(leftOn)
+        }
+
+        init(from reader: inout PayloadReader) throws(PayloadCodingError) {
+            programmeId = try reader.read()
+            personRef = try reader.read()
+            enteredOn = try reader.read()
+            leftOn = try reader.readOptional()
+        }
+    }
+
+    var spells: [Spell] = []
+
+    init() {}
+
+    func encode(to writer: inout PayloadWriter) { writer.writeArray(spells) }
+
+    init(from reader: inout PayloadReader) throws(PayloadCodingError) { spells = try reader.readArray() }
 }

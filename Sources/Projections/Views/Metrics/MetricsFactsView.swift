@@ -56,7 +56,8 @@ public enum MetricsFactsView {
                     personRef: plan.personRef, filedAt: filedAt, draftedOn: plan.draftedOn, approvedOn: plan.approvedOn,
                     plannedStart: plan.start, plannedEnd: plan.end, deadlineDays: deadline,
                     lengthWithinMonths: months.flatMap { months in allowed.map { $0.contains(months) } },
-                    endedOn: plan.endedOn, end: end, summaryRecorded: plan.summaryRecorded))
+                    endedOn: plan.endedOn, end: end, summaryRecorded: plan.summaryRecorded,
+                    hasSupportingActivity: plan.supportingActivity))
         }
         for (_, charge) in try reader.rows("charges", as: FeeCharge.self) where charge.programmeId == programme {
             facts.charges.append(
@@ -65,6 +66,12 @@ public enum MetricsFactsView {
                     exemptedPartial: charge.totals.exemptedPartial, exemptedTotal: charge.totals.exemptedTotal,
                     paid: charge.totals.paid, cancelled: charge.totals.cancelled,
                     writtenOff: charge.totals.writtenOff))
+        }
+        for (_, list) in try reader.rows("waitlist", as: MetricsWaitlist.self) {
+            for spell in list.spells where spell.programmeId == programme {
+                facts.waiting.append(
+                    MetricsFacts.Waiting(personRef: spell.personRef, enteredOn: spell.enteredOn, leftOn: spell.leftOn))
+            }
         }
         return facts
     }
