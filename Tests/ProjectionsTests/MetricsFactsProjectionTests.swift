@@ -33,6 +33,12 @@ struct MetricsFactsProjectionTests {
                 DeliveryCorrected(
                     authorisationId: story.au02, personRef: story.anna, originalEventId: try fixture.eventID(at: moved),
                     deliveryId: "moved", deliveredOn: .on("2025-05-02"), units: 1, reason: "Zła data")))
+        let household = HouseholdRef(uuid: UUID())
+        try await fixture.emit(
+            .householdMembershipRecorded(
+                HouseholdMembershipRecorded(
+                    personRef: story.anna, householdRef: household, validFrom: .on("2025-05-01"))
+            ))
         try fixture.catchUp(MetricsFactsProjection())
         let facts = try fixture.metricsFacts(story.programme)
         let care = ["service": "care", "unit": "unknown"]
@@ -45,6 +51,8 @@ struct MetricsFactsProjectionTests {
         #expect(april.value("R1", .count) == 1)
         #expect(april.value("R1", .count, ["sex": Suppression.notAvailable]) == 1, "no person dimension row")
         #expect(april.value("R5", .count, ["area": "unknown"]) == 1)
+        #expect(april.value("R2", .count) == 1, "a household of one in April")
+        #expect(facts.memberships[story.anna]?.first?.householdRef == household)
 
         let may = facts.values("2025-05-01", "2025-06-01")
         #expect(may.value("D4", .sum, variant: "units", care) == 8, "d-105 counts 2 h once corrected")

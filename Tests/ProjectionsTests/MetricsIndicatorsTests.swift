@@ -15,6 +15,8 @@ struct MetricsStory {
     let f = PersonRef(uuid: UUID())
     /// Has an approved plan and no deliveries.
     let g = PersonRef(uuid: UUID())
+    let h1 = HouseholdRef(uuid: UUID())
+    let h2 = HouseholdRef(uuid: UUID())
     let april = MetricsPeriod(from: .on("2025-04-01"), to: .on("2025-05-01"))
 
     func delivery(_ person: PersonRef, _ date: String, _ service: String, _ units: Int64) -> MetricsFacts.Delivery {
@@ -105,6 +107,15 @@ struct MetricsStory {
                 MetricsFacts.Waiting(personRef: c, enteredOn: .on("2025-04-20"), leftOn: .on("2025-05-03")),
                 MetricsFacts.Waiting(personRef: d, enteredOn: .on("2025-05-02")),
             ],
+            memberships: [
+                a: [MetricsFacts.Membership(householdRef: h1, validFrom: .on("2025-01-01"))],
+                b: [MetricsFacts.Membership(householdRef: h1, validFrom: .on("2025-01-01"))],
+                c: [MetricsFacts.Membership(householdRef: h2, validFrom: .on("2025-04-20"))],
+                d: [
+                    MetricsFacts.Membership(householdRef: h1, validFrom: .on("2025-01-01"), validTo: .on("2025-04-10"))
+                ],
+                g: [MetricsFacts.Membership(householdRef: h1, validFrom: .on("2025-02-01"))],
+            ],
             attributes: [
                 a: StatisticalAttributes(sex: .female, ageBand: "75+", district: "D1"),
                 b: StatisticalAttributes(sex: .female, ageBand: "75+", district: "D1"),
@@ -155,6 +166,16 @@ struct MetricsIndicatorsTests {
         #expect(values.value("R1", .count, ["district": "D2"]) == 2)
         #expect(values.value("R1", .count, ["district": Suppression.notAvailable]) == 1)
         #expect(values.filter { $0.id == "R1" }.count == 1 + 3 + 3 + 3)
+    }
+
+    @Test("R2: households by membership on the delivery date (none: a household of one), and persons in them")
+    func households() {
+        let values = story.values
+        // h1 (a, b), h2 (c, a member since 04-20, delivered 04-30), and d (left h1 on 04-10, delivered on 04-15),
+        // e and f alone.
+        #expect(values.value("R2", .count) == 5)
+        // h1's members in April (a, b, d until 04-10, g without a delivery), c, and d, e, f alone: 7 persons.
+        #expect(values.value("R2", .count, variant: "persons") == 7)
     }
 
     @Test("R5 counts a person in every area used")

@@ -21,7 +21,7 @@ public struct MetricsPeriod: Sendable, Hashable {
 
 /// The v1 indicators of domain.md §6.2 computed from a programme's facts for one period, before suppression
 /// (callers run `Suppression` last). Implemented: R1 (total, by sex, age band and district; erased persons
-/// in "not available"), R5, A1, A2, A3 (and drafts overdue at p₁), A4 (and by service), A5, A6, P2, P3, P4 (by
+/// in "not available"), R2 (households, and persons in them), R5, A1, A2, A3 (and drafts overdue at p₁), A4 (and by service), A5, A6, P2, P3, P4 (by
 /// reason, and without needsMet and died), P5, P8, D2 (and missed by reason), D3, D4, F1–F5.
 public enum Indicators {
     public static let version = 1
@@ -57,12 +57,41 @@ public enum Indicators {
                 cells.append(.count("R1", name, count, breakdown: [dimension: bucket]))
             }
         }
+        cells += households(facts, period, deliveries)
         var areas: [String: Set<PersonRef>] = [:]
         for delivery in deliveries { areas[delivery.area, default: []].insert(delivery.personRef) }
         for (area, persons) in areas.sorted(by: { $0.key < $1.key }) {
             cells.append(.count("R5", "Reach by area", persons.count, breakdown: ["area": area]))
         }
         return cells
+    }
+
+    /// R2: the households of R1's persons, each by its membership on the delivery date (none: a household of
+    /// one); and the persons in them: members whose membership overlaps P, and the persons living alone.
+    static func households(
+        _ facts: MetricsFacts, _ period: MetricsPeriod, _ deliveries: [MetricsFacts.Delivery]
+    ) -> [IndicatorValue] {
+        var households: Set<HouseholdRef> = []
+        var alone: Set<PersonRef> = []
+        for delivery in deliveries {
+            if let membership = facts.memberships[delivery.personRef]?.first(where: { $0.covers(delivery.date) }) {
+                households.insert(membership.householdRef)
+            } else {
+                alone.insert(delivery.personRef)
+            }
+        }
+        var persons = alone
+        for (person, memberships) in facts.memberships {
+            let member = memberships.contains { membership in
+                households.contains(membership.householdRef) && membership.validFrom < period.to
+                    && (membership.validTo.map { $0 >= period.from } ?? true)
+            }
+            if member { persons.insert(person) }
+        }
+        return [
+            .count("R2", "Households", households.count + alone.count),
+            .count("R2", "Households", persons.count, variant: "persons"),
+        ]
     }
 
     // MARK: Access

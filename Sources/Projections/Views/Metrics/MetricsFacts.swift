@@ -142,18 +142,36 @@ public struct MetricsFacts: Sendable {
         }
     }
 
+    /// A household membership; `validTo` is its last day, nil while it lasts.
+    public struct Membership: Sendable, Hashable {
+        public var householdRef: HouseholdRef
+        public var validFrom: LocalDate
+        public var validTo: LocalDate?
+
+        public init(householdRef: HouseholdRef, validFrom: LocalDate, validTo: LocalDate? = nil) {
+            self.householdRef = householdRef
+            self.validFrom = validFrom
+            self.validTo = validTo
+        }
+
+        public func covers(_ date: LocalDate) -> Bool { validFrom <= date && (validTo.map { date <= $0 } ?? true) }
+    }
+
     public var deliveries: [Delivery]
     public var missed: [Missed]
     public var decisions: [Decision]
     public var plans: [Plan]
     public var charges: [Charge]
     public var waiting: [Waiting]
+    /// Every person's household memberships (households are not per programme).
+    public var memberships: [PersonRef: [Membership]]
     /// The person dimension's statistical attributes (erased persons have `erasedAt` set and nothing else).
     public var attributes: [PersonRef: StatisticalAttributes]
 
     public init(
         deliveries: [Delivery] = [], missed: [Missed] = [], decisions: [Decision] = [], plans: [Plan] = [],
-        charges: [Charge] = [], waiting: [Waiting] = [], attributes: [PersonRef: StatisticalAttributes] = [:]
+        charges: [Charge] = [], waiting: [Waiting] = [],
+        memberships: [PersonRef: [Membership]] = [:], attributes: [PersonRef: StatisticalAttributes] = [:]
     ) {
         self.deliveries = deliveries
         self.missed = missed
@@ -161,6 +179,7 @@ public struct MetricsFacts: Sendable {
         self.plans = plans
         self.charges = charges
         self.waiting = waiting
+        self.memberships = memberships
         self.attributes = attributes
     }
 }

@@ -17,7 +17,7 @@ public struct MetricsFactsProjection: Projection {
     public static let version: UInt32 = 1
     public static let tables =
         [
-            "services", "authorisations", "applications", "missed", "decisions", "plans", "waitlist",
+            "services", "authorisations", "applications", "missed", "decisions", "plans", "waitlist", "households",
             DeliveryTracker.table,
         ]
         + FeeLedgerProjection.tables
@@ -27,7 +27,8 @@ public struct MetricsFactsProjection: Projection {
             ApplicationSubmitted.eventType, QualificationGranted.eventType, QualificationRefused.eventType,
             PlanDrafted.eventType, PlanApproved.eventType, PlanUpdated.eventType, PlanCompleted.eventType,
             PlanTerminatedEarly.eventType, PlanSummaryRecorded.eventType, ApplicantWaitlisted.eventType,
-            WaitlistPromoted.eventType, ApplicationWithdrawn.eventType,
+            WaitlistPromoted.eventType, ApplicationWithdrawn.eventType, HouseholdMembershipRecorded.eventType,
+            HouseholdMembershipEnded.eventType,
         ])
 
     public init() {}
@@ -70,6 +71,23 @@ public struct MetricsFactsProjection: Projection {
                 list.spells.append(
                     MetricsWaitlist.Spell(
                         programmeId: waitlisted.programmeId, personRef: waitlisted.personRef, enteredOn: day))
+            }
+        case .householdMembershipRecorded(let recorded):
+            try rows.table("households", of: MetricsMemberships.self).update(
+                .uuid(recorded.personRef.uuid), orInsert: { MetricsMemberships() }
+            ) { row in
+                row.memberships.append(
+                    MetricsFacts.Membership(householdRef: recorded.householdRef, validFrom: recorded.validFrom))
+            }
+        case .householdMembershipEnded(let ended):
+            try rows.table("households", of: MetricsMemberships.self).update(.uuid(ended.personRef.uuid)) { row in
+                guard var current = row,
+                    let index = current.memberships.lastIndex(where: {
+                        $0.householdRef == ended.householdRef && $0.validTo == nil
+                    })
+                else { return }
+                current.memberships[index].validTo = ended.validTo
+                row = current
             }
         case .waitlistPromoted(let promoted):
             try leaveWaitlist(promoted.applicationId, promoted.programmeId, on: day, rows)
@@ -355,4 +373,29 @@ struct MetricsWaitlist: PayloadCodable, Hashable, Sendable {
     func encode(to writer: inout PayloadWriter) { writer.writeArray(spells) }
 
     init(from reader: inout PayloadReader) throws(PayloadCodingError) { spells = try reader.readArray() }
+}
+
+/// A person's household memberships, as recorded and ended.
+struct MetricsMemberships: PayloadCodable, Hashable, Sendable {
+    var memberships: [MetricsFacts.Membership] = []
+
+    init() {}
+
+    func encode(to writer: inout PayloadWriter) {
+        writer.write(unsigned: UInt64(memberships.count))
+        for membership in memberships {
+            writer.write(membership.householdRef)
+            writer.write(membership.validFrom)
+            writer.writeOptional(membership.validTo)
+        }
+    }
+
+    init(from reader: inout PayloadReader) throws(PayloadCodingError) {
+        let count = try reader.readUnsigned()
+        for _ in 0..<count {
+            var membership = MetricsFacts.Membership(householdRef: try reader.read(), validFrom: try reader.read())
+            membership.validTo = try reader.readOptional()
+            memberships.append(membership)
+        }
+    }
 }

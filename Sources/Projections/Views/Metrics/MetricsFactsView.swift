@@ -73,6 +73,9 @@ public enum MetricsFactsView {
                     MetricsFacts.Waiting(personRef: spell.personRef, enteredOn: spell.enteredOn, leftOn: spell.leftOn))
             }
         }
+        for (key, row) in try reader.rows("households", as: MetricsMemberships.self) {
+            facts.memberships[PersonRef(uuid: uuid(key))] = row.memberships
+        }
         return facts
     }
 
