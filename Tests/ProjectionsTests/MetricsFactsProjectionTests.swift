@@ -149,6 +149,8 @@ struct MetricsFactsProjectionTests {
         let april = facts.values("2025-04-01", "2025-05-01")
         #expect(april.cell("D3")?.numerator == 0)
         #expect(april.cell("D3")?.denominator == 1)
+        #expect(april.cell("P1")?.numerator == 1, "qualified from 02-10, plan 03-01 to 08-31")
+        #expect(april.cell("P1")?.denominator == 1)
 
         let august = facts.values("2025-08-01", "2025-09-01")
         #expect(august.value("P3") == 1)

@@ -107,6 +107,13 @@ struct MetricsStory {
                 MetricsFacts.Waiting(personRef: c, enteredOn: .on("2025-04-20"), leftOn: .on("2025-05-03")),
                 MetricsFacts.Waiting(personRef: d, enteredOn: .on("2025-05-02")),
             ],
+            qualifications: [
+                MetricsFacts.Qualification(personRef: a, validFrom: .on("2025-01-01")),
+                MetricsFacts.Qualification(personRef: b, validFrom: .on("2025-03-01"), validTo: .on("2025-04-01")),
+                MetricsFacts.Qualification(personRef: d, validFrom: .on("2025-04-01")),
+                MetricsFacts.Qualification(personRef: e, validFrom: .on("2025-02-01"), validTo: .on("2025-03-31")),
+                MetricsFacts.Qualification(personRef: g, validFrom: .on("2025-05-01")),
+            ],
             memberships: [
                 a: [MetricsFacts.Membership(householdRef: h1, validFrom: .on("2025-01-01"))],
                 b: [MetricsFacts.Membership(householdRef: h1, validFrom: .on("2025-01-01"))],
@@ -244,6 +251,14 @@ struct MetricsIndicatorsTests {
             story.facts, period: MetricsPeriod(from: .on("2025-04-01"), to: .on("2025-07-01")))
         #expect(quarter.cell("D3")?.numerator == 5)
         #expect(quarter.cell("D3")?.denominator == 11)
+    }
+
+    @Test("P1: persons with a plan active in P among persons with a qualification valid in P")
+    func coverage() {
+        // Qualified in April: a, b (until 04-01), d; e's ended in March, g's starts in May. Of them a (two plans)
+        // and b (from 04-06) have a plan active in April; d's starts in May.
+        #expect(story.values.cell("P1")?.numerator == 2)
+        #expect(story.values.cell("P1")?.denominator == 3)
     }
 
     @Test("P3–P5 over plans ending in P: completion, drop-out by reason and without needsMet/died, summaries")

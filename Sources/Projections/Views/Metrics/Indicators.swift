@@ -21,7 +21,7 @@ public struct MetricsPeriod: Sendable, Hashable {
 
 /// The v1 indicators of domain.md §6.2 computed from a programme's facts for one period, before suppression
 /// (callers run `Suppression` last). Implemented: R1 (total, by sex, age band and district; erased persons
-/// in "not available"), R2 (households, and persons in them), R5, A1, A2, A3 (and drafts overdue at p₁), A4 (and by service), A5, A6, P2, P3, P4 (by
+/// in "not available"), R2 (households, and persons in them), R5, A1, A2, A3 (and drafts overdue at p₁), A4 (and by service), A5, A6, P1, P2, P3, P4 (by
 /// reason, and without needsMet and died), P5, P8, D2 (and missed by reason), D3, D4, F1–F5.
 public enum Indicators {
     public static let version = 1
@@ -196,6 +196,21 @@ public enum Indicators {
                 "P4", "Drop-out", Int64(terminated - excludedCount), endingCount - Int64(excludedCount),
                 variant: "withoutNeedsMetAndDied"))
         cells.append(.ratio("P5", "Summary done", Int64(summarised.count), endingCount))
+        // P1: persons with an approved plan whose period (cut at an early end) overlaps P, among persons with a
+        // qualification valid on some day of P.
+        let qualified = Set(
+            facts.qualifications.filter { $0.validFrom < period.to && ($0.validTo.map { $0 >= period.from } ?? true) }
+                .map(\.personRef))
+        let planned = Set(
+            facts.plans.filter { plan in
+                guard let approvedOn = plan.approvedOn, approvedOn < period.to, let start = plan.plannedStart,
+                    let end = plan.endedOn ?? plan.plannedEnd
+                else { return false }
+                return start < period.to && end >= period.from
+            }
+            .map(\.personRef)
+        ).intersection(qualified)
+        cells.insert(.ratio("P1", "IPUS coverage", Int64(planned.count), Int64(qualified.count)), at: 0)
         let withActivity = approved.filter(\.hasSupportingActivity)
         cells.append(.ratio("P8", "Supporting activities", Int64(withActivity.count), Int64(approved.count)))
         return cells

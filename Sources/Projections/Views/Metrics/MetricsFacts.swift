@@ -157,12 +157,26 @@ public struct MetricsFacts: Sendable {
         public func covers(_ date: LocalDate) -> Bool { validFrom <= date && (validTo.map { date <= $0 } ?? true) }
     }
 
+    /// A granted qualification's validity; `validTo` is its last day, nil when open-ended.
+    public struct Qualification: Sendable, Hashable {
+        public var personRef: PersonRef
+        public var validFrom: LocalDate
+        public var validTo: LocalDate?
+
+        public init(personRef: PersonRef, validFrom: LocalDate, validTo: LocalDate? = nil) {
+            self.personRef = personRef
+            self.validFrom = validFrom
+            self.validTo = validTo
+        }
+    }
+
     public var deliveries: [Delivery]
     public var missed: [Missed]
     public var decisions: [Decision]
     public var plans: [Plan]
     public var charges: [Charge]
     public var waiting: [Waiting]
+    public var qualifications: [Qualification]
     /// Every person's household memberships (households are not per programme).
     public var memberships: [PersonRef: [Membership]]
     /// The person dimension's statistical attributes (erased persons have `erasedAt` set and nothing else).
@@ -170,7 +184,7 @@ public struct MetricsFacts: Sendable {
 
     public init(
         deliveries: [Delivery] = [], missed: [Missed] = [], decisions: [Decision] = [], plans: [Plan] = [],
-        charges: [Charge] = [], waiting: [Waiting] = [],
+        charges: [Charge] = [], waiting: [Waiting] = [], qualifications: [Qualification] = [],
         memberships: [PersonRef: [Membership]] = [:], attributes: [PersonRef: StatisticalAttributes] = [:]
     ) {
         self.deliveries = deliveries
@@ -179,6 +193,7 @@ public struct MetricsFacts: Sendable {
         self.plans = plans
         self.charges = charges
         self.waiting = waiting
+        self.qualifications = qualifications
         self.memberships = memberships
         self.attributes = attributes
     }

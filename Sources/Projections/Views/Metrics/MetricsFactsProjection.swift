@@ -18,6 +18,7 @@ public struct MetricsFactsProjection: Projection {
     public static let tables =
         [
             "services", "authorisations", "applications", "missed", "decisions", "plans", "waitlist", "households",
+            "qualifications",
             DeliveryTracker.table,
         ]
         + FeeLedgerProjection.tables
@@ -57,6 +58,10 @@ public struct MetricsFactsProjection: Projection {
         case .qualificationGranted(let granted):
             try decide(granted.programmeId, granted.applicationId, granted.personRef, on: day, granted: true, rows)
             try leaveWaitlist(granted.applicationId, granted.programmeId, on: day, rows)
+            try rows.table("qualifications", of: MetricsQualification.self).put(
+                RowKey.uuid(granted.programmeId.uuid).appending(granted.qualificationId.uuid),
+                MetricsQualification(
+                    personRef: granted.personRef, validFrom: granted.validFrom, validTo: granted.validTo))
         case .qualificationRefused(let refused):
             try decide(
                 refused.programmeId, refused.applicationId, refused.personRef, on: refused.decisionDate,
@@ -397,5 +402,30 @@ struct MetricsMemberships: PayloadCodable, Hashable, Sendable {
             membership.validTo = try reader.readOptional()
             memberships.append(membership)
         }
+    }
+}
+
+/// A granted qualification's person and validity (P1).
+struct MetricsQualification: PayloadCodable, Hashable, Sendable {
+    var personRef: PersonRef
+    var validFrom: LocalDate
+    var validTo: LocalDate?
+
+    init(personRef: PersonRef, validFrom: LocalDate, validTo: LocalDate?) {
+        self.personRef = personRef
+        self.validFrom = validFrom
+        self.validTo = validTo
+    }
+
+    func encode(to writer: inout PayloadWriter) {
+        writer.write(personRef)
+        writer.write(validFrom)
+        writer.writeOptional(validTo)
+    }
+
+    init(from reader: inout PayloadReader) throws(PayloadCodingError) {
+        personRef = try reader.read()
+        validFrom = try reader.read()
+        validTo = try reader.readOptional()
     }
 }

@@ -73,6 +73,12 @@ public enum MetricsFactsView {
                     MetricsFacts.Waiting(personRef: spell.personRef, enteredOn: spell.enteredOn, leftOn: spell.leftOn))
             }
         }
+        for (_, row) in try reader.rows(
+            "qualifications", prefix: .uuid(programme.uuid), as: MetricsQualification.self)
+        {
+            facts.qualifications.append(
+                MetricsFacts.Qualification(personRef: row.personRef, validFrom: row.validFrom, validTo: row.validTo))
+        }
         for (key, row) in try reader.rows("households", as: MetricsMemberships.self) {
             facts.memberships[PersonRef(uuid: uuid(key))] = row.memberships
         }
