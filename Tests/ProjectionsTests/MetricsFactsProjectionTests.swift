@@ -65,6 +65,21 @@ struct MetricsFactsProjectionTests {
         #expect(june.cell("D2", .ratio)?.denominator == 7)
         #expect(june.value("D2", .count, variant: "missed", ["reason": "residentAbsent"]) == 1)
 
+        // ProviderWorkload's §7 figures: care 8/8 in April and May, 6/8 in June; psych 2/2, 3/3 (+1 moved), 3/3.
+        let ngo = ["service": "care", "provider": story.ngo.description]
+        let cusOwn = ["service": "psych", "provider": story.cusOwn.description]
+        #expect(april.cell("V2", .ratio, ngo)?.numerator == 8)
+        #expect(april.cell("V2", .ratio, ngo)?.denominator == 8)
+        #expect(may.cell("V2", .ratio, cusOwn)?.numerator == 4)
+        #expect(may.cell("V2", .ratio, cusOwn)?.denominator == 3)
+        #expect(june.cell("D1", .ratio, variant: "b", ["service": "care"])?.numerator == 6)
+        #expect(june.cell("D1", .ratio, variant: "b", ["service": "care"])?.denominator == 8)
+        // Both authorisations end on 06-30: care 22 of 24 h, psych 9 of 8 sessions (the moved one included).
+        #expect(june.cell("D1", .ratio, variant: "a", ["service": "care"])?.numerator == 22)
+        #expect(june.cell("D1", .ratio, variant: "a", ["service": "care"])?.denominator == 24)
+        #expect(june.cell("D1", .ratio, variant: "a", ["service": "psych"])?.denominator == 8)
+        #expect(may.cell("D1", .ratio, variant: "a", ["service": "care"]) == nil)
+
         let quarter = facts.values("2025-04-01", "2025-07-01")
         #expect(quarter.value("D4", .sum, variant: "units", care) == 22, "domain.md §7: 22 h delivered")
         #expect(quarter.value("D4", .sum, variant: "units", psych) == 9)

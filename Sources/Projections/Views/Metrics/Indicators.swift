@@ -22,13 +22,15 @@ public struct MetricsPeriod: Sendable, Hashable {
 /// The v1 indicators of domain.md §6.2 computed from a programme's facts for one period, before suppression
 /// (callers run `Suppression` last). Implemented: R1 (total, by sex, age band and district; erased persons
 /// in "not available"), R2 (households, and persons in them), R5, A1, A2, A3 (and drafts overdue at p₁), A4 (and by service), A5, A6, P1, P2, P3, P4 (by
-/// reason, and without needsMet and died), P5, P8, D2 (and missed by reason), D3, D4, F1–F5.
+/// reason, and without needsMet and died), P5, P8, D1 (a, b, by service), D2 (and missed by reason), D3, D4, V2 (by
+/// provider and service), F1–F5.
 public enum Indicators {
     public static let version = 1
 
     public static func compute(_ facts: MetricsFacts, period: MetricsPeriod) -> [IndicatorValue] {
         reach(facts, period) + access(facts, period) + waitToFirstService(facts, period) + plan(facts, period)
-            + delivery(facts, period) + continuity(facts, period) + finance(facts, period)
+            + delivery(facts, period) + continuity(facts, period) + fulfilment(facts, period)
+            + finance(facts, period)
     }
 
     // MARK: Reach
@@ -285,6 +287,56 @@ public enum Indicators {
             }
         }
         return [.ratio("D3", "Continuity", withDelivery, active)]
+    }
+
+    /// D1 (a): authorisations ending in P, Σ delivered (ever) ÷ Σ authorised; D1 (b): delivered in P ÷ units
+    /// allocated to P's months, per service (units are never summed across services); V2: (b) per provider and
+    /// service.
+    static func fulfilment(_ facts: MetricsFacts, _ period: MetricsPeriod) -> [IndicatorValue] {
+        var deliveredBy: [AuthorisationID: Int64] = [:]
+        for delivery in facts.deliveries {
+            guard let id = delivery.authorisationId else { continue }
+            deliveredBy[id, default: 0] += delivery.units
+        }
+        var ended: [String: (delivered: Int64, authorised: Int64)] = [:]
+        var inPeriod: [[String]: (delivered: Int64, authorised: Int64)] = [:]
+        for authorisation in facts.authorisations {
+            if period.contains(authorisation.end) {
+                ended[authorisation.serviceId, default: (0, 0)].delivered += deliveredBy[authorisation.id] ?? 0
+                ended[authorisation.serviceId, default: (0, 0)].authorised += authorisation.unitsAuthorised
+            }
+            let key = [authorisation.serviceId, authorisation.providerId]
+            for (month, units) in authorisation.allocation where period.contains(chargePeriod: month) {
+                inPeriod[key, default: (0, 0)].authorised += units
+            }
+        }
+        let byId = Dictionary(facts.authorisations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for delivery in facts.deliveries where period.contains(delivery.date) {
+            guard let id = delivery.authorisationId, let authorisation = byId[id] else { continue }
+            inPeriod[[authorisation.serviceId, authorisation.providerId], default: (0, 0)].delivered += delivery.units
+        }
+        let name = "Planned / authorised / delivered"
+        var cells: [IndicatorValue] = []
+        for (service, sums) in ended.sorted(by: { $0.key < $1.key }) {
+            cells.append(
+                .ratio("D1", name, sums.delivered, sums.authorised, variant: "a", breakdown: ["service": service]))
+        }
+        var perService: [String: (delivered: Int64, authorised: Int64)] = [:]
+        for (key, sums) in inPeriod {
+            perService[key[0], default: (0, 0)].delivered += sums.delivered
+            perService[key[0], default: (0, 0)].authorised += sums.authorised
+        }
+        for (service, sums) in perService.sorted(by: { $0.key < $1.key }) {
+            cells.append(
+                .ratio("D1", name, sums.delivered, sums.authorised, variant: "b", breakdown: ["service": service]))
+        }
+        for (key, sums) in inPeriod.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            cells.append(
+                .ratio(
+                    "V2", "Fulfilment", sums.delivered, sums.authorised,
+                    breakdown: ["service": key[0], "provider": key[1]]))
+        }
+        return cells
     }
 
     // MARK: Finance

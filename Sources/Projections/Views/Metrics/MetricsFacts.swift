@@ -11,9 +11,14 @@ public struct MetricsFacts: Sendable {
         public var unit: String
         public var area: String
         public var units: Int64
+        /// The authorisation it was delivered under (D1, V2); nil in facts built by hand without one.
+        public var authorisationId: AuthorisationID?
 
-        public init(personRef: PersonRef, date: LocalDate, serviceId: String, unit: String, area: String, units: Int64)
-        {
+        public init(
+            personRef: PersonRef, date: LocalDate, serviceId: String, unit: String, area: String, units: Int64,
+            authorisationId: AuthorisationID? = nil
+        ) {
+            self.authorisationId = authorisationId
             self.personRef = personRef
             self.date = date
             self.serviceId = serviceId
@@ -170,12 +175,35 @@ public struct MetricsFacts: Sendable {
         }
     }
 
+    /// An authorisation's provider, units and monthly allocation ("YYYY-MM" → units), as last changed.
+    public struct Authorisation: Sendable, Hashable {
+        public var id: AuthorisationID
+        public var serviceId: String
+        public var providerId: String
+        public var unitsAuthorised: Int64
+        public var end: LocalDate
+        public var allocation: [String: Int64]
+
+        public init(
+            id: AuthorisationID, serviceId: String, providerId: String, unitsAuthorised: Int64, end: LocalDate,
+            allocation: [String: Int64]
+        ) {
+            self.id = id
+            self.serviceId = serviceId
+            self.providerId = providerId
+            self.unitsAuthorised = unitsAuthorised
+            self.end = end
+            self.allocation = allocation
+        }
+    }
+
     public var deliveries: [Delivery]
     public var missed: [Missed]
     public var decisions: [Decision]
     public var plans: [Plan]
     public var charges: [Charge]
     public var waiting: [Waiting]
+    public var authorisations: [Authorisation]
     public var qualifications: [Qualification]
     /// Every person's household memberships (households are not per programme).
     public var memberships: [PersonRef: [Membership]]
@@ -184,7 +212,8 @@ public struct MetricsFacts: Sendable {
 
     public init(
         deliveries: [Delivery] = [], missed: [Missed] = [], decisions: [Decision] = [], plans: [Plan] = [],
-        charges: [Charge] = [], waiting: [Waiting] = [], qualifications: [Qualification] = [],
+        charges: [Charge] = [], waiting: [Waiting] = [], authorisations: [Authorisation] = [],
+        qualifications: [Qualification] = [],
         memberships: [PersonRef: [Membership]] = [:], attributes: [PersonRef: StatisticalAttributes] = [:]
     ) {
         self.deliveries = deliveries
@@ -193,6 +222,7 @@ public struct MetricsFacts: Sendable {
         self.plans = plans
         self.charges = charges
         self.waiting = waiting
+        self.authorisations = authorisations
         self.qualifications = qualifications
         self.memberships = memberships
         self.attributes = attributes

@@ -24,7 +24,8 @@ public struct MetricsFactsProjection: Projection {
         + FeeLedgerProjection.tables
     public static let eventTypes: Set<String> = DeliveryTracker.eventTypes.union(FeeLedgerProjection.eventTypes)
         .union([
-            ProgrammeServiceDefined.eventType, ServiceAuthorised.eventType, ServiceNotDelivered.eventType,
+            ProgrammeServiceDefined.eventType, ServiceAuthorised.eventType, ServiceAuthorisationChanged.eventType,
+            ServiceAuthorisationCancelled.eventType, ServiceNotDelivered.eventType,
             ApplicationSubmitted.eventType, QualificationGranted.eventType, QualificationRefused.eventType,
             PlanDrafted.eventType, PlanApproved.eventType, PlanUpdated.eventType, PlanCompleted.eventType,
             PlanTerminatedEarly.eventType, PlanSummaryRecorded.eventType, ApplicantWaitlisted.eventType,
@@ -46,7 +47,34 @@ public struct MetricsFactsProjection: Projection {
                 .uuid(authorised.authorisationId.uuid),
                 MetricsAuthorisation(
                     programmeId: authorised.programmeId, personRef: authorised.personRef,
-                    serviceId: authorised.serviceId))
+                    serviceId: authorised.serviceId, providerId: authorised.providerId,
+                    unitsAuthorised: authorised.unitsAuthorised, end: authorised.end,
+                    allocation: WorkloadAuthorisation.spread(
+                        units: authorised.unitsAuthorised, allocation: authorised.monthlyAllocation,
+                        from: authorised.start, through: authorised.end)))
+        case .serviceAuthorisationChanged(let changed):
+            try rows.table("authorisations", of: MetricsAuthorisation.self).update(
+                .uuid(changed.authorisationId.uuid)
+            ) { authorisation in
+                authorisation?.unitsAuthorised = changed.unitsAuthorised
+                authorisation?.end = changed.end
+                authorisation?.allocation = WorkloadAuthorisation.spread(
+                    units: changed.unitsAuthorised, allocation: changed.monthlyAllocation, from: changed.start,
+                    through: changed.end)
+            }
+        case .serviceAuthorisationCancelled(let cancelled):
+            // As ProviderWorkload: months beginning on or after effectiveFrom lose their allocation.
+            try rows.table("authorisations", of: MetricsAuthorisation.self).update(
+                .uuid(cancelled.authorisationId.uuid)
+            ) { authorisation in
+                guard var current = authorisation else { return }
+                current.allocation = current.allocation.filter {
+                    MonthSpan($0.month).map { $0.firstDay < cancelled.effectiveFrom } ?? true
+                }
+                current.unitsAuthorised = current.allocation.reduce(0) { $0 + $1.units }
+                current.end = Swift.min(current.end, cancelled.effectiveFrom.adding(days: -1))
+                authorisation = current
+            }
         case .serviceNotDelivered(let missed):
             try rows.table("missed", of: MetricsMissed.self).put(
                 .uuid(event.eventUUID),
@@ -208,28 +236,48 @@ struct MetricsService: PayloadCodable, Hashable, Sendable {
     }
 }
 
-/// Whose service an authorisation orders, in which programme.
+/// Whose service an authorisation orders, in which programme, from which provider, and its units (in total and
+/// per month, spread as ProviderWorkload spreads them).
 struct MetricsAuthorisation: PayloadCodable, Hashable, Sendable {
     var programmeId: ProgrammeID
     var personRef: PersonRef
     var serviceId: String
+    var providerId: ProviderID
+    var unitsAuthorised: UInt64
+    var end: LocalDate
+    var allocation: [MonthlyUnits]
 
-    init(programmeId: ProgrammeID, personRef: PersonRef, serviceId: String) {
+    init(
+        programmeId: ProgrammeID, personRef: PersonRef, serviceId: String, providerId: ProviderID,
+        unitsAuthorised: UInt64, end: LocalDate, allocation: [MonthlyUnits]
+    ) {
         self.programmeId = programmeId
         self.personRef = personRef
         self.serviceId = serviceId
+        self.providerId = providerId
+        self.unitsAuthorised = unitsAuthorised
+        self.end = end
+        self.allocation = allocation
     }
 
     func encode(to writer: inout PayloadWriter) {
         writer.write(programmeId)
         writer.write(personRef)
         writer.write(serviceId)
+        writer.write(providerId)
+        writer.write(unitsAuthorised)
+        writer.write(end)
+        writer.writeArray(allocation)
     }
 
     init(from reader: inout PayloadReader) throws(PayloadCodingError) {
         programmeId = try reader.read()
         personRef = try reader.read()
         serviceId = try reader.read()
+        providerId = try reader.read()
+        unitsAuthorised = try reader.read()
+        end = try reader.read()
+        allocation = try reader.readArray()
     }
 }
 

@@ -13,7 +13,14 @@ public enum MetricsFactsView {
         var authorisations: [AuthorisationID: MetricsAuthorisation] = [:]
         let linked = try reader.rows("authorisations", as: MetricsAuthorisation.self)
         for (key, row) in linked where row.programmeId == programme {
-            authorisations[AuthorisationID(uuid: Self.uuid(key))] = row
+            let id = AuthorisationID(uuid: Self.uuid(key))
+            authorisations[id] = row
+            facts.authorisations.append(
+                MetricsFacts.Authorisation(
+                    id: id, serviceId: row.serviceId, providerId: row.providerId.description,
+                    unitsAuthorised: Int64(row.unitsAuthorised), end: row.end,
+                    allocation: Dictionary(
+                        row.allocation.map { ($0.month, Int64($0.units)) }, uniquingKeysWith: +)))
         }
         var services: [String: MetricsService] = [:]
         for (key, row) in try reader.rows("services", prefix: .uuid(programme.uuid), as: MetricsService.self) {
@@ -25,7 +32,8 @@ public enum MetricsFactsView {
             facts.deliveries.append(
                 MetricsFacts.Delivery(
                     personRef: authorisation.personRef, date: report.date, serviceId: authorisation.serviceId,
-                    unit: service?.unit ?? "unknown", area: service?.area ?? "unknown", units: Int64(report.units)))
+                    unit: service?.unit ?? "unknown", area: service?.area ?? "unknown", units: Int64(report.units),
+                    authorisationId: report.authorisationId))
         }
         for (_, missed) in try reader.rows("missed", as: MetricsMissed.self) {
             guard let authorisation = authorisations[missed.authorisationId] else { continue }
