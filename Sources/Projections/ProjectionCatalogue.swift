@@ -16,6 +16,7 @@ public enum ProjectionCatalogue {
     public static let projections: [any Projection] = [
         PlanStatusProjection(), ApplicationQueueProjection(), CoordinatorCaseloadProjection(),
         ProviderWorkloadProjection(), FeeLedgerProjection(), ComplianceAlertsProjection(), ResidentTimelineProjection(),
+        MetricsFactsProjection(),
     ]
 
     /// Every projection, with the person dimension when the Vault is at hand (it decrypts statistical
