@@ -114,6 +114,18 @@ extension Ledger {
         }
     }
 
+    /// Calls `body` with a checked view of each record from `position`, at most `limit` of them, in position
+    /// order: the projections' replay path. Each record passes every check `scanEvents` makes, but nothing is
+    /// copied or decoded until the body asks, so a body that skips a record by its type bytes costs no
+    /// allocation. The view borrows the snapshot's bytes: valid only during the call.
+    public func scanRecordViews(from position: Position, limit: UInt64 = .max, _ body: (RecordView) throws -> Void)
+        throws(LedgerError)
+    {
+        try scanRecords(from: position, limit: limit) { position, bytes in
+            try body(try RecordView(bytes, expectedPosition: position))
+        }
+    }
+
     /// Up to `limit` events of one type from `position` (inclusive), through `byType`.
     public func read(type: EventType, from position: Position, limit: Int) throws(LedgerError)
         -> [RecordedEvent]

@@ -186,16 +186,20 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
         let projectionsStore = try ProjectionsStore(directory: directory)
         defer { projectionsStore.close() }
         let builder = ProjectionBuilder(ledger: ledger, store: projectionsStore)
-        for projection in projections {
-            let name = type(of: projection).name
-            var bar = ProgressBar(total: size, label: name)
-            let started = Stopwatch()
-            let record = try builder.build(projection, slot: .live, upTo: size, progress: { bar.update($0.checkpoint) })
+        // One scan of the ledger feeds every projection named (each record decoded once).
+        let names = projections.map { type(of: $0).name }
+        var bar = ProgressBar(total: size, label: names.count == 1 ? names[0] : "\(names.count) projections")
+        let started = Stopwatch()
+        let records = try builder.build(projections, slot: .live, upTo: size) { records in
+            bar.update(records.map(\.checkpoint).min() ?? size)
+        }
+        for (name, record) in zip(names, records) {
             if let failure = record.failure {
                 throw ProjectionError.failed(projection: name, position: failure.position, failure.message)
             }
-            print("\(name): built \(record.checkpoint) events in \(Self.rate(record.checkpoint, started))")
         }
+        let built = records.map(\.checkpoint).min() ?? 0
+        print("\(names.joined(separator: ", ")): built \(built) events in \(Self.rate(built, started))")
         print("cutoff size \(size), root \(try ledger.root(atSize: size).hex); projections in \(directory)")
     }
 

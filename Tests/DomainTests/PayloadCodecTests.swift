@@ -71,6 +71,73 @@ struct PayloadCodecTests {
         }
     }
 
+    @Test(
+        "The replay decode agrees with the full decode on every sample, cut and garbled byte",
+        arguments: DomainEvent.samples)
+    func replayDecodeAgrees(event: DomainEvent) throws {
+        let encoded = EventCodec.encode(event, context: Self.context)
+        let index = try #require(EventTypeIndex.shared.index(of: encoded.eventType))
+        #expect(EventTypeIndex.shared.names[index] == encoded.eventType)
+        func outcomes(_ clear: [UInt8]) -> (full: String, replay: String) {
+            let full = Result { () throws(PayloadCodingError) in
+                try EventCodec.decode(eventType: encoded.eventType, schemaVersion: encoded.schemaVersion, clear: clear)
+            }.map { "\(EventContext.Summary($0.context)) \($0.event)" }
+            let replay = clear.withUnsafeBytes { bytes in
+                Result { () throws(PayloadCodingError) in
+                    try EventCodec.decodeSummary(typeIndex: index, schemaVersion: encoded.schemaVersion, clear: bytes)
+                }.map { "\($0.context) \($0.event)" }
+            }
+            return ("\(full)", "\(replay)")
+        }
+        let whole = outcomes(encoded.clear)
+        #expect(whole.full == whole.replay && whole.full.hasPrefix("success"))
+        for cut in 0..<encoded.clear.count {
+            let cutShort = outcomes(Array(encoded.clear.prefix(cut)))
+            #expect(cutShort.full == cutShort.replay && cutShort.full.hasPrefix("failure"), "cut at \(cut)")
+        }
+        for offset in encoded.clear.indices {
+            var garbled = encoded.clear
+            garbled[offset] ^= 0xA5
+            let outcome = outcomes(garbled)
+            #expect(outcome.full == outcome.replay, "byte \(offset) garbled")
+        }
+        #expect(throws: PayloadCodingError.unknownEventType(encoded.eventType, schemaVersion: 99)) {
+            _ = try encoded.clear.withUnsafeBytes { bytes in
+                try EventCodec.decodeSummary(typeIndex: index, schemaVersion: 99, clear: bytes)
+            }
+        }
+    }
+
+    @Test("Event types are found by their bytes; unknown names, prefixes and extensions are not")
+    func eventTypeIndexFindsExactNames() {
+        let types = EventTypeIndex.shared
+        #expect(types.count == DomainEvent.registry.count)
+        for (name, _) in DomainEvent.registry {
+            #expect(types.index(of: name).map { types.names[$0] } == name)
+            #expect(types.index(of: String(name.dropLast())) == nil)
+            #expect(types.index(of: name + "s") == nil)
+        }
+        for unknown in ["", "P", "ledger.SeedEvent", "PlanApproved.v2", "planapproved"] {
+            #expect(types.index(of: unknown) == nil, "\(unknown)")
+        }
+    }
+
+    @Test("Identifiers order as their lowercase text does, without formatting it")
+    func identifierOrderIsTextOrder() {
+        var generator = SystemRandomNumberGenerator()
+        let ids = (0..<200).map { _ in
+            PlanID(
+                uuid: UUID(
+                    uuid: withUnsafeBytes(of: (generator.next() as UInt64, generator.next() as UInt64)) {
+                        $0.loadUnaligned(as: uuid_t.self)
+                    }))
+        }
+        for (left, right) in zip(ids, ids.shuffled()) {
+            #expect((left < right) == (left.description < right.description))
+        }
+        #expect(!(ids[0] < ids[0]))
+    }
+
     @Test("Varints use the shortest form only and stay within 64 bits")
     func varintsAreCanonical() {
         var overlong = PayloadReader([0x80, 0x00])

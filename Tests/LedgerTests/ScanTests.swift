@@ -44,6 +44,36 @@ struct ScanTests {
         }
     }
 
+    @Test("scanRecordViews reads the fields scanEvents decodes, from the stored bytes")
+    func recordViewsMatchDecodedEvents() async throws {
+        try await Self.withLedger { ledger in
+            var events = (0..<300).map { Fixtures.event(payload: Self.payload($0, count: ($0 * 53) % 300)) }
+            events[7] = Fixtures.event(
+                payload: Self.payload(7, count: 40),
+                sealed: SealedPart(
+                    keyID: .random(), algorithm: .chaChaPoly, nonce: Array(repeating: 3, count: SealedPart.nonceBytes),
+                    ciphertextAndTag: Self.payload(9, count: 50)))
+            _ = try await ledger.append(to: Fixtures.stream(), expectedVersion: .noStream, events: events)
+            var decoded: [RecordedEvent] = []
+            try ledger.scanEvents(from: .zero) { decoded.append($0) }
+            var viewed: [RecordedEvent] = []
+            try ledger.scanRecordViews(from: .zero) { view in
+                viewed.append(
+                    RecordedEvent(
+                        position: view.position, stream: view.stream, version: view.streamVersion, id: view.eventID,
+                        recordedAt: view.recordedAt,
+                        type: try EventType(String(decoding: view.eventTypeBytes, as: UTF8.self)),
+                        schemaVersion: view.schemaVersion,
+                        metadata: EventMetadata(
+                            actor: String(decoding: view.actorBytes, as: UTF8.self), correlationID: view.correlationID,
+                            causationID: view.causationID),
+                        payload: Payload(Array(view.payload)), sealed: view.sealed))
+                #expect(view.isEncrypted == (view.sealed != nil))
+            }
+            #expect(viewed == decoded)
+        }
+    }
+
     @Test("An error thrown by the scan's body stops the scan and reaches the caller")
     func bodyErrorStopsTheScan() async throws {
         struct Stop: Error {}

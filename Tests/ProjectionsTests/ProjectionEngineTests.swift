@@ -127,6 +127,62 @@ struct ProjectionEngineTests {
         #expect(statuses[1].lagEvents == 0)
     }
 
+    @Test("Views built together in one scan equal each built alone; one that refuses an event stops alone")
+    func sharedScanMatchesSeparateBuilds() async throws {
+        let fixture = try ProjectionsFixture()
+        fixture.batchEvents = 4
+        let story = PlanStory()
+        for event in story.opening { try await fixture.emit(event) }
+        try await story.feed(fixture)
+        let size = try fixture.treeSize()
+        let projections: [any Projection] = [
+            PlanStatusProjection(), RefusingProjection(), CoordinatorCaseloadProjection(), ApplicationQueueProjection(),
+        ]
+        let records = try fixture.builder.build(projections, slot: .live, upTo: size)
+        let refused = try await fixture.services.ledger.read(type: EventType("PlanAgreed"), from: .zero, limit: 1)
+        #expect(records[1].failure?.position == refused.first?.position.rawValue)
+        #expect(records[1].checkpoint == records[1].failure?.position)
+        let counted = try fixture.store.read(RefusingProjection.self) { reader in
+            try reader.get("counts", .single, as: UInt64.self)
+        }
+        #expect(counted == 2, "the assignment and the draft before the refused agreement")
+        for (projection, record) in zip(projections, records) where record.failure == nil {
+            #expect(record.checkpoint == size)
+            let alone = try AsOfBuild.build(
+                [projection], ledger: fixture.services.ledger, size: size, under: fixture.directory.path)
+            defer { alone.remove() }
+            let type = type(of: projection)
+            #expect(try fixture.contents(type, in: alone.store) == (try fixture.contents(type)), "\(type.name)")
+        }
+        #expect(throws: ProjectionError.self) {
+            try fixture.builder.advance([PlanStatusProjection(), PlanStatusProjection()], slot: .live, upTo: size)
+        }
+    }
+
+    @Test("A build reuses its rows across batches only while no one else has advanced the same generation")
+    func carriedRowsFollowTheStoredRecord() async throws {
+        let fixture = try ProjectionsFixture()
+        fixture.batchEvents = 2
+        let story = PlanStory()
+        for event in story.opening { try await fixture.emit(event) }
+        try await story.feed(fixture)
+        let size = try fixture.treeSize()
+        let other = ProjectionBuilder(ledger: fixture.services.ledger, store: fixture.store, batchEvents: 1)
+        var interleaved = 0
+        try fixture.builder.build(PlanStatusProjection(), slot: .live, upTo: size) { _ in
+            guard interleaved < 3 else { return }
+            interleaved += 1
+            _ = try? other.advance(PlanStatusProjection(), slot: .live, upTo: size)
+        }
+        #expect(interleaved == 3)
+        let alone = try AsOfBuild.build(
+            [PlanStatusProjection()], ledger: fixture.services.ledger, size: size, under: fixture.directory.path)
+        defer { alone.remove() }
+        #expect(
+            try fixture.contents(PlanStatusProjection.self, in: alone.store)
+                == (try fixture.contents(PlanStatusProjection.self)))
+    }
+
     @Test("Live: the engine catches up after each commit and waitUntilProjected gives read-your-writes")
     func liveCatchUp() async throws {
         let fixture = try ProjectionsFixture()

@@ -37,10 +37,7 @@ extension UUID: PayloadCodable {
     }
 
     public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
-        let raw = try reader.readRaw(count: 16)
-        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &value) { $0.copyBytes(from: raw) }
-        self.init(uuid: value)
+        self.init(uuid: try reader.readRaw(count: 16).loadUnaligned(as: uuid_t.self))
     }
 }
 
@@ -70,13 +67,19 @@ extension StableName {
     public func encode(to writer: inout PayloadWriter) { writer.write(string: rawValue) }
     public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
         let start = reader.offset
-        let length = try reader.readUnsigned()
-        guard length <= UInt64(PayloadReader.stringBytesMax) else { throw .lengthOverLimit(at: start) }
-        let raw = try reader.readRaw(count: Int(length))
+        let raw = try reader.readLengthPrefixed()
         // Compare bytes with the few known names instead of allocating a String per field.
-        for candidate in Self.allCases where candidate.rawValue.utf8.elementsEqual(raw) {
-            self = candidate
-            return
+        for candidate in Self.allCases {
+            var name = candidate.rawValue
+            let matches = name.withUTF8 { name in
+                guard name.count == raw.count else { return false }
+                guard let left = name.baseAddress, let right = raw.baseAddress else { return true }
+                return memcmp(left, right, raw.count) == 0
+            }
+            if matches {
+                self = candidate
+                return
+            }
         }
         throw .unknownEnumCase(
             at: start, type: String(describing: Self.self), name: String(decoding: raw, as: UTF8.self))

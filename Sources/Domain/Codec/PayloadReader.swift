@@ -5,13 +5,29 @@ public struct PayloadReader: ~Copyable {
     public static let stringBytesMax = 65_536
     public static let arrayCountMax = 65_536
 
-    private let bytes: [UInt8]
+    private let bytes: UnsafeRawBufferPointer
+    /// The reader's own copy, when it was made from an array; freed with the reader.
+    private let owned: UnsafeMutableRawBufferPointer?
     public private(set) var offset: Int
 
+    /// Reads a copy of `bytes`.
     public init(_ bytes: [UInt8]) {
-        self.bytes = bytes
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+        copy.copyBytes(from: bytes)
+        self.bytes = UnsafeRawBufferPointer(copy)
+        owned = copy
         offset = 0
     }
+
+    /// Reads `bytes` where they lie, with no copy (the replay path decodes from the ledger's mapped pages). The
+    /// caller keeps them valid and unchanged for the reader's whole life; every read is still bounds-checked.
+    public init(borrowing bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+        owned = nil
+        offset = 0
+    }
+
+    deinit { owned?.deallocate() }
 
     public var isAtEnd: Bool { offset == bytes.count }
 
@@ -55,27 +71,64 @@ public struct PayloadReader: ~Copyable {
         return bytes[offset]
     }
 
-    public mutating func readRaw(count: Int) throws(PayloadCodingError) -> ArraySlice<UInt8> {
+    /// The next `count` bytes, borrowed from the reader's bytes: valid while the reader is.
+    public mutating func readRaw(count: Int) throws(PayloadCodingError) -> UnsafeRawBufferPointer {
         guard count >= 0, bytes.count - offset >= count else { throw .truncated(at: offset) }
         defer { offset += count }
-        return bytes[offset..<offset + count]
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count])
+    }
+
+    /// A length-prefixed field's bytes, borrowed; the length is checked against `stringBytesMax`.
+    public mutating func readLengthPrefixed() throws(PayloadCodingError) -> UnsafeRawBufferPointer {
+        let start = offset
+        let length = try readUnsigned()
+        guard length <= UInt64(Self.stringBytesMax) else { throw .lengthOverLimit(at: start) }
+        return try readRaw(count: Int(length))
     }
 
     public mutating func readString() throws(PayloadCodingError) -> String {
         let start = offset
-        let length = try readUnsigned()
-        guard length <= UInt64(Self.stringBytesMax) else { throw .lengthOverLimit(at: start) }
-        let raw = try readRaw(count: Int(length))
+        let raw = try readLengthPrefixed()
         // Codes, ids and most names are ASCII, which is valid UTF-8 as it stands: skip the validating decoder.
-        if raw.allSatisfy({ $0 < 0x80 }) { return String(decoding: raw, as: UTF8.self) }
+        if Self.isASCII(raw) { return String(decoding: raw, as: UTF8.self) }
         guard let text = String(validating: raw, as: UTF8.self) else { throw .invalidUTF8(at: start) }
         return text
     }
 
+    /// Checks a string as `readString` does, without building it: for fields a reader does not keep.
+    public mutating func skipString() throws(PayloadCodingError) {
+        let start = offset
+        let raw = try readLengthPrefixed()
+        if Self.isASCII(raw) { return }
+        guard String(validating: raw, as: UTF8.self) != nil else { throw .invalidUTF8(at: start) }
+    }
+
+    /// Eight bytes at a time: a 64-character digest costs eight tests, not sixty-four.
+    private static func isASCII(_ raw: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= raw.count {
+            high |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < raw.count {
+            high |= UInt64(raw[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// Bytes left after `offset`.
+    public var remainingByteCount: Int { bytes.count - offset }
+
+    // The generic readers are inlinable so that other modules' row and event types get specialized copies
+    // instead of a runtime metadata look-up on every call.
+    @inlinable
     public mutating func read<Value: PayloadCodable>(_: Value.Type = Value.self) throws(PayloadCodingError) -> Value {
         try Value(from: &self)
     }
 
+    @inlinable
     public mutating func readOptional<Value: PayloadCodable>(_: Value.Type = Value.self)
         throws(PayloadCodingError) -> Value?
     {
@@ -86,13 +139,14 @@ public struct PayloadReader: ~Copyable {
         }
     }
 
+    @inlinable
     public mutating func readArray<Value: PayloadCodable>(_: Value.Type = Value.self)
         throws(PayloadCodingError) -> [Value]
     {
         let start = offset
         let count = try readUnsigned()
         // Every element takes at least one byte, so a count past the remaining bytes is a lie.
-        guard count <= UInt64(Self.arrayCountMax), count <= UInt64(bytes.count - offset) else {
+        guard count <= UInt64(Self.arrayCountMax), count <= UInt64(remainingByteCount) else {
             throw .lengthOverLimit(at: start)
         }
         var values: [Value] = []

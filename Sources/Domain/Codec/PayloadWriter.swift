@@ -10,6 +10,9 @@ public struct PayloadWriter: Sendable {
         bytes.reserveCapacity(capacity)
     }
 
+    /// Empties the buffer, keeping its capacity for the next value.
+    public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
     public mutating func write(unsigned value: UInt64) {
         var value = value
         while value >= 0x80 {
@@ -35,14 +38,19 @@ public struct PayloadWriter: Sendable {
         }
     }
 
+    // The generic writers are inlinable so that other modules' row and event types get specialized copies
+    // instead of a runtime metadata look-up on every call.
+    @inlinable
     public mutating func write<Value: PayloadCodable>(_ value: Value) { value.encode(to: &self) }
 
+    @inlinable
     public mutating func writeOptional<Value: PayloadCodable>(_ value: Value?) {
-        guard let value else { return bytes.append(0) }
-        bytes.append(1)
+        guard let value else { return write(bool: false) }
+        write(bool: true)
         value.encode(to: &self)
     }
 
+    @inlinable
     public mutating func writeArray<Value: PayloadCodable>(_ values: [Value]) {
         write(unsigned: UInt64(values.count))
         for value in values { value.encode(to: &self) }

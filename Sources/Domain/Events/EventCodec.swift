@@ -48,6 +48,19 @@ public enum EventCodec {
         return (context, event)
     }
 
+    /// The replay path's decode: the type found by `EventTypeIndex`, the clear part read where it lies, and the
+    /// context's two strings checked but not built (`EventContext.Summary`). Rejects what `decode` rejects.
+    public static func decodeSummary(typeIndex: Int, schemaVersion: UInt16, clear: UnsafeRawBufferPointer)
+        throws(PayloadCodingError) -> (context: EventContext.Summary, event: DomainEvent)
+    {
+        let decode = try EventTypeIndex.shared.decoder(index: typeIndex, schemaVersion: schemaVersion)
+        var reader = PayloadReader(borrowing: clear)
+        let context = try EventContext.Summary(from: &reader)
+        let event = try decode(&reader)
+        try reader.finish()
+        return (context, event)
+    }
+
     /// The event with its personal fields decoded from the opened plaintext.
     public static func attachPersonal(_ plaintext: [UInt8], to event: DomainEvent) throws(PayloadCodingError)
         -> DomainEvent

@@ -38,5 +38,19 @@ extension EntityIdentifier {
         try container.encode(description)
     }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.description < rhs.description }
+    /// The order of the lowercase text (hex digits sort as their values, dashes sit at the same places), computed
+    /// from the 16 bytes as two big-endian words instead of formatting both identifiers.
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        let (left, right) = (lhs.orderedWords, rhs.orderedWords)
+        return left.high != right.high ? left.high < right.high : left.low < right.low
+    }
+
+    private var orderedWords: (high: UInt64, low: UInt64) {
+        withUnsafeBytes(of: uuid.uuid) { bytes in
+            (
+                UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            )
+        }
+    }
 }

@@ -8,7 +8,7 @@ extension UUID128 {
 
     public var foundationUUID: UUID {
         var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &value) { $0.copyBytes(from: bytes) }
+        withUnsafeMutableBytes(of: &value) { write(to: $0, at: 0) }
         return UUID(uuid: value)
     }
 }

@@ -58,89 +58,23 @@ public struct RecordDecoder {
 
     /// Decodes one record, building its payload from the payload's range in `bytes`.
     mutating func decode(
-        _ bytes: UnsafeRawBufferPointer, expectedPosition: Position?, payload: (Range<Int>) -> Payload
-    ) throws(LedgerError) -> RecordedEvent {
-        do {
-            return try decodeFields(bytes, expectedPosition: expectedPosition, payload: payload)
-        } catch {
-            throw LedgerError(
-                .corrupted, "record\(expectedPosition.map { " at position \($0)" } ?? ""): \(error)",
-                details: .record(position: expectedPosition, violation: error))
-        }
-    }
-
-    private mutating func decodeFields(
         _ bytes: UnsafeRawBufferPointer, expectedPosition: Position?, payload makePayload: (Range<Int>) -> Payload
-    ) throws(RecordViolation) -> RecordedEvent {
-        let header = try FixedHeader(bytes)
-        let position = Position(header.word(RecordLayout.positionOffset))
-        if let expectedPosition, expectedPosition != position {
-            throw .positionMismatch(expected: expectedPosition, found: position)
-        }
-        var reader = ByteReader(bytes: bytes, offset: RecordLayout.variablePartOffset)
-        let category = try categories.name(&reader, "category", 1...Category.lengthMax, NameRules.isCategoryByte)
-        let type = try types.name(&reader, "eventType", 1...EventType.lengthMax, NameRules.isEventTypeByte)
-        let actor = try actors.actor(&reader)
-        let payloadRange = try reader.readLongRange("payload", 0...LedgerLimits.payloadBytesMax)
-        var sealed: SealedPart?
-        if header.isEncrypted {
-            let keyID = try reader.readID("keyId")
-            let aeadValue = try reader.read(UInt8.self, "aead")
-            guard let algorithm = AEADAlgorithm(rawValue: aeadValue) else { throw .unknownAEAD(aeadValue) }
-            let nonce = Array(try reader.take(SealedPart.nonceBytes, "nonce"))
-            let ciphertext = try reader.readLong("sealed", SealedPart.tagBytes...LedgerLimits.sealedBytesMax)
-            sealed = SealedPart(keyID: keyID, algorithm: algorithm, nonce: nonce, ciphertextAndTag: ciphertext)
-        }
-        guard reader.remaining == 0 else { throw .trailingBytes(count: reader.remaining) }
-        let correlationID = header.id(RecordLayout.correlationIDOffset)
-        let causationID = header.id(RecordLayout.causationIDOffset)
+    ) throws(LedgerError) -> RecordedEvent {
+        let view = try RecordView(bytes, expectedPosition: expectedPosition)
         return RecordedEvent(
-            position: position,
-            stream: StreamID(category: Category(validated: category), id: header.id(RecordLayout.streamIDOffset)),
-            version: StreamVersion(header.word(RecordLayout.streamVersionOffset)),
-            id: EventID(header.id(RecordLayout.eventIDOffset)),
-            recordedAt: Timestamp(microseconds: Int64(bitPattern: header.word(RecordLayout.recordedAtOffset))),
-            type: EventType(validated: type), schemaVersion: header.schemaVersion,
+            position: view.position,
+            stream: StreamID(category: Category(validated: categories.name(view.categoryBytes)), id: view.streamID),
+            version: view.streamVersion, id: view.eventID, recordedAt: view.recordedAt,
+            type: EventType(validated: types.name(view.eventTypeBytes)), schemaVersion: view.schemaVersion,
             metadata: EventMetadata(
-                actor: actor, correlationID: correlationID.isZero ? nil : correlationID,
-                causationID: causationID.isZero ? nil : causationID),
-            payload: makePayload(payloadRange), sealed: sealed)
+                actor: actors.name(view.actorBytes), correlationID: view.correlationID,
+                causationID: view.causationID),
+            payload: makePayload(view.payloadOffsets), sealed: view.sealed)
     }
 }
 
-/// The 93 fixed bytes of a record, length-checked once and then read at fixed offsets.
-private struct FixedHeader {
-    let bytes: UnsafeRawBufferPointer
-
-    init(_ bytes: UnsafeRawBufferPointer) throws(RecordViolation) {
-        guard bytes.count >= RecordLayout.variablePartOffset else {
-            var reader = ByteReader(bytes: bytes)
-            try reader.skipFixedHeader()  // names the field the record ends in
-            throw .missingBytes(field: "category length")
-        }
-        self.bytes = bytes
-        let formatVersion = UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt16.self))
-        guard formatVersion == RecordLayout.formatVersion else { throw .unsupportedFormatVersion(formatVersion) }
-        let flags = bytes[RecordLayout.flagsOffset]
-        guard flags & ~RecordLayout.encryptedFlag == 0 else { throw .unknownFlags(flags) }
-        guard schemaVersion >= 1 else { throw .zeroSchemaVersion }
-    }
-
-    var isEncrypted: Bool { bytes[RecordLayout.flagsOffset] & RecordLayout.encryptedFlag != 0 }
-
-    var schemaVersion: UInt16 {
-        UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: RecordLayout.schemaVersionOffset, as: UInt16.self))
-    }
-
-    func word(_ offset: Int) -> UInt64 {
-        UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-    }
-
-    func id(_ offset: Int) -> UUID128 { UUID128(high: word(offset), low: word(offset + 8)) }
-}
-
-/// The strings of the last few distinct names seen in one field, so repeated names are neither re-validated
-/// nor re-allocated.
+/// The strings of the last few distinct names seen in one field, so repeated names are not re-allocated. The
+/// bytes were checked by `RecordView`.
 private struct NameCache {
     private struct Entry {
         let bytes: [UInt8]
@@ -152,34 +86,21 @@ private struct NameCache {
     private var nextSlot = 0
     private var lastHit = 0
 
-    mutating func name(
-        _ reader: inout ByteReader, _ field: String, _ range: ClosedRange<Int>, _ allowed: (UInt8) -> Bool
-    ) throws(RecordViolation) -> String {
-        let length = Int(try reader.read(UInt8.self, "\(field) length"))
-        guard range.contains(length) else { throw .lengthOutOfRange(field: field, length: length) }
-        let raw = try reader.take(length, field)
-        if let cached = lookup(raw) { return cached }
-        guard raw.allSatisfy(allowed) else { throw .invalidCharacters(field: field) }
-        return remember(raw, String(decoding: raw, as: UTF8.self))
-    }
-
-    mutating func actor(_ reader: inout ByteReader) throws(RecordViolation) -> String {
-        let length = Int(try reader.read(UInt8.self, "actor length"))
-        guard length <= LedgerLimits.actorBytesMax else { throw .lengthOutOfRange(field: "actor", length: length) }
-        let raw = try reader.take(length, "actor")
-        if let cached = lookup(raw) { return cached }
-        guard let text = String(validating: raw, as: UTF8.self) else { throw .invalidCharacters(field: "actor") }
-        return remember(raw, text)
-    }
-
-    private mutating func lookup(_ raw: UnsafeRawBufferPointer) -> String? {
+    mutating func name(_ raw: UnsafeRawBufferPointer) -> String {
         // A scan mostly repeats the previous record's name, so that entry is tried first.
         if lastHit < entries.count, Self.matches(entries[lastHit].bytes, raw) { return entries[lastHit].text }
         for (index, entry) in entries.enumerated() where Self.matches(entry.bytes, raw) {
             lastHit = index
             return entry.text
         }
-        return nil
+        let text = String(decoding: raw, as: UTF8.self)
+        if entries.count < Self.capacity {
+            entries.append(Entry(bytes: Array(raw), text: text))
+        } else {
+            entries[nextSlot] = Entry(bytes: Array(raw), text: text)
+            nextSlot = (nextSlot + 1) % Self.capacity
+        }
+        return text
     }
 
     private static func matches(_ stored: [UInt8], _ raw: UnsafeRawBufferPointer) -> Bool {
@@ -188,16 +109,6 @@ private struct NameCache {
             guard let left = stored.baseAddress, let right = raw.baseAddress else { return raw.isEmpty }
             return memcmp(left, right, raw.count) == 0
         }
-    }
-
-    private mutating func remember(_ raw: UnsafeRawBufferPointer, _ text: String) -> String {
-        if entries.count < Self.capacity {
-            entries.append(Entry(bytes: Array(raw), text: text))
-        } else {
-            entries[nextSlot] = Entry(bytes: Array(raw), text: text)
-            nextSlot = (nextSlot + 1) % Self.capacity
-        }
-        return text
     }
 }
 
@@ -233,21 +144,33 @@ struct ByteReader {
         return T(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 
-    mutating func readID(_ field: String) throws(RecordViolation) -> UUID128 {
-        UUID128(bytes: try take(16, field))
+    /// Checks a 1-byte length, its bytes and their alphabet, and returns where they lie in the record.
+    mutating func readName(_ field: String, _ range: ClosedRange<Int>, _ allowed: (UInt8) -> Bool)
+        throws(RecordViolation) -> Range<Int>
+    {
+        let name = try readShortRange(field, range)
+        guard bytes[name].allSatisfy(allowed) else { throw .invalidCharacters(field: field) }
+        return name
+    }
+
+    /// Checks a 1-byte length and its bytes, and returns where they lie in the record.
+    mutating func readShortRange(_ field: String, _ range: ClosedRange<Int>) throws(RecordViolation) -> Range<Int> {
+        try readRange(field, range, UInt8.self)
     }
 
     /// Checks a 4-byte length and its bytes, and returns where they lie in the record.
     mutating func readLongRange(_ field: String, _ range: ClosedRange<Int>) throws(RecordViolation) -> Range<Int> {
-        let length = Int(try read(UInt32.self, "\(field) length"))
+        try readRange(field, range, UInt32.self)
+    }
+
+    private mutating func readRange<Length: FixedWidthInteger>(
+        _ field: String, _ range: ClosedRange<Int>, _: Length.Type
+    ) throws(RecordViolation) -> Range<Int> {
+        let length = Int(try read(Length.self, "\(field) length"))
         guard range.contains(length) else { throw .lengthOutOfRange(field: field, length: length) }
         let start = offset
         _ = try take(length, field)
         return start..<offset
-    }
-
-    mutating func readLong(_ field: String, _ range: ClosedRange<Int>) throws(RecordViolation) -> [UInt8] {
-        Self.copy(bytes[try readLongRange(field, range)])
     }
 
     /// One allocation and one memcpy (Array's Sequence initialiser would copy byte by byte).

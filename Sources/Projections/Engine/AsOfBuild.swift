@@ -42,13 +42,14 @@ public final class AsOfBuild: Sendable {
         let build = AsOfBuild(store: store, cutoff: Cutoff(size: size, root: root.hex), directory: directory)
         let builder = ProjectionBuilder(ledger: ledger, store: store)
         do throws(ProjectionError) {
-            for projection in projections {
-                let record = try builder.build(projection, slot: .live, upTo: size) { record in
-                    progress(type(of: projection).name, record)
-                }
+            // One scan feeds every projection.
+            let records = try builder.build(projections, slot: .live, upTo: size) { records in
+                for (projection, record) in zip(projections, records) { progress(projection.name, record) }
+            }
+            for (projection, record) in zip(projections, records) {
                 if let failure = record.failure {
                     throw ProjectionError.failed(
-                        projection: type(of: projection).name, position: failure.position, failure.message)
+                        projection: projection.name, position: failure.position, failure.message)
                 }
             }
         } catch {
@@ -80,7 +81,7 @@ public final class AsOfBuild: Sendable {
         var size: UInt64 = 0
         var found = false
         do {
-            try ledger.scanEvents(from: .zero) { record in
+            try ledger.scanRecordViews(from: .zero) { record in
                 guard !found else { return }
                 if record.recordedAt.rawValue >= limit { found = true } else { size += 1 }
             }

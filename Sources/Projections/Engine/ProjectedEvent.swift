@@ -9,14 +9,15 @@ public struct ProjectedEvent: Sendable {
     public var recordedAt: Timestamp
     public var stream: StreamID
     public var eventID: EventID
-    public var context: EventContext
+    /// The context without its two strings (ruleSetVersion, commandHash), which no view reads.
+    public var context: EventContext.Summary
     public var event: DomainEvent
     /// Whether the record carries a sealed personal part (e.g. a late approval's reason).
     public var hasSealedPart: Bool
 
     public init(
-        position: Position, recordedAt: Timestamp, stream: StreamID, eventID: EventID, context: EventContext,
-        event: DomainEvent, hasSealedPart: Bool = false
+        position: Position, recordedAt: Timestamp, stream: StreamID, eventID: EventID,
+        context: EventContext.Summary, event: DomainEvent, hasSealedPart: Bool = false
     ) {
         self.hasSealedPart = hasSealedPart
         self.position = position
@@ -27,21 +28,19 @@ public struct ProjectedEvent: Sendable {
         self.event = event
     }
 
-    /// The record's clear part, decoded; nil for a record no projection reads (an unknown type is a ledger
-    /// written by a newer release: it is skipped, as ledger.md's forward-compatibility rule says).
-    static func decode(_ record: RecordedEvent) throws(ProjectionError) -> ProjectedEvent? {
-        let type = record.type.description
-        guard DomainEvent.registry[type] != nil else { return nil }
-        let decoded: (context: EventContext, event: DomainEvent)
+    /// The record's clear part, decoded from where it lies; `typeIndex` is its type in `EventTypeIndex.shared`,
+    /// which the builder found from the type's bytes before deciding to decode it.
+    static func decode(_ record: RecordView, typeIndex: Int) throws(ProjectionError) -> ProjectedEvent {
+        let decoded: (context: EventContext.Summary, event: DomainEvent)
         do {
-            decoded = try EventCodec.decode(
-                eventType: type, schemaVersion: record.schemaVersion, clear: Array(record.payload))
+            decoded = try EventCodec.decodeSummary(
+                typeIndex: typeIndex, schemaVersion: record.schemaVersion, clear: record.payload)
         } catch {
             throw ProjectionError.undecodable(position: record.position.rawValue, "\(error)")
         }
         return ProjectedEvent(
-            position: record.position, recordedAt: record.recordedAt, stream: record.stream, eventID: record.id,
-            context: decoded.context, event: decoded.event, hasSealedPart: record.sealed != nil)
+            position: record.position, recordedAt: record.recordedAt, stream: record.stream, eventID: record.eventID,
+            context: decoded.context, event: decoded.event, hasSealedPart: record.isEncrypted)
     }
 
     /// The event's own id as a Foundation UUID (what corrections and reversals refer to).

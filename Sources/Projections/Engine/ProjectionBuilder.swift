@@ -1,9 +1,12 @@
+import Domain
 public import Ledger
 import LMDB
 
-/// Extends one projection generation by batches of events: each batch is one write transaction of the
-/// projections environment holding the batch's coalesced rows and the new checkpoint (issue 7). A projection
-/// that refuses an event keeps every earlier event's rows, records the position and the error, and stops.
+/// Extends projection generations by batches of events: each batch is one write transaction of the projections
+/// environment holding the batch's coalesced rows and the new checkpoints (issue 7). Several projections can
+/// share one scan of the ledger: a record's type is matched by its bytes against what each of them reads, and
+/// a record is decoded once, only when one of them reads it. A projection that refuses an event keeps every
+/// earlier event's rows, records the position and the error, and stops; the others go on.
 public struct ProjectionBuilder: Sendable {
     public static let batchEventsMax = 10_000
 
@@ -24,17 +27,45 @@ public struct ProjectionBuilder: Sendable {
     public func advance(
         _ projection: any Projection, slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64 = 0
     ) throws(ProjectionError) -> ProjectionRecord {
-        let type = type(of: projection)
-        let outcome = try batch(projection, slot: slot, upTo: limit, firstGeneration: firstGeneration)
-        guard case .failed(let position, let message) = outcome.result else { return outcome.record }
-        // Redo the batch up to the refused event so its rows are kept, and record the failure with them.
-        let kept = try batch(projection, slot: slot, upTo: position, firstGeneration: firstGeneration)
-        return try write { txn throws(ProjectionError) in
-            var record = kept.record
-            record.failure = .init(position: position, message: message)
-            try store.save(record, slot, type.name, in: txn)
-            return record
+        try advance([projection], slot: slot, upTo: limit, firstGeneration: firstGeneration)[0]
+    }
+
+    /// `advance` for several projections (each named once) in one transaction and one scan, from the lowest of
+    /// their checkpoints; each applies only the events at or after its own.
+    public func advance(
+        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64 = 0
+    ) throws(ProjectionError) -> [ProjectionRecord] {
+        var carried = CarriedRows()
+        return try advance(projections, slot: slot, upTo: limit, firstGeneration: firstGeneration, carrying: &carried)
+    }
+
+    private func advance(
+        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64,
+        carrying carried: inout CarriedRows
+    ) throws(ProjectionError) -> [ProjectionRecord] {
+        let names = projections.map(\.name)
+        guard Set(names).count == names.count else {
+            throw ProjectionError.storage("a projection is named twice in one build: \(names)")
         }
+        let outcome = try batch(
+            projections, slot: slot, upTo: limit, firstGeneration: firstGeneration, carrying: &carried)
+        var records = outcome.records
+        // A projection that refused an event wrote nothing in that batch: redo it alone up to the refused event,
+        // so its rows are kept, and record the failure with them.
+        for (index, refusal) in outcome.refusals {
+            let projection = projections[index]
+            carried[projection.name] = nil
+            var alone = CarriedRows()
+            let kept = try batch(
+                [projection], slot: slot, upTo: refusal.position, firstGeneration: firstGeneration, carrying: &alone)
+            records[index] = try write { txn throws(ProjectionError) in
+                var record = kept.records[0]
+                record.failure = .init(position: refusal.position, message: refusal.message)
+                try store.save(record, slot, projection.name, in: txn)
+                return record
+            }
+        }
+        return records
     }
 
     /// Runs batches until the generation holds every event below `limit` or the ledger's last, fails, or
@@ -44,68 +75,156 @@ public struct ProjectionBuilder: Sendable {
         _ projection: any Projection, slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64 = 0,
         progress: (ProjectionRecord) -> Void = { _ in }, shouldStop: () -> Bool = { false }
     ) throws(ProjectionError) -> ProjectionRecord {
-        var before: UInt64?
+        try build(
+            [projection], slot: slot, upTo: limit, firstGeneration: firstGeneration, progress: { progress($0[0]) },
+            shouldStop: shouldStop)[0]
+    }
+
+    /// `build` for several projections at once: one scan of the ledger feeds them all.
+    @discardableResult
+    public func build(
+        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64 = 0,
+        progress: ([ProjectionRecord]) -> Void = { _ in }, shouldStop: () -> Bool = { false }
+    ) throws(ProjectionError) -> [ProjectionRecord] {
+        var before: [UInt64]?
+        var carried = CarriedRows()
         while true {
-            let record = try advance(projection, slot: slot, upTo: limit, firstGeneration: firstGeneration)
-            progress(record)
-            // Done at the limit, at a failure, or at the end of the ledger (a batch that found nothing).
-            if record.failure != nil || record.checkpoint >= limit || record.checkpoint == before { return record }
+            let records = try advance(
+                projections, slot: slot, upTo: limit, firstGeneration: firstGeneration, carrying: &carried)
+            progress(records)
+            let checkpoints = records.map(\.checkpoint)
+            // Done when each is at the limit or has failed, or at the end of the ledger (a batch that found nothing).
+            let finished = records.allSatisfy { $0.failure != nil || $0.checkpoint >= limit }
+            if finished || checkpoints == before { return records }
             if shouldStop() { throw ProjectionError.cancelled }
-            before = record.checkpoint
+            before = checkpoints
         }
     }
 
-    private enum BatchResult {
-        case applied
-        case failed(position: UInt64, message: String)
+    /// Each projection's rows kept from its last committed batch of this build, with the record that batch
+    /// saved: reused only while the stored record still equals it, so rows written by anyone else in between
+    /// (another process building the same generation, a switch) are never served from memory.
+    private typealias CarriedRows = [String: (record: ProjectionRecord, rows: RowBatch)]
+
+    private struct Refusal {
+        var position: UInt64
+        var message: String
+    }
+
+    /// One projection's part of a batch: its record, rows, and where it starts and stopped.
+    private struct Member {
+        let projection: any Projection
+        var record: ProjectionRecord
+        var rows: RowBatch?
+        var refusal: Refusal?
+
+        var isActive: Bool { rows != nil && refusal == nil }
     }
 
     /// One write transaction. Rows reach the transaction only at `flush`, after every event of the batch
-    /// applied, so a refused event leaves the transaction without any of the batch's rows.
+    /// applied, so a projection that refused an event leaves the transaction without any of the batch's rows
+    /// (and without a new checkpoint).
     private func batch(
-        _ projection: any Projection, slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64
-    ) throws(ProjectionError) -> (record: ProjectionRecord, result: BatchResult) {
-        let type = type(of: projection)
-        var opened: [String: LMDB.Database] = [:]
-        let outcome = try write { txn throws(ProjectionError) -> (ProjectionRecord, BatchResult) in
-            var record =
-                try store.record(slot, type.name, in: txn)
-                ?? ProjectionRecord(version: type.version, generation: firstGeneration)
-            guard record.version == type.version else {
-                throw ProjectionError.outdated(projection: type.name, built: record.version, code: type.version)
+        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64,
+        carrying carried: inout CarriedRows
+    ) throws(ProjectionError) -> (records: [ProjectionRecord], refusals: [(Int, Refusal)]) {
+        var opened: [LMDB.Database] = []
+        var kept = carried
+        carried = [:]  // until the batch commits, nothing is known to match the stored rows
+        let outcome = try write {
+            txn throws(ProjectionError) -> (records: [ProjectionRecord], refusals: [(Int, Refusal)]) in
+            var members: [Member] = []
+            for projection in projections {
+                let member = try open(
+                    projection, slot: slot, upTo: limit, firstGeneration: firstGeneration, carried: kept, in: txn)
+                if let rows = member.rows { opened += rows.databases.values }
+                members.append(member)
             }
-            guard record.failure == nil, record.checkpoint < limit else { return (record, .applied) }
-            guard
-                let databases = try store.databases(
-                    of: type, generation: record.generation, in: txn, create: true)
-            else { throw ProjectionError.storage("could not create the tables of \(type.name)") }
-            opened = databases
-            let rows = RowBatch(transaction: txn, databases: databases)
-            var next = record.checkpoint
-            var refusal: (position: UInt64, message: String)?
-            do {
-                try ledger.scanEvents(from: Position(next), limit: min(UInt64(batchEvents), limit - next)) {
-                    recorded in
-                    guard refusal == nil else { return }
-                    if type.eventTypes.contains(recorded.type.description) {
-                        do throws(ProjectionError) {
-                            if let event = try ProjectedEvent.decode(recorded) { try projection.apply(event, to: rows) }
-                        } catch {
-                            refusal = (recorded.position.rawValue, error.description)
-                            return
-                        }
-                    }
-                    next = recorded.position.rawValue + 1
+            let starts = members.filter(\.isActive).map(\.record.checkpoint)
+            if let from = starts.min() {
+                let next = try scan(&members, from: from, count: min(UInt64(batchEvents), limit - from))
+                for index in members.indices where members[index].isActive {
+                    try members[index].rows?.flush()
+                    members[index].record.checkpoint = max(members[index].record.checkpoint, next)
+                    try store.save(members[index].record, slot, members[index].projection.name, in: txn)
                 }
-            } catch { throw ProjectionError.storage("reading the ledger: \(error)") }
-            if let refusal { return (record, .failed(position: refusal.position, message: refusal.message)) }
-            try rows.flush()
-            record.checkpoint = next
-            try store.save(record, slot, type.name, in: txn)
-            return (record, .applied)
+            }
+            kept = [:]
+            for member in members where member.isActive {
+                if let rows = member.rows { kept[member.projection.name] = (member.record, rows) }
+            }
+            let refusals = members.indices.compactMap { index in members[index].refusal.map { (index, $0) } }
+            return (members.map(\.record), refusals)
         }
         store.remember(opened)
+        carried = kept  // committed: the kept rows are what the tables now hold
         return outcome
+    }
+
+    /// The projection's record in `slot` (a new one when there is none) and, when it has events to apply below
+    /// `limit`, its row batch.
+    private func open(
+        _ projection: any Projection, slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64,
+        carried: CarriedRows, in txn: Transaction
+    ) throws(ProjectionError) -> Member {
+        let type = type(of: projection)
+        let stored = try store.record(slot, type.name, in: txn)
+        let record = stored ?? ProjectionRecord(version: type.version, generation: firstGeneration)
+        // A new generation is recorded even when there is nothing to apply yet (an empty ledger), so a rebuild
+        // started before the first event can still switch.
+        if stored == nil { try store.save(record, slot, type.name, in: txn) }
+        guard record.version == type.version else {
+            throw ProjectionError.outdated(projection: type.name, built: record.version, code: type.version)
+        }
+        guard record.failure == nil, record.checkpoint < limit else {
+            return Member(projection: projection, record: record, rows: nil, refusal: nil)
+        }
+        guard let databases = try store.databases(of: type, generation: record.generation, in: txn, create: true)
+        else { throw ProjectionError.storage("could not create the tables of \(type.name)") }
+        if let kept = carried[type.name], kept.record == record {
+            kept.rows.rebind(txn, databases: databases)
+            return Member(projection: projection, record: record, rows: kept.rows, refusal: nil)
+        }
+        return Member(
+            projection: projection, record: record, rows: RowBatch(transaction: txn, databases: databases),
+            refusal: nil)
+    }
+
+    /// Feeds `count` records from `from` to the active members that read them; returns the position after the
+    /// last record seen.
+    private func scan(_ members: inout [Member], from: UInt64, count: UInt64) throws(ProjectionError) -> UInt64 {
+        let types = EventTypeIndex.shared
+        var readers = [[Int]](repeating: [], count: types.count)
+        for (index, member) in members.enumerated() where member.isActive {
+            for name in type(of: member.projection).eventTypes {
+                if let typeIndex = types.index(of: name) { readers[typeIndex].append(index) }
+            }
+        }
+        var next = from
+        do {
+            try ledger.scanRecordViews(from: Position(from), limit: count) { record in
+                let position = record.position.rawValue
+                next = position + 1
+                guard let typeIndex = types.index(of: record.eventTypeBytes) else { return }
+                var decoded: Result<ProjectedEvent, ProjectionError>?
+                for index in readers[typeIndex]
+                where members[index].refusal == nil && position >= members[index].record.checkpoint {
+                    guard let rows = members[index].rows else { continue }
+                    let event =
+                        decoded
+                        ?? Result { () throws(ProjectionError) in
+                            try ProjectedEvent.decode(record, typeIndex: typeIndex)
+                        }
+                    decoded = event
+                    do throws(ProjectionError) {
+                        try members[index].projection.apply(try event.get(), to: rows)
+                    } catch {
+                        members[index].refusal = Refusal(position: position, message: error.description)
+                    }
+                }
+            }
+        } catch { throw ProjectionError.storage("reading the ledger: \(error)") }
+        return next
     }
 
     func write<R>(_ body: (Transaction) throws(ProjectionError) -> R) throws(ProjectionError) -> R {

@@ -98,9 +98,9 @@ public final class ProjectionsStore: Sendable {
     }
 
     /// Remembers handles opened in a transaction that committed (LMDB discards them on abort).
-    func remember(_ databases: [String: Database]) {
+    func remember(_ databases: [Database]) {
         handles.withLock { known in
-            for database in databases.values { known[database.name] = database }
+            for database in databases { known[database.name] = database }
         }
     }
 

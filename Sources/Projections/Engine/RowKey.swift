@@ -9,11 +9,34 @@ public struct RowKey: Hashable, Sendable, Comparable {
     public init(bytes: [UInt8]) { self.bytes = bytes }
     public init() { bytes = [] }
 
-    public static func < (a: RowKey, b: RowKey) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+    /// Byte order, as LMDB's default comparison (`memcmp`, then the shorter key first).
+    public static func < (a: RowKey, b: RowKey) -> Bool {
+        let common = min(a.bytes.count, b.bytes.count)
+        let order = a.bytes.withUnsafeBytes { left in
+            b.bytes.withUnsafeBytes { right in
+                guard common > 0, let left = left.baseAddress, let right = right.baseAddress else { return Int32(0) }
+                return memcmp(left, right, common)
+            }
+        }
+        return order != 0 ? order < 0 : a.bytes.count < b.bytes.count
+    }
 
     /// The bytes hashed at once (the synthesized hash combines them one by one, which dominated rebuilds).
     public func hash(into hasher: inout Hasher) {
         bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    /// `keys` in byte order. A big-endian word of each key's first eight bytes (zero-padded) orders the keys as
+    /// their bytes do wherever the words differ, and keys mostly start with a random id, so whole keys are
+    /// rarely compared.
+    static func sorted(_ keys: [RowKey]) -> [RowKey] {
+        keys.map { ($0.leadingWord, $0) }.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.map(\.1)
+    }
+
+    private var leadingWord: UInt64 {
+        var word: UInt64 = 0
+        for (index, byte) in bytes.prefix(8).enumerated() { word |= UInt64(byte) << (56 - 8 * index) }
+        return word
     }
 
     public func appending(_ uuid: UUID) -> RowKey {

@@ -1,20 +1,32 @@
 public import Domain
 import LMDB
 
-/// The rows of one table touched by the batch in progress, decoded once, changed in memory as events apply,
-/// and written once when the batch commits (issue 7: row updates are coalesced within a batch).
+/// The rows of one table touched by the batches of one build, decoded once, changed in memory as events apply,
+/// and written when each batch commits (issue 7: row updates are coalesced within a batch). After a commit the
+/// rows stay cached, clean, for the build's next batch (up to `cachedRowsMax`), so a row that every batch
+/// changes is decoded once per build instead of once per batch.
 public final class RowTable<Row: PayloadCodable> {
+    /// Beyond this many cached rows the table forgets the clean ones after a commit: P5 bounds memory.
+    static var cachedRowsMax: Int { 50_000 }
+
     let name: String
-    let database: Database
-    let transaction: Transaction
-    /// Rows read or written in this batch: nil for a row known to be absent (or deleted); `dirty` when the
-    /// batch changed it.
+    private(set) var database: Database
+    private(set) var transaction: Transaction
+    /// Rows read or written: nil for a row known to be absent (or deleted); `dirty` when the batch changed it.
     private var cache: [RowKey: (row: Row?, dirty: Bool)] = [:]
+    /// The keys the batch changed, each once, for `flush`.
+    private var changed: [RowKey] = []
 
     init(name: String, database: Database, transaction: Transaction) {
         self.name = name
         self.database = database
         self.transaction = transaction
+    }
+
+    /// Carries the cached rows (all clean after a commit) into the next batch's transaction.
+    func rebind(_ transaction: Transaction, database: Database) {
+        self.transaction = transaction
+        self.database = database
     }
 
     public func get(_ key: RowKey) throws(ProjectionError) -> Row? {
@@ -24,18 +36,29 @@ public final class RowTable<Row: PayloadCodable> {
         return stored
     }
 
-    public func put(_ key: RowKey, _ row: Row) { cache[key] = (row, true) }
+    public func put(_ key: RowKey, _ row: Row) { store(key, row) }
 
-    public func delete(_ key: RowKey) { cache[key] = (nil, true) }
+    public func delete(_ key: RowKey) { store(key, nil) }
+
+    private func store(_ key: RowKey, _ row: Row?) {
+        if let old = cache.updateValue((row, true), forKey: key), old.dirty { return }
+        changed.append(key)
+    }
 
     /// Changes the row in place; `body` sees nil for a missing row and may create or delete it.
     public func update(_ key: RowKey, _ body: (inout Row?) throws(ProjectionError) -> Void) throws(ProjectionError) {
-        if cache[key] == nil { _ = try get(key) }
+        var slot = cache.index(forKey: key)
+        if slot == nil {
+            _ = try get(key)
+            slot = cache.index(forKey: key)
+        }
+        guard let slot else { return }  // `get` has just cached the key
+        if !cache.values[slot].dirty {
+            cache.values[slot].dirty = true
+            changed.append(key)
+        }
         // Mutate the cached row where it lives, so arrays inside rows are not copied on every event.
-        var entry = cache.removeValue(forKey: key) ?? (nil, false)
-        defer { cache[key] = entry }
-        try body(&entry.row)
-        entry.dirty = true
+        try body(&cache.values[slot].row)
     }
 
     /// Changes an existing row, or a new one made by `make`.
@@ -50,12 +73,16 @@ public final class RowTable<Row: PayloadCodable> {
         }
     }
 
+    /// Writes the changed rows in key order (LMDB inserts faster in order), encoding each into one reused
+    /// buffer, and marks them clean.
     func flush() throws(ProjectionError) {
-        for key in cache.keys.sorted() {
-            guard let entry = cache[key], entry.dirty else { continue }
+        var writer = PayloadWriter(capacity: 1024)
+        for key in RowKey.sorted(changed) {
+            guard let slot = cache.index(forKey: key) else { continue }
+            cache.values[slot].dirty = false
             do {
-                if let row = entry.row {
-                    var writer = PayloadWriter()
+                if let row = cache.values[slot].row {
+                    writer.removeAll()
                     row.encode(to: &writer)
                     try transaction.put(writer.bytes, key: key.bytes, in: database)
                 } else {
@@ -63,35 +90,49 @@ public final class RowTable<Row: PayloadCodable> {
                 }
             } catch { throw ProjectionError.storage("writing \(name): \(error)") }
         }
-        cache.removeAll()
+        changed.removeAll(keepingCapacity: true)
+        if cache.count > Self.cachedRowsMax { cache.removeAll() }
     }
 }
 
-/// Every table a projection writes in one batch, opened lazily by name and type.
+/// Every table a projection writes in one build, opened lazily by name and type.
 public final class RowBatch {
-    let transaction: Transaction
-    let databases: [String: Database]
-    private var tables: [String: AnyObject] = [:]
+    private(set) var transaction: Transaction
+    private(set) var databases: [String: Database]
+    /// A projection has a handful of tables, so a list compared by name beats hashing the name on every event.
+    private var tables: [(name: String, rowType: ObjectIdentifier, table: AnyObject)] = []
     private var flushes: [() throws(ProjectionError) -> Void] = []
+    private var rebinds: [(Transaction, [String: Database]) -> Void] = []
 
     init(transaction: Transaction, databases: [String: Database]) {
         self.transaction = transaction
         self.databases = databases
     }
 
+    /// Continues in the next batch's transaction with every table's cached rows (clean after the last commit).
+    func rebind(_ transaction: Transaction, databases: [String: Database]) {
+        self.transaction = transaction
+        self.databases = databases
+        for rebind in rebinds { rebind(transaction, databases) }
+    }
+
     public func table<Row: PayloadCodable>(_ name: String, of type: Row.Type = Row.self) throws(ProjectionError)
         -> RowTable<Row>
     {
-        if let open = tables[name] {
-            guard let typed = open as? RowTable<Row> else {
+        for open in tables where open.name == name {
+            guard open.rowType == ObjectIdentifier(Row.self) else {
                 throw ProjectionError.storage("table \(name) opened with two row types")
             }
-            return typed
+            // The row type was checked just above, so the table is a `RowTable<Row>`.
+            return unsafeDowncast(open.table, to: RowTable<Row>.self)
         }
         guard let database = databases[name] else { throw ProjectionError.storage("no table named \(name)") }
         let table = RowTable<Row>(name: name, database: database, transaction: transaction)
-        tables[name] = table
+        tables.append((name, ObjectIdentifier(Row.self), table))
         flushes.append(table.flush)
+        rebinds.append { transaction, databases in
+            if let database = databases[name] { table.rebind(transaction, database: database) }
+        }
         return table
     }
 
@@ -122,7 +163,12 @@ public struct RowReader {
                 var entry = prefix.bytes.isEmpty ? try cursor.first() : try cursor.seek(atLeast: prefix.bytes)
                 while let current = entry, current.key.starts(with: prefix.bytes) {
                     let key = RowKey(bytes: Array(current.key))
-                    rows.append((key, try RowCoding.decode(Row.self, Array(current.value), table: table)))
+                    rows.append(
+                        (
+                            key,
+                            try RowCoding.decode(
+                                Row.self, reader: PayloadReader(borrowing: current.value), table: table)
+                        ))
                     entry = try cursor.next()
                 }
                 return rows
@@ -162,18 +208,24 @@ enum RowCoding {
     static func read<Row: PayloadCodable>(
         _ type: Row.Type, key: RowKey, table: String, database: Database, in transaction: Transaction
     ) throws(ProjectionError) -> Row? {
-        let bytes: [UInt8]?
-        do { bytes = try transaction.value(in: database, key: key.bytes).map { Array($0) } } catch {
+        let bytes: UnsafeRawBufferPointer?
+        do { bytes = try transaction.value(in: database, key: key.bytes) } catch {
             throw ProjectionError.storage("reading \(table): \(error)")
         }
         guard let bytes else { return nil }
-        return try decode(Row.self, bytes, table: table)
+        // Decoded before any further write in the transaction, while LMDB's buffer is valid.
+        return try decode(Row.self, reader: PayloadReader(borrowing: bytes), table: table)
     }
 
     static func decode<Row: PayloadCodable>(_ type: Row.Type, _ bytes: [UInt8], table: String)
         throws(ProjectionError) -> Row
     {
-        var reader = PayloadReader(bytes)
+        try decode(Row.self, reader: PayloadReader(bytes), table: table)
+    }
+
+    static func decode<Row: PayloadCodable>(_ type: Row.Type, reader: consuming PayloadReader, table: String)
+        throws(ProjectionError) -> Row
+    {
         do {
             let row = try Row(from: &reader)
             try reader.finish()

@@ -283,7 +283,7 @@ public enum DomainEvent: Sendable, Hashable {
     ]
 
     /// Decodes a clear part (without its context) of `eventType` at `schemaVersion`, upcasting old versions:
-    /// one dictionary lookup (the replay path decodes every record through here).
+    /// one dictionary lookup. The replay path finds its decoder through `EventTypeIndex` instead.
     public static func decodeClear(
         eventType: String, schemaVersion: UInt16, from reader: inout PayloadReader
     ) throws(PayloadCodingError) -> DomainEvent {
@@ -297,263 +297,399 @@ public enum DomainEvent: Sendable, Hashable {
         var schemaVersion: UInt16
     }
 
-    private typealias ClearDecoder = @Sendable (inout PayloadReader) throws(PayloadCodingError) -> DomainEvent
+    typealias ClearDecoder = @Sendable (inout PayloadReader) throws(PayloadCodingError) -> DomainEvent
 
-    private static let clearDecoders: [ClearDecoderKey: ClearDecoder] = [
-        ClearDecoderKey(eventType: "RuleSetPublished", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .ruleSetPublished(try RuleSetPublished(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ProgrammeAdopted", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .programmeAdopted(try ProgrammeAdopted(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ProgrammeServiceDefined", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .programmeServiceDefined(try ProgrammeServiceDefined(from: &reader))
-        },
-        ClearDecoderKey(eventType: "FeeRuleDefined", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .feeRuleDefined(try FeeRuleDefined(from: &reader))
-        },
-        ClearDecoderKey(eventType: "CountyAgreementRecorded", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .countyAgreementRecorded(try CountyAgreementRecorded(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ProgrammeAmended", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .programmeAmended(try ProgrammeAmended(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ProgrammeEnded", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .programmeEnded(try ProgrammeEnded(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ProviderRegistered", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .providerRegistered(try ProviderRegistered(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ProviderEngaged", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .providerEngaged(try ProviderEngaged(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ProviderCapacityChanged", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .providerCapacityChanged(try ProviderCapacityChanged(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ProviderEngagementAmended", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .providerEngagementAmended(try ProviderEngagementAmended(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ProviderEngagementEnded", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .providerEngagementEnded(try ProviderEngagementEnded(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ProviderSuspended", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .providerSuspended(try ProviderSuspended(from: &reader))
-        },
-        ClearDecoderKey(eventType: "StaffQualified", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .staffQualified(try StaffQualified(from: &reader))
-        },
-        ClearDecoderKey(eventType: "AuthorityDelegated", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .authorityDelegated(try AuthorityDelegated(from: &reader))
-        },
-        ClearDecoderKey(eventType: "AuthorityRevoked", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .authorityRevoked(try AuthorityRevoked(from: &reader))
-        },
-        ClearDecoderKey(eventType: "PersonRegistered", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .personRegistered(try PersonRegistered(from: &reader))
-        },
-        ClearDecoderKey(eventType: "TargetGroupAttributeRecorded", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .targetGroupAttributeRecorded(try TargetGroupAttributeRecorded(from: &reader))
-        },
-        ClearDecoderKey(eventType: "HouseholdMembershipRecorded", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .householdMembershipRecorded(try HouseholdMembershipRecorded(from: &reader))
-        },
-        ClearDecoderKey(eventType: "HouseholdMembershipEnded", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .householdMembershipEnded(try HouseholdMembershipEnded(from: &reader))
-        },
-        ClearDecoderKey(eventType: "RepresentativeRecorded", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .representativeRecorded(try RepresentativeRecorded(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ConsentGranted", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .consentGranted(try ConsentGrantedV1(from: &reader).upcasted())
-        },
-        ClearDecoderKey(eventType: "ConsentGranted", schemaVersion: 2): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .consentGranted(try ConsentGranted(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ConsentWithdrawn", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .consentWithdrawn(try ConsentWithdrawn(from: &reader))
-        },
-        ClearDecoderKey(eventType: "PersonDataRectified", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .personDataRectified(try PersonDataRectified(from: &reader))
-        },
-        ClearDecoderKey(eventType: "PersonalDataErased", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .personalDataErased(try PersonalDataErased(from: &reader))
-        },
-        ClearDecoderKey(eventType: "PersonalDataViewed", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .personalDataViewed(try PersonalDataViewed(from: &reader))
-        },
-        ClearDecoderKey(eventType: "NeedSignalled", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in .needSignalled(try NeedSignalled(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ApplicationSubmitted", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .applicationSubmitted(try ApplicationSubmitted(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ApplicationForwarded", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .applicationForwarded(try ApplicationForwarded(from: &reader))
-        },
-        ClearDecoderKey(eventType: "NeedsAssessmentScheduled", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .needsAssessmentScheduled(try NeedsAssessmentScheduled(from: &reader))
-        },
-        ClearDecoderKey(eventType: "NeedsAssessmentConducted", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .needsAssessmentConducted(try NeedsAssessmentConducted(from: &reader))
-        },
-        ClearDecoderKey(eventType: "QualificationGranted", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .qualificationGranted(try QualificationGranted(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ApplicantWaitlisted", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .applicantWaitlisted(try ApplicantWaitlisted(from: &reader))
-        },
-        ClearDecoderKey(eventType: "WaitlistPromoted", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .waitlistPromoted(try WaitlistPromoted(from: &reader))
-        },
-        ClearDecoderKey(eventType: "QualificationRefused", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .qualificationRefused(try QualificationRefused(from: &reader))
-        },
-        ClearDecoderKey(eventType: "RefusalAppealed", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .refusalAppealed(try RefusalAppealed(from: &reader))
-        },
-        ClearDecoderKey(eventType: "AppealResolved", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .appealResolved(try AppealResolved(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ApplicationWithdrawn", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .applicationWithdrawn(try ApplicationWithdrawn(from: &reader))
-        },
-        ClearDecoderKey(eventType: "CoordinatorAssigned", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .coordinatorAssigned(try CoordinatorAssigned(from: &reader))
-        },
-        ClearDecoderKey(eventType: "CoordinatorReassigned", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .coordinatorReassigned(try CoordinatorReassigned(from: &reader))
-        },
-        ClearDecoderKey(eventType: "PlanDrafted", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in .planDrafted(try PlanDrafted(from: &reader))
-        },
-        ClearDecoderKey(eventType: "PlanAgreed", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in .planAgreed(try PlanAgreed(from: &reader))
-        },
-        ClearDecoderKey(eventType: "PlanApproved", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in .planApproved(try PlanApproved(from: &reader))
-        },
-        ClearDecoderKey(eventType: "PlanUpdated", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in .planUpdated(try PlanUpdated(from: &reader))
-        },
-        ClearDecoderKey(eventType: "PlanReviewed", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in .planReviewed(try PlanReviewed(from: &reader))
-        },
-        ClearDecoderKey(eventType: "PlanSuspended", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in .planSuspended(try PlanSuspended(from: &reader))
-        },
-        ClearDecoderKey(eventType: "PlanResumed", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in .planResumed(try PlanResumed(from: &reader))
-        },
-        ClearDecoderKey(eventType: "PlanCompleted", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in .planCompleted(try PlanCompleted(from: &reader))
-        },
-        ClearDecoderKey(eventType: "PlanTerminatedEarly", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .planTerminatedEarly(try PlanTerminatedEarly(from: &reader))
-        },
-        ClearDecoderKey(eventType: "PlanSummaryRecorded", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .planSummaryRecorded(try PlanSummaryRecorded(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ServiceAuthorised", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .serviceAuthorised(try ServiceAuthorised(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ServiceAuthorisationChanged", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .serviceAuthorisationChanged(try ServiceAuthorisationChanged(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ServiceAuthorisationCancelled", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .serviceAuthorisationCancelled(try ServiceAuthorisationCancelled(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ServiceDelivered", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .serviceDelivered(try ServiceDelivered(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ServiceNotDelivered", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .serviceNotDelivered(try ServiceNotDelivered(from: &reader))
-        },
-        ClearDecoderKey(eventType: "DeliveryCorrected", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .deliveryCorrected(try DeliveryCorrected(from: &reader))
-        },
-        ClearDecoderKey(eventType: "DeliveryReversed", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .deliveryReversed(try DeliveryReversed(from: &reader))
-        },
-        ClearDecoderKey(eventType: "FeeAssessed", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in .feeAssessed(try FeeAssessed(from: &reader))
-        },
-        ClearDecoderKey(eventType: "FeeExemptionRequested", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .feeExemptionRequested(try FeeExemptionRequested(from: &reader))
-        },
-        ClearDecoderKey(eventType: "FeeExemptionGranted", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .feeExemptionGranted(try FeeExemptionGranted(from: &reader))
-        },
-        ClearDecoderKey(eventType: "FeeExemptionRefused", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .feeExemptionRefused(try FeeExemptionRefused(from: &reader))
-        },
-        ClearDecoderKey(eventType: "FeeExemptionRevoked", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .feeExemptionRevoked(try FeeExemptionRevoked(from: &reader))
-        },
-        ClearDecoderKey(eventType: "PaymentReceived", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .paymentReceived(try PaymentReceived(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ChargeCancelled", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .chargeCancelled(try ChargeCancelled(from: &reader))
-        },
-        ClearDecoderKey(eventType: "ChargeWrittenOff", schemaVersion: 1): {
-            (reader: inout PayloadReader) throws(PayloadCodingError) in
-            .chargeWrittenOff(try ChargeWrittenOff(from: &reader))
-        },
+    private static let clearDecoders = [ClearDecoderKey: ClearDecoder](
+        uniqueKeysWithValues: clearDecoderList.map {
+            (ClearDecoderKey(eventType: $0.eventType, schemaVersion: $0.schemaVersion), $0.decode)
+        })
+
+    /// Every (type, schema version) this release reads with the decoder of its clear part, in catalogue order.
+    static let clearDecoderList: [(eventType: String, schemaVersion: UInt16, decode: ClearDecoder)] = [
+        (
+            "RuleSetPublished", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .ruleSetPublished(try RuleSetPublished(from: &reader))
+            }
+        ),
+        (
+            "ProgrammeAdopted", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .programmeAdopted(try ProgrammeAdopted(from: &reader))
+            }
+        ),
+        (
+            "ProgrammeServiceDefined", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .programmeServiceDefined(try ProgrammeServiceDefined(from: &reader))
+            }
+        ),
+        (
+            "FeeRuleDefined", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .feeRuleDefined(try FeeRuleDefined(from: &reader))
+            }
+        ),
+        (
+            "CountyAgreementRecorded", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .countyAgreementRecorded(try CountyAgreementRecorded(from: &reader))
+            }
+        ),
+        (
+            "ProgrammeAmended", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .programmeAmended(try ProgrammeAmended(from: &reader))
+            }
+        ),
+        (
+            "ProgrammeEnded", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .programmeEnded(try ProgrammeEnded(from: &reader))
+            }
+        ),
+        (
+            "ProviderRegistered", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .providerRegistered(try ProviderRegistered(from: &reader))
+            }
+        ),
+        (
+            "ProviderEngaged", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .providerEngaged(try ProviderEngaged(from: &reader))
+            }
+        ),
+        (
+            "ProviderCapacityChanged", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .providerCapacityChanged(try ProviderCapacityChanged(from: &reader))
+            }
+        ),
+        (
+            "ProviderEngagementAmended", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .providerEngagementAmended(try ProviderEngagementAmended(from: &reader))
+            }
+        ),
+        (
+            "ProviderEngagementEnded", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .providerEngagementEnded(try ProviderEngagementEnded(from: &reader))
+            }
+        ),
+        (
+            "ProviderSuspended", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .providerSuspended(try ProviderSuspended(from: &reader))
+            }
+        ),
+        (
+            "StaffQualified", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .staffQualified(try StaffQualified(from: &reader))
+            }
+        ),
+        (
+            "AuthorityDelegated", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .authorityDelegated(try AuthorityDelegated(from: &reader))
+            }
+        ),
+        (
+            "AuthorityRevoked", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .authorityRevoked(try AuthorityRevoked(from: &reader))
+            }
+        ),
+        (
+            "PersonRegistered", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .personRegistered(try PersonRegistered(from: &reader))
+            }
+        ),
+        (
+            "TargetGroupAttributeRecorded", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .targetGroupAttributeRecorded(try TargetGroupAttributeRecorded(from: &reader))
+            }
+        ),
+        (
+            "HouseholdMembershipRecorded", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .householdMembershipRecorded(try HouseholdMembershipRecorded(from: &reader))
+            }
+        ),
+        (
+            "HouseholdMembershipEnded", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .householdMembershipEnded(try HouseholdMembershipEnded(from: &reader))
+            }
+        ),
+        (
+            "RepresentativeRecorded", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .representativeRecorded(try RepresentativeRecorded(from: &reader))
+            }
+        ),
+        (
+            "ConsentGranted", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .consentGranted(try ConsentGrantedV1(from: &reader).upcasted())
+            }
+        ),
+        (
+            "ConsentGranted", 2,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .consentGranted(try ConsentGranted(from: &reader))
+            }
+        ),
+        (
+            "ConsentWithdrawn", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .consentWithdrawn(try ConsentWithdrawn(from: &reader))
+            }
+        ),
+        (
+            "PersonDataRectified", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .personDataRectified(try PersonDataRectified(from: &reader))
+            }
+        ),
+        (
+            "PersonalDataErased", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .personalDataErased(try PersonalDataErased(from: &reader))
+            }
+        ),
+        (
+            "PersonalDataViewed", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .personalDataViewed(try PersonalDataViewed(from: &reader))
+            }
+        ),
+        (
+            "NeedSignalled", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .needSignalled(try NeedSignalled(from: &reader))
+            }
+        ),
+        (
+            "ApplicationSubmitted", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .applicationSubmitted(try ApplicationSubmitted(from: &reader))
+            }
+        ),
+        (
+            "ApplicationForwarded", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .applicationForwarded(try ApplicationForwarded(from: &reader))
+            }
+        ),
+        (
+            "NeedsAssessmentScheduled", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .needsAssessmentScheduled(try NeedsAssessmentScheduled(from: &reader))
+            }
+        ),
+        (
+            "NeedsAssessmentConducted", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .needsAssessmentConducted(try NeedsAssessmentConducted(from: &reader))
+            }
+        ),
+        (
+            "QualificationGranted", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .qualificationGranted(try QualificationGranted(from: &reader))
+            }
+        ),
+        (
+            "ApplicantWaitlisted", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .applicantWaitlisted(try ApplicantWaitlisted(from: &reader))
+            }
+        ),
+        (
+            "WaitlistPromoted", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .waitlistPromoted(try WaitlistPromoted(from: &reader))
+            }
+        ),
+        (
+            "QualificationRefused", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .qualificationRefused(try QualificationRefused(from: &reader))
+            }
+        ),
+        (
+            "RefusalAppealed", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .refusalAppealed(try RefusalAppealed(from: &reader))
+            }
+        ),
+        (
+            "AppealResolved", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .appealResolved(try AppealResolved(from: &reader))
+            }
+        ),
+        (
+            "ApplicationWithdrawn", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .applicationWithdrawn(try ApplicationWithdrawn(from: &reader))
+            }
+        ),
+        (
+            "CoordinatorAssigned", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .coordinatorAssigned(try CoordinatorAssigned(from: &reader))
+            }
+        ),
+        (
+            "CoordinatorReassigned", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .coordinatorReassigned(try CoordinatorReassigned(from: &reader))
+            }
+        ),
+        (
+            "PlanDrafted", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in .planDrafted(try PlanDrafted(from: &reader)) }
+        ),
+        (
+            "PlanAgreed", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in .planAgreed(try PlanAgreed(from: &reader)) }
+        ),
+        (
+            "PlanApproved", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in .planApproved(try PlanApproved(from: &reader))
+            }
+        ),
+        (
+            "PlanUpdated", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in .planUpdated(try PlanUpdated(from: &reader)) }
+        ),
+        (
+            "PlanReviewed", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in .planReviewed(try PlanReviewed(from: &reader))
+            }
+        ),
+        (
+            "PlanSuspended", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .planSuspended(try PlanSuspended(from: &reader))
+            }
+        ),
+        (
+            "PlanResumed", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in .planResumed(try PlanResumed(from: &reader)) }
+        ),
+        (
+            "PlanCompleted", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .planCompleted(try PlanCompleted(from: &reader))
+            }
+        ),
+        (
+            "PlanTerminatedEarly", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .planTerminatedEarly(try PlanTerminatedEarly(from: &reader))
+            }
+        ),
+        (
+            "PlanSummaryRecorded", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .planSummaryRecorded(try PlanSummaryRecorded(from: &reader))
+            }
+        ),
+        (
+            "ServiceAuthorised", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .serviceAuthorised(try ServiceAuthorised(from: &reader))
+            }
+        ),
+        (
+            "ServiceAuthorisationChanged", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .serviceAuthorisationChanged(try ServiceAuthorisationChanged(from: &reader))
+            }
+        ),
+        (
+            "ServiceAuthorisationCancelled", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .serviceAuthorisationCancelled(try ServiceAuthorisationCancelled(from: &reader))
+            }
+        ),
+        (
+            "ServiceDelivered", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .serviceDelivered(try ServiceDelivered(from: &reader))
+            }
+        ),
+        (
+            "ServiceNotDelivered", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .serviceNotDelivered(try ServiceNotDelivered(from: &reader))
+            }
+        ),
+        (
+            "DeliveryCorrected", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .deliveryCorrected(try DeliveryCorrected(from: &reader))
+            }
+        ),
+        (
+            "DeliveryReversed", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .deliveryReversed(try DeliveryReversed(from: &reader))
+            }
+        ),
+        (
+            "FeeAssessed", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in .feeAssessed(try FeeAssessed(from: &reader)) }
+        ),
+        (
+            "FeeExemptionRequested", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .feeExemptionRequested(try FeeExemptionRequested(from: &reader))
+            }
+        ),
+        (
+            "FeeExemptionGranted", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .feeExemptionGranted(try FeeExemptionGranted(from: &reader))
+            }
+        ),
+        (
+            "FeeExemptionRefused", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .feeExemptionRefused(try FeeExemptionRefused(from: &reader))
+            }
+        ),
+        (
+            "FeeExemptionRevoked", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .feeExemptionRevoked(try FeeExemptionRevoked(from: &reader))
+            }
+        ),
+        (
+            "PaymentReceived", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .paymentReceived(try PaymentReceived(from: &reader))
+            }
+        ),
+        (
+            "ChargeCancelled", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .chargeCancelled(try ChargeCancelled(from: &reader))
+            }
+        ),
+        (
+            "ChargeWrittenOff", 1,
+            { (reader: inout PayloadReader) throws(PayloadCodingError) in
+                .chargeWrittenOff(try ChargeWrittenOff(from: &reader))
+            }
+        ),
     ]
 
     /// Decodes a current type's clear part from its JSON form (the `event` object of the schema).

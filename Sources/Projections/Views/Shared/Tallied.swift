@@ -37,8 +37,9 @@ extension Array {
             self[index].units = self[index].units.adding(units)
             if self[index].units == 0 { remove(at: index) }
         } else if units > 0 {
-            append(Tallied(key: key, units: UInt64(units)))
-            sort { $0.key < $1.key }
+            // The list is sorted and has no equal keys, so inserting in place is what appending and sorting gave.
+            let index = firstIndex { key < $0.key } ?? endIndex
+            insert(Tallied(key: key, units: UInt64(units)), at: index)
         }
     }
 }
