@@ -139,7 +139,7 @@ struct ProjectionEngineTests {
             PlanStatusProjection(), RefusingProjection(), CoordinatorCaseloadProjection(), ApplicationQueueProjection(),
         ]
         let records = try fixture.builder.build(projections, slot: .live, upTo: size)
-        let refused = try await fixture.services.ledger.read(type: EventType("PlanAgreed"), from: .zero, limit: 1)
+        let refused = try fixture.services.ledger.read(type: EventType("PlanAgreed"), from: .zero, limit: 1)
         #expect(records[1].failure?.position == refused.first?.position.rawValue)
         #expect(records[1].checkpoint == records[1].failure?.position)
         let counted = try fixture.store.read(RefusingProjection.self) { reader in
