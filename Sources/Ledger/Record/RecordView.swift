@@ -69,7 +69,18 @@ public struct RecordView {
 
     /// ASCII as it stands, else the standard library's validating decoder (staff pseudonyms are mostly ASCII).
     private static func isUTF8(_ raw: Slice<UnsafeRawBufferPointer>) -> Bool {
-        raw.allSatisfy { $0 < 0x80 } || String(validating: raw, as: UTF8.self) != nil
+        let bytes = UnsafeRawBufferPointer(rebasing: raw)
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= bytes.count {
+            high |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            high |= UInt64(bytes[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0 || String(validating: bytes, as: UTF8.self) != nil
     }
 
     private func word(_ offset: Int) -> UInt64 {

@@ -12,8 +12,9 @@ public final class RowTable<Row: PayloadCodable> {
     let name: String
     private(set) var database: Database
     private(set) var transaction: Transaction
-    /// Rows read or written: nil for a row known to be absent (or deleted); `dirty` when the batch changed it.
-    private var cache: [RowKey: (row: Row?, dirty: Bool)] = [:]
+    /// Rows read or written: nil for a row known to be absent (or deleted); `dirty` when the batch changed it;
+    /// `read` when an event read it (a row only ever put, like a delivery report, is not kept after the commit).
+    private var cache: [RowKey: (row: Row?, dirty: Bool, read: Bool)] = [:]
     /// The keys the batch changed, each once, for `flush`.
     private var changed: [RowKey] = []
 
@@ -30,9 +31,12 @@ public final class RowTable<Row: PayloadCodable> {
     }
 
     public func get(_ key: RowKey) throws(ProjectionError) -> Row? {
-        if let cached = cache[key] { return cached.row }
+        if let slot = cache.index(forKey: key) {
+            cache.values[slot].read = true
+            return cache.values[slot].row
+        }
         let stored = try RowCoding.read(Row.self, key: key, table: name, database: database, in: transaction)
-        cache[key] = (stored, false)
+        cache[key] = (stored, false, true)
         return stored
     }
 
@@ -41,11 +45,18 @@ public final class RowTable<Row: PayloadCodable> {
     public func delete(_ key: RowKey) { store(key, nil) }
 
     private func store(_ key: RowKey, _ row: Row?) {
-        if let old = cache.updateValue((row, true), forKey: key), old.dirty { return }
-        changed.append(key)
+        if let slot = cache.index(forKey: key) {
+            if !cache.values[slot].dirty { changed.append(key) }
+            cache.values[slot].row = row
+            cache.values[slot].dirty = true
+        } else {
+            cache[key] = (row, true, false)
+            changed.append(key)
+        }
     }
 
-    /// Changes the row in place; `body` sees nil for a missing row and may create or delete it.
+    /// Changes the row in place; `body` sees nil for a missing row and may create or delete it. `body` must not
+    /// use this table: the row is borrowed from its cache while `body` runs.
     public func update(_ key: RowKey, _ body: (inout Row?) throws(ProjectionError) -> Void) throws(ProjectionError) {
         var slot = cache.index(forKey: key)
         if slot == nil {
@@ -57,6 +68,7 @@ public final class RowTable<Row: PayloadCodable> {
             cache.values[slot].dirty = true
             changed.append(key)
         }
+        cache.values[slot].read = true
         // Mutate the cached row where it lives, so arrays inside rows are not copied on every event.
         try body(&cache.values[slot].row)
     }
@@ -74,12 +86,14 @@ public final class RowTable<Row: PayloadCodable> {
     }
 
     /// Writes the changed rows in key order (LMDB inserts faster in order), encoding each into one reused
-    /// buffer, and marks them clean.
+    /// buffer; keeps those an event read, clean, and forgets those only put.
     func flush() throws(ProjectionError) {
         var writer = PayloadWriter(capacity: 1024)
+        var unread: [RowKey] = []
         for key in RowKey.sorted(changed) {
             guard let slot = cache.index(forKey: key) else { continue }
             cache.values[slot].dirty = false
+            if !cache.values[slot].read { unread.append(key) }
             do {
                 if let row = cache.values[slot].row {
                     writer.removeAll()
@@ -91,6 +105,7 @@ public final class RowTable<Row: PayloadCodable> {
             } catch { throw ProjectionError.storage("writing \(name): \(error)") }
         }
         changed.removeAll(keepingCapacity: true)
+        for key in unread { cache.removeValue(forKey: key) }
         if cache.count > Self.cachedRowsMax { cache.removeAll() }
     }
 }

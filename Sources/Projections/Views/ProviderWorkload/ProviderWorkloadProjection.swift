@@ -184,15 +184,19 @@ struct WorkloadTables {
     func update(_ id: AuthorisationID, _ body: (inout WorkloadAuthorisation) throws(ProjectionError) -> Void)
         throws(ProjectionError)
     {
-        let key = RowKey.uuid(id.uuid)
-        guard var work = try authorisations.get(key) else { return }
-        let before = work
-        try body(&work)
-        if before.firstDelivery != work.firstDelivery {
-            try countFirstDelivery(of: before, by: -1)
-            try countFirstDelivery(of: work, by: 1)
+        var moved: (first: LocalDate?, after: WorkloadAuthorisation)?
+        try authorisations.update(.uuid(id.uuid)) { (stored: inout WorkloadAuthorisation?) throws(ProjectionError) in
+            guard var work = stored else { return }
+            // Moved out of the cache while `body` runs, so its arrays change in place instead of being copied.
+            stored = nil
+            defer { stored = work }
+            let before = work.firstDelivery
+            try body(&work)
+            if before != work.firstDelivery { moved = (before, work) }
         }
-        authorisations.put(key, work)
+        guard let moved else { return }
+        try countFirstDelivery(of: moved.after, first: moved.first, by: -1)
+        try countFirstDelivery(of: moved.after, first: moved.after.firstDelivery, by: 1)
     }
 
     /// Replaces the authorisation's month allocation, moving units between its month rows.
@@ -218,8 +222,12 @@ struct WorkloadTables {
         }
     }
 
-    private func countFirstDelivery(of work: WorkloadAuthorisation, by sign: Int64) throws(ProjectionError) {
-        guard let first = work.firstDelivery else { return }
+    /// Counts (or with -1 takes back) a first delivery on `first` in the month row of `work`'s provider
+    /// service, waited for since the authorisation decision.
+    private func countFirstDelivery(of work: WorkloadAuthorisation, first: LocalDate?, by sign: Int64)
+        throws(ProjectionError)
+    {
+        guard let first else { return }
         let days = max(0, work.authorisedOn.days(to: first))
         try updateMonth(work, MonthlyAllocation.month(of: first)) { row in
             row.firstDeliveryDays = row.firstDeliveryDays.adding(sign * days)
@@ -274,6 +282,7 @@ struct WorkloadTables {
         try months.update(work.monthKey(month)) { stored in
             var row =
                 stored ?? WorkloadMonthRow(providerId: work.providerId, serviceId: work.serviceId, month: month)
+            stored = nil  // moved out of the cache, so the row's person list changes in place
             body(&row)
             stored = row.isEmpty ? nil : row
         }

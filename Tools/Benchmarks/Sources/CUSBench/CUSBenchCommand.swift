@@ -7,5 +7,5 @@ struct CUSBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cus-bench",
         abstract: "Benchmarks of CUSLedger against raw LMDB baselines (ledger.md §5.2).",
-        subcommands: [LedgerCommand.self, DomainCommand.self])
+        subcommands: [LedgerCommand.self, DomainCommand.self, ProjectionsCommand.self])
 }

@@ -1,9 +1,11 @@
-/// One row of the report. `targetOn` says whether `target` bounds the ratio to the raw baseline (P1, scan)
-/// or the value itself (P2's events/s); rows without a target are context for the others.
+/// One row of the report. `targetOn` says whether `target` bounds the ratio to the raw baseline (P1, scan),
+/// the value itself from below (P2's events/s) or from above (P5's memory, live lag); rows without a target
+/// are context for the others.
 struct BenchmarkResult: Encodable, Sendable {
     enum TargetKind: String, Encodable, Sendable {
         case ratio
         case value
+        case valueBelow
     }
 
     let name: String
@@ -53,6 +55,7 @@ struct BenchmarkResult: Encodable, Sendable {
         switch targetOn {
         case .ratio: return ratio.map { $0.median >= target }
         case .value: return value.median >= target
+        case .valueBelow: return value.median < target
         }
     }
 

@@ -51,6 +51,7 @@ enum ResultTable {
         switch kind {
         case .ratio: return "≥ " + Format.percent(target)
         case .value: return "≥ " + Format.number(target)
+        case .valueBelow: return "< " + Format.number(target)
         }
     }
 }
