@@ -110,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Ledger", "LedgerTesting", "Vault"],
+            dependencies: ["Ledger", "LedgerTesting", "Vault", "Commands", "Domain"],
             swiftSettings: strictSettings
         ),
         .testTarget(

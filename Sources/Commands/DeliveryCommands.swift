@@ -1,5 +1,5 @@
 public import Domain
-public import Ledger
+import Ledger
 
 /// Authorisations and providers' delivery reports (domain.md §4.7). A delivery's command id is derived from
 /// (provider, the provider's delivery id, the delivery date) as ledger.md G4's table says, so a provider that

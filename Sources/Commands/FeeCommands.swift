@@ -1,5 +1,5 @@
 public import Domain
-public import Ledger
+import Ledger
 
 /// Fee accounts (`feeaccount-<v5(personRef, programmeId)>`, domain.md §4.8). A payment's command id is
 /// derived from its bank or desk reference (ledger.md G4's table), so an imported bank statement read twice

@@ -1,5 +1,5 @@
 public import Domain
-public import Ledger
+import Ledger
 
 /// Individual plans (IPUS, `plan-<PlanID>`, domain.md §4.6), with the facts their rules need from the
 /// application, person and staff streams. An approval's 30-day deadline (L15) is the one of the rule set in

@@ -3,6 +3,7 @@ import Domain
 import Foundation
 import Ledger
 import Projections
+import Vault
 
 /// `cus projections …`
 struct ProjectionsCommand: AsyncParsableCommand {
@@ -42,19 +43,50 @@ extension StoreOptions {
     var projectionsDirectory: String { data + "/projections" }
 }
 
+/// Every projection of the catalogue; the person dimension joins when the keys env exists, opened read-only.
+struct ProjectionSet {
+    let projections: [any Projection]
+    let vault: Vault?
+
+    static func open(_ store: StoreOptions, keys: KeyFileOptions, ledger: Ledger) throws -> ProjectionSet {
+        let options = keys.vaultOptions(dataDirectory: store.data, readOnly: true)
+        guard FileManager.default.fileExists(atPath: options.keysEnvironmentPath + "/data.mdb") else {
+            return ProjectionSet(projections: ProjectionCatalogue.all(attributes: nil), vault: nil)
+        }
+        let vault = try Vault(options)
+        let source = StatisticalAttributeSource(ledger: ledger, vault: vault)
+        return ProjectionSet(projections: ProjectionCatalogue.all(attributes: source), vault: vault)
+    }
+
+    func named(_ names: [String]) throws -> [any Projection] {
+        guard !names.isEmpty else { return projections }
+        return try names.map { name in
+            guard let found = projections.first(where: { type(of: $0).name == name }) else {
+                throw ProjectionError.unknownProjection(name)
+            }
+            return found
+        }
+    }
+
+    func close() { vault?.close() }
+}
+
 /// `cus projections status`: name, version, checkpoint, lag and state of every projection.
 struct ProjectionsStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Show each projection's version, checkpoint, lag and state.")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var keys: KeyFileOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
         try await reportingFailures {
             let ledger = try store.openLedger(readOnly: true, purpose: "cus projections status")
             defer { ledger.close() }
-            let projections = ProjectionCatalogue.projections.map { type(of: $0) as any Projection.Type }
+            let set = try ProjectionSet.open(store, keys: keys, ledger: ledger)
+            defer { set.close() }
+            let projections = set.projections.map { type(of: $0) as any Projection.Type }
             var projectionsStore: ProjectionsStore?
             if FileManager.default.fileExists(atPath: store.projectionsDirectory + "/data.mdb") {
                 projectionsStore = try ProjectionsStore(directory: store.projectionsDirectory, readOnly: true)
@@ -98,6 +130,7 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var keys: KeyFileOptions
     @OptionGroup var cutoff: CutoffOptions
 
     @Argument(help: "Projections to rebuild (default: all).")
@@ -114,11 +147,11 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let projections =
-                try names.isEmpty
-                ? ProjectionCatalogue.projections : names.map { try ProjectionCatalogue.projection(named: $0) }
             let ledger = try store.openLedger(readOnly: true, purpose: "cus projections rebuild")
             defer { ledger.close() }
+            let set = try ProjectionSet.open(store, keys: keys, ledger: ledger)
+            defer { set.close() }
+            let projections = try set.named(names)
             let size = try cutoff.size(in: ledger) ?? ledger.treeSize()
             if let out {
                 try buildInto(out, projections, ledger: ledger, size: size)

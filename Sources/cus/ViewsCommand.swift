@@ -37,9 +37,42 @@ struct ViewsShowCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print CSV with a header row (nested rows as JSON).")
     var csv = false
 
+    @Option(
+        name: .long,
+        help: "ResidentTimeline (required there): why the resident's personal data is read, for the access log.")
+    var purpose: String?
+
+    @Option(
+        name: .long,
+        help: "ResidentTimeline: the staffId of whoever reads, logged with the operator role (default: system:cli).")
+    var viewer: String?
+
+    @OptionGroup var keys: KeyFileOptions
+
+    /// ResidentTimeline shows decrypted personal fields, so it is read through the access log (domain.md §4.12).
+    var revealsPersonalData: Bool { name == ResidentTimelineProjection.name }
+
     func validate() throws {
         if json && csv { throw ValidationError("give --json or --csv, not both") }
         if let today, LocalDate(today) == nil { throw ValidationError("--today wants a date YYYY-MM-DD, not \(today)") }
+        guard revealsPersonalData else {
+            if purpose != nil || viewer != nil {
+                throw ValidationError("--purpose and --viewer are for ResidentTimeline")
+            }
+            return
+        }
+        guard let key, PersonRef(key) != nil else {
+            throw ValidationError("ResidentTimeline shows one resident: give --key PERSONREF")
+        }
+        guard let purpose, !purpose.allSatisfy(\.isWhitespace), purpose.count <= PersonalDataReader.purposeLengthMax
+        else {
+            throw ValidationError(
+                "ResidentTimeline needs --purpose TEXT (at most \(PersonalDataReader.purposeLengthMax) characters): "
+                    + "the access log records why personal data was read")
+        }
+        if let viewer, StaffID(viewer) == nil {
+            throw ValidationError("--viewer wants a staffId (UUID), not \(viewer)")
+        }
     }
 
     func run() async throws {
@@ -47,17 +80,26 @@ struct ViewsShowCommand: AsyncParsableCommand {
             let view = try ProjectionCatalogue.view(named: name)
             let ruleBook = try RuleSetDirectory.ruleBook(adding: rules)
             let context = ViewContext(today: try Self.day(today), ruleBook: ruleBook)
+            if revealsPersonalData {
+                try await showTimeline(view, context: context)
+                return
+            }
             let ledger = try store.openLedger(readOnly: true, purpose: "cus views show")
             defer { ledger.close() }
             let (rows, size) = try read(view, ledger: ledger, context: context)
-            var standardError = StandardError()
-            print("\(view.name) as of size \(size), root \(try ledger.root(atSize: size).hex)", to: &standardError)
+            try printCutoff(view, size: size, ledger: ledger)
             print(render(rows, columns: view.columns))
         }
     }
 
+    /// The cutoff on stderr, so stdout holds only the rows.
+    func printCutoff(_ view: ViewDefinition, size: UInt64, ledger: Ledger) throws {
+        var standardError = StandardError()
+        print("\(view.name) as of size \(size), root \(try ledger.root(atSize: size).hex)", to: &standardError)
+    }
+
     /// Live: catch the projection up to the ledger, then read. As of a cutoff: build into a temporary directory.
-    private func read(_ view: ViewDefinition, ledger: Ledger, context: ViewContext) throws -> ([ViewRow], UInt64) {
+    func read(_ view: ViewDefinition, ledger: Ledger, context: ViewContext) throws -> ([ViewRow], UInt64) {
         if let size = try cutoff.size(in: ledger) {
             let build = try AsOfBuild.build([view.projection], ledger: ledger, size: size, under: store.data)
             defer { build.remove() }
@@ -75,7 +117,7 @@ struct ViewsShowCommand: AsyncParsableCommand {
         return (rows, record.checkpoint)
     }
 
-    private func render(_ rows: [ViewRow], columns: [String]) -> String {
+    func render(_ rows: [ViewRow], columns: [String]) -> String {
         if json { return ViewRow.jsonText(rows) }
         if csv {
             let lines = rows.map { row in columns.map { Self.csvField(row[$0]?.csvText ?? "") }.joined(separator: ",") }

@@ -20,7 +20,7 @@ struct DomainCommandTests {
             #expect(good.standardOutput.contains("opens with"))
 
             let wrongKey = directory.path + "/wrong.key"
-            FileManager.default.createFile(atPath: wrongKey, contents: Data(repeating: 7, count: 32))
+            _ = FileManager.default.createFile(atPath: wrongKey, contents: Data(repeating: 7, count: 32))
             let wrong = try CLIRunner.run(["keys", "check", "--data", data, "--master-key-file", wrongKey])
             #expect(wrong.status == 74)
             #expect(wrong.standardError.split(separator: "\n").count == 1)

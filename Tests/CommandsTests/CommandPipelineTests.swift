@@ -37,7 +37,7 @@ struct CommandPipelineTests {
         defer { services.close() }
         let person = PersonRef(uuid: UUID())
         let id = CommandsFixture.newCommandID()
-        try await services.pipeline.execute(
+        _ = try await services.pipeline.execute(
             TestPersonDecider.self, stream: try CommandsFixture.stream(person),
             command: .register(CommandsFixture.registration(person, givenName: "Anna")),
             envelope: CommandsFixture.envelope(id: id, fingerprint: "register Anna"))

@@ -45,13 +45,13 @@ struct FeeFlowTests {
                     exemptionRules: [], effectiveFrom: day("2025-01-01"))),
         ]
         for command in commands {
-            try await services.pipeline.execute(
+            _ = try await services.pipeline.execute(
                 ProgrammeDecider.self, stream: stream, command: command, envelope: envelope(organiser, on: "2025-01-02")
             )
         }
         let person = PersonRef(uuid: UUID())
         let charge = ChargeID(uuid: UUID())
-        try await fees.account(
+        _ = try await fees.account(
             person, programme: programme, envelope: envelope(.system("monthly-charges"), on: "2025-05-02")
         ) { facts throws(CommandError) in
             .assess(

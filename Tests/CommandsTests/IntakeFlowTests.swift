@@ -26,7 +26,7 @@ struct IntakeFlowTests {
 
     func setUpProgramme(_ services: CommandServices) async throws {
         let stream = try LedgerNames.stream("programme", programme)
-        try await services.pipeline.execute(
+        _ = try await services.pipeline.execute(
             ProgrammeDecider.self, stream: stream,
             command: .adoptProgramme(
                 AdoptProgramme(
@@ -36,7 +36,7 @@ struct IntakeFlowTests {
                         journalRef: "Dz.Urz.2024.999"),
                     effectiveFrom: day("2025-01-01"), effectiveTo: day("2025-12-31"), feeRegime: .free,
                     targetGroups: ["seniors"])), envelope: envelope(organiser, on: "2025-01-02"))
-        try await services.pipeline.execute(
+        _ = try await services.pipeline.execute(
             ProgrammeDecider.self, stream: stream,
             command: .defineService(
                 DefineProgrammeService(
@@ -44,7 +44,7 @@ struct IntakeFlowTests {
                     statutoryBasis: "u.p.s. art. 50", taskOwner: .gmina, unit: .hour, addresseeType: .person,
                     requiresPlan: false, targetGroups: ["seniors"], limits: ServiceLimits(maxPersons: 1),
                     centre: CentreFacts(cityWithCountyRights: false))), envelope: envelope(organiser, on: "2025-01-02"))
-        try await services.pipeline.execute(
+        _ = try await services.pipeline.execute(
             StaffDecider.self, stream: try LedgerNames.stream("staff", coordinator),
             command: .qualify(
                 QualifyStaff(
@@ -60,7 +60,8 @@ struct IntakeFlowTests {
         let submitted = ApplicationSubmitted(
             applicationId: application, personRef: person, applicantRole: .self, channel: .inPerson,
             programmeIds: [programme], requestedServiceIds: ["care"], filedAt: day(filed))
-        try await intake.application(application, envelope: envelope(clerk, on: filed)) { facts throws(CommandError) in
+        _ = try await intake.application(application, envelope: envelope(clerk, on: filed)) {
+            facts throws(CommandError) in
             .submit(
                 SubmitApplication(
                     application: submitted, person: try facts.person(person),
@@ -71,7 +72,7 @@ struct IntakeFlowTests {
             conductedOn: day("2025-03-10"), place: .placeOfStay, assessorId: coordinator,
             personal: .init(needs: [NeedInDomain(domain: "care", description: "Help with daily tasks")], summary: "x"))
         let coordinatorActor = Actor.staff(coordinator, role: .coordinator)
-        try await intake.application(application, envelope: envelope(coordinatorActor, on: "2025-03-10")) {
+        _ = try await intake.application(application, envelope: envelope(coordinatorActor, on: "2025-03-10")) {
             [coordinator] facts throws(CommandError) in
             .conductAssessment(ConductAssessment(conducted: conducted, assessor: try facts.staff(coordinator)))
         }
@@ -101,11 +102,11 @@ struct IntakeFlowTests {
         try await setUpProgramme(services)
 
         let (anna, bogdan) = (PersonRef(uuid: UUID()), PersonRef(uuid: UUID()))
-        try await intake.register(
+        _ = try await intake.register(
             anna, purposeTags: ["intake"],
             identity: .init(givenName: "Anna", familyName: "Nowak", nationalID: "44051401359"),
             envelope: envelope(clerk, on: "2025-03-01"))
-        try await intake.register(
+        _ = try await intake.register(
             bogdan, purposeTags: ["intake"],
             identity: .init(givenName: "Bogdan", familyName: "Zych", nationalID: "82031500126"),
             envelope: envelope(clerk, on: "2025-03-01"))
@@ -131,14 +132,14 @@ struct IntakeFlowTests {
         } throws: { ($0 as? CommandError)?.rejectionCode == "limit-reached" }
 
         let system = Actor.system("waitlist")
-        try await intake.application(second, queueOf: programme, envelope: envelope(system, on: "2025-03-12")) {
+        _ = try await intake.application(second, queueOf: programme, envelope: envelope(system, on: "2025-03-12")) {
             [programme] facts throws(CommandError) in
             .waitlist(
                 WaitlistApplicant(
                     programmeId: programme, serviceIds: ["care"], programme: try facts.programmeFacts(programme),
                     queue: try facts.queue(programme)))
         }
-        try await intake.application(first, envelope: envelope(clerk, on: "2025-04-01")) { [anna] _ in
+        _ = try await intake.application(first, envelope: envelope(clerk, on: "2025-04-01")) { [anna] _ in
             .withdraw(
                 ApplicationWithdrawn(
                     applicationId: first, personRef: anna, withdrawnOn: LocalDate(daysSinceEpoch: 20_179)))
@@ -182,13 +183,13 @@ extension IntakeFlowTests {
         let delivery = DeliveryCommands(services: services)
         try await setUpProgramme(services)
         let anna = PersonRef(uuid: UUID())
-        try await intake.register(
+        _ = try await intake.register(
             anna, purposeTags: ["intake"], identity: .init(givenName: "Anna", familyName: "Nowak"),
             envelope: envelope(clerk, on: "2025-03-01"))
         let application = ApplicationID(uuid: UUID())
         try await applyAndAssess(intake, person: anna, application: application, filed: "2025-03-05")
         let qualification = QualificationID(uuid: UUID())
-        try await intake.application(
+        _ = try await intake.application(
             application, queueOf: programme,
             envelope: envelope(Actor.staff(coordinator, role: .coordinator), on: "2025-03-12")
         ) { [programme] facts throws(CommandError) in
@@ -203,13 +204,13 @@ extension IntakeFlowTests {
         let provider = ProviderID(uuid: UUID())
         let engagement = EngagementID(uuid: UUID())
         let providerStream = try LedgerNames.stream("provider", provider)
-        try await services.pipeline.execute(
+        _ = try await services.pipeline.execute(
             ProviderDecider.self, stream: providerStream,
             command: .registerProvider(
                 RegisterProvider(providerId: provider, name: "Fundacja Złota Jesień", providerType: .ngo)),
             envelope: envelope(organiser, on: "2025-01-03"))
         let programmeState = try delivery.facts.programme(programme)
-        try await services.pipeline.execute(
+        _ = try await services.pipeline.execute(
             ProviderDecider.self, stream: providerStream,
             command: .engageProvider(
                 EngageProvider(
@@ -219,7 +220,7 @@ extension IntakeFlowTests {
                     validTo: day("2025-12-31"))), envelope: envelope(organiser, on: "2025-01-03"))
 
         let authorisation = AuthorisationID(uuid: UUID())
-        try await delivery.authorisation(
+        _ = try await delivery.authorisation(
             authorisation, envelope: envelope(Actor.staff(coordinator, role: .coordinator), on: "2025-03-27")
         ) { [programme] facts throws(CommandError) in
             .authorise(
@@ -262,7 +263,7 @@ extension IntakeFlowTests {
         let plans = PlanCommands(services: services)
         try await setUpProgramme(services)
         let anna = PersonRef(uuid: UUID())
-        try await intake.register(
+        _ = try await intake.register(
             anna, purposeTags: ["intake"], identity: .init(givenName: "Anna", familyName: "Nowak"),
             envelope: envelope(clerk, on: "2025-03-01"))
         let application = ApplicationID(uuid: UUID())
@@ -271,7 +272,7 @@ extension IntakeFlowTests {
 
         let plan = PlanID(uuid: UUID())
         let coordinatorActor = Actor.staff(coordinator, role: .coordinator)
-        try await plans.plan(plan, envelope: envelope(director, on: "2025-03-13")) {
+        _ = try await plans.plan(plan, envelope: envelope(director, on: "2025-03-13")) {
             [coordinator] facts throws(CommandError) in
             .assignCoordinator(
                 AssignCoordinator(
@@ -283,7 +284,7 @@ extension IntakeFlowTests {
         let item = PlanItem(
             itemId: "I1", kind: .service, serviceId: "care", unitsPlanned: 24, start: day("2025-04-01"),
             end: day("2025-06-30"))
-        try await plans.plan(plan, envelope: envelope(coordinatorActor, on: "2025-03-20")) {
+        _ = try await plans.plan(plan, envelope: envelope(coordinatorActor, on: "2025-03-20")) {
             [programme] facts throws(CommandError) in
             .draft(
                 DraftPlan(
@@ -293,7 +294,7 @@ extension IntakeFlowTests {
                     goals: [PlanGoal(goalId: "G1", description: "Samodzielne zakupy raz w tygodniu")],
                     application: try facts.application(application)))
         }
-        try await plans.plan(plan, envelope: envelope(coordinatorActor, on: "2025-03-24")) {
+        _ = try await plans.plan(plan, envelope: envelope(coordinatorActor, on: "2025-03-24")) {
             facts throws(CommandError) in
             .agree(
                 AgreePlan(
@@ -307,7 +308,7 @@ extension IntakeFlowTests {
             _ = try await plans.approve(
                 plan, application: application, approver: nil, envelope: envelope(director, on: "2025-04-10"))
         } throws: { ($0 as? CommandError)?.rule == "L15" }
-        try await plans.approve(
+        _ = try await plans.approve(
             plan, application: application, approver: nil, lateReason: "Choroba koordynatora",
             envelope: envelope(director, on: "2025-04-10"))
         let state = try plans.facts.plan(plan)

@@ -50,6 +50,36 @@ struct ProjectionEngineTests {
         #expect(try fixture.store.record(.rebuild, of: PlanStatusProjection.name) == nil)
     }
 
+    @Test(
+        "A cancelled rebuild keeps its checkpoint; run again, it resumes there and switches, the live view serving meanwhile"
+    )
+    func cancelledRebuildResumes() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = PlanStory()
+        try await story.feed(fixture)
+        try fixture.catchUp(PlanStatusProjection())
+        let live = try fixture.contents(PlanStatusProjection.self)
+        fixture.batchEvents = 4
+        var batches = 0
+        #expect(throws: ProjectionError.cancelled) {
+            _ = try ProjectionRebuild(builder: fixture.builder).run(
+                PlanStatusProjection(), progress: { _ in batches += 1 }, shouldStop: { batches >= 2 })
+        }
+        let pending = try #require(try fixture.store.record(.rebuild, of: PlanStatusProjection.name))
+        #expect(pending.checkpoint == 8)
+        #expect(try fixture.contents(PlanStatusProjection.self) == live, "the live generation keeps serving")
+        var resumedFrom: UInt64?
+        let outcome = try ProjectionRebuild(builder: fixture.builder).run(
+            PlanStatusProjection(), progress: { record in resumedFrom = resumedFrom ?? record.checkpoint })
+        #expect(resumedFrom == 12, "the first batch after resuming starts at 8")
+        guard case .switched(let record) = outcome else {
+            Issue.record("no switch: \(outcome)")
+            return
+        }
+        #expect(record.generation == pending.generation)
+        #expect(try fixture.contents(PlanStatusProjection.self) == live)
+    }
+
     @Test("A view built to a cutoff size equals the live view captured when the ledger had that size")
     func asOfSizesMatchLiveCaptures() async throws {
         let fixture = try ProjectionsFixture()
@@ -76,7 +106,7 @@ struct ProjectionEngineTests {
         let fixture = try ProjectionsFixture()
         let story = PlanStory()
         for event in story.opening { try await fixture.emit(event) }
-        let refused = try await fixture.services.ledger.read(type: EventType("PlanAgreed"), from: .zero, limit: 1)
+        let refused = try fixture.services.ledger.read(type: EventType("PlanAgreed"), from: .zero, limit: 1)
         let record = try fixture.catchUp(RefusingProjection())
         let failure = try #require(record.failure)
         #expect(failure.position == refused.first?.position.rawValue)
@@ -109,7 +139,7 @@ struct ProjectionEngineTests {
             PlanStatusProjection(), RefusingProjection(), CoordinatorCaseloadProjection(), ApplicationQueueProjection(),
         ]
         let records = try fixture.builder.build(projections, slot: .live, upTo: size)
-        let refused = try await fixture.services.ledger.read(type: EventType("PlanAgreed"), from: .zero, limit: 1)
+        let refused = try fixture.services.ledger.read(type: EventType("PlanAgreed"), from: .zero, limit: 1)
         #expect(records[1].failure?.position == refused.first?.position.rawValue)
         #expect(records[1].checkpoint == records[1].failure?.position)
         let counted = try fixture.store.read(RefusingProjection.self) { reader in

@@ -71,9 +71,16 @@ struct WorkloadStory {
         ]
     }
 
+    /// The engagements, then both authorisations decided on 03-27 as in §7.
+    func authorise(_ fixture: ProjectionsFixture) async throws {
+        for event in engagements { try await fixture.emit(event) }
+        fixture.occurredAt = Instant(startOf: .on("2025-03-27"))
+        for event in authorisations { try await fixture.emit(event) }
+    }
+
     /// Feeds the story up to the over-delivery and returns its event id; `finish` reverses it.
     func feed(_ fixture: ProjectionsFixture) async throws -> UUID {
-        for event in engagements + authorisations { try await fixture.emit(event) }
+        try await authorise(fixture)
         for event in ["04-02", "04-09", "04-16", "04-23"].map({ care("2025-\($0)") }) { try await fixture.emit(event) }
         for event in ["04-07", "04-14"].map({ psych("2025-\($0)") }) { try await fixture.emit(event) }
         let d105 = try await fixture.emit(care("2025-05-06", 3))
@@ -165,9 +172,10 @@ struct ProviderWorkloadViewTests {
         #expect(psych.allSatisfy { $0["mode"] == .string("ownUnit") && $0["contractEnd"] == .null })
         #expect(psych.map { $0["places"] } == [.int(20), .int(20), .int(20)])
         #expect(care.map { $0["activePersons"] } == [.int(1), .int(1), .int(1)])
-        // From each authorisation's start (04-01) to its first delivery: care 04-02, psych 04-07.
-        #expect(care.map { $0["avgDaysToFirstDelivery"] } == [.number(1), .null, .null])
-        #expect(psych.map { $0["avgDaysToFirstDelivery"] } == [.number(6), .null, .null])
+        // From the authorisation decision (03-27) to the first delivery: care 04-02 (6 days, as §7 says),
+        // psych 04-07.
+        #expect(care.map { $0["avgDaysToFirstDelivery"] } == [.number(6), .null, .null])
+        #expect(psych.map { $0["avgDaysToFirstDelivery"] } == [.number(11), .null, .null])
         #expect(care.map { $0["waitingPersons"] } == [.int(0), .int(0), .int(0)])
         #expect(try fixture.workloadRows().count == 6)
     }
@@ -178,8 +186,9 @@ struct ProviderWorkloadViewTests {
         let story = WorkloadStory()
         let piotr = PersonRef(uuid: UUID())
         let au03 = AuthorisationID(uuid: UUID())
-        for event in story.engagements + story.authorisations { try await fixture.emit(event) }
-        // 12 h over 05-01 … 07-31 pro rata by days: 4 / 4 / 4.
+        try await story.authorise(fixture)
+        // 12 h over 05-01 … 07-31 pro rata by days: 4 / 4 / 4, decided on 04-28.
+        fixture.occurredAt = Instant(startOf: .on("2025-04-28"))
         try await fixture.emit(
             story.authorised(
                 au03, piotr, service: "care", provider: story.ngo, engagement: story.care, units: 12,
@@ -191,7 +200,7 @@ struct ProviderWorkloadViewTests {
         #expect(care.map { $0["month"] } == ["2025-04", "2025-05", "2025-06", "2025-07"].map(ViewValue.string))
         #expect(care.map { $0["unitsAuthorised"] } == [.int(8), .int(12), .int(12), .int(4)])
         #expect(care[1]["activePersons"] == .int(1))
-        #expect(care[1]["avgDaysToFirstDelivery"] == .number(4))
+        #expect(care[1]["avgDaysToFirstDelivery"] == .number(7), "decided 04-28, first delivered 05-05")
         // A second report for piotr in May, the first reversed: the first delivery moves to 05-12.
         try await fixture.emit(story.delivered(au03, piotr, by: story.ngo, on: "2025-05-12", units: 2))
         try await fixture.emit(
@@ -218,7 +227,7 @@ struct ProviderWorkloadViewTests {
         #expect(care.map { $0["month"] } == ["2025-04", "2025-05", "2025-06"].map(ViewValue.string), "July is gone")
         #expect(care.map { $0["unitsAuthorised"] } == [.int(8), .int(12), .int(12)])
         #expect(care.map { $0["unitsDelivered"] } == [.int(2), .int(2), .int(0)])
-        #expect(care[1]["avgDaysToFirstDelivery"] == .number(11), "05-01 to the first delivery in force, 05-12")
+        #expect(care[1]["avgDaysToFirstDelivery"] == .number(14), "04-28 to the first delivery in force, 05-12")
         #expect(care.map { $0["capacity"] } == [.int(400), .int(400), .int(300)])
         #expect(care.allSatisfy { $0["contractEnd"] == .string("2025-08-31") })
     }

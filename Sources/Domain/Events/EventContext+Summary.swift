@@ -1,13 +1,15 @@
 public import Foundation
 
 extension EventContext {
-    /// The context as the replay path reads it: every field but the two strings, `ruleSetVersion` and
-    /// `commandHash`, which are checked (length, bounds, UTF-8) exactly as `EventContext` checks them but never
-    /// built, so a projection pays no allocation for them. Reads the same bytes as `EventContext(from:)`, in
-    /// the same order (Schemas/payload-codec.md).
+    /// The context as the replay path reads it: `commandHash` is checked (length, bounds, UTF-8) exactly as
+    /// `EventContext` checks it but never built, and `ruleSetVersion` is the shared string of a compiled-in
+    /// rule set when its bytes are one (built only for another version), so a projection pays no allocation
+    /// for either. Reads the same bytes as `EventContext(from:)`, in the same order (Schemas/payload-codec.md).
     public struct Summary: Sendable, Hashable {
         public var occurredAt: Instant
         public var actorRole: ActorRole
+        /// The rule set in force when the command was decided (ComplianceAlerts records it with each alert).
+        public var ruleSetVersion: String
         public var programmeVersion: UInt64?
         public var commandId: UUID
         public var hasCommandHash: Bool
@@ -15,6 +17,7 @@ extension EventContext {
         public init(_ context: EventContext) {
             occurredAt = context.occurredAt
             actorRole = context.actorRole
+            ruleSetVersion = context.ruleSetVersion
             programmeVersion = context.programmeVersion
             commandId = context.commandId
             hasCommandHash = context.commandHash != nil
@@ -23,7 +26,7 @@ extension EventContext {
         public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
             occurredAt = try reader.read()
             actorRole = try reader.read()
-            try reader.skipString()
+            ruleSetVersion = try Self.readRuleSetVersion(&reader)
             programmeVersion = try reader.readOptional()
             commandId = try reader.read()
             switch try reader.readByte() {
@@ -33,6 +36,19 @@ extension EventContext {
                 hasCommandHash = true
             default: throw .invalidValue(at: reader.offset - 1, "a presence byte is 0 or 1")
             }
+        }
+
+        /// The compiled-in rule sets' versions as UTF-8, with the strings to hand out for them.
+        private static let knownVersions: [(bytes: [UInt8], text: String)] = RuleBook.defaults.ruleSets.map {
+            (Array($0.ruleSetVersion.description.utf8), $0.ruleSetVersion.description)
+        }
+
+        private static func readRuleSetVersion(_ reader: inout PayloadReader) throws(PayloadCodingError) -> String {
+            let start = reader.offset
+            let raw = try reader.readLengthPrefixed()
+            for known in knownVersions where known.bytes.elementsEqual(raw) { return known.text }
+            guard let text = String(validating: raw, as: UTF8.self) else { throw .invalidUTF8(at: start) }
+            return text
         }
     }
 }

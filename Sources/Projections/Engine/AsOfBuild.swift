@@ -8,6 +8,11 @@ public final class AsOfBuild: Sendable {
     public struct Cutoff: Sendable, Hashable, Codable {
         public var size: UInt64
         public var root: String
+
+        public init(size: UInt64, root: String) {
+            self.size = size
+            self.root = root
+        }
     }
 
     public let store: ProjectionsStore

@@ -1,4 +1,4 @@
-public import Domain
+import Domain
 
 /// A named, versioned function from events to rows (ledger.md §2.1, domain.md §5). Its rows live in its own
 /// databases inside the projections environment, one set per generation, and its checkpoint is written in the

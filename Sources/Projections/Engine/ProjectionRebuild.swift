@@ -1,5 +1,5 @@
 import LMDB
-public import Ledger
+import Ledger
 
 /// Blue/green rebuild (issue 7, after Marten's): a new generation is built from position 0 in the `rebuild`
 /// slot while the live generation keeps serving and catching up; when the new one has caught up with the

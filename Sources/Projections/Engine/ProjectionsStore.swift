@@ -1,5 +1,5 @@
 import Domain
-public import Foundation
+import Foundation
 public import LMDB
 import Synchronization
 

@@ -1,5 +1,5 @@
 public import Domain
-public import LMDB
+import LMDB
 
 /// The rows of one table touched by the batches of one build, decoded once, changed in memory as events apply,
 /// and written when each batch commits (issue 7: row updates are coalesced within a batch). After a commit the

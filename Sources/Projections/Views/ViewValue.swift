@@ -1,5 +1,5 @@
 public import Domain
-public import Foundation
+import Foundation
 
 /// A cell of a view as `cus views show` prints it: JSON values, with nested rows for a view's items.
 public enum ViewValue: Sendable, Hashable, Encodable {
@@ -9,6 +9,9 @@ public enum ViewValue: Sendable, Hashable, Encodable {
     case number(Double)
     case string(String)
     case rows([ViewRow])
+    /// JSON text made elsewhere, embedded as is: a revealed event's personal fields (`cus views show
+    /// ResidentTimeline`), which only the access-logged reader may produce.
+    case json(String)
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
@@ -19,6 +22,8 @@ public enum ViewValue: Sendable, Hashable, Encodable {
         case .number(let value): try container.encode(value)
         case .string(let value): try container.encode(value)
         case .rows(let rows): try container.encode(rows)
+        // Foundation's encoder cannot embed raw JSON: it gets the text (`jsonText` embeds it).
+        case .json(let text): try container.encode(text)
         }
     }
 
@@ -42,6 +47,7 @@ public enum ViewValue: Sendable, Hashable, Encodable {
         case .number(let value): value.isFinite ? String(value) : "null"
         case .string(let value): Self.quoted(value)
         case .rows(let rows): ViewRow.jsonText(rows)
+        case .json(let text): text
         }
     }
 
@@ -70,7 +76,7 @@ public enum ViewValue: Sendable, Hashable, Encodable {
         case .int(let value): String(value)
         case .number(let value): String(value)
         case .string(let value): value
-        case .rows: jsonText
+        case .rows, .json: jsonText
         }
     }
 }

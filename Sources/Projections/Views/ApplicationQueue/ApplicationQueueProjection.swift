@@ -1,4 +1,4 @@
-public import Domain
+import Domain
 
 /// ApplicationQueue / WaitingList (domain.md §5): applications per programme service in filing order (L10),
 /// with their status, and per service the limits against places taken and units authorised.

@@ -1,5 +1,5 @@
 public import Domain
-public import Foundation
+import Foundation
 
 /// How ApplicationQueue reads: entries in filing order per programme service with their position, the days
 /// waited (to the decision, or to `today` while undecided), and the service's header.

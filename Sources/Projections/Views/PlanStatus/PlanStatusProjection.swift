@@ -1,4 +1,4 @@
-public import Domain
+import Domain
 
 /// PlanStatusView (domain.md §5): one row per IPUS with its items, built from the plan stream, the
 /// application's filing date, and the authorisations and deliveries against the plan's items.

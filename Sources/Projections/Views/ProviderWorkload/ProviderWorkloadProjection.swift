@@ -3,7 +3,7 @@ import Foundation
 
 /// ProviderWorkload (domain.md §5, §6.2 V1–V2): per provider, service and calendar month the units authorised
 /// (each authorisation spread over months by `MonthlyAllocation.spread`, the domain's own spreading), delivered
-/// and missed, the persons served, the wait from an authorisation's start to its first effective delivery, and
+/// and missed, the persons served, the wait from an authorisation decision to its first effective delivery, and
 /// over-deliveries; beside them each provider service's engagement terms and each programme service's waiting
 /// list, joined when read.
 ///
@@ -16,7 +16,7 @@ import Foundation
 ///   was withdrawn.
 public struct ProviderWorkloadProjection: Projection {
     public static let name = "ProviderWorkload"
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
     public static let tables = [
         "months", "services", "engagements", "authorisations", "overDeliveries", "waiting", "waitlisted",
         DeliveryTracker.table,
@@ -67,13 +67,12 @@ public struct ProviderWorkloadProjection: Projection {
         let workload = try WorkloadTables(rows)
         switch event.event {
         case .serviceAuthorised(let authorised):
-            try workload.authorise(authorised)
+            try workload.authorise(authorised, on: event.context.occurredAt.localDate)
         case .serviceAuthorisationChanged(let changed):
             let allocation = WorkloadAuthorisation.spread(
                 units: changed.unitsAuthorised, allocation: changed.monthlyAllocation, from: changed.start,
                 through: changed.end)
             try workload.update(changed.authorisationId) { work throws(ProjectionError) in
-                work.start = changed.start
                 try workload.reallocate(&work, to: allocation)
             }
         case .serviceAuthorisationCancelled(let cancelled):
@@ -168,10 +167,10 @@ struct WorkloadTables {
         overDeliveries = try rows.table("overDeliveries")
     }
 
-    func authorise(_ authorised: ServiceAuthorised) throws(ProjectionError) {
+    func authorise(_ authorised: ServiceAuthorised, on day: LocalDate) throws(ProjectionError) {
         let key = RowKey.uuid(authorised.authorisationId.uuid)
         guard try authorisations.get(key) == nil else { return }
-        var work = WorkloadAuthorisation(authorised)
+        var work = WorkloadAuthorisation(authorised, on: day)
         try reallocate(
             &work,
             to: WorkloadAuthorisation.spread(
@@ -180,24 +179,24 @@ struct WorkloadTables {
         authorisations.put(key, work)
     }
 
-    /// Changes an authorisation, keeping the first-delivery wait of its month row in step with its start and
-    /// its first effective delivery.
+    /// Changes an authorisation, keeping the first-delivery wait of its month row in step with its first
+    /// effective delivery.
     func update(_ id: AuthorisationID, _ body: (inout WorkloadAuthorisation) throws(ProjectionError) -> Void)
         throws(ProjectionError)
     {
-        var moved: (start: LocalDate, first: LocalDate?, after: WorkloadAuthorisation)?
+        var moved: (first: LocalDate?, after: WorkloadAuthorisation)?
         try authorisations.update(.uuid(id.uuid)) { (stored: inout WorkloadAuthorisation?) throws(ProjectionError) in
             guard var work = stored else { return }
             // Moved out of the cache while `body` runs, so its arrays change in place instead of being copied.
             stored = nil
             defer { stored = work }
-            let before = (work.start, work.firstDelivery)
+            let before = work.firstDelivery
             try body(&work)
-            if before != (work.start, work.firstDelivery) { moved = (before.0, before.1, work) }
+            if before != work.firstDelivery { moved = (before, work) }
         }
         guard let moved else { return }
-        try countFirstDelivery(of: moved.after, start: moved.start, first: moved.first, by: -1)
-        try countFirstDelivery(of: moved.after, start: moved.after.start, first: moved.after.firstDelivery, by: 1)
+        try countFirstDelivery(of: moved.after, first: moved.first, by: -1)
+        try countFirstDelivery(of: moved.after, first: moved.after.firstDelivery, by: 1)
     }
 
     /// Replaces the authorisation's month allocation, moving units between its month rows.
@@ -223,13 +222,13 @@ struct WorkloadTables {
         }
     }
 
-    /// Counts (or with -1 takes back) a first delivery on `first` after a start on `start` in the month row of
-    /// `work`'s provider service.
-    private func countFirstDelivery(
-        of work: WorkloadAuthorisation, start: LocalDate, first: LocalDate?, by sign: Int64
-    ) throws(ProjectionError) {
+    /// Counts (or with -1 takes back) a first delivery on `first` in the month row of `work`'s provider
+    /// service, waited for since the authorisation decision.
+    private func countFirstDelivery(of work: WorkloadAuthorisation, first: LocalDate?, by sign: Int64)
+        throws(ProjectionError)
+    {
         guard let first else { return }
-        let days = max(0, start.days(to: first))
+        let days = max(0, work.authorisedOn.days(to: first))
         try updateMonth(work, MonthlyAllocation.month(of: first)) { row in
             row.firstDeliveryDays = row.firstDeliveryDays.adding(sign * days)
             row.firstDeliveries = row.firstDeliveries.adding(sign)

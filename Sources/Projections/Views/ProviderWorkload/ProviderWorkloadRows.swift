@@ -14,7 +14,7 @@ public struct WorkloadMonthRow: PayloadCodable, Hashable, Sendable {
     public var overDeliveryCount: UInt64 = 0
     /// Effective units per person, for `activePersons`.
     public var persons: [Tallied<PersonRef>] = []
-    /// Σ days from authorisation start to first effective delivery, over `firstDeliveries` authorisations.
+    /// Σ days from the authorisation decision to the first effective delivery, over `firstDeliveries` authorisations.
     public var firstDeliveryDays: UInt64 = 0
     public var firstDeliveries: UInt64 = 0
 
@@ -205,16 +205,18 @@ struct WorkloadAuthorisation: PayloadCodable, Hashable, Sendable {
     var providerId: ProviderID
     var serviceId: String
     var personRef: PersonRef
-    var start: LocalDate
+    /// The business day of the authorisation decision: the wait to the first delivery counts from it, as
+    /// domain.md §7 does ("au01 went from authorisation to first delivery in 6 days").
+    var authorisedOn: LocalDate
     /// Units per month in month order; empty until `WorkloadTables.reallocate` counts them in.
     var allocation: [MonthlyUnits] = []
     var deliveries: [DatedUnits] = []
 
-    init(_ authorised: ServiceAuthorised) {
+    init(_ authorised: ServiceAuthorised, on day: LocalDate) {
         providerId = authorised.providerId
         serviceId = authorised.serviceId
         personRef = authorised.personRef
-        start = authorised.start
+        authorisedOn = day
     }
 
     /// The domain's spread (`MonthlyAllocation.spread`), in month order so the row stays byte-stable.
@@ -233,7 +235,7 @@ struct WorkloadAuthorisation: PayloadCodable, Hashable, Sendable {
         writer.write(providerId)
         writer.write(serviceId)
         writer.write(personRef)
-        writer.write(start)
+        writer.write(authorisedOn)
         writer.writeArray(allocation)
         writer.writeArray(deliveries)
     }
@@ -242,7 +244,7 @@ struct WorkloadAuthorisation: PayloadCodable, Hashable, Sendable {
         providerId = try reader.read()
         serviceId = try reader.read()
         personRef = try reader.read()
-        start = try reader.read()
+        authorisedOn = try reader.read()
         allocation = try reader.readArray()
         deliveries = try reader.readArray()
     }

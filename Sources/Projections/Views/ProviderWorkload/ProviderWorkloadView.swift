@@ -9,7 +9,7 @@ public import Domain
 /// an effective delivery in the month. `waitingPersons` counts the persons waiting for the service in the
 /// programmes the provider is engaged under, on the month's last day or `today` if earlier (the waiting list is
 /// the programme service's, the same on each provider's row). `avgDaysToFirstDelivery` averages, over
-/// authorisations whose first effective delivery fell in the month, the days from the authorisation's start.
+/// authorisations whose first effective delivery fell in the month, the days from the authorisation decision.
 public enum ProviderWorkloadView {
     public static let columns = [
         "providerId", "serviceId", "month", "mode", "contractEnd", "capacity", "places", "unitsAuthorised",

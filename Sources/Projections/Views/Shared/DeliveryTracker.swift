@@ -1,5 +1,5 @@
 public import Domain
-public import Foundation
+import Foundation
 
 /// Turns providers' reports into changes of units delivered, following corrections and reversals (domain.md
 /// §4.7): a correction replaces the units and date of the report (or earlier correction) it names, a reversal

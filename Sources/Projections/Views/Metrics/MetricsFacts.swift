@@ -1,0 +1,230 @@
+public import Domain
+
+/// What the indicators of one programme are computed from, as at a cutoff: effective events only (corrected
+/// values, reversed deliveries and cancelled charges out, domain.md §6.1), with business dates.
+public struct MetricsFacts: Sendable {
+    /// One effective delivery report: the corrected units and date when corrected; absent when reversed.
+    public struct Delivery: Sendable, Hashable {
+        public var personRef: PersonRef
+        public var date: LocalDate
+        public var serviceId: String
+        public var unit: String
+        public var area: String
+        public var units: Int64
+        /// The authorisation it was delivered under (D1, V2); nil in facts built by hand without one.
+        public var authorisationId: AuthorisationID?
+
+        public init(
+            personRef: PersonRef, date: LocalDate, serviceId: String, unit: String, area: String, units: Int64,
+            authorisationId: AuthorisationID? = nil
+        ) {
+            self.authorisationId = authorisationId
+            self.personRef = personRef
+            self.date = date
+            self.serviceId = serviceId
+            self.unit = unit
+            self.area = area
+            self.units = units
+        }
+    }
+
+    /// A `ServiceNotDelivered` report.
+    public struct Missed: Sendable, Hashable {
+        public var date: LocalDate
+        public var serviceId: String
+        public var reason: String
+
+        public init(date: LocalDate, serviceId: String, reason: String) {
+            self.date = date
+            self.serviceId = serviceId
+            self.reason = reason
+        }
+    }
+
+    /// An application's first qualification decision.
+    public struct Decision: Sendable, Hashable {
+        public var personRef: PersonRef
+        public var filedAt: LocalDate
+        public var decidedOn: LocalDate
+        public var granted: Bool
+
+        public init(personRef: PersonRef, filedAt: LocalDate, decidedOn: LocalDate, granted: Bool) {
+            self.personRef = personRef
+            self.filedAt = filedAt
+            self.decidedOn = decidedOn
+            self.granted = granted
+        }
+    }
+
+    /// How a plan ended.
+    public enum PlanEnd: Sendable, Hashable {
+        case completed
+        case terminatedEarly(reason: String)
+    }
+
+    /// An IPUS: when its application was filed, drafted and approved, the deadline of the rule set in force at
+    /// `filedAt`, whether its length was within the programme's months, how and when it ended, and whether its
+    /// summary was recorded by the cutoff.
+    public struct Plan: Sendable, Hashable {
+        public var personRef: PersonRef
+        public var filedAt: LocalDate
+        public var draftedOn: LocalDate?
+        public var approvedOn: LocalDate?
+        /// The planned period of the latest version (an early end cuts it at `endedOn`).
+        public var plannedStart: LocalDate?
+        public var plannedEnd: LocalDate?
+        public var deadlineDays: Int
+        public var lengthWithinMonths: Bool?
+        public var endedOn: LocalDate?
+        public var end: PlanEnd?
+        public var summaryRecorded: Bool
+        /// Whether the plan has at least one supportingActivity item (P8).
+        public var hasSupportingActivity: Bool
+
+        public init(
+            personRef: PersonRef, filedAt: LocalDate, draftedOn: LocalDate? = nil, approvedOn: LocalDate? = nil,
+            plannedStart: LocalDate? = nil, plannedEnd: LocalDate? = nil, deadlineDays: Int,
+            lengthWithinMonths: Bool? = nil, endedOn: LocalDate? = nil, end: PlanEnd? = nil,
+            summaryRecorded: Bool = false, hasSupportingActivity: Bool = false
+        ) {
+            self.personRef = personRef
+            self.filedAt = filedAt
+            self.draftedOn = draftedOn
+            self.approvedOn = approvedOn
+            self.plannedStart = plannedStart
+            self.plannedEnd = plannedEnd
+            self.deadlineDays = deadlineDays
+            self.lengthWithinMonths = lengthWithinMonths
+            self.endedOn = endedOn
+            self.end = end
+            self.summaryRecorded = summaryRecorded
+            self.hasSupportingActivity = hasSupportingActivity
+        }
+
+        public var daysToPlan: Int64? { approvedOn.map { filedAt.days(to: $0) } }
+    }
+
+    /// A fee charge with what settled it (amounts in grosze), by its charge period "YYYY-MM".
+    public struct Charge: Sendable, Hashable {
+        public var personRef: PersonRef
+        public var chargePeriod: String
+        public var gross: Int64
+        public var exemptedPartial: Int64
+        public var exemptedTotal: Int64
+        public var paid: Int64
+        public var cancelled: Int64
+        public var writtenOff: Int64
+
+        public init(
+            personRef: PersonRef, chargePeriod: String, gross: Int64, exemptedPartial: Int64 = 0,
+            exemptedTotal: Int64 = 0, paid: Int64 = 0, cancelled: Int64 = 0, writtenOff: Int64 = 0
+        ) {
+            self.personRef = personRef
+            self.chargePeriod = chargePeriod
+            self.gross = gross
+            self.exemptedPartial = exemptedPartial
+            self.exemptedTotal = exemptedTotal
+            self.paid = paid
+            self.cancelled = cancelled
+            self.writtenOff = writtenOff
+        }
+
+        public var exempted: Int64 { exemptedPartial + exemptedTotal }
+        /// Cancelled to the last grosz of its net due: the person no longer counts as charged.
+        public var cancelledInFull: Bool { gross - exempted > 0 && cancelled >= gross - exempted }
+    }
+
+    /// A waiting-list spell in the programme; `leftOn` nil while still waiting.
+    public struct Waiting: Sendable, Hashable {
+        public var personRef: PersonRef
+        public var enteredOn: LocalDate
+        public var leftOn: LocalDate?
+
+        public init(personRef: PersonRef, enteredOn: LocalDate, leftOn: LocalDate? = nil) {
+            self.personRef = personRef
+            self.enteredOn = enteredOn
+            self.leftOn = leftOn
+        }
+    }
+
+    /// A household membership; `validTo` is its last day, nil while it lasts.
+    public struct Membership: Sendable, Hashable {
+        public var householdRef: HouseholdRef
+        public var validFrom: LocalDate
+        public var validTo: LocalDate?
+
+        public init(householdRef: HouseholdRef, validFrom: LocalDate, validTo: LocalDate? = nil) {
+            self.householdRef = householdRef
+            self.validFrom = validFrom
+            self.validTo = validTo
+        }
+
+        public func covers(_ date: LocalDate) -> Bool { validFrom <= date && (validTo.map { date <= $0 } ?? true) }
+    }
+
+    /// A granted qualification's validity; `validTo` is its last day, nil when open-ended.
+    public struct Qualification: Sendable, Hashable {
+        public var personRef: PersonRef
+        public var validFrom: LocalDate
+        public var validTo: LocalDate?
+
+        public init(personRef: PersonRef, validFrom: LocalDate, validTo: LocalDate? = nil) {
+            self.personRef = personRef
+            self.validFrom = validFrom
+            self.validTo = validTo
+        }
+    }
+
+    /// An authorisation's provider, units and monthly allocation ("YYYY-MM" → units), as last changed.
+    public struct Authorisation: Sendable, Hashable {
+        public var id: AuthorisationID
+        public var serviceId: String
+        public var providerId: String
+        public var unitsAuthorised: Int64
+        public var end: LocalDate
+        public var allocation: [String: Int64]
+
+        public init(
+            id: AuthorisationID, serviceId: String, providerId: String, unitsAuthorised: Int64, end: LocalDate,
+            allocation: [String: Int64]
+        ) {
+            self.id = id
+            self.serviceId = serviceId
+            self.providerId = providerId
+            self.unitsAuthorised = unitsAuthorised
+            self.end = end
+            self.allocation = allocation
+        }
+    }
+
+    public var deliveries: [Delivery]
+    public var missed: [Missed]
+    public var decisions: [Decision]
+    public var plans: [Plan]
+    public var charges: [Charge]
+    public var waiting: [Waiting]
+    public var authorisations: [Authorisation]
+    public var qualifications: [Qualification]
+    /// Every person's household memberships (households are not per programme).
+    public var memberships: [PersonRef: [Membership]]
+    /// The person dimension's statistical attributes (erased persons have `erasedAt` set and nothing else).
+    public var attributes: [PersonRef: StatisticalAttributes]
+
+    public init(
+        deliveries: [Delivery] = [], missed: [Missed] = [], decisions: [Decision] = [], plans: [Plan] = [],
+        charges: [Charge] = [], waiting: [Waiting] = [], authorisations: [Authorisation] = [],
+        qualifications: [Qualification] = [],
+        memberships: [PersonRef: [Membership]] = [:], attributes: [PersonRef: StatisticalAttributes] = [:]
+    ) {
+        self.deliveries = deliveries
+        self.missed = missed
+        self.decisions = decisions
+        self.plans = plans
+        self.charges = charges
+        self.waiting = waiting
+        self.authorisations = authorisations
+        self.qualifications = qualifications
+        self.memberships = memberships
+        self.attributes = attributes
+    }
+}

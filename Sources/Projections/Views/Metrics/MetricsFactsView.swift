@@ -1,0 +1,120 @@
+public import Domain
+import Foundation
+
+/// Reads a programme's `MetricsFacts` from the MetricsFacts rows: effective deliveries joined to their
+/// authorisation and service, missed sessions, first decisions, plans with the rule set's deadline (in force at
+/// `filedAt`) and allowed lengths (in force at approval), and fee charges. Statistical attributes come from the
+/// person dimension (`attributes(_:)`), read separately.
+public enum MetricsFactsView {
+    public static func facts(_ reader: RowReader, programme: ProgrammeID, ruleBook: RuleBook = .defaults)
+        throws(ProjectionError) -> MetricsFacts
+    {
+        var facts = MetricsFacts()
+        var authorisations: [AuthorisationID: MetricsAuthorisation] = [:]
+        let linked = try reader.rows("authorisations", as: MetricsAuthorisation.self)
+        for (key, row) in linked where row.programmeId == programme {
+            let id = AuthorisationID(uuid: Self.uuid(key))
+            authorisations[id] = row
+            facts.authorisations.append(
+                MetricsFacts.Authorisation(
+                    id: id, serviceId: row.serviceId, providerId: row.providerId.description,
+                    unitsAuthorised: Int64(row.unitsAuthorised), end: row.end,
+                    allocation: Dictionary(
+                        row.allocation.map { ($0.month, Int64($0.units)) }, uniquingKeysWith: +)))
+        }
+        var services: [String: MetricsService] = [:]
+        for (key, row) in try reader.rows("services", prefix: .uuid(programme.uuid), as: MetricsService.self) {
+            services[Self.string(key, after: 16)] = row
+        }
+        for (_, report) in try reader.rows(DeliveryTracker.table, as: DeliveryReport.self) where report.isEffective {
+            guard let authorisation = authorisations[report.authorisationId] else { continue }
+            let service = services[authorisation.serviceId]
+            facts.deliveries.append(
+                MetricsFacts.Delivery(
+                    personRef: authorisation.personRef, date: report.date, serviceId: authorisation.serviceId,
+                    unit: service?.unit ?? "unknown", area: service?.area ?? "unknown", units: Int64(report.units),
+                    authorisationId: report.authorisationId))
+        }
+        for (_, missed) in try reader.rows("missed", as: MetricsMissed.self) {
+            guard let authorisation = authorisations[missed.authorisationId] else { continue }
+            facts.missed.append(
+                MetricsFacts.Missed(date: missed.date, serviceId: authorisation.serviceId, reason: missed.reason))
+        }
+        for (_, decision) in try reader.rows("decisions", prefix: .uuid(programme.uuid), as: MetricsDecision.self) {
+            guard let filedAt = decision.filedAt else { continue }
+            facts.decisions.append(
+                MetricsFacts.Decision(
+                    personRef: decision.personRef, filedAt: filedAt, decidedOn: decision.decidedOn,
+                    granted: decision.granted))
+        }
+        for (_, plan) in try reader.rows("plans", as: MetricsPlan.self) where plan.programmeId == programme {
+            guard let filedAt = plan.filedAt else { continue }
+            let deadline = (try? ruleBook.ruleSet(inForceOn: filedAt))?.parameters.plan.deadlineDays ?? 30
+            let months = plan.start.flatMap { start in plan.end.map { start.months(through: $0) } }
+            let allowed = plan.approvedOn.flatMap { try? ruleBook.ruleSet(inForceOn: $0) }?.parameters.plan
+                .monthsAllowed
+            let end: MetricsFacts.PlanEnd? =
+                switch plan.ending {
+                case MetricsPlan.completed: .completed
+                case MetricsPlan.terminatedEarly: .terminatedEarly(reason: Suppression.notAvailable)
+                default: nil
+                }
+            facts.plans.append(
+                MetricsFacts.Plan(
+                    personRef: plan.personRef, filedAt: filedAt, draftedOn: plan.draftedOn, approvedOn: plan.approvedOn,
+                    plannedStart: plan.start, plannedEnd: plan.end, deadlineDays: deadline,
+                    lengthWithinMonths: months.flatMap { months in allowed.map { $0.contains(months) } },
+                    endedOn: plan.endedOn, end: end, summaryRecorded: plan.summaryRecorded,
+                    hasSupportingActivity: plan.supportingActivity))
+        }
+        for (_, charge) in try reader.rows("charges", as: FeeCharge.self) where charge.programmeId == programme {
+            facts.charges.append(
+                MetricsFacts.Charge(
+                    personRef: charge.personRef, chargePeriod: charge.chargePeriod, gross: charge.totals.gross,
+                    exemptedPartial: charge.totals.exemptedPartial, exemptedTotal: charge.totals.exemptedTotal,
+                    paid: charge.totals.paid, cancelled: charge.totals.cancelled,
+                    writtenOff: charge.totals.writtenOff))
+        }
+        for (_, list) in try reader.rows("waitlist", as: MetricsWaitlist.self) {
+            for spell in list.spells where spell.programmeId == programme {
+                facts.waiting.append(
+                    MetricsFacts.Waiting(personRef: spell.personRef, enteredOn: spell.enteredOn, leftOn: spell.leftOn))
+            }
+        }
+        for (_, row) in try reader.rows(
+            "qualifications", prefix: .uuid(programme.uuid), as: MetricsQualification.self)
+        {
+            facts.qualifications.append(
+                MetricsFacts.Qualification(personRef: row.personRef, validFrom: row.validFrom, validTo: row.validTo))
+        }
+        for (key, row) in try reader.rows("households", as: MetricsMemberships.self) {
+            facts.memberships[PersonRef(uuid: uuid(key))] = row.memberships
+        }
+        return facts
+    }
+
+    /// The person dimension's attributes of every person it knows.
+    public static func attributes(_ personDimension: RowReader) throws(ProjectionError)
+        -> [PersonRef: StatisticalAttributes]
+    {
+        var attributes: [PersonRef: StatisticalAttributes] = [:]
+        for (key, row) in try personDimension.rows("persons", as: StatisticalAttributes.self) {
+            attributes[PersonRef(uuid: uuid(key))] = row
+        }
+        return attributes
+    }
+
+    static func uuid(_ key: RowKey, at offset: Int = 0) -> UUID {
+        let bytes = Array(key.bytes[offset..<offset + 16])
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9],
+                bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            ))
+    }
+
+    static func string(_ key: RowKey, after offset: Int) -> String {
+        let count = Int(key.bytes[offset])
+        return String(decoding: key.bytes[(offset + 1)..<(offset + 1 + count)], as: UTF8.self)
+    }
+}

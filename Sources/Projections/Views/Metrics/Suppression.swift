@@ -1,0 +1,106 @@
+public import Domain
+
+/// Small-cell suppression (domain.md §6.3), run last on everything an evaluator sees. `threshold` is the rule
+/// set's `privacy.smallCellThreshold` (k); the rules, for 0 < x < k:
+///
+/// 1. a count of x shows as "<k"; 0 is shown;
+/// 2. a ratio or mean is hidden if its numerator or denominator is x (for money ratios: if it covers x persons);
+/// 3. a median or percentile is hidden if n < k (n = 0 has no value and nothing to hide);
+/// 4. a money sum is hidden if it covers x persons;
+/// 5. secondary suppression: among sibling cells (same indicator, statistic and variant, breakdown by the same
+///    dimensions), when exactly one is hidden and the total is shown, the smallest shown sibling is hidden too
+///    (display "x"; never a zero cell, which would protect nothing), repeated until no hidden cell can be recovered by subtraction;
+///
+/// and a cell of the erased persons' "not available" bucket (§6.4) is always hidden.
+public struct Suppression: Sendable {
+    public static let notAvailable = "not available"
+    public static let secondaryDisplay = "x"
+
+    public var threshold: Int
+
+    public init(threshold: Int) { self.threshold = threshold }
+
+    public var display: String { "<\(threshold)" }
+
+    func small(_ value: Int64?) -> Bool { value.map { $0 > 0 && $0 < Int64(threshold) } ?? false }
+
+    /// Whether a cell is hidden on its own (rules 1–4 and the "not available" bucket).
+    public func isPrimary(_ cell: IndicatorValue) -> Bool {
+        if cell.breakdown.values.contains(Self.notAvailable) { return true }
+        if let persons = cell.persons, persons > 0, persons < threshold { return true }
+        switch cell.statistic {
+        case .count:
+            return small(cell.numerator ?? cell.value.map { Int64($0) })
+        case .sum:
+            return false
+        case .ratio, .mean:
+            if cell.persons != nil { return false }
+            return small(cell.numerator) || small(cell.denominator) || (cell.statistic == .mean && small(Int64(cell.n)))
+        case .median, .p90:
+            return cell.n > 0 && cell.n < threshold
+        }
+    }
+
+    /// The cells with rules 1–5 applied: hidden cells lose value, numerator and denominator.
+    public func apply(_ cells: [IndicatorValue]) -> [IndicatorValue] {
+        var hidden = cells.map(isPrimary)
+        var secondary = Array(repeating: false, count: cells.count)
+        // Rule 5 over additive statistics: siblings add up to their total.
+        struct Group: Hashable {
+            var id: String
+            var statistic: IndicatorStatistic
+            var variant: String?
+            var dimensions: [String]
+        }
+        var groups: [Group: [Int]] = [:]
+        var totals: [Group: Int] = [:]
+        for (index, cell) in cells.enumerated() where [.count, .sum, .ratio].contains(cell.statistic) {
+            if cell.breakdown.isEmpty {
+                totals[Group(id: cell.id, statistic: cell.statistic, variant: cell.variant, dimensions: [])] = index
+            } else {
+                let group = Group(
+                    id: cell.id, statistic: cell.statistic, variant: cell.variant,
+                    dimensions: cell.breakdown.keys.sorted())
+                groups[group, default: []].append(index)
+            }
+        }
+        for (group, members) in groups.sorted(by: { $0.key.id < $1.key.id }) {
+            let total = totals[Group(id: group.id, statistic: group.statistic, variant: group.variant, dimensions: [])]
+            // With no total, or a hidden one, a single hidden sibling cannot be recovered by subtraction.
+            guard let total, !hidden[total] else { continue }
+            while members.filter({ hidden[$0] }).count == 1 {
+                // A zero sibling hides nothing: the hidden cells would still add up to the recovered value.
+                let shown = members.filter { !hidden[$0] && Self.size(cells[$0]) != 0 }
+                guard
+                    let next = shown.min(by: { a, b in
+                        Self.size(cells[a]) == Self.size(cells[b])
+                            ? cells[a].breakdown.description < cells[b].breakdown.description
+                            : Self.size(cells[a]) < Self.size(cells[b])
+                    })
+                else { break }
+                hidden[next] = true
+                secondary[next] = true
+            }
+        }
+        return cells.enumerated().map { index, cell in
+            guard hidden[index] else { return cell }
+            var copy = cell
+            copy.suppressed = true
+            copy.value = nil
+            copy.numerator = nil
+            copy.denominator = nil
+            copy.display = secondary[index] ? Self.secondaryDisplay : display
+            return copy
+        }
+    }
+
+    /// What "next-smallest" compares: a ratio's denominator, otherwise its value.
+    static func size(_ cell: IndicatorValue) -> Int64 {
+        cell.statistic == .ratio ? (cell.denominator ?? 0) : (cell.numerator ?? Int64(cell.value ?? 0))
+    }
+}
+
+extension Suppression {
+    /// The policy of a rule set: its `privacy.smallCellThreshold`.
+    public init(ruleSet: RuleSet) { self.init(threshold: ruleSet.parameters.privacy.smallCellThreshold) }
+}

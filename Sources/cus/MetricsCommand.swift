@@ -1,0 +1,164 @@
+import ArgumentParser
+import Commands
+import Domain
+import Foundation
+import Ledger
+import Projections
+
+/// `cus metrics --programme ID --from DATE --to DATE`: the M&E indicators of domain.md §6.2 for one programme
+/// and period [from, to), suppressed as §6.3 says, live or as of a cutoff.
+struct MetricsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics",
+        abstract: "Print a programme's M&E indicators for a period, small cells suppressed (domain.md §6).")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var keys: KeyFileOptions
+    @OptionGroup var cutoff: CutoffOptions
+
+    @Option(name: .long, help: "The programme's id (a UUID).")
+    var programme: String
+
+    @Option(name: .long, help: "The period's first day, YYYY-MM-DD (Europe/Warsaw).")
+    var from: String
+
+    @Option(name: .long, help: "The day after the period's last day, YYYY-MM-DD: the period is [from, to).")
+    var to: String
+
+    @Option(name: .long, help: "A directory of rule-set files to use besides the built-in ones.")
+    var rules: String?
+
+    @Flag(name: .long, help: "Print the report as one JSON object.")
+    var json = false
+
+    @Flag(name: .long, help: "Print CSV with a header row.")
+    var csv = false
+
+    @Flag(name: .long, help: "Show suppressed cells (needs a staff token; refused until the HTTP API adds tokens).")
+    var unsuppressed = false
+
+    @Option(name: .long, help: "A staff token for --unsuppressed.")
+    var token: String?
+
+    static let unsuppressedRefusal =
+        "--unsuppressed needs a staff token checked against the token store, which comes with the HTTP API; refused"
+
+    func validate() throws {
+        if json && csv { throw ValidationError("give --json or --csv, not both") }
+        guard UUID(uuidString: programme) != nil else { throw ValidationError("--programme wants a UUID") }
+        guard let start = LocalDate(from), let end = LocalDate(to) else {
+            throw ValidationError("--from and --to want dates YYYY-MM-DD")
+        }
+        if end <= start { throw ValidationError("--to must be after --from") }
+    }
+
+    func run() async throws {
+        try await reportingFailures {
+            if unsuppressed { throw CommandFailure(exitCode: 64, reason: Self.unsuppressedRefusal) }
+            guard let uuid = UUID(uuidString: programme), let start = LocalDate(from), let end = LocalDate(to) else {
+                throw ValidationError("invalid arguments")
+            }
+            let programmeId = ProgrammeID(uuid: uuid)
+            let ruleBook = try RuleSetDirectory.ruleBook(adding: rules)
+            let ledger = try store.openLedger(readOnly: true, purpose: "cus metrics")
+            defer { ledger.close() }
+            let set = try ProjectionSet.open(store, keys: keys, ledger: ledger)
+            defer { set.close() }
+            let dimension = set.projections.first { type(of: $0) == PersonDimensionProjection.self }
+            let projections: [any Projection] = [MetricsFactsProjection()] + (dimension.map { [$0] } ?? [])
+            let (facts, cutoffRead) = try read(projections, programme: programmeId, ruleBook: ruleBook, ledger: ledger)
+            let report = try MetricsReport(
+                facts: facts, programme: programmeId, period: MetricsPeriod(from: start, to: end), cutoff: cutoffRead,
+                ruleBook: ruleBook)
+            print(json ? Self.json(report).text : Self.table(report, csv: csv))
+        }
+    }
+
+    /// The facts (with the person dimension's attributes when the Vault is at hand) and the cutoff they hold.
+    private func read(
+        _ projections: [any Projection], programme: ProgrammeID, ruleBook: RuleBook, ledger: Ledger
+    ) throws -> (MetricsFacts, AsOfBuild.Cutoff) {
+        func facts(_ projectionsStore: ProjectionsStore) throws -> MetricsFacts {
+            var facts = try projectionsStore.read(MetricsFactsProjection.self) {
+                try MetricsFactsView.facts($0, programme: programme, ruleBook: ruleBook)
+            }
+            if projections.count > 1 {
+                facts.attributes = try projectionsStore.read(PersonDimensionProjection.self) {
+                    try MetricsFactsView.attributes($0)
+                }
+            }
+            return facts
+        }
+        if let size = try cutoff.size(in: ledger) {
+            let build = try AsOfBuild.build(projections, ledger: ledger, size: size, under: store.data)
+            defer { build.remove() }
+            return (try facts(build.store), build.cutoff)
+        }
+        let projectionsStore = try ProjectionsStore(directory: store.projectionsDirectory)
+        defer { projectionsStore.close() }
+        let builder = ProjectionBuilder(ledger: ledger, store: projectionsStore)
+        let size = try ledger.treeSize()
+        var checkpoint = size
+        for projection in projections {
+            let record = try builder.build(projection, slot: .live, upTo: size)
+            if let failure = record.failure {
+                throw ProjectionError.failed(
+                    projection: type(of: projection).name, position: failure.position, failure.message)
+            }
+            checkpoint = min(checkpoint, record.checkpoint)
+        }
+        let cutoff = AsOfBuild.Cutoff(size: checkpoint, root: try ledger.root(atSize: checkpoint).hex)
+        return (try facts(projectionsStore), cutoff)
+    }
+
+    static func number(_ value: Double?) -> JSONText {
+        guard let value else { return .null }
+        if value == value.rounded(), abs(value) < 1e15 { return .literal(String(Int64(value))) }
+        return .literal(String(value))
+    }
+
+    static func json(_ report: MetricsReport) -> JSONText {
+        .object([
+            ("programme", .string(report.programme.uuid.uuidString.lowercased())),
+            ("period", .object([("from", .string("\(report.period.from)")), ("to", .string("\(report.period.to)"))])),
+            ("cutoff", .object([("size", .number(report.cutoff.size)), ("root", .string(report.cutoff.root))])),
+            ("indicators", .array(report.indicators.map { cell(report, $0) })),
+        ])
+    }
+
+    static func cell(_ report: MetricsReport, _ cell: IndicatorValue) -> JSONText {
+        .object([
+            ("id", .string(cell.id)), ("name", .string(cell.name)), ("statistic", .string(cell.statistic.rawValue)),
+            ("variant", cell.variant.map(JSONText.string) ?? .null),
+            ("breakdown", .object(cell.breakdown.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            ("value", number(cell.value)), ("numerator", number(cell.numerator.map(Double.init))),
+            ("denominator", number(cell.denominator.map(Double.init))), ("suppressed", .bool(cell.suppressed)),
+            ("display", cell.display.map(JSONText.string) ?? .null),
+            ("indicatorVersion", .number(UInt64(report.indicatorVersion))),
+            ("ruleSetVersion", .string(report.ruleSetVersion)),
+        ])
+    }
+
+    static let columns = [
+        "id", "name", "statistic", "variant", "breakdown", "value", "numerator", "denominator", "suppressed", "display",
+    ]
+
+    static func table(_ report: MetricsReport, csv: Bool) -> String {
+        let lines = report.indicators.map { cell in
+            let breakdown = cell.breakdown.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                .joined(separator: ";")
+            let fields = [
+                cell.id, cell.name, cell.statistic.rawValue, cell.variant ?? "", breakdown,
+                number(cell.value).text, number(cell.numerator.map(Double.init)).text,
+                number(cell.denominator.map(Double.init)).text, String(cell.suppressed), cell.display ?? "",
+            ].map { $0 == "null" ? "" : $0 }
+            return csv ? fields.map(ViewsShowCommand.csvField).joined(separator: ",") : fields.joined(separator: "  ")
+        }
+        let header =
+            "\(report.programme.uuid.uuidString.lowercased()) [\(report.period.from), \(report.period.to)) as of size "
+            + "\(report.cutoff.size), root \(report.cutoff.root); indicators v\(report.indicatorVersion), "
+            + "rule set \(report.ruleSetVersion)"
+        if csv { return ([columns.joined(separator: ",")] + lines).joined(separator: "\n") }
+        return ([header, columns.joined(separator: "  ")] + lines).joined(separator: "\n")
+    }
+}

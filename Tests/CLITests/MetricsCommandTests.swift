@@ -1,0 +1,58 @@
+import Foundation
+import LedgerTesting
+import Testing
+
+@Suite("cus metrics")
+struct MetricsCommandTests {
+    static let programme = "6f1c2a4e-0b7d-4c1e-9a55-3d2f8e6b7a10"
+
+    static func metrics(_ data: String, _ extra: [String] = []) throws -> CLIRunner.Outcome {
+        try CLIRunner.run(
+            ["metrics", "--data", data, "--programme", programme, "--from", "2025-04-01", "--to", "2025-05-01"]
+                + extra)
+    }
+
+    @Test("--json prints the issue's shape; --as-of-size N at the ledger's size equals the live values")
+    func json() async throws {
+        try await TemporaryDirectory.with { directory in
+            let data = directory.path + "/data"
+            #expect(
+                try CLIRunner.run(["ledger", "seed", "--data", data, "--events", "50", "--streams", "2"]).status == 0)
+            let live = try Self.metrics(data, ["--json"])
+            #expect(live.status == 0, "\(live.standardError)")
+            let report = try #require(
+                try JSONSerialization.jsonObject(with: Data(live.standardOutput.utf8)) as? [String: Any])
+            #expect(report["programme"] as? String == Self.programme)
+            #expect((report["period"] as? [String: String]) == ["from": "2025-04-01", "to": "2025-05-01"])
+            let cutoff = try #require(report["cutoff"] as? [String: Any])
+            #expect(cutoff["size"] as? Int == 50)
+            let indicators = try #require(report["indicators"] as? [[String: Any]])
+            let r1 = try #require(indicators.first { $0["id"] as? String == "R1" })
+            #expect(
+                Set(r1.keys) == [
+                    "id", "name", "statistic", "variant", "breakdown", "value", "numerator", "denominator",
+                    "suppressed", "display", "indicatorVersion", "ruleSetVersion",
+                ])
+            #expect(r1["value"] as? Int == 0)
+            #expect(r1["suppressed"] as? Bool == false)
+            #expect(r1["ruleSetVersion"] as? String == "cus-act/2020-01-01.1")
+            let asOf = try Self.metrics(data, ["--json", "--as-of-size", "50"])
+            #expect(asOf.status == 0, "\(asOf.standardError)")
+            #expect(asOf.standardOutput == live.standardOutput)
+            let earlier = try Self.metrics(data, ["--json", "--as-of-size", "20"])
+            let earlierReport = try #require(
+                try JSONSerialization.jsonObject(with: Data(earlier.standardOutput.utf8)) as? [String: Any])
+            #expect((earlierReport["cutoff"] as? [String: Any])?["size"] as? Int == 20)
+        }
+    }
+
+    @Test("--unsuppressed is refused in one line until the HTTP API brings tokens")
+    func unsuppressed() async throws {
+        try await TemporaryDirectory.with { directory in
+            let refused = try Self.metrics(directory.path + "/data", ["--unsuppressed", "--token", "t"])
+            #expect(refused.status == 64)
+            #expect(refused.standardError.hasPrefix("cus: --unsuppressed needs a staff token"))
+            #expect(refused.standardError.split(separator: "\n").count == 1)
+        }
+    }
+}

@@ -1,0 +1,418 @@
+import Domain
+import Foundation
+import Testing
+
+@testable import Projections
+
+/// April 2025 in one programme, as effective facts (hand-computed values in each test). Six residents a–f
+/// (f erased) and events just outside the period on both sides.
+struct MetricsStory {
+    let a = PersonRef(uuid: UUID())
+    let b = PersonRef(uuid: UUID())
+    let c = PersonRef(uuid: UUID())
+    let d = PersonRef(uuid: UUID())
+    let e = PersonRef(uuid: UUID())
+    let f = PersonRef(uuid: UUID())
+    /// Has an approved plan and no deliveries.
+    let g = PersonRef(uuid: UUID())
+    let h1 = HouseholdRef(uuid: UUID())
+    let h2 = HouseholdRef(uuid: UUID())
+    let april = MetricsPeriod(from: .on("2025-04-01"), to: .on("2025-05-01"))
+
+    func delivery(_ person: PersonRef, _ date: String, _ service: String, _ units: Int64) -> MetricsFacts.Delivery {
+        MetricsFacts.Delivery(
+            personRef: person, date: .on(date), serviceId: service, unit: service == "care" ? "hour" : "session",
+            area: service == "care" ? "social" : "health", units: units)
+    }
+
+    func decision(_ filed: String, _ decided: String, granted: Bool = true) -> MetricsFacts.Decision {
+        MetricsFacts.Decision(personRef: a, filedAt: .on(filed), decidedOn: .on(decided), granted: granted)
+    }
+
+    var facts: MetricsFacts {
+        MetricsFacts(
+            deliveries: [
+                delivery(a, "2025-03-31", "care", 8),
+                delivery(a, "2025-04-02", "care", 8), delivery(a, "2025-04-09", "psych", 2),
+                delivery(b, "2025-04-03", "care", 4), delivery(c, "2025-04-30", "care", 2),
+                delivery(d, "2025-04-15", "psych", 1), delivery(e, "2025-04-16", "care", 3),
+                delivery(f, "2025-04-17", "care", 5), delivery(b, "2025-05-01", "care", 4),
+            ],
+            missed: [
+                MetricsFacts.Missed(date: .on("2025-04-10"), serviceId: "care", reason: "residentAbsent"),
+                MetricsFacts.Missed(date: .on("2025-04-11"), serviceId: "care", reason: "residentAbsent"),
+                MetricsFacts.Missed(date: .on("2025-04-12"), serviceId: "psych", reason: "providerUnavailable"),
+                MetricsFacts.Missed(date: .on("2025-05-03"), serviceId: "care", reason: "residentAbsent"),
+            ],
+            decisions: [
+                decision("2025-03-20", "2025-03-30"),
+                decision("2025-03-29", "2025-04-01"), decision("2025-03-30", "2025-04-06"),
+                decision("2025-04-01", "2025-04-11", granted: false), decision("2025-04-01", "2025-04-15"),
+                decision("2025-04-01", "2025-04-22", granted: false), decision("2025-03-31", "2025-04-30"),
+            ],
+            plans: [
+                MetricsFacts.Plan(
+                    personRef: a, filedAt: .on("2025-03-05"), approvedOn: .on("2025-03-26"),
+                    plannedStart: .on("2025-04-01"),
+                    plannedEnd: .on("2025-06-30"), deadlineDays: 30,
+                    lengthWithinMonths: true, endedOn: .on("2025-04-20"), end: .completed, summaryRecorded: true),
+                MetricsFacts.Plan(
+                    personRef: b, filedAt: .on("2025-03-10"), approvedOn: .on("2025-04-05"),
+                    plannedStart: .on("2025-04-06"),
+                    plannedEnd: .on("2025-09-30"), deadlineDays: 30,
+                    lengthWithinMonths: true, hasSupportingActivity: true),
+                MetricsFacts.Plan(
+                    personRef: c, filedAt: .on("2025-03-01"), approvedOn: .on("2025-04-10"),
+                    plannedStart: .on("2025-04-11"),
+                    plannedEnd: .on("2025-10-10"), deadlineDays: 30,
+                    lengthWithinMonths: false, endedOn: .on("2025-04-25"), end: .terminatedEarly(reason: "needsMet")),
+                MetricsFacts.Plan(
+                    personRef: d, filedAt: .on("2025-04-01"), approvedOn: .on("2025-04-21"),
+                    plannedStart: .on("2025-05-01"),
+                    plannedEnd: .on("2025-10-31"), deadlineDays: 30,
+                    lengthWithinMonths: true),
+                MetricsFacts.Plan(
+                    personRef: e, filedAt: .on("2025-02-01"), draftedOn: .on("2025-02-20"), deadlineDays: 30),
+                MetricsFacts.Plan(
+                    personRef: f, filedAt: .on("2025-04-10"), draftedOn: .on("2025-04-15"), deadlineDays: 30),
+                MetricsFacts.Plan(
+                    personRef: a, filedAt: .on("2025-01-01"), approvedOn: .on("2025-01-20"),
+                    plannedStart: .on("2025-02-01"),
+                    plannedEnd: .on("2025-07-31"), deadlineDays: 30, lengthWithinMonths: true,
+                    endedOn: .on("2025-04-28"), end: .terminatedEarly(reason: "moved"),
+                    summaryRecorded: true),
+                MetricsFacts.Plan(
+                    personRef: b, filedAt: .on("2025-01-01"), approvedOn: .on("2025-01-20"), deadlineDays: 30,
+                    lengthWithinMonths: true, endedOn: .on("2025-05-02"), end: .completed),
+            ] + [
+                MetricsFacts.Plan(
+                    personRef: g, filedAt: .on("2025-02-01"), approvedOn: .on("2025-03-01"),
+                    plannedStart: .on("2025-03-01"),
+                    plannedEnd: .on("2025-08-31"), deadlineDays: 30, lengthWithinMonths: true)
+            ],
+            charges: [
+                MetricsFacts.Charge(personRef: a, chargePeriod: "2025-04", gross: 8_000, paid: 8_000),
+                MetricsFacts.Charge(
+                    personRef: b, chargePeriod: "2025-04", gross: 8_000, exemptedPartial: 4_000, paid: 2_000),
+                MetricsFacts.Charge(personRef: c, chargePeriod: "2025-04", gross: 6_000, exemptedTotal: 6_000),
+                MetricsFacts.Charge(personRef: d, chargePeriod: "2025-04", gross: 8_000, cancelled: 8_000),
+                MetricsFacts.Charge(
+                    personRef: e, chargePeriod: "2025-04", gross: 5_000, paid: 1_000, writtenOff: 1_000),
+                MetricsFacts.Charge(personRef: f, chargePeriod: "2025-04", gross: 3_000),
+                MetricsFacts.Charge(personRef: a, chargePeriod: "2025-05", gross: 8_000),
+            ],
+            waiting: [
+                MetricsFacts.Waiting(personRef: a, enteredOn: .on("2025-03-01"), leftOn: .on("2025-04-15")),
+                MetricsFacts.Waiting(personRef: b, enteredOn: .on("2025-03-20")),
+                MetricsFacts.Waiting(personRef: c, enteredOn: .on("2025-04-20"), leftOn: .on("2025-05-03")),
+                MetricsFacts.Waiting(personRef: d, enteredOn: .on("2025-05-02")),
+            ],
+            qualifications: [
+                MetricsFacts.Qualification(personRef: a, validFrom: .on("2025-01-01")),
+                MetricsFacts.Qualification(personRef: b, validFrom: .on("2025-03-01"), validTo: .on("2025-04-01")),
+                MetricsFacts.Qualification(personRef: d, validFrom: .on("2025-04-01")),
+                MetricsFacts.Qualification(personRef: e, validFrom: .on("2025-02-01"), validTo: .on("2025-03-31")),
+                MetricsFacts.Qualification(personRef: g, validFrom: .on("2025-05-01")),
+            ],
+            memberships: [
+                a: [MetricsFacts.Membership(householdRef: h1, validFrom: .on("2025-01-01"))],
+                b: [MetricsFacts.Membership(householdRef: h1, validFrom: .on("2025-01-01"))],
+                c: [MetricsFacts.Membership(householdRef: h2, validFrom: .on("2025-04-20"))],
+                d: [
+                    MetricsFacts.Membership(householdRef: h1, validFrom: .on("2025-01-01"), validTo: .on("2025-04-10"))
+                ],
+                g: [MetricsFacts.Membership(householdRef: h1, validFrom: .on("2025-02-01"))],
+            ],
+            attributes: [
+                a: StatisticalAttributes(sex: .female, ageBand: "75+", district: "D1"),
+                b: StatisticalAttributes(sex: .female, ageBand: "75+", district: "D1"),
+                c: StatisticalAttributes(sex: .male, ageBand: "60-74", district: "D2"),
+                d: StatisticalAttributes(sex: .female, ageBand: "60-74", district: "D1"),
+                e: StatisticalAttributes(sex: .female, ageBand: "75+", district: "D2"),
+                f: StatisticalAttributes(erasedAt: 42),
+            ])
+    }
+
+    var values: [IndicatorValue] { Indicators.compute(facts, period: april) }
+}
+
+extension [IndicatorValue] {
+    func cell(
+        _ id: String, _ statistic: IndicatorStatistic? = nil, variant: String? = nil,
+        _ breakdown: [String: String] = [:]
+    ) -> IndicatorValue? {
+        let found = filter {
+            $0.id == id && (statistic == nil || $0.statistic == statistic) && $0.variant == variant
+                && $0.breakdown == breakdown
+        }
+        return found.count == 1 ? found[0] : nil
+    }
+
+    func value(
+        _ id: String, _ statistic: IndicatorStatistic? = nil, variant: String? = nil,
+        _ breakdown: [String: String] = [:]
+    ) -> Double? {
+        cell(id, statistic, variant: variant, breakdown)?.value
+    }
+}
+
+@Suite("Indicators: domain.md §6.2's v1 indicators against hand-computed values")
+struct MetricsIndicatorsTests {
+    let story = MetricsStory()
+
+    @Test("R1 counts distinct persons delivered to in P, by sex, age band and district; the erased in 'not available'")
+    func reach() {
+        let values = story.values
+        #expect(values.value("R1", .count) == 6, "a–f; a's March delivery and b's May one are outside April")
+        #expect(values.value("R1", .count, ["sex": "female"]) == 4)
+        #expect(values.value("R1", .count, ["sex": "male"]) == 1)
+        #expect(values.value("R1", .count, ["sex": Suppression.notAvailable]) == 1)
+        #expect(values.value("R1", .count, ["ageBand": "75+"]) == 3)
+        #expect(values.value("R1", .count, ["ageBand": "60-74"]) == 2)
+        #expect(values.value("R1", .count, ["district": "D1"]) == 3)
+        #expect(values.value("R1", .count, ["district": "D2"]) == 2)
+        #expect(values.value("R1", .count, ["district": Suppression.notAvailable]) == 1)
+        #expect(values.filter { $0.id == "R1" }.count == 1 + 3 + 3 + 3)
+    }
+
+    @Test("R2: households by membership on the delivery date (none: a household of one), and persons in them")
+    func households() {
+        let values = story.values
+        // h1 (a, b), h2 (c, a member since 04-20, delivered 04-30), and d (left h1 on 04-10, delivered on 04-15),
+        // e and f alone.
+        #expect(values.value("R2", .count) == 5)
+        // h1's members in April (a, b, d until 04-10, g without a delivery), c, and d, e, f alone: 7 persons.
+        #expect(values.value("R2", .count, variant: "persons") == 7)
+    }
+
+    @Test("R5 counts a person in every area used")
+    func reachByArea() {
+        let values = story.values
+        #expect(values.value("R5", .count, ["area": "social"]) == 5)
+        #expect(values.value("R5", .count, ["area": "health"]) == 2)
+        #expect(values.cell("R5") == nil, "no total: areas overlap")
+    }
+
+    @Test("A1: median and nearest-rank p90 of days to the first decision, decided in P; A6 refusal rate")
+    func qualification() {
+        let values = story.values
+        // Days 3, 7, 10, 14, 21, 30 (the decision of 03-30 is outside April).
+        #expect(values.value("A1", .median) == 12)
+        #expect(values.cell("A1", .median)?.n == 6)
+        #expect(values.value("A1", .p90) == 30, "rank ⌈0.9 × 6⌉ = 6")
+        let refusals = values.cell("A6", .ratio)
+        #expect(refusals?.numerator == 2)
+        #expect(refusals?.denominator == 6)
+        #expect(refusals?.value == 2.0 / 6.0)
+    }
+
+    @Test("A2 days to approval, A3 compliance with the deadline and drafts overdue at p₁, P2 length conformity")
+    func approvals() {
+        let values = story.values
+        // Approved in April: 26, 40 and 20 days after filedAt.
+        #expect(values.value("A2", .median) == 26)
+        #expect(values.value("A2", .p90) == 40)
+        #expect(values.cell("A2", .p90)?.n == 3)
+        #expect(values.cell("A3", .ratio)?.numerator == 2)
+        #expect(values.cell("A3", .ratio)?.denominator == 3)
+        #expect(
+            values.value("A3", .count, variant: "draftsOverdueAtEnd") == 1, "e's draft, due 03-03; f's is due 05-10")
+        #expect(values.value("P2", .ratio) == 2.0 / 3.0)
+    }
+
+    @Test("A4: days from the latest grant to a person's first delivery of a service, first deliveries in P")
+    func waitToFirstService() {
+        let values = story.values
+        // Only a has grants; a's first care was on 03-31 (before April), her first psych on 04-09, 3 days after
+        // the grant of 04-06.
+        #expect(values.value("A4", .median) == 3)
+        #expect(values.cell("A4", .median)?.n == 1)
+        #expect(values.value("A4", .median, ["service": "psych"]) == 3)
+        #expect(values.cell("A4", .median, ["service": "care"]) == nil)
+    }
+
+    @Test("A5: spells still open at p₁, and their median age in days at p₁; P8 plans with a supporting activity")
+    func waitingListAndSupportingActivities() {
+        let values = story.values
+        // b (since 03-20: 42 days at 05-01) and c (since 04-20: 11 days; leaves 05-03); a left, d enters later.
+        #expect(values.value("A5", .count) == 2)
+        #expect(values.value("A5", .median, variant: "ageDays") == 26.5)
+        #expect(values.cell("P8")?.numerator == 1)
+        #expect(values.cell("P8")?.denominator == 3)
+    }
+
+    @Test("D3: approved plans' months in P with a delivery to their person")
+    func continuity() {
+        // April: a's two plans, b's, c's (delivered) and g's (not); d's starts in May.
+        #expect(story.values.cell("D3")?.numerator == 4)
+        #expect(story.values.cell("D3")?.denominator == 5)
+        // Q2: a 1+1 (both ended in April), b 3 (April, May), c 1, d 2 (none), g 3 (none).
+        let quarter = Indicators.compute(
+            story.facts, period: MetricsPeriod(from: .on("2025-04-01"), to: .on("2025-07-01")))
+        #expect(quarter.cell("D3")?.numerator == 5)
+        #expect(quarter.cell("D3")?.denominator == 11)
+    }
+
+    @Test("P1: persons with a plan active in P among persons with a qualification valid in P")
+    func coverage() {
+        // Qualified in April: a, b (until 04-01), d; e's ended in March, g's starts in May. Of them a (two plans)
+        // and b (from 04-06) have a plan active in April; d's starts in May.
+        #expect(story.values.cell("P1")?.numerator == 2)
+        #expect(story.values.cell("P1")?.denominator == 3)
+    }
+
+    @Test("P3–P5 over plans ending in P: completion, drop-out by reason and without needsMet/died, summaries")
+    func endings() {
+        let values = story.values
+        #expect(values.cell("P3")?.numerator == 1)
+        #expect(values.cell("P3")?.denominator == 3)
+        #expect(values.value("P4", .ratio) == 2.0 / 3.0)
+        #expect(values.value("P4", .ratio, ["reason": "moved"]) == 1.0 / 3.0)
+        #expect(values.value("P4", .ratio, ["reason": "needsMet"]) == 1.0 / 3.0)
+        #expect(values.value("P4", .ratio, variant: "withoutNeedsMetAndDied") == 0.5)
+        #expect(values.value("P5", .ratio) == 2.0 / 3.0)
+    }
+
+    @Test("D2 missed ÷ (delivered + missed) and missed by reason; D4 units per service and unit, deliveries")
+    func delivery() {
+        let values = story.values
+        #expect(values.cell("D2", .ratio)?.numerator == 3)
+        #expect(values.cell("D2", .ratio)?.denominator == 10)
+        #expect(values.value("D2", .count, variant: "missed", ["reason": "residentAbsent"]) == 2)
+        #expect(values.value("D2", .count, variant: "missed", ["reason": "providerUnavailable"]) == 1)
+        #expect(values.value("D4", .sum, variant: "units", ["service": "care", "unit": "hour"]) == 22)
+        #expect(values.value("D4", .sum, variant: "units", ["service": "psych", "unit": "session"]) == 3)
+        #expect(values.cell("D4", .sum, variant: "units") == nil, "units are never summed across unit types")
+        #expect(values.value("D4", .count, variant: "deliveries") == 7)
+        #expect(values.value("D4", .count, variant: "deliveries", ["service": "care"]) == 5)
+    }
+
+    @Test("F1–F5 over charges for April: a charge cancelled in full drops out, exemptions by kind")
+    func finance() {
+        let values = story.values
+        #expect(values.value("F1") == 30_000)
+        #expect(values.cell("F1")?.persons == 5)
+        #expect(values.value("F2", .sum) == 10_000)
+        #expect(values.value("F2", .sum, ["kind": "partial"]) == 4_000)
+        #expect(values.value("F2", .sum, ["kind": "total"]) == 6_000)
+        #expect(values.value("F3", .ratio, variant: "amount") == 1.0 / 3.0)
+        #expect(values.cell("F3", .ratio, variant: "persons")?.numerator == 2)
+        #expect(values.cell("F3", .ratio, variant: "persons")?.denominator == 5)
+        #expect(values.value("F4") == 0.55)
+        #expect(values.value("F5") == 8_000)
+    }
+
+    @Test("Order statistics: conventional median, nearest-rank percentiles")
+    func orderStatistics() {
+        #expect(OrderStatistics.median([]) == nil)
+        #expect(OrderStatistics.median([5]) == 5)
+        #expect(OrderStatistics.median([4, 1, 3, 2]) == 2.5)
+        #expect(OrderStatistics.percentile(90, Array(1...10)) == 9)
+        #expect(OrderStatistics.percentile(90, Array(1...11)) == 10)
+        #expect(OrderStatistics.percentile(90, [7]) == 7)
+    }
+}
+
+@Suite("Suppression: domain.md §6.3 rules 1–5")
+struct SuppressionTests {
+    let policy = Suppression(threshold: 5)
+
+    @Test("The threshold is the rule set's privacy.smallCellThreshold")
+    func policyFromRuleSet() throws {
+        let ruleSet = try RuleBook.defaults.ruleSet(inForceOn: .on("2025-04-01"))
+        #expect(Suppression(ruleSet: ruleSet).threshold == 5)
+        #expect(Suppression(ruleSet: ruleSet).display == "<5")
+    }
+
+    @Test("Rule 1: counts of 1–4 show as <5, 0 and 5 are shown")
+    func counts() {
+        let cells = policy.apply([
+            .count("R1", "n", 0), .count("R1", "n", 4, variant: "x"), .count("R1", "n", 5, variant: "y"),
+        ])
+        #expect(cells.map(\.suppressed) == [false, true, false])
+        #expect(cells[1].display == "<5")
+        #expect(cells[1].value == nil && cells[1].numerator == nil)
+        #expect(cells[2].value == 5 && cells[2].display == nil)
+    }
+
+    @Test("Rule 2: a ratio is hidden if its numerator or denominator is 1–4")
+    func ratios() {
+        let cells = policy.apply([
+            .ratio("P3", "r", 3, 10), .ratio("P4", "r", 0, 10), .ratio("P5", "r", 4, 4), .ratio("A3", "r", 5, 9),
+        ])
+        #expect(cells.map(\.suppressed) == [true, false, true, false])
+        #expect(cells[0].denominator == nil)
+    }
+
+    @Test("Rule 3: a median or percentile is hidden if n < 5")
+    func medians() {
+        let four = Indicators.distribution("A2", "t", [1, 2, 3, 4])
+        let five = Indicators.distribution("A1", "t", [1, 2, 3, 4, 5])
+        let cells = policy.apply(four + five + Indicators.distribution("A1", "t", []))
+        #expect(cells.map(\.suppressed) == [true, true, false, false, false, false])
+        #expect(cells[2].value == 3)
+    }
+
+    @Test("Rule 4: a money sum or money ratio is hidden if it covers fewer than 5 persons")
+    func money() {
+        let cells = policy.apply([
+            .sum("F1", "m", 30_000, persons: 4), .sum("F5", "m", 8_000, persons: 5),
+            .ratio("F4", "m", 11_000, 20_000, persons: 3),
+        ])
+        #expect(cells.map(\.suppressed) == [true, false, true])
+    }
+
+    @Test("Rule 5: one hidden sibling with a shown total hides the next-smallest non-zero sibling ('x')")
+    func secondary() {
+        let cells = policy.apply([
+            .count("R1", "n", 20), .count("R1", "n", 0, breakdown: ["sex": "notStated"]),
+            .count("R1", "n", 3, breakdown: ["sex": "male"]), .count("R1", "n", 9, breakdown: ["sex": "female"]),
+            .count("R1", "n", 8, breakdown: ["sex": "unknown"]),
+            // Another dimension of the same indicator: two hidden cells already, nothing more to hide.
+            .count("R1", "n", 2, breakdown: ["district": "D1"]), .count("R1", "n", 3, breakdown: ["district": "D2"]),
+            .count("R1", "n", 15, breakdown: ["district": "D3"]),
+        ])
+        #expect(cells.map(\.suppressed) == [false, false, true, false, true, true, true, false])
+        #expect(cells[2].display == "<5")
+        #expect(cells[4].display == Suppression.secondaryDisplay)
+        #expect(cells[4].value == nil)
+        #expect(cells[3].value == 9)
+    }
+
+    @Test("Rule 5 over ratio siblings, and not when the total is itself hidden")
+    func secondaryRatiosAndHiddenTotals() {
+        let cells = policy.apply([
+            .ratio("P4", "r", 6, 12), .ratio("P4", "r", 2, 12, breakdown: ["reason": "moved"]),
+            .ratio("P4", "r", 4, 12, breakdown: ["reason": "needsMet"]),
+            .count("R5", "n", 3), .count("R5", "n", 3, breakdown: ["area": "social"]),
+            .count("D4", "n", 30), .count("D4", "n", 25, breakdown: ["service": "care"]),
+            .count("D4", "n", 5, breakdown: ["service": "psych"]),
+        ])
+        #expect(cells.map(\.suppressed) == [false, true, true, true, true, false, false, false])
+    }
+
+    @Test("The erased persons' 'not available' bucket is always hidden, and its sibling with it")
+    func notAvailable() {
+        let values = MetricsStory().values
+        let cells = Suppression(threshold: 1).apply(values)
+        let sex = cells.filter { $0.id == "R1" && $0.breakdown.keys.first == "sex" }
+        #expect(sex.filter(\.suppressed).count == 2, "'not available' (1) and the next-smallest, male (1)")
+        #expect(cells.cell("R1", .count, ["sex": "female"])?.value == 4)
+        #expect(cells.cell("R1", .count, ["sex": Suppression.notAvailable])?.display == "<1")
+    }
+
+    @Test("In the April story at k = 5, every small cell is hidden and large ones shown")
+    func story() {
+        let cells = policy.apply(MetricsStory().values)
+        #expect(cells.cell("R1", .count)?.value == 6)
+        #expect(cells.filter { $0.id == "R1" && !$0.breakdown.isEmpty }.allSatisfy { $0.suppressed })
+        #expect(cells.cell("R5", .count, ["area": "social"])?.value == 5)
+        #expect(cells.cell("R5", .count, ["area": "health"])?.suppressed == true)
+        #expect(cells.cell("A1", .median)?.value == 12)
+        #expect(cells.cell("A2", .median)?.suppressed == true)
+        #expect(cells.cell("F1")?.value == 30_000)
+        #expect(cells.cell("F2", .sum)?.suppressed == true, "2 persons exempted")
+        #expect(cells.cell("F3", .ratio, variant: "amount")?.suppressed == true, "F2 is recoverable from it")
+        #expect(cells.cell("F5")?.value == 8_000)
+    }
+}

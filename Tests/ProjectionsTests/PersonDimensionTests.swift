@@ -1,0 +1,63 @@
+import Commands
+import Domain
+import Foundation
+import Ledger
+import Testing
+
+@testable import Projections
+
+@Suite("Person dimension: statistical attributes through the Vault's system path, gone after erasure")
+struct PersonDimensionTests {
+    func registered(_ person: PersonRef) -> DomainEvent {
+        .personRegistered(
+            PersonRegistered(
+                personRef: person, purposeTags: ["intake"],
+                personal: .init(
+                    givenName: "Zofia", familyName: "Grabowska", ageBand: "75plus", sex: .female, district: "d-02")))
+    }
+
+    func attributes(_ fixture: ProjectionsFixture, _ person: PersonRef) throws -> StatisticalAttributes? {
+        try fixture.store.read(PersonDimensionProjection.self) { reader in
+            try PersonDimensionProjection.attributes(of: person, in: reader)
+        }
+    }
+
+    @Test("Registration and rectification give the attributes; erasure clears them; a rebuild agrees byte for byte")
+    func lifecycle() async throws {
+        let fixture = try ProjectionsFixture()
+        let projection = PersonDimensionProjection(
+            source: StatisticalAttributeSource(ledger: fixture.services.ledger, vault: fixture.services.vault))
+        let person = PersonRef(uuid: UUID())
+        try await fixture.emit(registered(person))
+        try fixture.catchUp(projection)
+        #expect(
+            try attributes(fixture, person) == StatisticalAttributes(sex: .female, ageBand: "75plus", district: "d-02"))
+        try await fixture.emit(
+            .personDataRectified(
+                PersonDataRectified(
+                    personRef: person, fieldNames: ["district"],
+                    personal: .init(newValues: IdentityUpdate(district: "d-05"), reason: "Przeprowadzka"))))
+        try fixture.catchUp(projection)
+        #expect(try attributes(fixture, person)?.district == "d-05")
+        #expect(try attributes(fixture, person)?.ageBand == "75plus")
+        // Erasure destroys the key (crypto-shredding) and records the receipt.
+        let receipt = try await fixture.services.erasure.erase(
+            person, decider: EmitDecider.self,
+            envelope: CommandEnvelope(
+                commandID: UUID128.random(), actor: .system("retention"), occurredAt: fixture.occurredAt,
+                fingerprint: "erase")
+        ) { keys in
+            [
+                .personalDataErased(
+                    PersonalDataErased(
+                        personRef: person, keyIds: keys, scope: "all", reason: .art17, legalBasisRef: "RODO art. 17",
+                        requestId: RequestID(uuid: UUID())))
+            ]
+        }
+        try fixture.catchUp(projection)
+        let erased = try #require(try attributes(fixture, person))
+        #expect(erased == StatisticalAttributes(erasedAt: receipt.firstPosition?.rawValue))
+        let (live, rebuilt) = try fixture.liveAndRebuiltContents(projection)
+        #expect(live == rebuilt)
+    }
+}
