@@ -11,7 +11,7 @@ let package = Package(
     name: "CUSLedger",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "CUSLedger", targets: ["LMDB", "Ledger", "Domain", "Vault", "Commands", "Projections"]),
+        .library(name: "CUSLedger", targets: ["LMDB", "Ledger", "Domain", "Vault", "Commands", "Projections", "Duties"]),
         .library(name: "LedgerTesting", targets: ["LedgerTesting"]),
         // Exposed for the raw-LMDB baselines of Tools/Benchmarks only.
         .library(name: "CLMDB", targets: ["CLMDB"]),
@@ -79,6 +79,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Duties",
+            dependencies: [
+                "Commands",
+                "Projections",
+                "Domain",
+                // The ledger duties (checkpoint, backup, reader check) call the ledger and its environment directly.
+                "Ledger",
+                "LMDB",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "LedgerTesting",
             dependencies: ["Ledger", "LMDB"],
             swiftSettings: strictSettings
@@ -86,6 +99,7 @@ let package = Package(
         .executableTarget(
             name: "cus",
             dependencies: [
+                "Duties",
                 "Commands",
                 "Projections",
                 "Domain",
@@ -141,6 +155,11 @@ let package = Package(
         .testTarget(
             name: "ProjectionsTests",
             dependencies: ["Projections", "Commands", "Domain", "Vault", "Ledger", "LMDB", "LedgerTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DutiesTests",
+            dependencies: ["Duties", "Projections", "Commands", "Domain", "Vault", "Ledger", "LedgerTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(

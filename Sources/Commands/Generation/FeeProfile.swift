@@ -2,48 +2,6 @@ import Domain
 import Foundation
 import Ledger
 
-/// The fee phase's view of the ledger: every authorisation by the person it is for, folded from `ServiceAuthorised`
-/// events and kept up to date, so charges follow what providers effectively delivered (plan and non-plan
-/// authorisations alike), never the simulation's own bookkeeping.
-final class FeeDesk: Sendable {
-    struct Order: Sendable, Hashable {
-        var authorisation: AuthorisationID
-        var programme: ProgrammeID
-    }
-
-    let commands: FeeCommands
-    private let orders = IncrementalFolds<String, [PersonRef: [Order]]>()
-
-    init(_ commands: FeeCommands) { self.commands = commands }
-
-    var facts: DomainFacts { commands.facts }
-
-    func ordersByPerson() throws(CommandError) -> [PersonRef: [Order]] {
-        try orders.read("all", category: ServiceAuthorised.category, loader: facts.loader) {
-            [:]
-        } apply: { byPerson, _, event in
-            guard case .serviceAuthorised(let authorised) = event else { return byPerson }
-            var updated = byPerson
-            updated[authorised.personRef, default: []].append(
-                Order(authorisation: authorised.authorisationId, programme: authorised.programmeId))
-            return updated
-        }
-    }
-
-    /// Effective units delivered in `period` ("YYYY-MM") per service on `orders`: corrections applied, reversals
-    /// dropped, as the authorisation streams tell them.
-    func unitsDelivered(in period: String, on orders: [Order]) throws(CommandError) -> [String: UInt64] {
-        var units: [String: UInt64] = [:]
-        for order in orders {
-            let state = try facts.state(
-                AuthorisationDecider.self, of: try LedgerNames.stream(ServiceAuthorised.category, order.authorisation))
-            guard let service = state.order?.serviceId, let delivered = state.deliveredByMonth[period] else { continue }
-            units[service, default: 0] += delivered
-        }
-        return units
-    }
-}
-
 /// What a charged resident is like as a payer, drawn once from the resident's seed: monthly income per person in
 /// the household (the income tier), how they pay, and whether they ask for an exemption and how it ends.
 struct FeeProfile {

@@ -104,16 +104,10 @@ extension ResidentSimulation {
         let tier = rule.incomeTiers.firstIndex { tier in
             tier.incomeFrom <= income && (tier.incomeTo.map { income < $0 } ?? true)
         }
-        guard rule.incomeTiers.isEmpty || tier != nil else { return nil }
-        let rate = tier.map { rule.rate * Int64(rule.incomeTiers[$0].feePercent) / 100 } ?? rule.rate
-        let gross = Int64(units) * rate
-        let exemption = state.exemption(forService: service, from: account.periodStart, through: account.periodEnd)
-        let exempted = exemption.map { gross * Int64($0.percent) / 100 } ?? 0
-        return AssessFee(
-            chargeId: ChargeID(uuid: UUID128.random(using: &random).foundationUUID), chargePeriod: account.period,
-            serviceId: service, units: units, rate: rate, gross: gross, exemptionId: exemption?.exemptionId,
-            exempted: exempted, net: gross - exempted, incomeTierIndex: tier, programme: account.programme,
-            personal: .init(incomeBasis: income))
+        return FeeDesk.assessment(
+            chargeId: ChargeID(uuid: UUID128.random(using: &random).foundationUUID), programme: account.programme,
+            service: service, units: units, tierIndex: tier, state: state, periodStart: account.periodStart,
+            periodEnd: account.periodEnd, personal: .init(incomeBasis: income))
     }
 
     /// The monthly charge duty (ledger.md G4: its command id comes from the policy, the account and the period, so a

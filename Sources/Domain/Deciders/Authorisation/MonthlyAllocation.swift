@@ -49,7 +49,7 @@ public enum MonthlyAllocation {
         return result
     }
 
-    static func firstDayOfNextMonth(after date: LocalDate) -> LocalDate {
+    public static func firstDayOfNextMonth(after date: LocalDate) -> LocalDate {
         let (year, month, _) = date.components
         let (nextYear, nextMonth) = month == 12 ? (year + 1, 1) : (year, month + 1)
         return LocalDate(year: nextYear, month: nextMonth, day: 1) ?? date.adding(days: 31)

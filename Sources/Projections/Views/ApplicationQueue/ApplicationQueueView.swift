@@ -38,7 +38,7 @@ public enum ApplicationQueueView {
     }
 
     /// A service key: programme UUID, then the length-prefixed service id.
-    static func decode(_ key: RowKey) throws(ProjectionError) -> (ProgrammeID, String) {
+    public static func decode(_ key: RowKey) throws(ProjectionError) -> (ProgrammeID, String) {
         let bytes = key.bytes
         guard bytes.count >= 17, bytes.count == 17 + Int(bytes[16]) else {
             throw ProjectionError.corruptRow(table: "services", "a key of \(bytes.count) bytes")

@@ -1,0 +1,98 @@
+public import Commands
+public import Domain
+import Ledger
+
+/// L24–L26: every closed month in which a resident received units of a charged programme's service is assessed
+/// once per service, at the fee rule's rate (the income tier of the account's earlier charges), less the exemption
+/// in force. A month a total exemption covers is not charged at all. Months are looked at `lookbackMonths` back from
+/// `today`'s month, so a duty that could not run catches up; a month already charged (and not cancelled in full) is
+/// left alone.
+public enum MonthlyChargePolicy {
+    /// One fee account (person × programme) with what was delivered on it.
+    public struct Account: Hashable, Sendable {
+        public var personRef: PersonRef
+        public var programmeId: ProgrammeID
+        public var programme: ProgrammeState
+        public var state: FeeAccountState
+        /// Effective units delivered per month ("YYYY-MM") and service.
+        public var unitsByMonth: [String: [String: UInt64]]
+
+        public init(
+            personRef: PersonRef, programmeId: ProgrammeID, programme: ProgrammeState, state: FeeAccountState,
+            unitsByMonth: [String: [String: UInt64]]
+        ) {
+            self.personRef = personRef
+            self.programmeId = programmeId
+            self.programme = programme
+            self.state = state
+            self.unitsByMonth = unitsByMonth
+        }
+    }
+
+    public struct Decision: Hashable, Sendable {
+        public var commands: [DutyCommand] = []
+        public var leftOver: [DutyLeftOver] = []
+    }
+
+    /// The closed months to look at on `today`, oldest first: `(first day, last day)`.
+    public static func months(before today: LocalDate, lookbackMonths: Int) -> [ClosedRange<LocalDate>] {
+        let thisMonth = today.adding(days: Int64(1 - today.components.day))
+        return (1...max(1, lookbackMonths)).reversed().map { back in
+            let first = thisMonth.adding(months: -back)
+            return first...MonthlyAllocation.firstDayOfNextMonth(after: first).adding(days: -1)
+        }
+    }
+
+    public static func commands(_ accounts: [Account], today: LocalDate, lookbackMonths: Int) -> Decision {
+        var decision = Decision()
+        for account in accounts.sorted(by: { ($0.personRef, $0.programmeId) < ($1.personRef, $1.programmeId) }) {
+            guard account.programme.feeRegime == .charged else { continue }
+            let programmeId = account.programmeId
+            for month in months(before: today, lookbackMonths: lookbackMonths) {
+                let period = MonthlyAllocation.month(of: month.lowerBound)
+                for (service, units) in (account.unitsByMonth[period] ?? [:]).sorted(by: { $0.key < $1.key })
+                where units > 0 && account.state.charge(for: period, serviceId: service) == nil {
+                    let subject = "\(account.personRef)/\(programmeId)/\(service)"
+                    let exemption = account.state.exemption(
+                        forService: service, from: month.lowerBound, through: month.upperBound)
+                    if exemption?.percent == 100 { continue }
+                    guard let rule = account.programme.feeRule(forService: service),
+                        rule.effectiveFrom <= month.upperBound, rule.effectiveTo.map({ $0 >= month.lowerBound }) ?? true
+                    else {
+                        decision.leftOver.append(DutyLeftOver(subject: "\(subject) \(period)", reason: "no fee rule in force"))
+                        continue
+                    }
+                    let tier = incomeTier(rule, account.state)
+                    let chargeID = DutyCommand.derivedEntityID(policy: .monthlyCharge, subject: subject, period: month)
+                    guard
+                        let assess = FeeDesk.assessment(
+                            chargeId: ChargeID(uuid: chargeID.foundationUUID), programme: account.programme,
+                            service: service, units: units, tierIndex: tier, state: account.state,
+                            periodStart: month.lowerBound, periodEnd: month.upperBound, personal: nil)
+                    else {
+                        decision.leftOver.append(
+                            DutyLeftOver(
+                                subject: "\(subject) \(period)",
+                                reason: "income tier unknown: the first charge is assessed by the finance officer"))
+                        continue
+                    }
+                    decision.commands.append(
+                        DutyCommand(
+                            policy: .monthlyCharge, subject: subject, period: month,
+                            action: .assess(account.personRef, programme: programmeId, assess)))
+                }
+            }
+        }
+        return decision
+    }
+
+    /// The income tier of the account's latest charge under `rule` (recognised by its rate); nil when the rule has
+    /// no tiers, or no earlier charge shows the tier.
+    static func incomeTier(_ rule: FeeRuleDefined, _ state: FeeAccountState) -> Int? {
+        guard !rule.incomeTiers.isEmpty else { return nil }
+        let latest = state.charges.values.filter { rule.serviceIds.contains($0.serviceId) }
+            .max { ($0.chargePeriod, $0.chargeId) < ($1.chargePeriod, $1.chargeId) }
+        guard let latest else { return nil }
+        return rule.incomeTiers.indices.first { rule.rate * Int64(rule.incomeTiers[$0].feePercent) / 100 == latest.rate }
+    }
+}

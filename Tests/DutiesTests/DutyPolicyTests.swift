@@ -1,0 +1,122 @@
+import Commands
+import Domain
+@testable import Duties
+import Foundation
+import Testing
+
+/// The policies alone: `(state, today) → commands`, no ledger.
+@Suite("Duty policies")
+struct DutyPolicyTests {
+    func day(_ text: String) -> LocalDate { LocalDate(text) ?? LocalDate(daysSinceEpoch: 0) }
+
+    @Test("Waitlist promotion takes as many waitlisted applicants as places are free, in filing order")
+    func promotionInFilingOrder() {
+        let programme = ProgrammeID(uuid: UUID())
+        let (early, middle, late, done) = (
+            ApplicationID(uuid: UUID()), ApplicationID(uuid: UUID()), ApplicationID(uuid: UUID()),
+            ApplicationID(uuid: UUID())
+        )
+        let service = WaitlistPromotionPolicy.Service(
+            programmeId: programme, serviceId: "care", maxPersons: 3, currentPersons: 1,
+            entries: [
+                .init(applicationId: done, filedAt: day("2025-01-02"), isWaitlisted: false),
+                .init(applicationId: early, filedAt: day("2025-01-03"), isWaitlisted: true),
+                .init(applicationId: middle, filedAt: day("2025-01-04"), isWaitlisted: true),
+                .init(applicationId: late, filedAt: day("2025-01-05"), isWaitlisted: true),
+            ])
+        let commands = WaitlistPromotionPolicy.commands([service], today: day("2025-04-01"))
+        #expect(
+            commands.map(\.action) == [
+                .promote(early, programme: programme, validFrom: day("2025-04-01")),
+                .promote(middle, programme: programme, validFrom: day("2025-04-01")),
+            ])
+        var full = service
+        full.currentPersons = 3
+        #expect(WaitlistPromotionPolicy.commands([full], today: day("2025-04-01")).isEmpty)
+        // The same subject and period give the same command id on every run.
+        #expect(commands[0].commandID == WaitlistPromotionPolicy.commands([service], today: day("2025-04-01"))[0].commandID)
+        #expect(commands[0].commandID != WaitlistPromotionPolicy.commands([service], today: day("2025-04-02"))[0].commandID)
+    }
+
+    @Test("An applicant waitlisted in two services waits until a place is free in both")
+    func promotionNeedsEveryService() {
+        let programme = ProgrammeID(uuid: UUID())
+        let application = ApplicationID(uuid: UUID())
+        let entry = WaitlistPromotionPolicy.Entry(applicationId: application, filedAt: day("2025-01-03"), isWaitlisted: true)
+        let care = WaitlistPromotionPolicy.Service(
+            programmeId: programme, serviceId: "care", maxPersons: 1, currentPersons: 0, entries: [entry])
+        var meals = care
+        meals.serviceId = "meals"
+        meals.currentPersons = 1
+        #expect(WaitlistPromotionPolicy.commands([care, meals], today: day("2025-04-01")).isEmpty)
+        meals.currentPersons = 0
+        #expect(WaitlistPromotionPolicy.commands([care, meals], today: day("2025-04-01")).count == 1)
+    }
+
+    @Test("Retention erasure falls due the day after the period ends, once per person, never for the erased")
+    func retention() {
+        let (anna, bogdan, celina) = (PersonRef(uuid: UUID()), PersonRef(uuid: UUID()), PersonRef(uuid: UUID()))
+        let persons = [
+            RetentionErasurePolicy.Person(personRef: anna, lastActivity: day("2015-03-10"), isErased: false),
+            RetentionErasurePolicy.Person(personRef: bogdan, lastActivity: day("2015-03-11"), isErased: false),
+            RetentionErasurePolicy.Person(personRef: celina, lastActivity: day("2014-01-01"), isErased: true),
+        ]
+        let due = RetentionErasurePolicy.commands(persons, today: day("2025-03-11"), retentionYears: 10)
+        #expect(due.map(\.action) == [.erase(anna, retentionYears: 10)])
+        #expect(due[0].period == day("2025-03-11")...day("2025-03-11"))
+        let later = RetentionErasurePolicy.commands(persons, today: day("2025-06-01"), retentionYears: 10)
+        #expect(later.count == 2)
+        #expect(later.first { $0.subject == "\(anna)" }?.commandID == due[0].commandID)
+    }
+
+    @Test("The charge months are the closed months before today's, oldest first")
+    func chargeMonths() {
+        let months = MonthlyChargePolicy.months(before: day("2025-03-02"), lookbackMonths: 2)
+        #expect(months == [day("2025-01-01")...day("2025-01-31"), day("2025-02-01")...day("2025-02-28")])
+    }
+
+    @Test("Schedules: every, daily and monthly slots after a run")
+    func schedules() throws {
+        let now = Instant(startOf: day("2025-03-15")).advanced(byHours: 12)
+        #expect(DutySchedule.every(seconds: 60).isDue(lastRun: nil, now: now))
+        let minuteAgo = Instant(microsecondsSinceEpoch: now.microsecondsSinceEpoch - 30_000_000)
+        #expect(!DutySchedule.every(seconds: 60).isDue(lastRun: minuteAgo, now: now))
+        let daily = DutySchedule.daily(minuteOfDay: 6 * 60)
+        #expect(daily.nextRun(after: now, now: now) == Instant(startOf: day("2025-03-16")).advanced(byHours: 6))
+        #expect(daily.isDue(lastRun: nil, now: now))
+        let monthly = DutySchedule.monthly(day: 31, minuteOfDay: 0)
+        #expect(monthly.nextRun(after: now, now: now) == Instant(startOf: day("2025-03-31")))
+        let february = Instant(startOf: day("2025-02-01"))
+        #expect(monthly.nextRun(after: february, now: now) == Instant(startOf: day("2025-02-28")))
+    }
+
+    @Test("The configuration file overrides defaults and refuses what it does not know")
+    func configuration() throws {
+        let configuration = try DutyConfiguration.decode(
+            json: Array(#"{"schedules": {"readerCheck": {"every": 30}, "monthlyCharge": {"day": 5, "at": "07:30"}}, "chargeLookbackMonths": 1}"#.utf8))
+        #expect(configuration.schedule(of: .readerCheck) == .every(seconds: 30))
+        #expect(configuration.schedule(of: .monthlyCharge) == .monthly(day: 5, minuteOfDay: 7 * 60 + 30))
+        #expect(configuration.schedule(of: .backup) == .every(seconds: 3600))
+        #expect(configuration.chargeLookbackMonths == 1)
+        for (json, path) in [
+            (#"{"schedules": {"coffee": {"every": 1}}}"#, "schedules.coffee"),
+            (#"{"schedules": {"backup": {"at": "25:00"}}}"#, "schedules.backup.at"),
+            (#"{"chargeLookbackMonths": 0}"#, "chargeLookbackMonths"), (#"{"colour": 1}"#, "colour"),
+            ("[1]", "(root)"), ("{", "(root)"),
+        ] {
+            #expect(throws: DutyError.self) { try DutyConfiguration.decode(json: Array(json.utf8)) }
+            do {
+                _ = try DutyConfiguration.decode(json: Array(json.utf8))
+            } catch {
+                guard case .invalidConfiguration(let found, _) = error else { Issue.record("\(error)"); continue }
+                #expect(found == path)
+            }
+        }
+    }
+}
+
+extension Instant {
+    func advanced(byHours hours: Int64) -> Instant {
+        Instant(microsecondsSinceEpoch: microsecondsSinceEpoch + hours * 3_600_000_000)
+    }
+}
