@@ -159,7 +159,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DutiesTests",
-            dependencies: ["Duties", "Projections", "Commands", "Domain", "Vault", "Ledger", "LedgerTesting"],
+            dependencies: [
+                "Duties", "Projections", "Commands", "Domain", "Vault", "Ledger", "LedgerTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -62,7 +62,8 @@ public final class FeeDesk: Sendable {
         let exemption = state.exemption(forService: service, from: periodStart, through: periodEnd)
         let exempted = exemption.map { gross * Int64($0.percent) / 100 } ?? 0
         return AssessFee(
-            chargeId: chargeId, chargePeriod: MonthlyAllocation.month(of: periodStart), serviceId: service, units: units,
+            chargeId: chargeId, chargePeriod: MonthlyAllocation.month(of: periodStart), serviceId: service,
+            units: units,
             rate: rate, gross: gross, exemptionId: exemption?.exemptionId, exempted: exempted, net: gross - exempted,
             incomeTierIndex: tierIndex, programme: programme, personal: personal)
     }

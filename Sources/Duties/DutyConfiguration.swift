@@ -82,7 +82,9 @@ public struct DutyConfiguration: Hashable, Sendable {
 
     /// `{"every": SECONDS}`, `{"at": "HH:MM"}` (daily) or `{"day": D, "at": "HH:MM"}` (monthly).
     static func parseSchedule(_ value: Any, path: String) throws(DutyError) -> DutySchedule {
-        guard let fields = value as? [String: Any] else { throw .invalidConfiguration(path: path, reason: "not an object") }
+        guard let fields = value as? [String: Any] else {
+            throw .invalidConfiguration(path: path, reason: "not an object")
+        }
         if let unknown = fields.keys.sorted().first(where: { !["every", "at", "day"].contains($0) }) {
             throw .invalidConfiguration(path: "\(path).\(unknown)", reason: "unknown field")
         }

@@ -23,7 +23,8 @@ public enum DutySchedule: Hashable, Sendable {
         case .monthly(let day, let minute):
             guard let lastRun else { return Self.monthSlot(now.localDate, day, minute) }
             let sameMonth = Self.monthSlot(lastRun.localDate, day, minute)
-            return sameMonth > lastRun ? sameMonth : Self.monthSlot(Self.firstOfNextMonth(lastRun.localDate), day, minute)
+            return sameMonth > lastRun
+                ? sameMonth : Self.monthSlot(Self.firstOfNextMonth(lastRun.localDate), day, minute)
         }
     }
 

@@ -79,7 +79,8 @@ public final class DutyScheduler: Sendable {
                 duty: duty, startedAt: now, finishedAt: clock.now(), outcome: .failed, summary: error.description)
         }
         try runs.save(record)
-        logger.info("duty \(duty): \(record.outcome.rawValue): \(record.summary)")
+        let quiet = record.outcome == .ok && record.commandsAppended == 0 && record.leftOver.isEmpty
+        logger.log(level: quiet ? .debug : .info, "duty \(duty): \(record.outcome.rawValue): \(record.summary)")
         return record
     }
 
@@ -138,7 +139,9 @@ public final class DutyScheduler: Sendable {
                 throw .noRuleSet(today, "\(error)")
             }
             let years = ruleSet.parameters.retention.personalDataYears
-            return (RetentionErasurePolicy.commands(try business.state.persons(), today: today, retentionYears: years), [])
+            return (
+                RetentionErasurePolicy.commands(try business.state.persons(), today: today, retentionYears: years), []
+            )
         case .checkpoint, .backup, .readerCheck:
             return ([], [])
         }

@@ -35,7 +35,8 @@ public final class DutyStateReader: Sendable {
             let record = try ProjectionBuilder(ledger: services.ledger, store: projections)
                 .build(projection, slot: .live, upTo: size)
             if let failure = record.failure {
-                throw DutyError.projections("\(type(of: projection).name) failed at \(failure.position): \(failure.message)")
+                throw DutyError.projections(
+                    "\(type(of: projection).name) failed at \(failure.position): \(failure.message)")
             }
         } catch let error as DutyError {
             throw error

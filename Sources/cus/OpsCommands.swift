@@ -9,7 +9,8 @@ import Projections
 /// `cus ops …`
 struct OpsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ops", abstract: "Scheduled duties (waitlist promotion, monthly charges, retention, ledger upkeep).",
+        commandName: "ops",
+        abstract: "Scheduled duties (waitlist promotion, monthly charges, retention, ledger upkeep).",
         subcommands: [OpsDutiesCommand.self, OpsRunDueCommand.self])
 }
 
@@ -62,7 +63,8 @@ struct OpsDutiesCommand: AsyncParsableCommand {
         let last: JSONText =
             status.lastRun.map { record in
                 .object([
-                    ("startedAt", .string(record.startedAt.rfc3339)), ("finishedAt", .string(record.finishedAt.rfc3339)),
+                    ("startedAt", .string(record.startedAt.rfc3339)),
+                    ("finishedAt", .string(record.finishedAt.rfc3339)),
                     ("outcome", .string(record.outcome.rawValue)),
                     ("commandsAppended", .number(UInt64(record.commandsAppended))),
                     ("commandsAlreadyRecorded", .number(UInt64(record.commandsAlreadyRecorded))),
@@ -107,7 +109,9 @@ struct OpsRunDueCommand: AsyncParsableCommand {
             defer { projections.close() }
             let clock: any DutyClock =
                 today.flatMap(LocalDate.init).map { day in
-                    FixedDutyClock(Instant(microsecondsSinceEpoch: Instant(startOf: day.adding(days: 1)).microsecondsSinceEpoch - 1))
+                    FixedDutyClock(
+                        Instant(
+                            microsecondsSinceEpoch: Instant(startOf: day.adding(days: 1)).microsecondsSinceEpoch - 1))
                 } ?? SystemDutyClock()
             let scheduler = DutyScheduler(
                 configuration: configuration, clock: clock, runs: DutyRunStore(dataDirectory: store.data),
@@ -116,7 +120,9 @@ struct OpsRunDueCommand: AsyncParsableCommand {
                     issuer: DutyCommandIssuer(services: services), ruleBook: ruleBook),
                 maintenance: LedgerMaintenance(ledger: services.ledger, backupDirectory: backupDir))
             let records: [DutyRunRecord]
-            do { records = try await scheduler.runDue() } catch { throw CommandFailure(exitCode: 74, reason: "\(error)") }
+            do { records = try await scheduler.runDue() } catch {
+                throw CommandFailure(exitCode: 74, reason: "\(error)")
+            }
             if output.json {
                 print(
                     JSONText.array(
@@ -131,7 +137,9 @@ struct OpsRunDueCommand: AsyncParsableCommand {
                     ).text)
             } else {
                 if records.isEmpty { print("no duty is due") }
-                for record in records { print("\(record.duty.rawValue): \(record.outcome.rawValue): \(record.summary)") }
+                for record in records {
+                    print("\(record.duty.rawValue): \(record.outcome.rawValue): \(record.summary)")
+                }
             }
             if records.contains(where: { $0.outcome == .failed }) {
                 throw CommandFailure(exitCode: 1, reason: "a duty failed; see its summary above")

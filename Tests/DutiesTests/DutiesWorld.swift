@@ -4,6 +4,7 @@ import Duties
 import Foundation
 import Ledger
 import LedgerTesting
+import Logging
 import Projections
 
 /// A small centre run for a year through the real ledger, Vault, deciders and projections: a charged programme
@@ -70,8 +71,14 @@ final class DutiesWorld {
             business: .init(
                 state: DutyStateReader(services: services, projections: projections ?? self.projections),
                 issuer: DutyCommandIssuer(services: services), ruleBook: ruleBook),
-            maintenance: nil)
+            maintenance: nil, logger: Self.quiet)
     }
+
+    static let quiet: Logger = {
+        var logger = Logger(label: "cusledger.duties.test")
+        logger.logLevel = .error
+        return logger
+    }()
 
     func envelope(_ actor: Actor, on date: LocalDate) -> CommandEnvelope {
         CommandEnvelope(
@@ -208,7 +215,9 @@ final class DutiesWorld {
     }
 
     private func qualifyAnnaAndWaitlistBogdan(on day: LocalDate) async throws {
-        _ = try await intake.application(annaApplication, queueOf: programme, envelope: envelope(coordinatorActor, on: day)) {
+        _ = try await intake.application(
+            annaApplication, queueOf: programme, envelope: envelope(coordinatorActor, on: day)
+        ) {
             [programme, qualification] facts throws(CommandError) in
             .grantQualification(
                 GrantQualification(
@@ -217,7 +226,7 @@ final class DutiesWorld {
                     queue: try facts.queue(programme)))
         }
         _ = try await intake.application(
-            bogdanApplication, queueOf: programme, envelope: envelope(.system("waitlist"), on: day)
+            bogdanApplication, queueOf: programme, envelope: envelope(.system("qualification"), on: day)
         ) { [programme] facts throws(CommandError) in
             .waitlist(
                 WaitlistApplicant(
@@ -243,9 +252,10 @@ final class DutiesWorld {
     /// One line per event the duties appended (actor `system:<duty>`), in ledger order: type, business date and what
     /// it is about.
     func dutyEvents() throws -> [String] {
-        let dutyActors = Set([DutyKind.waitlistPromotion, .monthlyCharge, .retentionErasure].map {
-            Actor.system($0.actorName).ledgerName
-        })
+        let dutyActors = Set(
+            [DutyKind.waitlistPromotion, .monthlyCharge, .retentionErasure].map {
+                Actor.system($0.actorName).ledgerName
+            })
         var lines: [String] = []
         for record in try services.ledger.readAll(from: .zero, limit: 100_000)
         where dutyActors.contains(record.metadata.actor) {
@@ -253,7 +263,8 @@ final class DutiesWorld {
             let day = context.occurredAt.localDate
             switch event {
             case .feeAssessed(let assessed):
-                lines.append("\(day) FeeAssessed \(name(assessed.personRef)) \(assessed.chargePeriod) net \(assessed.net)")
+                lines.append(
+                    "\(day) FeeAssessed \(name(assessed.personRef)) \(assessed.chargePeriod) net \(assessed.net)")
             case .waitlistPromoted(let promoted):
                 lines.append("\(day) WaitlistPromoted \(name(promoted.personRef))")
             case .qualificationGranted(let granted):

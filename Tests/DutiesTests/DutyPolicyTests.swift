@@ -34,15 +34,18 @@ struct DutyPolicyTests {
         full.currentPersons = 3
         #expect(WaitlistPromotionPolicy.commands([full], today: day("2025-04-01")).isEmpty)
         // The same subject and period give the same command id on every run.
-        #expect(commands[0].commandID == WaitlistPromotionPolicy.commands([service], today: day("2025-04-01"))[0].commandID)
-        #expect(commands[0].commandID != WaitlistPromotionPolicy.commands([service], today: day("2025-04-02"))[0].commandID)
+        #expect(
+            commands[0].commandID == WaitlistPromotionPolicy.commands([service], today: day("2025-04-01"))[0].commandID)
+        #expect(
+            commands[0].commandID != WaitlistPromotionPolicy.commands([service], today: day("2025-04-02"))[0].commandID)
     }
 
     @Test("An applicant waitlisted in two services waits until a place is free in both")
     func promotionNeedsEveryService() {
         let programme = ProgrammeID(uuid: UUID())
         let application = ApplicationID(uuid: UUID())
-        let entry = WaitlistPromotionPolicy.Entry(applicationId: application, filedAt: day("2025-01-03"), isWaitlisted: true)
+        let entry = WaitlistPromotionPolicy.Entry(
+            applicationId: application, filedAt: day("2025-01-03"), isWaitlisted: true)
         let care = WaitlistPromotionPolicy.Service(
             programmeId: programme, serviceId: "care", maxPersons: 1, currentPersons: 0, entries: [entry])
         var meals = care
@@ -93,7 +96,9 @@ struct DutyPolicyTests {
     @Test("The configuration file overrides defaults and refuses what it does not know")
     func configuration() throws {
         let configuration = try DutyConfiguration.decode(
-            json: Array(#"{"schedules": {"readerCheck": {"every": 30}, "monthlyCharge": {"day": 5, "at": "07:30"}}, "chargeLookbackMonths": 1}"#.utf8))
+            json: Array(
+                #"{"schedules": {"readerCheck": {"every": 30}, "monthlyCharge": {"day": 5, "at": "07:30"}}, "chargeLookbackMonths": 1}"#
+                    .utf8))
         #expect(configuration.schedule(of: .readerCheck) == .every(seconds: 30))
         #expect(configuration.schedule(of: .monthlyCharge) == .monthly(day: 5, minuteOfDay: 7 * 60 + 30))
         #expect(configuration.schedule(of: .backup) == .every(seconds: 3600))

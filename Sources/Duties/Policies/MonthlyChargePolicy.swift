@@ -59,7 +59,8 @@ public enum MonthlyChargePolicy {
                     guard let rule = account.programme.feeRule(forService: service),
                         rule.effectiveFrom <= month.upperBound, rule.effectiveTo.map({ $0 >= month.lowerBound }) ?? true
                     else {
-                        decision.leftOver.append(DutyLeftOver(subject: "\(subject) \(period)", reason: "no fee rule in force"))
+                        decision.leftOver.append(
+                            DutyLeftOver(subject: "\(subject) \(period)", reason: "no fee rule in force"))
                         continue
                     }
                     let tier = incomeTier(rule, account.state)
@@ -93,6 +94,8 @@ public enum MonthlyChargePolicy {
         let latest = state.charges.values.filter { rule.serviceIds.contains($0.serviceId) }
             .max { ($0.chargePeriod, $0.chargeId) < ($1.chargePeriod, $1.chargeId) }
         guard let latest else { return nil }
-        return rule.incomeTiers.indices.first { rule.rate * Int64(rule.incomeTiers[$0].feePercent) / 100 == latest.rate }
+        return rule.incomeTiers.indices.first {
+            rule.rate * Int64(rule.incomeTiers[$0].feePercent) / 100 == latest.rate
+        }
     }
 }

@@ -50,7 +50,8 @@ public enum WaitlistPromotionPolicy {
             let waiting = service.entries.filter(\.isWaitlisted)
             let free = service.maxPersons.map { $0 > service.currentPersons ? Int($0 - service.currentPersons) : 0 }
             for (index, entry) in waiting.enumerated() {
-                var candidate = candidates[service.programmeId]?[entry.applicationId] ?? Candidate(filedAt: entry.filedAt)
+                var candidate =
+                    candidates[service.programmeId]?[entry.applicationId] ?? Candidate(filedAt: entry.filedAt)
                 candidate.waitingIn += 1
                 if free.map({ index < $0 }) ?? true { candidate.freeIn += 1 }
                 candidates[service.programmeId, default: [:]][entry.applicationId] = candidate

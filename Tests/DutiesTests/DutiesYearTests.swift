@@ -1,0 +1,107 @@
+import Commands
+import Domain
+@testable import Duties
+import Foundation
+import Ledger
+import LedgerTesting
+import Projections
+import Testing
+
+/// A fake clock moved through 2025, day by day, with the duties run every morning: exactly the expected events
+/// appear, once, also across a crash between two duties and after a projection rebuild.
+@Suite("Duties through a year", .serialized)
+struct DutiesYearTests {
+    @Test("A year: a charge per served month, none for the exempt month, promotion in order, one retention erasure")
+    func year() async throws {
+        let world = try DutiesWorld()
+        try await world.setUp()
+        let records = try await world.run()
+        let events = try world.dutyEvents()
+        #expect(events == DutiesWorld.expectedYear)
+        #expect(!records.contains { $0.outcome == .failed })
+        // Each business duty ran on its own schedule: promotion and retention daily, the charge monthly.
+        let runs = Dictionary(grouping: records, by: \.duty).mapValues(\.count)
+        #expect(runs[.waitlistPromotion] == 365)
+        #expect(runs[.retentionErasure] == 365)
+        #expect(runs[.monthlyCharge] == 12)
+        let last = try world.scheduler().statuses()
+        #expect(
+            last.first { $0.duty == .monthlyCharge }?.nextRun
+                == Instant(startOf: DutiesWorld.day("2026-01-02")).advanced(byHours: 6))
+        #expect(try LedgerVerifier(ledger: world.services.ledger).verify().ok)
+    }
+
+    @Test("A crash after the first duty appended, before its run was recorded, duplicates nothing")
+    func crashBetweenDuties() async throws {
+        let world = try DutiesWorld()
+        try await world.setUp()
+        let crashDays: Set<LocalDate> = [DutiesWorld.day("2025-05-02"), DutiesWorld.day("2025-05-10")]
+        var issuedBeforeCrash: [DutyCommand] = []
+        _ = try await world.run { day in
+            guard crashDays.contains(day) else { return }
+            // The process that crashed: it decided and issued the day's first due duty, then died before the run
+            // record and before the next duty. The next process (the loop's scheduler) runs both again.
+            world.clock.set(DutiesWorld.morning(day))
+            let scheduler = world.scheduler(runs: DutyRunStore(path: world.directory.path + "/crashed-runs.json"))
+            let business = try #require(scheduler.business)
+            let duty: DutyKind = day.components.day == 2 ? .monthlyCharge : .waitlistPromotion
+            let (commands, _) = try scheduler.decide(duty, business: business, today: day)
+            #expect(!commands.isEmpty)
+            for command in commands {
+                #expect(try await business.issuer.issue(command, at: DutiesWorld.morning(day)) == .appended)
+            }
+            issuedBeforeCrash += commands
+        }
+        let events = try world.dutyEvents()
+        #expect(events == DutiesWorld.expectedYear)
+        // Sending the crashed process's commands once more (a second process, a retry) appends nothing either.
+        let size = try world.services.ledger.treeSize()
+        let issuer = DutyCommandIssuer(services: world.services)
+        for command in issuedBeforeCrash {
+            #expect(try await issuer.issue(command, at: world.clock.now()) == .alreadyRecorded)
+        }
+        #expect(try world.services.ledger.treeSize() == size)
+    }
+
+    @Test("Rebuilding the projections triggers no policy, and duties run over the rebuilt ones append nothing")
+    func rebuildTriggersNothing() async throws {
+        let world = try DutiesWorld()
+        try await world.setUp()
+        _ = try await world.run()
+        let size = try world.services.ledger.treeSize()
+        let rebuilt = try ProjectionsStore(directory: world.directory.path + "/rebuilt")
+        defer { rebuilt.close() }
+        let records = try ProjectionBuilder(ledger: world.services.ledger, store: rebuilt)
+            .build(ProjectionCatalogue.projections, slot: .live, upTo: size)
+        #expect(records.allSatisfy { $0.failure == nil && $0.checkpoint == size })
+        #expect(try world.services.ledger.treeSize() == size)
+        // A scheduler that never ran (a new process with no run record) over the rebuilt projections: every duty is
+        // due, and every command it would issue is already in the ledger or no longer needed.
+        let fresh = world.scheduler(
+            runs: DutyRunStore(path: world.directory.path + "/fresh-runs.json"), projections: rebuilt)
+        let again = try await fresh.runDue()
+        #expect(Set(again.map(\.duty)).isSuperset(of: [.waitlistPromotion, .monthlyCharge, .retentionErasure]))
+        #expect(again.allSatisfy { $0.commandsAppended == 0 && $0.outcome != .failed })
+        #expect(try world.services.ledger.treeSize() == size)
+        let events = try world.dutyEvents()
+        #expect(events == DutiesWorld.expectedYear)
+    }
+
+    @Test("A rejected promotion is left for the next run, not a failure")
+    func rejectionIsLeftOver() async throws {
+        let world = try DutiesWorld()
+        try await world.setUp()
+        _ = try await world.run(through: DutiesWorld.day("2025-01-13"))
+        // A promotion of Bogdan while Anna holds the only place: the decider refuses it (L10).
+        let command = DutyCommand(
+            policy: .waitlistPromotion, subject: "\(world.bogdanApplication)/\(world.programme)",
+            period: DutiesWorld.day("2025-01-14")...DutiesWorld.day("2025-01-14"),
+            action: .promote(
+                world.bogdanApplication, programme: world.programme, validFrom: DutiesWorld.day("2025-01-14")))
+        let result = try await DutyCommandIssuer(services: world.services).issue(command, at: world.clock.now())
+        guard case .rejected = result else {
+            Issue.record("expected a rejection, got \(result)")
+            return
+        }
+    }
+}
