@@ -1,0 +1,56 @@
+import Foundation
+import LedgerTesting
+import Testing
+
+@Suite("cus ops duties / run-due")
+struct OpsCommandTests {
+    private func rows(_ outcome: CLIRunner.Outcome) throws -> [[String: Any]] {
+        try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [[String: Any]])
+    }
+
+    @Test("run-due runs every duty once on a generated centre; a second run finds nothing due; duties lists them")
+    func runDue() async throws {
+        try await TemporaryDirectory.with { directory in
+            let data = directory.path + "/data"
+            let generated = try CLIRunner.run([
+                "generate", "--data", data, "--residents", "40", "--months", "3", "--from", "2025-01-01",
+            ])
+            #expect(generated.status == 0, "\(generated.standardError)")
+            let never = try rows(try CLIRunner.run(["ops", "duties", "--data", data, "--json"]))
+            #expect(never.count == 6 && never.allSatisfy { $0["lastRun"] is NSNull })
+
+            let backups = directory.path + "/backups"
+            let first = try CLIRunner.run([
+                "ops", "run-due", "--data", data, "--today", "2025-04-05", "--backup-dir", backups, "--json",
+            ])
+            #expect(first.status == 0, "\(first.standardError)")
+            let ran = try rows(first)
+            #expect(
+                Set(ran.compactMap { $0["duty"] as? String }) == [
+                    "waitlistPromotion", "monthlyCharge", "retentionErasure", "checkpoint", "backup", "readerCheck",
+                ])
+            #expect(ran.allSatisfy { ["ok", "partial"].contains($0["outcome"] as? String) }, "\(ran)")
+            let backedUp = try FileManager.default.contentsOfDirectory(atPath: backups)
+            #expect(backedUp.count == 1)
+
+            let second = try CLIRunner.run(["ops", "run-due", "--data", data, "--today", "2025-04-05"])
+            #expect(second.status == 0 && second.standardOutput == "no duty is due\n", "\(second.standardError)")
+
+            let listed = try rows(try CLIRunner.run(["ops", "duties", "--data", data, "--json"]))
+            #expect(listed.count == 6)
+            let charge = try #require(listed.first { $0["duty"] as? String == "monthlyCharge" })
+            #expect(charge["schedule"] as? String == "monthly day 2 06:00")
+            #expect((charge["lastRun"] as? [String: Any])?["outcome"] != nil)
+            #expect((charge["nextRun"] as? String)?.hasPrefix("2025-05-02") == true)
+
+            let badDate = try CLIRunner.run(["ops", "run-due", "--data", data, "--today", "2025-13-01"])
+            #expect(badDate.status == 64)
+            try "{\"schedules\": {\"coffee\": {\"every\": 1}}}".write(
+                toFile: directory.path + "/duties.json", atomically: true, encoding: .utf8)
+            let badConfig = try CLIRunner.run([
+                "ops", "duties", "--data", data, "--duties", directory.path + "/duties.json",
+            ])
+            #expect(badConfig.status == 65 && badConfig.standardError.contains("schedules.coffee"))
+        }
+    }
+}
