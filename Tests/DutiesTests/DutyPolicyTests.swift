@@ -93,6 +93,15 @@ struct DutyPolicyTests {
         #expect(monthly.nextRun(after: february, now: now) == Instant(startOf: day("2025-02-28")))
     }
 
+    @Test("Schemas/duties/defaults.json is the built-in configuration")
+    func defaultsFile() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Schemas/duties/defaults.json").path
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        #expect(try DutyConfiguration.decode(json: Array(bytes)) == .defaults)
+        #expect(DutyKind.allCases.allSatisfy { DutyConfiguration.defaults.schedules[$0] != nil })
+    }
+
     @Test("The configuration file overrides defaults and refuses what it does not know")
     func configuration() throws {
         let configuration = try DutyConfiguration.decode(
