@@ -119,36 +119,45 @@ final class DutiesWorld {
                             exemptionRuleId: "EX-TOTAL", kind: .total, percent: 100, criteria: "income below threshold")
                     ], effectiveFrom: Self.day("2025-01-01"))),
         ]
-        for command in programmeCommands {
-            _ = try await services.pipeline.execute(
-                ProgrammeDecider.self, stream: stream, command: command, envelope: envelope(organiser, on: start))
-        }
-        _ = try await services.pipeline.execute(
-            StaffDecider.self, stream: try LedgerNames.stream("staff", coordinator),
-            command: .qualify(
-                QualifyStaff(
-                    staffId: coordinator, role: .coordinator, validFrom: Self.day("2024-01-01"),
-                    evidence: .init(
-                        qualification: "praca socjalna", experienceYears: 3, trainingRef: "IPUS-2023/17",
-                        criminalRecordStatementRef: "KRK-2023/5"))), envelope: envelope(director, on: start))
+        try await execute(ProgrammeDecider.self, stream, programmeCommands, by: organiser, on: start)
+        try await execute(
+            StaffDecider.self, try LedgerNames.stream("staff", coordinator),
+            [
+                .qualify(
+                    QualifyStaff(
+                        staffId: coordinator, role: .coordinator, validFrom: Self.day("2024-01-01"),
+                        evidence: .init(
+                            qualification: "praca socjalna", experienceYears: 3, trainingRef: "IPUS-2023/17",
+                            criminalRecordStatementRef: "KRK-2023/5")))
+            ], by: director, on: start)
         let providerStream = try LedgerNames.stream("provider", provider)
-        _ = try await services.pipeline.execute(
-            ProviderDecider.self, stream: providerStream,
-            command: .registerProvider(
-                RegisterProvider(providerId: provider, name: "Fundacja Złota Jesień", providerType: .ngo)),
-            envelope: envelope(organiser, on: start))
-        let programmeState = try services.facts.programme(programme)
-        _ = try await services.pipeline.execute(
-            ProviderDecider.self, stream: providerStream,
-            command: .engageProvider(
-                EngageProvider(
-                    providerId: provider, engagementId: engagement, programme: programmeState,
-                    centre: CentreFacts(cityWithCountyRights: false), mode: .ngoEntrusted, serviceIds: ["care"],
-                    unitRate: 4_500, capacity: Capacity(unitsPerMonth: 400), validFrom: start,
-                    validTo: Self.day("2025-12-31"))), envelope: envelope(organiser, on: start))
+        try await execute(
+            ProviderDecider.self, providerStream,
+            [
+                .registerProvider(
+                    RegisterProvider(providerId: provider, name: "Opiekunki Sp. z o.o.", providerType: .ngo))
+            ],
+            by: organiser, on: start)
+        let engage = EngageProvider(
+            providerId: provider, engagementId: engagement, programme: try services.facts.programme(programme),
+            centre: CentreFacts(cityWithCountyRights: false), mode: .ngoEntrusted, serviceIds: ["care"],
+            unitRate: 4_000, capacity: Capacity(unitsPerMonth: 200), validFrom: start, validTo: Self.day("2025-12-31"))
+        try await execute(ProviderDecider.self, providerStream, [.engageProvider(engage)], by: organiser, on: start)
         _ = try await intake.register(
             celina, purposeTags: ["intake"], identity: .init(givenName: "Celina", familyName: "Wrona"),
             envelope: envelope(clerk, on: Self.day("2024-01-10")))
+    }
+
+    /// Each command on `stream` in turn, by `actor` on `day`.
+    func execute<D: Decider>(
+        _ decider: D.Type, _ stream: StreamID, _ commands: [D.Command], by actor: Actor, on day: LocalDate
+    )
+        async throws
+    {
+        for command in commands {
+            _ = try await services.pipeline.execute(
+                decider, stream: stream, command: command, envelope: envelope(actor, on: day))
+        }
     }
 
     /// What staff, residents and the provider do on `day` (before the duties run that morning... or after: the
@@ -193,24 +202,38 @@ final class DutiesWorld {
         }
     }
 
+    /// Filing on `day`, then the coordinator's needs assessment on 12 January.
     private func apply(_ person: PersonRef, _ application: ApplicationID, on day: LocalDate) async throws {
-        let submitted = ApplicationSubmitted(
-            applicationId: application, personRef: person, applicantRole: .self, channel: .inPerson,
-            programmeIds: [programme], requestedServiceIds: ["care"], filedAt: day)
-        _ = try await intake.application(application, envelope: envelope(clerk, on: day)) {
-            [programme] facts throws(CommandError) in
-            .submit(
-                SubmitApplication(
-                    application: submitted, person: try facts.person(person),
-                    programmes: [try facts.programmeFacts(programme)]))
-        }
-        let conducted = NeedsAssessmentConducted(
-            applicationId: application, personRef: person, assessmentId: AssessmentID(uuid: UUID()),
-            conductedOn: Self.day("2025-01-12"), place: .placeOfStay, assessorId: coordinator,
-            personal: .init(needs: [NeedInDomain(domain: "care", description: "Help with daily tasks")], summary: "x"))
-        _ = try await intake.application(application, envelope: envelope(coordinatorActor, on: Self.day("2025-01-12")))
-        { [coordinator] facts throws(CommandError) in
-            .conductAssessment(ConductAssessment(conducted: conducted, assessor: try facts.staff(coordinator)))
+        let assessedOn = Self.day("2025-01-12")
+        let steps: [(Actor, LocalDate, @Sendable (DomainFacts) throws(CommandError) -> ApplicationCommand)] = [
+            (
+                clerk, day,
+                { [programme] facts throws(CommandError) in
+                    .submit(
+                        SubmitApplication(
+                            application: ApplicationSubmitted(
+                                applicationId: application, personRef: person, applicantRole: .self,
+                                channel: .inPerson, programmeIds: [programme], requestedServiceIds: ["care"],
+                                filedAt: day),
+                            person: try facts.person(person), programmes: [try facts.programmeFacts(programme)]))
+                }
+            ),
+            (
+                coordinatorActor, assessedOn,
+                { [coordinator] facts throws(CommandError) in
+                    let needs = [NeedInDomain(domain: "care", description: "Help at home after a fall")]
+                    return .conductAssessment(
+                        ConductAssessment(
+                            conducted: NeedsAssessmentConducted(
+                                applicationId: application, personRef: person, assessmentId: AssessmentID(uuid: UUID()),
+                                conductedOn: assessedOn, place: .placeOfStay, assessorId: coordinator,
+                                personal: .init(needs: needs, summary: "needs daily care")),
+                            assessor: try facts.staff(coordinator)))
+                }
+            ),
+        ]
+        for (actor, date, command) in steps {
+            _ = try await intake.application(application, envelope: envelope(actor, on: date), command: command)
         }
     }
 
@@ -235,17 +258,17 @@ final class DutiesWorld {
         }
     }
 
+    /// 24 hours of care from February to April, 8 a month.
     private func authoriseAnna(on day: LocalDate) async throws {
         _ = try await delivery.authorisation(authorisation, envelope: envelope(coordinatorActor, on: day)) {
             [programme, provider, engagement, anna, qualification] facts throws(CommandError) in
-            .authorise(
-                AuthoriseService(
-                    authorisationId: authorisation, personRef: anna, programme: try facts.programme(programme),
-                    qualificationId: qualification, qualifiedServiceIds: ["care"], serviceId: "care",
-                    provider: try facts.provider(provider), engagementId: engagement,
-                    providerAuthorisedByMonth: try facts.authorisations().providerAuthorisedByMonth(
-                        provider: provider, service: "care"), unitsAuthorised: 24, rate: 4_500,
-                    start: Self.day("2025-02-01"), end: Self.day("2025-04-30")))
+            let booked = try facts.authorisations().providerAuthorisedByMonth(provider: provider, service: "care")
+            let order = AuthoriseService(
+                authorisationId: authorisation, personRef: anna, programme: try facts.programme(programme),
+                qualificationId: qualification, qualifiedServiceIds: ["care"], serviceId: "care",
+                provider: try facts.provider(provider), engagementId: engagement, providerAuthorisedByMonth: booked,
+                unitsAuthorised: 24, rate: 4_500, start: Self.day("2025-02-01"), end: Self.day("2025-04-30"))
+            return .authorise(order)
         }
     }
 
