@@ -84,10 +84,14 @@ public final class DutyScheduler: Sendable {
         return record
     }
 
-    /// Runs due duties every `pollSeconds` until the task is cancelled (`cus serve`). Errors of the run record are
-    /// logged and retried at the next poll.
-    public func run(pollSeconds: Double = 15) async {
+    /// Runs due duties every `pollSeconds` until the task is cancelled (`cus serve`). `beforeEachPass` runs first
+    /// in every pass: a server whose `ProjectionEngine` keeps the projections live (`DutyStateReader` with
+    /// `.keptLiveElsewhere`) waits there until they hold the ledger's current end, so no policy decides on a
+    /// lagging view (e.g. erases a person whose newest event the ResidentTimeline has not applied yet). Errors of the
+    /// run record are logged and retried at the next poll.
+    public func run(pollSeconds: Double = 15, beforeEachPass: @Sendable () async -> Void = {}) async {
         while !Task.isCancelled {
+            await beforeEachPass()
             do { _ = try await runDue() } catch { logger.error("duties: \(error)") }
             try? await Task.sleep(nanoseconds: UInt64(max(1, pollSeconds) * 1e9))
         }

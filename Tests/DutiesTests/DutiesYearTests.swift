@@ -5,6 +5,7 @@ import Foundation
 import Ledger
 import LedgerTesting
 import Projections
+import Synchronization
 import Testing
 
 /// A fake clock moved through 2025, day by day, with the duties run every morning: exactly the expected events
@@ -104,4 +105,32 @@ struct DutiesYearTests {
             return
         }
     }
+}
+
+extension DutiesYearTests {
+    @Test("The server's loop runs the due duties, after waiting for its projections, until cancelled")
+    func loop() async throws {
+        let world = try DutiesWorld()
+        try await world.setUp()
+        world.clock.set(DutiesWorld.morning(DutiesWorld.day("2025-01-11")))
+        let scheduler = world.scheduler()
+        let passes = Passes()
+        let task = Task { await scheduler.run(pollSeconds: 1) { passes.add() } }
+        for _ in 0..<300 where try scheduler.statuses().contains(where: { $0.lastRun == nil }) {
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        task.cancel()
+        await task.value
+        #expect(passes.count >= 1)
+        #expect(try scheduler.statuses().allSatisfy { $0.lastRun != nil && !$0.isDue })
+        let events = try world.dutyEvents()
+        #expect(events == ["2025-01-11 PersonalDataErased Celina retentionExpired"])
+    }
+}
+
+/// Counts the loop's passes.
+final class Passes: Sendable {
+    private let counter = Mutex(0)
+    func add() { counter.withLock { $0 += 1 } }
+    var count: Int { counter.withLock { $0 } }
 }
