@@ -5,6 +5,7 @@ import Duties
 import Foundation
 import Ledger
 import Projections
+import Vault
 
 /// `cus ops …`
 struct OpsCommand: AsyncParsableCommand {
@@ -97,13 +98,27 @@ struct OpsRunDueCommand: AsyncParsableCommand {
         if let today, LocalDate(today) == nil { throw ValidationError("--today wants a date YYYY-MM-DD, not \(today)") }
     }
 
+    /// The ledger first, through `StoreOptions` (so a held writer lock is exit 75, ledger.md §2.5), then the keys env
+    /// and the command side over it.
+    static func openWriter(_ store: StoreOptions, keys: KeyFileOptions, ruleBook: RuleBook) throws -> CommandServices {
+        let ledger = try store.openLedger(readOnly: false, purpose: "cus ops run-due")
+        do {
+            let vault = try Vault(keys.vaultOptions(dataDirectory: store.data, readOnly: false))
+            do { return try CommandServices(ledger: ledger, vault: vault, ruleBook: ruleBook) } catch {
+                vault.close()
+                throw error
+            }
+        } catch {
+            ledger.close()
+            throw CommandFailure(error)
+        }
+    }
+
     func run() async throws {
         try await reportingFailures {
             let configuration = try dutyOptions.configuration()
             let ruleBook = try rulesOptions.ruleBook()
-            let services = try CommandServices.open(
-                store.ledgerOptions(readOnly: false, purpose: "cus ops run-due"), masterKeyPath: keys.masterKeyFile,
-                lookupKeyPath: keys.lookupKeyFile, ruleBook: ruleBook)
+            let services = try Self.openWriter(store, keys: keys, ruleBook: ruleBook)
             defer { services.close() }
             let projections = try ProjectionsStore(directory: store.projectionsDirectory)
             defer { projections.close() }

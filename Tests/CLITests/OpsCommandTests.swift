@@ -2,6 +2,10 @@ import Foundation
 import LedgerTesting
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @Suite("cus ops duties / run-due")
 struct OpsCommandTests {
     private func rows(_ outcome: CLIRunner.Outcome) throws -> [[String: Any]] {
@@ -42,6 +46,19 @@ struct OpsCommandTests {
             #expect(charge["schedule"] as? String == "monthly day 2 06:00")
             #expect((charge["lastRun"] as? [String: Any])?["outcome"] != nil)
             #expect((charge["nextRun"] as? String)?.hasPrefix("2025-05-02") == true)
+
+            // Beside another writer (here a flock held on writer.lock for 3 s) run-due refuses at once with exit 75.
+            let holder = Process()
+            holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+            holder.arguments = ["-x", data + "/writer.lock", "sleep", "3"]
+            try holder.run()
+            var locked = try CLIRunner.run(["ops", "run-due", "--data", data, "--today", "2025-04-06"])
+            for _ in 0..<50 where locked.status != 75 {
+                usleep(100_000)
+                locked = try CLIRunner.run(["ops", "run-due", "--data", data, "--today", "2025-04-06"])
+            }
+            #expect(locked.status == 75, "\(locked.standardError)")
+            holder.waitUntilExit()
 
             let badDate = try CLIRunner.run(["ops", "run-due", "--data", data, "--today", "2025-13-01"])
             #expect(badDate.status == 64)
