@@ -108,6 +108,12 @@ public final class DutyRunStore: Sendable {
             guard rename(staging, path) == 0 else {
                 throw DutyError.runRecordNotWritten(path: path, reason: String(cString: strerror(errno)))
             }
+            // The rename itself is durable once the directory is synced.
+            let descriptor = open(directory, O_RDONLY)
+            if descriptor >= 0 {
+                _ = fsync(descriptor)
+                close(descriptor)
+            }
         } catch let error as DutyError {
             throw error
         } catch {

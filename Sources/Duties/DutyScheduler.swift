@@ -129,7 +129,8 @@ public final class DutyScheduler: Sendable {
     {
         switch duty {
         case .waitlistPromotion:
-            return (WaitlistPromotionPolicy.commands(try business.state.queues(), today: today), [])
+            let erased = Set(try business.state.persons().filter(\.isErased).map(\.personRef))
+            return WaitlistPromotionPolicy.commands(try business.state.queues(), today: today, erased: erased)
         case .monthlyCharge:
             let months = MonthlyChargePolicy.months(
                 before: today, lookbackMonths: configuration.chargeLookbackMonths)

@@ -45,17 +45,20 @@ public final class DutyStateReader: Sendable {
         }
     }
 
-    /// Every programme service's queue, entries in filing order.
+    /// Every programme service's queue, entries in filing order. The projection orders applications filed on the
+    /// same day by id; L10 breaks such ties by ledger position, so each programme's ties are ordered by the ledger
+    /// positions the decider's own `QualificationQueue` holds.
     public func queues() throws(DutyError) -> [WaitlistPromotionPolicy.Service] {
         try caughtUp(ApplicationQueueProjection())
+        var services: [WaitlistPromotionPolicy.Service] = []
         do {
-            return try projections.read(ApplicationQueueProjection.self) { reader in
+            services = try projections.read(ApplicationQueueProjection.self) { reader in
                 try reader.rows("services", as: QueueHeader.self).map { key, header in
                     let (programme, service) = try ApplicationQueueView.decode(key)
                     let entries = try reader.rows("entries", prefix: key, as: QueueEntry.self).map { _, entry in
                         WaitlistPromotionPolicy.Entry(
-                            applicationId: entry.applicationId, filedAt: entry.filedAt,
-                            isWaitlisted: entry.status == .waitlisted)
+                            applicationId: entry.applicationId, personRef: entry.personRef, filedAt: entry.filedAt,
+                            standing: Self.standing(entry.status))
                     }
                     return WaitlistPromotionPolicy.Service(
                         programmeId: programme, serviceId: service, maxPersons: header.maxPersons,
@@ -64,6 +67,28 @@ public final class DutyStateReader: Sendable {
             }
         } catch {
             throw .projections("ApplicationQueue: \(error)")
+        }
+        var positions: [ProgrammeID: [ApplicationID: UInt64]] = [:]
+        for index in services.indices {
+            let programme = services[index].programmeId
+            if positions[programme] == nil {
+                do { positions[programme] = try desk.facts.queue(programme).applications.mapValues(\.position) } catch {
+                    throw .command(error)
+                }
+            }
+            let position = positions[programme] ?? [:]
+            services[index].entries.sort {
+                ($0.filedAt, position[$0.applicationId] ?? .max) < ($1.filedAt, position[$1.applicationId] ?? .max)
+            }
+        }
+        return services
+    }
+
+    static func standing(_ status: QueueEntry.Status) -> WaitlistPromotionPolicy.Entry.Standing {
+        switch status {
+        case .waitlisted: .waitlisted
+        case .new, .assessed: .undecided
+        case .qualified, .refused, .forwarded, .withdrawn: .decided
         }
     }
 

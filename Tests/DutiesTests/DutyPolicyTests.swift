@@ -9,6 +9,9 @@ import Testing
 struct DutyPolicyTests {
     func day(_ text: String) -> LocalDate { LocalDate(text) ?? LocalDate(daysSinceEpoch: 0) }
 
+    /// A person per application, stable within a test.
+    func person(_ application: ApplicationID) -> PersonRef { PersonRef(uuid: application.uuid) }
+
     @Test("Waitlist promotion takes as many waitlisted applicants as places are free, in filing order")
     func promotionInFilingOrder() {
         let programme = ProgrammeID(uuid: UUID())
@@ -19,12 +22,14 @@ struct DutyPolicyTests {
         let service = WaitlistPromotionPolicy.Service(
             programmeId: programme, serviceId: "care", maxPersons: 3, currentPersons: 1,
             entries: [
-                .init(applicationId: done, filedAt: day("2025-01-02"), isWaitlisted: false),
-                .init(applicationId: early, filedAt: day("2025-01-03"), isWaitlisted: true),
-                .init(applicationId: middle, filedAt: day("2025-01-04"), isWaitlisted: true),
-                .init(applicationId: late, filedAt: day("2025-01-05"), isWaitlisted: true),
+                .init(applicationId: done, personRef: person(done), filedAt: day("2025-01-02"), standing: .decided),
+                .init(
+                    applicationId: early, personRef: person(early), filedAt: day("2025-01-03"), standing: .waitlisted),
+                .init(
+                    applicationId: middle, personRef: person(middle), filedAt: day("2025-01-04"), standing: .waitlisted),
+                .init(applicationId: late, personRef: person(late), filedAt: day("2025-01-05"), standing: .waitlisted),
             ])
-        let commands = WaitlistPromotionPolicy.commands([service], today: day("2025-04-01"))
+        let commands = WaitlistPromotionPolicy.commands([service], today: day("2025-04-01")).commands
         #expect(
             commands.map(\.action) == [
                 .promote(early, programme: programme, validFrom: day("2025-04-01")),
@@ -32,12 +37,14 @@ struct DutyPolicyTests {
             ])
         var full = service
         full.currentPersons = 3
-        #expect(WaitlistPromotionPolicy.commands([full], today: day("2025-04-01")).isEmpty)
+        #expect(WaitlistPromotionPolicy.commands([full], today: day("2025-04-01")).commands.isEmpty)
         // The same subject and period give the same command id on every run.
         #expect(
-            commands[0].commandID == WaitlistPromotionPolicy.commands([service], today: day("2025-04-01"))[0].commandID)
+            commands[0].commandID
+                == WaitlistPromotionPolicy.commands([service], today: day("2025-04-01")).commands[0].commandID)
         #expect(
-            commands[0].commandID != WaitlistPromotionPolicy.commands([service], today: day("2025-04-02"))[0].commandID)
+            commands[0].commandID
+                != WaitlistPromotionPolicy.commands([service], today: day("2025-04-02")).commands[0].commandID)
     }
 
     @Test("An applicant waitlisted in two services waits until a place is free in both")
@@ -45,15 +52,75 @@ struct DutyPolicyTests {
         let programme = ProgrammeID(uuid: UUID())
         let application = ApplicationID(uuid: UUID())
         let entry = WaitlistPromotionPolicy.Entry(
-            applicationId: application, filedAt: day("2025-01-03"), isWaitlisted: true)
+            applicationId: application, personRef: person(application), filedAt: day("2025-01-03"),
+            standing: .waitlisted)
         let care = WaitlistPromotionPolicy.Service(
             programmeId: programme, serviceId: "care", maxPersons: 1, currentPersons: 0, entries: [entry])
         var meals = care
         meals.serviceId = "meals"
         meals.currentPersons = 1
-        #expect(WaitlistPromotionPolicy.commands([care, meals], today: day("2025-04-01")).isEmpty)
+        #expect(WaitlistPromotionPolicy.commands([care, meals], today: day("2025-04-01")).commands.isEmpty)
         meals.currentPersons = 0
-        #expect(WaitlistPromotionPolicy.commands([care, meals], today: day("2025-04-01")).count == 1)
+        #expect(WaitlistPromotionPolicy.commands([care, meals], today: day("2025-04-01")).commands.count == 1)
+    }
+
+    @Test("Nobody is promoted past an earlier applicant who waits in the same service, even one who cannot move")
+    func headOfLine() {
+        let programme = ProgrammeID(uuid: UUID())
+        let (first, second) = (ApplicationID(uuid: UUID()), ApplicationID(uuid: UUID()))
+        let care = WaitlistPromotionPolicy.Service(
+            programmeId: programme, serviceId: "care", maxPersons: 5, currentPersons: 3,
+            entries: [
+                .init(
+                    applicationId: first, personRef: person(first), filedAt: day("2025-01-03"), standing: .waitlisted),
+                .init(
+                    applicationId: second, personRef: person(second), filedAt: day("2025-01-04"), standing: .waitlisted),
+            ])
+        var meals = care
+        meals.serviceId = "meals"
+        meals.currentPersons = 5
+        meals.entries = [
+            .init(applicationId: first, personRef: person(first), filedAt: day("2025-01-03"), standing: .waitlisted)
+        ]
+        #expect(WaitlistPromotionPolicy.commands([care, meals], today: day("2025-04-01")).commands.isEmpty)
+        meals.currentPersons = 4
+        #expect(WaitlistPromotionPolicy.commands([care, meals], today: day("2025-04-01")).commands.count == 2)
+    }
+
+    @Test("An earlier application not decided yet keeps its claim on a free place")
+    func undecidedClaims() {
+        let programme = ProgrammeID(uuid: UUID())
+        let (undecided, waiting) = (ApplicationID(uuid: UUID()), ApplicationID(uuid: UUID()))
+        var care = WaitlistPromotionPolicy.Service(
+            programmeId: programme, serviceId: "care", maxPersons: 2, currentPersons: 1,
+            entries: [
+                .init(
+                    applicationId: undecided, personRef: person(undecided), filedAt: day("2025-01-03"),
+                    standing: .undecided),
+                .init(
+                    applicationId: waiting, personRef: person(waiting), filedAt: day("2025-01-04"),
+                    standing: .waitlisted),
+            ])
+        #expect(WaitlistPromotionPolicy.commands([care], today: day("2025-04-01")).commands.isEmpty)
+        care.maxPersons = 3
+        #expect(WaitlistPromotionPolicy.commands([care], today: day("2025-04-01")).commands.count == 1)
+    }
+
+    @Test("An erased applicant is not promoted, blocks those behind, and is listed for a person")
+    func erasedApplicant() {
+        let programme = ProgrammeID(uuid: UUID())
+        let (erased, behind) = (ApplicationID(uuid: UUID()), ApplicationID(uuid: UUID()))
+        let care = WaitlistPromotionPolicy.Service(
+            programmeId: programme, serviceId: "care", maxPersons: 3, currentPersons: 0,
+            entries: [
+                .init(
+                    applicationId: erased, personRef: person(erased), filedAt: day("2025-01-03"), standing: .waitlisted),
+                .init(
+                    applicationId: behind, personRef: person(behind), filedAt: day("2025-01-04"), standing: .waitlisted),
+            ])
+        let decision = WaitlistPromotionPolicy.commands([care], today: day("2025-04-01"), erased: [person(erased)])
+        #expect(decision.commands.isEmpty)
+        #expect(decision.leftOver.map(\.subject) == ["\(erased)/\(programme)"])
     }
 
     @Test("Retention erasure falls due the day after the period ends, once per person, never for the erased")

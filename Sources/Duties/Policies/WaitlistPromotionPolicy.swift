@@ -1,9 +1,9 @@
 public import Domain
 
 /// L10: when places free up in a programme service, the waitlisted applicants are promoted in filing order, as many
-/// as there are free places. An application waitlisted in several services is promoted only when it is among the
-/// first waiting in each of them. The decider checks the same against the ledger, so a queue projection that lags
-/// only delays a promotion; it never promotes out of order.
+/// as there are free places. An application waitlisted in several services is promoted only when each of them can
+/// take it. The decider checks the same against the ledger, so a queue projection that lags only delays a
+/// promotion; it never promotes out of order.
 public enum WaitlistPromotionPolicy {
     /// One programme service's queue as the ApplicationQueue projection holds it.
     public struct Service: Hashable, Sendable {
@@ -27,46 +27,95 @@ public enum WaitlistPromotionPolicy {
     }
 
     public struct Entry: Hashable, Sendable {
-        public var applicationId: ApplicationID
-        public var filedAt: LocalDate
-        public var isWaitlisted: Bool
+        /// What the entry means for those filed after it (L10, `QualificationQueue`).
+        public enum Standing: Hashable, Sendable {
+            /// On the waiting list: nobody filed later is promoted past it.
+            case waitlisted
+            /// Filed, not decided yet: it keeps a claim on a place.
+            case undecided
+            /// Qualified, refused, forwarded or withdrawn: no claim.
+            case decided
+        }
 
-        public init(applicationId: ApplicationID, filedAt: LocalDate, isWaitlisted: Bool) {
+        public var applicationId: ApplicationID
+        public var personRef: PersonRef
+        public var filedAt: LocalDate
+        public var standing: Standing
+
+        public init(applicationId: ApplicationID, personRef: PersonRef, filedAt: LocalDate, standing: Standing) {
             self.applicationId = applicationId
+            self.personRef = personRef
             self.filedAt = filedAt
-            self.isWaitlisted = isWaitlisted
+            self.standing = standing
         }
     }
 
-    /// The promotions due on `today`, per programme in filing order.
-    public static func commands(_ services: [Service], today: LocalDate) -> [DutyCommand] {
-        struct Candidate {
-            var filedAt: LocalDate
-            var waitingIn = 0
-            var freeIn = 0
+    /// The promotions due on `today`, per programme in filing order (ties in the projection's order, which is the
+    /// ledger's). The decider's rules (L10) are applied in advance, so a promotion proposed is one it accepts unless
+    /// the ledger moved on: in each service the promoted form a prefix of the waiting list (nobody passes an
+    /// applicant who waits earlier, even one who cannot move because another of their services is full), and
+    /// earlier undecided applications keep their claims on the free places.
+    /// An applicant in `erased` (personal data erased) cannot be promoted (the qualification has sealed fields) but
+    /// still waits, so it is listed for a person to withdraw, and nobody passes it.
+    public static func commands(_ services: [Service], today: LocalDate, erased: Set<PersonRef> = [])
+        -> (commands: [DutyCommand], leftOver: [DutyLeftOver])
+    {
+        struct Key: Hashable {
+            var programme: ProgrammeID
+            var application: ApplicationID
         }
-        var candidates: [ProgrammeID: [ApplicationID: Candidate]] = [:]
+        var rank: [Key: (LocalDate, Int)] = [:]
+        var leftOver: Set<DutyLeftOver> = []
         for service in services {
-            let waiting = service.entries.filter(\.isWaitlisted)
-            let free = service.maxPersons.map { $0 > service.currentPersons ? Int($0 - service.currentPersons) : 0 }
-            for (index, entry) in waiting.enumerated() {
-                var candidate =
-                    candidates[service.programmeId]?[entry.applicationId] ?? Candidate(filedAt: entry.filedAt)
-                candidate.waitingIn += 1
-                if free.map({ index < $0 }) ?? true { candidate.freeIn += 1 }
-                candidates[service.programmeId, default: [:]][entry.applicationId] = candidate
+            for (index, entry) in service.entries.enumerated() where entry.standing == .waitlisted {
+                let key = Key(programme: service.programmeId, application: entry.applicationId)
+                if erased.contains(entry.personRef) {
+                    leftOver.insert(
+                        DutyLeftOver(
+                            subject: "\(entry.applicationId)/\(service.programmeId)",
+                            reason: "waitlisted, but the person's data was erased: withdraw the application"))
+                    continue
+                }
+                if let known = rank[key], known <= (entry.filedAt, index) { continue }
+                rank[key] = (entry.filedAt, index)
             }
         }
-        var commands: [DutyCommand] = []
-        for programme in candidates.keys.sorted() {
-            let due = (candidates[programme] ?? [:]).filter { $0.value.freeIn == $0.value.waitingIn }
-            for (application, _) in due.sorted(by: { ($0.value.filedAt, $0.key) < ($1.value.filedAt, $1.key) }) {
-                commands.append(
-                    DutyCommand(
-                        policy: .waitlistPromotion, subject: "\(application)/\(programme)", period: today...today,
-                        action: .promote(application, programme: programme, validFrom: today)))
+        // Start from every waitlisted applicant, then drop whoever some service cannot take, until nothing changes.
+        var promotable = Set(rank.keys)
+        var changed = true
+        while changed {
+            changed = false
+            for service in services {
+                var claims: UInt64 = 0
+                var promoted: UInt64 = 0
+                var blocked = false
+                for entry in service.entries {
+                    switch entry.standing {
+                    case .decided: continue
+                    case .undecided: claims += 1
+                    case .waitlisted:
+                        let key = Key(programme: service.programmeId, application: entry.applicationId)
+                        let placeLeft =
+                            service.maxPersons.map { service.currentPersons + promoted + claims < $0 } ?? true
+                        if !blocked && placeLeft && promotable.contains(key) {
+                            promoted += 1
+                        } else {
+                            blocked = true
+                            if promotable.remove(key) != nil { changed = true }
+                        }
+                    }
+                }
             }
         }
-        return commands
+        func order(_ key: Key) -> (ProgrammeID, LocalDate, Int) {
+            (key.programme, rank[key]?.0 ?? today, rank[key]?.1 ?? 0)
+        }
+        let commands = promotable.sorted { order($0) < order($1) }
+            .map { key in
+                DutyCommand(
+                    policy: .waitlistPromotion, subject: "\(key.application)/\(key.programme)", period: today...today,
+                    action: .promote(key.application, programme: key.programme, validFrom: today))
+            }
+        return (commands, leftOver.sorted { $0.subject < $1.subject })
     }
 }
