@@ -2,7 +2,8 @@ import ArgumentParser
 import Ledger
 
 /// `cus ledger verify`: re-reads every record, re-hashes, rebuilds the tree and checks it against every signed
-/// checkpoint and the indexes. Read-only; exit 1 when anything is wrong.
+/// checkpoint and the indexes. Read-only; exit 1 when anything is wrong, also when a damaged page makes a read
+/// fault.
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
@@ -15,6 +16,7 @@ struct VerifyCommand: AsyncParsableCommand {
     var publicKey: [String] = []
 
     func run() async throws {
+        DamagedFileFaults.reportAsNotOK()
         try await reportingFailures {
             let verifiers = try publicKey.map(VerifierKeyArgument.parse)
             let ledger = try store.openLedger(readOnly: true, purpose: "cus ledger verify")

@@ -140,4 +140,21 @@ struct LedgerTamperTests {
         #expect(report.problems.map(\.check) == ["eventIds"] && report.firstBadPosition == 77)
         #expect(try fixture.verify(.init(checkIndexes: false)).ok, "the hash-and-tree pass alone does not read indexes")
     }
+
+    @Test(
+        "A name-index entry that gained a value is found (a flipped node size in the survey)",
+        arguments: ["byType", "byCategory"])
+    func nameIndexEntryWithValue(index: String) async throws {
+        let fixture = try await TamperFixture.make()
+        defer { fixture.remove() }
+        try fixture.withRawEnvironment { environment, open in
+            let names = try open(index)
+            try environment.write { txn in
+                let first = try txn.withCursor(names) { cursor in try cursor.first().map { Array($0.key) } }
+                try txn.put([0x2a], key: try #require(first), in: names)
+            }
+        }
+        let report = try fixture.verify()
+        #expect(!report.ok && report.problems.map(\.check) == [index])
+    }
 }

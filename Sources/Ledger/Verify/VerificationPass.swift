@@ -170,13 +170,15 @@ struct VerificationPass {
         if try !pointed(databases.eventIDs, IndexKeys.eventID(event.id)) {
             report.record("eventIds", at: position, "eventIds entry of \(event.id) is wrong or missing")
         }
-        if try txn.value(in: databases.byType, key: IndexKeys.name(event.type.name, position: event.position)) == nil {
-            report.record("byType", at: position, "byType entry is missing")
+        // Name indexes are sets: the key is the entry, and its value is empty.
+        let present = { (database: Database, key: [UInt8]) throws -> Bool in
+            try txn.value(in: database, key: key).map { $0.isEmpty } ?? false
         }
-        if try txn.value(
-            in: databases.byCategory, key: IndexKeys.name(event.stream.category.name, position: event.position)) == nil
-        {
-            report.record("byCategory", at: position, "byCategory entry is missing")
+        if try !present(databases.byType, IndexKeys.name(event.type.name, position: event.position)) {
+            report.record("byType", at: position, "byType entry is missing or not empty")
+        }
+        if try !present(databases.byCategory, IndexKeys.name(event.stream.category.name, position: event.position)) {
+            report.record("byCategory", at: position, "byCategory entry is missing or not empty")
         }
     }
 
