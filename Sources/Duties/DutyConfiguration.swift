@@ -8,31 +8,36 @@ import Foundation
 /// ```json
 /// {"schedules": {"readerCheck": {"every": 60}, "waitlistPromotion": {"at": "06:00"},
 ///                "monthlyCharge": {"day": 2, "at": "06:00"}},
-///  "chargeLookbackMonths": 3}
+///  "chargeLookbackMonths": 3, "backupsKept": 48}
 /// ```
 /// A duty missing from `schedules` keeps its default; an unknown duty or field is refused.
 public struct DutyConfiguration: Hashable, Sendable {
     public static let jsonBytesMax = 64 * 1024
     public static let chargeLookbackMonthsMax = 24
+    public static let backupsKeptMax = 10_000
 
     public var schedules: [DutyKind: DutySchedule]
     /// How many closed months back the monthly charge looks for delivered, uncharged service (1 = the previous month
     /// only); a longer look-back catches up after the duty could not run.
     public var chargeLookbackMonths: Int
+    /// How many verified backups the backup duty keeps (the newest); older ones are removed after a new one verifies.
+    public var backupsKept: Int
 
-    public init(schedules: [DutyKind: DutySchedule], chargeLookbackMonths: Int) {
+    public init(schedules: [DutyKind: DutySchedule], chargeLookbackMonths: Int, backupsKept: Int) {
         self.schedules = schedules
         self.chargeLookbackMonths = chargeLookbackMonths
+        self.backupsKept = backupsKept
     }
 
     /// Promotion and retention daily, charges on the 2nd (deliveries of the month before are in by then), a
-    /// checkpoint every 10 minutes (ledger.md §3.3), an hourly backup (§2.6), the reader check every 60 s (§2.4).
+    /// checkpoint every 10 minutes (ledger.md §3.3), an hourly backup (§2.6) of which the last two days' stay, the
+    /// reader check every 60 s (§2.4).
     public static let defaults = DutyConfiguration(
         schedules: [
             .waitlistPromotion: .daily(minuteOfDay: 6 * 60), .monthlyCharge: .monthly(day: 2, minuteOfDay: 6 * 60),
             .retentionErasure: .daily(minuteOfDay: 2 * 60), .checkpoint: .every(seconds: 600),
             .backup: .every(seconds: 3600), .readerCheck: .every(seconds: 60),
-        ], chargeLookbackMonths: 3)
+        ], chargeLookbackMonths: 3, backupsKept: 48)
 
     public func schedule(of duty: DutyKind) -> DutySchedule {
         schedules[duty] ?? Self.defaults.schedules[duty] ?? .every(seconds: 3600)
@@ -73,6 +78,11 @@ public struct DutyConfiguration: Hashable, Sendable {
                         path: key, reason: "an integer from 1 to \(chargeLookbackMonthsMax) is expected")
                 }
                 configuration.chargeLookbackMonths = months
+            case "backupsKept":
+                guard let kept = value as? Int, (1...backupsKeptMax).contains(kept) else {
+                    throw .invalidConfiguration(path: key, reason: "an integer from 1 to \(backupsKeptMax) is expected")
+                }
+                configuration.backupsKept = kept
             default:
                 throw .invalidConfiguration(path: key, reason: "unknown field")
             }

@@ -4,16 +4,19 @@ public import Ledger
 import LMDB
 
 /// The ledger duties of ledger.md: a signed checkpoint when the tree grew (§3.3), a compacting, verified backup
-/// (§2.6) into `backupDirectory/<timestamp>`, and `mdb_reader_check` (§2.4). Each returns one line for the run
-/// record.
+/// (§2.6) into `backupDirectory/<timestamp>`, keeping the newest `backupsKept`, and `mdb_reader_check` (§2.4).
+/// Each returns one line for the run record.
 public struct LedgerMaintenance: Sendable {
     public let ledger: Ledger
     /// Where backups go; nil: the backup duty is skipped (and says so).
     public let backupDirectory: String?
+    /// How many backups stay after a new one verified; older ones are removed, oldest first.
+    public let backupsKept: Int
 
-    public init(ledger: Ledger, backupDirectory: String?) {
+    public init(ledger: Ledger, backupDirectory: String?, backupsKept: Int = DutyConfiguration.defaults.backupsKept) {
         self.ledger = ledger
         self.backupDirectory = backupDirectory
+        self.backupsKept = max(1, backupsKept)
     }
 
     func checkpoint() async throws(DutyError) -> String {
@@ -40,12 +43,25 @@ public struct LedgerMaintenance: Sendable {
                 throw DutyError.maintenance(
                     "backup in \(target) does not verify: \(report.problems.first?.detail ?? "")")
             }
+            let removed = try Self.pruneBackups(in: backupDirectory, keeping: backupsKept)
             return "backed up \(report.size) events to \(target)/ledger, verified"
+                + (removed.isEmpty ? "" : "; removed \(removed.count) older backup(s)")
         } catch let error as DutyError {
             throw error
         } catch {
             throw .maintenance("backup to \(target): \(error)")
         }
+    }
+
+    /// Removes the oldest backups in `directory` until `count` remain; returns the removed paths. Only
+    /// directories named by a backup's 14-digit timestamp are touched, whatever else lies there stays.
+    public static func pruneBackups(in directory: String, keeping count: Int) throws -> [String] {
+        let stamps = try FileManager.default.contentsOfDirectory(atPath: directory)
+            .filter { $0.count == 14 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+            .sorted()
+        let removed = stamps.dropLast(max(1, count)).map { "\(directory)/\($0)" }
+        for path in removed { try FileManager.default.removeItem(atPath: path) }
+        return removed
     }
 
     func readerCheck() throws(DutyError) -> String {

@@ -133,7 +133,8 @@ struct OpsRunDueCommand: AsyncParsableCommand {
                 business: .init(
                     state: DutyStateReader(services: services, projections: projections),
                     issuer: DutyCommandIssuer(services: services), ruleBook: ruleBook),
-                maintenance: LedgerMaintenance(ledger: services.ledger, backupDirectory: backupDir))
+                maintenance: LedgerMaintenance(
+                    ledger: services.ledger, backupDirectory: backupDir, backupsKept: configuration.backupsKept))
             let records: [DutyRunRecord]
             do { records = try await scheduler.runDue() } catch {
                 throw CommandFailure(exitCode: 74, reason: "\(error)")

@@ -183,6 +183,7 @@ struct DutyPolicyTests {
             (#"{"schedules": {"coffee": {"every": 1}}}"#, "schedules.coffee"),
             (#"{"schedules": {"backup": {"at": "25:00"}}}"#, "schedules.backup.at"),
             (#"{"chargeLookbackMonths": 0}"#, "chargeLookbackMonths"), (#"{"colour": 1}"#, "colour"),
+            (#"{"backupsKept": 0}"#, "backupsKept"),
             ("[1]", "(root)"), ("{", "(root)"),
         ] {
             #expect(throws: DutyError.self) { try DutyConfiguration.decode(json: Array(json.utf8)) }
@@ -193,6 +194,26 @@ struct DutyPolicyTests {
                 #expect(found == path)
             }
         }
+    }
+}
+
+@Suite("The backup duty keeps the newest backups")
+struct BackupPruningTests {
+    @Test("The oldest timestamped backups go; anything else in the directory stays")
+    func prunesOldest() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prune-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let stamps = ["20250101000000", "20250101010000", "20250101020000", "20250101030000"]
+        for name in stamps + ["notes", "2025010104000"] {
+            try FileManager.default.createDirectory(
+                atPath: "\(directory)/\(name)/ledger", withIntermediateDirectories: true)
+        }
+        let removed = try LedgerMaintenance.pruneBackups(in: directory, keeping: 2)
+        #expect(removed == stamps.prefix(2).map { "\(directory)/\($0)" })
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+                == ["20250101020000", "20250101030000", "2025010104000", "notes"])
+        #expect(try LedgerMaintenance.pruneBackups(in: directory, keeping: 2).isEmpty)
     }
 }
 
