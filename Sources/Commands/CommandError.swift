@@ -16,6 +16,8 @@ public struct CommandError: Error, Sendable, CustomStringConvertible {
         case outcomeUnknown
         /// The ledger or the keys env could not be used (503 storage-unavailable).
         case storage
+        /// Another process holds the ledger's writer lock (ledger.md §2.5): a server or another writer runs.
+        case writerLocked
         /// Over a limit (413).
         case limitExceeded
         /// Malformed input (400).
@@ -49,6 +51,7 @@ public struct CommandError: Error, Sendable, CustomStringConvertible {
         case .limitExceeded: self.init(.limitExceeded, error.message)
         case .invalidArgument: self.init(.invalidRequest, error.message)
         case .corrupted: self.init(.corrupted, error.message)
+        case .writerLocked: self.init(.writerLocked, error.message)
         default: self.init(.storage, error.message)
         }
     }

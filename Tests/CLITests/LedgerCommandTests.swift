@@ -45,6 +45,9 @@ struct LedgerCommandTests {
             #expect(refused.status == 75)
             #expect(refused.standardError.contains("pid \(getpid()) (test holder)"))
             #expect(refused.standardError.split(separator: "\n").count == 1)
+            // Commands that open the ledger with the Vault (through CommandServices) keep the lock's exit code.
+            let generate = try CLIRunner.run(["generate", "--data", data, "--residents", "1", "--months", "1"])
+            #expect(generate.status == 75, "\(generate.standardError)")
             let stats = try CLIRunner.run(["ledger", "stats", "--data", data, "--json"])
             #expect(stats.status == 0, "readers never need the writer lock")
         }
