@@ -21,6 +21,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -79,6 +83,23 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "HTTPAPI",
+            dependencies: [
+                "Commands",
+                "Projections",
+                "Domain",
+                "Vault",
+                "Ledger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "LedgerTesting",
             dependencies: ["Ledger", "LMDB"],
             swiftSettings: strictSettings
@@ -86,6 +107,7 @@ let package = Package(
         .executableTarget(
             name: "cus",
             dependencies: [
+                "HTTPAPI",
                 "Commands",
                 "Projections",
                 "Domain",
@@ -141,6 +163,14 @@ let package = Package(
         .testTarget(
             name: "ProjectionsTests",
             dependencies: ["Projections", "Commands", "Domain", "Vault", "Ledger", "LMDB", "LedgerTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HTTPAPITests",
+            dependencies: [
+                "HTTPAPI", "Commands", "Projections", "Domain", "Vault", "Ledger", "LedgerTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,63 @@
+import Foundation
+import HummingbirdTesting
+import Ledger
+import Testing
+
+@testable import HTTPAPI
+
+@Suite("HTTP API: health, readiness, metrics, the in-flight gate")
+struct OperationsTests {
+    @Test("/ready once projections are live; /metrics and /v1/status for operators and auditors only")
+    func operations() async throws {
+        let fixture = try await APIFixture()
+        let operatorToken = try fixture.token(.operator)
+        try await fixture.test { client in
+            let ready = try await client.send(.get, "/ready", token: nil)
+            #expect(ready.status == .ok, "\(ready.text)")
+            _ = try await client.send(.get, "/v1/views/PlanStatusView?limit=1", token: try fixture.token(.director))
+            let metrics = try await client.send(.get, "/metrics", token: operatorToken)
+            #expect(metrics.status == .ok)
+            #expect(metrics.text.contains("cusledger_http_request_duration_seconds_bucket"))
+            #expect(metrics.text.contains(#"route="/v1/views/{name}""#) || metrics.text.contains("route=\"/v1/views/:name\""))
+            #expect(metrics.text.contains("cusledger_projection_lag_events{projection=\"PlanStatusView\"} 0"))
+            #expect(!metrics.text.contains("PlanStatusView?"))
+            let status = try await client.send(.get, "/v1/status", token: operatorToken).object()
+            #expect((status["projections"] as? [Any])?.count == fixture.server.engine.projections.count)
+            for role in APIRole.allCases where role != .operator && role != .auditor {
+                let token = try fixture.token(role)
+                #expect(try await client.send(.get, "/metrics", token: token).status == .forbidden, "\(role)")
+                #expect(try await client.send(.get, "/v1/status", token: token).status == .forbidden, "\(role)")
+            }
+            for role in [APIRole.operator, .evaluator] {
+                let views = try await client.send(.get, "/v1/views/PlanStatusView", token: try fixture.token(role))
+                #expect(views.status == .forbidden, "\(role)")
+            }
+        }
+    }
+
+    @Test("The same key twice at once is 409 request-in-flight; the gate holds at most inFlightMax commands")
+    func gate() async throws {
+        let gate = CommandGate(inFlightMax: 2)
+        let key = UUID128.random()
+        let (entered, enteredContinuation) = AsyncStream<Void>.makeStream()
+        let (release, releaseContinuation) = AsyncStream<Void>.makeStream()
+        let first = Task {
+            try await gate.run(key) {
+                enteredContinuation.yield()
+                for await _ in release { break }
+                return 1
+            }
+        }
+        for await _ in entered { break }
+        do {
+            _ = try await gate.run(key) { 2 }
+            Issue.record("a second run of the same key must be refused")
+        } catch let problem as Problem {
+            #expect(problem.status == .conflict && problem.code == "request-in-flight")
+        }
+        #expect(try await gate.run(UUID128.random()) { 3 } == 3)
+        releaseContinuation.yield()
+        #expect(try await first.value == 1)
+        #expect(try await gate.run(key) { 4 } == 4)
+    }
+}

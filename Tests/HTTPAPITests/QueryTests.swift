@@ -1,0 +1,97 @@
+import Domain
+import Foundation
+import HTTPAPI
+import HummingbirdTesting
+import Testing
+
+@Suite("HTTP API: views, pages, checkpoints, indicators")
+struct QueryTests {
+    @Test("Pages cover the view exactly once, each answer names its checkpoint, and page limits are enforced")
+    func pagination() async throws {
+        let fixture = try await APIFixture(limits: APILimits(pageRowsDefault: 7, pageRowsMax: 50))
+        let token = try fixture.token(.director)
+        let size = try fixture.server.services.ledger.treeSize()
+        try await fixture.test { client in
+            let everything = try await client.send(.get, "/v1/views/ApplicationQueue?limit=50", token: token).object()
+            let total = try #require(everything["total"] as? Int)
+            #expect(total > 7)
+            #expect(everything["checkpoint"] as? Int == Int(size))
+            var seen: [String] = []
+            var offset: Int? = 0
+            while let next = offset {
+                let page = try await client.send(.get, "/v1/views/ApplicationQueue?offset=\(next)", token: token)
+                    .object()
+                #expect(page["limit"] as? Int == 7)
+                let rows = try #require(page["rows"] as? [[String: Any]])
+                seen += rows.map { String(describing: $0["applicationId"] ?? "") + String(describing: $0["position"] ?? "") }
+                offset = page["nextOffset"] as? Int
+            }
+            #expect(seen.count == total)
+            let over = try await client.send(.get, "/v1/views/ApplicationQueue?limit=51", token: token)
+            #expect(over.status == .contentTooLarge)
+            #expect(try over.problemCode() == "limit-exceeded")
+            for bad in ["limit=0", "limit=ten", "offset=-1", "today=yesterday", "minPosition=x", "key=not-a-uuid"] {
+                let response = try await client.send(.get, "/v1/views/PlanStatusView?\(bad)", token: token)
+                #expect(response.status == .badRequest, "\(bad)")
+                #expect(try response.problemCode() == "invalid-request")
+                #expect(!response.text.contains("yesterday") && !response.text.contains("not-a-uuid"))
+            }
+            #expect(try await client.send(.get, "/v1/views/NoSuchView", token: token).status == .notFound)
+        }
+    }
+
+    @Test("minPosition waits for the projections, bounded: a position far ahead answers 503 not-yet-projected")
+    func minPositionBounded() async throws {
+        let fixture = try await APIFixture(limits: APILimits(minPositionWait: .milliseconds(200)))
+        let token = try fixture.token(.director)
+        let size = try fixture.server.services.ledger.treeSize()
+        try await fixture.test { client in
+            let caughtUp = try await client.send(
+                .get, "/v1/views/PlanStatusView?limit=1&minPosition=\(size - 1)", token: token)
+            #expect(caughtUp.status == .ok)
+            let ahead = try await client.send(
+                .get, "/v1/views/PlanStatusView?minPosition=\(size + 1_000)", token: token)
+            #expect(ahead.status == .serviceUnavailable)
+            #expect(try ahead.problemCode() == "not-yet-projected")
+            #expect(ahead.headers[.retryAfter] == "1")
+        }
+    }
+
+    @Test("A request running past requestTimeout is answered 503 request-timeout")
+    func requestTimeout() async throws {
+        let fixture = try await APIFixture(
+            limits: APILimits(requestTimeout: .milliseconds(100), minPositionWait: .seconds(5)))
+        let token = try fixture.token(.director)
+        try await fixture.test { client in
+            let response = try await client.send(.get, "/v1/views/PlanStatusView?minPosition=999999999", token: token)
+            #expect(response.status == .serviceUnavailable)
+            #expect(try response.problemCode() == "request-timeout")
+        }
+    }
+
+    @Test("Indicators: suppressed cells for evaluators, live and as of a size; other roles 403")
+    func indicators() async throws {
+        let fixture = try await APIFixture()
+        let evaluator = try fixture.token(.evaluator)
+        let programme = try #require(fixture.programmes.first)
+        let size = try fixture.server.services.ledger.treeSize()
+        let path = "/v1/programmes/\(programme)/indicators?from=2025-01-01&to=2025-05-01"
+        try await fixture.test { client in
+            let live = try await client.send(.get, path, token: evaluator).object()
+            #expect(live["checkpoint"] as? Int == Int(size))
+            let cells = try #require(live["indicators"] as? [[String: Any]])
+            #expect(cells.contains { $0["id"] as? String == "R1" })
+            #expect(cells.filter { $0["suppressed"] as? Bool == true }.allSatisfy { $0["value"] == nil })
+            let asOf = try await client.send(.get, path + "&asOfSize=\(size / 2)", token: evaluator).object()
+            #expect(asOf["checkpoint"] as? Int == Int(size / 2))
+            let beyond = try await client.send(.get, path + "&asOfSize=\(size + 1)", token: evaluator)
+            #expect(beyond.status == .badRequest)
+            for role in [APIRole.providerStaff, .coordinator, .intakeClerk, .operator, .financeOfficer] {
+                let response = try await client.send(.get, path, token: try fixture.token(role))
+                #expect(response.status == .forbidden, "\(role)")
+            }
+            let noPeriod = try await client.send(.get, "/v1/programmes/\(programme)/indicators", token: evaluator)
+            #expect(noPeriod.status == .badRequest)
+        }
+    }
+}
