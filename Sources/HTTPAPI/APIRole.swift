@@ -1,3 +1,4 @@
+import HTTPTypes
 public import Domain
 public import Foundation
 

@@ -1,6 +1,7 @@
+import HTTPTypes
 public import Commands
 public import Domain
-import Foundation
+public import Foundation
 public import Ledger
 public import Logging
 public import Projections

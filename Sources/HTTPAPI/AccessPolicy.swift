@@ -1,3 +1,4 @@
+import HTTPTypes
 import Projections
 
 /// The role matrix (README "HTTP API"): which role may read which view, and which rows of it. A role without an

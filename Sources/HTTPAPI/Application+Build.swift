@@ -1,6 +1,8 @@
+import HTTPTypes
 public import Hummingbird
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// The one place routes and middleware are put together, for `cus serve` and for the tests
 /// (`app.test(.router)`, style.md §6). `onServerRunning` gets the bound port once the listener is up.

@@ -1,3 +1,5 @@
+import Logging
+import HTTPTypes
 import Commands
 import Domain
 import Foundation
@@ -72,7 +74,7 @@ struct CommandRoutes {
         let result: CommandResult
         do {
             result = try await server.gate.run(commandID) {
-                do { return try await execute(body, envelope) } catch { throw Self.problem(error) }
+                do throws(CommandError) { return try await execute(body, envelope) } catch { throw Self.problem(error) }
             }
         } catch let problem as Problem {
             context.logger.info("command refused", metadata: ["route": "\(route)", "code": "\(problem.code)"])
@@ -83,7 +85,9 @@ struct CommandRoutes {
             metadata: ["route": "\(route)", "command": "\(commandID)", "replayed": "\(result.wasAlreadyRecorded)"])
         var headers: HTTPFields = [:]
         if let version = result.streamVersion { headers[.eTag] = "\"\(version.rawValue)\"" }
-        if result.wasAlreadyRecorded, let replayed = HTTPField.Name("Idempotent-Replayed") { headers[replayed] = "true" }
+        if result.wasAlreadyRecorded, let replayed = HTTPField.Name("Idempotent-Replayed") {
+            headers[replayed] = "true"
+        }
         return JSONBody.response(
             Appended(
                 commandId: commandID.description, stream: result.stream.description,

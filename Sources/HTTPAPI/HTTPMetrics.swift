@@ -1,3 +1,5 @@
+import Commands
+import HTTPTypes
 import Foundation
 public import Hummingbird
 import Ledger

@@ -1,3 +1,6 @@
+import Ledger
+import Commands
+import HTTPTypes
 import Domain
 import Foundation
 import Hummingbird

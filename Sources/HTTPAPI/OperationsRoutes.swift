@@ -1,3 +1,5 @@
+import Commands
+import HTTPTypes
 import Foundation
 import Hummingbird
 import Ledger

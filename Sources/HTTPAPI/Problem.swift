@@ -1,3 +1,4 @@
+import HTTPTypes
 import Foundation
 public import Hummingbird
 
@@ -37,7 +38,8 @@ public struct Problem: HTTPResponseError, Sendable {
             detail: detail, rule: rule)
         var fields = headers
         fields[.contentType] = "application/problem+json"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: JSONBody.encode(body))))
+        return Response(
+            status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: JSONBody.encode(body))))
     }
 }
 

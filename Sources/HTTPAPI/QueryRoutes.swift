@@ -1,3 +1,5 @@
+import Commands
+import HTTPTypes
 import Domain
 import Foundation
 import Hummingbird

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Crypto
 public import Foundation
 import Synchronization

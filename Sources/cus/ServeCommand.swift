@@ -45,7 +45,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The demo centre: small, so the first start takes seconds.
     static let demoOptions = CUSDataGenerator.Options(
-        residents: 200, months: 6, seed: 2025, firstDay: LocalDate(year: 2025, month: 1, day: 1)
+        residents: 200, months: 6, seed: 2025,
+        firstDay: LocalDate(year: 2025, month: 1, day: 1)
             ?? LocalDate(daysSinceEpoch: 20_089))
 
     func validate() throws {
@@ -128,7 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
         let base = "http://\(host):\(port)"
         print("cus serve: listening on \(base) (Ctrl-C stops it cleanly)")
         print("  \(base)/health   \(base)/ready")
-        defer { fflush(stdout) }
+        defer { fflush(nil) }  // nil: every output stream, so a pipe reader sees the lines now
         guard !tokens.isEmpty else { return }
         print("demo tokens (shown once; a new --demo start revokes them):")
         for token in tokens {

@@ -38,7 +38,9 @@ struct TokensCreateCommand: AsyncParsableCommand {
                     role: role, subject: subject, label: label)
                 print(created.token)
                 var standardError = StandardError()
-                print("token \(created.entry.id): \(role.rawValue) for \(role.subjectKind) \(subject)", to: &standardError)
+                print(
+                    "token \(created.entry.id): \(role.rawValue) for \(role.subjectKind) \(subject)", to: &standardError
+                )
             } catch { throw CommandFailure(exitCode: 74, reason: "\(error)") }
         }
     }

@@ -2,11 +2,13 @@ import Commands
 import Domain
 import Foundation
 import HTTPAPI
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Ledger
 import LedgerTesting
 import Logging
+import Projections
 import Testing
 
 /// A small generated CUS served by a real `APIServer` (own temporary data directory, projection engine caught

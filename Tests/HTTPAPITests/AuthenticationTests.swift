@@ -1,6 +1,12 @@
+import Commands
+import Domain
 import Foundation
 import HTTPAPI
+import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
+import Ledger
+import Projections
 import Testing
 
 @Suite("HTTP API: tokens and bearer authentication")

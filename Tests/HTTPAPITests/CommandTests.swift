@@ -1,7 +1,12 @@
+import Commands
 import Domain
 import Foundation
 import HTTPAPI
+import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
+import Ledger
+import Projections
 import Testing
 
 @Suite("HTTP API: commands, idempotency and their errors")
@@ -29,12 +34,14 @@ struct CommandTests {
             #expect(body["stream"] as? String == "person-\(person)")
             #expect(body["streamVersion"] as? Int == 0)
             #expect(registered.headers[.eTag] == "\"0\"")
-            let signal = #"{"personRef":"\#(person)","source":"family","channel":"phone","signalledOn":"2025-04-10","description":"Potrzebna pomoc."}"#
+            let signal =
+                #"{"personRef":"\#(person)","source":"family","channel":"phone","signalledOn":"2025-04-10","description":"Potrzebna pomoc."}"#
             let signalled = try await client.send(
                 .post, "/v1/applications/\(application)/need-signals", token: clerk, json: signal,
                 headers: [Self.key()])
             #expect(signalled.status == .created)
-            let submit = #"{"personRef":"\#(person)","applicantRole":"self","channel":"inPerson","programmeIds":["\#(programme)"],"requestedServiceIds":["\#(service)"],"filedAt":"2025-04-15","notes":"Wniosek."}"#
+            let submit =
+                #"{"personRef":"\#(person)","applicantRole":"self","channel":"inPerson","programmeIds":["\#(programme)"],"requestedServiceIds":["\#(service)"],"filedAt":"2025-04-18","notes":"Wniosek."}"#
             let submitted = try await client.send(
                 .post, "/v1/applications/\(application)", token: clerk, json: submit,
                 headers: [Self.key(), ("If-Match", "\"0\"")])
@@ -85,7 +92,8 @@ struct CommandTests {
         let clerk = try fixture.token(.coordinator)
         let application = UUID().uuidString.lowercased()
         let person = UUID().uuidString.lowercased()
-        let signal = #"{"personRef":"\#(person)","source":"family","channel":"phone","signalledOn":"2025-04-10","description":"x"}"#
+        let signal =
+            #"{"personRef":"\#(person)","source":"family","channel":"phone","signalledOn":"2025-04-10","description":"x"}"#
         try await fixture.test { client in
             let stale = try await client.send(
                 .post, "/v1/applications/\(application)/need-signals", token: clerk, json: signal,
@@ -110,12 +118,22 @@ struct CommandTests {
                 ("{", "the body is not valid JSON"), ("[]", "the body has the wrong type"),
                 ("", "a JSON body is required"),
                 (#"{"personRef":"\#(person)","purposeTags":[]}"#, "$.identity is required"),
-                (#"{"personRef":"nope","purposeTags":[],"identity":{"givenName":"A","familyName":"B"}}"#, "$.personRef is invalid"),
-                (#"{"personRef":"\#(person)","purposeTags":"x","identity":{"givenName":"A","familyName":"B"}}"#, "$.purposeTags has the wrong type"),
-                (#"{"personRef":"\#(person)","purposeTags":[],"identity":{"givenName":"A","familyName":"B","sex":"robot"}}"#, "$.identity.sex is invalid"),
+                (
+                    #"{"personRef":"nope","purposeTags":[],"identity":{"givenName":"A","familyName":"B"}}"#,
+                    "$.personRef is invalid"
+                ),
+                (
+                    #"{"personRef":"\#(person)","purposeTags":"x","identity":{"givenName":"A","familyName":"B"}}"#,
+                    "$.purposeTags has the wrong type"
+                ),
+                (
+                    #"{"personRef":"\#(person)","purposeTags":[],"identity":{"givenName":"A","familyName":"B","sex":"robot"}}"#,
+                    "$.identity.sex is invalid"
+                ),
             ]
             for (body, detail) in cases {
-                let response = try await client.send(.post, "/v1/persons", token: clerk, json: body, headers: [Self.key()])
+                let response = try await client.send(
+                    .post, "/v1/persons", token: clerk, json: body, headers: [Self.key()])
                 #expect(response.status == .badRequest, "\(body)")
                 #expect(try response.object()["detail"] as? String == detail, "\(body)")
             }
@@ -125,7 +143,8 @@ struct CommandTests {
             #expect(tooLarge.status == .contentTooLarge)
             #expect(try tooLarge.problemCode() == "limit-exceeded")
             let application = UUID().uuidString.lowercased()
-            let unregistered = #"{"personRef":"\#(person)","applicantRole":"self","channel":"inPerson","programmeIds":[],"requestedServiceIds":[],"filedAt":"2025-04-15"}"#
+            let unregistered =
+                #"{"personRef":"\#(person)","applicantRole":"self","channel":"inPerson","programmeIds":[],"requestedServiceIds":[],"filedAt":"2025-04-15"}"#
             let refused = try await client.send(
                 .post, "/v1/applications/\(application)", token: clerk, json: unregistered, headers: [Self.key()])
             #expect(refused.status == .unprocessableContent, "\(refused.text)")

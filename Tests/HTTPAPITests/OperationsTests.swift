@@ -1,6 +1,11 @@
+import Commands
+import Domain
 import Foundation
+import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import Ledger
+import Projections
 import Testing
 
 @testable import HTTPAPI
@@ -18,7 +23,9 @@ struct OperationsTests {
             let metrics = try await client.send(.get, "/metrics", token: operatorToken)
             #expect(metrics.status == .ok)
             #expect(metrics.text.contains("cusledger_http_request_duration_seconds_bucket"))
-            #expect(metrics.text.contains(#"route="/v1/views/{name}""#) || metrics.text.contains("route=\"/v1/views/:name\""))
+            #expect(
+                metrics.text.contains(#"route="/v1/views/{name}""#)
+                    || metrics.text.contains("route=\"/v1/views/:name\""))
             #expect(metrics.text.contains("cusledger_projection_lag_events{projection=\"PlanStatusView\"} 0"))
             #expect(!metrics.text.contains("PlanStatusView?"))
             let status = try await client.send(.get, "/v1/status", token: operatorToken).object()

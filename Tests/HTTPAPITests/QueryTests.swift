@@ -1,7 +1,12 @@
+import Commands
 import Domain
 import Foundation
 import HTTPAPI
+import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
+import Ledger
+import Projections
 import Testing
 
 @Suite("HTTP API: views, pages, checkpoints, indicators")
@@ -23,7 +28,9 @@ struct QueryTests {
                     .object()
                 #expect(page["limit"] as? Int == 7)
                 let rows = try #require(page["rows"] as? [[String: Any]])
-                seen += rows.map { String(describing: $0["applicationId"] ?? "") + String(describing: $0["position"] ?? "") }
+                seen += rows.map {
+                    String(describing: $0["applicationId"] ?? "") + String(describing: $0["position"] ?? "")
+                }
                 offset = page["nextOffset"] as? Int
             }
             #expect(seen.count == total)

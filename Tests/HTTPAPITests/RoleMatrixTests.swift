@@ -1,7 +1,11 @@
+import Commands
 import Domain
 import Foundation
 import HTTPAPI
+import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
+import Ledger
 import Projections
 import Testing
 
@@ -65,7 +69,7 @@ struct RoleMatrixTests {
             let mine = try #require(byCoordinator.keys.sorted().first { !$0.isEmpty })
             let others = rows.filter { ($0["coordinatorId"] as? String) != mine }
             #expect(!others.isEmpty)
-            let coordinator = try fixture.token(.coordinator, subject: try #require(UUID(uuidString: mine)))
+            let coordinator = try fixture.token(.coordinator, subject: UUID(uuidString: mine))
             let own = try await client.send(.get, "/v1/views/PlanStatusView?limit=1000", token: coordinator).object()
             let ownRows = try #require(own["rows"] as? [[String: Any]])
             #expect(ownRows.count == byCoordinator[mine]?.count)

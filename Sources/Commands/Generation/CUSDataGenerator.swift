@@ -46,7 +46,8 @@ public final class CUSDataGenerator: Sendable {
 
     /// Who works in the generated centre, for demo tokens (`cus serve --demo`): each staff member's id and role,
     /// then the providers and programmes.
-    public var principals: (staff: [(id: StaffID, role: ActorRole)], providers: [ProviderID], programmes: [ProgrammeID]) {
+    public var principals: (staff: [(id: StaffID, role: ActorRole)], providers: [ProviderID], programmes: [ProgrammeID])
+    {
         let staff = [world.director] + world.organisers + world.coordinators + world.clerks + [world.finance]
         return (staff.map { ($0.id, $0.actor.role) }, world.providers.map(\.id), world.programmes.map(\.id))
     }
