@@ -1,13 +1,12 @@
-import HTTPTypes
 import Domain
 import Foundation
 
-/// Request bodies of the command routes. Each splits into its clear part, whose canonical JSON is the command's
-/// fingerprint (event 0 records its SHA-256, so a reused Idempotency-Key with another request is told apart),
-/// and its personal part, which is sealed and never hashed (ledger.md §3.2).
+/// Request bodies of the command routes: one flat JSON object, decoded twice over — its clear part (`Clear`),
+/// whose canonical JSON is the command's fingerprint (event 0 records its SHA-256, so a reused Idempotency-Key
+/// with another request is told apart), and its personal fields, which are sealed and never hashed (ledger.md
+/// §3.2).
 protocol CommandRequest: Decodable, Sendable {
-    associatedtype Clear: Encodable
-    /// The route's name and the fields that are not personal.
+    associatedtype Clear: Codable & Sendable
     var clear: Clear { get }
 }
 
@@ -20,6 +19,11 @@ extension CommandRequest {
 /// `POST /v1/persons`: register a resident (domain.md §4.4); `personRef` is chosen by the client so a retry lands
 /// on the same stream.
 struct RegisterPersonRequest: CommandRequest {
+    struct Clear: Codable, Sendable {
+        var personRef: PersonRef
+        var purposeTags: [String]
+    }
+
     struct Identity: Decodable, Sendable {
         var givenName: String
         var familyName: String
@@ -33,16 +37,15 @@ struct RegisterPersonRequest: CommandRequest {
         var residenceStatus: String?
     }
 
-    struct Clear: Encodable {
-        var personRef: PersonRef
-        var purposeTags: [String]
-    }
+    enum CodingKeys: String, CodingKey { case identity }
 
-    var personRef: PersonRef
-    var purposeTags: [String]
+    var clear: Clear
     var identity: Identity
 
-    var clear: Clear { Clear(personRef: personRef, purposeTags: purposeTags) }
+    init(from decoder: any Decoder) throws {
+        clear = try Clear(from: decoder)
+        identity = try decoder.container(keyedBy: CodingKeys.self).decode(Identity.self, forKey: .identity)
+    }
 
     var personal: PersonRegistered.Personal {
         PersonRegistered.Personal(
@@ -54,31 +57,33 @@ struct RegisterPersonRequest: CommandRequest {
 
 /// `POST /v1/applications/{applicationId}/need-signals`: a need signalled before any application (domain.md §4.5).
 struct NeedSignalRequest: CommandRequest {
-    struct Clear: Encodable {
+    struct Clear: Codable, Sendable {
         var personRef: PersonRef
         var source: SignalSource
         var channel: IntakeChannel
         var signalledOn: LocalDate
     }
 
-    var personRef: PersonRef
-    var source: SignalSource
-    var channel: IntakeChannel
-    var signalledOn: LocalDate
+    enum CodingKeys: String, CodingKey { case description }
+
+    var clear: Clear
     var description: String
 
-    var clear: Clear { Clear(personRef: personRef, source: source, channel: channel, signalledOn: signalledOn) }
+    init(from decoder: any Decoder) throws {
+        clear = try Clear(from: decoder)
+        description = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .description)
+    }
 
     func event(_ application: ApplicationID) -> NeedSignalled {
         NeedSignalled(
-            applicationId: application, personRef: personRef, source: source, channel: channel,
-            signalledOn: signalledOn, personal: .init(description: description))
+            applicationId: application, personRef: clear.personRef, source: clear.source, channel: clear.channel,
+            signalledOn: clear.signalledOn, personal: .init(description: description))
     }
 }
 
 /// `POST /v1/applications/{applicationId}`: file an application (wniosek, L9).
 struct SubmitApplicationRequest: CommandRequest {
-    struct Clear: Encodable {
+    struct Clear: Codable, Sendable {
         var personRef: PersonRef
         var applicantRole: ApplicantRole
         var applicantRef: PersonRef?
@@ -89,27 +94,21 @@ struct SubmitApplicationRequest: CommandRequest {
         var backdatingReason: String?
     }
 
-    var personRef: PersonRef
-    var applicantRole: ApplicantRole
-    var applicantRef: PersonRef?
-    var channel: IntakeChannel
-    var programmeIds: [ProgrammeID]
-    var requestedServiceIds: [String]
-    var filedAt: LocalDate
-    var backdatingReason: String?
+    enum CodingKeys: String, CodingKey { case notes }
+
+    var clear: Clear
     var notes: String?
 
-    var clear: Clear {
-        Clear(
-            personRef: personRef, applicantRole: applicantRole, applicantRef: applicantRef, channel: channel,
-            programmeIds: programmeIds, requestedServiceIds: requestedServiceIds, filedAt: filedAt,
-            backdatingReason: backdatingReason)
+    init(from decoder: any Decoder) throws {
+        clear = try Clear(from: decoder)
+        notes = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .notes)
     }
 
     func event(_ application: ApplicationID) -> ApplicationSubmitted {
         ApplicationSubmitted(
-            applicationId: application, personRef: personRef, applicantRole: applicantRole, applicantRef: applicantRef,
-            channel: channel, programmeIds: programmeIds, requestedServiceIds: requestedServiceIds, filedAt: filedAt,
-            backdatingReason: backdatingReason, personal: .init(notes: notes))
+            applicationId: application, personRef: clear.personRef, applicantRole: clear.applicantRole,
+            applicantRef: clear.applicantRef, channel: clear.channel, programmeIds: clear.programmeIds,
+            requestedServiceIds: clear.requestedServiceIds, filedAt: clear.filedAt,
+            backdatingReason: clear.backdatingReason, personal: .init(notes: notes))
     }
 }

@@ -19,7 +19,8 @@ struct CommandRoutes {
             try await run(request, context, RegisterPersonRequest.self, route: "register-person") {
                 body, envelope throws(CommandError) in
                 try await server.intake.register(
-                    body.personRef, purposeTags: body.purposeTags, identity: body.personal, envelope: envelope)
+                    body.clear.personRef, purposeTags: body.clear.purposeTags, identity: body.personal,
+                    envelope: envelope)
             }
         }
         router.post("/v1/applications/:applicationId/need-signals") { request, context in
@@ -38,8 +39,8 @@ struct CommandRoutes {
                 try await server.intake.application(application, envelope: envelope) { facts throws(CommandError) in
                     .submit(
                         SubmitApplication(
-                            application: body.event(application), person: try facts.person(body.personRef),
-                            programmes: try body.programmeIds.map { id throws(CommandError) in
+                            application: body.event(application), person: try facts.person(body.clear.personRef),
+                            programmes: try body.clear.programmeIds.map { id throws(CommandError) in
                                 try facts.programmeFacts(id)
                             }))
                 }

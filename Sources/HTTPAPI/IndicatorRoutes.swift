@@ -65,6 +65,8 @@ struct IndicatorRoutes {
             throw problem
         } catch let error as ProjectionError {
             throw QueryRoutes.problem(error)
+        } catch is RuleBookError {
+            throw Problem.invalidRequest("no rule set is in force on from; indicators need one")
         }
         return JSONBody.response(
             Report(

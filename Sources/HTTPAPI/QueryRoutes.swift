@@ -118,9 +118,15 @@ struct QueryRoutes {
         }
     }
 
-    /// Waits up to `minPositionWait` until every projection has applied `minPosition`, else 503.
+    /// Waits up to `minPositionWait` until every projection has applied `minPosition`, else 503. A position the
+    /// ledger has not reached was never acknowledged to anyone, so it is a bad request rather than a wait.
     func waitForMinPosition(_ query: QueryParameters) async throws(Problem) {
         guard let position = try query.unsigned("minPosition") else { return }
+        let size: UInt64
+        do { size = try server.services.ledger.treeSize() } catch {
+            throw Problem.storageUnavailable("the ledger could not be read")
+        }
+        guard position < size else { throw Problem.invalidRequest("minPosition is beyond the ledger's last position") }
         guard await server.engine.waitUntilProjected(Position(position), timeout: server.limits.minPositionWait)
         else {
             var problem = Problem(

@@ -68,3 +68,24 @@ struct OperationsTests {
         #expect(try await gate.run(key) { 4 } == 4)
     }
 }
+
+@Suite("HTTP API: the request timeout")
+struct RequestTimeoutTests {
+    @Test("A handler running past requestTimeout is answered 503 request-timeout")
+    func timeout() async throws {
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        let routes = Routes(router: router, timeout: .milliseconds(100))
+        routes.get("/slow") { _, _ in
+            try await Task.sleep(for: .seconds(30))
+            return Response(status: .ok)
+        }
+        routes.get("/fast") { _, _ in Response(status: .noContent) }
+        try await Application(router: router).test(.router) { client in
+            let slow = try await client.send(.get, "/slow", token: nil)
+            #expect(slow.status == .serviceUnavailable)
+            #expect(try slow.problemCode() == "request-timeout")
+            #expect(try await client.send(.get, "/fast", token: nil).status == .noContent)
+        }
+    }
+}
