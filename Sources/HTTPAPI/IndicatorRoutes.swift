@@ -95,6 +95,7 @@ struct IndicatorRoutes {
             guard size <= (try ledger.treeSize()) else {
                 throw Problem.invalidRequest("asOfSize is beyond the ledger's size")
             }
+            guard size > 0 else { throw Problem.invalidRequest("the cutoff holds no events: nothing to measure") }
             let build = try AsOfBuild.build(
                 [MetricsFactsProjection()] + dimension, ledger: ledger, size: size,
                 under: server.configuration.ledgerOptions.dataDirectory)

@@ -91,8 +91,10 @@ struct QueryTests {
             #expect(cells.filter { $0["suppressed"] as? Bool == true }.allSatisfy { $0["value"] == nil })
             let asOf = try await client.send(.get, path + "&asOfSize=\(size / 2)", token: evaluator).object()
             #expect(asOf["checkpoint"] as? Int == Int(size / 2))
-            let beyond = try await client.send(.get, path + "&asOfSize=\(size + 1)", token: evaluator)
-            #expect(beyond.status == .badRequest)
+            for cutoff in ["asOfSize=\(size + 1)", "asOfSize=0", "asOf=0165-10-25"] {
+                let response = try await client.send(.get, path + "&" + cutoff, token: evaluator)
+                #expect(response.status == .badRequest, "\(cutoff)")
+            }
             for role in [APIRole.providerStaff, .coordinator, .intakeClerk, .operator, .financeOfficer] {
                 let response = try await client.send(.get, path, token: try fixture.token(role))
                 #expect(response.status == .forbidden, "\(role)")
