@@ -21,6 +21,7 @@ public func buildApplication(
 func buildRouter(_ server: APIServer) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: server.metrics))
+    router.add(middleware: CorrelationMiddleware())
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: AuthenticationMiddleware(tokens: server.tokens))
     let routes = Routes(router: router, timeout: server.limits.requestTimeout)

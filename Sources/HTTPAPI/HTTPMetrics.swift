@@ -1,7 +1,8 @@
 import Commands
 import HTTPTypes
 import Foundation
-public import Hummingbird
+import Hummingbird
+import Logging
 import Ledger
 public import Prometheus
 import Projections
@@ -34,14 +35,14 @@ public final class HTTPMetrics: Sendable {
         if let size = try? server.services.ledger.treeSize() {
             registry.makeGauge(
                 descriptor: MetricNameDescriptor(
-                    metricName: "cusledger_ledger_events", helpText: "Events in the ledger (tree size)")
+                    metricName: "cusledger_ledger", unitName: "events", helpText: "Events in the ledger (tree size)")
             ).set(Double(size))
             for projection in server.engine.projections {
                 let name = type(of: projection).name
                 let checkpoint = (try? server.projectionsStore.record(.live, of: name))??.checkpoint ?? 0
                 registry.makeGauge(
                     descriptor: MetricNameDescriptor(
-                        metricName: "cusledger_projection_lag_events",
+                        metricName: "cusledger_projection_lag", unitName: "events",
                         helpText: "Events appended but not yet applied, per projection"),
                     labels: [("projection", name)]
                 ).set(Double(size > checkpoint ? size - checkpoint : 0))
@@ -65,6 +66,25 @@ struct MetricsMiddleware: RouterMiddleware {
         metrics.record(
             method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: response.status.code,
             elapsed: clock.now - started)
+        return response
+    }
+}
+
+/// Gives every request a correlation id for logs and the answer's `X-Correlation-ID`: the caller's, when it is a
+/// UUID (so nothing personal can ride in it), else Hummingbird's request id.
+struct CorrelationMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+    static let header = HTTPField.Name("X-Correlation-ID")
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        let given = Self.header.flatMap { request.headers[$0] }.flatMap { UUID(uuidString: $0) }
+        let correlation = given.map { $0.uuidString.lowercased() } ?? context.id
+        var context = context
+        context.logger[metadataKey: "correlation"] = .string(correlation)
+        var response = try await next(request, context)
+        if let header = Self.header { response.headers[header] = correlation }
         return response
     }
 }

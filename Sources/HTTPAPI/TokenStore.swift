@@ -140,7 +140,10 @@ public final class TokenStore: Sendable {
         let temporary = path + ".new"
         do {
             let data = try encoder.encode(entries)
-            FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
+            guard
+                FileManager.default.createFile(
+                    atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
+            else { throw TokenError(description: "cannot write \(temporary)") }
             let descriptor = open(temporary, O_RDWR)
             if descriptor >= 0 {
                 fsync(descriptor)

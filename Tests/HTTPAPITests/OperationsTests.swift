@@ -19,6 +19,14 @@ struct OperationsTests {
         try await fixture.test { client in
             let ready = try await client.send(.get, "/ready", token: nil)
             #expect(ready.status == .ok, "\(ready.text)")
+            let correlation = try #require(HTTPField.Name("X-Correlation-ID"))
+            #expect(ready.headers[correlation]?.isEmpty == false)
+            let given = UUID().uuidString.lowercased()
+            let echoed = try await client.send(.get, "/v1/views", token: nil, headers: [("X-Correlation-ID", given)])
+            #expect(echoed.status == .unauthorized && echoed.headers[correlation] == given)
+            let refused = try await client.send(
+                .get, "/health", token: nil, headers: [("X-Correlation-ID", "Jan Kowalski")])
+            #expect(refused.headers[correlation] != "Jan Kowalski")
             _ = try await client.send(.get, "/v1/views/PlanStatusView?limit=1", token: try fixture.token(.director))
             let metrics = try await client.send(.get, "/metrics", token: operatorToken)
             #expect(metrics.status == .ok)
