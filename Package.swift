@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -92,6 +95,22 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "HTTPAPI",
+            dependencies: [
+                "Commands",
+                "Projections",
+                "Domain",
+                "Vault",
+                "Ledger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "LedgerTesting",
             dependencies: ["Ledger", "LMDB"],
             swiftSettings: strictSettings
@@ -100,6 +119,7 @@ let package = Package(
             name: "cus",
             dependencies: [
                 "Duties",
+                "HTTPAPI",
                 "Commands",
                 "Projections",
                 "Domain",
@@ -162,6 +182,14 @@ let package = Package(
             dependencies: [
                 "Duties", "Projections", "Commands", "Domain", "Vault", "Ledger", "LedgerTesting",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HTTPAPITests",
+            dependencies: [
+                "HTTPAPI", "Commands", "Projections", "Domain", "Vault", "Ledger", "LedgerTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
         ),

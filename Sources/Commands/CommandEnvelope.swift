@@ -15,6 +15,9 @@ public struct CommandEnvelope: Sendable {
     /// A canonical text of the request's non-personal fields (e.g. its JSON with the 🔒 fields removed).
     /// Event 0 records SHA-256 of it, so a reused command id with another request is told apart (G4).
     public var fingerprint: String
+    /// The stream version the caller requires before deciding (HTTP `If-Match`): another version refuses the
+    /// command with `preconditionFailed` instead of deciding on newer state; nil decides on whatever is current.
+    public var requiredStreamVersion: StreamVersion?
 
     public init(
         commandID: UUID128, actor: Actor, occurredAt: Instant, fingerprint: String, correlationID: UUID128? = nil,

@@ -10,6 +10,10 @@ public struct CommandError: Error, Sendable, CustomStringConvertible {
         case rejected
         /// The stream kept moving under us for `conflictRetriesMax` attempts (409).
         case wrongExpectedVersion
+        /// The stream is not at the version the caller required (`If-Match`, 412).
+        case preconditionFailed
+        /// The writer's queue is full; retry later with the same command id (429).
+        case overloaded
         /// The command id was already used for a different request (422 idempotency-key-reused).
         case idempotencyKeyReused
         /// The commit failed; retry with the same command id (503 outcome-unknown).
@@ -48,6 +52,7 @@ public struct CommandError: Error, Sendable, CustomStringConvertible {
         case .wrongExpectedVersion: self.init(.wrongExpectedVersion, error.message)
         case .partialDuplicate, .idempotencyConflict: self.init(.idempotencyKeyReused, error.message)
         case .outcomeUnknown, .writerStopped: self.init(.outcomeUnknown, error.message)
+        case .overloaded: self.init(.overloaded, error.message)
         case .limitExceeded: self.init(.limitExceeded, error.message)
         case .invalidArgument: self.init(.invalidRequest, error.message)
         case .corrupted: self.init(.corrupted, error.message)

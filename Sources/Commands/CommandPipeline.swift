@@ -40,6 +40,9 @@ public final class CommandPipeline: Sendable {
         let rules = RuleContext(ruleSet: ruleSet, occurredAt: envelope.occurredAt, actor: envelope.actor)
         for attempt in 1...Self.conflictRetriesMax {
             let (events, expected) = try loader.loadIdentified(stream)
+            if let required = envelope.requiredStreamVersion, expected != .exact(required) {
+                throw CommandError(.preconditionFailed, "\(stream) is not at the required version \(required)")
+            }
             let decided: [DomainEvent]
             do { decided = try D.decide(command, state: D.fold(identified: events), rules: rules) } catch {
                 throw CommandError(rejection: error)
@@ -58,6 +61,9 @@ public final class CommandPipeline: Sendable {
                 let result = try await store.append(to: stream, expectedVersion: expected, events: newEvents)
                 return CommandResult(result, eventCount: newEvents.count)
             } catch {
+                if error.code == .wrongExpectedVersion, envelope.requiredStreamVersion != nil {
+                    throw CommandError(.preconditionFailed, "\(stream) moved past the required version")
+                }
                 if error.code == .wrongExpectedVersion && attempt < Self.conflictRetriesMax { continue }
                 throw CommandError(error)
             }

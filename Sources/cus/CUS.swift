@@ -8,7 +8,8 @@ struct CUS: AsyncParsableCommand {
         abstract: "CUSLedger: the audit-grade event ledger of a social services centre (CUS).",
         subcommands: [
             LedgerCommand.self, GenerateCommand.self, EventsCommand.self, RulesCommand.self, KeysCommand.self,
-            ProjectionsCommand.self, ViewsCommand.self, MetricsCommand.self, OpsCommand.self,
+            ProjectionsCommand.self, ViewsCommand.self, MetricsCommand.self, OpsCommand.self, ServeCommand.self,
+            TokensCommand.self,
         ])
 }
 

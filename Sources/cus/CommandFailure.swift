@@ -64,8 +64,9 @@ struct CommandFailure: Error, CustomStringConvertible {
     init(_ error: CommandError) {
         let reason = error.description.split(separator: "\n").joined(separator: " ")
         switch error.code {
-        case .invalidRequest, .rejected, .idempotencyKeyReused, .wrongExpectedVersion:
+        case .invalidRequest, .rejected, .idempotencyKeyReused, .wrongExpectedVersion, .preconditionFailed:
             self.init(exitCode: 64, reason: reason)
+        case .overloaded: self.init(exitCode: 75, reason: reason)
         case .limitExceeded: self.init(exitCode: 65, reason: reason)
         case .outcomeUnknown, .storage: self.init(exitCode: 74, reason: reason)
         case .writerLocked: self.init(exitCode: 75, reason: reason)

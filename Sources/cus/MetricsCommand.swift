@@ -79,15 +79,8 @@ struct MetricsCommand: AsyncParsableCommand {
         _ projections: [any Projection], programme: ProgrammeID, ruleBook: RuleBook, ledger: Ledger
     ) throws -> (MetricsFacts, AsOfBuild.Cutoff) {
         func facts(_ projectionsStore: ProjectionsStore) throws -> MetricsFacts {
-            var facts = try projectionsStore.read(MetricsFactsProjection.self) {
-                try MetricsFactsView.facts($0, programme: programme, ruleBook: ruleBook)
-            }
-            if projections.count > 1 {
-                facts.attributes = try projectionsStore.read(PersonDimensionProjection.self) {
-                    try MetricsFactsView.attributes($0)
-                }
-            }
-            return facts
+            try MetricsFactsView.facts(
+                in: projectionsStore, programme: programme, ruleBook: ruleBook, withAttributes: projections.count > 1)
         }
         if let size = try cutoff.size(in: ledger) {
             let build = try AsOfBuild.build(projections, ledger: ledger, size: size, under: store.data)

@@ -44,6 +44,14 @@ public final class CUSDataGenerator: Sendable {
         world = GeneratedWorld(options: options)
     }
 
+    /// Who works in the generated centre, for demo tokens (`cus serve --demo`): each staff member's id and role,
+    /// then the providers and programmes.
+    public var principals: (staff: [(id: StaffID, role: ActorRole)], providers: [ProviderID], programmes: [ProgrammeID])
+    {
+        let staff = [world.director] + world.organisers + world.coordinators + world.clerks + [world.finance]
+        return (staff.map { ($0.id, $0.actor.role) }, world.providers.map(\.id), world.programmes.map(\.id))
+    }
+
     /// Runs the whole period; `progress(done, total)` counts resident-months.
     public func run(progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws(CommandError) -> Summary {
         let before = try treeSize()

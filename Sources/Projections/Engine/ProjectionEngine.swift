@@ -6,11 +6,18 @@ import Synchronization
 /// `waitUntilProjected` gives read-your-writes, `status` reports lag. A projection whose code version changed
 /// is rebuilt blue/green on start; one that fails on an event stops alone and says where and why.
 public final class ProjectionEngine: Sendable {
+    struct Waiter {
+        var id: UInt64
+        var threshold: UInt64
+        var continuation: CheckedContinuation<Void, Never>
+    }
+
     public let builder: ProjectionBuilder
     public let projections: [any Projection]
     let logger: Logger
     private let checkpoints: Mutex<[String: UInt64]> = Mutex([:])
-    private let waiters: Mutex<[(threshold: UInt64, continuation: CheckedContinuation<Void, Never>)]> = Mutex([])
+    private let waiters: Mutex<[Waiter]> = Mutex([])
+    private let nextWaiterID = Mutex<UInt64>(0)
     private let tasks: Mutex<[Task<Void, Never>]> = Mutex([])
 
     public init(builder: ProjectionBuilder, projections: [any Projection], logger: Logger) {
@@ -45,14 +52,52 @@ public final class ProjectionEngine: Sendable {
     /// calling task is cancelled.
     public func waitUntilProjected(_ position: Position) async {
         let threshold = position.rawValue + 1
-        await withCheckedContinuation { continuation in
-            let ready = waiters.withLock { waiters in
-                if minimumCheckpoint() >= threshold { return true }
-                waiters.append((threshold, continuation))
+        let id = nextWaiterID.withLock { next in
+            defer { next += 1 }
+            return next
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let ready = waiters.withLock { waiters in
+                    if Task.isCancelled || minimumCheckpoint() >= threshold { return true }
+                    waiters.append(Waiter(id: id, threshold: threshold, continuation: continuation))
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        } onCancel: {
+            let cancelled = waiters.withLock { waiters in
+                let found = waiters.first { $0.id == id }
+                waiters.removeAll { $0.id == id }
+                return found
+            }
+            cancelled?.continuation.resume()
+        }
+    }
+
+    /// `waitUntilProjected` bounded by `timeout`: true when every projection reached `position` in time.
+    public func waitUntilProjected(_ position: Position, timeout: Duration) async -> Bool {
+        if checkpoint > position.rawValue { return true }
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await self.waitUntilProjected(position)
+                return !Task.isCancelled
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
                 return false
             }
-            if ready { continuation.resume() }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
         }
+    }
+
+    /// The smallest checkpoint of the live projections: every event below it is reflected in every view
+    /// (0 until each projection has caught up once).
+    public var checkpoint: UInt64 {
+        let minimum = minimumCheckpoint()
+        return minimum == .max ? 0 : minimum
     }
 
     private func minimumCheckpoint() -> UInt64 {

@@ -119,12 +119,19 @@ public final class ProjectionsStore: Sendable {
 
     /// Reads the live generation of `projection` in one snapshot.
     public func read<R>(_ projection: any Projection.Type, _ body: (RowReader) throws -> R) throws -> R {
+        try readWithCheckpoint(projection, body).value
+    }
+
+    /// Reads the live generation of `projection` and the checkpoint its rows reflect, in one snapshot.
+    public func readWithCheckpoint<R>(_ projection: any Projection.Type, _ body: (RowReader) throws -> R) throws
+        -> (value: R, checkpoint: UInt64)
+    {
         try environment.read { txn in
             guard let record = try record(.live, projection.name, in: txn), record.version == projection.version,
                 let databases = try databases(
                     of: projection, generation: record.generation, in: txn, create: false)
             else { throw ProjectionError.storage("\(projection.name) has not been built yet") }
-            return try body(RowReader(transaction: txn, databases: databases))
+            return (try body(RowReader(transaction: txn, databases: databases)), record.checkpoint)
         }
     }
 }

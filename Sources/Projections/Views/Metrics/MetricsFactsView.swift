@@ -118,3 +118,19 @@ public enum MetricsFactsView {
         return String(decoding: key.bytes[(offset + 1)..<(offset + 1 + count)], as: UTF8.self)
     }
 }
+
+extension MetricsFactsView {
+    /// A programme's facts as stored in `store`, with the person dimension's statistical attributes when
+    /// `withAttributes` (the Vault was at hand to build it); what `cus metrics` and the HTTP API both read.
+    public static func facts(
+        in store: ProjectionsStore, programme: ProgrammeID, ruleBook: RuleBook, withAttributes: Bool
+    ) throws -> MetricsFacts {
+        var facts = try store.read(MetricsFactsProjection.self) {
+            try MetricsFactsView.facts($0, programme: programme, ruleBook: ruleBook)
+        }
+        if withAttributes {
+            facts.attributes = try store.read(PersonDimensionProjection.self) { try MetricsFactsView.attributes($0) }
+        }
+        return facts
+    }
+}

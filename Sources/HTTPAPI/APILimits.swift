@@ -1,0 +1,31 @@
+/// Every bound of the HTTP API in one place (TigerStyle: everything has a limit), documented in README's server
+/// section and each tested: a request over one is refused with a problem, never served partly.
+public struct APILimits: Sendable, Hashable {
+    /// The largest request body read; a larger one is 413 `limit-exceeded` before anything is decoded.
+    public var bodyBytesMax: Int
+    /// Rows per page when `limit` is not given.
+    public var pageRowsDefault: Int
+    /// The largest `limit` accepted; more is 413 `limit-exceeded`.
+    public var pageRowsMax: Int
+    /// How long a request may run before it is answered 503 `request-timeout`.
+    public var requestTimeout: Duration
+    /// How long `?minPosition=N` waits for the projections before 503 `not-yet-projected`.
+    public var minPositionWait: Duration
+    /// Commands being decided or appended at once; one more is 429 `too-many-requests` (the write queue).
+    public var commandsInFlightMax: Int
+
+    public init(
+        bodyBytesMax: Int = 64 * 1024, pageRowsDefault: Int = 100, pageRowsMax: Int = 1_000,
+        requestTimeout: Duration = .seconds(30), minPositionWait: Duration = .seconds(5),
+        commandsInFlightMax: Int = 256
+    ) {
+        self.bodyBytesMax = bodyBytesMax
+        self.pageRowsDefault = pageRowsDefault
+        self.pageRowsMax = pageRowsMax
+        self.requestTimeout = requestTimeout
+        self.minPositionWait = minPositionWait
+        self.commandsInFlightMax = commandsInFlightMax
+    }
+
+    public static let defaults = APILimits()
+}

@@ -1,0 +1,102 @@
+import HTTPTypes
+public import Hummingbird
+import Logging
+
+/// The request context of every route: the authenticated principal (set by `AuthenticationMiddleware`) and the
+/// correlation id that logs carry instead of anything personal.
+public struct APIRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var principal: Principal?
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+        principal = nil
+    }
+
+    /// The principal, or 401 on a route that needs one.
+    func requirePrincipal() throws(Problem) -> Principal {
+        guard let principal else { throw Problem.unauthorized }
+        return principal
+    }
+}
+
+/// Turns `Authorization: Bearer …` into a principal; `/health`, `/ready` and `/metrics`-with-operator are the
+/// only routes that answer without one (the latter checks its role itself).
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+    let tokens: TokenStore
+    static let publicPaths: Set<String> = ["/health", "/ready"]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        if Self.publicPaths.contains(request.uri.path) { return try await next(request, context) }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+            let principal = tokens.authenticate(String(header.dropFirst("Bearer ".count)))
+        else { throw Problem.unauthorized }
+        var context = context
+        context.principal = principal
+        context.logger[metadataKey: "role"] = .string(principal.role.rawValue)
+        context.logger[metadataKey: "token"] = .string(principal.tokenID)
+        return try await next(request, context)
+    }
+}
+
+/// Registers routes whose handlers are cut off after `requestTimeout` with 503 `request-timeout`. A command
+/// already handed to the writer still commits; its client retries with the same Idempotency-Key and gets the
+/// original result.
+struct Routes {
+    typealias Handler = @Sendable (Request, APIRequestContext) async throws -> Response
+    let router: Router<APIRequestContext>
+    let timeout: Duration
+
+    func get(_ path: RouterPath, _ handler: @escaping Handler) {
+        router.get(path, use: timed(handler))
+    }
+
+    func post(_ path: RouterPath, _ handler: @escaping Handler) {
+        router.post(path, use: timed(handler))
+    }
+
+    private func timed(_ handler: @escaping Handler) -> Handler {
+        { [timeout] request, context in
+            try await withThrowingTaskGroup(of: Response?.self) { group in
+                group.addTask { try await handler(request, context) }
+                group.addTask {
+                    try? await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let response = first else { throw Problem.requestTimeout }
+                return response
+            }
+        }
+    }
+}
+
+/// Every problem leaves as problem+json, and anything else thrown (a bug) as a 500 problem without details.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        do { return try await next(request, context) } catch let problem as Problem {
+            return try problem.response(from: request, context: context)
+        } catch let error as HTTPError {
+            let problem: Problem
+            switch error.status {
+            case .notFound: problem = .notFound
+            case .contentTooLarge: problem = .limitExceeded("the body is over bodyBytesMax")
+            case .methodNotAllowed:
+                problem = Problem(.methodNotAllowed, code: "method-not-allowed", title: "Method not allowed")
+            default: problem = .invalidRequest(error.body ?? "the request is malformed")
+            }
+            return try problem.response(from: request, context: context)
+        } catch {
+            context.logger.error("unhandled error", metadata: ["type": "\(type(of: error))"])
+            return try Problem(.internalServerError, code: "internal", title: "Internal error").response(
+                from: request, context: context)
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import HTTPTypes
+public import Commands
+public import Domain
+public import Foundation
+public import Ledger
+public import Logging
+public import Projections
+import Synchronization
+
+/// How `cus serve` starts: where the data lives, where to listen, and the limits.
+public struct ServerConfiguration: Sendable {
+    public var ledgerOptions: Ledger.Options
+    public var masterKeyPath: String?
+    public var lookupKeyPath: String?
+    public var ruleBook: RuleBook
+    public var host: String
+    public var port: Int
+    public var limits: APILimits
+    /// The day read-time view columns are computed for; nil means today in Europe/Warsaw, per request.
+    public var today: LocalDate?
+    /// The business time of commands (`occurredAt`); injected so tests are deterministic.
+    public var clock: @Sendable () -> Date = { Date() }
+
+    public init(
+        ledgerOptions: Ledger.Options, masterKeyPath: String? = nil, lookupKeyPath: String? = nil,
+        ruleBook: RuleBook = .defaults, host: String = "127.0.0.1", port: Int = 8080, limits: APILimits = .defaults,
+        today: LocalDate? = nil
+    ) {
+        self.ledgerOptions = ledgerOptions
+        self.masterKeyPath = masterKeyPath
+        self.lookupKeyPath = lookupKeyPath
+        self.ruleBook = ruleBook
+        self.host = host
+        self.port = port
+        self.limits = limits
+        self.today = today
+    }
+}
+
+/// One open data directory behind the API: the command side (writer lock, ledger, keys env), the projections
+/// environment with its live engine, and the token store. `open` then `close`; the routes only borrow it.
+public final class APIServer: Sendable {
+    public let configuration: ServerConfiguration
+    public let services: CommandServices
+    public let projectionsStore: ProjectionsStore
+    public let engine: ProjectionEngine
+    public let tokens: TokenStore
+    public let metrics: HTTPMetrics
+    let gate: CommandGate
+    let intake: IntakeCommands
+    let logger: Logger
+
+    /// Opens the data directory as its only writer and starts the projection engine.
+    public static func open(_ configuration: ServerConfiguration, logger: Logger) throws -> APIServer {
+        let services = try CommandServices.open(
+            configuration.ledgerOptions, masterKeyPath: configuration.masterKeyPath,
+            lookupKeyPath: configuration.lookupKeyPath, ruleBook: configuration.ruleBook)
+        do {
+            return try APIServer(configuration: configuration, services: services, logger: logger)
+        } catch {
+            services.close()
+            throw error
+        }
+    }
+
+    /// Serves already opened command services (tests, `--demo` after generating).
+    public init(configuration: ServerConfiguration, services: CommandServices, logger: Logger) throws {
+        self.configuration = configuration
+        self.services = services
+        self.logger = logger
+        let directory = configuration.ledgerOptions.dataDirectory
+        projectionsStore = try ProjectionsStore(directory: directory + "/projections")
+        let builder = ProjectionBuilder(ledger: services.ledger, store: projectionsStore)
+        let source = StatisticalAttributeSource(ledger: services.ledger, vault: services.vault)
+        engine = ProjectionEngine(
+            builder: builder, projections: ProjectionCatalogue.all(attributes: source), logger: logger)
+        tokens = TokenStore(dataDirectory: directory)
+        metrics = HTTPMetrics()
+        gate = CommandGate(inFlightMax: configuration.limits.commandsInFlightMax)
+        intake = IntakeCommands(services: services)
+        engine.start()
+    }
+
+    /// Stops the engine, then closes the projections, keys and ledger (in-flight appends have finished when the
+    /// HTTP server returned from graceful shutdown).
+    public func close() async {
+        await engine.stop()
+        projectionsStore.close()
+        services.close()
+    }
+
+    var limits: APILimits { configuration.limits }
+
+    /// The day read-time columns are computed for.
+    func today() -> LocalDate {
+        if let today = configuration.today { return today }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Warsaw") ?? .gmt
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        return LocalDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
+            ?? LocalDate(daysSinceEpoch: 0)
+    }
+}
+
+/// Idempotency keys being decided, and how many: the same key twice at once is 409 `request-in-flight`, more
+/// than `inFlightMax` commands at once is 429 (the write queue is bounded here, before the writer).
+final class CommandGate: Sendable {
+    let inFlightMax: Int
+    private let keys = Mutex<Set<UUID128>>([])
+
+    init(inFlightMax: Int) { self.inFlightMax = inFlightMax }
+
+    func run<R: Sendable>(_ key: UUID128, _ body: () async throws -> R) async throws -> R {
+        try keys.withLock { keys throws(Problem) in
+            if keys.contains(key) {
+                throw Problem(
+                    .conflict, code: "request-in-flight", title: "The same Idempotency-Key is still being processed",
+                    detail: "retry once the first request has been answered")
+            }
+            guard keys.count < inFlightMax else { throw Problem.tooManyRequests }
+            keys.insert(key)
+        }
+        defer { _ = keys.withLock { $0.remove(key) } }
+        return try await body()
+    }
+}

@@ -1,0 +1,46 @@
+import HTTPTypes
+public import Hummingbird
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// The one place routes and middleware are put together, for `cus serve` and for the tests
+/// (`app.test(.router)`, style.md §6). `onServerRunning` gets the bound port once the listener is up.
+public func buildApplication(
+    _ server: APIServer, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(server),
+        configuration: .init(
+            address: .hostname(server.configuration.host, port: server.configuration.port),
+            serverName: "cusledger"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+        logger: server.logger)
+}
+
+func buildRouter(_ server: APIServer) -> Router<APIRequestContext> {
+    let router = Router(context: APIRequestContext.self)
+    router.add(middleware: MetricsMiddleware(metrics: server.metrics))
+    router.add(middleware: CorrelationMiddleware())
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: AuthenticationMiddleware(tokens: server.tokens))
+    let routes = Routes(router: router, timeout: server.limits.requestTimeout)
+    OperationsRoutes(server: server).register(on: routes)
+    QueryRoutes(server: server).register(on: routes)
+    IndicatorRoutes(server: server).register(on: routes)
+    CommandRoutes(server: server).register(on: routes)
+    return router
+}
+
+/// Serves `server` until SIGINT or SIGTERM (swift-service-lifecycle): the listener stops accepting, in-flight
+/// requests finish, then the engine stops and the ledger closes, also when serving failed.
+public func runServer(_ server: APIServer, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+    async throws
+{
+    let app = buildApplication(server, onServerRunning: onServerRunning)
+    do { try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint]) } catch {
+        await server.close()
+        throw error
+    }
+    await server.close()
+}

@@ -1,0 +1,150 @@
+import Logging
+import HTTPTypes
+import Commands
+import Domain
+import Foundation
+import Hummingbird
+import Ledger
+
+/// `POST` routes of the resident flow (domain.md §4.4–4.5). Each takes a required `Idempotency-Key` (a UUID,
+/// v7 recommended), which becomes the command id (ledger.md G4): a retry returns the original response with
+/// `Idempotent-Replayed: true`; the same key with another request is 422 `idempotency-key-reused`; the same key
+/// still being decided is 409 `request-in-flight`. `If-Match: <stream version>` refuses the command with 412 when
+/// the stream has moved on. The answer names the appended positions and the stream's new version.
+struct CommandRoutes {
+    let server: APIServer
+
+    func register(on router: Routes) {
+        router.post("/v1/persons") { request, context in
+            try await run(request, context, RegisterPersonRequest.self, route: "register-person") {
+                body, envelope throws(CommandError) in
+                try await server.intake.register(
+                    body.clear.personRef, purposeTags: body.clear.purposeTags, identity: body.personal,
+                    envelope: envelope)
+            }
+        }
+        router.post("/v1/applications/:applicationId/need-signals") { request, context in
+            let application = try pathIdentifier(context, "applicationId", ApplicationID.self)
+            return try await run(request, context, NeedSignalRequest.self, route: "signal-need") {
+                body, envelope throws(CommandError) in
+                try await server.intake.application(application, envelope: envelope) { _ in
+                    .signalNeed(body.event(application))
+                }
+            }
+        }
+        router.post("/v1/applications/:applicationId") { request, context in
+            let application = try pathIdentifier(context, "applicationId", ApplicationID.self)
+            return try await run(request, context, SubmitApplicationRequest.self, route: "submit-application") {
+                body, envelope throws(CommandError) in
+                try await server.intake.application(application, envelope: envelope) { facts throws(CommandError) in
+                    .submit(
+                        SubmitApplication(
+                            application: body.event(application), person: try facts.person(body.clear.personRef),
+                            programmes: try body.clear.programmeIds.map { id throws(CommandError) in
+                                try facts.programmeFacts(id)
+                            }))
+                }
+            }
+        }
+    }
+
+    struct Appended: Encodable {
+        var commandId: String
+        var stream: String
+        var firstPosition: UInt64?
+        var lastPosition: UInt64?
+        var streamVersion: UInt64?
+        var eventCount: Int
+    }
+
+    /// Authorises, reads the headers and body, runs `execute` under the in-flight gate, and answers.
+    func run<Body: CommandRequest>(
+        _ request: Request, _ context: APIRequestContext, _ type: Body.Type, route: String,
+        execute: @Sendable @escaping (Body, CommandEnvelope) async throws(CommandError) -> CommandResult
+    ) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        guard AccessPolicy.mayRecordIntake(principal.role) else { throw Problem.forbidden }
+        let commandID = try Self.idempotencyKey(request)
+        let required = try Self.ifMatch(request)
+        let bytes = try await JSONBody.bytes(of: request, limit: server.limits.bodyBytesMax)
+        let body = try JSONBody.decode(Body.self, from: bytes)
+        var envelope = CommandEnvelope(
+            commandID: commandID, actor: principal.actor, occurredAt: Instant(server.configuration.clock()),
+            fingerprint: body.fingerprint(route: route))
+        envelope.requiredStreamVersion = required
+        let result: CommandResult
+        do {
+            result = try await server.gate.run(commandID) {
+                do throws(CommandError) { return try await execute(body, envelope) } catch { throw Self.problem(error) }
+            }
+        } catch let problem as Problem {
+            context.logger.info("command refused", metadata: ["route": "\(route)", "code": "\(problem.code)"])
+            throw problem
+        }
+        context.logger.info(
+            "command recorded",
+            metadata: ["route": "\(route)", "command": "\(commandID)", "replayed": "\(result.wasAlreadyRecorded)"])
+        var headers: HTTPFields = [:]
+        if let version = result.streamVersion { headers[.eTag] = "\"\(version.rawValue)\"" }
+        if result.wasAlreadyRecorded, let replayed = HTTPField.Name("Idempotent-Replayed") {
+            headers[replayed] = "true"
+        }
+        return JSONBody.response(
+            Appended(
+                commandId: commandID.description, stream: result.stream.description,
+                firstPosition: result.firstPosition?.rawValue, lastPosition: result.lastPosition?.rawValue,
+                streamVersion: result.streamVersion?.rawValue, eventCount: result.eventCount),
+            status: .created, headers: headers)
+    }
+
+    static func idempotencyKey(_ request: Request) throws(Problem) -> UUID128 {
+        guard let text = HTTPField.Name("Idempotency-Key").flatMap({ request.headers[$0] }) else {
+            throw Problem.invalidRequest("the Idempotency-Key header is required (a UUID, v7 recommended)")
+        }
+        guard let uuid = UUID(uuidString: text.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))) else {
+            throw Problem.invalidRequest("Idempotency-Key must be a UUID")
+        }
+        return UUID128(uuid)
+    }
+
+    /// `If-Match: "3"` or `If-Match: 3`: the stream version the command requires.
+    static func ifMatch(_ request: Request) throws(Problem) -> StreamVersion? {
+        guard let text = request.headers[.ifMatch] else { return nil }
+        let trimmed = text.trimmingCharacters(in: CharacterSet(charactersIn: "\" W/"))
+        guard let version = UInt64(trimmed) else {
+            throw Problem.invalidRequest("If-Match must be a stream version (an ETag of a command's answer)")
+        }
+        return StreamVersion(version)
+    }
+
+    /// style.md §4's table, for the command side.
+    static func problem(_ error: CommandError) -> Problem {
+        switch error.code {
+        case .rejected:
+            Problem(
+                .unprocessableContent, code: error.rejectionCode ?? "rejected", title: "A rule refused the command",
+                detail: error.message, rule: error.rule)
+        case .invalidRequest: .invalidRequest(error.message)
+        case .wrongExpectedVersion:
+            Problem(
+                .conflict, code: "wrong-expected-version", title: "The stream kept changing; retry",
+                detail: "retry with the same Idempotency-Key")
+        case .preconditionFailed:
+            Problem(
+                .preconditionFailed, code: "precondition-failed", title: "The stream is not at the If-Match version")
+        case .idempotencyKeyReused:
+            Problem(
+                .unprocessableContent, code: "idempotency-key-reused",
+                title: "The Idempotency-Key was already used for another request",
+                detail: "use a new key for a new request")
+        case .outcomeUnknown:
+            Problem(
+                .serviceUnavailable, code: "outcome-unknown", title: "The commit's outcome is unknown",
+                detail: "retry with the same Idempotency-Key")
+        case .overloaded: .tooManyRequests
+        case .limitExceeded: .limitExceeded("the command is over a ledger limit")
+        // The server holds the writer lock; another writer here means the server did not open as the writer.
+        case .storage, .corrupted, .writerLocked: .storageUnavailable("the ledger or the keys could not be used")
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import HTTPTypes
+import Foundation
+import Hummingbird
+
+/// JSON at the API's edge (style.md §5: Foundation JSON is fine here, never on the append or replay path): sorted
+/// keys so responses are stable, and request bodies read within `bodyBytesMax` and decoded into typed DTOs whose
+/// every failure is a 400 problem, never a 500.
+enum JSONBody {
+    static func encode(_ value: some Encodable) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? Array(encoder.encode(value))) ?? Array(#"{"error":"unencodable"}"#.utf8)
+    }
+
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:])
+        -> Response
+    {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: encode(value))))
+    }
+
+    /// The body's bytes, refused with 413 when over `limit`.
+    static func bytes(of request: Request, limit: Int) async throws(Problem) -> [UInt8] {
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw Problem.limitExceeded("the body is over bodyBytesMax (\(limit) bytes)")
+        }
+        var total: [UInt8] = []
+        do {
+            for try await buffer in request.body {
+                if total.count + buffer.readableBytes > limit {
+                    throw Problem.limitExceeded("the body is over bodyBytesMax (\(limit) bytes)")
+                }
+                total.append(contentsOf: buffer.readableBytesView)
+            }
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            throw Problem.invalidRequest("the body could not be read")
+        }
+        return total
+    }
+
+    /// Decodes `T`, naming the first offending field path (never its value).
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(Problem) -> T {
+        guard !bytes.isEmpty else { throw Problem.invalidRequest("a JSON body is required") }
+        do { return try JSONDecoder().decode(T.self, from: Data(bytes)) } catch let error as DecodingError {
+            throw Problem.invalidRequest(describe(error))
+        } catch {
+            throw Problem.invalidRequest("the body is not valid JSON")
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return text.isEmpty ? "the body" : "$" + text
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is required"
+        case .typeMismatch(_, let context): return "\(path(context.codingPath)) has the wrong type"
+        case .valueNotFound(_, let context): return "\(path(context.codingPath)) must not be null"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "the body is not valid JSON" : "\(path(context.codingPath)) is invalid"
+        @unknown default: return "the body does not match the schema"
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Commands
+import Domain
+import Foundation
+import HTTPAPI
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Ledger
+import Projections
+import Testing
+
+@Suite("HTTP API: tokens and bearer authentication")
+struct AuthenticationTests {
+    @Test("Health needs no token; every other route answers 401 problem+json without a valid one")
+    func unauthenticated() async throws {
+        let fixture = try await APIFixture(generate: false)
+        let revoked = try fixture.server.tokens.create(role: .director, subject: UUID(), label: nil)
+        try fixture.server.tokens.revoke(id: revoked.entry.id)
+        let forged = "cus_\(revoked.entry.id)_" + String(repeating: "0", count: 64)
+        try await fixture.test { client in
+            #expect(try await client.send(.get, "/health", token: nil).status == .ok)
+            for token in [nil, "nonsense", forged, revoked.token] {
+                let response = try await client.send(.get, "/v1/views/PlanStatusView", token: token)
+                #expect(response.status == .unauthorized)
+                #expect(try response.problemCode() == "unauthorized")
+                #expect(response.headers[.wwwAuthenticate] == "Bearer realm=\"cusledger\"")
+            }
+            let unknownRoute = try await client.send(.get, "/v1/nothing-here", token: nil)
+            #expect(unknownRoute.status == .unauthorized)
+        }
+    }
+
+    @Test("Tokens are stored only as SHA-256; a revoked token stops working at once")
+    func storedHashed() throws {
+        let directory = NSTemporaryDirectory() + "cus-tokens-\(UUID())"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = TokenStore(dataDirectory: directory)
+        let subject = UUID()
+        let created = try store.create(role: .coordinator, subject: subject, label: "desk 3")
+        let file = try String(contentsOfFile: directory + "/tokens/tokens.json", encoding: .utf8)
+        #expect(!file.contains(created.token))
+        #expect(!file.contains(String(created.token.split(separator: "_")[2])))
+        #expect(file.contains(created.entry.sha256))
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory + "/tokens/tokens.json")
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let principal = try #require(store.authenticate(created.token))
+        #expect(principal.role == .coordinator && principal.subject == subject)
+        #expect(store.authenticate(created.token + "0") == nil)
+        #expect(try store.revoke(id: created.entry.id))
+        #expect(store.authenticate(created.token) == nil)
+        #expect(try store.revoke(id: created.entry.id) == false)
+        #expect(throws: TokenStore.TokenError.self) { try store.revoke(id: "missing") }
+        #expect(try store.list().map(\.id) == [created.entry.id])
+    }
+}

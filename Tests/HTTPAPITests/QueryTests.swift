@@ -1,0 +1,106 @@
+import Commands
+import Domain
+import Foundation
+import HTTPAPI
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Ledger
+import Projections
+import Testing
+
+@Suite("HTTP API: views, pages, checkpoints, indicators")
+struct QueryTests {
+    @Test("Pages cover the view exactly once, each answer names its checkpoint, and page limits are enforced")
+    func pagination() async throws {
+        let fixture = try await APIFixture(limits: APILimits(pageRowsDefault: 7, pageRowsMax: 50))
+        let token = try fixture.token(.director)
+        let size = try fixture.server.services.ledger.treeSize()
+        try await fixture.test { client in
+            let everything = try await client.send(.get, "/v1/views/ApplicationQueue?limit=50", token: token).object()
+            let total = try #require(everything["total"] as? Int)
+            #expect(total > 7)
+            #expect(everything["checkpoint"] as? Int == Int(size))
+            var seen: [String] = []
+            var offset: Int? = 0
+            while let next = offset {
+                let page = try await client.send(.get, "/v1/views/ApplicationQueue?offset=\(next)", token: token)
+                    .object()
+                #expect(page["limit"] as? Int == 7)
+                let rows = try #require(page["rows"] as? [[String: Any]])
+                seen += rows.map {
+                    String(describing: $0["applicationId"] ?? "") + String(describing: $0["position"] ?? "")
+                }
+                offset = page["nextOffset"] as? Int
+            }
+            #expect(seen.count == total)
+            let over = try await client.send(.get, "/v1/views/ApplicationQueue?limit=51", token: token)
+            #expect(over.status == .contentTooLarge)
+            #expect(try over.problemCode() == "limit-exceeded")
+            let oldPeriod = try await client.send(
+                .get, "/v1/programmes/\(UUID().uuidString.lowercased())/indicators?from=0012-01-22&to=0467-02-24",
+                token: try fixture.token(.evaluator))
+            #expect(oldPeriod.status == .badRequest, "no rule set in force is the caller's problem, never a 500")
+            for bad in ["limit=0", "limit=ten", "offset=-1", "today=yesterday", "minPosition=x", "key=not-a-uuid"] {
+                let response = try await client.send(.get, "/v1/views/PlanStatusView?\(bad)", token: token)
+                #expect(response.status == .badRequest, "\(bad)")
+                #expect(try response.problemCode() == "invalid-request")
+                #expect(!response.text.contains("yesterday") && !response.text.contains("not-a-uuid"))
+            }
+            #expect(try await client.send(.get, "/v1/views/NoSuchView", token: token).status == .notFound)
+        }
+    }
+
+    @Test("minPosition waits for the projections, bounded: 503 not-yet-projected when they lag; beyond the ledger 400")
+    func minPositionBounded() async throws {
+        let fixture = try await APIFixture(limits: APILimits(minPositionWait: .milliseconds(200)))
+        let token = try fixture.token(.director)
+        let size = try fixture.server.services.ledger.treeSize()
+        try await fixture.test { client in
+            let caughtUp = try await client.send(
+                .get, "/v1/views/PlanStatusView?limit=1&minPosition=\(size - 1)", token: token)
+            #expect(caughtUp.status == .ok)
+            let beyond = try await client.send(.get, "/v1/views/PlanStatusView?minPosition=\(size)", token: token)
+            #expect(beyond.status == .badRequest)
+            await fixture.server.engine.stop()
+            let clerk = try fixture.token(.intakeClerk)
+            let registered = try await client.send(
+                .post, "/v1/persons", token: clerk, json: CommandTests.registration(UUID().uuidString.lowercased()),
+                headers: [CommandTests.key()])
+            let position = try #require(try registered.object()["lastPosition"] as? Int)
+            let lagging = try await client.send(
+                .get, "/v1/views/PlanStatusView?minPosition=\(position)", token: token)
+            #expect(lagging.status == .serviceUnavailable)
+            #expect(try lagging.problemCode() == "not-yet-projected")
+            #expect(lagging.headers[.retryAfter] == "1")
+        }
+    }
+
+    @Test("Indicators: suppressed cells for evaluators, live and as of a size; other roles 403")
+    func indicators() async throws {
+        let fixture = try await APIFixture()
+        let evaluator = try fixture.token(.evaluator)
+        let programme = try #require(fixture.programmes.first)
+        let size = try fixture.server.services.ledger.treeSize()
+        let path = "/v1/programmes/\(programme)/indicators?from=2025-01-01&to=2025-05-01"
+        try await fixture.test { client in
+            let live = try await client.send(.get, path, token: evaluator).object()
+            #expect(live["checkpoint"] as? Int == Int(size))
+            let cells = try #require(live["indicators"] as? [[String: Any]])
+            #expect(cells.contains { $0["id"] as? String == "R1" })
+            #expect(cells.filter { $0["suppressed"] as? Bool == true }.allSatisfy { $0["value"] == nil })
+            let asOf = try await client.send(.get, path + "&asOfSize=\(size / 2)", token: evaluator).object()
+            #expect(asOf["checkpoint"] as? Int == Int(size / 2))
+            for cutoff in ["asOfSize=\(size + 1)", "asOfSize=0", "asOf=0165-10-25"] {
+                let response = try await client.send(.get, path + "&" + cutoff, token: evaluator)
+                #expect(response.status == .badRequest, "\(cutoff)")
+            }
+            for role in [APIRole.providerStaff, .coordinator, .intakeClerk, .operator, .financeOfficer] {
+                let response = try await client.send(.get, path, token: try fixture.token(role))
+                #expect(response.status == .forbidden, "\(role)")
+            }
+            let noPeriod = try await client.send(.get, "/v1/programmes/\(programme)/indicators", token: evaluator)
+            #expect(noPeriod.status == .badRequest)
+        }
+    }
+}
