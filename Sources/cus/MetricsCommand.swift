@@ -64,8 +64,10 @@ struct MetricsCommand: AsyncParsableCommand {
             defer { ledger.close() }
             let set = try ProjectionSet.open(store, keys: keys, ledger: ledger)
             defer { set.close() }
-            let dimension = set.projections.first { type(of: $0) == PersonDimensionProjection.self }
-            let projections: [any Projection] = [MetricsFactsProjection()] + (dimension.map { [$0] } ?? [])
+            let dimensions = set.projections.filter {
+                type(of: $0) == PersonDimensionProjection.self || type(of: $0) == OutcomeDimensionProjection.self
+            }
+            let projections: [any Projection] = [MetricsFactsProjection()] + dimensions
             let (facts, cutoffRead) = try read(projections, programme: programmeId, ruleBook: ruleBook, ledger: ledger)
             let report = try MetricsReport(
                 facts: facts, programme: programmeId, period: MetricsPeriod(from: start, to: end), cutoff: cutoffRead,
@@ -86,6 +88,10 @@ struct MetricsCommand: AsyncParsableCommand {
                 facts.attributes = try projectionsStore.read(PersonDimensionProjection.self) {
                     try MetricsFactsView.attributes($0)
                 }
+                facts.attach(
+                    outcomes: try projectionsStore.read(OutcomeDimensionProjection.self) {
+                        try OutcomeDimensionProjection.outcomes($0)
+                    })
             }
             return facts
         }

@@ -36,15 +36,16 @@ public struct MetricsPeriod: Sendable, Hashable {
 /// in "not available"), R2 (households, and persons in them), R5, A1, A2, A3 (and drafts overdue at p₁), A4
 /// (and by service), A5, A6 (and appeals lodged, and resolved by outcome), P1, P2, P3, P4 (by reason, and
 /// without needsMet and died), P5, P8, D1 (a, b, c by service), D2 (and missed by reason), D3, D4, V1 and V2 (by
-/// provider and service), F1–F5 (F3 also by exemption rule, F5 at p₁).
+/// provider and service), F1–F5 (F3 also by exemption rule, F5 at p₁), O1 (achieved, partly, mean GAS), O2, O3.
 public enum Indicators {
-    /// 2: V1, D1 (c), F3 by rule, A6 appeals, F5 at p₁, suspended months not active (P1, D3).
+    /// 2: V1, D1 (c), F3 by rule, A6 appeals, F5 at p₁, suspended months not active (P1, D3); O1–O3 and P4 by
+    /// reason from the outcome dimension.
     public static let version = 2
 
     public static func compute(_ facts: MetricsFacts, period: MetricsPeriod) -> [IndicatorValue] {
         reach(facts, period) + access(facts, period) + appeals(facts, period) + waitToFirstService(facts, period)
             + plan(facts, period) + delivery(facts, period) + continuity(facts, period) + fulfilment(facts, period)
-            + finance(facts, period)
+            + finance(facts, period) + outcomes(facts, period)
     }
 
     // MARK: Reach

@@ -86,14 +86,17 @@ public struct MetricsFacts: Sendable {
         public var unitsPlanned: [String: Int64]
         /// Its suspensions: a suspended day is not an active one (domain.md §6.1).
         public var suspensions: [PlanState.Suspension]
+        /// Its summary once recorded (O1–O3).
+        public var summary: Summary?
 
         public init(
             personRef: PersonRef, filedAt: LocalDate, draftedOn: LocalDate? = nil, approvedOn: LocalDate? = nil,
             plannedStart: LocalDate? = nil, plannedEnd: LocalDate? = nil, deadlineDays: Int,
             lengthWithinMonths: Bool? = nil, endedOn: LocalDate? = nil, end: PlanEnd? = nil,
             summaryRecorded: Bool = false, hasSupportingActivity: Bool = false, id: PlanID? = nil,
-            unitsPlanned: [String: Int64] = [:], suspensions: [PlanState.Suspension] = []
+            unitsPlanned: [String: Int64] = [:], suspensions: [PlanState.Suspension] = [], summary: Summary? = nil
         ) {
+            self.summary = summary
             self.id = id
             self.unitsPlanned = unitsPlanned
             self.suspensions = suspensions
@@ -129,6 +132,21 @@ public struct MetricsFacts: Sendable {
                 day = day.adding(days: 1)
             }
             return false
+        }
+    }
+
+    /// A plan's summary interview: its business day, the goals set (clear), and its ratings from the outcome
+    /// dimension — nil when not available (no Vault at hand, or the person's data erased: their ratings drop
+    /// out, domain.md §6.4).
+    public struct Summary: Sendable, Hashable {
+        public var recordedOn: LocalDate
+        public var goalsSet: Int64
+        public var ratings: SummaryRatings?
+
+        public init(recordedOn: LocalDate, goalsSet: Int64, ratings: SummaryRatings? = nil) {
+            self.recordedOn = recordedOn
+            self.goalsSet = goalsSet
+            self.ratings = ratings
         }
     }
 
@@ -293,6 +311,18 @@ public struct MetricsFacts: Sendable {
     public var memberships: [PersonRef: [Membership]]
     /// The person dimension's statistical attributes (erased persons have `erasedAt` set and nothing else).
     public var attributes: [PersonRef: StatisticalAttributes]
+
+    /// Joins the outcome dimension's rows: an early end's reason where it is known (otherwise "not available"),
+    /// and the summaries' ratings.
+    public mutating func attach(outcomes: [PlanID: PlanOutcome]) {
+        for index in plans.indices {
+            guard let id = plans[index].id, let outcome = outcomes[id] else { continue }
+            if case .terminatedEarly = plans[index].end, let reason = outcome.terminationReason {
+                plans[index].end = .terminatedEarly(reason: reason.rawValue)
+            }
+            plans[index].summary?.ratings = outcome.ratings
+        }
+    }
 
     public init(
         deliveries: [Delivery] = [], missed: [Missed] = [], decisions: [Decision] = [], plans: [Plan] = [],

@@ -19,7 +19,8 @@ import Ledger
 ///   payment allocation and write-off dated (`settlements`), so outstanding can be taken at any day.
 public struct MetricsFactsProjection: Projection {
     public static let name = "MetricsFacts"
-    /// 2: authorisations' planId, plans' unitsPlanned and suspensions, settlements, appeals, engagements.
+    /// 2: authorisations' planId, plans' unitsPlanned, suspensions and summary day and goals set, settlements,
+    /// appeals, engagements.
     public static let version: UInt32 = 2
     public static let tables =
         [
@@ -263,7 +264,11 @@ public struct MetricsFactsProjection: Projection {
                 plan?.ending = MetricsPlan.terminatedEarly
             }
         case .planSummaryRecorded(let summary):
-            try plans.update(.uuid(summary.planId.uuid)) { $0?.summaryRecorded = true }
+            try plans.update(.uuid(summary.planId.uuid)) { plan in
+                plan?.summaryRecorded = true
+                plan?.summaryRecordedOn = summary.recordedOn
+                plan?.goalsSet = summary.goalsSet
+            }
         default:
             return
         }

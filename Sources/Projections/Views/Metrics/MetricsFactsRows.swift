@@ -149,6 +149,9 @@ struct MetricsPlan: PayloadCodable, Hashable, Sendable {
     /// The latest version's service items' unitsPlanned, per service (D1 c).
     var unitsPlanned: [MetricsServiceUnits] = []
     var suspensions: [MetricsSuspension] = []
+    /// The summary's business day and the goals set (its ratings are sealed: the outcome dimension's).
+    var summaryRecordedOn: LocalDate?
+    var goalsSet: UInt64 = 0
 
     init(programmeId: ProgrammeID, personRef: PersonRef, draftedOn: LocalDate) {
         self.programmeId = programmeId
@@ -170,6 +173,8 @@ struct MetricsPlan: PayloadCodable, Hashable, Sendable {
         writer.write(supportingActivity)
         writer.writeArray(unitsPlanned)
         writer.writeArray(suspensions)
+        writer.writeOptional(summaryRecordedOn)
+        writer.write(goalsSet)
     }
 
     /// Sums the service items' units per service, in service order.
@@ -196,6 +201,8 @@ struct MetricsPlan: PayloadCodable, Hashable, Sendable {
         supportingActivity = try reader.read()
         unitsPlanned = try reader.readArray()
         suspensions = try reader.readArray()
+        summaryRecordedOn = try reader.readOptional()
+        goalsSet = try reader.read()
     }
 }
 

@@ -69,7 +69,10 @@ public enum MetricsFactsView {
                     hasSupportingActivity: plan.supportingActivity, id: PlanID(uuid: uuid(key)),
                     unitsPlanned: Dictionary(
                         plan.unitsPlanned.map { ($0.serviceId, Int64(clamping: $0.units)) }, uniquingKeysWith: +),
-                    suspensions: plan.suspensions.map(\.fact)))
+                    suspensions: plan.suspensions.map(\.fact),
+                    summary: plan.summaryRecordedOn.map {
+                        MetricsFacts.Summary(recordedOn: $0, goalsSet: Int64(clamping: plan.goalsSet))
+                    }))
         }
         try charges(reader, programme: programme, into: &facts)
         for (_, row) in try reader.rows("appeals", as: MetricsAppeals.self) where row.refusedIn.contains(programme) {
