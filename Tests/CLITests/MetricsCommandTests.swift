@@ -58,8 +58,9 @@ struct MetricsCommandTests {
             let first = try run(["--period", "2025-Q2", "--publish", "--json"])
             #expect(first.status == 0, "\(first.standardError)")
             #expect(first.standardError.hasPrefix("published 2025-Q2 revision 1 (cutoff size 30"))
-            let again = try run(["--period", "2025-Q2", "--publish", "--as-of-size", "20"])
+            let again = try run(["--period", "2025-Q2", "--publish"])
             #expect(again.standardError.hasPrefix("unchanged: 2025-Q2 revision 1 (cutoff size 30"))
+            #expect(try run(["--period", "2025-Q2", "--publish", "--as-of-size", "20"]).status == 64)
             let listed = try run(["--period", "2025-Q2", "--revisions", "--json"])
             #expect(listed.status == 0, "\(listed.standardError)")
             let object = try #require(

@@ -56,6 +56,11 @@ struct MetricsPublicationTests {
             try report(corrected, size: 12, period: april), period: april, publishedAt: "2025-06-01T08:00:00Z")
         #expect(second.appended && second.revision.revision == 2)
 
+        #expect(throws: ProjectionError.cutoffBeforePublished(asked: 10, published: 12)) {
+            try log.publish(
+                try report(story.facts, size: 10, period: april), period: april, publishedAt: "2025-06-02T08:00:00Z")
+        }
+
         let revisions = try log.revisions(programme: programme, period: april)
         #expect(revisions.map(\.revision) == [1, 2])
         #expect(revisions[0] == first.revision, "revision 1 is read back as published, with its cutoff")

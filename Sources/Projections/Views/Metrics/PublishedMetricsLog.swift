@@ -30,7 +30,8 @@ public struct PublishedMetricsLog: Sendable {
     }
 
     /// Publishes `report` for `period`: appends it as the next revision unless the latest one publishes the same
-    /// values. Returns the revision that stands and whether it was appended now.
+    /// values; a cutoff before the latest revision's is refused. Returns the revision that stands and whether it
+    /// was appended now.
     public func publish(_ report: MetricsReport, period: ReportingPeriod, publishedAt: String) throws(ProjectionError)
         -> (revision: PublishedRevision, appended: Bool)
     {
@@ -45,6 +46,9 @@ public struct PublishedMetricsLog: Sendable {
             throw ProjectionError.storage("cannot lock \(path): errno \(errno)")
         }
         let existing = try revisions(programme: report.programme, period: period)
+        if let latest = existing.last, report.cutoff.size < latest.cutoff.size {
+            throw ProjectionError.cutoffBeforePublished(asked: report.cutoff.size, published: latest.cutoff.size)
+        }
         let next = PublishedRevision(
             report, period: period, revision: (existing.last?.revision ?? 0) + 1, publishedAt: publishedAt)
         if let latest = existing.last, latest.publishesSameValues(as: next) { return (latest, false) }
