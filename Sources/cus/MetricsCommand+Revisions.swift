@@ -2,7 +2,7 @@ import Domain
 import Foundation
 import Projections
 
-/// How `cus metrics --publish` and `--revisions` print published revisions (ADR 0011).
+/// How `cus metrics --publish` and `--revisions` print published revisions (ADR 0012).
 extension MetricsCommand {
     static func publicationLine(_ revision: PublishedRevision, appended: Bool) -> String {
         let cutoff = "cutoff size \(revision.cutoff.size), root \(revision.cutoff.root)"

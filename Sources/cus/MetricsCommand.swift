@@ -8,7 +8,7 @@ import Projections
 /// `cus metrics --programme ID --from DATE --to DATE` (or `--period 2025-Q2`): the M&E indicators of domain.md
 /// §6.2 for one programme and period [from, to), suppressed as §6.3 says, live or as of a cutoff. With
 /// `--publish` the suppressed values of a reporting period are published as its next revision when they differ
-/// from the latest; `--revisions` shows the published revisions with what each changed (§6.4, ADR 0011).
+/// from the latest; `--revisions` shows the published revisions with what each changed (§6.4, ADR 0012).
 struct MetricsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics",

@@ -7,7 +7,7 @@ import Foundation
     import Darwin
 #endif
 
-/// Where published M&E values live (ADR 0011): `DIR/published/metrics.jsonl`, one `PublishedRevision` per line,
+/// Where published M&E values live (ADR 0012): `DIR/published/metrics.jsonl`, one `PublishedRevision` per line,
 /// appended and never rewritten. Not in the projections env, which is rebuilt and never backed up: a
 /// published value must outlive rebuilds. Publishing holds an exclusive `flock` on the file while it reads the
 /// latest revision and appends the next, so two publishers cannot both write revision N + 1.

@@ -1,7 +1,7 @@
 public import Domain
 import Foundation
 
-/// ProgrammeDashboard's published values (domain.md §5, §6.4; ADR 0011): one programme's suppressed M&E cells for
+/// ProgrammeDashboard's published values (domain.md §5, §6.4; ADR 0012): one programme's suppressed M&E cells for
 /// one reporting period as evaluators saw them, frozen with the cutoff they were computed at, the indicator
 /// version and the rule-set version. A later publication whose values differ is the next revision; one whose
 /// values are the same publishes nothing.

@@ -1,7 +1,7 @@
 public import Domain
 import Ledger
 
-/// The outcome dimension (ledger.md §4.4, ADR 0011): per plan the sealed fields O1–O3 and P4 by reason need —
+/// The outcome dimension (ledger.md §4.4, ADR 0012): per plan the sealed fields O1–O3 and P4 by reason need —
 /// an early end's reason, and the summary's goal results, goal attainment scaling, self-assessment and
 /// satisfaction — decrypted once through the Vault's system path (`StatisticalAttributeSource`); never the
 /// narrative or free-text details. `PersonalDataErased` clears the person's outcome fields for good (the
