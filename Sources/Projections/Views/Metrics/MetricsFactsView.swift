@@ -3,8 +3,10 @@ import Foundation
 
 /// Reads a programme's `MetricsFacts` from the MetricsFacts rows: effective deliveries joined to their
 /// authorisation and service, missed sessions, first decisions, plans with the rule set's deadline (in force at
-/// `filedAt`) and allowed lengths (in force at approval), and fee charges. Statistical attributes come from the
-/// person dimension (`attributes(_:)`), read separately.
+/// `filedAt`) and allowed lengths (in force at approval), appeals, engagements, and fee charges with their
+/// exemption rule and dated settlements. Statistical attributes come from the person dimension
+/// (`attributes(_:)`) and outcome fields from the outcome dimension (`MetricsFacts.attach(outcomes:)`), read
+/// separately.
 public enum MetricsFactsView {
     public static func facts(_ reader: RowReader, programme: ProgrammeID, ruleBook: RuleBook = .defaults)
         throws(ProjectionError) -> MetricsFacts
