@@ -19,10 +19,12 @@ public enum ProjectionCatalogue {
         MetricsFactsProjection(),
     ]
 
-    /// Every projection, with the person dimension when the Vault is at hand (it decrypts statistical
-    /// attributes through the Vault's system path, ledger.md §4.4).
+    /// Every projection, with the person and outcome dimensions when the Vault is at hand (they decrypt
+    /// statistical attributes and outcome fields through the Vault's system path, ledger.md §4.4).
     public static func all(attributes: StatisticalAttributeSource?) -> [any Projection] {
-        projections + (attributes.map { [PersonDimensionProjection(source: $0)] } ?? [])
+        projections
+            + (attributes.map { [PersonDimensionProjection(source: $0), OutcomeDimensionProjection(source: $0)] }
+                ?? [])
     }
 
     public static let views: [ViewDefinition] = [

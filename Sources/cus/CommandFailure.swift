@@ -53,9 +53,9 @@ struct CommandFailure: Error, CustomStringConvertible {
     init(_ error: ProjectionError) {
         let reason = error.description.split(separator: "\n").joined(separator: " ")
         switch error {
-        case .unknownProjection, .invalidKey: self.init(exitCode: 64, reason: reason)
+        case .unknownProjection, .invalidKey, .cutoffBeforePublished: self.init(exitCode: 64, reason: reason)
         case .storage: self.init(exitCode: 74, reason: reason)
-        case .undecodable, .corruptRow: self.init(exitCode: 1, reason: reason)
+        case .undecodable, .corruptRow, .corruptPublication: self.init(exitCode: 1, reason: reason)
         case .cancelled: self.init(exitCode: 130, reason: reason)
         case .applyFailed, .failed, .outdated: self.init(exitCode: 70, reason: reason)
         }

@@ -5,12 +5,14 @@ import Foundation
 import Ledger
 import Projections
 
-/// `cus metrics --programme ID --from DATE --to DATE`: the M&E indicators of domain.md §6.2 for one programme
-/// and period [from, to), suppressed as §6.3 says, live or as of a cutoff.
+/// `cus metrics --programme ID --from DATE --to DATE` (or `--period 2025-Q2`): the M&E indicators of domain.md
+/// §6.2 for one programme and period [from, to), suppressed as §6.3 says, live or as of a cutoff. With
+/// `--publish` the suppressed values of a reporting period are published as its next revision when they differ
+/// from the latest; `--revisions` shows the published revisions with what each changed (§6.4, ADR 0012).
 struct MetricsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics",
-        abstract: "Print a programme's M&E indicators for a period, small cells suppressed (domain.md §6).")
+        abstract: "Print, publish or list a programme's M&E indicators for a period, small cells suppressed.")
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var keys: KeyFileOptions
@@ -20,10 +22,19 @@ struct MetricsCommand: AsyncParsableCommand {
     var programme: String
 
     @Option(name: .long, help: "The period's first day, YYYY-MM-DD (Europe/Warsaw).")
-    var from: String
+    var from: String?
 
     @Option(name: .long, help: "The day after the period's last day, YYYY-MM-DD: the period is [from, to).")
-    var to: String
+    var to: String?
+
+    @Option(name: .long, help: "A reporting period instead of --from/--to: 2025-04, 2025-Q2, 2025-H1 or 2025.")
+    var period: String?
+
+    @Flag(name: .long, help: "Publish the suppressed values of --period as its next revision if they changed.")
+    var publish = false
+
+    @Flag(name: .long, help: "List the published revisions of --period and what each changed.")
+    var revisions = false
 
     @Option(name: .long, help: "A directory of rule-set files to use besides the built-in ones.")
     var rules: String?
@@ -46,31 +57,62 @@ struct MetricsCommand: AsyncParsableCommand {
     func validate() throws {
         if json && csv { throw ValidationError("give --json or --csv, not both") }
         guard UUID(uuidString: programme) != nil else { throw ValidationError("--programme wants a UUID") }
-        guard let start = LocalDate(from), let end = LocalDate(to) else {
-            throw ValidationError("--from and --to want dates YYYY-MM-DD")
+        if publish && revisions { throw ValidationError("give --publish or --revisions, not both") }
+        if let period {
+            if from != nil || to != nil { throw ValidationError("give --period or --from and --to, not both") }
+            if ReportingPeriod(period) == nil {
+                throw ValidationError("--period wants YYYY-MM, YYYY-Qn, YYYY-H1, YYYY-H2 or YYYY, not \(period)")
+            }
+        } else {
+            if publish || revisions { throw ValidationError("--publish and --revisions need --period") }
+            guard let start = from.flatMap(LocalDate.init), let end = to.flatMap(LocalDate.init) else {
+                throw ValidationError("--from and --to want dates YYYY-MM-DD (or give --period)")
+            }
+            if end <= start { throw ValidationError("--to must be after --from") }
         }
-        if end <= start { throw ValidationError("--to must be after --from") }
+        if revisions && (cutoff.asOfSize != nil || cutoff.asOf != nil) {
+            throw ValidationError("--revisions lists what was published, each with its own cutoff; it takes none")
+        }
+    }
+
+    /// The period asked for, and the reporting period when given as one.
+    var requestedPeriod: (MetricsPeriod, ReportingPeriod?)? {
+        if let label = period.flatMap(ReportingPeriod.init) { return (label.period, label) }
+        guard let start = from.flatMap(LocalDate.init), let end = to.flatMap(LocalDate.init) else { return nil }
+        return (MetricsPeriod(from: start, to: end), nil)
     }
 
     func run() async throws {
         try await reportingFailures {
             if unsuppressed { throw CommandFailure(exitCode: 64, reason: Self.unsuppressedRefusal) }
-            guard let uuid = UUID(uuidString: programme), let start = LocalDate(from), let end = LocalDate(to) else {
+            guard let uuid = UUID(uuidString: programme), let (requested, label) = requestedPeriod else {
                 throw ValidationError("invalid arguments")
             }
             let programmeId = ProgrammeID(uuid: uuid)
+            let log = PublishedMetricsLog(dataDirectory: store.data)
+            if revisions, let label {
+                let list = try log.revisions(programme: programmeId, period: label)
+                print(json ? Self.json(list, programme: programmeId, period: label).text : Self.table(list))
+                return
+            }
             let ruleBook = try RuleSetDirectory.ruleBook(adding: rules)
             let ledger = try store.openLedger(readOnly: true, purpose: "cus metrics")
             defer { ledger.close() }
             let set = try ProjectionSet.open(store, keys: keys, ledger: ledger)
             defer { set.close() }
-            let dimension = set.projections.first { type(of: $0) == PersonDimensionProjection.self }
-            let projections: [any Projection] = [MetricsFactsProjection()] + (dimension.map { [$0] } ?? [])
+            let dimensions = set.projections.filter {
+                type(of: $0) == PersonDimensionProjection.self || type(of: $0) == OutcomeDimensionProjection.self
+            }
+            let projections: [any Projection] = [MetricsFactsProjection()] + dimensions
             let (facts, cutoffRead) = try read(projections, programme: programmeId, ruleBook: ruleBook, ledger: ledger)
             let report = try MetricsReport(
-                facts: facts, programme: programmeId, period: MetricsPeriod(from: start, to: end), cutoff: cutoffRead,
-                ruleBook: ruleBook)
+                facts: facts, programme: programmeId, period: requested, cutoff: cutoffRead, ruleBook: ruleBook)
             print(json ? Self.json(report).text : Self.table(report, csv: csv))
+            if publish, let label {
+                let published = try log.publish(report, period: label, publishedAt: Date().ISO8601Format())
+                var standardError = StandardError()
+                print(Self.publicationLine(published.revision, appended: published.appended), to: &standardError)
+            }
         }
     }
 

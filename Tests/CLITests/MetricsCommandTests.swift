@@ -46,6 +46,35 @@ struct MetricsCommandTests {
         }
     }
 
+    @Test("--period --publish stores a revision once; --revisions lists it with its cutoff")
+    func publishAndRevisions() async throws {
+        try await TemporaryDirectory.with { directory in
+            let data = directory.path + "/data"
+            #expect(
+                try CLIRunner.run(["ledger", "seed", "--data", data, "--events", "30", "--streams", "2"]).status == 0)
+            func run(_ extra: [String]) throws -> CLIRunner.Outcome {
+                try CLIRunner.run(["metrics", "--data", data, "--programme", Self.programme] + extra)
+            }
+            let first = try run(["--period", "2025-Q2", "--publish", "--json"])
+            #expect(first.status == 0, "\(first.standardError)")
+            #expect(first.standardError.hasPrefix("published 2025-Q2 revision 1 (cutoff size 30"))
+            let again = try run(["--period", "2025-Q2", "--publish"])
+            #expect(again.standardError.hasPrefix("unchanged: 2025-Q2 revision 1 (cutoff size 30"))
+            #expect(try run(["--period", "2025-Q2", "--publish", "--as-of-size", "20"]).status == 64)
+            let listed = try run(["--period", "2025-Q2", "--revisions", "--json"])
+            #expect(listed.status == 0, "\(listed.standardError)")
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(listed.standardOutput.utf8)) as? [String: Any])
+            let revisions = try #require(object["revisions"] as? [[String: Any]])
+            #expect(revisions.count == 1)
+            #expect((revisions.first?["cutoff"] as? [String: Any])?["size"] as? Int == 30)
+            #expect((object["period"] as? [String: String])?["from"] == "2025-04-01")
+            #expect(try run(["--period", "2025-Q5"]).status == 64)
+            #expect(try run(["--from", "2025-04-01", "--to", "2025-05-01", "--publish"]).status == 64)
+            #expect(try run(["--period", "2025-Q2", "--revisions", "--as-of-size", "3"]).status == 64)
+        }
+    }
+
     @Test("--unsuppressed is refused in one line until the HTTP API brings tokens")
     func unsuppressed() async throws {
         try await TemporaryDirectory.with { directory in

@@ -77,8 +77,12 @@ struct FeeStory {
         ]
     }
 
+    /// Emits the events; the write-off is decided on 2025-06-20 (its business date).
     func feed(_ fixture: ProjectionsFixture) async throws {
-        for event in events { try await fixture.emit(event) }
+        for event in events {
+            if case .chargeWrittenOff = event { fixture.occurredAt = Instant(startOf: .on("2025-06-20")) }
+            try await fixture.emit(event)
+        }
     }
 
     /// A fixture fed the whole story, with the view built.

@@ -33,6 +33,11 @@ struct MetricsFactsProjectionTests {
                 DeliveryCorrected(
                     authorisationId: story.au02, personRef: story.anna, originalEventId: try fixture.eventID(at: moved),
                     deliveryId: "moved", deliveredOn: .on("2025-05-02"), units: 1, reason: "Zła data")))
+        try await fixture.emit(
+            .providerCapacityChanged(
+                ProviderCapacityChanged(
+                    providerId: story.ngo, engagementId: story.care, serviceId: "care",
+                    capacity: Capacity(unitsPerMonth: 200), effectiveFrom: .on("2025-06-01"))))
         let household = HouseholdRef(uuid: UUID())
         try await fixture.emit(
             .householdMembershipRecorded(
@@ -83,6 +88,15 @@ struct MetricsFactsProjectionTests {
         let quarter = facts.values("2025-04-01", "2025-07-01")
         #expect(quarter.value("D4", .sum, variant: "units", care) == 22, "domain.md §7: 22 h delivered")
         #expect(quarter.value("D4", .sum, variant: "units", psych) == 9)
+
+        // V1 (§7's utilisation): 8 h of NGO-1's 400 in April; psych 2 and then 4 (with the moved one) of 60;
+        // June's care capacity changed to 200 from 06-01.
+        #expect(april.value("V1", .ratio, ngo) == 8.0 / 400.0)
+        #expect(april.value("V1", .ratio, cusOwn) == 2.0 / 60.0)
+        #expect(may.cell("V1", .ratio, cusOwn)?.numerator == 4)
+        #expect(june.cell("V1", .ratio, ngo)?.numerator == 6)
+        #expect(june.cell("V1", .ratio, ngo)?.denominator == 200)
+        #expect(quarter.cell("V1", .ratio, ngo)?.denominator == 1_000)
     }
 
     @Test("F1–F5 from the fee events: a charge cancelled in full, a total exemption, a write-off, §7's outstanding")
@@ -101,15 +115,18 @@ struct MetricsFactsProjectionTests {
         #expect(april.value("F2", .sum, ["kind": "partial"]) == 0)
         #expect(april.cell("F3", .ratio, variant: "persons")?.numerator == 1)
         #expect(april.cell("F3", .ratio, variant: "persons")?.denominator == 3)
+        #expect(april.cell("F3", .ratio, variant: "persons", ["rule": "EX-1"])?.numerator == 1)
+        #expect(april.value("F3", .ratio, variant: "amount", ["rule": "EX-1"]) == 8_000.0 / 24_000.0)
         #expect(april.value("F4") == 1)
-        #expect(april.value("F5") == 0)
+        #expect(april.value("F5") == 16_000, "at 05-01 nothing was paid yet: the payments came on 05-10 and 05-12")
 
         let may = facts.values("2025-05-01", "2025-06-01")
         #expect(may.value("F1") == 16_000)
         #expect(may.value("F2", .sum, ["kind": "partial"]) == 4_000)
+        #expect(may.cell("F3", .ratio, variant: "amount", ["rule": "EX-2"])?.numerator == 4_000)
         #expect(may.cell("F4")?.numerator == 7_000)
         #expect(may.cell("F4")?.denominator == 12_000)
-        #expect(may.value("F5") == 0, "Ewa's rest is written off")
+        #expect(may.value("F5") == 12_000, "at 06-01: paid 06-05 and 06-10, written off 06-20")
 
         let quarter = facts.values("2025-04-01", "2025-07-01")
         #expect(quarter.value("F1") == 46_000)
@@ -130,6 +147,13 @@ struct MetricsFactsProjectionTests {
                     qualificationId: QualificationID(uuid: UUID()), programmeId: story.programme, programmeVersion: 1,
                     serviceIds: ["care"], queuePosition: 1, validFrom: .on("2025-02-10"),
                     promotedFromWaitlist: false)))
+        try await fixture.emit(
+            .planSuspended(
+                PlanSuspended(
+                    planId: story.plan, personRef: story.person, from: .on("2025-05-01"),
+                    personal: .init(reason: "Pobyt w szpitalu"))))
+        try await fixture.emit(
+            .planResumed(PlanResumed(planId: story.plan, personRef: story.person, resumedOn: .on("2025-07-01"))))
         fixture.occurredAt = Instant(startOf: .on("2025-08-31"))
         try await fixture.emit(
             .planCompleted(PlanCompleted(planId: story.plan, personRef: story.person, endDate: .on("2025-08-31"))))
@@ -167,7 +191,15 @@ struct MetricsFactsProjectionTests {
         #expect(april.cell("P1")?.numerator == 1, "qualified from 02-10, plan 03-01 to 08-31")
         #expect(april.cell("P1")?.denominator == 1)
 
+        // Suspended from 05-01, resumed 07-01: May and June are not active months, July is.
+        #expect(facts.values("2025-05-01", "2025-07-01").cell("D3")?.denominator == 0)
+        #expect(facts.values("2025-07-01", "2025-08-01").cell("D3")?.denominator == 1)
+        #expect(facts.values("2025-06-01", "2025-07-01").cell("P1")?.numerator == 0)
+
         let august = facts.values("2025-08-01", "2025-09-01")
+        // D1 (c): the plan ends in August; of 60 h planned, 2 (corrected) + 4 delivered, one report reversed.
+        #expect(august.cell("D1", .ratio, variant: "c", ["service": "care"])?.numerator == 6)
+        #expect(august.cell("D1", .ratio, variant: "c", ["service": "care"])?.denominator == 60)
         #expect(august.value("P3") == 1)
         #expect(august.value("P4", .ratio) == 0)
         #expect(august.cell("P5")?.numerator == 1)
@@ -181,6 +213,38 @@ struct MetricsFactsProjectionTests {
         let asOf = try fixture.metricsFacts(story.programme, in: build.store).values("2025-08-01", "2025-09-01")
         #expect(asOf == captured)
         #expect(asOf != august)
+    }
+
+    @Test("A6's appeals from events: a refusal in the programme appealed and resolved, another one pending")
+    func appeals() async throws {
+        let fixture = try ProjectionsFixture()
+        let programme = ProgrammeID(uuid: UUID())
+        let other = ProgrammeID(uuid: UUID())
+        let applications = (0..<3).map { _ in (ApplicationID(uuid: UUID()), PersonRef(uuid: UUID())) }
+        for (index, (application, person)) in applications.enumerated() {
+            try await fixture.emit(
+                .qualificationRefused(
+                    QualificationRefused(
+                        applicationId: application, personRef: person, programmeId: index == 2 ? other : programme,
+                        decisionRef: "D-\(index)", decisionDate: .on("2025-03-20"), legalBasis: "art. 5",
+                        appealInstruction: "14 dni", signedBy: StaffID(uuid: UUID()),
+                        personal: .init(reasons: "Brak kryteriów"))))
+            try await fixture.emit(
+                .refusalAppealed(
+                    RefusalAppealed(
+                        applicationId: application, personRef: person, decisionRef: "D-\(index)", appealBody: "SKO",
+                        appealedOn: .on("2025-04-0\(index + 1)"))))
+        }
+        try await fixture.emit(
+            .appealResolved(
+                AppealResolved(
+                    applicationId: applications[0].0, personRef: applications[0].1, appealBody: "SKO",
+                    outcome: .quashed, appealDecisionRef: "SKO-1", resolvedOn: .on("2025-04-20"))))
+        try fixture.catchUp(MetricsFactsProjection())
+        let april = try fixture.metricsFacts(programme).values("2025-04-01", "2025-05-01")
+        #expect(april.value("A6", .count, variant: "appealsLodged") == 2, "the third refusal is another programme's")
+        #expect(april.value("A6", .count, variant: "appealsResolved") == 1)
+        #expect(april.value("A6", .count, variant: "appealsResolved", ["outcome": "quashed"]) == 1)
     }
 
     @Test("A5 from waiting-list spells: a withdrawal and a promotion close them")

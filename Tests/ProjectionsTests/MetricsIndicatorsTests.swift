@@ -60,7 +60,8 @@ struct MetricsStory {
                     personRef: b, filedAt: .on("2025-03-10"), approvedOn: .on("2025-04-05"),
                     plannedStart: .on("2025-04-06"),
                     plannedEnd: .on("2025-09-30"), deadlineDays: 30,
-                    lengthWithinMonths: true, hasSupportingActivity: true),
+                    lengthWithinMonths: true, hasSupportingActivity: true,
+                    suspensions: [PlanState.Suspension(from: .on("2025-05-01"), resumedOn: .on("2025-07-01"))]),
                 MetricsFacts.Plan(
                     personRef: c, filedAt: .on("2025-03-01"), approvedOn: .on("2025-04-10"),
                     plannedStart: .on("2025-04-11"),
@@ -88,16 +89,25 @@ struct MetricsStory {
                 MetricsFacts.Plan(
                     personRef: g, filedAt: .on("2025-02-01"), approvedOn: .on("2025-03-01"),
                     plannedStart: .on("2025-03-01"),
-                    plannedEnd: .on("2025-08-31"), deadlineDays: 30, lengthWithinMonths: true)
+                    plannedEnd: .on("2025-08-31"), deadlineDays: 30, lengthWithinMonths: true,
+                    suspensions: [
+                        PlanState.Suspension(from: .on("2025-04-01"), plannedTo: .on("2025-04-29")),
+                        PlanState.Suspension(from: .on("2025-06-01")),
+                    ])
             ],
             charges: [
-                MetricsFacts.Charge(personRef: a, chargePeriod: "2025-04", gross: 8_000, paid: 8_000),
                 MetricsFacts.Charge(
-                    personRef: b, chargePeriod: "2025-04", gross: 8_000, exemptedPartial: 4_000, paid: 2_000),
-                MetricsFacts.Charge(personRef: c, chargePeriod: "2025-04", gross: 6_000, exemptedTotal: 6_000),
+                    personRef: a, chargePeriod: "2025-04", gross: 8_000, paid: 8_000,
+                    settlements: [settlement("2025-04-28", 8_000)]),
+                MetricsFacts.Charge(
+                    personRef: b, chargePeriod: "2025-04", gross: 8_000, exemptedPartial: 4_000, paid: 2_000,
+                    exemptionRule: "EX-2", settlements: [settlement("2025-05-10", 2_000)]),
+                MetricsFacts.Charge(
+                    personRef: c, chargePeriod: "2025-04", gross: 6_000, exemptedTotal: 6_000, exemptionRule: "EX-1"),
                 MetricsFacts.Charge(personRef: d, chargePeriod: "2025-04", gross: 8_000, cancelled: 8_000),
                 MetricsFacts.Charge(
-                    personRef: e, chargePeriod: "2025-04", gross: 5_000, paid: 1_000, writtenOff: 1_000),
+                    personRef: e, chargePeriod: "2025-04", gross: 5_000, paid: 1_000, writtenOff: 1_000,
+                    settlements: [settlement("2025-04-20", 1_000), settlement("2025-05-05", 1_000)]),
                 MetricsFacts.Charge(personRef: f, chargePeriod: "2025-04", gross: 3_000),
                 MetricsFacts.Charge(personRef: a, chargePeriod: "2025-05", gross: 8_000),
             ],
@@ -113,6 +123,12 @@ struct MetricsStory {
                 MetricsFacts.Qualification(personRef: d, validFrom: .on("2025-04-01")),
                 MetricsFacts.Qualification(personRef: e, validFrom: .on("2025-02-01"), validTo: .on("2025-03-31")),
                 MetricsFacts.Qualification(personRef: g, validFrom: .on("2025-05-01")),
+            ],
+            appeals: [
+                MetricsFacts.Appeal(appealedOn: .on("2025-03-10"), resolvedOn: .on("2025-04-02"), outcome: "remitted"),
+                MetricsFacts.Appeal(appealedOn: .on("2025-04-14"), resolvedOn: .on("2025-04-28"), outcome: "upheld"),
+                MetricsFacts.Appeal(appealedOn: .on("2025-04-25"), resolvedOn: .on("2025-05-20"), outcome: "quashed"),
+                MetricsFacts.Appeal(appealedOn: .on("2025-04-30")),
             ],
             memberships: [
                 a: [MetricsFacts.Membership(householdRef: h1, validFrom: .on("2025-01-01"))],
@@ -133,7 +149,15 @@ struct MetricsStory {
             ])
     }
 
+    func settlement(_ date: String, _ amount: Int64) -> MetricsFacts.Settlement {
+        MetricsFacts.Settlement(date: .on(date), amount: amount)
+    }
+
     var values: [IndicatorValue] { Indicators.compute(facts, period: april) }
+
+    func values(_ from: String, _ to: String) -> [IndicatorValue] {
+        Indicators.compute(facts, period: MetricsPeriod(from: .on(from), to: .on(to)))
+    }
 }
 
 extension [IndicatorValue] {
@@ -206,6 +230,20 @@ struct MetricsIndicatorsTests {
         #expect(refusals?.value == 2.0 / 6.0)
     }
 
+    @Test("A6 appeals: lodged in P, resolved in P in total and by outcome")
+    func appeals() {
+        let values = story.values
+        // Lodged 04-14, 04-25, 04-30 (the one of 03-10 is March's); resolved 04-02 (remitted), 04-28 (upheld).
+        #expect(values.value("A6", .count, variant: "appealsLodged") == 3)
+        #expect(values.value("A6", .count, variant: "appealsResolved") == 2)
+        #expect(values.value("A6", .count, variant: "appealsResolved", ["outcome": "remitted"]) == 1)
+        #expect(values.value("A6", .count, variant: "appealsResolved", ["outcome": "upheld"]) == 1)
+        #expect(values.cell("A6", .count, variant: "appealsResolved", ["outcome": "quashed"]) == nil, "in May")
+        let may = story.values("2025-05-01", "2025-06-01")
+        #expect(may.value("A6", .count, variant: "appealsResolved", ["outcome": "quashed"]) == 1)
+        #expect(may.value("A6", .count, variant: "appealsLodged") == 0)
+    }
+
     @Test("A2 days to approval, A3 compliance with the deadline and drafts overdue at p₁, P2 length conformity")
     func approvals() {
         let values = story.values
@@ -241,16 +279,19 @@ struct MetricsIndicatorsTests {
         #expect(values.cell("P8")?.denominator == 3)
     }
 
-    @Test("D3: approved plans' months in P with a delivery to their person")
+    @Test("D3: approved plans' active months in P (a suspended month is not active) with a delivery to their person")
     func continuity() {
-        // April: a's two plans, b's, c's (delivered) and g's (not); d's starts in May.
+        // April: a's two plans, b's, c's (delivered) and g's (not; suspended 04-01 to 04-29, so active on 04-30);
+        // d's starts in May.
         #expect(story.values.cell("D3")?.numerator == 4)
         #expect(story.values.cell("D3")?.denominator == 5)
-        // Q2: a 1+1 (both ended in April), b 3 (April, May), c 1, d 2 (none), g 3 (none).
-        let quarter = Indicators.compute(
-            story.facts, period: MetricsPeriod(from: .on("2025-04-01"), to: .on("2025-07-01")))
-        #expect(quarter.cell("D3")?.numerator == 5)
-        #expect(quarter.cell("D3")?.denominator == 11)
+        // Q2: a 1+1 (both ended in April), b 1 (April; suspended from 05-01 to the resumption on 07-01, so its May
+        // delivery counts for no active month), c 1, d 2 (none), g 2 (April, May; suspended from 06-01, open).
+        let quarter = story.values("2025-04-01", "2025-07-01")
+        #expect(quarter.cell("D3")?.numerator == 4)
+        #expect(quarter.cell("D3")?.denominator == 8)
+        // July: b resumed (delivered in none), d and g's open suspension: only b and d are active.
+        #expect(story.values("2025-07-01", "2025-08-01").cell("D3")?.denominator == 2)
     }
 
     @Test("P1: persons with a plan active in P among persons with a qualification valid in P")
@@ -259,6 +300,10 @@ struct MetricsIndicatorsTests {
         // and b (from 04-06) have a plan active in April; d's starts in May.
         #expect(story.values.cell("P1")?.numerator == 2)
         #expect(story.values.cell("P1")?.denominator == 3)
+        // June: qualified a, d, g; a's plans ended in April, g's is suspended all June: only d's is active.
+        let june = story.values("2025-06-01", "2025-07-01")
+        #expect(june.cell("P1")?.numerator == 1)
+        #expect(june.cell("P1")?.denominator == 3)
     }
 
     @Test("P3–P5 over plans ending in P: completion, drop-out by reason and without needsMet/died, summaries")
@@ -299,7 +344,79 @@ struct MetricsIndicatorsTests {
         #expect(values.cell("F3", .ratio, variant: "persons")?.numerator == 2)
         #expect(values.cell("F3", .ratio, variant: "persons")?.denominator == 5)
         #expect(values.value("F4") == 0.55)
-        #expect(values.value("F5") == 8_000)
+        // At p₁ = 05-01: 30,000 − 10,000 − a's 8,000 (04-28) − e's 1,000 paid (04-20); b's payment (05-10) and
+        // e's write-off (05-05) come after p₁. As of the cutoff it would be 8,000.
+        #expect(values.value("F5") == 11_000)
+        #expect(values.cell("F5")?.persons == 5)
+    }
+
+    @Test("F3 by exemption rule: amount and persons per rule, siblings of the totals")
+    func exemptionRate() {
+        let values = story.values
+        #expect(values.cell("F3", .ratio, variant: "amount", ["rule": "EX-1"])?.numerator == 6_000)
+        #expect(values.cell("F3", .ratio, variant: "amount", ["rule": "EX-1"])?.denominator == 30_000)
+        #expect(values.value("F3", .ratio, variant: "amount", ["rule": "EX-2"]) == 4_000.0 / 30_000.0)
+        #expect(values.value("F3", .ratio, variant: "persons", ["rule": "EX-1"]) == 1.0 / 5.0)
+        #expect(values.value("F3", .ratio, variant: "persons", ["rule": "EX-2"]) == 1.0 / 5.0)
+        #expect(values.filter { $0.id == "F3" && $0.breakdown["rule"] != nil }.count == 4)
+        let cells = Suppression(threshold: 5).apply(values)
+        #expect(cells.filter { $0.id == "F3" }.allSatisfy { $0.suppressed }, "one or two persons exempted")
+    }
+
+    @Test("D1 (c) over plans ending in P and V1 against the capacity in force, with a change and an ending")
+    func plannedAndCapacity() throws {
+        var facts = story.facts
+        let plan = PlanID(uuid: UUID())
+        let (care, psych) = (AuthorisationID(uuid: UUID()), AuthorisationID(uuid: UUID()))
+        // a's first plan (completed 04-20) planned 24 h of care and 6 psych sessions.
+        facts.plans[0].id = plan
+        facts.plans[0].unitsPlanned = ["care": 24, "psych": 6]
+        facts.authorisations = [
+            MetricsFacts.Authorisation(
+                id: care, serviceId: "care", providerId: "NGO", unitsAuthorised: 24, end: .on("2025-06-30"),
+                allocation: ["2025-03": 8, "2025-04": 8, "2025-05": 8], planId: plan),
+            MetricsFacts.Authorisation(
+                id: psych, serviceId: "psych", providerId: "OWN", unitsAuthorised: 6, end: .on("2025-06-30"),
+                allocation: ["2025-04": 6], planId: plan),
+        ]
+        for index in facts.deliveries.indices where facts.deliveries[index].personRef == story.a {
+            facts.deliveries[index].authorisationId = facts.deliveries[index].serviceId == "care" ? care : psych
+        }
+        let programme = ProgrammeID(uuid: UUID())
+        var ngo = EngagementTerms(
+            ProviderEngaged(
+                providerId: ProviderID(uuid: UUID()), engagementId: EngagementID(uuid: UUID()), programmeId: programme,
+                mode: .ngoEntrusted, serviceIds: ["care"], unitRate: 4_000, capacity: Capacity(unitsPerMonth: 400),
+                validFrom: .on("2025-01-01")))
+        ngo.capacityChanges = [
+            EngagementCapacityChange(effectiveFrom: .on("2025-05-01"), capacity: Capacity(unitsPerMonth: 200))
+        ]
+        var own = EngagementTerms(
+            ProviderEngaged(
+                providerId: ProviderID(uuid: UUID()), engagementId: EngagementID(uuid: UUID()), programmeId: programme,
+                mode: .ownUnit, serviceIds: ["psych"], unitRate: 0, capacity: Capacity(unitsPerMonth: 60),
+                validFrom: .on("2025-04-15")))
+        own.endedFrom = .on("2025-06-01")
+        facts.engagements = [
+            MetricsFacts.Engagement(providerId: "NGO", serviceId: "care", terms: ngo),
+            MetricsFacts.Engagement(providerId: "OWN", serviceId: "psych", terms: own),
+        ]
+        let april = Indicators.compute(facts, period: story.april)
+        // D1 (c): a's care 8 (03-31) + 8 (04-02) of 24 planned; psych 2 of 6.
+        #expect(april.cell("D1", .ratio, variant: "c", ["service": "care"])?.numerator == 16)
+        #expect(april.cell("D1", .ratio, variant: "c", ["service": "care"])?.denominator == 24)
+        #expect(april.value("D1", .ratio, variant: "c", ["service": "psych"]) == 2.0 / 6.0)
+        #expect(
+            Indicators.compute(facts, period: MetricsPeriod(from: .on("2025-05-01"), to: .on("2025-06-01")))
+                .filter { $0.variant == "c" }.isEmpty, "no plan with an id ends in May")
+        // V1 April: 8 h of 400 (the engagement's capacity on 04-01); psych 2 of 60 (in force from 04-15).
+        #expect(april.value("V1", .ratio, ["service": "care", "provider": "NGO"]) == 8.0 / 400.0)
+        #expect(april.cell("V1", .ratio, ["service": "psych", "provider": "OWN"])?.denominator == 60)
+        // Q2: care 8 of 400 + 200 + 200; psych 2 of 60 + 60 (ended from 06-01).
+        let quarter = Indicators.compute(facts, period: MetricsPeriod(from: .on("2025-04-01"), to: .on("2025-07-01")))
+        #expect(quarter.cell("V1", .ratio, ["service": "care", "provider": "NGO"])?.denominator == 800)
+        #expect(quarter.cell("V1", .ratio, ["service": "care", "provider": "NGO"])?.numerator == 8)
+        #expect(quarter.cell("V1", .ratio, ["service": "psych", "provider": "OWN"])?.denominator == 120)
     }
 
     @Test("Order statistics: conventional median, nearest-rank percentiles")
@@ -413,6 +530,6 @@ struct SuppressionTests {
         #expect(cells.cell("F1")?.value == 30_000)
         #expect(cells.cell("F2", .sum)?.suppressed == true, "2 persons exempted")
         #expect(cells.cell("F3", .ratio, variant: "amount")?.suppressed == true, "F2 is recoverable from it")
-        #expect(cells.cell("F5")?.value == 8_000)
+        #expect(cells.cell("F5")?.value == 11_000)
     }
 }

@@ -73,6 +73,26 @@ final class ProjectionsFixture {
             by: .system("retention"))
     }
 
+    /// Erases `person` through the Vault as a director's Art. 17 command does: the receipt is appended, then
+    /// the person's keys are destroyed, so their sealed parts no longer open. Returns the receipt's position.
+    @discardableResult
+    func shred(_ person: PersonRef) async throws -> Position? {
+        let receipt = try await services.erasure.erase(
+            person, decider: EmitDecider.self,
+            envelope: CommandEnvelope(
+                commandID: UUID128.random(), actor: .system("retention"), occurredAt: occurredAt,
+                fingerprint: "erase")
+        ) { keys in
+            [
+                .personalDataErased(
+                    PersonalDataErased(
+                        personRef: person, keyIds: keys, scope: "all", reason: .art17, legalBasisRef: "RODO art. 17",
+                        requestId: RequestID(uuid: UUID())))
+            ]
+        }
+        return receipt.firstPosition
+    }
+
     func treeSize() throws -> UInt64 { try services.ledger.treeSize() }
 
     /// Builds `projection` live up to the ledger's end.

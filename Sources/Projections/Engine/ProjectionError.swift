@@ -15,6 +15,10 @@ public enum ProjectionError: Error, Hashable, Sendable, CustomStringConvertible 
     case cancelled
     /// Its rows were written by another code version: only a rebuild may replace them.
     case outdated(projection: String, built: UInt32, code: UInt32)
+    /// A publication whose cutoff is older than the latest published revision's: revisions only move forward.
+    case cutoffBeforePublished(asked: UInt64, published: UInt64)
+    /// A line of the published M&E values (`published/metrics.jsonl`) does not decode.
+    case corruptPublication(line: Int, String)
 
     public var description: String {
         switch self {
@@ -28,6 +32,9 @@ public enum ProjectionError: Error, Hashable, Sendable, CustomStringConvertible 
         case .cancelled: "cancelled"
         case .outdated(let projection, let built, let code):
             "\(projection) was built by version \(built), this release is version \(code): run cus projections rebuild"
+        case .cutoffBeforePublished(let asked, let published):
+            "the cutoff size \(asked) is before the latest published revision's \(published); publish at or after it"
+        case .corruptPublication(let line, let why): "line \(line) of the published M&E values does not decode: \(why)"
         }
     }
 }

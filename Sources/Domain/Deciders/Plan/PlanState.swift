@@ -31,6 +31,12 @@ public struct PlanState: Sendable, Hashable {
         public var plannedTo: LocalDate?
         public var resumedOn: LocalDate?
 
+        public init(from: LocalDate, plannedTo: LocalDate? = nil, resumedOn: LocalDate? = nil) {
+            self.from = from
+            self.plannedTo = plannedTo
+            self.resumedOn = resumedOn
+        }
+
         public func contains(_ date: LocalDate) -> Bool {
             guard from <= date else { return false }
             if let resumedOn { return date < resumedOn }

@@ -33,7 +33,7 @@ public struct FeeLedgerProjection: Projection {
                 account.exemptions[index].revokedFrom = revoked.effectiveFrom
             }
         case .paymentReceived(let payment):
-            try ledger.receive(payment)
+            _ = try ledger.receive(payment)
         case .chargeCancelled(let cancelled):
             _ = try ledger.settle(cancelled.chargeId, amount: cancelled.amount, as: \.cancelled)
         case .chargeWrittenOff(let writtenOff):
@@ -100,17 +100,20 @@ struct FeeLedgerTables {
     }
 
     /// Allocations settle their charges; what is not allocated (or exceeds a charge's outstanding) is credit,
-    /// counted in the month the payment was received.
-    func receive(_ payment: PaymentReceived) throws(ProjectionError) {
-        var allocated: Int64 = 0
+    /// counted in the month the payment was received. Returns what each allocation settled.
+    func receive(_ payment: PaymentReceived) throws(ProjectionError) -> [(chargeId: ChargeID, amount: Int64)] {
+        var settled: [(chargeId: ChargeID, amount: Int64)] = []
         for allocation in payment.allocations {
-            allocated += try settle(allocation.chargeId, amount: allocation.amount, as: \.paid)
+            settled.append(
+                (allocation.chargeId, try settle(allocation.chargeId, amount: allocation.amount, as: \.paid)))
         }
+        let allocated = settled.reduce(0) { $0 + $1.amount }
         var credit = FeeTotals()
         credit.credit = max(0, payment.amount - allocated)
-        guard credit.credit > 0 else { return }
+        guard credit.credit > 0 else { return settled }
         try updateAccount(payment.programmeId, payment.personRef) { $0.totals.add(credit) }
         try updateMonth(payment.programmeId, MonthlyAllocation.month(of: payment.receivedOn)) { $0.totals.add(credit) }
+        return settled
     }
 
     /// Pays, cancels or writes off up to the charge's outstanding; returns the amount that settled it (zero for

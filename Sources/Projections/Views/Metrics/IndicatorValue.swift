@@ -64,6 +64,17 @@ public struct IndicatorValue: Sendable, Hashable {
             denominator: denominator, n: Int(denominator), persons: persons)
     }
 
+    /// A mean of `count` observations adding up to `total`; its value is nil when there are none. `persons` when
+    /// the observations are not one per person (suppressed by the persons covered, §6.3).
+    static func mean(
+        _ id: String, _ name: String, _ total: Int64, over count: Int, variant: String? = nil, persons: Int? = nil
+    ) -> IndicatorValue {
+        IndicatorValue(
+            id: id, name: name, statistic: .mean, variant: variant,
+            value: count == 0 ? nil : Double(total) / Double(count), numerator: total, denominator: Int64(count),
+            n: count, persons: persons)
+    }
+
     /// A money (or unit) sum cell; `persons` is how many distinct persons it covers.
     static func sum(
         _ id: String, _ name: String, _ amount: Int64, persons: Int?, variant: String? = nil,

@@ -80,13 +80,26 @@ public struct MetricsFacts: Sendable {
         public var summaryRecorded: Bool
         /// Whether the plan has at least one supportingActivity item (P8).
         public var hasSupportingActivity: Bool
+        /// The plan, so authorisations ordered under it find it (D1 c); nil in facts built by hand without one.
+        public var id: PlanID?
+        /// The latest version's service items' `unitsPlanned`, summed per service (D1 c).
+        public var unitsPlanned: [String: Int64]
+        /// Its suspensions: a suspended day is not an active one (domain.md §6.1).
+        public var suspensions: [PlanState.Suspension]
+        /// Its summary once recorded (O1–O3).
+        public var summary: Summary?
 
         public init(
             personRef: PersonRef, filedAt: LocalDate, draftedOn: LocalDate? = nil, approvedOn: LocalDate? = nil,
             plannedStart: LocalDate? = nil, plannedEnd: LocalDate? = nil, deadlineDays: Int,
             lengthWithinMonths: Bool? = nil, endedOn: LocalDate? = nil, end: PlanEnd? = nil,
-            summaryRecorded: Bool = false, hasSupportingActivity: Bool = false
+            summaryRecorded: Bool = false, hasSupportingActivity: Bool = false, id: PlanID? = nil,
+            unitsPlanned: [String: Int64] = [:], suspensions: [PlanState.Suspension] = [], summary: Summary? = nil
         ) {
+            self.summary = summary
+            self.id = id
+            self.unitsPlanned = unitsPlanned
+            self.suspensions = suspensions
             self.personRef = personRef
             self.filedAt = filedAt
             self.draftedOn = draftedOn
@@ -102,6 +115,39 @@ public struct MetricsFacts: Sendable {
         }
 
         public var daysToPlan: Int64? { approvedOn.map { filedAt.days(to: $0) } }
+
+        /// Whether the plan is active on some day of [from, to) (domain.md §6.1): approved before `to`, its
+        /// period (cut at an early end) overlaps, and at least one overlapping day is not suspended.
+        public func isActive(from: LocalDate, to: LocalDate) -> Bool {
+            guard let approvedOn, approvedOn < to, let start = plannedStart, let end = endedOn ?? plannedEnd else {
+                return false
+            }
+            let first = Swift.max(start, from)
+            let last = Swift.min(end, to.adding(days: -1))
+            guard first <= last else { return false }
+            guard !suspensions.isEmpty else { return true }
+            var day = first
+            while day <= last {
+                if !suspensions.contains(where: { $0.contains(day) }) { return true }
+                day = day.adding(days: 1)
+            }
+            return false
+        }
+    }
+
+    /// A plan's summary interview: its business day, the goals set (clear), and its ratings from the outcome
+    /// dimension — nil when not available (no Vault at hand, or the person's data erased: their ratings drop
+    /// out, domain.md §6.4).
+    public struct Summary: Sendable, Hashable {
+        public var recordedOn: LocalDate
+        public var goalsSet: Int64
+        public var ratings: SummaryRatings?
+
+        public init(recordedOn: LocalDate, goalsSet: Int64, ratings: SummaryRatings? = nil) {
+            self.recordedOn = recordedOn
+            self.goalsSet = goalsSet
+            self.ratings = ratings
+        }
     }
 
     /// A fee charge with what settled it (amounts in grosze), by its charge period "YYYY-MM".
@@ -114,11 +160,18 @@ public struct MetricsFacts: Sendable {
         public var paid: Int64
         public var cancelled: Int64
         public var writtenOff: Int64
+        /// The exemption rule its exempted amount was granted under (F3 by rule); nil without an exemption.
+        public var exemptionRule: String?
+        /// The dated parts of `paid` and `writtenOff`, so F5 can be taken at p₁.
+        public var settlements: [Settlement]
 
         public init(
             personRef: PersonRef, chargePeriod: String, gross: Int64, exemptedPartial: Int64 = 0,
-            exemptedTotal: Int64 = 0, paid: Int64 = 0, cancelled: Int64 = 0, writtenOff: Int64 = 0
+            exemptedTotal: Int64 = 0, paid: Int64 = 0, cancelled: Int64 = 0, writtenOff: Int64 = 0,
+            exemptionRule: String? = nil, settlements: [Settlement] = []
         ) {
+            self.exemptionRule = exemptionRule
+            self.settlements = settlements
             self.personRef = personRef
             self.chargePeriod = chargePeriod
             self.gross = gross
@@ -132,6 +185,50 @@ public struct MetricsFacts: Sendable {
         public var exempted: Int64 { exemptedPartial + exemptedTotal }
         /// Cancelled to the last grosz of its net due: the person no longer counts as charged.
         public var cancelledInFull: Bool { gross - exempted > 0 && cancelled >= gross - exempted }
+
+        /// Paid and written off on days before `day`.
+        public func settled(before day: LocalDate) -> Int64 {
+            settlements.filter { $0.date < day }.reduce(0) { $0 + $1.amount }
+        }
+    }
+
+    /// An amount that settled a charge on a business day: a payment's allocation (its `receivedOn`) or a
+    /// write-off (its `occurredAt` day), as much as the charge's outstanding took.
+    public struct Settlement: Sendable, Hashable {
+        public var date: LocalDate
+        public var amount: Int64
+
+        public init(date: LocalDate, amount: Int64) {
+            self.date = date
+            self.amount = amount
+        }
+    }
+
+    /// An appeal against a refusal in the programme: lodged on `appealedOn`, decided on `resolvedOn` with
+    /// `outcome` (upheld, quashed, remitted).
+    public struct Appeal: Sendable, Hashable {
+        public var appealedOn: LocalDate
+        public var resolvedOn: LocalDate?
+        public var outcome: String?
+
+        public init(appealedOn: LocalDate, resolvedOn: LocalDate? = nil, outcome: String? = nil) {
+            self.appealedOn = appealedOn
+            self.resolvedOn = resolvedOn
+            self.outcome = outcome
+        }
+    }
+
+    /// A provider's engagement for one service of the programme, with its capacity changes (V1).
+    public struct Engagement: Sendable, Hashable {
+        public var providerId: String
+        public var serviceId: String
+        public var terms: EngagementTerms
+
+        public init(providerId: String, serviceId: String, terms: EngagementTerms) {
+            self.providerId = providerId
+            self.serviceId = serviceId
+            self.terms = terms
+        }
     }
 
     /// A waiting-list spell in the programme; `leftOn` nil while still waiting.
@@ -183,11 +280,14 @@ public struct MetricsFacts: Sendable {
         public var unitsAuthorised: Int64
         public var end: LocalDate
         public var allocation: [String: Int64]
+        /// The plan it was ordered under; nil for a single-service qualification authorised directly.
+        public var planId: PlanID?
 
         public init(
             id: AuthorisationID, serviceId: String, providerId: String, unitsAuthorised: Int64, end: LocalDate,
-            allocation: [String: Int64]
+            allocation: [String: Int64], planId: PlanID? = nil
         ) {
+            self.planId = planId
             self.id = id
             self.serviceId = serviceId
             self.providerId = providerId
@@ -205,15 +305,29 @@ public struct MetricsFacts: Sendable {
     public var waiting: [Waiting]
     public var authorisations: [Authorisation]
     public var qualifications: [Qualification]
+    public var appeals: [Appeal]
+    public var engagements: [Engagement]
     /// Every person's household memberships (households are not per programme).
     public var memberships: [PersonRef: [Membership]]
     /// The person dimension's statistical attributes (erased persons have `erasedAt` set and nothing else).
     public var attributes: [PersonRef: StatisticalAttributes]
 
+    /// Joins the outcome dimension's rows: an early end's reason where it is known (otherwise "not available"),
+    /// and the summaries' ratings.
+    public mutating func attach(outcomes: [PlanID: PlanOutcome]) {
+        for index in plans.indices {
+            guard let id = plans[index].id, let outcome = outcomes[id] else { continue }
+            if case .terminatedEarly = plans[index].end, let reason = outcome.terminationReason {
+                plans[index].end = .terminatedEarly(reason: reason.rawValue)
+            }
+            plans[index].summary?.ratings = outcome.ratings
+        }
+    }
+
     public init(
         deliveries: [Delivery] = [], missed: [Missed] = [], decisions: [Decision] = [], plans: [Plan] = [],
         charges: [Charge] = [], waiting: [Waiting] = [], authorisations: [Authorisation] = [],
-        qualifications: [Qualification] = [],
+        qualifications: [Qualification] = [], appeals: [Appeal] = [], engagements: [Engagement] = [],
         memberships: [PersonRef: [Membership]] = [:], attributes: [PersonRef: StatisticalAttributes] = [:]
     ) {
         self.deliveries = deliveries
@@ -224,6 +338,8 @@ public struct MetricsFacts: Sendable {
         self.waiting = waiting
         self.authorisations = authorisations
         self.qualifications = qualifications
+        self.appeals = appeals
+        self.engagements = engagements
         self.memberships = memberships
         self.attributes = attributes
     }

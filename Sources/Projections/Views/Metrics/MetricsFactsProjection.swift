@@ -1,4 +1,5 @@
 import Domain
+import Ledger
 
 /// MetricsFacts (domain.md §6): per programme the facts the M&E indicators are computed from, stored as events
 /// give them; everything relative to a period or a rule set is computed when read (`MetricsFactsView`).
@@ -8,20 +9,28 @@ import Domain
 ///   programme's service definition (unit, area).
 /// - Missed sessions (`ServiceNotDelivered`), by their authorisation.
 /// - Each application's first qualification decision per programme, with the application's `filedAt`.
-/// - Plans: filedAt, drafted (business day of the first draft), approved, planned start and end, how and when
-///   they ended, and whether the summary is recorded. The reason of an early end is sealed: P4 counts it in the
-///   "not available" bucket.
-/// - Fees: FeeLedgerView's own tables and logic (charges by chargePeriod with what settled them).
+/// - Plans: filedAt, drafted (business day of the first draft), approved, planned start and end, the latest
+///   version's unitsPlanned per service, suspensions, how and when they ended, and whether the summary is
+///   recorded. The reason of an early end is sealed: the outcome dimension holds it.
+/// - Refusals appealed, and the appeals' outcomes.
+/// - Provider engagements for the programme's services with their capacity changes (ProviderWorkload's tables
+///   and logic under the names `providerServices` and `engagements`).
+/// - Fees: FeeLedgerView's own tables and logic (charges by chargePeriod with what settled them), and each
+///   payment allocation and write-off dated (`settlements`), so outstanding can be taken at any day.
 public struct MetricsFactsProjection: Projection {
     public static let name = "MetricsFacts"
-    public static let version: UInt32 = 1
+    /// 2: authorisations' planId, plans' unitsPlanned, suspensions and summary day and goals set, settlements,
+    /// appeals, engagements.
+    public static let version: UInt32 = 2
     public static let tables =
         [
             "services", "authorisations", "applications", "missed", "decisions", "plans", "waitlist", "households",
-            "qualifications",
+            "qualifications", "settlements", "appeals", providerServices, engagements,
             DeliveryTracker.table,
         ]
         + FeeLedgerProjection.tables
+    static let providerServices = "providerServices"
+    static let engagements = "engagements"
     public static let eventTypes: Set<String> = DeliveryTracker.eventTypes.union(FeeLedgerProjection.eventTypes)
         .union([
             ProgrammeServiceDefined.eventType, ServiceAuthorised.eventType, ServiceAuthorisationChanged.eventType,
@@ -30,7 +39,9 @@ public struct MetricsFactsProjection: Projection {
             PlanDrafted.eventType, PlanApproved.eventType, PlanUpdated.eventType, PlanCompleted.eventType,
             PlanTerminatedEarly.eventType, PlanSummaryRecorded.eventType, ApplicantWaitlisted.eventType,
             WaitlistPromoted.eventType, ApplicationWithdrawn.eventType, HouseholdMembershipRecorded.eventType,
-            HouseholdMembershipEnded.eventType,
+            HouseholdMembershipEnded.eventType, PlanSuspended.eventType, PlanResumed.eventType,
+            RefusalAppealed.eventType, AppealResolved.eventType, ProviderEngaged.eventType,
+            ProviderEngagementAmended.eventType, ProviderEngagementEnded.eventType, ProviderCapacityChanged.eventType,
         ])
 
     public init() {}
@@ -51,7 +62,8 @@ public struct MetricsFactsProjection: Projection {
                     unitsAuthorised: authorised.unitsAuthorised, end: authorised.end,
                     allocation: WorkloadAuthorisation.spread(
                         units: authorised.unitsAuthorised, allocation: authorised.monthlyAllocation,
-                        from: authorised.start, through: authorised.end)))
+                        from: authorised.start, through: authorised.end),
+                    planId: authorised.planId))
         case .serviceAuthorisationChanged(let changed):
             try rows.table("authorisations", of: MetricsAuthorisation.self).update(
                 .uuid(changed.authorisationId.uuid)
@@ -95,6 +107,19 @@ public struct MetricsFactsProjection: Projection {
                 refused.programmeId, refused.applicationId, refused.personRef, on: refused.decisionDate,
                 granted: false, rows)
             try leaveWaitlist(refused.applicationId, refused.programmeId, on: refused.decisionDate, rows)
+            try appeals(refused.applicationId, rows) { row in
+                if !row.refusedIn.contains(refused.programmeId) { row.refusedIn.append(refused.programmeId) }
+            }
+        case .refusalAppealed(let appealed):
+            try appeals(appealed.applicationId, rows) { $0.appeals.append(.init(appealedOn: appealed.appealedOn)) }
+        case .appealResolved(let resolved):
+            try appeals(resolved.applicationId, rows) { row in
+                guard let index = row.appeals.lastIndex(where: { $0.resolvedOn == nil }) else { return }
+                row.appeals[index].resolvedOn = resolved.resolvedOn
+                row.appeals[index].outcome = resolved.outcome.rawValue
+            }
+        case .providerEngaged, .providerEngagementAmended, .providerEngagementEnded, .providerCapacityChanged:
+            try EngagementTables(rows, services: Self.providerServices, scopes: Self.engagements).apply(event.event)
         case .applicantWaitlisted(let waitlisted):
             try rows.table("waitlist", of: MetricsWaitlist.self).update(
                 .uuid(waitlisted.applicationId.uuid), orInsert: { MetricsWaitlist() }
@@ -126,14 +151,38 @@ public struct MetricsFactsProjection: Projection {
             try leaveWaitlist(promoted.applicationId, promoted.programmeId, on: day, rows)
         case .applicationWithdrawn(let withdrawn):
             try leaveWaitlist(withdrawn.applicationId, nil, on: withdrawn.withdrawnOn, rows)
-        case .planDrafted, .planApproved, .planUpdated, .planCompleted, .planTerminatedEarly, .planSummaryRecorded:
+        case .planDrafted, .planApproved, .planUpdated, .planCompleted, .planTerminatedEarly, .planSummaryRecorded,
+            .planSuspended, .planResumed:
             try applyPlan(event, on: day, rows)
-        case .feeAssessed, .feeExemptionGranted, .feeExemptionRevoked, .paymentReceived, .chargeCancelled,
-            .chargeWrittenOff:
+        case .paymentReceived(let payment):
+            for (chargeId, amount) in try FeeLedgerTables(rows).receive(payment) {
+                try settled(chargeId, amount, on: payment.receivedOn, event, rows)
+            }
+        case .chargeWrittenOff(let writtenOff):
+            let amount = try FeeLedgerTables(rows).settle(
+                writtenOff.chargeId, amount: writtenOff.amount, as: \.writtenOff)
+            try settled(writtenOff.chargeId, amount, on: day, event, rows)
+        case .feeAssessed, .feeExemptionGranted, .feeExemptionRevoked, .chargeCancelled:
             try FeeLedgerProjection().apply(event, to: rows)
         default:
             _ = try DeliveryTracker.changes(for: event, in: rows)
         }
+    }
+
+    /// Keeps the amount that settled a charge on `day` (nothing when it settled nothing).
+    private func settled(
+        _ chargeId: ChargeID, _ amount: Int64, on day: LocalDate, _ event: ProjectedEvent, _ rows: RowBatch
+    ) throws(ProjectionError) {
+        guard amount > 0 else { return }
+        try rows.table("settlements", of: MetricsSettlement.self).put(
+            RowKey.uuid(chargeId.uuid).appending(event.position.rawValue), MetricsSettlement(date: day, amount: amount))
+    }
+
+    private func appeals(_ application: ApplicationID, _ rows: RowBatch, _ body: (inout MetricsAppeals) -> Void)
+        throws(ProjectionError)
+    {
+        try rows.table("appeals", of: MetricsAppeals.self).update(
+            .uuid(application.uuid), orInsert: { MetricsAppeals() }, body)
     }
 
     /// The first decision on an application in a programme (a later one, after an appeal, does not move A1).
@@ -179,6 +228,7 @@ public struct MetricsFactsProjection: Projection {
                 plan.start = drafted.start
                 plan.end = drafted.end
                 plan.supportingActivity = drafted.items.contains { $0.kind == .supportingActivity }
+                plan.unitsPlanned = MetricsPlan.unitsPlanned(drafted.items)
             }
         case .planApproved(let approved):
             try plans.update(.uuid(approved.planId.uuid)) { plan in
@@ -192,6 +242,16 @@ public struct MetricsFactsProjection: Projection {
                 plan?.start = updated.start
                 plan?.end = updated.end
                 plan?.supportingActivity = updated.items.contains { $0.kind == .supportingActivity }
+                plan?.unitsPlanned = MetricsPlan.unitsPlanned(updated.items)
+            }
+        case .planSuspended(let suspended):
+            try plans.update(.uuid(suspended.planId.uuid)) { plan in
+                plan?.suspensions.append(MetricsSuspension(from: suspended.from, plannedTo: suspended.to))
+            }
+        case .planResumed(let resumed):
+            try plans.update(.uuid(resumed.planId.uuid)) { plan in
+                guard let index = plan?.suspensions.lastIndex(where: { $0.resumedOn == nil }) else { return }
+                plan?.suspensions[index].resumedOn = resumed.resumedOn
             }
         case .planCompleted(let completed):
             try plans.update(.uuid(completed.planId.uuid)) { plan in
@@ -204,276 +264,13 @@ public struct MetricsFactsProjection: Projection {
                 plan?.ending = MetricsPlan.terminatedEarly
             }
         case .planSummaryRecorded(let summary):
-            try plans.update(.uuid(summary.planId.uuid)) { $0?.summaryRecorded = true }
+            try plans.update(.uuid(summary.planId.uuid)) { plan in
+                plan?.summaryRecorded = true
+                plan?.summaryRecordedOn = summary.recordedOn
+                plan?.goalsSet = summary.goalsSet
+            }
         default:
             return
         }
-    }
-}
-
-/// A programme service's unit and area.
-struct MetricsService: PayloadCodable, Hashable, Sendable {
-    var unit: String
-    var area: String
-
-    init(unit: String, area: String) {
-        self.unit = unit
-        self.area = area
-    }
-
-    static func key(_ programme: ProgrammeID, _ service: String) -> RowKey {
-        RowKey.uuid(programme.uuid).appending(service)
-    }
-
-    func encode(to writer: inout PayloadWriter) {
-        writer.write(unit)
-        writer.write(area)
-    }
-
-    init(from reader: inout PayloadReader) throws(PayloadCodingError) {
-        unit = try reader.read()
-        area = try reader.read()
-    }
-}
-
-/// Whose service an authorisation orders, in which programme, from which provider, and its units (in total and
-/// per month, spread as ProviderWorkload spreads them).
-struct MetricsAuthorisation: PayloadCodable, Hashable, Sendable {
-    var programmeId: ProgrammeID
-    var personRef: PersonRef
-    var serviceId: String
-    var providerId: ProviderID
-    var unitsAuthorised: UInt64
-    var end: LocalDate
-    var allocation: [MonthlyUnits]
-
-    init(
-        programmeId: ProgrammeID, personRef: PersonRef, serviceId: String, providerId: ProviderID,
-        unitsAuthorised: UInt64, end: LocalDate, allocation: [MonthlyUnits]
-    ) {
-        self.programmeId = programmeId
-        self.personRef = personRef
-        self.serviceId = serviceId
-        self.providerId = providerId
-        self.unitsAuthorised = unitsAuthorised
-        self.end = end
-        self.allocation = allocation
-    }
-
-    func encode(to writer: inout PayloadWriter) {
-        writer.write(programmeId)
-        writer.write(personRef)
-        writer.write(serviceId)
-        writer.write(providerId)
-        writer.write(unitsAuthorised)
-        writer.write(end)
-        writer.writeArray(allocation)
-    }
-
-    init(from reader: inout PayloadReader) throws(PayloadCodingError) {
-        programmeId = try reader.read()
-        personRef = try reader.read()
-        serviceId = try reader.read()
-        providerId = try reader.read()
-        unitsAuthorised = try reader.read()
-        end = try reader.read()
-        allocation = try reader.readArray()
-    }
-}
-
-/// A `ServiceNotDelivered` report.
-struct MetricsMissed: PayloadCodable, Hashable, Sendable {
-    var authorisationId: AuthorisationID
-    var date: LocalDate
-    var reason: String
-
-    init(authorisationId: AuthorisationID, date: LocalDate, reason: String) {
-        self.authorisationId = authorisationId
-        self.date = date
-        self.reason = reason
-    }
-
-    func encode(to writer: inout PayloadWriter) {
-        writer.write(authorisationId)
-        writer.write(date)
-        writer.write(reason)
-    }
-
-    init(from reader: inout PayloadReader) throws(PayloadCodingError) {
-        authorisationId = try reader.read()
-        date = try reader.read()
-        reason = try reader.read()
-    }
-}
-
-/// An application's first qualification decision in a programme.
-struct MetricsDecision: PayloadCodable, Hashable, Sendable {
-    var personRef: PersonRef
-    var filedAt: LocalDate?
-    var decidedOn: LocalDate
-    var granted: Bool
-
-    init(personRef: PersonRef, filedAt: LocalDate?, decidedOn: LocalDate, granted: Bool) {
-        self.personRef = personRef
-        self.filedAt = filedAt
-        self.decidedOn = decidedOn
-        self.granted = granted
-    }
-
-    func encode(to writer: inout PayloadWriter) {
-        writer.write(personRef)
-        writer.writeOptional(filedAt)
-        writer.write(decidedOn)
-        writer.write(granted)
-    }
-
-    init(from reader: inout PayloadReader) throws(PayloadCodingError) {
-        personRef = try reader.read()
-        filedAt = try reader.readOptional()
-        decidedOn = try reader.read()
-        granted = try reader.read()
-    }
-}
-
-/// An IPUS as the indicators need it.
-struct MetricsPlan: PayloadCodable, Hashable, Sendable {
-    static let open: UInt64 = 0
-    static let completed: UInt64 = 1
-    static let terminatedEarly: UInt64 = 2
-
-    var programmeId: ProgrammeID
-    var personRef: PersonRef
-    var filedAt: LocalDate?
-    var draftedOn: LocalDate
-    var approvedOn: LocalDate?
-    var start: LocalDate?
-    var end: LocalDate?
-    var endedOn: LocalDate?
-    var ending: UInt64 = Self.open
-    var summaryRecorded = false
-    /// Whether the latest version has a supportingActivity item (P8).
-    var supportingActivity = false
-
-    init(programmeId: ProgrammeID, personRef: PersonRef, draftedOn: LocalDate) {
-        self.programmeId = programmeId
-        self.personRef = personRef
-        self.draftedOn = draftedOn
-    }
-
-    func encode(to writer: inout PayloadWriter) {
-        writer.write(programmeId)
-        writer.write(personRef)
-        writer.writeOptional(filedAt)
-        writer.write(draftedOn)
-        writer.writeOptional(approvedOn)
-        writer.writeOptional(start)
-        writer.writeOptional(end)
-        writer.writeOptional(endedOn)
-        writer.write(ending)
-        writer.write(summaryRecorded)
-        writer.write(supportingActivity)
-    }
-
-    init(from reader: inout PayloadReader) throws(PayloadCodingError) {
-        programmeId = try reader.read()
-        personRef = try reader.read()
-        filedAt = try reader.readOptional()
-        draftedOn = try reader.read()
-        approvedOn = try reader.readOptional()
-        start = try reader.readOptional()
-        end = try reader.readOptional()
-        endedOn = try reader.readOptional()
-        ending = try reader.read()
-        summaryRecorded = try reader.read()
-        supportingActivity = try reader.read()
-    }
-}
-
-/// An application's waiting-list spells, one per programme it waited for: from ApplicantWaitlisted's business
-/// date to its promotion, qualification or withdrawal (business date) or refusal (decision date).
-struct MetricsWaitlist: PayloadCodable, Hashable, Sendable {
-    struct Spell: PayloadCodable, Hashable, Sendable {
-        var programmeId: ProgrammeID
-        var personRef: PersonRef
-        var enteredOn: LocalDate
-        var leftOn: LocalDate?
-
-        init(programmeId: ProgrammeID, personRef: PersonRef, enteredOn: LocalDate) {
-            self.programmeId = programmeId
-            self.personRef = personRef
-            self.enteredOn = enteredOn
-        }
-
-        func encode(to writer: inout PayloadWriter) {
-            writer.write(programmeId)
-            writer.write(personRef)
-            writer.write(enteredOn)
-            writer.writeOptional(leftOn)
-        }
-
-        init(from reader: inout PayloadReader) throws(PayloadCodingError) {
-            programmeId = try reader.read()
-            personRef = try reader.read()
-            enteredOn = try reader.read()
-            leftOn = try reader.readOptional()
-        }
-    }
-
-    var spells: [Spell] = []
-
-    init() {}
-
-    func encode(to writer: inout PayloadWriter) { writer.writeArray(spells) }
-
-    init(from reader: inout PayloadReader) throws(PayloadCodingError) { spells = try reader.readArray() }
-}
-
-/// A person's household memberships, as recorded and ended.
-struct MetricsMemberships: PayloadCodable, Hashable, Sendable {
-    var memberships: [MetricsFacts.Membership] = []
-
-    init() {}
-
-    func encode(to writer: inout PayloadWriter) {
-        writer.write(unsigned: UInt64(memberships.count))
-        for membership in memberships {
-            writer.write(membership.householdRef)
-            writer.write(membership.validFrom)
-            writer.writeOptional(membership.validTo)
-        }
-    }
-
-    init(from reader: inout PayloadReader) throws(PayloadCodingError) {
-        let count = try reader.readUnsigned()
-        for _ in 0..<count {
-            var membership = MetricsFacts.Membership(householdRef: try reader.read(), validFrom: try reader.read())
-            membership.validTo = try reader.readOptional()
-            memberships.append(membership)
-        }
-    }
-}
-
-/// A granted qualification's person and validity (P1).
-struct MetricsQualification: PayloadCodable, Hashable, Sendable {
-    var personRef: PersonRef
-    var validFrom: LocalDate
-    var validTo: LocalDate?
-
-    init(personRef: PersonRef, validFrom: LocalDate, validTo: LocalDate?) {
-        self.personRef = personRef
-        self.validFrom = validFrom
-        self.validTo = validTo
-    }
-
-    func encode(to writer: inout PayloadWriter) {
-        writer.write(personRef)
-        writer.write(validFrom)
-        writer.writeOptional(validTo)
-    }
-
-    init(from reader: inout PayloadReader) throws(PayloadCodingError) {
-        personRef = try reader.read()
-        validFrom = try reader.read()
-        validTo = try reader.readOptional()
     }
 }

@@ -3,8 +3,10 @@ import Foundation
 
 /// Reads a programme's `MetricsFacts` from the MetricsFacts rows: effective deliveries joined to their
 /// authorisation and service, missed sessions, first decisions, plans with the rule set's deadline (in force at
-/// `filedAt`) and allowed lengths (in force at approval), and fee charges. Statistical attributes come from the
-/// person dimension (`attributes(_:)`), read separately.
+/// `filedAt`) and allowed lengths (in force at approval), appeals, engagements, and fee charges with their
+/// exemption rule and dated settlements. Statistical attributes come from the person dimension
+/// (`attributes(_:)`) and outcome fields from the outcome dimension (`MetricsFacts.attach(outcomes:)`), read
+/// separately.
 public enum MetricsFactsView {
     public static func facts(_ reader: RowReader, programme: ProgrammeID, ruleBook: RuleBook = .defaults)
         throws(ProjectionError) -> MetricsFacts
@@ -20,7 +22,8 @@ public enum MetricsFactsView {
                     id: id, serviceId: row.serviceId, providerId: row.providerId.description,
                     unitsAuthorised: Int64(row.unitsAuthorised), end: row.end,
                     allocation: Dictionary(
-                        row.allocation.map { ($0.month, Int64($0.units)) }, uniquingKeysWith: +)))
+                        row.allocation.map { ($0.month, Int64($0.units)) }, uniquingKeysWith: +),
+                    planId: row.planId))
         }
         var services: [String: MetricsService] = [:]
         for (key, row) in try reader.rows("services", prefix: .uuid(programme.uuid), as: MetricsService.self) {
@@ -47,7 +50,7 @@ public enum MetricsFactsView {
                     personRef: decision.personRef, filedAt: filedAt, decidedOn: decision.decidedOn,
                     granted: decision.granted))
         }
-        for (_, plan) in try reader.rows("plans", as: MetricsPlan.self) where plan.programmeId == programme {
+        for (key, plan) in try reader.rows("plans", as: MetricsPlan.self) where plan.programmeId == programme {
             guard let filedAt = plan.filedAt else { continue }
             let deadline = (try? ruleBook.ruleSet(inForceOn: filedAt))?.parameters.plan.deadlineDays ?? 30
             let months = plan.start.flatMap { start in plan.end.map { start.months(through: $0) } }
@@ -65,15 +68,27 @@ public enum MetricsFactsView {
                     plannedStart: plan.start, plannedEnd: plan.end, deadlineDays: deadline,
                     lengthWithinMonths: months.flatMap { months in allowed.map { $0.contains(months) } },
                     endedOn: plan.endedOn, end: end, summaryRecorded: plan.summaryRecorded,
-                    hasSupportingActivity: plan.supportingActivity))
+                    hasSupportingActivity: plan.supportingActivity, id: PlanID(uuid: uuid(key)),
+                    unitsPlanned: Dictionary(
+                        plan.unitsPlanned.map { ($0.serviceId, Int64(clamping: $0.units)) }, uniquingKeysWith: +),
+                    suspensions: plan.suspensions.map(\.fact),
+                    summary: plan.summaryRecordedOn.map {
+                        MetricsFacts.Summary(recordedOn: $0, goalsSet: Int64(clamping: plan.goalsSet))
+                    }))
         }
-        for (_, charge) in try reader.rows("charges", as: FeeCharge.self) where charge.programmeId == programme {
-            facts.charges.append(
-                MetricsFacts.Charge(
-                    personRef: charge.personRef, chargePeriod: charge.chargePeriod, gross: charge.totals.gross,
-                    exemptedPartial: charge.totals.exemptedPartial, exemptedTotal: charge.totals.exemptedTotal,
-                    paid: charge.totals.paid, cancelled: charge.totals.cancelled,
-                    writtenOff: charge.totals.writtenOff))
+        try charges(reader, programme: programme, into: &facts)
+        for (_, row) in try reader.rows("appeals", as: MetricsAppeals.self) where row.refusedIn.contains(programme) {
+            facts.appeals += row.appeals.map {
+                MetricsFacts.Appeal(appealedOn: $0.appealedOn, resolvedOn: $0.resolvedOn, outcome: $0.outcome)
+            }
+        }
+        for (key, service) in try reader.rows(MetricsFactsProjection.providerServices, as: WorkloadService.self) {
+            let providerId = ProviderID(uuid: uuid(key)).description
+            let serviceId = string(key, after: 16)
+            for terms in service.engagements where terms.programmeId == programme {
+                facts.engagements.append(
+                    MetricsFacts.Engagement(providerId: providerId, serviceId: serviceId, terms: terms))
+            }
         }
         for (_, list) in try reader.rows("waitlist", as: MetricsWaitlist.self) {
             for spell in list.spells where spell.programmeId == programme {
@@ -91,6 +106,30 @@ public enum MetricsFactsView {
             facts.memberships[PersonRef(uuid: uuid(key))] = row.memberships
         }
         return facts
+    }
+
+    /// The programme's fee charges, each with the exemption rule it was assessed under and its dated settlements.
+    static func charges(_ reader: RowReader, programme: ProgrammeID, into facts: inout MetricsFacts)
+        throws(ProjectionError)
+    {
+        var rules: [UUID: String] = [:]
+        for (_, month) in try reader.rows("months", prefix: .uuid(programme.uuid), as: FeeMonthRow.self) {
+            for charge in month.charges { rules[charge.chargeId.uuid] = charge.exemption?.exemptionRuleId }
+        }
+        var settlements: [UUID: [MetricsFacts.Settlement]] = [:]
+        for (key, settlement) in try reader.rows("settlements", as: MetricsSettlement.self) {
+            settlements[uuid(key), default: []].append(
+                MetricsFacts.Settlement(date: settlement.date, amount: settlement.amount))
+        }
+        for (key, charge) in try reader.rows("charges", as: FeeCharge.self) where charge.programmeId == programme {
+            let id = uuid(key)
+            facts.charges.append(
+                MetricsFacts.Charge(
+                    personRef: charge.personRef, chargePeriod: charge.chargePeriod, gross: charge.totals.gross,
+                    exemptedPartial: charge.totals.exemptedPartial, exemptedTotal: charge.totals.exemptedTotal,
+                    paid: charge.totals.paid, cancelled: charge.totals.cancelled,
+                    writtenOff: charge.totals.writtenOff, exemptionRule: rules[id], settlements: settlements[id] ?? []))
+        }
     }
 
     /// The person dimension's attributes of every person it knows.
@@ -120,8 +159,9 @@ public enum MetricsFactsView {
 }
 
 extension MetricsFactsView {
-    /// A programme's facts as stored in `store`, with the person dimension's statistical attributes when
-    /// `withAttributes` (the Vault was at hand to build it); what `cus metrics` and the HTTP API both read.
+    /// A programme's facts as stored in `store`, with the person dimension's statistical attributes and the outcome
+    /// dimension's ratings when `withAttributes` (the Vault was at hand to build them); what `cus metrics` and the
+    /// HTTP API both read.
     public static func facts(
         in store: ProjectionsStore, programme: ProgrammeID, ruleBook: RuleBook, withAttributes: Bool
     ) throws -> MetricsFacts {
@@ -130,6 +170,8 @@ extension MetricsFactsView {
         }
         if withAttributes {
             facts.attributes = try store.read(PersonDimensionProjection.self) { try MetricsFactsView.attributes($0) }
+            facts.attach(
+                outcomes: try store.read(OutcomeDimensionProjection.self) { try OutcomeDimensionProjection.outcomes($0) })
         }
         return facts
     }

@@ -1,6 +1,6 @@
 public import Domain
 
-/// What `cus metrics` (and later the dashboard) publishes for one programme and period: every implemented v1
+/// What `cus metrics` prints and `--publish` stores (`PublishedRevision`) for one programme and period: every v1
 /// indicator, suppressed (domain.md §6.3, run last), with the cutoff, indicator version and rule-set version
 /// (§6.1 reproducibility).
 public struct MetricsReport: Sendable {

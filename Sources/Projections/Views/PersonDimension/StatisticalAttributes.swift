@@ -34,7 +34,9 @@ public struct StatisticalAttributes: PayloadCodable, Hashable, Sendable {
 }
 
 /// The Vault's system path for projections (ledger.md §4.4): opens a registration's or rectification's
-/// sealed part and keeps only the statistical attributes, discarding everything else at once. It writes no
+/// sealed part and keeps only the statistical attributes, or a plan's early end or summary and keeps only its
+/// outcome fields (reason, goal results, ratings; never the narrative or free text), discarding everything
+/// else at once. It writes no
 /// access-log entry — by design, since no person reads anything here; staff views go through the
 /// access-logged `PersonalDataReader` instead. An erased key reads as nothing, so a rebuild after an erasure
 /// gives what the live dimension holds after it.
@@ -49,6 +51,33 @@ public struct StatisticalAttributeSource: Sendable {
 
     /// The attributes the record at `position` carries, or nil when it has no readable sealed part.
     func attributes(at position: Position) throws(ProjectionError) -> StatisticalAttributes? {
+        switch try opened(at: position) {
+        case .personRegistered(let registered):
+            guard let personal = registered.personal else { return nil }
+            return StatisticalAttributes(sex: personal.sex, ageBand: personal.ageBand, district: personal.district)
+        case .personDataRectified(let rectified):
+            guard let values = rectified.personal?.newValues else { return nil }
+            return StatisticalAttributes(sex: values.sex, ageBand: values.ageBand, district: values.district)
+        default:
+            return nil
+        }
+    }
+
+    /// The outcome fields an early end or a summary at `position` carries, or nil when it has no readable
+    /// sealed part (none recorded, or the key erased).
+    func outcome(at position: Position) throws(ProjectionError) -> PlanOutcome.Sealed? {
+        switch try opened(at: position) {
+        case .planTerminatedEarly(let terminated):
+            return terminated.personal.map { PlanOutcome.Sealed(terminationReason: $0.reason) }
+        case .planSummaryRecorded(let summary):
+            return summary.personal.map { PlanOutcome.Sealed(ratings: SummaryRatings($0)) }
+        default:
+            return nil
+        }
+    }
+
+    /// The whole event at `position`, its sealed part attached, or nil when it has none that opens.
+    private func opened(at position: Position) throws(ProjectionError) -> DomainEvent? {
         let record: RecordedEvent?
         do { record = try ledger.event(at: position) } catch { throw ProjectionError.storage("\(error)") }
         guard let record, let sealed = record.sealed else { return nil }
@@ -64,15 +93,6 @@ public struct StatisticalAttributeSource: Sendable {
                 eventType: record.type.description, schemaVersion: record.schemaVersion, clear: Array(record.payload))
             whole = try EventCodec.attachPersonal(plaintext, to: clear.event)
         } catch { throw ProjectionError.undecodable(position: position.rawValue, "\(error)") }
-        switch whole {
-        case .personRegistered(let registered):
-            guard let personal = registered.personal else { return nil }
-            return StatisticalAttributes(sex: personal.sex, ageBand: personal.ageBand, district: personal.district)
-        case .personDataRectified(let rectified):
-            guard let values = rectified.personal?.newValues else { return nil }
-            return StatisticalAttributes(sex: values.sex, ageBand: values.ageBand, district: values.district)
-        default:
-            return nil
-        }
+        return whole
     }
 }

@@ -34,32 +34,12 @@ public struct ProviderWorkloadProjection: Projection {
     public func apply(_ event: ProjectedEvent, to rows: RowBatch) throws(ProjectionError) {
         switch event.event {
         case .providerEngaged, .providerEngagementAmended, .providerEngagementEnded, .providerCapacityChanged:
-            try applyEngagement(event.event, rows: rows)
+            try EngagementTables(rows).apply(event.event)
         case .applicantWaitlisted, .waitlistPromoted, .qualificationGranted, .qualificationRefused,
             .applicationWithdrawn:
             try applyWaitingList(event, rows: rows)
         default:
             try applyAuthorisation(event, rows: rows)
-        }
-    }
-
-    private func applyEngagement(_ event: DomainEvent, rows: RowBatch) throws(ProjectionError) {
-        let engagements = try EngagementTables(rows)
-        switch event {
-        case .providerEngaged(let engaged):
-            try engagements.engage(engaged)
-        case .providerEngagementAmended(let amended):
-            guard let validTo = amended.validTo else { return }
-            try engagements.update(amended.engagementId) { $0.validTo = validTo }
-        case .providerEngagementEnded(let ended):
-            try engagements.update(ended.engagementId) { $0.endedFrom = ended.effectiveFrom }
-        case .providerCapacityChanged(let changed):
-            let change = EngagementCapacityChange(effectiveFrom: changed.effectiveFrom, capacity: changed.capacity)
-            try engagements.update(changed.engagementId, service: changed.serviceId) {
-                $0.capacityChanges.append(change)
-            }
-        default:
-            return
         }
     }
 
@@ -120,9 +100,29 @@ struct EngagementTables {
     let services: RowTable<WorkloadService>
     let scopes: RowTable<EngagementScope>
 
-    init(_ rows: RowBatch) throws(ProjectionError) {
-        services = try rows.table("services")
-        scopes = try rows.table("engagements")
+    /// Over `services` (terms per provider service) and `scopes` (each engagement's services): MetricsFacts
+    /// keeps the same tables under its own names.
+    init(_ rows: RowBatch, services: String = "services", scopes: String = "engagements") throws(ProjectionError) {
+        self.services = try rows.table(services)
+        self.scopes = try rows.table(scopes)
+    }
+
+    /// Applies an engagement event: engaged, amended (a new end), ended, or a service's capacity changed.
+    func apply(_ event: DomainEvent) throws(ProjectionError) {
+        switch event {
+        case .providerEngaged(let engaged):
+            try engage(engaged)
+        case .providerEngagementAmended(let amended):
+            guard let validTo = amended.validTo else { return }
+            try update(amended.engagementId) { $0.validTo = validTo }
+        case .providerEngagementEnded(let ended):
+            try update(ended.engagementId) { $0.endedFrom = ended.effectiveFrom }
+        case .providerCapacityChanged(let changed):
+            let change = EngagementCapacityChange(effectiveFrom: changed.effectiveFrom, capacity: changed.capacity)
+            try update(changed.engagementId, service: changed.serviceId) { $0.capacityChanges.append(change) }
+        default:
+            return
+        }
     }
 
     func engage(_ engaged: ProviderEngaged) throws(ProjectionError) {
