@@ -8,7 +8,7 @@ struct CUS: AsyncParsableCommand {
         abstract: "CUSLedger: the audit-grade event ledger of a social services centre (CUS).",
         subcommands: [
             LedgerCommand.self, GenerateCommand.self, EventsCommand.self, RulesCommand.self, KeysCommand.self,
-            ProjectionsCommand.self, ViewsCommand.self, MetricsCommand.self,
+            ProjectionsCommand.self, ViewsCommand.self, MetricsCommand.self, AuditCommand.self,
         ])
 }
 
@@ -19,6 +19,7 @@ struct LedgerCommand: AsyncParsableCommand {
         abstract: "Inspect and maintain the append-only ledger.",
         subcommands: [
             SeedCommand.self, StatsCommand.self, VerifyCommand.self, CheckpointCommand.self, PublicKeyCommand.self,
-            VerifyCheckpointCommand.self, ExportCommand.self, ImportCommand.self, BackupCommand.self,
+            VerifyCheckpointCommand.self, CosignedCommand.self, ExportCommand.self, ImportCommand.self,
+            BackupCommand.self,
         ])
 }

@@ -71,6 +71,11 @@ final class LedgerWriter: Sendable {
         try await submit(.importRecords(records))
     }
 
+    /// Adds witness cosignature lines to the stored checkpoint of the same size; returns once durable.
+    func addCosignatures(_ cosigned: SignedCheckpoint) async throws(LedgerError) {
+        _ = try await submit(.cosignatures(cosigned))
+    }
+
     /// Signs a checkpoint now if the tree grew since the last one; returns once it is durable.
     func checkpointNow() async throws(LedgerError) {
         _ = try await submit(.checkpoint)
