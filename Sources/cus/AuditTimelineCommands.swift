@@ -31,7 +31,9 @@ struct RevealOptions: ParsableArguments {
 
     func validate() throws {
         if reveal && (token == nil || purpose == nil) { throw ValidationError("--reveal needs --token and --purpose") }
-        if !reveal && (token != nil || purpose != nil) { throw ValidationError("--token and --purpose go with --reveal") }
+        if !reveal && (token != nil || purpose != nil) {
+            throw ValidationError("--token and --purpose go with --reveal")
+        }
     }
 }
 

@@ -55,7 +55,8 @@ struct CheckpointStateFile {
                 old: old.checkpoint, new: new.checkpoint,
                 proof: try proofs.proof(from: old.checkpoint, to: new.checkpoint))
         } catch let error as CheckpointError {
-            throw CommandFailure(exitCode: 1, reason: "refused: \(error); \(path) still holds size \(old.checkpoint.size)")
+            throw CommandFailure(
+                exitCode: 1, reason: "refused: \(error); \(path) still holds size \(old.checkpoint.size)")
         }
         return old
     }
@@ -127,8 +128,11 @@ struct AuditWitnessCommand: AsyncParsableCommand {
         try await reportingFailures {
             let verifier = try VerifierKeyArgument.parse(publicKey)
             let signer: WitnessSigner
-            do { signer = try WitnessSigner(text: String(decoding: try AuditFiles.bytes(witnessKey), as: UTF8.self)) }
-            catch let error as CheckpointError { throw CommandFailure(exitCode: 64, reason: "\(witnessKey): \(error)") }
+            do {
+                signer = try WitnessSigner(text: String(decoding: try AuditFiles.bytes(witnessKey), as: UTF8.self))
+            } catch let error as CheckpointError {
+                throw CommandFailure(exitCode: 64, reason: "\(witnessKey): \(error)")
+            }
             let new = try AuditFiles.checkpoint(checkpoint)
             do { try new.verify(with: verifier) } catch {
                 throw CommandFailure(exitCode: 1, reason: "\(checkpoint): \(error)")

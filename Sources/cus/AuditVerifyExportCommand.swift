@@ -31,7 +31,9 @@ struct AuditVerifyExportCommand: AsyncParsableCommand {
                 guard signed.checkpoint.size <= newest.checkpoint.size else {
                     throw CommandFailure(
                         exitCode: 1,
-                        reason: "\(path): size \(signed.checkpoint.size) is beyond the checkpoint's \(newest.checkpoint.size)")
+                        reason:
+                            "\(path): size \(signed.checkpoint.size) is beyond the checkpoint's \(newest.checkpoint.size)"
+                    )
                 }
             }
             let summary: ExportVerifier.Summary

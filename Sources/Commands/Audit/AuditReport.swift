@@ -93,7 +93,8 @@ public struct AuditReport: Sendable {
     public var html: String {
         let size = checkpoint.checkpoint.size
         var body = "<h1>Raport kontrolny rejestru CUS</h1>\n"
-        body += "<p>Okres: \(AuditHTML.escape(from.description)) – \(AuditHTML.escape(to.description)) (bez dnia końcowego), "
+        body +=
+            "<p>Okres: \(AuditHTML.escape(from.description)) – \(AuditHTML.escape(to.description)) (bez dnia końcowego), "
         body += "stan rejestru według podpisanego punktu kontrolnego.</p>\n<h2>Punkt kontrolny i weryfikacja</h2>\n"
         let result =
             verification.ok

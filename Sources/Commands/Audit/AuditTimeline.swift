@@ -126,7 +126,8 @@ extension AuditTimeline {
                 guard case .personalDataViewed(let viewed) = try StreamLoader.decode(record).event else { continue }
                 if let viewerID, viewed.viewerId != viewerID { continue }
                 if let person, viewed.personRef != person { continue }
-                entries.append(AuditAccessEntry(position: record.position, recordedAt: record.recordedAt, viewed: viewed))
+                entries.append(
+                    AuditAccessEntry(position: record.position, recordedAt: record.recordedAt, viewed: viewed))
             }
             guard let last = page.last, page.count == 1_000 else { return entries }
             position = Position(last.position.rawValue + 1)

@@ -36,7 +36,9 @@ public struct SubjectExport: Sendable {
 
     public func json() throws -> Data {
         func parsed(_ text: String?) -> Any {
-            guard let text, let value = try? JSONSerialization.jsonObject(with: Data(text.utf8)) else { return NSNull() }
+            guard let text, let value = try? JSONSerialization.jsonObject(with: Data(text.utf8)) else {
+                return NSNull()
+            }
             return value
         }
         let events: [[String: Any]] = entries.map { entry in
@@ -87,7 +89,9 @@ public struct SubjectExport: Sendable {
         body += "<h2>Usunięcia danych (potwierdzenia)</h2>\n"
         body += AuditHTML.table(
             ["Pozycja", "Zapisano", "Treść"],
-            erasures.map { [String($0.record.position.rawValue), RFC3339.format($0.record.recordedAt), $0.clearJSON ?? "–"] })
+            erasures.map {
+                [String($0.record.position.rawValue), RFC3339.format($0.record.recordedAt), $0.clearJSON ?? "–"]
+            })
         body += "<h2>Kto przeglądał dane</h2>\n"
         body += AuditHTML.table(
             ["Pozycja", "Zapisano", "Przeglądający", "Rola", "Pola", "Cel", "Kanał"],

@@ -124,7 +124,9 @@ public enum ProofDocumentError: Error, Sendable, Equatable, CustomStringConverti
 }
 
 enum ProofJSON {
-    static func hashes(_ hashes: [MerkleHash]) -> String { "[" + hashes.map { "\"\($0.hex)\"" }.joined(separator: ",") + "]" }
+    static func hashes(_ hashes: [MerkleHash]) -> String {
+        "[" + hashes.map { "\"\($0.hex)\"" }.joined(separator: ",") + "]"
+    }
 
     static func object(_ json: some Collection<UInt8>, kind: String) throws(ProofDocumentError) -> [String: Any] {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any] else {
