@@ -19,7 +19,7 @@ extension Ledger {
     private func withNodes<R>(
         treeSize: UInt64, _ what: String, _ body: (MerkleNodeReader<LMDBTileSource>) throws -> R
     ) throws(LedgerError) -> R {
-        let result: Result<R, MerkleError>? = try snapshot("reading tiles for \(what)") { txn, lookup in
+        let result: Result<R, MerkleError> = try snapshot("reading tiles for \(what)") { txn, lookup in
             let reader = MerkleNodeReader(
                 source: LMDBTileSource(transaction: txn, database: databases.merkle), treeSize: try lookup.treeSize())
             do {
@@ -35,7 +35,6 @@ extension Ledger {
         case .success(let value): return value
         case .failure(let error):
             throw LedgerError(.invalidArgument, "cannot make \(what): \(error) (the ledger has fewer events)")
-        case nil: throw LedgerError(.corrupted, "no result making \(what)")
         }
     }
 }

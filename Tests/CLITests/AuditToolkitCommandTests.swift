@@ -96,7 +96,7 @@ struct AuditToolkitCommandTests {
             for field in ["\"stream\":\"", "\"actor\":\"", "\"recordedAt\":\"2", "\"record\":\"", "\"leafHash\":\""] {
                 var mutated = lines
                 var bytes = Array(mutated[77].utf8)
-                let at = try #require(mutated[77].utf8.firstRange(of: Array(field.utf8))).upperBound + 3
+                let at = try #require(bytes.firstRange(of: Array(field.utf8))).upperBound + 3
                 bytes[at] ^= 0x01
                 mutated[77] = String(decoding: bytes, as: UTF8.self)
                 try refused(mutated, line: 78, "one byte changed in \(field)")
@@ -137,7 +137,9 @@ struct AuditToolkitCommandTests {
                         + extra)
             }
             let first = try trust(old)
-            #expect(first.status == 0 && (try json(first))["previousSize"] is NSNull, "\(first.standardError)")
+            #expect(first.status == 0, "\(first.standardError)")
+            let firstReport = try json(first)
+            #expect(firstReport["previousSize"] is NSNull)
             let noProof = try trust(new)
             #expect(noProof.status == 1 && noProof.standardError.contains("consistency proof"))
             let proofFile = directory.path + "/consistency.json"
@@ -146,7 +148,8 @@ struct AuditToolkitCommandTests {
                     .standardOutput, proofFile)
             let advanced = try trust(new, ["--proof", proofFile])
             #expect(advanced.status == 0, "\(advanced.standardError)")
-            #expect((try json(advanced))["previousSize"] as? Int == 300 && (try json(advanced))["size"] as? Int == 450)
+            let advancedReport = try json(advanced)
+            #expect(advancedReport["previousSize"] as? Int == 300 && advancedReport["size"] as? Int == 450)
             let rolledBack = try trust(old)
             #expect(rolledBack.status == 1 && rolledBack.standardError.contains("rolled-back"))
             #expect(try String(contentsOfFile: state, encoding: .utf8) == String(contentsOfFile: new, encoding: .utf8))

@@ -6,7 +6,7 @@ import LedgerTesting
 import Testing
 
 /// A token store for tests: one known token standing for one auditor.
-private struct OneToken: StaffAuthorisation {
+struct OneToken: StaffAuthorisation {
     let token: String
     let actor: Actor
     func staffMember(forToken token: String) throws(CommandError) -> Actor {

@@ -41,31 +41,28 @@ public struct ExportVerifier {
             }
         }
         try compare(line: nil)
+        let reader: LineReader
+        do { reader = try LineReader(path: path) } catch {
+            throw ExportVerificationError(line: nil, reason: "\(error)")
+        }
         var lineNumber = 0
-        do {
-            let reader = try LineReader(path: path)
-            var decodedLine: (Int, [UInt8])?
-            repeat {
-                decodedLine = nil
-                guard let line = try reader.next() else { break }
-                lineNumber += 1
-                do {
-                    let record = try ExportLineParser.record(
-                        from: line, expectedPosition: UInt64(lineNumber - 1), payloadJSON: payloadJSON)
-                    decodedLine = (lineNumber, record)
-                } catch {
-                    throw ExportVerificationError(line: lineNumber, reason: "\(error)")
-                }
-                if let (number, record) = decodedLine {
-                    frontier.append(RFC6962.leafHash(of: record))
-                    try compare(line: number)
-                    if frontier.size % 10_000 == 0 { progress(frontier.size) }
-                }
-            } while decodedLine != nil
-        } catch let error as ExportVerificationError {
-            throw error
-        } catch {
-            throw ExportVerificationError(line: nil, reason: "reading \(path): \(error)")
+        while true {
+            let next: ArraySlice<UInt8>?
+            do { next = try reader.next() } catch {
+                throw ExportVerificationError(line: lineNumber + 1, reason: "\(error)")
+            }
+            guard let line = next else { break }
+            lineNumber += 1
+            let record: [UInt8]
+            do {
+                record = try ExportLineParser.record(
+                    from: line, expectedPosition: UInt64(lineNumber - 1), payloadJSON: payloadJSON)
+            } catch {
+                throw ExportVerificationError(line: lineNumber, reason: "\(error)")
+            }
+            frontier.append(RFC6962.leafHash(of: record))
+            try compare(line: lineNumber)
+            if frontier.size % 10_000 == 0 { progress(frontier.size) }
         }
         if let beyond = pending.first {
             throw ExportVerificationError(

@@ -29,7 +29,7 @@ public struct LedgerImporter {
     /// Validates the whole file and returns what importing it would give.
     public func validate() throws(LedgerError) -> Summary {
         let checkpoint = try sidecarCheckpoint()
-        do {
+        do throws(ExportVerificationError) {
             let summary = try ExportVerifier(path: path, payloadJSON: payloadJSON).verify(
                 against: checkpoint.map { [$0.checkpoint] } ?? [])
             return Summary(size: summary.size, root: summary.root, checkpoint: checkpoint)

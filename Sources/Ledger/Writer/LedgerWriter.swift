@@ -21,7 +21,7 @@ final class LedgerWriter: Sendable {
             switch request {
             case .append(let prepared): prepared.eventCount
             case .importRecords(let records): records.count
-            case .checkpoint: 0
+            case .checkpoint, .cosignatures: 0
             }
         }
 
@@ -29,7 +29,7 @@ final class LedgerWriter: Sendable {
             switch request {
             case .append(let prepared): prepared.byteCount
             case .importRecords(let records): records.reduce(0) { $0 + $1.count }
-            case .checkpoint: 0
+            case .checkpoint, .cosignatures: 0
             }
         }
     }
