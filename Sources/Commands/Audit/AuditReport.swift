@@ -61,8 +61,8 @@ public struct AuditReport: Sendable {
         var byType: [String: UInt64] = [:]
         var byRole: [String: UInt64] = [:]
         try AuditTimeline.scan(ledger, upTo: checkpoint.checkpoint.size) { entry in
-            let recordedAt = entry.record.recordedAt.rawValue
-            guard recordedAt >= start, recordedAt < end else { return }
+            let at = entry.effectiveMicroseconds
+            guard at >= start, at < end else { return }
             byType[entry.record.type.name, default: 0] += 1
             byRole[entry.actorRole ?? "(not a domain event)", default: 0] += 1
             let position = entry.record.position.rawValue

@@ -23,6 +23,11 @@ public struct AuditTimelineEntry: Sendable {
     public var clearJSON: String?
     /// The resident the sealed part belongs to, if any.
     public var dataSubject: UUID?
+    /// Business time (`EventContext.occurredAt`) for domain events.
+    public var occurredAt: Instant?
+
+    /// When it happened for a period filter: business time, or `recordedAt` for events without a context.
+    public var effectiveMicroseconds: Int64 { occurredAt?.microsecondsSinceEpoch ?? record.recordedAt.rawValue }
 }
 
 /// Reads a subject's events in position order across streams, for auditors (issue #11). Works on the clear
@@ -31,15 +36,16 @@ public enum AuditTimeline {
     /// Members of a clear payload that carry administrative decision numbers (domain.md §4.11).
     static let decisionMembers: Set = ["decisionRef", "appealDecisionRef"]
 
-    /// The entries touching `subject` recorded in [from, to) (any time when nil), in position order.
+    /// The entries touching `subject` that happened in [from, to) (any time when nil; business time `occurredAt`,
+    /// else `recordedAt`), in position order.
     public static func entries(
         in ledger: Ledger, subject: AuditSubject, from: Instant? = nil, to: Instant? = nil
     ) throws -> [AuditTimelineEntry] {
         var entries: [AuditTimelineEntry] = []
         try scan(ledger) { entry in
-            let recordedAt = entry.record.recordedAt.rawValue
-            if let from, recordedAt < from.microsecondsSinceEpoch { return }
-            if let to, recordedAt >= to.microsecondsSinceEpoch { return }
+            let at = entry.effectiveMicroseconds
+            if let from, at < from.microsecondsSinceEpoch { return }
+            if let to, at >= to.microsecondsSinceEpoch { return }
             if touches(entry, subject: subject) { entries.append(entry) }
         }
         return entries
@@ -60,7 +66,7 @@ public enum AuditTimeline {
                 try body(
                     AuditTimelineEntry(
                         record: record, actorRole: nil, ruleSetVersion: nil, decisionRefs: [], clearJSON: nil,
-                        dataSubject: nil))
+                        dataSubject: nil, occurredAt: nil))
                 return
             }
             let json = try? EventCodec.clearJSON(decoded.event, context: decoded.context, encoder: encoder)
@@ -69,7 +75,7 @@ public enum AuditTimeline {
                     record: record, actorRole: decoded.context.actorRole.rawValue,
                     ruleSetVersion: decoded.context.ruleSetVersion, decisionRefs: json.map(decisionRefs) ?? [],
                     clearJSON: json.map { String(decoding: $0, as: UTF8.self) },
-                    dataSubject: decoded.event.payload.dataSubject))
+                    dataSubject: decoded.event.payload.dataSubject, occurredAt: decoded.context.occurredAt))
         }
     }
 
