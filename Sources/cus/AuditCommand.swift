@@ -33,6 +33,16 @@ enum AuditFiles {
         }
     }
 
+    /// A checkpoint file whose signature by the `publicKey` argument (vkey or @FILE) verifies; exit 1 if not.
+    static func signedCheckpoint(_ path: String, publicKey: String) throws -> SignedCheckpoint {
+        let verifier = try VerifierKeyArgument.parse(publicKey)
+        let signed = try checkpoint(path)
+        do { try signed.verify(with: verifier) } catch {
+            throw CommandFailure(exitCode: 1, reason: "\(path): \(error)")
+        }
+        return signed
+    }
+
     /// Writes `text` to `path` through a temporary file and a rename, so a reader never sees half of it.
     static func write(_ text: String, to path: String) throws {
         do {

@@ -88,11 +88,7 @@ struct AuditTrustCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let verifier = try VerifierKeyArgument.parse(publicKey)
-            let new = try AuditFiles.checkpoint(checkpoint)
-            do { try new.verify(with: verifier) } catch {
-                throw CommandFailure(exitCode: 1, reason: "\(checkpoint): \(error)")
-            }
+            let new = try AuditFiles.signedCheckpoint(checkpoint, publicKey: publicKey)
             let file = CheckpointStateFile(path: state ?? CheckpointStateFile.defaultPath("trusted-checkpoint"))
             let old = try file.admit(new, proofs: proofs)
             try file.write(new)
@@ -126,17 +122,13 @@ struct AuditWitnessCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let verifier = try VerifierKeyArgument.parse(publicKey)
             let signer: WitnessSigner
             do {
                 signer = try WitnessSigner(text: String(decoding: try AuditFiles.bytes(witnessKey), as: UTF8.self))
             } catch let error as CheckpointError {
                 throw CommandFailure(exitCode: 64, reason: "\(witnessKey): \(error)")
             }
-            let new = try AuditFiles.checkpoint(checkpoint)
-            do { try new.verify(with: verifier) } catch {
-                throw CommandFailure(exitCode: 1, reason: "\(checkpoint): \(error)")
-            }
+            let new = try AuditFiles.signedCheckpoint(checkpoint, publicKey: publicKey)
             let file = CheckpointStateFile(path: state ?? witnessKey + ".state")
             _ = try file.admit(new, proofs: proofs)
             let cosigned = try signer.cosign(new, time: UInt64(max(0, time(nil))))

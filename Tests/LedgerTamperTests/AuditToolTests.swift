@@ -14,14 +14,19 @@ struct AuditToolTests {
         return (fixture, exportPath, try ledger.checkpoints())
     }
 
+    /// A closed 300-event ledger with checkpoints at 100, 200 and 300, reopened read-only.
+    private func seeded() async throws -> (TamperFixture, Ledger, NoteVerifier, [SignedCheckpoint]) {
+        let fixture = try await TamperFixture.make(events: 300, checkpointEvery: 100)
+        let ledger = try Ledger(Ledger.Options(dataDirectory: fixture.data, readOnly: true))
+        let verifier = try NoteVerifier(verifierKey: try #require(try ledger.recordedVerifierKey()))
+        return (fixture, ledger, verifier, try ledger.checkpoints())
+    }
+
     @Test("Inclusion proofs of every position verify against every checkpoint and survive their JSON form")
     func inclusionDocuments() async throws {
-        let fixture = try await TamperFixture.make(events: 300, checkpointEvery: 100)
+        let (fixture, ledger, verifier, checkpoints) = try await seeded()
         defer { fixture.remove() }
-        let ledger = try Ledger(Ledger.Options(dataDirectory: fixture.data, readOnly: true))
         defer { ledger.close() }
-        let verifier = try NoteVerifier(verifierKey: try #require(try ledger.recordedVerifierKey()))
-        let checkpoints = try ledger.checkpoints()
         #expect(checkpoints.map(\.checkpoint.size) == [100, 200, 300])
         for signed in checkpoints {
             for position in stride(from: UInt64(0), to: signed.checkpoint.size, by: 7) {
@@ -59,12 +64,9 @@ struct AuditToolTests {
 
     @Test("Consistency proofs between stored checkpoints verify; swapped roots and sizes do not")
     func consistencyDocuments() async throws {
-        let fixture = try await TamperFixture.make(events: 300, checkpointEvery: 100)
+        let (fixture, ledger, verifier, checkpoints) = try await seeded()
         defer { fixture.remove() }
-        let ledger = try Ledger(Ledger.Options(dataDirectory: fixture.data, readOnly: true))
         defer { ledger.close() }
-        let verifier = try NoteVerifier(verifierKey: try #require(try ledger.recordedVerifierKey()))
-        let checkpoints = try ledger.checkpoints()
         for old in checkpoints {
             for new in checkpoints where new.checkpoint.size >= old.checkpoint.size {
                 let proof = try ledger.consistencyProof(oldSize: old.checkpoint.size, newSize: new.checkpoint.size)
@@ -88,11 +90,10 @@ struct AuditToolTests {
 
     @Test("The trust rule: rollbacks, forks, foreign origins and missing or wrong proofs are refused")
     func succession() async throws {
-        let fixture = try await TamperFixture.make(events: 300, checkpointEvery: 100)
+        let (fixture, ledger, _, signed) = try await seeded()
         defer { fixture.remove() }
-        let ledger = try Ledger(Ledger.Options(dataDirectory: fixture.data, readOnly: true))
         defer { ledger.close() }
-        let checkpoints = try ledger.checkpoints().map(\.checkpoint)
+        let checkpoints = signed.map(\.checkpoint)
         let proof = try ledger.consistencyProof(oldSize: 100, newSize: 300)
         try CheckpointSuccession.check(old: checkpoints[0], new: checkpoints[2], proof: proof)
         func refused(_ old: Checkpoint, _ new: Checkpoint, _ proof: ConsistencyProof?, _ words: String) {

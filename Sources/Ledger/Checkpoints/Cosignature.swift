@@ -27,14 +27,10 @@ public struct WitnessSigner: Sendable {
     }
 
     public init(text: String) throws(CheckpointError) {
-        let fields = text.trimmingCharacters(in: .whitespacesAndNewlines).split(
-            separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
-        guard fields.count == 5, fields[0] == "PRIVATE", fields[1] == "KEY",
-            let blob = Base64.decode(String(fields[4])), blob.count == 33, blob[0] == Self.algorithmCosignatureV1,
-            let privateKey = try? Curve25519.Signing.PrivateKey(rawRepresentation: blob[1...])
-        else { throw .badKey("not a PRIVATE+KEY+<name>+<id>+<base64(0x04 ‖ seed)> witness key") }
-        try self.init(name: String(fields[2]), privateKey: privateKey)
-        guard fields[3] == String(format: "%08x", keyID) else { throw .badKey("the key id does not match the key") }
+        let (name, hexID, privateKey) = try KeyText.privateKey(
+            text, algorithm: Self.algorithmCosignatureV1, what: "<base64(0x04 ‖ seed)> witness key")
+        try self.init(name: name, privateKey: privateKey)
+        guard hexID == String(format: "%08x", keyID) else { throw .badKey("the key id does not match the key") }
     }
 
     public var text: String {
