@@ -34,13 +34,11 @@ public struct WitnessSigner: Sendable {
     }
 
     public var text: String {
-        "PRIVATE+KEY+\(name)+\(String(format: "%08x", keyID))+"
-            + Base64.encode([Self.algorithmCosignatureV1] + Array(privateKey.rawRepresentation))
+        "PRIVATE+KEY+" + KeyText.format(name, keyID, Self.algorithmCosignatureV1, privateKey.rawRepresentation)
     }
 
     public var verifierKey: String {
-        "\(name)+\(String(format: "%08x", keyID))+"
-            + Base64.encode([Self.algorithmCosignatureV1] + Array(privateKey.publicKey.rawRepresentation))
+        KeyText.format(name, keyID, Self.algorithmCosignatureV1, privateKey.publicKey.rawRepresentation)
     }
 
     /// The note with this witness's cosignature of its body at `time` (seconds since the Unix epoch) added,

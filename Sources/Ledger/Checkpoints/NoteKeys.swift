@@ -40,14 +40,12 @@ public struct NoteSigner: Sendable {
     }
 
     public var text: String {
-        let blob = [Self.algorithmEd25519] + Array(privateKey.rawRepresentation)
-        return "PRIVATE+KEY+\(name)+\(String(format: "%08x", keyID))+\(Base64.encode(blob))"
+        "PRIVATE+KEY+" + KeyText.format(name, keyID, Self.algorithmEd25519, privateKey.rawRepresentation)
     }
 
     /// The verifier key in vkey form, `<name>+<hex keyID>+<base64(0x01 ‖ public key)>`.
     public var verifierKey: String {
-        let blob = [Self.algorithmEd25519] + Array(privateKey.publicKey.rawRepresentation)
-        return "\(name)+\(String(format: "%08x", keyID))+\(Base64.encode(blob))"
+        KeyText.format(name, keyID, Self.algorithmEd25519, privateKey.publicKey.rawRepresentation)
     }
 
     public func sign(_ body: String) throws(CheckpointError) -> SignedNote.Signature {
@@ -124,5 +122,10 @@ enum KeyText {
             let privateKey = try? Curve25519.Signing.PrivateKey(rawRepresentation: blob[1...])
         else { throw .badKey("not a PRIVATE+KEY+<name>+<id>+\(what)") }
         return (String(fields[2]), fields[3], privateKey)
+    }
+
+    /// `<name>+<hex keyID>+<base64(algorithm ‖ key)>`.
+    static func format(_ name: String, _ keyID: UInt32, _ algorithm: UInt8, _ key: Data) -> String {
+        "\(name)+\(String(format: "%08x", keyID))+\(Base64.encode([algorithm] + Array(key)))"
     }
 }
