@@ -160,6 +160,13 @@ public final class Ledger: EventStore {
         _ = try await writer.importRecords(records)
     }
 
+    /// Stores the witness cosignature lines of `cosigned` with the checkpoint of its size (`cus ledger
+    /// cosigned`); `invalidArgument` when the ledger has no checkpoint of that size and body.
+    public func addCosignatures(_ cosigned: SignedCheckpoint) async throws(LedgerError) {
+        guard let writer else { throw LedgerError(.notWritable, "the ledger is open read-only") }
+        try await writer.addCosignatures(cosigned)
+    }
+
     /// Signs a checkpoint now if the tree grew since the last one (`cus ledger checkpoint --sign`).
     public func signCheckpoint() async throws(LedgerError) {
         guard let writer else { throw LedgerError(.notWritable, "the ledger is open read-only") }

@@ -9,7 +9,7 @@ struct CUS: AsyncParsableCommand {
         subcommands: [
             LedgerCommand.self, GenerateCommand.self, EventsCommand.self, RulesCommand.self, KeysCommand.self,
             ProjectionsCommand.self, ViewsCommand.self, MetricsCommand.self, OpsCommand.self, ServeCommand.self,
-            TokensCommand.self,
+            TokensCommand.self, AuditCommand.self,
         ])
 }
 
@@ -20,6 +20,7 @@ struct LedgerCommand: AsyncParsableCommand {
         abstract: "Inspect and maintain the append-only ledger.",
         subcommands: [
             SeedCommand.self, StatsCommand.self, VerifyCommand.self, CheckpointCommand.self, PublicKeyCommand.self,
-            VerifyCheckpointCommand.self, ExportCommand.self, ImportCommand.self, BackupCommand.self,
+            VerifyCheckpointCommand.self, CosignedCommand.self, ExportCommand.self, ImportCommand.self,
+            BackupCommand.self,
         ])
 }

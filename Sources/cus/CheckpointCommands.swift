@@ -78,3 +78,26 @@ struct VerifyCheckpointCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// `cus ledger cosigned FILE`: stores a witness's cosignature lines with the checkpoint of the same size, so
+/// `cus ledger verify --witness-key` reports them.
+struct CosignedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cosigned", abstract: "Store a witness-cosigned checkpoint's cosignature lines in the ledger.")
+
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "The cosigned checkpoint (from cus audit witness).") var file: String
+    @Option(help: "Store it only if this witness key (vkey or @FILE) cosigned it.") var witnessKey: String
+
+    func run() async throws {
+        try await reportingFailures {
+            let witness = try WitnessKeyArgument.parse(witnessKey)
+            let cosigned = try AuditFiles.checkpoint(file)
+            do { try witness.verify(cosigned) } catch { throw CommandFailure(exitCode: 1, reason: "\(file): \(error)") }
+            let ledger = try store.openLedger(readOnly: false, purpose: "cus ledger cosigned")
+            defer { ledger.close() }
+            try await ledger.addCosignatures(cosigned)
+            print("stored the cosignature of \(witness.name) on size \(cosigned.checkpoint.size)")
+        }
+    }
+}

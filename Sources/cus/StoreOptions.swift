@@ -31,19 +31,24 @@ struct StoreOptions: ParsableArguments {
 /// A verifier key argument: the vkey string itself, or `@FILE` holding it.
 enum VerifierKeyArgument {
     static func parse(_ argument: String) throws -> NoteVerifier {
-        var text = argument
-        if argument.hasPrefix("@") {
-            let path = String(argument.dropFirst())
-            guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ValidationError("cannot read the verifier key file \(path)")
-            }
-            text = contents
-        }
+        let text = try KeyArgumentText.read(argument, what: "verifier key")
         do {
             return try NoteVerifier(verifierKey: text)
         } catch {
             throw ValidationError("\(error)")
         }
+    }
+}
+
+/// The text of a key argument: the argument itself, or the contents of FILE for `@FILE`.
+enum KeyArgumentText {
+    static func read(_ argument: String, what: String) throws -> String {
+        guard argument.hasPrefix("@") else { return argument }
+        let path = String(argument.dropFirst())
+        guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationError("cannot read the \(what) file \(path)")
+        }
+        return contents
     }
 }
 

@@ -14,11 +14,14 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Verify only the tree of the first N events.") var asOfSize: UInt64?
     @Option(help: "Trust this verifier key (vkey or @FILE) instead of the one recorded in the ledger.")
     var publicKey: [String] = []
+    @Option(help: "A witness's cosignature/v1 verifier key (vkey or @FILE): report its cosignature (repeatable).")
+    var witnessKey: [String] = []
 
     func run() async throws {
         DamagedFileFaults.reportAsNotOK()
         try await reportingFailures {
             let verifiers = try publicKey.map(VerifierKeyArgument.parse)
+            let witnesses = try witnessKey.map(WitnessKeyArgument.parse)
             let ledger = try store.openLedger(readOnly: true, purpose: "cus ledger verify")
             defer { ledger.close() }
             var bar = ProgressBar(total: 0, label: "verifying")
@@ -28,6 +31,9 @@ struct VerifyCommand: AsyncParsableCommand {
                 if bar.total != total { bar = ProgressBar(total: total, label: "verifying") }
                 bar.update(done)
             }
+            let cosigners = report.newestCheckpoint?.cosigners(among: witnesses) ?? []
+            let unverified = (report.newestCheckpoint?.otherSignatureNames(verifiers: [], witnesses: witnesses) ?? [])
+                .filter { !report.newestCheckpointSigners.contains($0) }
             if output.json {
                 print(
                     JSONText.object([
@@ -35,6 +41,8 @@ struct VerifyCommand: AsyncParsableCommand {
                         ("firstBadPosition", report.firstBadPosition.map(JSONText.number) ?? .null),
                         ("checkpointsVerified", .number(UInt64(report.checkpointsVerified))),
                         ("newestCheckpointSigners", .array(report.newestCheckpointSigners.map(JSONText.string))),
+                        ("newestCheckpointCosigners", .array(cosigners.map(WitnessReport.json))),
+                        ("unverifiedSignatures", .array(unverified.map(JSONText.string))),
                         ("problemCount", .number(UInt64(report.problemCount))),
                         (
                             "problems",
@@ -53,6 +61,7 @@ struct VerifyCommand: AsyncParsableCommand {
                     "checkpoints verified: \(report.checkpointsVerified); newest signed by: "
                         + (report.newestCheckpointSigners.isEmpty
                             ? "–" : report.newestCheckpointSigners.joined(separator: ", ")))
+                print(WitnessReport.line(cosigners: cosigners, unverified: unverified))
                 for problem in report.problems {
                     print(
                         "problem at \(problem.position.map(String.init) ?? "–") [\(problem.check)]: \(problem.detail)")

@@ -666,6 +666,71 @@ def verify_export(path: str, checkpoint_path: Optional[str], vkey: Optional[Veri
     return summary + f"; checkpoint at size {checkpoint.size} matches, {signed}"
 
 
+def _proof_document(path: str, kind: str) -> dict:
+    with open(path, "rb") as handle:
+        document = json.loads(handle.read().decode("utf-8"), object_pairs_hook=_no_duplicates)
+    require(isinstance(document, dict) and document.get("kind") == kind, f"{path} is not a {kind} document")
+    return document
+
+
+def _hash(document: dict, key: str) -> bytes:
+    value = document.get(key)
+    require(isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value) is not None,
+            f'"{key}" is not 64 lowercase hex digits')
+    return bytes.fromhex(value)
+
+
+def _size(document: dict, key: str) -> int:
+    value = document.get(key)
+    require(isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1 << 64,
+            f'"{key}" is not a u64')
+    return value
+
+
+def _proof_checkpoint(document: dict, key: str, size: int, root: bytes, vkey: Optional[VerifierKey]) -> str:
+    text = document.get(key)
+    if text is None:
+        require(vkey is None, f'"{key}" is absent, so no signature can be checked')
+        return "no checkpoint"
+    require(isinstance(text, str), f'"{key}" is not a signed note')
+    checkpoint = parse_checkpoint(text.encode("utf-8"))
+    require(checkpoint.size == size and checkpoint.root == root, f'"{key}" is not of the proof\'s size and root')
+    if vkey is None:
+        return "checkpoint signature NOT checked (no --vkey)"
+    verify_signature(checkpoint, vkey)
+    return f"checkpoint signed by {vkey.name}"
+
+
+def verify_inclusion_document(path: str, vkey: Optional[VerifierKey]) -> str:
+    """`cus audit proof` output (Schemas/audit-inclusion-proof.schema.json)."""
+    document = _proof_document(path, "cusledger/inclusion-proof/v1")
+    position, size = _size(document, "position"), _size(document, "treeSize")
+    raw = b64decode(document.get("record"), '"record"')
+    decode_record(raw, position)
+    leaf = leaf_hash(raw)
+    require(leaf == _hash(document, "leafHash"), '"leafHash" is not SHA-256(0x00 ‖ record)')
+    hashes = document.get("hashes")
+    require(isinstance(hashes, list), '"hashes" is not a list')
+    path_hashes = [_hash({"h": h}, "h") for h in hashes]
+    root = _hash(document, "root")
+    require(root_from_inclusion(position, size, leaf, path_hashes) == root, "the audit path does not lead to the root")
+    signed = _proof_checkpoint(document, "checkpoint", size, root, vkey)
+    return f"{path}: position {position} is in the tree of {size}, root {root.hex()}; {signed}"
+
+
+def verify_consistency_document(path: str, vkey: Optional[VerifierKey]) -> str:
+    """`cus audit consistency` output (Schemas/audit-consistency-proof.schema.json)."""
+    document = _proof_document(path, "cusledger/consistency-proof/v1")
+    old_size, new_size = _size(document, "oldSize"), _size(document, "newSize")
+    old_root, new_root = _hash(document, "oldRoot"), _hash(document, "newRoot")
+    hashes = document.get("hashes")
+    require(isinstance(hashes, list), '"hashes" is not a list')
+    verify_consistency(old_size, new_size, old_root, new_root, [_hash({"h": h}, "h") for h in hashes])
+    old_signed = _proof_checkpoint(document, "oldCheckpoint", old_size, old_root, vkey)
+    new_signed = _proof_checkpoint(document, "newCheckpoint", new_size, new_root, vkey)
+    return f"{path}: the tree of {new_size} extends the tree of {old_size}; old {old_signed}, new {new_signed}"
+
+
 # --------------------------------------------------------------------------------------------------
 # §4 The ledger environment
 
@@ -1097,12 +1162,22 @@ def main(argv: Optional[list] = None) -> int:
     export.add_argument("file")
     export.add_argument("--checkpoint", help="signed checkpoint; default: FILE.checkpoint when present")
     export.add_argument("--vkey", help="verifier key (vkey text or file) for the checkpoint's signature")
+    proof = commands.add_parser("proof", help="verify a cus audit proof document")
+    proof.add_argument("file")
+    proof.add_argument("--vkey", help="verifier key (vkey text or file) for the checkpoint's signature")
+    consistency = commands.add_parser("consistency", help="verify a cus audit consistency document")
+    consistency.add_argument("file")
+    consistency.add_argument("--vkey", help="verifier key (vkey text or file) for both checkpoints' signatures")
     args = parser.parse_args(argv)
     try:
         if args.command == "vectors":
             print("OK " + verify_vectors(args.schemas))
         elif args.command == "ledger":
             print("OK " + verify_ledger(args.data, args.vkey))
+        elif args.command == "proof":
+            print("OK " + verify_inclusion_document(args.file, load_vkey(args.vkey) if args.vkey else None))
+        elif args.command == "consistency":
+            print("OK " + verify_consistency_document(args.file, load_vkey(args.vkey) if args.vkey else None))
         else:
             key = load_vkey(args.vkey) if args.vkey else None
             print("OK " + verify_export(args.file, args.checkpoint, key))

@@ -158,5 +158,44 @@ verify_beside_writer() {
 check "ledger while cus ledger seed appends 60,000 events" verify_beside_writer
 check "ledger after the writer closed" "$python" "$verifier" ledger "$data"
 
+echo "== auditor proofs: cus audit proof / consistency, checked here without CUSLedger code"
+# Validates one JSON document against a schema in Schemas/.
+validate_document() {
+    "$python" - "$schemas/$1" "$2" <<'PY'
+import json, sys
+import jsonschema
+schema = json.load(open(sys.argv[1], encoding="utf-8"))
+jsonschema.Draft202012Validator.check_schema(schema)
+errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(json.load(open(sys.argv[2], encoding="utf-8"))), key=str)
+if errors:
+    sys.exit(errors[0].message)
+print(f"{sys.argv[2]} is valid against {sys.argv[1].rsplit('/', 1)[-1]}")
+PY
+}
+check "the newest checkpoint as a file" sh -c '"$1" ledger checkpoint --data "$2" > "$3/new.cp"' sh "$cus" "$data" "$work"
+check "cus audit proof --position 1234" sh -c '"$1" audit proof --data "$2" --position 1234 > "$3/inclusion.json"' \
+    sh "$cus" "$data" "$work"
+check "inclusion proof matches its JSON Schema" validate_document audit-inclusion-proof.schema.json "$work/inclusion.json"
+check "inclusion proof verifies in Python" "$python" "$verifier" proof "$work/inclusion.json" --vkey "$work/ledger.vkey"
+refuse "inclusion proof with another key" "$python" "$verifier" proof "$work/inclusion.json" \
+    --vkey "$schemas/vectors/test.vkey"
+check "a proof with one hash changed" "$python" - "$work/inclusion.json" "$work/bad-inclusion.json" <<'PY'
+import json, sys
+document = json.load(open(sys.argv[1]))
+first = document["hashes"][0]
+document["hashes"][0] = ("0" if first[0] != "0" else "1") + first[1:]
+json.dump(document, open(sys.argv[2], "w"))
+PY
+refuse "inclusion proof with a changed hash" "$python" "$verifier" proof "$work/bad-inclusion.json"
+check "oldest checkpoint of the ledger as a file" sh -c '"$1" audit proof --data "$2" --position 0 |
+    "$3" -c "import json,sys; open(sys.argv[1], \"w\").write(json.load(sys.stdin)[\"checkpoint\"])" "$4/old.cp"' \
+    sh "$cus" "$data" "$python" "$work"
+check "cus audit consistency --old --new" sh -c \
+    '"$1" audit consistency --data "$2" --old "$3/old.cp" --new "$3/new.cp" > "$3/consistency.json"' sh "$cus" "$data" "$work"
+check "consistency proof matches its JSON Schema" validate_document audit-consistency-proof.schema.json \
+    "$work/consistency.json"
+check "consistency proof verifies in Python" "$python" "$verifier" consistency "$work/consistency.json" \
+    --vkey "$work/ledger.vkey"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

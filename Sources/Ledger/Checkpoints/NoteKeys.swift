@@ -33,25 +33,19 @@ public struct NoteSigner: Sendable {
 
     /// Parses the `PRIVATE+KEY+…` text form.
     public init(text: String) throws(CheckpointError) {
-        let fields = text.trimmingCharacters(in: .whitespacesAndNewlines).split(
-            separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
-        guard fields.count == 5, fields[0] == "PRIVATE", fields[1] == "KEY",
-            let blob = Base64.decode(String(fields[4])), blob.count == 33, blob[0] == Self.algorithmEd25519,
-            let privateKey = try? Curve25519.Signing.PrivateKey(rawRepresentation: blob[1...])
-        else { throw .badKey("not a PRIVATE+KEY+<name>+<id>+<base64> Ed25519 signing key") }
-        try self.init(name: String(fields[2]), privateKey: privateKey)
-        guard fields[3] == String(format: "%08x", keyID) else { throw .badKey("the key id does not match the key") }
+        let (name, hexID, privateKey) = try KeyText.privateKey(
+            text, algorithm: Self.algorithmEd25519, what: "<base64> Ed25519 signing key")
+        try self.init(name: name, privateKey: privateKey)
+        guard hexID == String(format: "%08x", keyID) else { throw .badKey("the key id does not match the key") }
     }
 
     public var text: String {
-        let blob = [Self.algorithmEd25519] + Array(privateKey.rawRepresentation)
-        return "PRIVATE+KEY+\(name)+\(String(format: "%08x", keyID))+\(Base64.encode(blob))"
+        "PRIVATE+KEY+" + KeyText.format(name, keyID, Self.algorithmEd25519, privateKey.rawRepresentation)
     }
 
     /// The verifier key in vkey form, `<name>+<hex keyID>+<base64(0x01 ‖ public key)>`.
     public var verifierKey: String {
-        let blob = [Self.algorithmEd25519] + Array(privateKey.publicKey.rawRepresentation)
-        return "\(name)+\(String(format: "%08x", keyID))+\(Base64.encode(blob))"
+        KeyText.format(name, keyID, Self.algorithmEd25519, privateKey.publicKey.rawRepresentation)
     }
 
     public func sign(_ body: String) throws(CheckpointError) -> SignedNote.Signature {
@@ -112,5 +106,26 @@ public enum Base64 {
     public static func decode(_ text: String) -> [UInt8]? {
         guard let data = Data(base64Encoded: text), encode(data) == text else { return nil }
         return Array(data)
+    }
+}
+
+/// The text forms shared by the operator's note keys and witnesses' cosignature keys: `PRIVATE+KEY+<name>+<hex
+/// id>+<base64(algorithm ‖ seed)>`.
+enum KeyText {
+    static func privateKey(_ text: String, algorithm: UInt8, what: String) throws(CheckpointError)
+        -> (name: String, hexID: Substring, key: Curve25519.Signing.PrivateKey)
+    {
+        let fields = text.trimmingCharacters(in: .whitespacesAndNewlines).split(
+            separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
+        guard fields.count == 5, fields[0] == "PRIVATE", fields[1] == "KEY",
+            let blob = Base64.decode(String(fields[4])), blob.count == 33, blob[0] == algorithm,
+            let privateKey = try? Curve25519.Signing.PrivateKey(rawRepresentation: blob[1...])
+        else { throw .badKey("not a PRIVATE+KEY+<name>+<id>+\(what)") }
+        return (String(fields[2]), fields[3], privateKey)
+    }
+
+    /// `<name>+<hex keyID>+<base64(algorithm ‖ key)>`.
+    static func format(_ name: String, _ keyID: UInt32, _ algorithm: UInt8, _ key: Data) -> String {
+        "\(name)+\(String(format: "%08x", keyID))+\(Base64.encode([algorithm] + Array(key)))"
     }
 }

@@ -29,32 +29,14 @@ public struct LedgerImporter {
     /// Validates the whole file and returns what importing it would give.
     public func validate() throws(LedgerError) -> Summary {
         let checkpoint = try sidecarCheckpoint()
-        var frontier = MerkleFrontier()
-        var checkpointMatched = checkpoint == nil
-        if let checkpoint, checkpoint.checkpoint.size == 0 {
-            guard checkpoint.checkpoint.root == RFC6962.emptyRoot else {
-                throw LedgerError(.invalidArgument, "\(path): the size-0 checkpoint beside it has a non-empty root")
-            }
-            checkpointMatched = true
+        do throws(ExportVerificationError) {
+            let summary = try ExportVerifier(path: path, payloadJSON: payloadJSON).verify(
+                against: checkpoint.map { [$0.checkpoint] } ?? [])
+            return Summary(size: summary.size, root: summary.root, checkpoint: checkpoint)
+        } catch {
+            let reason = error.line == nil ? "\(path): \(error.reason)" : "\(path) \(error)"
+            throw LedgerError(.invalidArgument, reason + "; nothing was imported")
         }
-        try forEachRecord { lineNumber, record in
-            frontier.append(RFC6962.leafHash(of: record))
-            if let checkpoint, frontier.size == checkpoint.checkpoint.size {
-                guard frontier.root() == checkpoint.checkpoint.root else {
-                    throw ImportLineError(
-                        line: lineNumber,
-                        reason: "the root at size \(frontier.size) differs from the checkpoint beside the file")
-                }
-                checkpointMatched = true
-            }
-        }
-        if !checkpointMatched, let checkpoint {
-            throw LedgerError(
-                .invalidArgument,
-                "\(path): the checkpoint beside it is at size \(checkpoint.checkpoint.size) but the file has \(frontier.size) lines"
-            )
-        }
-        return Summary(size: frontier.size, root: frontier.root(), checkpoint: checkpoint)
     }
 
     /// Validates, then appends every record to `ledger`, which must be empty.
@@ -100,32 +82,4 @@ public struct LedgerImporter {
             throw LedgerError(.invalidArgument, "\(sidecar): \(error)")
         }
     }
-
-    /// Calls `body` with each line's validated record bytes, in order.
-    private func forEachRecord(_ body: (Int, [UInt8]) throws -> Void) throws(LedgerError) {
-        do {
-            var lineNumber = 0
-            try LineReader(path: path).forEachLine { line in
-                lineNumber += 1
-                do {
-                    let record = try ExportLineParser.record(
-                        from: line, expectedPosition: UInt64(lineNumber - 1), payloadJSON: payloadJSON)
-                    try body(lineNumber, record)
-                } catch let error as ImportLineError {
-                    throw error
-                } catch {
-                    throw ImportLineError(line: lineNumber, reason: "\(error)")
-                }
-            }
-        } catch let error as ImportLineError {
-            throw LedgerError(.invalidArgument, "\(path) line \(error.line): \(error.reason); nothing was imported")
-        } catch {
-            throw LedgerError.storage(error, "reading \(path)")
-        }
-    }
-}
-
-struct ImportLineError: Error {
-    let line: Int
-    let reason: String
 }

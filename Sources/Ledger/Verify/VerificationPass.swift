@@ -45,6 +45,7 @@ struct VerificationPass {
                 }
                 if key == size || checkpoint == stored.last(where: { $0.0 <= size }).flatMap({ try? $0.1.get() }) {
                     report.newestCheckpointSigners = signers
+                    report.newestCheckpoint = checkpoint
                 }
                 pendingCheckpoints.append(checkpoint)
             }

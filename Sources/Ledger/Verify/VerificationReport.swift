@@ -18,6 +18,8 @@ public struct VerificationReport: Sendable, Equatable {
     public var checkpointsVerified = 0
     /// Names of keys whose signature on the newest checkpoint verified.
     public var newestCheckpointSigners: [String] = []
+    /// The newest checkpoint at or below the verified size, with any witness cosignature lines.
+    public var newestCheckpoint: SignedCheckpoint?
 
     public var ok: Bool { problemCount == 0 }
 

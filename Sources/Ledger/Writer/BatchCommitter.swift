@@ -21,6 +21,8 @@ final class BatchCommitter {
         case checkpoint
         /// Records framed by another ledger, appended byte for byte (`cus ledger import`).
         case importRecords([[UInt8]])
+        /// Witness cosignature lines for the stored checkpoint of the same size and body (ledger.md §2.2).
+        case cosignatures(SignedCheckpoint)
     }
 
     enum Outcome {
@@ -71,7 +73,7 @@ final class BatchCommitter {
             switch request {
             case .append(let prepared): total + prepared.byteCount
             case .importRecords(let records): total + records.reduce(0) { $0 + $1.count }
-            case .checkpoint: total
+            case .checkpoint, .cosignatures: total
             }
         }
         for _ in 0...LedgerLimits.mapGrowthRetriesMax {
@@ -144,6 +146,9 @@ final class BatchCommitter {
                 continue
             case .importRecords(let records):
                 results.append(.success(try putImported(records, txn, lookup, &working)))
+                continue
+            case .cosignatures(let cosigned):
+                results.append(try addCosignatures(cosigned, txn))
                 continue
             case .append(let prepared):
                 request = prepared
@@ -294,6 +299,27 @@ final class BatchCommitter {
         try guardPut { try CheckpointStore(databases: databases).put(signed, in: txn) }
         working.lastCheckpointSize = working.treeSize
         working.lastCheckpointAt = MonotonicClock.seconds()
+    }
+
+    /// Appends the signature lines of `cosigned` that the stored checkpoint of its size lacks; the body must be
+    /// the stored one, and lines in the ledger's own name are never taken from outside.
+    private func addCosignatures(_ cosigned: SignedCheckpoint, _ txn: Transaction) throws
+        -> Result<[AppendResult], LedgerError>
+    {
+        let store = CheckpointStore(databases: databases)
+        let size = cosigned.checkpoint.size
+        guard let stored = try store.newest(in: txn, atOrBelow: size), stored.checkpoint.size == size else {
+            return .failure(LedgerError(.invalidArgument, "the ledger has no checkpoint of size \(size)"))
+        }
+        guard stored.note.body == cosigned.note.body else {
+            return .failure(LedgerError(.invalidArgument, "the checkpoint of size \(size) has another body here"))
+        }
+        var note = stored.note
+        for line in cosigned.note.signatures where line.name != origin && !note.signatures.contains(line) {
+            note.signatures.append(line)
+        }
+        try guardPut { try store.put(try SignedCheckpoint(note: note), in: txn) }
+        return .success([])
     }
 
     private func writeMeta(_ working: State, _ txn: Transaction) throws {

@@ -21,7 +21,7 @@ final class LedgerWriter: Sendable {
             switch request {
             case .append(let prepared): prepared.eventCount
             case .importRecords(let records): records.count
-            case .checkpoint: 0
+            case .checkpoint, .cosignatures: 0
             }
         }
 
@@ -29,7 +29,7 @@ final class LedgerWriter: Sendable {
             switch request {
             case .append(let prepared): prepared.byteCount
             case .importRecords(let records): records.reduce(0) { $0 + $1.count }
-            case .checkpoint: 0
+            case .checkpoint, .cosignatures: 0
             }
         }
     }
@@ -69,6 +69,11 @@ final class LedgerWriter: Sendable {
     /// Appends records framed by another ledger, byte for byte.
     func importRecords(_ records: [[UInt8]]) async throws(LedgerError) -> [AppendResult] {
         try await submit(.importRecords(records))
+    }
+
+    /// Adds witness cosignature lines to the stored checkpoint of the same size; returns once durable.
+    func addCosignatures(_ cosigned: SignedCheckpoint) async throws(LedgerError) {
+        _ = try await submit(.cosignatures(cosigned))
     }
 
     /// Signs a checkpoint now if the tree grew since the last one; returns once it is durable.
