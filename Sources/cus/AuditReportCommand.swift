@@ -1,5 +1,6 @@
 import ArgumentParser
 import Commands
+import HTTPAPI
 import Domain
 import Foundation
 import Ledger
@@ -92,7 +93,8 @@ struct AuditSubjectExportCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             guard let uuid = UUID(uuidString: person) else { throw ValidationError("--person wants a UUID") }
-            let authorisation = TokenStoreMissing()
+            let authorisation = TokenStaffAuthorisation(
+                dataDirectory: store.data, roles: TokenStaffAuthorisation.revealRoles)
             // The token is checked before anything is opened or read.
             _ = try authorisation.staffMember(forToken: token)
             let services = try CommandServices.open(

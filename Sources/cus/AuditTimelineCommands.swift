@@ -1,5 +1,6 @@
 import ArgumentParser
 import Commands
+import HTTPAPI
 import Domain
 import Foundation
 import Ledger
@@ -71,7 +72,8 @@ struct AuditTimelineCommand: AsyncParsableCommand {
             let entries: [AuditTimelineEntry]
             if revealing.reveal, let token = revealing.token, let purpose = revealing.purpose {
                 // The token is checked before anything is opened or read.
-                let authorisation = TokenStoreMissing()
+                let authorisation = TokenStaffAuthorisation(
+                    dataDirectory: store.data, roles: TokenStaffAuthorisation.revealRoles)
                 _ = try authorisation.staffMember(forToken: token)
                 let services = try CommandServices.open(
                     store.ledgerOptions(readOnly: false, purpose: "cus audit timeline --reveal"),

@@ -203,7 +203,7 @@ struct AuditToolkitCommandTests {
         }
     }
 
-    @Test("timeline and access list a resident's events and who viewed them; reveal refuses without a token store")
+    @Test("timeline and access list a resident's events and who viewed them; reveal takes an auditor's token")
     func timelineAndAccess() async throws {
         try await TemporaryDirectory.with { directory in
             let data = directory.path + "/data"
@@ -237,19 +237,49 @@ struct AuditToolkitCommandTests {
             let byViewer = try CLIRunner.run(["audit", "access", "--data", data, "--by", "staff:nobody"])
             #expect(byViewer.standardOutput.contains("0 view(s)"))
 
-            for arguments in [
-                ["audit", "timeline", "--person", person, "--reveal", "--token", "T", "--purpose", "audit"],
-                [
-                    "audit", "subject-export", "--person", person, "--token", "T", "--purpose", "art. 15", "--out",
-                    directory.path + "/subject",
-                ],
-            ] {
-                let refused = try CLIRunner.run(arguments + ["--data", data])
-                #expect(
-                    refused.status == 64 && refused.standardError.contains("token store"), "\(refused.standardError)")
-                #expect(refused.standardError.split(separator: "\n").count == 1)
+            // Reveal and the subject export take a staff token from the token store (auditor or director).
+            func token(_ role: String) throws -> String {
+                let created = try CLIRunner.run([
+                    "tokens", "create", "--data", data, "--role", role, "--subject", UUID().uuidString,
+                ])
+                #expect(created.status == 0, "\(created.standardError)")
+                return created.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            let evaluator = try token("evaluator")
+            for (given, refusal) in [("T", "unknown, revoked or malformed"), (evaluator, "may not reveal")] {
+                for arguments in [
+                    ["audit", "timeline", "--person", person, "--reveal", "--token", given, "--purpose", "audit"],
+                    [
+                        "audit", "subject-export", "--person", person, "--token", given, "--purpose", "art. 15",
+                        "--out", directory.path + "/subject",
+                    ],
+                ] {
+                    let refused = try CLIRunner.run(arguments + ["--data", data])
+                    #expect(
+                        refused.status == 64 && refused.standardError.contains(refusal), "\(refused.standardError)")
+                    #expect(refused.standardError.split(separator: "\n").count == 1)
+                    #expect(!refused.standardError.contains(evaluator))
+                }
             }
             #expect(!FileManager.default.fileExists(atPath: directory.path + "/subject"))
+
+            let auditor = try token("auditor")
+            let revealed = try CLIRunner.run([
+                "audit", "timeline", "--data", data, "--person", kept.uuid.uuidString.lowercased(), "--reveal",
+                "--token", auditor, "--purpose", "kontrola", "--json",
+            ])
+            #expect(revealed.status == 0 && revealed.standardOutput.contains("Anna"), "\(revealed.standardError)")
+            let exported = try CLIRunner.run([
+                "audit", "subject-export", "--data", data, "--person", person, "--token", auditor, "--purpose",
+                "art. 15", "--out", directory.path + "/subject",
+            ])
+            #expect(exported.status == 0, "\(exported.standardError)")
+            let files = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/subject")
+            #expect(files.contains { $0.hasSuffix(".json") } && files.contains { $0.hasSuffix(".html") })
+            for file in files {
+                #expect(
+                    !(try String(contentsOfFile: directory.path + "/subject/" + file, encoding: .utf8)).contains("Jan"))
+            }
         }
     }
 

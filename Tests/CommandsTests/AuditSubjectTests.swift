@@ -57,11 +57,6 @@ struct AuditSubjectTests {
                 of: entries, token: "wrong", purpose: "audit", channel: .cli, authorisation: Self.tokens,
                 services: services)
         }
-        await #expect(throws: CommandError.self) {
-            _ = try await AuditReveal.personalFields(
-                of: entries, token: "t-1", purpose: "audit", channel: .cli, authorisation: TokenStoreMissing(),
-                services: services)
-        }
         #expect(try AuditTimeline.accessEntries(in: services.ledger, viewerID: nil, person: anna).isEmpty)
         let personal = try await AuditReveal.personalFields(
             of: entries, token: "t-1", purpose: "kontrola NIK", channel: .cli, authorisation: Self.tokens,

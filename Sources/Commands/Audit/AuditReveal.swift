@@ -2,23 +2,11 @@ public import Domain
 public import Foundation
 public import Ledger
 
-/// Who may reveal residents' personal fields to an auditor: a staff token checked against the token store.
-/// The token store comes with the HTTP API; until it is on this branch `TokenStoreMissing` refuses every token.
+/// Who may reveal residents' personal fields to an auditor: a staff token checked against the token store
+/// (`HTTPAPI.TokenStaffAuthorisation` for the CLI; the server checks its bearer token itself).
 public protocol StaffAuthorisation: Sendable {
     /// The staff member (actor and ledger name) a token stands for; throws `.rejected` for an unknown token.
     func staffMember(forToken token: String) throws(CommandError) -> Actor
-}
-
-/// The seam's stand-in while no token store exists: every token is refused with one clear line.
-public struct TokenStoreMissing: StaffAuthorisation {
-    public static let refusal =
-        "--token needs a staff token checked against the token store, which comes with the HTTP API; refused"
-
-    public init() {}
-
-    public func staffMember(forToken token: String) throws(CommandError) -> Actor {
-        throw CommandError(.rejected, Self.refusal)
-    }
 }
 
 /// Personal fields of timeline entries, revealed only through `PersonalDataReader` (each resident's read is
