@@ -9,12 +9,22 @@ public struct TokenStaffAuthorisation: StaffAuthorisation {
     /// subject export): the auditor, and the director who answers for the centre as controller (README's matrix).
     public static let revealRoles: Set<APIRole> = [.auditor, .director]
 
+    /// Who may see M&E cells below the small-cell threshold (`cus metrics --unsuppressed`): staff of the centre,
+    /// never an evaluator (domain.md §6.3: suppression is for what evaluators and the public see), a provider or
+    /// the operator.
+    public static let unsuppressedMetricsRoles: Set<APIRole> = [
+        .coordinator, .servicesOrganiser, .director, .intakeClerk, .financeOfficer, .communityOrganiser, .auditor,
+    ]
+
     public let store: TokenStore
     public let roles: Set<APIRole>
+    /// What the token is for, as the refusal names it ("reveal personal data").
+    public let action: String
 
-    public init(dataDirectory: String, roles: Set<APIRole>) {
+    public init(dataDirectory: String, roles: Set<APIRole>, action: String = "reveal personal data") {
         self.store = TokenStore(dataDirectory: dataDirectory)
         self.roles = roles
+        self.action = action
     }
 
     public func staffMember(forToken token: String) throws(CommandError) -> Actor {
@@ -24,7 +34,7 @@ public struct TokenStaffAuthorisation: StaffAuthorisation {
         guard roles.contains(principal.role) else {
             let allowed = roles.map(\.rawValue).sorted().joined(separator: ", ")
             throw CommandError(
-                .rejected, "a \(principal.role.rawValue) token may not reveal personal data; needs: \(allowed)")
+                .rejected, "a \(principal.role.rawValue) token may not \(action); needs: \(allowed)")
         }
         return principal.actor
     }

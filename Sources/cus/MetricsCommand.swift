@@ -2,6 +2,7 @@ import ArgumentParser
 import Commands
 import Domain
 import Foundation
+import HTTPAPI
 import Ledger
 import Projections
 
@@ -45,14 +46,11 @@ struct MetricsCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print CSV with a header row.")
     var csv = false
 
-    @Flag(name: .long, help: "Show suppressed cells (needs a staff token; refused until the HTTP API adds tokens).")
+    @Flag(name: .long, help: "Show cells below the small-cell threshold (staff only: needs --token).")
     var unsuppressed = false
 
-    @Option(name: .long, help: "A staff token for --unsuppressed.")
+    @Option(name: .long, help: "A staff token (cus tokens create) for --unsuppressed; never an evaluator's.")
     var token: String?
-
-    static let unsuppressedRefusal =
-        "--unsuppressed needs a staff token checked against the token store, which comes with the HTTP API; refused"
 
     func validate() throws {
         if json && csv { throw ValidationError("give --json or --csv, not both") }
@@ -70,6 +68,11 @@ struct MetricsCommand: AsyncParsableCommand {
             }
             if end <= start { throw ValidationError("--to must be after --from") }
         }
+        if unsuppressed && token == nil { throw ValidationError("--unsuppressed needs --token with a staff token") }
+        if unsuppressed && (publish || revisions) {
+            throw ValidationError(
+                "published values are always suppressed: --unsuppressed takes no --publish or --revisions")
+        }
         if revisions && (cutoff.asOfSize != nil || cutoff.asOf != nil) {
             throw ValidationError("--revisions lists what was published, each with its own cutoff; it takes none")
         }
@@ -84,7 +87,13 @@ struct MetricsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            if unsuppressed { throw CommandFailure(exitCode: 64, reason: Self.unsuppressedRefusal) }
+            if unsuppressed, let token {
+                // Checked before anything is opened or computed.
+                _ = try TokenStaffAuthorisation(
+                    dataDirectory: store.data, roles: TokenStaffAuthorisation.unsuppressedMetricsRoles,
+                    action: "see unsuppressed M&E cells"
+                ).staffMember(forToken: token)
+            }
             guard let uuid = UUID(uuidString: programme), let (requested, label) = requestedPeriod else {
                 throw ValidationError("invalid arguments")
             }
@@ -106,7 +115,8 @@ struct MetricsCommand: AsyncParsableCommand {
             let projections: [any Projection] = [MetricsFactsProjection()] + dimensions
             let (facts, cutoffRead) = try read(projections, programme: programmeId, ruleBook: ruleBook, ledger: ledger)
             let report = try MetricsReport(
-                facts: facts, programme: programmeId, period: requested, cutoff: cutoffRead, ruleBook: ruleBook)
+                facts: facts, programme: programmeId, period: requested, cutoff: cutoffRead, ruleBook: ruleBook,
+                suppressed: !unsuppressed)
             print(json ? Self.json(report).text : Self.table(report, csv: csv))
             if publish, let label {
                 let published = try log.publish(report, period: label, publishedAt: Date().ISO8601Format())

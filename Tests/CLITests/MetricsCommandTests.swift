@@ -75,13 +75,33 @@ struct MetricsCommandTests {
         }
     }
 
-    @Test("--unsuppressed is refused in one line until the HTTP API brings tokens")
+    @Test("--unsuppressed needs a staff token from the token store; an evaluator's or an unknown one is refused")
     func unsuppressed() async throws {
         try await TemporaryDirectory.with { directory in
-            let refused = try Self.metrics(directory.path + "/data", ["--unsuppressed", "--token", "t"])
-            #expect(refused.status == 64)
-            #expect(refused.standardError.hasPrefix("cus: --unsuppressed needs a staff token"))
-            #expect(refused.standardError.split(separator: "\n").count == 1)
+            let data = directory.path + "/data"
+            #expect(
+                try CLIRunner.run(["ledger", "seed", "--data", data, "--events", "30", "--streams", "2"]).status == 0)
+            func token(_ role: String) throws -> String {
+                try CLIRunner.run(["tokens", "create", "--data", data, "--role", role, "--subject", UUID().uuidString])
+                    .standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            #expect(try Self.metrics(data, ["--unsuppressed"]).status == 64)
+            for (given, refusal) in [("t", "unknown, revoked or malformed"), (try token("evaluator"), "may not see")] {
+                let refused = try Self.metrics(data, ["--unsuppressed", "--token", given])
+                #expect(refused.status == 64 && refused.standardError.contains(refusal), "\(refused.standardError)")
+                #expect(refused.standardError.split(separator: "\n").count == 1)
+            }
+            let staff = try Self.metrics(data, ["--unsuppressed", "--token", try token("director"), "--json"])
+            #expect(staff.status == 0, "\(staff.standardError)")
+            let report = try #require(
+                try JSONSerialization.jsonObject(with: Data(staff.standardOutput.utf8)) as? [String: Any])
+            let cells = try #require(report["indicators"] as? [[String: Any]])
+            #expect(!cells.isEmpty && cells.allSatisfy { $0["suppressed"] as? Bool == false })
+            let published = try CLIRunner.run([
+                "metrics", "--data", data, "--programme", Self.programme, "--period", "2025-Q2", "--publish",
+                "--unsuppressed", "--token", "t",
+            ])
+            #expect(published.status == 64, "published values are always suppressed")
         }
     }
 }

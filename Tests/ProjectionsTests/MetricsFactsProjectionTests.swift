@@ -290,6 +290,12 @@ struct MetricsFactsProjectionTests {
         #expect(report.indicatorVersion == Indicators.version)
         #expect(report.indicators == Suppression(threshold: 5).apply(story.values))
         #expect(report.indicators.cell("A2", .median)?.display == "<5")
+        let staff = try MetricsReport(
+            facts: story.facts, programme: ProgrammeID(uuid: UUID()), period: story.april,
+            cutoff: AsOfBuild.Cutoff(size: 7, root: "00"), ruleBook: .defaults, suppressed: false)
+        #expect(staff.indicators == story.values)
+        #expect(staff.indicators.allSatisfy { !$0.suppressed && $0.display == nil })
+        #expect(staff.indicators.cell("A2", .median)?.value != nil)
     }
 
     @Test("Rebuilt from zero, MetricsFacts is byte-identical to the one built live in small batches")

@@ -171,7 +171,9 @@ extension MetricsFactsView {
         if withAttributes {
             facts.attributes = try store.read(PersonDimensionProjection.self) { try MetricsFactsView.attributes($0) }
             facts.attach(
-                outcomes: try store.read(OutcomeDimensionProjection.self) { try OutcomeDimensionProjection.outcomes($0) })
+                outcomes: try store.read(OutcomeDimensionProjection.self) {
+                    try OutcomeDimensionProjection.outcomes($0)
+                })
         }
         return facts
     }

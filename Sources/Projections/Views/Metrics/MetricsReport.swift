@@ -12,10 +12,11 @@ public struct MetricsReport: Sendable {
     public var ruleSetVersion: String
     public var indicators: [IndicatorValue]
 
-    /// Computes and suppresses; the threshold is the rule set's `privacy.smallCellThreshold`.
+    /// Computes and suppresses; the threshold is the rule set's `privacy.smallCellThreshold`. `suppressed: false`
+    /// is for staff only (`cus metrics --unsuppressed` with a staff token): never for an evaluator or a publication.
     public init(
         facts: MetricsFacts, programme: ProgrammeID, period: MetricsPeriod, cutoff: AsOfBuild.Cutoff,
-        ruleBook: RuleBook
+        ruleBook: RuleBook, suppressed: Bool = true
     ) throws(RuleBookError) {
         let ruleSet = try ruleBook.ruleSet(inForceOn: period.from)
         self.programme = programme
@@ -23,6 +24,7 @@ public struct MetricsReport: Sendable {
         self.cutoff = cutoff
         indicatorVersion = Indicators.version
         ruleSetVersion = "\(ruleSet.ruleSetId)/\(ruleSet.version)"
-        indicators = Suppression(ruleSet: ruleSet).apply(Indicators.compute(facts, period: period))
+        let computed = Indicators.compute(facts, period: period)
+        indicators = suppressed ? Suppression(ruleSet: ruleSet).apply(computed) : computed
     }
 }
