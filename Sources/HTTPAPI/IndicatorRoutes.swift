@@ -85,7 +85,10 @@ struct IndicatorRoutes {
     func read(programme: ProgrammeID, asOfSize: UInt64?, asOf: LocalDate?) throws -> (MetricsFacts, AsOfBuild.Cutoff) {
         let ledger = server.services.ledger
         let ruleBook = server.configuration.ruleBook
-        let dimension = server.engine.projections.filter { type(of: $0) == PersonDimensionProjection.self }
+        // The person and outcome dimensions, built where the Vault is at hand (MetricsFactsView joins both).
+        let dimension = server.engine.projections.filter {
+            type(of: $0) == PersonDimensionProjection.self || type(of: $0) == OutcomeDimensionProjection.self
+        }
         var size = asOfSize
         if let asOf {
             size = try AsOfBuild.size(
