@@ -85,10 +85,7 @@ struct IndicatorRoutes {
     func read(programme: ProgrammeID, asOfSize: UInt64?, asOf: LocalDate?) throws -> (MetricsFacts, AsOfBuild.Cutoff) {
         let ledger = server.services.ledger
         let ruleBook = server.configuration.ruleBook
-        // The person and outcome dimensions, built where the Vault is at hand (MetricsFactsView joins both).
-        let dimension = server.engine.projections.filter {
-            type(of: $0) == PersonDimensionProjection.self || type(of: $0) == OutcomeDimensionProjection.self
-        }
+        let dimension = MetricsFactsView.dimensions(among: server.engine.projections)
         var size = asOfSize
         if let asOf {
             size = try AsOfBuild.size(

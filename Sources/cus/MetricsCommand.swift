@@ -109,9 +109,7 @@ struct MetricsCommand: AsyncParsableCommand {
             defer { ledger.close() }
             let set = try ProjectionSet.open(store, keys: keys, ledger: ledger)
             defer { set.close() }
-            let dimensions = set.projections.filter {
-                type(of: $0) == PersonDimensionProjection.self || type(of: $0) == OutcomeDimensionProjection.self
-            }
+            let dimensions = MetricsFactsView.dimensions(among: set.projections)
             let projections: [any Projection] = [MetricsFactsProjection()] + dimensions
             let (facts, cutoffRead) = try read(projections, programme: programmeId, ruleBook: ruleBook, ledger: ledger)
             let report = try MetricsReport(

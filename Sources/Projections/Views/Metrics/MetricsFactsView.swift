@@ -159,6 +159,14 @@ public enum MetricsFactsView {
 }
 
 extension MetricsFactsView {
+    /// The projections `facts(in:…withAttributes: true)` joins to MetricsFacts, picked from a running set: the
+    /// person and outcome dimensions, present only where the Vault is at hand.
+    public static func dimensions(among projections: [any Projection]) -> [any Projection] {
+        projections.filter {
+            type(of: $0) == PersonDimensionProjection.self || type(of: $0) == OutcomeDimensionProjection.self
+        }
+    }
+
     /// A programme's facts as stored in `store`, with the person dimension's statistical attributes and the outcome
     /// dimension's ratings when `withAttributes` (the Vault was at hand to build them); what `cus metrics` and the
     /// HTTP API both read.
