@@ -45,8 +45,45 @@ enum AccessPolicy {
     /// `/metrics` and `/v1/status`: operations, never business data.
     static func mayReadOperations(_ role: APIRole) -> Bool { [.operator, .auditor].contains(role) }
 
-    /// Intake commands: need signals and applications (domain.md §4.5), residents' registration (§4.4).
-    static func mayRecordIntake(_ role: APIRole) -> Bool { [.intakeClerk, .coordinator].contains(role) }
+    /// The command groups of domain.md §4, each with the roles its section names. The deciders check finer
+    /// rules on the actor (a director signs a refusal, a delegated organiser approves a plan); this is the
+    /// coarse gate in front of them, so a role outside a group is 403 before its body is read.
+    enum CommandGroup: String, CaseIterable, Sendable {
+        /// Programmes, catalogue, fee rules, county agreements (§4.2) and rule-set activation (§3.1).
+        case programmeSetup
+        /// Providers and their engagement (§4.3).
+        case providerSetup
+        /// Staff qualifications and delegations (§4.10).
+        case staff
+        /// Residents' registration and person facts (§4.4), need signals and applications (§4.5).
+        case intake
+        /// Qualification, refusal, waiting list, appeals (§4.5).
+        case qualification
+        /// Coordinator assignment and the IPUS lifecycle (§4.6).
+        case plan
+        /// Service authorisations (§4.7).
+        case authorisation
+        /// Deliveries, non-deliveries and their corrections (§4.7).
+        case delivery
+        /// Fees, exemptions, payments, cancellations and write-offs (§4.8).
+        case fees
+        /// Erasure of a resident's personal data (ledger.md §4.3).
+        case erasure
+    }
+
+    static func mayIssue(_ role: APIRole, _ group: CommandGroup) -> Bool {
+        switch group {
+        case .programmeSetup, .providerSetup: [.servicesOrganiser, .director].contains(role)
+        case .staff: role == .director
+        case .intake: [.intakeClerk, .coordinator].contains(role)
+        case .qualification: [.coordinator, .intakeClerk, .servicesOrganiser, .director].contains(role)
+        case .plan: [.coordinator, .servicesOrganiser, .director].contains(role)
+        case .authorisation: [.coordinator, .servicesOrganiser, .director].contains(role)
+        case .delivery: [.providerStaff, .coordinator, .servicesOrganiser].contains(role)
+        case .fees: [.financeOfficer, .intakeClerk, .director].contains(role)
+        case .erasure: role == .director
+        }
+    }
 
     /// Every view name the catalogue serves, for the matrix in README and the tests.
     static var viewNames: [String] { ProjectionCatalogue.views.map(\.name) }

@@ -16,7 +16,7 @@ struct CommandRoutes {
 
     func register(on router: Routes) {
         router.post("/v1/persons") { request, context in
-            try await run(request, context, RegisterPersonRequest.self, route: "register-person") {
+            try await run(request, context, RegisterPersonRequest.self, route: "register-person", group: .intake) {
                 body, envelope throws(CommandError) in
                 try await server.intake.register(
                     body.clear.personRef, purposeTags: body.clear.purposeTags, identity: body.personal,
@@ -25,7 +25,7 @@ struct CommandRoutes {
         }
         router.post("/v1/applications/:applicationId/need-signals") { request, context in
             let application = try pathIdentifier(context, "applicationId", ApplicationID.self)
-            return try await run(request, context, NeedSignalRequest.self, route: "signal-need") {
+            return try await run(request, context, NeedSignalRequest.self, route: "signal-need", group: .intake) {
                 body, envelope throws(CommandError) in
                 try await server.intake.application(application, envelope: envelope) { _ in
                     .signalNeed(body.event(application))
@@ -34,7 +34,7 @@ struct CommandRoutes {
         }
         router.post("/v1/applications/:applicationId") { request, context in
             let application = try pathIdentifier(context, "applicationId", ApplicationID.self)
-            return try await run(request, context, SubmitApplicationRequest.self, route: "submit-application") {
+            return try await run(request, context, SubmitApplicationRequest.self, route: "submit-application", group: .intake) {
                 body, envelope throws(CommandError) in
                 try await server.intake.application(application, envelope: envelope) { facts throws(CommandError) in
                     .submit(
@@ -60,10 +60,11 @@ struct CommandRoutes {
     /// Authorises, reads the headers and body, runs `execute` under the in-flight gate, and answers.
     func run<Body: CommandRequest>(
         _ request: Request, _ context: APIRequestContext, _ type: Body.Type, route: String,
+        group: AccessPolicy.CommandGroup,
         execute: @Sendable @escaping (Body, CommandEnvelope) async throws(CommandError) -> CommandResult
     ) async throws -> Response {
         let principal = try context.requirePrincipal()
-        guard AccessPolicy.mayRecordIntake(principal.role) else { throw Problem.forbidden }
+        guard AccessPolicy.mayIssue(principal.role, group) else { throw Problem.forbidden }
         let commandID = try Self.idempotencyKey(request)
         let required = try Self.ifMatch(request)
         let bytes = try await JSONBody.bytes(of: request, limit: server.limits.bodyBytesMax)
