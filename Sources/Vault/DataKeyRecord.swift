@@ -2,7 +2,7 @@ import Crypto
 import Ledger
 
 /// A `dataKeys` value (Schemas/keys-env.md): one subject's data key (DEK), ChaCha20-Poly1305-wrapped under the
-/// master key with AAD = keyId ‖ epoch u32 BE (ledger.md §4.1), plus whose key it is, so an erasure-list
+/// master key of one epoch with AAD = keyId ‖ epoch u32 BE (ledger.md §4.1, §4.5), plus whose key it is, so an erasure-list
 /// entry (which holds only the key id) can still find the subject.
 struct DataKeyRecord: Equatable {
     static let byteCount = 4 + 12 + wrappedBytes + 1 + 16 + 8
@@ -48,12 +48,20 @@ struct DataKeyRecord: Equatable {
         keyID.bytes + KeysLayout.bigEndian(epoch)
     }
 
-    /// Wraps `dataKey` under `master` with a fresh random nonce.
+    /// The same data key wrapped under `master` of `epoch` instead, with a fresh nonce (a master-key rotation).
+    func rewrapped(keyID: UUID128, from old: SymmetricKey, oldEpoch: UInt32, to master: SymmetricKey, epoch: UInt32)
+        throws(VaultError) -> DataKeyRecord
+    {
+        let dataKey = try unwrap(keyID: keyID, master: old, masterEpoch: oldEpoch)
+        return try Self.wrap(
+            dataKey, keyID: keyID, master: master, epoch: epoch, scope: scope, subject: subject, createdAt: createdAt)
+    }
+
+    /// Wraps `dataKey` under `master` (of `epoch`) with a fresh random nonce.
     static func wrap(
-        _ dataKey: SymmetricKey, keyID: UUID128, master: SymmetricKey, scope: UInt8, subject: UUID128,
+        _ dataKey: SymmetricKey, keyID: UUID128, master: SymmetricKey, epoch: UInt32, scope: UInt8, subject: UUID128,
         createdAt: Int64
     ) throws(VaultError) -> DataKeyRecord {
-        let epoch = KeysLayout.masterKeyEpoch
         let plaintext = dataKey.withUnsafeBytes { Array($0) }
         let (nonce, sealed) = try AEAD.seal(
             plaintext, key: master, associatedData: associatedData(keyID: keyID, epoch: epoch))
@@ -61,10 +69,12 @@ struct DataKeyRecord: Equatable {
             epoch: epoch, nonce: nonce, wrapped: sealed, scope: scope, subject: subject, createdAt: createdAt)
     }
 
-    func unwrap(keyID: UUID128, master: SymmetricKey) throws(VaultError) -> SymmetricKey {
-        guard epoch == KeysLayout.masterKeyEpoch else {
+    /// The data key, unwrapped under `master`, the key of `masterEpoch`.
+    func unwrap(keyID: UUID128, master: SymmetricKey, masterEpoch: UInt32) throws(VaultError) -> SymmetricKey {
+        guard epoch == masterEpoch else {
             throw VaultError(
-                .corrupted, "data key \(keyID) is wrapped under master-key epoch \(epoch), not the current one")
+                .corrupted,
+                "data key \(keyID) is wrapped under master-key epoch \(epoch), not the current epoch \(masterEpoch)")
         }
         do {
             let plaintext = try AEAD.open(

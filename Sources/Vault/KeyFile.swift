@@ -77,7 +77,7 @@ struct KeyFile {
     }
 
     /// Writes 32 random bytes with `O_EXCL` and mode 0400; leaves a file another process created first alone.
-    private func create() throws(VaultError) {
+    func create() throws(VaultError) {
         let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
         do { try FileChecks.makeDirectory(directory) } catch {
             throw VaultError(.storage, "cannot create the key directory \(directory)", underlying: error)

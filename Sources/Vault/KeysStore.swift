@@ -51,7 +51,8 @@ struct KeysStore: Sendable {
 /// Byte encodings of the keys env's keys and values (Schemas/keys-env.md).
 enum KeysLayout {
     static let formatVersion: UInt16 = 1
-    static let masterKeyEpoch: UInt32 = 1
+    /// The master-key epoch of a new keys env; `cus keys rotate-master` moves it on by one (ledger.md §4.5).
+    static let firstMasterKeyEpoch: UInt32 = 1
     static let hmacBytes = 32
     /// At most one key per scope byte.
     static let scopesMax = 256

@@ -132,7 +132,7 @@ extension Vault {
         let key = SymmetricKey(size: .bits256)
         let fresh = UUID128.random()
         let record = try DataKeyRecord.wrap(
-            key, keyID: fresh, master: masterKey, scope: scope, subject: subject,
+            key, keyID: fresh, master: masterKey, epoch: masterKeyEpoch, scope: scope, subject: subject,
             createdAt: options.clock.now().rawValue)
         let existing: UUID128? = try store.write("cannot store a new data key") { txn in
             switch try Self.keyLookup(subject, scope: scope, in: store, txn) {
@@ -165,7 +165,7 @@ extension Vault {
             }
         }
         guard let record else { return nil }
-        let key = try record.unwrap(keyID: keyID, master: masterKey)
+        let key = try record.unwrap(keyID: keyID, master: masterKey, masterEpoch: masterKeyEpoch)
         cache.insert(key, for: keyID)
         return key
     }

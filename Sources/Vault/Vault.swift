@@ -16,6 +16,8 @@ public final class Vault: Sendable {
     public let options: VaultOptions
     let store: KeysStore
     let masterKey: SymmetricKey
+    /// The epoch of `masterKey`, from the env's meta (ledger.md §4.5).
+    public let masterKeyEpoch: UInt32
     let lookupKey: SymmetricKey
     let cache = DataKeyCache(entriesMax: Vault.dataKeyCacheEntriesMax)
 
@@ -41,7 +43,8 @@ public final class Vault: Sendable {
                 throw VaultError.storage(error, "cannot open the databases of the keys env at \(path)")
             }
             let opening = VaultOpening(store: store, options: options)
-            (masterKey, lookupKey) = try opening.loadKeys()
+            let keys = try opening.loadKeys()
+            (masterKey, masterKeyEpoch, lookupKey) = (keys.master, keys.masterEpoch, keys.lookup)
             self.store = store
         } catch {
             environment.close()

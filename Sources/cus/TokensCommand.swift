@@ -74,10 +74,7 @@ struct TokensListCommand: AsyncParsableCommand {
                     createdAt: $0.createdAt, revokedAt: $0.revokedAt)
             }
             if output.json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                encoder.dateEncodingStrategy = .iso8601
-                print(String(decoding: try encoder.encode(listed), as: UTF8.self))
+                try OutputOptions.printJSON(listed)
                 return
             }
             let formatter = ISO8601DateFormatter()

@@ -1,0 +1,175 @@
+public import Foundation
+import LMDB
+import Ledger
+
+/// What a keys backup holds, written beside its copy as `manifest.json`.
+public struct KeysBackupManifest: Codable, Sendable, Equatable {
+    public static let currentFormat = "cusledger-keys-backup-v1"
+
+    public var format: String
+    /// The backup's directory name, `keys-YYYYMMDDTHHMMSSZ`.
+    public var name: String
+    public var createdAt: Date
+    /// The master-key epoch its data keys are wrapped under: restoring it needs that epoch's key file.
+    public var masterKeyEpoch: UInt32
+    public var dataKeys: Int
+    public var erasedKeys: Int
+    /// Entries of the erasure list copied with it (ledger.md §4.5 step 3 replays them after a restore).
+    public var erasureListEntries: Int
+}
+
+/// What `KeysBackups.prune` removed.
+public struct KeysBackupPruning: Sendable, Equatable {
+    public var removedBackups: [String]
+    /// Retired master key files destroyed because no kept backup needs their epoch any more.
+    public var destroyedMasterKeys: [String]
+}
+
+/// Backups of the keys env in their own set (ledger.md §4.5), never inside the data directory or a ledger
+/// backup: each is `DIR/keys-<UTC time>/` with a compacting copy of the env (free pages, which may hold destroyed
+/// keys, are not copied), the erasure list, and `manifest.json`; written under `.partial` and renamed, so a
+/// half-written backup never looks like one. Retention is short (one master-key epoch plus grace): `prune`
+/// removes backups older than the retention, keeping the newest, then destroys retired master key files that
+/// no kept backup needs, so older residue becomes undecryptable.
+public struct KeysBackups: Sendable {
+    public static let manifestName = "manifest.json"
+    static let namePrefix = "keys-"
+
+    public let directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    /// Copies the keys env of `options` into a new backup; `now` names it.
+    public func create(from options: VaultOptions, now: Date) throws(VaultError) -> KeysBackupManifest {
+        try refuseInsideDataDirectory(options)
+        do { try FileChecks.makeDirectory(directory) } catch {
+            throw VaultError(.storage, "cannot create the keys backup directory \(directory)", underlying: error)
+        }
+        let name = Self.namePrefix + Self.stamp(now)
+        let target = directory + "/" + name
+        let partial = target + ".partial"
+        try? FileManager.default.removeItem(atPath: partial)
+        guard !FileManager.default.fileExists(atPath: target) else {
+            throw VaultError(.invalidArgument, "a keys backup named \(name) exists already; try again in a second")
+        }
+        var readOnly = options
+        readOnly.readOnly = true
+        let manifest: KeysBackupManifest
+        do {
+            let vault = try Vault(readOnly)
+            defer { vault.close() }
+            let counts = try vault.store.read("cannot count the keys env") { txn in
+                (
+                    try txn.statistics(of: vault.store.dataKeys).entries,
+                    try txn.statistics(of: vault.store.erased).entries
+                )
+            }
+            try vault.compactCopy(to: partial)
+            let erasures = try copyErasureList(options, into: partial)
+            manifest = KeysBackupManifest(
+                format: KeysBackupManifest.currentFormat, name: name, createdAt: now,
+                masterKeyEpoch: vault.masterKeyEpoch, dataKeys: counts.0, erasedKeys: counts.1,
+                erasureListEntries: erasures)
+        }
+        try write(manifest, into: partial)
+        _ = FileSync.file(partial + "/data.mdb")
+        FileSync.directory(partial)
+        guard rename(partial, target) == 0 else {
+            throw VaultError(.storage, "cannot rename \(partial) to \(target): \(String(cString: strerror(errno)))")
+        }
+        FileSync.directory(directory)
+        return manifest
+    }
+
+    /// Every complete backup in the directory, oldest first.
+    public func list() throws(VaultError) -> [KeysBackupManifest] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var manifests: [KeysBackupManifest] = []
+        for name in names.sorted() where name.hasPrefix(Self.namePrefix) && !name.hasSuffix(".partial") {
+            let path = directory + "/" + name + "/" + Self.manifestName
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            do { manifests.append(try Self.decoder.decode(KeysBackupManifest.self, from: data)) } catch {
+                throw VaultError(.corrupted, "the keys backup manifest \(path) does not parse: \(error)")
+            }
+        }
+        return manifests.sorted { $0.createdAt < $1.createdAt }
+    }
+
+    /// Removes backups created more than `retentionDays` before `now` (the newest always stays), then destroys
+    /// every retired master key file (`master.key.epoch-N`) of an epoch no kept backup has.
+    public func prune(retentionDays: Int, now: Date, options: VaultOptions) throws(VaultError) -> KeysBackupPruning {
+        guard retentionDays >= 0 else { throw VaultError(.invalidArgument, "the retention must be 0 days or more") }
+        let backups = try list()
+        let cutoff = now.addingTimeInterval(-Double(retentionDays) * 86_400)
+        let expired = backups.dropLast().filter { $0.createdAt < cutoff }
+        var removed: [String] = []
+        for backup in expired {
+            let path = directory + "/" + backup.name
+            do { try FileManager.default.removeItem(atPath: path) } catch {
+                throw VaultError(.storage, "cannot remove the expired keys backup \(path): \(error)")
+            }
+            removed.append(path)
+        }
+        let keptEpochs = Set(backups.filter { !expired.contains($0) }.map(\.masterKeyEpoch))
+        let files = MasterKeyFiles(masterPath: options.resolvedMasterKeyPath)
+        var destroyed: [String] = []
+        for epoch in files.retiredEpochs() where !keptEpochs.contains(epoch) {
+            let path = files.retiredPath(epoch: epoch)
+            try MasterKeyFiles.destroy(path)
+            destroyed.append(path)
+        }
+        if !destroyed.isEmpty { FileSync.directory(files.directory) }
+        return KeysBackupPruning(removedBackups: removed, destroyedMasterKeys: destroyed)
+    }
+
+    // MARK: -
+
+    private func refuseInsideDataDirectory(_ options: VaultOptions) throws(VaultError) {
+        let target = URL(fileURLWithPath: directory).standardizedFileURL.path + "/"
+        let data = URL(fileURLWithPath: options.dataDirectory).standardizedFileURL.path + "/"
+        let keys =
+            URL(fileURLWithPath: options.resolvedMasterKeyPath).deletingLastPathComponent().standardizedFileURL
+            .path + "/"
+        guard !target.hasPrefix(data), !target.hasPrefix(keys) else {
+            throw VaultError(
+                .invalidArgument,
+                "keys backups go outside the data directory and the key files' directory (ledger.md §4.5), not "
+                    + "into \(directory)")
+        }
+    }
+
+    private func copyErasureList(_ options: VaultOptions, into partial: String) throws(VaultError) -> Int {
+        let list = ErasureList(path: options.erasureListPath)
+        let entries = try list.entries()
+        let copy = ErasureList(path: partial + "/erasures.log")
+        for entry in entries { try copy.append(position: entry.position, keyIDs: [entry.keyID]) }
+        return entries.count
+    }
+
+    private func write(_ manifest: KeysBackupManifest, into partial: String) throws(VaultError) {
+        let path = partial + "/" + Self.manifestName
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.dateEncodingStrategy = .iso8601
+            try encoder.encode(manifest).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw VaultError(.storage, "cannot write \(path): \(error)")
+        }
+        _ = FileSync.file(path)
+    }
+
+    private static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    static func stamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return formatter.string(from: date)
+    }
+}

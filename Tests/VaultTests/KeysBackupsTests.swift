@@ -1,0 +1,86 @@
+import Foundation
+import Ledger
+import Testing
+import Vault
+
+@Suite("Keys backups in their own set (ledger.md §4.5)")
+struct KeysBackupsTests {
+    let alice = UUID128(high: 0x81, low: 1)
+    let erased = UUID128(high: 0x82, low: 2)
+    let now = Date(timeIntervalSince1970: 1_795_000_000)
+
+    @Test("A backup is a compacted copy with the erasure list and a manifest; it opens with its epoch's key")
+    func backupRoundTrip() throws {
+        try VaultFixture.with { fixture throws in
+            let part = try fixture.withVault { vault throws in
+                let part = try vault.seal([1, 2], for: alice, binding: try binding())
+                _ = try vault.seal([3], for: erased, binding: try binding())
+                let keys = try vault.erase(subject: erased, receiptPosition: Position(5))
+                try ErasureList(dataDirectory: fixture.dataDirectory).append(position: Position(5), keyIDs: keys)
+                return part
+            }
+            let backups = KeysBackups(directory: fixture.root + "/keys-backups")
+            let manifest = try backups.create(from: fixture.options, now: now)
+            #expect(manifest.masterKeyEpoch == 1 && manifest.dataKeys == 1 && manifest.erasedKeys == 1)
+            #expect(manifest.erasureListEntries == 1)
+            #expect(try backups.list() == [manifest])
+            let copy = backups.directory + "/" + manifest.name
+            #expect(try ErasureList(path: copy + "/erasures.log").entries().count == 1)
+            #expect(!FileManager.default.fileExists(atPath: copy + ".partial"))
+
+            // Rotate, then restore the backup into a fresh data directory: it needs the retired epoch-1 key.
+            let rotation = try Vault.rotateMasterKey(fixture.options)
+            let restored = fixture.root + "/restored"
+            try FileManager.default.createDirectory(atPath: restored + "/keys", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: copy + "/data.mdb", toPath: restored + "/keys/data.mdb")
+            var current = VaultOptions(
+                dataDirectory: restored, masterKeyPath: fixture.masterKeyPath, lookupKeyPath: fixture.lookupKeyPath)
+            #expect(expectVaultError(.masterKeyWrong) { _ = try Vault(current) })
+            current.masterKeyPath = rotation.retiredKeyPath
+            let vault = try Vault(current)
+            defer { vault.close() }
+            #expect(vault.masterKeyEpoch == 1)
+            #expect(try vault.open(part, binding: try binding()) == .plaintext([1, 2]))
+        }
+    }
+
+    @Test("Backups inside the data directory or beside the key files are refused")
+    func refusesInsideDataDirectory() throws {
+        try VaultFixture.with { fixture throws in
+            try fixture.withVault { vault throws in _ = try vault.dataKeyID(for: alice) }
+            for place in [fixture.dataDirectory + "/backups", fixture.keysDirectory + "/b"] {
+                #expect(
+                    expectVaultError(.invalidArgument) {
+                        _ = try KeysBackups(directory: place).create(from: fixture.options, now: now)
+                    })
+            }
+        }
+    }
+
+    @Test("Pruning removes expired backups (never the newest) and destroys retired keys no kept backup needs")
+    func pruning() throws {
+        try VaultFixture.with { fixture throws in
+            try fixture.withVault { vault throws in _ = try vault.dataKeyID(for: alice) }
+            let backups = KeysBackups(directory: fixture.root + "/keys-backups")
+            let old = try backups.create(from: fixture.options, now: now.addingTimeInterval(-40 * 86_400))
+            let rotation = try Vault.rotateMasterKey(fixture.options)
+            let kept = try backups.create(from: fixture.options, now: now)
+            #expect(old.masterKeyEpoch == 1 && kept.masterKeyEpoch == 2)
+
+            let nothing = try backups.prune(retentionDays: 60, now: now, options: fixture.options)
+            #expect(nothing.removedBackups.isEmpty && nothing.destroyedMasterKeys.isEmpty)
+            #expect(FileManager.default.fileExists(atPath: rotation.retiredKeyPath))
+
+            let pruned = try backups.prune(retentionDays: 30, now: now, options: fixture.options)
+            #expect(pruned.removedBackups == [backups.directory + "/" + old.name])
+            #expect(pruned.destroyedMasterKeys == [rotation.retiredKeyPath])
+            #expect(!FileManager.default.fileExists(atPath: rotation.retiredKeyPath))
+            #expect(try backups.list() == [kept])
+
+            let newestStays = try backups.prune(
+                retentionDays: 0, now: now.addingTimeInterval(86_400), options: fixture.options)
+            #expect(newestStays.removedBackups.isEmpty)
+            try fixture.withVault { vault throws in _ = try vault.dataKeyID(for: alice) }
+        }
+    }
+}
