@@ -98,6 +98,7 @@ let package = Package(
             name: "HTTPAPI",
             dependencies: [
                 "Commands",
+                "Duties",
                 "Projections",
                 "Domain",
                 "Vault",
@@ -188,7 +189,7 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "HTTPAPI", "Commands", "Projections", "Domain", "Vault", "Ledger", "LedgerTesting",
+                "HTTPAPI", "Duties", "Commands", "Projections", "Domain", "Vault", "Ledger", "LedgerTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
