@@ -70,6 +70,7 @@ private struct CounterFamily {
 
     func labelled(_ labels: [(String, String)]) -> Counter {
         labels.isEmpty
-            ? registry.makeCounter(descriptor: descriptor) : registry.makeCounter(descriptor: descriptor, labels: labels)
+            ? registry.makeCounter(descriptor: descriptor)
+            : registry.makeCounter(descriptor: descriptor, labels: labels)
     }
 }

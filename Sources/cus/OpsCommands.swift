@@ -120,7 +120,9 @@ struct OpsRunDueCommand: AsyncParsableCommand {
             if let server = ServerFile.live(dataDirectory: store.data) {
                 throw CommandFailure(
                     exitCode: 75,
-                    reason: "the server runs the duties (cus serve, pid \(server.pid), \(server.url)); see cus ops duties")
+                    reason:
+                        "the server runs the duties (cus serve, pid \(server.pid), \(server.url)); see cus ops duties"
+                )
             }
             let configuration = try dutyOptions.configuration()
             let ruleBook = try rulesOptions.ruleBook()

@@ -80,7 +80,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...100_000).contains(commandsInFlightMax) else {
             throw ValidationError("--commands-in-flight-max must be 1…100,000")
         }
-        guard (1...86_400).contains(dutyPollSeconds) else { throw ValidationError("--duty-poll-seconds must be 1…86,400") }
+        guard (1...86_400).contains(dutyPollSeconds) else {
+            throw ValidationError("--duty-poll-seconds must be 1…86,400")
+        }
     }
 
     func run() async throws {
