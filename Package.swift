@@ -191,6 +191,7 @@ let package = Package(
             dependencies: [
                 "HTTPAPI", "Duties", "Commands", "Projections", "Domain", "Vault", "Ledger", "LedgerTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
