@@ -57,9 +57,9 @@ struct DutiesService: Service {
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await cancelWhenGracefulShutdown { await waitForProjections() }
+            let ready = (try? await cancelWhenGracefulShutdown { await waitForProjections() }) ?? false
             guard !Task.isShuttingDownGracefully && !Task.isCancelled else { break }
-            await pass()
+            if ready { await pass() }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pollInterval) }
         }
     }
@@ -73,8 +73,13 @@ struct DutiesService: Service {
         }
     }
 
-    private func waitForProjections() async {
-        guard let size = try? server.services.ledger.treeSize(), size > 0 else { return }
+    /// Until every live projection holds the ledger's current end. False on an empty ledger: a view built over no
+    /// events has no tables to read yet (`ProjectionsStore` creates them on the first row), so the policies would
+    /// fail, and there is nothing to decide on; the pass is skipped until the first event.
+    private func waitForProjections() async -> Bool {
+        let size = (try? server.services.ledger.treeSize()) ?? 0
+        guard size > 0 else { return false }
         await server.engine.waitUntilProjected(Position(size - 1))
+        return true
     }
 }

@@ -2,6 +2,8 @@ import Commands
 import Domain
 import Duties
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
 import Ledger
 import ServiceLifecycle
 import Synchronization
@@ -11,8 +13,11 @@ import Testing
 
 @Suite("cus serve runs the duties; ledger and duty series in /metrics")
 struct ServerDutiesTests {
-    /// The generated centre's last day of service, so the monthly charge duty has months to assess.
-    static let dutyDay = Instant(startOf: LocalDate(daysSinceEpoch: 20_210))  // 2025-05-02
+    /// 2025-05-02 07:00 in Warsaw, after every duty's slot of the day (the monthly charge's is the 2nd at 06:00), the
+    /// day after the generated centre's last month, so the monthly charge duty has months to assess.
+    static let dutyDay = Instant(
+        microsecondsSinceEpoch: Instant(startOf: LocalDate(daysSinceEpoch: 20_210)).microsecondsSinceEpoch
+            + 7 * 3_600_000_000)
 
     @Test("The server's duties run on their schedule: derived events appended, each run counted in /metrics")
     func dutiesRunInTheServer() async throws {
@@ -46,7 +51,7 @@ struct ServerDutiesTests {
 
     @Test("SIGTERM during a pass: the group waits for the pass, which records every duty, before it returns")
     func shutdownWaitsForThePass() async throws {
-        let fixture = try await APIFixture(generate: false)
+        let fixture = try await APIFixture()
         let clock = SlowFirstReadClock(Self.dutyDay, delay: .milliseconds(400))
         let duties = ServerDuties(clock: clock, pollInterval: .seconds(3_600))
         let group = serviceGroup(fixture.server, duties: duties, signals: [], onServerRunning: { _ in })
@@ -59,6 +64,33 @@ struct ServerDutiesTests {
         #expect(records.count == DutyKind.allCases.count)
         #expect(records.values.allSatisfy { $0.outcome != .failed }, "\(records.values.map(\.summary))")
         #expect(!fixture.server.services.ledger.isClosed)
+        await fixture.close()
+    }
+
+    @Test("On an empty ledger no pass runs (nothing to decide on, no view tables yet); the first event starts them")
+    func emptyLedgerWaits() async throws {
+        let fixture = try await APIFixture(generate: false)
+        let duties = ServerDuties(clock: FixedDutyClock(Self.dutyDay), pollInterval: .milliseconds(50))
+        let group = serviceGroup(fixture.server, duties: duties, signals: [], onServerRunning: { _ in })
+        let running = Task { try await group.run() }
+        let runs = DutyRunStore(dataDirectory: fixture.dataDirectory)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try runs.load().isEmpty)
+        let clerk = try fixture.token(.intakeClerk)
+        try await buildApplication(fixture.server).test(.router) { client in
+            let registered = try await client.send(
+                .post, "/v1/persons", token: clerk, json: CommandTests.registration(UUID().uuidString.lowercased()),
+                headers: [CommandTests.key()])
+            #expect(registered.status == .created)
+        }
+        for _ in 0..<600 where try runs.load().count < DutyKind.allCases.count {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        await group.triggerGracefulShutdown()
+        try await running.value
+        let records = try runs.load()
+        #expect(records.count == DutyKind.allCases.count)
+        #expect(records.values.allSatisfy { $0.outcome != .failed }, "\(records.values.map(\.summary))")
         await fixture.close()
     }
 
