@@ -57,7 +57,7 @@ struct DutiesService: Service {
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let ready = (try? await cancelWhenGracefulShutdown { await waitForProjections() }) ?? false
+            let ready = await cancelWhenGracefulShutdown { await waitForProjections() }
             guard !Task.isShuttingDownGracefully && !Task.isCancelled else { break }
             if ready { await pass() }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pollInterval) }
