@@ -12,23 +12,10 @@ struct ServerFileCommandTests {
     func refusedWhileServed() async throws {
         try await TemporaryDirectory.with { directory in
             let data = directory.path + "/data"
-            let process = Process()
-            process.executableURL = CLIRunner.binary
-            process.arguments = ["serve", "--data", data, "--port", "0", "--duty-poll-seconds", "3600"]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            var text = ""
-            let deadline = Date().addingTimeInterval(60)
-            while !text.contains("listening on"), Date() < deadline, process.isRunning {
-                text += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-            }
-            let line = try #require(text.split(separator: "\n").first { $0.contains("listening on") })
-            let base = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") })
+            let (process, base) = try CLIRunner.startServer(["--data", data, "--duty-poll-seconds", "3600"])
             let file = try #require(FileManager.default.contents(atPath: data + "/server.json"))
             let object = try #require(try JSONSerialization.jsonObject(with: file) as? [String: Any])
-            #expect(object["url"] as? String == String(base))
+            #expect(object["url"] as? String == base)
             #expect((object["pid"] as? Int).map(Int32.init) == process.processIdentifier)
 
             let runDue = try CLIRunner.run(["ops", "run-due", "--data", data])
@@ -62,5 +49,25 @@ struct ServerFileCommandTests {
             #expect(seeded.status == 0, "\(seeded.standardError)")
             #expect(!FileManager.default.fileExists(atPath: data + "/server.json"))
         }
+    }
+}
+
+extension CLIRunner {
+    /// Starts `cus serve --port 0 ARGUMENTS` and returns it with its base URL once it prints that it listens.
+    static func startServer(_ arguments: [String]) throws -> (process: Process, base: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--port", "0"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        let deadline = Date().addingTimeInterval(60)
+        while !text.contains("listening on"), Date() < deadline, process.isRunning {
+            text += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        let line = try #require(text.split(separator: "\n").first { $0.contains("listening on") })
+        return (process, String(try #require(line.split(separator: " ").first { $0.hasPrefix("http://") })))
     }
 }

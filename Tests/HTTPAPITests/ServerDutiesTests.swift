@@ -27,14 +27,7 @@ struct ServerDutiesTests {
         let group = serviceGroup(fixture.server, duties: duties, signals: [], onServerRunning: { _ in })
         let running = Task { try await group.run() }
         let runs = DutyRunStore(dataDirectory: fixture.dataDirectory)
-        for _ in 0..<600 where try runs.load().count < DutyKind.allCases.count {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        await group.triggerGracefulShutdown()
-        try await running.value
-        let records = try runs.load()
-        #expect(records.count == DutyKind.allCases.count)
-        #expect(records.values.allSatisfy { $0.outcome != .failed }, "\(records.values.map(\.summary))")
+        let records = try await Self.stopOnceEveryDutyRan(runs, group: group, running: running)
         let appended = records.values.reduce(0) { $0 + $1.commandsAppended }
         #expect(appended > 0, "\(records.values.map(\.summary))")
         #expect(try fixture.server.services.ledger.treeSize() > before)
@@ -83,6 +76,14 @@ struct ServerDutiesTests {
                 headers: [CommandTests.key()])
             #expect(registered.status == .created)
         }
+        let records = try await Self.stopOnceEveryDutyRan(runs, group: group, running: running)
+        await fixture.close()
+    }
+
+    /// Waits until every duty has a run record, shuts the group down gracefully, and returns the records, none failed.
+    static func stopOnceEveryDutyRan(_ runs: DutyRunStore, group: ServiceGroup, running: Task<Void, any Error>)
+        async throws -> [DutyKind: DutyRunRecord]
+    {
         for _ in 0..<600 where try runs.load().count < DutyKind.allCases.count {
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -91,7 +92,7 @@ struct ServerDutiesTests {
         let records = try runs.load()
         #expect(records.count == DutyKind.allCases.count)
         #expect(records.values.allSatisfy { $0.outcome != .failed }, "\(records.values.map(\.summary))")
-        await fixture.close()
+        return records
     }
 
     @Test("A command moves the append, transaction, batch and commit-latency series")
