@@ -83,6 +83,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...86_400).contains(dutyPollSeconds) else {
             throw ValidationError("--duty-poll-seconds must be 1…86,400")
         }
+        if let port = benchmarkBaselinePort, !(1...65_535).contains(port) {
+            throw ValidationError("--benchmark-baseline-port must be 1…65535")
+        }
     }
 
     func run() async throws {
