@@ -6,8 +6,13 @@ common.director = os.getenv("BENCH_DIRECTOR")
 common.clerk = os.getenv("BENCH_CLERK")
 common.evaluator = os.getenv("BENCH_EVALUATOR")
 common.programme = os.getenv("BENCH_PROGRAMME")
-common.plans = {}
-for id in string.gmatch(os.getenv("BENCH_PLANS") or "", "[^,]+") do table.insert(common.plans, id) end
+local function list(name)
+    local ids = {}
+    for id in string.gmatch(os.getenv(name) or "", "[^,]+") do table.insert(ids, id) end
+    return ids
+end
+common.plans = list("BENCH_PLANS")
+common.persons = list("BENCH_PERSONS")
 
 local counter = 0
 function common.seed(id)
@@ -39,20 +44,41 @@ function common.command()
     }, body)
 end
 
+-- A durable command on a person already known (their data key exists): a need signal opening a new application
+-- stream, its description sealed with that key.
+function common.signal()
+    local person = common.persons[math.random(1, #common.persons)]
+    local body = '{"personRef":"' .. person .. '","source":"family","channel":"phone","signalledOn":"2025-04-10",'
+        .. '"description":"needs help with shopping"}'
+    return wrk.format("POST", "/v1/applications/" .. common.uuid() .. "/need-signals", {
+        ["Authorization"] = "Bearer " .. common.clerk,
+        ["Content-Type"] = "application/json",
+        ["Idempotency-Key"] = common.uuid(),
+    }, body)
+end
+
 local views = { "PlanStatusView", "CoordinatorCaseload", "ApplicationQueue", "ProviderWorkload", "FeeLedgerView" }
+
+function common.view()
+    local view = views[math.random(1, #views)]
+    return common.get("/v1/views/" .. view .. "?limit=20&offset=" .. math.random(0, 40), common.director)
+end
+
+function common.plan()
+    return common.get("/v1/plans/" .. common.plans[math.random(1, #common.plans)], common.director)
+end
+
+function common.indicators()
+    return common.get("/v1/programmes/" .. common.programme .. "/indicators?from=2025-01-01&to=2025-07-01",
+        common.evaluator)
+end
 
 -- The documented mix (docs/benchmarks.md): 70 % view pages, 10 % one plan, 10 % M&E indicators, 10 % commands.
 function common.mixed()
     local r = math.random(1, 100)
-    if r <= 70 then
-        local view = views[math.random(1, #views)]
-        return common.get("/v1/views/" .. view .. "?limit=20&offset=" .. math.random(0, 40), common.director)
-    elseif r <= 80 then
-        return common.get("/v1/plans/" .. common.plans[math.random(1, #common.plans)], common.director)
-    elseif r <= 90 then
-        return common.get("/v1/programmes/" .. common.programme .. "/indicators?from=2025-01-01&to=2025-07-01",
-            common.evaluator)
-    end
+    if r <= 70 then return common.view() end
+    if r <= 80 then return common.plan() end
+    if r <= 90 then return common.indicators() end
     return common.command()
 end
 
@@ -64,15 +90,18 @@ function common.setup(thread)
 end
 
 function common.report(summary, latency)
-    local bad = 0
-    for _, thread in ipairs(threads) do bad = bad + (thread:get("bad") or 0) end
+    local bad, lastBad = 0, 0
+    for _, thread in ipairs(threads) do
+        bad = bad + (thread:get("bad") or 0)
+        if (thread:get("lastBad") or 0) > 0 then lastBad = thread:get("lastBad") end
+    end
     io.write(string.format(
         'BENCH {"requests":%d,"seconds":%.3f,"rps":%.1f,"p50ms":%.3f,"p90ms":%.3f,"p99ms":%.3f,"maxms":%.3f,'
-            .. '"errors":%d,"unexpectedStatus":%d}\n',
+            .. '"errors":%d,"unexpectedStatus":%d,"lastUnexpectedStatus":%d}\n',
         summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
         latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
         latency.max / 1000,
-        summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, bad))
+        summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, bad, lastBad))
 end
 
 return common
