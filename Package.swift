@@ -98,6 +98,7 @@ let package = Package(
             name: "HTTPAPI",
             dependencies: [
                 "Commands",
+                "Duties",
                 "Projections",
                 "Domain",
                 "Vault",
@@ -188,8 +189,9 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "HTTPAPI", "Commands", "Projections", "Domain", "Vault", "Ledger", "LedgerTesting",
+                "HTTPAPI", "Duties", "Commands", "Projections", "Domain", "Vault", "Ledger", "LedgerTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),

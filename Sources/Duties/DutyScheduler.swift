@@ -4,8 +4,8 @@ import Foundation
 public import Logging
 
 /// The process manager (style.md §1 `Duties`): runs each duty when its schedule says, records the run, and issues
-/// the policies' commands. Used by `cus ops run-due` (one pass) and by `cus serve` (`run(pollSeconds:)`, a loop
-/// until the task is cancelled). Running a duty twice, or two schedulers at once, appends nothing twice: the
+/// the policies' commands. Used by `cus ops run-due` (one pass) and by `cus serve` (`HTTPAPI.DutiesService`: one
+/// `runDue()` per pass, in the server's service group, so a pass under way finishes on SIGTERM). Running a duty twice, or two schedulers at once, appends nothing twice: the
 /// command ids come from (policy, subject, period), not from the run.
 public final class DutyScheduler: Sendable {
     /// What the business duties need; nil in a process that only keeps the ledger (then they are `skipped`).

@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     public var today: LocalDate?
     /// The business time of commands (`occurredAt`); injected so tests are deterministic.
     public var clock: @Sendable () -> Date = { Date() }
+    /// A bare constant endpoint on this port for `Tools/load-bench` (hidden `--benchmark-baseline-port`); nil: none.
+    public var benchmarkBaselinePort: Int?
 
     public init(
         ledgerOptions: Ledger.Options, masterKeyPath: String? = nil, lookupKeyPath: String? = nil,
@@ -76,6 +78,7 @@ public final class APIServer: Sendable {
             builder: builder, projections: ProjectionCatalogue.all(attributes: source), logger: logger)
         tokens = TokenStore(dataDirectory: directory)
         metrics = HTTPMetrics()
+        services.ledger.observeCommits { [metrics] commit in metrics.record(commit) }
         gate = CommandGate(inFlightMax: configuration.limits.commandsInFlightMax)
         intake = IntakeCommands(services: services)
         engine.start()

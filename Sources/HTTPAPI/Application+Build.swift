@@ -32,15 +32,33 @@ func buildRouter(_ server: APIServer) -> Router<APIRequestContext> {
     return router
 }
 
-/// Serves `server` until SIGINT or SIGTERM (swift-service-lifecycle): the listener stops accepting, in-flight
+/// Serves `server` until SIGINT or SIGTERM (swift-service-lifecycle), running `duties` on their schedules when
+/// given: the duties stop first (a pass under way finishes), then the listener stops accepting and in-flight
 /// requests finish, then the engine stops and the ledger closes, also when serving failed.
-public func runServer(_ server: APIServer, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
-    async throws
-{
-    let app = buildApplication(server, onServerRunning: onServerRunning)
-    do { try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint]) } catch {
+public func runServer(
+    _ server: APIServer, duties: ServerDuties? = nil,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws {
+    let group = serviceGroup(
+        server, duties: duties, signals: [.sigterm, .sigint], onServerRunning: onServerRunning)
+    do { try await group.run() } catch {
         await server.close()
         throw error
     }
     await server.close()
+}
+
+/// The HTTP server and, when given, the duties; graceful shutdown runs in reverse order, so duties stop first.
+func serviceGroup(
+    _ server: APIServer, duties: ServerDuties?, signals: [UnixSignal],
+    onServerRunning: @escaping @Sendable (Int) async -> Void
+) -> ServiceGroup {
+    var services: [any Service] = [buildApplication(server, onServerRunning: onServerRunning)]
+    if let duties { services.append(DutiesService(server: server, duties: duties)) }
+    if let port = server.configuration.benchmarkBaselinePort {
+        services.append(
+            benchmarkBaselineApplication(host: server.configuration.host, port: port, logger: server.logger))
+    }
+    return ServiceGroup(
+        configuration: .init(services: services, gracefulShutdownSignals: signals, logger: server.logger))
 }

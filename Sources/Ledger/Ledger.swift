@@ -173,6 +173,10 @@ public final class Ledger: EventStore {
         try await writer.checkpointNow()
     }
 
+    /// Reports every later batch the writer commits or refuses to `observer` (the server's metrics); one observer
+    /// at a time, replaced by the next call. Nothing happens on a read-only ledger.
+    public func observeCommits(_ observer: @escaping CommitObserver) { writer?.observeCommits(observer) }
+
     /// Why the writer stopped taking appends (a failed commit), if it did.
     public var writerStopReason: LedgerError? { writer?.stopReason }
 

@@ -26,6 +26,7 @@ struct GenerateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
+            try store.refuseWhileServed("cus generate")
             let options = store.ledgerOptions(readOnly: false, purpose: "cus generate")
             let services = try CommandServices.open(
                 options, masterKeyPath: keys.masterKeyFile, lookupKeyPath: keys.lookupKeyFile,

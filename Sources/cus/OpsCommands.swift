@@ -3,6 +3,7 @@ import Commands
 import Domain
 import Duties
 import Foundation
+import HTTPAPI
 import Ledger
 import Projections
 import Vault
@@ -116,6 +117,13 @@ struct OpsRunDueCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
+            if let server = ServerFile.live(dataDirectory: store.data) {
+                throw CommandFailure(
+                    exitCode: 75,
+                    reason:
+                        "the server runs the duties (cus serve, pid \(server.pid), \(server.url)); see cus ops duties"
+                )
+            }
             let configuration = try dutyOptions.configuration()
             let ruleBook = try rulesOptions.ruleBook()
             let services = try Self.openWriter(store, keys: keys, ruleBook: ruleBook)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Commands
 import Domain
+import Duties
 import Foundation
 import HTTPAPI
 import Ledger
@@ -35,6 +36,21 @@ struct ServeCommand: AsyncParsableCommand {
     var minPositionWaitMilliseconds = 5_000
     @Option(name: .long, help: "Commands decided at once; one more is 429 (the write queue's length).")
     var commandsInFlightMax = APILimits.defaults.commandsInFlightMax
+    // Duties (ADR 0011) and the server file (`DIR/server.json`, issue #10 "Operations").
+    @OptionGroup var dutyOptions: DutyOptions
+    @Option(name: .long, help: "Seconds between the duties' passes (each runs the due duties once).")
+    var dutyPollSeconds = 15
+    @Option(help: "Where the backup duty puts its copies (DIR/<timestamp>/ledger); without it backups are skipped.")
+    var backupDir: String?
+    @Option(name: .long, help: .hidden) var benchmarkBaselinePort: Int?
+
+    var serverDuties: ServerDuties {
+        get throws {
+            ServerDuties(
+                configuration: try dutyOptions.configuration(), pollInterval: .seconds(dutyPollSeconds),
+                backupDirectory: backupDir)
+        }
+    }
 
     var limits: APILimits {
         APILimits(
@@ -64,11 +80,18 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...100_000).contains(commandsInFlightMax) else {
             throw ValidationError("--commands-in-flight-max must be 1…100,000")
         }
+        guard (1...86_400).contains(dutyPollSeconds) else {
+            throw ValidationError("--duty-poll-seconds must be 1…86,400")
+        }
+        if let port = benchmarkBaselinePort, !(1...65_535).contains(port) {
+            throw ValidationError("--benchmark-baseline-port must be 1…65535")
+        }
     }
 
     func run() async throws {
         try await reportingFailures {
             let logger = Logger(label: "cusledger.http")
+            let duties = try serverDuties
             let options = store.ledgerOptions(readOnly: false, purpose: "cus serve")
             let services = try CommandServices.open(
                 options, masterKeyPath: keys.masterKeyFile, lookupKeyPath: keys.lookupKeyFile,
@@ -76,18 +99,23 @@ struct ServeCommand: AsyncParsableCommand {
             let server: APIServer
             do {
                 if demo { try await Self.fillIfEmpty(services) }
-                server = try APIServer(
-                    configuration: ServerConfiguration(
-                        ledgerOptions: options, masterKeyPath: keys.masterKeyFile, lookupKeyPath: keys.lookupKeyFile,
-                        ruleBook: services.pipeline.ruleBook, host: host, port: port, limits: limits),
-                    services: services, logger: logger)
+                var configuration = ServerConfiguration(
+                    ledgerOptions: options, masterKeyPath: keys.masterKeyFile, lookupKeyPath: keys.lookupKeyFile,
+                    ruleBook: services.pipeline.ruleBook, host: host, port: port, limits: limits)
+                configuration.benchmarkBaselinePort = benchmarkBaselinePort
+                server = try APIServer(configuration: configuration, services: services, logger: logger)
             } catch {
                 services.close()
                 throw error
             }
             let tokens = demo ? try Self.demoTokens(server) : []
             let programme = CUSDataGenerator(services: services, options: Self.demoOptions).principals.programmes.first
-            try await runServer(server) { [host] bound in
+            let data = store.data
+            defer { ServerFile.remove(dataDirectory: data) }
+            try await runServer(server, duties: duties) { [host] bound in
+                do { try ServerFile(listeningOn: host, port: bound).write(dataDirectory: data) } catch {
+                    logger.warning("cannot write \(ServerFile.path(dataDirectory: data)): \(error)")
+                }
                 Self.printWelcome(host: host, port: bound, tokens: tokens, programme: demo ? programme : nil)
             }
         }

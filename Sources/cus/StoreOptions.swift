@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPAPI
 import Ledger
 
 /// `--data DIR`, shared by every command that reads or writes a data directory.
@@ -20,11 +21,24 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the ledger, or exits with the code and one-line reason of `CommandFailure`.
     func openLedger(readOnly: Bool, purpose: String) throws -> Ledger {
+        if !readOnly { try refuseWhileServed(purpose) }
         do {
             return try Ledger(ledgerOptions(readOnly: readOnly, purpose: purpose))
         } catch {
             throw CommandFailure(error)
         }
+    }
+}
+
+extension StoreOptions {
+    /// Exit 75 with a one-line reason when a `cus serve` holds DIR (its live `server.json`): while it runs it is the
+    /// only writer, and this command has no API route yet to send its writes through (issue #10).
+    func refuseWhileServed(_ purpose: String) throws {
+        guard let server = ServerFile.live(dataDirectory: data) else { return }
+        throw CommandFailure(
+            exitCode: 75,
+            reason: "cus serve (pid \(server.pid), \(server.url)) holds the writer lock of \(data); "
+                + "\(purpose) has no API route: stop the server first")
     }
 }
 

@@ -46,6 +46,7 @@ struct ImportCommand: AsyncParsableCommand {
                 path: file, verifiers: try publicKey.map(VerifierKeyArgument.parse),
                 payloadJSON: DomainPayloadJSON.renderer)
             let expected = try importer.validate()
+            try store.refuseWhileServed("cus ledger import")
             var options = store.ledgerOptions(readOnly: false, purpose: "cus ledger import")
             if let origin = expected.checkpoint?.checkpoint.origin { options.origin = origin }
             let ledger: Ledger

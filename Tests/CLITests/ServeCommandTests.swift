@@ -37,23 +37,10 @@ struct ServeCommandTests {
     func serveLifecycle() async throws {
         try await TemporaryDirectory.with { directory in
             let data = directory.path + "/data"
-            let process = Process()
-            process.executableURL = CLIRunner.binary
-            process.arguments = ["serve", "--data", data, "--port", "0"]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            var text = ""
-            let deadline = Date().addingTimeInterval(60)
-            while !text.contains("listening on"), Date() < deadline, process.isRunning {
-                text += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-            }
-            let line = try #require(text.split(separator: "\n").first { $0.contains("listening on") })
-            let base = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") })
-            let health = try await Self.get(String(base) + "/health")
+            let (process, base) = try CLIRunner.startServer(["--data", data])
+            let health = try await Self.get(base + "/health")
             #expect(health.status == 200 && health.body.contains("ok"))
-            let refused = try await Self.get(String(base) + "/v1/views")
+            let refused = try await Self.get(base + "/v1/views")
             #expect(refused.status == 401)
             let seed = try CLIRunner.run(["ledger", "seed", "--data", data, "--events", "1"])
             #expect(seed.status == 75, "another process holds the writer lock")

@@ -45,6 +45,7 @@ final class LedgerWriter: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let committer: Mutex<BatchCommitter?>
     private let onCommit: @Sendable (UInt64) -> Void
+    private let observer = Mutex<CommitObserver?>(nil)
 
     private let lingerMicroseconds: UInt32
 
@@ -97,6 +98,9 @@ final class LedgerWriter: Sendable {
         }
         return try result.get()
     }
+
+    /// Reports every later batch to `observer` (replacing any earlier one).
+    func observeCommits(_ observer: @escaping CommitObserver) { self.observer.withLock { $0 = observer } }
 
     /// Why the writer stopped taking appends, if it did.
     var stopReason: LedgerError? { inbox.withLock { $0.stopReason } }
@@ -178,9 +182,13 @@ final class LedgerWriter: Sendable {
     }
 
     private func commit(_ batch: [Pending], forceCheckpoint: Bool = false) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let sizeBefore = committer.withLock { $0?.state.treeSize }
         let outcome = committer.withLock { committer in
             committer.map { $0.commit(batch.map(\.request), forceCheckpoint: forceCheckpoint) }
         }
+        report(batch, outcome: outcome, sizeBefore: sizeBefore, duration: clock.now - started)
         switch outcome {
         case .committed(let results)?:
             if let size = committer.withLock({ $0?.state.treeSize }) { onCommit(size) }
@@ -194,6 +202,21 @@ final class LedgerWriter: Sendable {
                 pending.reply.resume(returning: .failure(LedgerError(.notWritable, "writer closed")))
             }
         }
+    }
+
+    private func report(
+        _ batch: [Pending], outcome: BatchCommitter.Outcome?, sizeBefore: UInt64?, duration: Duration
+    ) {
+        guard !batch.isEmpty, let observer = observer.withLock({ $0 }) else { return }
+        let requests = batch.count { if case .checkpoint = $0.request { false } else { true } }
+        var committed = false
+        var appended: UInt64 = 0
+        if case .committed = outcome, let sizeBefore, let sizeAfter = committer.withLock({ $0?.state.treeSize }) {
+            committed = true
+            appended = sizeAfter - sizeBefore
+        }
+        observer(
+            CommitReport(requests: requests, eventsAppended: appended, duration: duration, committed: committed))
     }
 
     /// ledger.md §2.5 item 4: never retry a failed commit; answer the batch, refuse everything after it.

@@ -1,0 +1,22 @@
+/// What one group commit did, for an observer outside the ledger (the server's metrics): the seam that keeps
+/// `Ledger` free of any metrics library (style.md §1).
+public struct CommitReport: Sendable, Equatable {
+    /// Requests the batch held (appends, imports, cosignatures; a checkpoint on its own counts none).
+    public var requests: Int
+    /// Events the batch made durable (the tree's growth; a retried append already recorded adds none).
+    public var eventsAppended: UInt64
+    /// Wall time of the write transaction, commit and fsync included.
+    public var duration: Duration
+    /// Whether the transaction committed (false: refused or failed; nothing of the batch is durable).
+    public var committed: Bool
+
+    public init(requests: Int, eventsAppended: UInt64, duration: Duration, committed: Bool) {
+        self.requests = requests
+        self.eventsAppended = eventsAppended
+        self.duration = duration
+        self.committed = committed
+    }
+}
+
+/// Called on the writer thread after every batch; must return quickly and never call back into the ledger.
+public typealias CommitObserver = @Sendable (CommitReport) -> Void
