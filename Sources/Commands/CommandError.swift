@@ -65,6 +65,15 @@ public struct CommandError: Error, Sendable, CustomStringConvertible {
         switch error.code {
         case .corrupted: self.init(.corrupted, error.message)
         case .invalidArgument: self.init(.invalidRequest, error.message)
+        // A command that would seal new personal data for an erased resident: refused, never a storage fault.
+        case .subjectErased:
+            self.init(
+                .rejected, "the resident's personal data was erased; nothing new is recorded about them",
+                rule: "ledger.md §4.3", rejectionCode: "subject-erased")
+        case .duplicateNationalID:
+            self.init(
+                .rejected, "another resident is registered with this national ID",
+                rejectionCode: "duplicate-national-id")
         default: self.init(.storage, error.message)
         }
     }

@@ -34,7 +34,9 @@ struct CommandRoutes {
         }
         router.post("/v1/applications/:applicationId") { request, context in
             let application = try pathIdentifier(context, "applicationId", ApplicationID.self)
-            return try await run(request, context, SubmitApplicationRequest.self, route: "submit-application", group: .intake) {
+            return try await run(
+                request, context, SubmitApplicationRequest.self, route: "submit-application", group: .intake
+            ) {
                 body, envelope throws(CommandError) in
                 try await server.intake.application(application, envelope: envelope) { facts throws(CommandError) in
                     .submit(
@@ -76,7 +78,15 @@ struct CommandRoutes {
         let result: CommandResult
         do {
             result = try await server.gate.run(commandID) {
-                do throws(CommandError) { return try await execute(body, envelope) } catch { throw Self.problem(error) }
+                do throws(CommandError) { return try await execute(body, envelope) } catch {
+                    // Storage and corruption messages name files and codes, never a field's value.
+                    if [.storage, .corrupted, .writerLocked, .outcomeUnknown].contains(error.code) {
+                        context.logger.error(
+                            "command failed in storage",
+                            metadata: ["route": "\(route)", "code": "\(error.code)", "reason": "\(error.message)"])
+                    }
+                    throw Self.problem(error)
+                }
             }
         } catch let problem as Problem {
             context.logger.info("command refused", metadata: ["route": "\(route)", "code": "\(problem.code)"])

@@ -56,6 +56,33 @@ struct CommandTests {
         }
     }
 
+    @Test("A command that would seal new personal data for an erased resident is 422 subject-erased, never a 503")
+    func erasedResident() async throws {
+        let fixture = try await APIFixture(generate: false)
+        let clerk = try fixture.token(.intakeClerk)
+        let personID = UUID()
+        let person = personID.uuidString.lowercased()
+        let director = Actor.staff(StaffID(uuid: fixture.subject(of: .director)), role: .director)
+        try await fixture.test { client in
+            let registered = try await client.send(
+                .post, "/v1/persons", token: clerk, json: Self.registration(person), headers: [Self.key()])
+            #expect(registered.status == .created)
+            _ = try await IntakeCommands(services: fixture.server.services).erase(
+                PersonRef(uuid: personID), reason: .art17, legalBasisRef: "RODO art. 17",
+                requestID: RequestID(uuid: UUID()),
+                envelope: CommandEnvelope(
+                    commandID: UUID128.random(), actor: director, occurredAt: Instant(APIFixture.now),
+                    fingerprint: "erase"))
+            let signal =
+                #"{"personRef":"\#(person)","source":"family","channel":"phone","signalledOn":"2025-04-10","description":"Potrzebna pomoc."}"#
+            let signalled = try await client.send(
+                .post, "/v1/applications/\(UUID().uuidString.lowercased())/need-signals", token: clerk, json: signal,
+                headers: [Self.key()])
+            #expect(signalled.status == .unprocessableContent, "\(signalled.text)")
+            #expect(try signalled.problemCode() == "subject-erased")
+        }
+    }
+
     @Test("Idempotency-Key: a retry answers the original, another request under it is 422, a missing or bad key 400")
     func idempotency() async throws {
         let fixture = try await APIFixture(generate: false)
