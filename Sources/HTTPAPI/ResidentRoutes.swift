@@ -43,16 +43,13 @@ struct ResidentRoutes {
         person(router, "/rectifications", EventCommandRequest<PersonDataRectified>.self, "rectify-data") { body, id in
             .rectifyData(body.event(\.personRef, id))
         }
-        router.post("/v1/persons/:personRef/erasure") { request, context in
-            let person = try pathIdentifier(context, "personRef", PersonRef.self)
-            return try await commands.run(
-                request, context, ClearRequest<ResidentRequests.Erasure>.self, route: "erase-personal-data",
-                group: .erasure
-            ) { [intake = server.intake] body, envelope throws(CommandError) in
-                try await intake.erase(
-                    person, reason: body.clear.reason, legalBasisRef: body.clear.legalBasisRef,
-                    requestID: body.clear.requestId, envelope: envelope)
-            }
+        commands.post(
+            router, "/v1/persons/:personRef/erasure", id: "personRef", PersonRef.self,
+            ClearRequest<ResidentRequests.Erasure>.self, route: "erase-personal-data", group: .erasure
+        ) { [intake = server.intake] body, person, envelope throws(CommandError) in
+            try await intake.erase(
+                person, reason: body.clear.reason, legalBasisRef: body.clear.legalBasisRef,
+                requestID: body.clear.requestId, envelope: envelope)
         }
     }
 
@@ -119,12 +116,11 @@ struct ResidentRoutes {
         _ router: Routes, _ suffix: String, _ type: Body.Type, _ route: String,
         command: @Sendable @escaping (Body, PersonRef) -> PersonCommand
     ) {
-        router.post(RouterPath("/v1/persons/:personRef" + suffix)) { request, context in
-            let id = try pathIdentifier(context, "personRef", PersonRef.self)
-            return try await commands.run(request, context, type, route: route, group: .intake) {
-                [intake = server.intake] body, envelope throws(CommandError) in
-                try await intake.person(id, command(body, id), envelope: envelope)
-            }
+        commands.post(
+            router, "/v1/persons/:personRef" + suffix, id: "personRef", PersonRef.self, type, route: route,
+            group: .intake
+        ) { [intake = server.intake] body, id, envelope throws(CommandError) in
+            try await intake.person(id, command(body, id), envelope: envelope)
         }
     }
 
@@ -137,13 +133,12 @@ struct ResidentRoutes {
             @Sendable @escaping (Body, ApplicationID, DomainFacts, Actor) throws(CommandError)
             -> ApplicationCommand
     ) {
-        router.post(RouterPath("/v1/applications/:applicationId" + suffix)) { request, context in
-            let id = try pathIdentifier(context, "applicationId", ApplicationID.self)
-            return try await commands.run(request, context, type, route: route, group: .qualification) {
-                [intake = server.intake] body, envelope throws(CommandError) in
-                try await intake.application(id, queueOf: queueOf?(body), envelope: envelope) {
-                    facts throws(CommandError) in try command(body, id, facts, envelope.actor)
-                }
+        commands.post(
+            router, "/v1/applications/:applicationId" + suffix, id: "applicationId", ApplicationID.self, type,
+            route: route, group: .qualification
+        ) { [intake = server.intake] body, id, envelope throws(CommandError) in
+            try await intake.application(id, queueOf: queueOf?(body), envelope: envelope) {
+                facts throws(CommandError) in try command(body, id, facts, envelope.actor)
             }
         }
     }

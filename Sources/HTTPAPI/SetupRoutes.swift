@@ -151,12 +151,11 @@ struct SetupRoutes {
         _ router: Routes, _ suffix: String, _ type: Body.Type, _ route: String,
         command: @Sendable @escaping (Body, ProgrammeID, DomainFacts) throws(CommandError) -> ProgrammeCommand
     ) {
-        router.post(RouterPath("/v1/programmes/:programmeId" + suffix)) { request, context in
-            let id = try pathIdentifier(context, "programmeId", ProgrammeID.self)
-            return try await commands.run(request, context, type, route: route, group: .programmeSetup) {
-                [setup] body, envelope throws(CommandError) in
-                try await setup.programme(try command(body, id, setup.facts), envelope: envelope)
-            }
+        commands.post(
+            router, "/v1/programmes/:programmeId" + suffix, id: "programmeId", ProgrammeID.self, type, route: route,
+            group: .programmeSetup
+        ) { [setup] body, id, envelope throws(CommandError) in
+            try await setup.programme(try command(body, id, setup.facts), envelope: envelope)
         }
     }
 
@@ -165,12 +164,11 @@ struct SetupRoutes {
         _ router: Routes, _ suffix: String, _ type: Body.Type, _ route: String,
         command: @Sendable @escaping (Body, ProviderID, DomainFacts) throws(CommandError) -> ProviderCommand
     ) {
-        router.post(RouterPath("/v1/providers/:providerId" + suffix)) { request, context in
-            let id = try pathIdentifier(context, "providerId", ProviderID.self)
-            return try await commands.run(request, context, type, route: route, group: .providerSetup) {
-                [setup] body, envelope throws(CommandError) in
-                try await setup.provider(try command(body, id, setup.facts), envelope: envelope)
-            }
+        commands.post(
+            router, "/v1/providers/:providerId" + suffix, id: "providerId", ProviderID.self, type, route: route,
+            group: .providerSetup
+        ) { [setup] body, id, envelope throws(CommandError) in
+            try await setup.provider(try command(body, id, setup.facts), envelope: envelope)
         }
     }
 
@@ -179,12 +177,10 @@ struct SetupRoutes {
         _ router: Routes, _ suffix: String, _ type: Body.Type, _ route: String,
         command: @Sendable @escaping (Body, StaffID) -> StaffCommand
     ) {
-        router.post(RouterPath("/v1/staff/:staffId" + suffix)) { request, context in
-            let id = try pathIdentifier(context, "staffId", StaffID.self)
-            return try await commands.run(request, context, type, route: route, group: .staff) {
-                [setup] body, envelope throws(CommandError) in
-                try await setup.staff(id, command(body, id), envelope: envelope)
-            }
+        commands.post(
+            router, "/v1/staff/:staffId" + suffix, id: "staffId", StaffID.self, type, route: route, group: .staff
+        ) { [setup] body, id, envelope throws(CommandError) in
+            try await setup.staff(id, command(body, id), envelope: envelope)
         }
     }
 }

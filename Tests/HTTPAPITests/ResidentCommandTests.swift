@@ -37,7 +37,7 @@ struct ResidentCommandTests {
             try await client.command(
                 path, token: clerk,
                 json:
-                    #"{"personRef":"\#(person)","applicantRole":"self","channel":"inPerson","programmeIds":["\#(script.programme)"],"requestedServiceIds":["\#(script.service)"],"filedAt":"\#(filedAt)"}"#
+                    #"{"personRef":"\#(person)","applicantRole":"self","channel":"inPerson","programmeIds":["\#(script.programme)"],"requestedServiceIds":["\#(script.service)"],"filedAt":"\#(filedAt)","backdatingReason":"Wniosek z punktu zamiejscowego"}"#
             )
             return path
         }
