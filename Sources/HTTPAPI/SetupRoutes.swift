@@ -24,10 +24,12 @@ struct SetupRoutes {
     }
 
     private func registerProgrammes(on router: Routes) {
-        programme(router, "", ClearRequest<SetupRequests.AdoptProgramme>.self, "adopt-programme") { body, id, _ in
+        post(router, Self.programmes, "", ClearRequest<SetupRequests.AdoptProgramme>.self, "adopt-programme") {
+            body, id, _ in
             .adoptProgramme(body.clear.command(id))
         }
-        programme(router, "/services", EventCommandRequest<ProgrammeServiceDefined>.self, "define-service") {
+        post(router, Self.programmes, "/services", EventCommandRequest<ProgrammeServiceDefined>.self, "define-service")
+        {
             [centre] body, id, _ in
             let event = body.event(\.programmeId, id)
             return .defineService(
@@ -38,11 +40,12 @@ struct SetupRoutes {
                     targetGroups: event.targetGroups, accessCriteria: event.accessCriteria,
                     standardRef: event.standardRef, limits: event.limits, feeRuleId: event.feeRuleId, centre: centre))
         }
-        programme(router, "/fee-rules", ClearRequest<SetupRequests.DefineFeeRule>.self, "define-fee-rule") {
+        post(router, Self.programmes, "/fee-rules", ClearRequest<SetupRequests.DefineFeeRule>.self, "define-fee-rule") {
             body, id, _ in .defineFeeRule(body.clear.command(id))
         }
-        programme(
-            router, "/county-agreements", EventCommandRequest<CountyAgreementRecorded>.self, "record-county-agreement"
+        post(
+            router, Self.programmes, "/county-agreements", EventCommandRequest<CountyAgreementRecorded>.self,
+            "record-county-agreement"
         ) { body, id, _ in
             let event = body.event(\.programmeId, id)
             return .recordCountyAgreement(
@@ -51,10 +54,12 @@ struct SetupRoutes {
                     county: event.county, serviceIds: event.serviceIds, validFrom: event.validFrom,
                     validTo: event.validTo))
         }
-        programme(router, "/amendments", ClearRequest<SetupRequests.AmendProgramme>.self, "amend-programme") {
+        post(router, Self.programmes, "/amendments", ClearRequest<SetupRequests.AmendProgramme>.self, "amend-programme")
+        {
             [centre] body, id, _ in .amendProgramme(body.clear.command(id, centre: centre))
         }
-        programme(router, "/end", EventCommandRequest<ProgrammeEnded>.self, "end-programme") { body, id, _ in
+        post(router, Self.programmes, "/end", EventCommandRequest<ProgrammeEnded>.self, "end-programme") {
+            body, id, _ in
             let event = body.event(\.programmeId, id)
             return .endProgramme(
                 EndProgramme(
@@ -71,14 +76,15 @@ struct SetupRoutes {
     }
 
     private func registerProviders(on router: Routes) {
-        provider(router, "", EventCommandRequest<ProviderRegistered>.self, "register-provider") { body, id, _ in
+        post(router, Self.providers, "", EventCommandRequest<ProviderRegistered>.self, "register-provider") {
+            body, id, _ in
             let event = body.event(\.providerId, id)
             return .registerProvider(
                 RegisterProvider(
                     providerId: id, name: event.name, providerType: event.providerType, krs: event.krs,
                     regon: event.regon, nip: event.nip, contactPersons: event.personal?.contactPersons ?? []))
         }
-        provider(router, "/engagements", EventCommandRequest<ProviderEngaged>.self, "engage-provider") {
+        post(router, Self.providers, "/engagements", EventCommandRequest<ProviderEngaged>.self, "engage-provider") {
             [centre] body, id, facts throws(CommandError) in
             let event = body.event(\.providerId, id)
             return .engageProvider(
@@ -88,7 +94,10 @@ struct SetupRoutes {
                     capacity: event.capacity, validFrom: event.validFrom, validTo: event.validTo,
                     procurementRef: event.procurementRef, agreementId: event.agreementId))
         }
-        provider(router, "/capacity-changes", EventCommandRequest<ProviderCapacityChanged>.self, "change-capacity") {
+        post(
+            router, Self.providers, "/capacity-changes", EventCommandRequest<ProviderCapacityChanged>.self,
+            "change-capacity"
+        ) {
             body, id, _ in
             let event = body.event(\.providerId, id)
             return .changeCapacity(
@@ -96,8 +105,8 @@ struct SetupRoutes {
                     providerId: id, engagementId: event.engagementId, serviceId: event.serviceId,
                     capacity: event.capacity, effectiveFrom: event.effectiveFrom))
         }
-        provider(
-            router, "/engagement-amendments", EventCommandRequest<ProviderEngagementAmended>.self,
+        post(
+            router, Self.providers, "/engagement-amendments", EventCommandRequest<ProviderEngagementAmended>.self,
             "amend-engagement"
         ) { [centre] body, id, facts throws(CommandError) in
             let event = body.event(\.providerId, id)
@@ -111,7 +120,10 @@ struct SetupRoutes {
                     centre: centre, unitRate: event.unitRate, validTo: event.validTo, reason: event.reason,
                     effectiveFrom: event.effectiveFrom))
         }
-        provider(router, "/engagement-ends", EventCommandRequest<ProviderEngagementEnded>.self, "end-engagement") {
+        post(
+            router, Self.providers, "/engagement-ends", EventCommandRequest<ProviderEngagementEnded>.self,
+            "end-engagement"
+        ) {
             body, id, _ in
             let event = body.event(\.providerId, id)
             return .endEngagement(
@@ -119,7 +131,7 @@ struct SetupRoutes {
                     providerId: id, engagementId: event.engagementId, reason: event.reason,
                     effectiveFrom: event.effectiveFrom))
         }
-        provider(router, "/suspensions", EventCommandRequest<ProviderSuspended>.self, "suspend-provider") {
+        post(router, Self.providers, "/suspensions", EventCommandRequest<ProviderSuspended>.self, "suspend-provider") {
             body, id, _ in
             let event = body.event(\.providerId, id)
             return .suspendProvider(
@@ -129,14 +141,19 @@ struct SetupRoutes {
     }
 
     private func registerStaff(on router: Routes) {
-        staff(
-            router, "/qualifications", FieldsRequest<SetupRequests.QualifyStaff, StaffQualified.Personal>.self,
+        post(
+            router, Self.staffMembers, "/qualifications",
+            FieldsRequest<SetupRequests.QualifyStaff, StaffQualified.Personal>.self,
             "qualify-staff"
-        ) { body, id in .qualify(body.clear.command(id, evidence: body.personal)) }
-        staff(router, "/delegations", ClearRequest<SetupRequests.DelegateAuthority>.self, "delegate-authority") {
-            body, id in .delegateAuthority(body.clear.command(id))
+        ) { body, id, _ in .qualify(body.clear.command(id, evidence: body.personal)) }
+        post(
+            router, Self.staffMembers, "/delegations", ClearRequest<SetupRequests.DelegateAuthority>.self,
+            "delegate-authority"
+        ) {
+            body, id, _ in .delegateAuthority(body.clear.command(id))
         }
-        staff(router, "/revocations", EventCommandRequest<AuthorityRevoked>.self, "revoke-authority") { body, id in
+        post(router, Self.staffMembers, "/revocations", EventCommandRequest<AuthorityRevoked>.self, "revoke-authority")
+        { body, id, _ in
             let event = body.event(\.staffId, id)
             return .revokeAuthority(
                 RevokeAuthority(
@@ -145,42 +162,36 @@ struct SetupRoutes {
         }
     }
 
-    /// `POST /v1/programmes/{programmeId}<suffix>`: `command` builds the programme command from the body, the
-    /// path's id and the facts of other streams.
-    private func programme<Body: CommandRequest>(
-        _ router: Routes, _ suffix: String, _ type: Body.Type, _ route: String,
-        command: @Sendable @escaping (Body, ProgrammeID, DomainFacts) throws(CommandError) -> ProgrammeCommand
-    ) {
-        commands.post(
-            router, "/v1/programmes/:programmeId" + suffix, id: "programmeId", ProgrammeID.self, type, route: route,
-            group: .programmeSetup
-        ) { [setup] body, id, envelope throws(CommandError) in
-            try await setup.programme(try command(body, id, setup.facts), envelope: envelope)
-        }
+    /// One kind of set-up stream: its path (with the id parameter), its command group, and how its commands run.
+    struct Stream<ID: EntityIdentifier, Command: Sendable>: Sendable {
+        let path: String
+        let parameter: String
+        let group: AccessPolicy.CommandGroup
+        let execute: @Sendable (SetupCommands, ID, Command, CommandEnvelope) async throws(CommandError) -> CommandResult
     }
 
-    /// `POST /v1/providers/{providerId}<suffix>`.
-    private func provider<Body: CommandRequest>(
-        _ router: Routes, _ suffix: String, _ type: Body.Type, _ route: String,
-        command: @Sendable @escaping (Body, ProviderID, DomainFacts) throws(CommandError) -> ProviderCommand
-    ) {
-        commands.post(
-            router, "/v1/providers/:providerId" + suffix, id: "providerId", ProviderID.self, type, route: route,
-            group: .providerSetup
-        ) { [setup] body, id, envelope throws(CommandError) in
-            try await setup.provider(try command(body, id, setup.facts), envelope: envelope)
-        }
-    }
+    static let programmes = Stream<ProgrammeID, ProgrammeCommand>(
+        path: "/v1/programmes/:programmeId", parameter: "programmeId", group: .programmeSetup
+    ) { setup, _, command, envelope throws(CommandError) in try await setup.programme(command, envelope: envelope) }
 
-    /// `POST /v1/staff/{staffId}<suffix>`.
-    private func staff<Body: CommandRequest>(
-        _ router: Routes, _ suffix: String, _ type: Body.Type, _ route: String,
-        command: @Sendable @escaping (Body, StaffID) -> StaffCommand
+    static let providers = Stream<ProviderID, ProviderCommand>(
+        path: "/v1/providers/:providerId", parameter: "providerId", group: .providerSetup
+    ) { setup, _, command, envelope throws(CommandError) in try await setup.provider(command, envelope: envelope) }
+
+    static let staffMembers = Stream<StaffID, StaffCommand>(
+        path: "/v1/staff/:staffId", parameter: "staffId", group: .staff
+    ) { setup, id, command, envelope throws(CommandError) in try await setup.staff(id, command, envelope: envelope) }
+
+    /// `POST <stream's path><suffix>`: `command` builds the stream's command from the body, the path's id and the
+    /// facts of other streams.
+    private func post<Body: CommandRequest, ID, Command>(
+        _ router: Routes, _ stream: Stream<ID, Command>, _ suffix: String, _ type: Body.Type, _ route: String,
+        command: @Sendable @escaping (Body, ID, DomainFacts) throws(CommandError) -> Command
     ) {
         commands.post(
-            router, "/v1/staff/:staffId" + suffix, id: "staffId", StaffID.self, type, route: route, group: .staff
+            router, stream.path + suffix, id: stream.parameter, ID.self, type, route: route, group: stream.group
         ) { [setup] body, id, envelope throws(CommandError) in
-            try await setup.staff(id, command(body, id), envelope: envelope)
+            try await stream.execute(setup, id, try command(body, id, setup.facts), envelope)
         }
     }
 }
