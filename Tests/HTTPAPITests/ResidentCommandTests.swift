@@ -96,6 +96,20 @@ struct ResidentCommandTests {
                 path + "/rectifications", token: clerk,
                 json: #"{"fieldNames":["phone"],"newValues":{"phone":"+48 600 100 200"},"reason":"Nowy numer"}"#)
             #expect(rectified["stream"] as? String == "person-\(resident.person)")
+            // The fingerprint hashes the clear fields only: another personal value under the same key is the same
+            // request (its original answer), another clear field is 422 idempotency-key-reused.
+            let key = CommandTests.key()
+            let rectification = #"{"fieldNames":["email"],"newValues":{"email":"a@b.pl"},"reason":"Nowy adres"}"#
+            let first = try await client.send(
+                .post, path + "/rectifications", token: clerk, json: rectification, headers: [key])
+            let otherPersonal = try await client.send(
+                .post, path + "/rectifications", token: clerk,
+                json: rectification.replacingOccurrences(of: "a@b.pl", with: "c@d.pl"), headers: [key])
+            #expect(first.status == .created && otherPersonal.text == first.text)
+            let otherClear = try await client.send(
+                .post, path + "/rectifications", token: clerk,
+                json: rectification.replacingOccurrences(of: #"["email"]"#, with: #"["phone"]"#), headers: [key])
+            #expect(try otherClear.problemCode() == "idempotency-key-reused")
             try await client.refused(
                 path + "/rectifications", token: clerk,
                 json: #"{"fieldNames":["email"],"newValues":{"phone":"+48 600 100 200"},"reason":"x"}"#,
