@@ -35,6 +35,10 @@ struct ServeCommand: AsyncParsableCommand {
     var minPositionWaitMilliseconds = 5_000
     @Option(name: .long, help: "Commands decided at once; one more is 429 (the write queue's length).")
     var commandsInFlightMax = APILimits.defaults.commandsInFlightMax
+    @Flag(
+        name: .long,
+        help: "The centre's gmina is a city with county rights: county tasks need no gmina–county agreement (L3).")
+    var cityWithCountyRights = false
 
     var limits: APILimits {
         APILimits(
@@ -76,11 +80,11 @@ struct ServeCommand: AsyncParsableCommand {
             let server: APIServer
             do {
                 if demo { try await Self.fillIfEmpty(services) }
-                server = try APIServer(
-                    configuration: ServerConfiguration(
-                        ledgerOptions: options, masterKeyPath: keys.masterKeyFile, lookupKeyPath: keys.lookupKeyFile,
-                        ruleBook: services.pipeline.ruleBook, host: host, port: port, limits: limits),
-                    services: services, logger: logger)
+                var configuration = ServerConfiguration(
+                    ledgerOptions: options, masterKeyPath: keys.masterKeyFile, lookupKeyPath: keys.lookupKeyFile,
+                    ruleBook: services.pipeline.ruleBook, host: host, port: port, limits: limits)
+                configuration.centre = CentreFacts(cityWithCountyRights: cityWithCountyRights)
+                server = try APIServer(configuration: configuration, services: services, logger: logger)
             } catch {
                 services.close()
                 throw error

@@ -99,7 +99,7 @@ struct SetupCommandTests {
         }
     }
 
-    @Test("Rules refuse set-up commands with 422 and their code: L4, an unadopted programme, the actor, L21")
+    @Test("Rules refuse set-up commands with 422 and their code: L4, an unadopted programme, the actor, L3, L21")
     func refusals() async throws {
         let fixture = try await APIFixture(generate: false)
         let script = try CentreScript(fixture)
@@ -114,6 +114,11 @@ struct SetupCommandTests {
             try await client.refused(
                 "/v1/programmes/\(other)/services", token: script.organiser, json: script.serviceDefinition,
                 code: "programme-not-adopted")
+            try await client.command("/v1/programmes/\(other)", token: script.organiser, json: CentreScript.adoption)
+            try await client.refused(
+                "/v1/programmes/\(other)/services", token: script.organiser,
+                json: script.serviceDefinition.replacingOccurrences(of: #""gmina""#, with: #""county""#),
+                code: "county-task-without-agreement")
             try await client.refused(
                 "/v1/providers/\(other)/suspensions", token: script.organiser,
                 json: #"{"reason":"x","effectiveFrom":"2025-07-01"}"#, code: "provider-not-registered")
@@ -125,7 +130,7 @@ struct SetupCommandTests {
                 "/v1/staff/\(other)/revocations", token: script.director,
                 json: #"{"delegationId":"\#(other)","effectiveFrom":"2025-04-01","reason":"x"}"#,
                 code: "delegation-not-active")
-            #expect(try fixture.server.services.ledger.treeSize() <= 1)  // at most the rule set's publication
+            #expect(try fixture.server.services.ledger.treeSize() == 2)  // the rule set's publication, the adoption
         }
     }
 
