@@ -14,8 +14,14 @@ public final class RuleSetPublisher: Sendable {
     public init(store: any EventStore) { self.store = store }
 
     public func ensurePublished(_ ruleSet: RuleSet) async throws(CommandError) {
+        if published.withLock({ $0.contains(ruleSet.ruleSetVersion) }) { return }
+        _ = try await publish(ruleSet)
+    }
+
+    /// Publishes `ruleSet` unless it already is, and says where its `RuleSetPublished` event lies
+    /// (`wasAlreadyRecorded` when it was published before).
+    public func publish(_ ruleSet: RuleSet) async throws(CommandError) -> CommandResult {
         let version = ruleSet.ruleSetVersion
-        if published.withLock({ $0.contains(version) }) { return }
         let canonical = ruleSet.canonicalJSON()
         let hash = RuleSetHash.hex(canonical)
         let stream = try LedgerNames.ruleSet(version)
@@ -23,6 +29,7 @@ public final class RuleSetPublisher: Sendable {
         let eventID = EventID.derived(commandID: commandID, index: 0)
         let recorded: RecordedEvent?
         do { recorded = try store.event(id: eventID) } catch { throw CommandError(error) }
+        let result: CommandResult
         if let recorded {
             guard case .ruleSetPublished(let event) = try StreamLoader.decode(recorded).event else {
                 throw CommandError(.corrupted, "event \(eventID) is not a RuleSetPublished")
@@ -33,16 +40,20 @@ public final class RuleSetPublisher: Sendable {
                     "rule set \(version) differs from the one published at position \(recorded.position.rawValue); "
                         + "publish a new version instead of editing it")
             }
+            result = CommandResult(
+                stream: stream, firstPosition: recorded.position, lastPosition: recorded.position,
+                streamVersion: recorded.version, eventCount: 1, wasAlreadyRecorded: true)
         } else {
-            try await append(
+            result = try await append(
                 ruleSet, canonical: canonical, hash: hash, stream: stream, eventID: eventID, commandID: commandID)
         }
         published.withLock { _ = $0.insert(version) }
+        return result
     }
 
     private func append(
         _ ruleSet: RuleSet, canonical: [UInt8], hash: String, stream: StreamID, eventID: EventID, commandID: UUID128
-    ) async throws(CommandError) {
+    ) async throws(CommandError) -> CommandResult {
         let event = RuleSetPublished(
             ruleSetId: ruleSet.ruleSetId, ruleSetVersion: ruleSet.version, effectiveFrom: ruleSet.effectiveFrom,
             effectiveTo: ruleSet.effectiveTo, contentHash: hash,
@@ -59,9 +70,10 @@ public final class RuleSetPublisher: Sendable {
         let newEvent = NewEvent(
             id: eventID, type: try LedgerNames.eventType(encoded.eventType), schemaVersion: encoded.schemaVersion,
             payload: encoded.clear, metadata: EventMetadata(actor: "system:rules"))
-        do { _ = try await store.append(to: stream, expectedVersion: .any, events: [newEvent]) } catch {
-            throw CommandError(error)
-        }
+        do {
+            return CommandResult(
+                try await store.append(to: stream, expectedVersion: .any, events: [newEvent]), eventCount: 1)
+        } catch { throw CommandError(error) }
     }
 
     /// A command id derived from the version (ledger.md G4, like a duty's): the same rule set always maps to

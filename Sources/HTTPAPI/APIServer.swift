@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     public var limits: APILimits
     /// The day read-time view columns are computed for; nil means today in Europe/Warsaw, per request.
     public var today: LocalDate?
+    /// Facts about the centre's gmina that set-up commands need (domain.md §4.2, L3).
+    public var centre = CentreFacts(cityWithCountyRights: false)
     /// The business time of commands (`occurredAt`); injected so tests are deterministic.
     public var clock: @Sendable () -> Date = { Date() }
     /// A bare constant endpoint on this port for `Tools/load-bench` (hidden `--benchmark-baseline-port`); nil: none.

@@ -29,6 +29,8 @@ func buildRouter(_ server: APIServer) -> Router<APIRequestContext> {
     QueryRoutes(server: server).register(on: routes)
     IndicatorRoutes(server: server).register(on: routes)
     CommandRoutes(server: server).register(on: routes)
+    SetupRoutes(server: server).register(on: routes)
+    ResidentRoutes(server: server).register(on: routes)
     return router
 }
 

@@ -51,6 +51,10 @@ struct ServeCommand: AsyncParsableCommand {
                 backupDirectory: backupDir)
         }
     }
+    @Flag(
+        name: .long,
+        help: "The centre's gmina is a city with county rights: county tasks need no gmina–county agreement (L3).")
+    var cityWithCountyRights = false
 
     var limits: APILimits {
         APILimits(
@@ -103,6 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
                     ledgerOptions: options, masterKeyPath: keys.masterKeyFile, lookupKeyPath: keys.lookupKeyFile,
                     ruleBook: services.pipeline.ruleBook, host: host, port: port, limits: limits)
                 configuration.benchmarkBaselinePort = benchmarkBaselinePort
+                configuration.centre = CentreFacts(cityWithCountyRights: cityWithCountyRights)
                 server = try APIServer(configuration: configuration, services: services, logger: logger)
             } catch {
                 services.close()

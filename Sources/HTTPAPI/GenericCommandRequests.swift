@@ -1,0 +1,103 @@
+import Domain
+import Foundation
+
+/// A command that records one event as the client states it: the body is the event's fields — clear and
+/// personal (🔒) side by side in one flat object — without the stream's own id, which comes from the path
+/// (`personRef` of `/v1/persons/{personRef}/…`). The clear fields as sent are the fingerprint; the personal ones
+/// are split off by name and never hashed.
+struct EventCommandRequest<Event: DomainEventPayload>: CommandRequest {
+    /// The id field of each stream category these requests write, filled from the path.
+    static var streamKeyField: String {
+        switch Event.category {
+        case ProgrammeAdopted.category: "programmeId"
+        case ProviderRegistered.category: "providerId"
+        case StaffQualified.category: "staffId"
+        case ApplicationSubmitted.category: "applicationId"
+        case PersonRegistered.category: "personRef"
+        default: Event.category + "Id"
+        }
+    }
+
+    /// A stand-in for the path's id while the body is checked; `event(_:_:)` puts the real one in.
+    static var placeholderKey: JSONValue { .string("00000000-0000-0000-0000-000000000000") }
+
+    var clear: [String: JSONValue]
+    private var decoded: Event
+
+    init(from decoder: any Decoder) throws {
+        var fields = try [String: JSONValue](from: decoder)
+        fields[Self.streamKeyField] = Self.placeholderKey
+        let data = try JSONEncoder().encode(fields)
+        decoded = try JSONDecoder().decode(Event.self, from: data)
+        if !Event.personalFieldNames.isEmpty {
+            decoded.personal = try JSONDecoder().decode(Event.Personal.self, from: data)
+        }
+        for name in Event.personalFieldNames + [Self.streamKeyField] { fields[name] = nil }
+        clear = fields
+    }
+
+    /// The event, its stream id set from the path.
+    func event<Key>(_ field: WritableKeyPath<Event, Key>, _ key: Key) -> Event {
+        var event = decoded
+        event[keyPath: field] = key
+        return event
+    }
+}
+
+/// A command whose body is a flat object of clear fields (`Clear`, the fingerprint) and, beside them, the
+/// personal fields of `Personal`, which are never hashed.
+struct FieldsRequest<Clear: Codable & Sendable, Personal: Decodable & Sendable>: CommandRequest {
+    var clear: Clear
+    var personal: Personal
+
+    init(from decoder: any Decoder) throws {
+        clear = try Clear(from: decoder)
+        personal = try Personal(from: decoder)
+    }
+}
+
+/// A request with no personal fields at all.
+typealias ClearRequest<Clear: Codable & Sendable> = FieldsRequest<Clear, NoPersonalFields>
+
+/// Any JSON value, kept as sent so a body can be completed and re-read as a typed event.
+enum JSONValue: Codable, Hashable, Sendable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+}
