@@ -29,6 +29,7 @@ func buildRouter(_ server: APIServer) -> Router<APIRequestContext> {
     QueryRoutes(server: server).register(on: routes)
     IndicatorRoutes(server: server).register(on: routes)
     CommandRoutes(server: server).register(on: routes)
+    DashboardRoutes(server: server, sessions: DashboardSessions()).register(on: routes)
     return router
 }
 
