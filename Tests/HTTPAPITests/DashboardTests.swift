@@ -226,17 +226,23 @@ struct DashboardTests {
         try await fixture.test { client in
             let own = try await client.send(.get, "/v1/views/ProviderWorkload?limit=500", token: staff).object()
             let ownRows = try #require(own["rows"] as? [[String: Any]])
+            #expect(!ownRows.isEmpty)
             let session = try await client.session(staff)
             let page = try await client.page("/ui/providers", session)
             #expect(page.status == .ok)
-            #expect(page.text.components(separatedBy: "<tr><th scope=\"row\">").count - 1 == ownRows.count)
+            #expect(Self.tableRows(page) == Self.pairs(ownRows))
             let organiserSession = try await client.session(organiser)
             let everyone = try await client.page("/ui/providers", organiserSession)
             let all = try await client.send(.get, "/v1/views/ProviderWorkload?limit=500", token: organiser).object()
             let allRows = try #require(all["rows"] as? [[String: Any]])
-            #expect(allRows.count > ownRows.count)
-            #expect(everyone.text.components(separatedBy: "<tr><th scope=\"row\">").count - 1 == allRows.count)
+            #expect(Self.pairs(allRows) > Self.pairs(ownRows))
+            #expect(Self.tableRows(everyone) == Self.pairs(allRows))
             #expect(everyone.text.contains("class=\"heat-"))
+            let month = try #require(allRows.compactMap { $0["month"] as? String }.min())
+            let oneMonth = try await client.page("/ui/providers?month=\(month)", organiserSession)
+            #expect(oneMonth.status == .ok)
+            #expect(Self.tableRows(oneMonth) == Self.pairs(allRows.filter { $0["month"] as? String == month }))
+            #expect(try await client.page("/ui/providers?month=1999-01", organiserSession).status == .badRequest)
         }
     }
 
@@ -259,6 +265,15 @@ struct DashboardTests {
             #expect(kept.text.contains("<html lang=\"en\">"), "the switch is stored in the session")
             #expect(kept.text.contains("href=\"/ui/ledger?lang=pl\""))
         }
+    }
+
+    /// The providers page's table has one row per provider and service (summed over the months).
+    static func pairs(_ rows: [[String: Any]]) -> Int {
+        Set(rows.map { "\($0["providerId"] ?? "")/\($0["serviceId"] ?? "")" }).count
+    }
+
+    static func tableRows(_ page: TestResponse) -> Int {
+        page.text.components(separatedBy: "<tr><th scope=\"row\">").count - 1
     }
 
     /// One CSV line's fields (RFC 4180 quoting).

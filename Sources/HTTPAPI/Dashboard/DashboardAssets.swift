@@ -64,6 +64,12 @@ enum DashboardAssets {
         ol.timeline li { padding: .25rem 0 .25rem .8rem; }
         ol.timeline .when { font-variant-numeric: tabular-nums; color: var(--muted); }
         .scroll { overflow-x: auto; }
+        td.date, td[class^="state-"] { white-space: nowrap; }
+        table.indicators { table-layout: fixed; }
+        table.indicators col.c-name { width: 30%; } table.indicators col.c-stat { width: 17%; }
+        table.indicators col.c-num { width: 9%; } table.indicators col.c-chart { width: 26%; }
+        dl.facts div.wide { grid-column: 1 / -1; }
+        dd.mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-weight: 400; font-size: .9rem; }
         pre { background: var(--band); padding: .6rem; overflow-x: auto; }
         .pager { display: flex; gap: 1rem; }
         svg.chart { display: block; max-width: 100%; height: auto; }

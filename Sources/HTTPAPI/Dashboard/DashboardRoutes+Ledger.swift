@@ -39,13 +39,16 @@ extension DashboardRoutes {
                     "value": String(status.ledgerSize - min(checkpoint.checkpoint.size, status.ledgerSize)),
                 ])
             facts.append(
-                ["label": DashboardLabels.text("root", language), "value": checkpoint.checkpoint.root.base64])
+                [
+                    "label": DashboardLabels.text("root", language), "value": checkpoint.checkpoint.root.base64,
+                    "className": "mono",
+                ])
         }
         facts.append(
             [
                 "label": DashboardLabels.text("verifyStatus", language),
                 "value": DashboardLabels.code("verify", check.rawValue, language),
-                "className": check == .ok ? "ok" : (check == .none ? "" : "bad"),
+                "className": check == .ok ? "ok" : (check == .none ? "" : "bad"), "wide": "wide",
             ])
         let projections = status.projections.map { projection -> [String: String] in
             [
@@ -60,7 +63,7 @@ extension DashboardRoutes {
         }
         return try render(
             "ledger", title: DashboardLabels.text("ledger", language), visit: visit,
-            values: ["facts": facts, "projections": projections, "checkpointText": checkpoint?.text ?? ""])
+            values: ["facts": facts, "projections": projections, "checkpointText": checkpoint?.text as Any])
     }
 
     /// The newest checkpoint's signature under the verifier key recorded when the ledger was made, and its root

@@ -51,15 +51,16 @@ extension DashboardRoutes {
             ]
         }
         let next = page.offset + slice.count
-        return try render(
-            "plans", title: DashboardLabels.text("plans", language), visit: visit,
-            values: [
-                "rows": items, "statuses": statuses, "flagged": flaggedOnly, "checkpoint": checkpoint,
-                "total": selected.count, "first": slice.isEmpty ? 0 : page.offset + 1, "last": next,
-                "previousHref": page.offset > 0
-                    ? Self.link(visit.request, setting: ["offset": String(max(page.offset - page.limit, 0))]) : "",
-                "nextHref": next < selected.count ? Self.link(visit.request, setting: ["offset": String(next)]) : "",
-            ])
+        var values: [String: Any] = [
+            "rows": items, "statuses": statuses, "flagged": flaggedOnly, "checkpoint": checkpoint,
+            "total": selected.count, "first": slice.isEmpty ? 0 : page.offset + 1, "last": next,
+        ]
+        if page.offset > 0 {
+            values["previousHref"] = Self.link(
+                visit.request, setting: ["offset": String(max(page.offset - page.limit, 0))])
+        }
+        if next < selected.count { values["nextHref"] = Self.link(visit.request, setting: ["offset": String(next)]) }
+        return try render("plans", title: DashboardLabels.text("plans", language), visit: visit, values: values)
     }
 
     func plan(_ visit: Visit, _ context: APIRequestContext) throws -> Response {
@@ -78,7 +79,7 @@ extension DashboardRoutes {
         var names = ProviderNames(facts: server.services.facts)
         let items = Self.items(row).map { item -> [String: Any] in
             [
-                "service": Self.text(item["serviceId"]), "provider": names.name(Self.text(item["providerId"])),
+                "service": Self.itemLabel(item, language), "provider": names.name(Self.text(item["providerId"])),
                 "planned": Self.text(item["unitsPlanned"]), "authorised": Self.text(item["unitsAuthorised"]),
                 "delivered": Self.text(item["unitsDelivered"]), "missed": Self.text(item["unitsMissed"]),
             ]
@@ -86,7 +87,7 @@ extension DashboardRoutes {
         let series = ["planned", "authorised", "delivered"]
         let groups = Self.items(row).map { item in
             SVGChart.Group(
-                label: Self.text(item["serviceId"]),
+                label: Self.itemLabel(item, language),
                 values: ["unitsPlanned", "unitsAuthorised", "unitsDelivered"].map { Self.double(item[$0]) })
         }
         let chart = SVGChart.groupedBars(
@@ -96,22 +97,25 @@ extension DashboardRoutes {
             "plan", title: "\(DashboardLabels.text("plan", language)) \(id.description.prefix(8))", visit: visit,
             values: [
                 "facts": facts, "flags": Self.flags(row, language), "items": items, "chart": chart,
-                "events": try timeline(id),
+                "events": try timeline(id, language),
             ])
     }
 
-    /// The plan stream's events as type, recorded time, position and the kind of actor (staff or a named duty);
-    /// payloads are never read.
-    func timeline(_ plan: PlanID) throws(Problem) -> [[String: String]] {
+    /// The plan stream's events as type, business date, the actor's role, recorded time and position: only the
+    /// clear context is decoded, never a sealed part, and no field of the event itself is shown.
+    func timeline(_ plan: PlanID, _ language: DashboardLanguage) throws(Problem) -> [[String: String]] {
         do {
             let stream = try LedgerNames.stream(PlanDrafted.category, plan)
             return try server.services.ledger.read(
                 stream: stream, from: nil, direction: .forward, limit: Self.timelineEventsMax
-            ).map { event in
-                let actor = event.metadata.actor.hasPrefix("staff:") ? "staff" : event.metadata.actor
+            ).map { event throws in
+                let context = try StreamLoader.decode(event).context
                 return [
-                    "recordedAt": RFC3339.format(event.recordedAt).prefix(19).replacingOccurrences(of: "T", with: " "),
-                    "type": event.type.name, "actor": actor, "position": String(event.position.rawValue),
+                    "date": context.occurredAt.localDate.description,
+                    "label": DashboardLabels.code("event", event.type.name, language), "type": event.type.name,
+                    "actor": DashboardLabels.code("role", context.actorRole.rawValue, language),
+                    "recordedAt": RFC3339.format(event.recordedAt).prefix(16).replacingOccurrences(of: "T", with: " "),
+                    "position": String(event.position.rawValue),
                 ]
             }
         } catch {
@@ -119,38 +123,77 @@ extension DashboardRoutes {
         }
     }
 
+    /// A plan item's service, or its kind when it names none (a supporting activity).
+    static func itemLabel(_ item: ViewRow, _ language: DashboardLanguage) -> String {
+        if case .string(let service) = item["serviceId"] { return service }
+        return DashboardLabels.code("kind", text(item["kind"]), language)
+    }
+
+    /// The heat map shows every month; the table sums the selected month (all by default) per provider and
+    /// service, so it stays one screen long.
     func providers(_ visit: Visit) throws -> Response {
         let (rows, checkpoint) = try scopedRows(
             ProviderWorkloadProjection.name, page: .providers, visit: visit, key: nil)
+        let month = QueryParameters(request: visit.request).text("month").flatMap { $0.isEmpty ? nil : $0 }
         var names = ProviderNames(facts: server.services.facts)
         let lines = rows.map { row in
-            (provider: names.name(Self.text(row["providerId"])), service: Self.text(row["serviceId"]), row: row)
+            (
+                key: WorkloadKey(
+                    provider: names.name(Self.text(row["providerId"])), service: Self.text(row["serviceId"])),
+                row: row
+            )
         }
         let months = Array(Set(lines.map { Self.text($0.row["month"]) })).sorted()
-        var keys: [String] = []
-        var cells: [String: [String: Double?]] = [:]
+        if let month, !months.contains(month) { throw Problem.invalidRequest("month must be one of the listed months") }
+        var keys: [WorkloadKey] = []
+        var cells: [WorkloadKey: [String: Double?]] = [:]
+        var totals: [WorkloadKey: Workload] = [:]
         for line in lines {
-            let key = "\(line.provider) · \(line.service)"
-            if cells[key] == nil { keys.append(key) }
-            cells[key, default: [:]][Self.text(line.row["month"])] = Self.optionalDouble(line.row["utilisation"])
+            if cells[line.key] == nil { keys.append(line.key) }
+            let lineMonth = Self.text(line.row["month"])
+            cells[line.key, default: [:]][lineMonth] = Self.optionalDouble(line.row["utilisation"])
+            if month == nil || month == lineMonth { totals[line.key, default: Workload()].add(line.row) }
         }
         let heatMap = SVGChart.heatMap(
-            rows: keys, columns: months.map(SVGChart.shortMonth),
+            rows: keys.map { "\($0.provider) · \($0.service)" }, columns: months.map(SVGChart.shortMonth),
             cells: keys.map { key in months.map { cells[key]?[$0] ?? nil } },
             title: DashboardLabels.text("heatMap", visit.language))
-        let table = lines.map { line -> [String: Any] in
-            [
-                "provider": line.provider, "service": line.service, "month": Self.text(line.row["month"]),
-                "capacity": Self.text(line.row["capacity"]), "authorised": Self.text(line.row["unitsAuthorised"]),
-                "delivered": Self.text(line.row["unitsDelivered"]), "missed": Self.text(line.row["unitsMissed"]),
-                "utilisation": Self.optionalDouble(line.row["utilisation"]).map(SVGChart.percent) ?? "–",
-                "fulfilment": Self.optionalDouble(line.row["fulfilment"]).map(SVGChart.percent) ?? "–",
-                "persons": Self.text(line.row["activePersons"]),
+        let table = keys.compactMap { key -> [String: Any]? in
+            guard let total = totals[key] else { return nil }
+            return [
+                "provider": key.provider, "service": key.service,
+                "capacity": SVGChart.format(total.capacity), "authorised": SVGChart.format(total.authorised),
+                "delivered": SVGChart.format(total.delivered), "missed": SVGChart.format(total.missed),
+                "utilisation": total.capacity > 0 ? SVGChart.percent(total.delivered / total.capacity) : "–",
+                "fulfilment": total.authorised > 0 ? SVGChart.percent(total.delivered / total.authorised) : "–",
             ]
         }
         return try render(
             "providers", title: DashboardLabels.text("providers", visit.language), visit: visit,
-            values: ["heatMap": heatMap, "rows": table, "checkpoint": checkpoint])
+            values: [
+                "heatMap": heatMap, "rows": table, "checkpoint": checkpoint,
+                "months": months.map { ["value": $0, "selected": $0 == month] },
+            ])
+    }
+
+    struct WorkloadKey: Hashable {
+        var provider: String
+        var service: String
+    }
+
+    /// A provider and service's units summed over months.
+    struct Workload {
+        var capacity = 0.0
+        var authorised = 0.0
+        var delivered = 0.0
+        var missed = 0.0
+
+        mutating func add(_ row: ViewRow) {
+            capacity += DashboardRoutes.double(row["capacity"])
+            authorised += DashboardRoutes.double(row["unitsAuthorised"])
+            delivered += DashboardRoutes.double(row["unitsDelivered"])
+            missed += DashboardRoutes.double(row["unitsMissed"])
+        }
     }
 
     /// A view's rows as `GET /v1/views/{name}` reads them for this principal: 403 for a role without the view,

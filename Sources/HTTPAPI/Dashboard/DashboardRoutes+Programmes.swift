@@ -57,7 +57,11 @@ extension DashboardRoutes {
         let total = reports[0]
         let monthly = Array(reports.dropFirst())
         let language = visit.language
-        let rows = total.indicators.filter(\.breakdown.isEmpty).map { cell -> [String: Any] in
+        let totals = total.indicators.filter(\.breakdown.isEmpty)
+        // Grouped and ordered by id (domain.md §6.2); the sort is stable, so an indicator's statistics keep their order.
+        let ordered = totals.enumerated().sorted { ($0.element.id, $0.offset) < ($1.element.id, $1.offset) }.map(
+            \.element)
+        let rows = ordered.map { cell -> [String: Any] in
             let trend = monthly.map { report -> SVGChart.Bar in
                 let same = report.indicators.first { $0.isSameTotal(as: cell) }
                 return SVGChart.Bar(
@@ -166,7 +170,7 @@ extension DashboardRoutes {
 
     static func statisticLabel(_ cell: IndicatorValue, _ language: DashboardLanguage) -> String {
         let statistic = DashboardLabels.code("statistic", cell.statistic.rawValue, language)
-        return cell.variant.map { "\(statistic) (\($0))" } ?? statistic
+        return cell.variant.map { "\(statistic) (\(DashboardLabels.code("variant", $0, language)))" } ?? statistic
     }
 
     /// A cell as the page shows it: the suppression marker, a ratio as a percentage, others as numbers.

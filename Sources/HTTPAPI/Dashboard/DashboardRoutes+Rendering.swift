@@ -71,7 +71,7 @@ extension DashboardRoutes {
         context["query"] = principal == nil && language != .pl ? "?lang=\(language.rawValue)" : ""
         context["switchHref"] = Self.link(
             request, setting: switchQuery.merging(["lang": language.other.rawValue]) { _, new in new })
-        context["roleLabel"] = principal.map { $0.role.rawValue }
+        context["roleLabel"] = principal.map { DashboardLabels.code("role", $0.role.rawValue, language) }
         let library = try DashboardRenderer.library.get()
         guard let html = library.render(context, withTemplate: template) else {
             throw Problem(.internalServerError, code: "internal", title: "Internal error", detail: "a page template")

@@ -92,19 +92,20 @@ enum DashboardTemplates {
         </form>
         <p class="meta">{{t.period}}: {{from}} – {{to}} · {{t.reflects}}: {{checkpoint}} {{t.events}} · {{t.ruleSet}}: {{ruleSet}}
         · <a href="{{csvHref}}" download>{{t.downloadCSV}}</a></p>
-        <p class="help">{{t.suppressedNote}}</p>
+        <p class="help">{{t.suppressedNote}} {{t.noTargets}}</p>
         {{#groups}}
         <section aria-labelledby="group-{{key}}">
         <h2 id="group-{{key}}">{{name}}</h2>
-        <table>
+        <table class="indicators">
+        <colgroup><col class="c-name"><col class="c-stat"><col class="c-num"><col class="c-num"><col class="c-num">
+        <col class="c-chart"></colgroup>
         <thead><tr><th scope="col">{{t.indicator}}</th><th scope="col">{{t.statistic}}</th>
         <th scope="col" class="num">{{t.value}}</th><th scope="col" class="num">{{t.numerator}}</th>
-        <th scope="col" class="num">{{t.denominator}}</th><th scope="col">{{t.target}}</th>
-        <th scope="col">{{t.trend}}</th></tr></thead>
+        <th scope="col" class="num">{{t.denominator}}</th><th scope="col">{{t.trend}}</th></tr></thead>
         <tbody>
         {{#rows}}<tr><th scope="row"><span class="code">{{id}}</span> {{name}}</th><td>{{statistic}}</td>
         <td class="num{{#suppressed}} suppressed{{/suppressed}}">{{value}}</td><td class="num">{{numerator}}</td>
-        <td class="num">{{denominator}}</td><td class="help">{{t.noTarget}}</td><td>{{{chart}}}</td></tr>
+        <td class="num">{{denominator}}</td><td>{{{chart}}}</td></tr>
         {{/rows}}
         </tbody></table>
         </section>
@@ -130,8 +131,9 @@ enum DashboardTemplates {
         <th scope="col">{{t.approvedAt}}</th><th scope="col" class="num">{{t.daysToPlan}}</th><th scope="col">{{t.start}}</th>
         <th scope="col">{{t.end}}</th><th scope="col" class="num">{{t.units}}</th><th scope="col">{{t.flags}}</th></tr></thead>
         <tbody>{{/rowsAny}}
-        {{#rows}}<tr><th scope="row"><a href="{{href}}" class="code">{{shortId}}</a></th><td>{{status}}</td><td>{{filedAt}}</td>
-        <td>{{approvedAt}}</td><td class="num">{{daysToPlan}}</td><td>{{start}}</td><td>{{end}}</td>
+        {{#rows}}<tr><th scope="row"><a href="{{href}}" class="code">{{shortId}}</a></th><td>{{status}}</td>
+        <td class="date">{{filedAt}}</td><td class="date">{{approvedAt}}</td><td class="num">{{daysToPlan}}</td>
+        <td class="date">{{start}}</td><td class="date">{{end}}</td>
         <td class="num">{{units}}</td><td>{{#flags}}<span class="flag">{{.}}</span> {{/flags}}</td></tr>
         {{/rows}}
         {{#rowsAny}}</tbody></table>{{/rowsAny}}
@@ -163,8 +165,9 @@ enum DashboardTemplates {
         </section>
         <section aria-labelledby="timeline"><h2 id="timeline">{{t.timeline}}</h2>
         <ol class="timeline">
-        {{#events}}<li><span class="when">{{recordedAt}}</span> <strong>{{type}}</strong>
-        <span class="help">{{t.actor}}: {{actor}} · {{t.position}} {{position}}</span></li>{{/events}}
+        {{#events}}<li><span class="when">{{date}}</span> <strong>{{label}}</strong> <span class="code">{{type}}</span>
+        <span class="help">· {{t.actor}}: {{actor}} · {{t.recordedAt}} {{recordedAt}} · {{t.position}} {{position}}</span>
+        </li>{{/events}}
         </ol>
         </section>
         {{/content}}{{/layout}}
@@ -177,16 +180,24 @@ enum DashboardTemplates {
         <p class="help">{{t.heatLegend}}</p>
         <div class="scroll">{{{heatMap}}}</div>
         </section>
-        <section aria-labelledby="table"><h2 id="table">{{t.providers}}</h2>
+        <section aria-labelledby="table"><h2 id="table">{{t.tableTotals}}</h2>
+        <form class="filters" method="get" action="/ui/providers">
+        <input type="hidden" name="lang" value="{{lang}}">
+        <div><label for="month">{{t.month}}</label><select id="month" name="month" data-autosubmit>
+        <option value="">{{t.allMonths}}</option>
+        {{#months}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/months}}
+        </select></div>
+        <div><button type="submit">{{t.filter}}</button></div>
+        </form>
         {{#rowsAny}}<div class="scroll"><table>
-        <thead><tr><th scope="col">{{t.provider}}</th><th scope="col">{{t.service}}</th><th scope="col">{{t.month}}</th>
+        <thead><tr><th scope="col">{{t.provider}}</th><th scope="col">{{t.service}}</th>
         <th scope="col" class="num">{{t.capacity}}</th><th scope="col" class="num">{{t.authorised}}</th>
         <th scope="col" class="num">{{t.delivered}}</th><th scope="col" class="num">{{t.missed}}</th>
         <th scope="col" class="num">{{t.utilisation}}</th><th scope="col" class="num">{{t.fulfilment}}</th>
-        <th scope="col" class="num">{{t.activePersons}}</th></tr></thead><tbody>{{/rowsAny}}
-        {{#rows}}<tr><th scope="row">{{provider}}</th><td>{{service}}</td><td>{{month}}</td><td class="num">{{capacity}}</td>
+        </tr></thead><tbody>{{/rowsAny}}
+        {{#rows}}<tr><th scope="row">{{provider}}</th><td>{{service}}</td><td class="num">{{capacity}}</td>
         <td class="num">{{authorised}}</td><td class="num">{{delivered}}</td><td class="num">{{missed}}</td>
-        <td class="num">{{utilisation}}</td><td class="num">{{fulfilment}}</td><td class="num">{{persons}}</td></tr>{{/rows}}
+        <td class="num">{{utilisation}}</td><td class="num">{{fulfilment}}</td></tr>{{/rows}}
         {{#rowsAny}}</tbody></table></div>{{/rowsAny}}
         {{^rows}}<p>{{t.noRows}}</p>{{/rows}}
         </section>
@@ -196,7 +207,7 @@ enum DashboardTemplates {
     static let ledger = """
         {{<layout}}{{$content}}
         <dl class="facts">
-        {{#facts}}<div><dt>{{label}}</dt><dd class="{{className}}">{{value}}</dd></div>{{/facts}}
+        {{#facts}}<div class="{{wide}}"><dt>{{label}}</dt><dd class="{{className}}">{{value}}</dd></div>{{/facts}}
         </dl>
         <p class="help">{{t.verifyNote}}</p>
         {{#checkpointText}}<details><summary>{{t.checkpoint}}</summary><pre>{{checkpointText}}</pre></details>{{/checkpointText}}

@@ -79,8 +79,8 @@ enum SVGChart {
     /// over 1 outlined; a missing value is left empty. Each cell shows its percentage, so shading is never the
     /// only cue.
     static func heatMap(rows: [String], columns: [String], cells: [[Double?]], title: String) -> String {
-        let labelWidth = 220.0
-        let cellWidth = 62.0
+        let labelWidth = 300.0
+        let cellWidth = 58.0
         let cellHeight = 24.0
         let headerHeight = 20.0
         let width = Int(labelWidth + cellWidth * Double(columns.count))
@@ -92,7 +92,7 @@ enum SVGChart {
         }
         for (rowIndex, row) in rows.enumerated() {
             let y = headerHeight + Double(rowIndex) * cellHeight
-            parts.append(text(row, x: 0, y: y + cellHeight / 2 + 4))
+            parts.append(text(row.count > 48 ? row.prefix(47) + "…" : row, x: 0, y: y + cellHeight / 2 + 4))
             for (columnIndex, value) in cells[rowIndex].enumerated() {
                 let x = labelWidth + Double(columnIndex) * cellWidth
                 guard let value else { continue }
@@ -113,11 +113,19 @@ enum SVGChart {
 
     static func percent(_ value: Double) -> String { "\(Int((value * 100).rounded()))%" }
 
-    /// A number as the tables print it: integers without a fraction, others with up to 2 decimals.
+    /// A number as the tables print it: integers without a fraction (thousands apart by a narrow space from
+    /// 10 000, as Polish writes them), others with 2 decimals.
     static func format(_ value: Double?) -> String {
         guard let value else { return "–" }
-        if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
-        return String(format: "%.2f", value)
+        guard value == value.rounded() && abs(value) < 1e15 else { return String(format: "%.2f", value) }
+        let digits = String(Int64(abs(value)))
+        guard digits.count > 4 else { return String(Int64(value)) }
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { grouped.append("\u{202F}") }
+            grouped.append(digit)
+        }
+        return (value < 0 ? "-" : "") + grouped
     }
 
     /// "2025-03" → "03/25" under a bar; other labels unchanged.
