@@ -66,8 +66,10 @@ enum DashboardAssets {
         .scroll { overflow-x: auto; }
         td.date, td[class^="state-"] { white-space: nowrap; }
         table.indicators { table-layout: fixed; }
-        table.indicators col.c-name { width: 30%; } table.indicators col.c-stat { width: 17%; }
-        table.indicators col.c-num { width: 9%; } table.indicators col.c-chart { width: 26%; }
+        table.indicators col.c-name { width: 27%; } table.indicators col.c-stat { width: 16%; }
+        table.indicators col.c-num { width: 10.5%; } table.indicators col.c-chart { width: 25.5%; }
+        table.indicators th, table.indicators td { overflow-wrap: anywhere; }
+        thead th::first-letter { text-transform: uppercase; }
         dl.facts div.wide { grid-column: 1 / -1; }
         dd.mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-weight: 400; font-size: .9rem; }
         pre { background: var(--band); padding: .6rem; overflow-x: auto; }

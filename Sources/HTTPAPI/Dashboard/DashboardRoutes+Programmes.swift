@@ -73,8 +73,8 @@ extension DashboardRoutes {
                 "id": cell.id, "name": name == cell.id ? cell.name : name,
                 "statistic": Self.statisticLabel(cell, language),
                 "value": Self.display(cell), "suppressed": cell.suppressed,
-                "numerator": cell.suppressed ? "" : cell.numerator.map { String($0) } ?? "",
-                "denominator": cell.suppressed ? "" : cell.denominator.map { String($0) } ?? "",
+                "numerator": cell.suppressed ? "" : cell.numerator.map { SVGChart.format(Double($0)) } ?? "",
+                "denominator": cell.suppressed ? "" : cell.denominator.map { SVGChart.format(Double($0)) } ?? "",
                 "chart": SVGChart.bars(trend, title: "\(cell.id) \(name): \(DashboardLabels.text("trend", language))"),
                 "group": String(cell.id.prefix(1)),
             ]

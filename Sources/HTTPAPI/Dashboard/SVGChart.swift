@@ -1,3 +1,4 @@
+import Commands
 import Foundation
 
 /// Small inline SVG charts for the dashboard, drawn on the server so pages need no script or chart library. Each
@@ -135,20 +136,7 @@ enum SVGChart {
         return "\(parts[1])/\(parts[0].suffix(2))"
     }
 
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    static func escape(_ text: String) -> String { AuditHTML.escape(text) }
 
     private static func svg(width: Int, height: Int, title: String, _ parts: [String]) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" width=\"\(width)\" height=\"\(height)\" "
