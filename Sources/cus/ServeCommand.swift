@@ -129,7 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
         let base = "http://\(host):\(port)"
         print("cus serve: listening on \(base) (Ctrl-C stops it cleanly)")
         print("  \(base)/health   \(base)/ready")
-        print("  dashboard: \(base)/ui (log in with a token; programme pages take ?from=2025-01-01&to=2025-07-01)")
+        print("  dashboard: \(base)/ui (log in with one of the tokens below)")
         defer { fflush(nil) }  // nil: every output stream, so a pipe reader sees the lines now
         guard !tokens.isEmpty else { return }
         print("demo tokens (shown once; a new --demo start revokes them):")

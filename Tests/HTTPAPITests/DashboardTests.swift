@@ -123,6 +123,10 @@ struct DashboardTests {
                 #expect(!page.text.contains(reference) && !csv.text.contains(reference))
             }
             #expect(try await client.page("/ui/plans", session).status == .forbidden)
+            let byDefault = try await client.page("/ui/programmes/\(programme)", session)
+            #expect(
+                byDefault.text.contains("name=\"to\" type=\"date\" value=\"2025-05-01\""),
+                "the default period ends with the month of the fixture's latest activity (April 2025)")
             let unknown = try await client.page("/ui/programmes/\(UUID().uuidString.lowercased())", session)
             #expect(unknown.status == .notFound)
             for bad in [

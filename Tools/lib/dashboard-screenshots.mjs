@@ -76,11 +76,10 @@ await login("evaluator");
 await open(`${base}/ui/programmes`);
 const programme = await firstLink("ul.cards a");
 if (!programme) { throw new Error("no programme listed"); }
-// The demo centre's six generated months.
-const period = "from=2025-01-01&to=2025-07-01";
-await open(`${programme}?${period}`);
+// The default period: six months up to the newest recorded activity (the demo centre's generated months).
+await open(programme);
 await shoot("02-programme-dashboard");
-await open(`${programme}?${period}&lang=en`);
+await open(`${programme}?lang=en`);
 await shoot("03-programme-dashboard-en");
 await open(`${base}/ui/plans?lang=pl`);
 await shoot("04-forbidden-evaluator-plans");

@@ -47,7 +47,7 @@ extension DashboardRoutes {
         }
         guard state.isAdopted else { throw Problem.notFound }
         let selection = try pageSelection(
-            visit.request, programmeEnd: state.activePeriod.map { Self.monthStart($0.upperBound).adding(months: 1) })
+            visit.request, programmeEnd: state.activePeriod?.upperBound)
         let months = Self.months(in: selection.period)
         guard months.count <= Self.trendMonthsMax else {
             throw Problem.invalidRequest("the period may span at most \(Self.trendMonthsMax) months")
@@ -126,8 +126,9 @@ extension DashboardRoutes {
             body: .init(byteBuffer: ByteBuffer(string: lines.joined(separator: "\r\n") + "\r\n")))
     }
 
-    /// The page's selection: the one of the JSON API when `from` and `to` are given, else the six whole months
-    /// before this one, or before the month after the programme's last day when it has ended. An empty `asOf`
+    /// The page's selection: the one of the JSON API when `from` and `to` are given, else six months up to and
+    /// including the month of the latest business activity (the newest event's `occurredAt`, never after today
+    /// or the programme's end), so a centre whose ledger stops earlier still opens on its data. An empty `asOf`
     /// (the form's blank field) means live.
     func pageSelection(_ request: Request, programmeEnd: LocalDate?) throws(Problem) -> IndicatorRoutes.Selection {
         let query = QueryParameters(request: request)
@@ -135,11 +136,21 @@ extension DashboardRoutes {
         let from = try Self.optionalDate(query, "from")
         let to = try Self.optionalDate(query, "to")
         if from == nil && to == nil {
-            let end = Self.monthStart(min(server.today(), programmeEnd ?? server.today()))
+            let last = [server.today(), programmeEnd, latestBusinessDay()].compactMap { $0 }.min() ?? server.today()
+            let end = Self.monthStart(last).adding(months: 1)
             return try .init(from: end.adding(months: -6), to: end, asOfSize: nil, asOf: asOf)
         }
         guard let from, let to else { throw Problem.invalidRequest("give both from and to, or neither") }
         return try .init(from: from, to: to, asOfSize: nil, asOf: asOf)
+    }
+
+    /// The business day of the ledger's newest event (its clear context only), nil for an empty ledger.
+    func latestBusinessDay() -> LocalDate? {
+        let ledger = server.services.ledger
+        guard let size = try? ledger.treeSize(), size > 0, let event = try? ledger.event(at: Position(size - 1)),
+            let decoded = try? StreamLoader.decode(event)
+        else { return nil }
+        return decoded.context.occurredAt.localDate
     }
 
     /// A date parameter where a form's blank field means "not given".
