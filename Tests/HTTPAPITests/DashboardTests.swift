@@ -28,6 +28,11 @@ struct DashboardTests {
             #expect(form.status == .ok)
             #expect(form.text.contains("<html lang=\"pl\">") && form.text.contains("<label for=\"token\">"))
             #expect(form.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
+            let stylesheet = try await client.send(.get, "/ui/static/dashboard.css", token: nil)
+            #expect(stylesheet.status == .ok && stylesheet.headers[.contentType] == "text/css; charset=utf-8")
+            #expect(stylesheet.text.contains("@media print"))
+            let script = try await client.send(.get, "/ui/static/dashboard.js", token: nil)
+            #expect(script.status == .ok && script.text.contains("data-autosubmit"))
 
             let wrong = try await client.login("cus_nothing_here", headers: [Self.origin])
             #expect(wrong.status == .unauthorized)

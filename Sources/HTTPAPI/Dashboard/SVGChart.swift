@@ -80,7 +80,8 @@ enum SVGChart {
     /// over 1 outlined; a missing value is left empty. Each cell shows its percentage, so shading is never the
     /// only cue.
     static func heatMap(rows: [String], columns: [String], cells: [[Double?]], title: String) -> String {
-        let labelWidth = 300.0
+        // About 6 px a character at the chart's 10 px font, capped so the cells stay on screen.
+        let labelWidth = min(300, Double((rows.map(\.count).max() ?? 0) * 6 + 16))
         let cellWidth = 58.0
         let cellHeight = 24.0
         let headerHeight = 20.0
