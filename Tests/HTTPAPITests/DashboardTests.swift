@@ -43,6 +43,10 @@ struct DashboardTests {
             #expect(try noOrigin.problemCode() == "cross-origin")
             let foreign = try await client.login(token, headers: [("Origin", "http://evil.example")])
             #expect(foreign.status == .forbidden)
+            let lookalike = try await client.login(token, headers: [("Origin", "http://localhost.evil.example")])
+            #expect(lookalike.status == .forbidden)
+            let viaReferer = try await client.login(token, headers: [("Referer", "http://localhost/ui/login")])
+            #expect(viaReferer.status == .seeOther, "without Origin, the Referer names the page")
 
             let login = try await client.login(token, headers: [Self.origin])
             #expect(login.status == .seeOther)

@@ -115,14 +115,17 @@ struct DashboardRoutes {
     }
 
     /// A state-changing form must come from this server's own pages: its `Origin` (or, without one, `Referer`)
-    /// must name the host the request was sent to.
+    /// must name the host the request was sent to, and its port when the `Host` names one (a TLS proxy such as
+    /// docs/deploy/nginx-cus.conf passes `Host $host`, without the port).
     static func requireSameOrigin(_ request: Request) throws(Problem) {
         let host = request.head.authority ?? HTTPField.Name("Host").flatMap { request.headers[$0] }
         guard let host, let source = request.headers[.origin] ?? request.headers[.referer],
-            let url = URL(string: source), let sourceHost = url.host
+            let origin = URL(string: source), let originHost = origin.host?.lowercased(),
+            let target = URL(string: "http://" + host), let targetHost = target.host?.lowercased()
         else { throw Problem.crossOrigin }
-        let authority = url.port.map { "\(sourceHost):\($0)" } ?? sourceHost
-        guard authority.lowercased() == host.lowercased() else { throw Problem.crossOrigin }
+        guard originHost == targetHost, target.port == nil || target.port == origin.port else {
+            throw Problem.crossOrigin
+        }
     }
 
     /// `application/x-www-form-urlencoded` fields; the first of a repeated name wins.
