@@ -20,8 +20,8 @@ public struct APIRequestContext: RequestContext {
     }
 }
 
-/// Turns `Authorization: Bearer …` into a principal; `/health`, `/ready` and `/metrics`-with-operator are the
-/// only routes that answer without one (the latter checks its role itself).
+/// Turns `Authorization: Bearer …` into a principal; `/health` and `/ready` answer without one, and the dashboard
+/// under `/ui` authenticates by its session cookie instead (`DashboardRoutes.page`).
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
     let tokens: TokenStore
@@ -30,7 +30,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
-        if Self.publicPaths.contains(request.uri.path) { return try await next(request, context) }
+        if Self.publicPaths.contains(request.uri.path) || DashboardRoutes.owns(request.uri.path) {
+            return try await next(request, context)
+        }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
             let principal = tokens.authenticate(String(header.dropFirst("Bearer ".count)))
         else { throw Problem.unauthorized }

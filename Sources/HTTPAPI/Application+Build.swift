@@ -31,6 +31,7 @@ func buildRouter(_ server: APIServer) -> Router<APIRequestContext> {
     CommandRoutes(server: server).register(on: routes)
     SetupRoutes(server: server).register(on: routes)
     ResidentRoutes(server: server).register(on: routes)
+    DashboardRoutes(server: server, sessions: DashboardSessions()).register(on: routes)
     return router
 }
 

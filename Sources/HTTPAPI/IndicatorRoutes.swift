@@ -29,6 +29,19 @@ struct IndicatorRoutes {
         var denominator: Int64?
         var suppressed: Bool
         var display: String?
+
+        init(_ value: IndicatorValue) {
+            id = value.id
+            name = value.name
+            statistic = value.statistic.rawValue
+            variant = value.variant
+            breakdown = value.breakdown
+            self.value = value.value
+            numerator = value.numerator
+            denominator = value.denominator
+            suppressed = value.suppressed
+            display = value.display
+        }
     }
 
     struct Report: Encodable {
@@ -40,6 +53,17 @@ struct IndicatorRoutes {
         var indicatorVersion: Int
         var ruleSetVersion: String
         var indicators: [Indicator]
+
+        init(_ report: MetricsReport) {
+            programme = report.programme.description
+            from = report.period.from.description
+            to = report.period.to.description
+            checkpoint = report.cutoff.size
+            root = report.cutoff.root
+            indicatorVersion = report.indicatorVersion
+            ruleSetVersion = report.ruleSetVersion
+            indicators = report.indicators.map(Indicator.init)
+        }
     }
 
     func indicators(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -47,20 +71,47 @@ struct IndicatorRoutes {
         guard AccessPolicy.mayReadIndicators(principal.role) else { throw Problem.forbidden }
         let programme = try pathIdentifier(context, "programmeId", ProgrammeID.self)
         let query = QueryParameters(request: request)
-        guard let from = try query.date("from"), let to = try query.date("to") else {
-            throw Problem.invalidRequest("from and to are required (YYYY-MM-DD; the period is [from, to))")
-        }
-        guard from < to else { throw Problem.invalidRequest("to must be after from") }
-        let asOfSize = try query.unsigned("asOfSize")
-        let asOf = try query.date("asOf")
-        if asOfSize != nil && asOf != nil { throw Problem.invalidRequest("give asOfSize or asOf, not both") }
+        let selection = try Selection(query)
         try await QueryRoutes(server: server).waitForMinPosition(query)
-        let report: MetricsReport
+        let report = try reports(programme: programme, periods: [selection.period], selection: selection)[0]
+        return JSONBody.response(Report(report))
+    }
+
+    /// What a request selects: the period [from, to) and an optional cutoff (`asOfSize` or `asOf`, not both).
+    struct Selection {
+        var period: MetricsPeriod
+        var asOfSize: UInt64?
+        var asOf: LocalDate?
+
+        init(_ query: QueryParameters) throws(Problem) {
+            guard let from = try query.date("from"), let to = try query.date("to") else {
+                throw Problem.invalidRequest("from and to are required (YYYY-MM-DD; the period is [from, to))")
+            }
+            try self.init(from: from, to: to, asOfSize: try query.unsigned("asOfSize"), asOf: try query.date("asOf"))
+        }
+
+        init(from: LocalDate, to: LocalDate, asOfSize: UInt64?, asOf: LocalDate?) throws(Problem) {
+            guard from < to else { throw Problem.invalidRequest("to must be after from") }
+            if asOfSize != nil && asOf != nil { throw Problem.invalidRequest("give asOfSize or asOf, not both") }
+            period = MetricsPeriod(from: from, to: to)
+            self.asOfSize = asOfSize
+            self.asOf = asOf
+        }
+    }
+
+    /// The suppressed reports of `programme` for each of `periods`, all from one read of its facts (live, or as
+    /// of the selection's cutoff): the JSON answer, the dashboard's table and its monthly trend.
+    func reports(programme: ProgrammeID, periods: [MetricsPeriod], selection: Selection) throws -> [MetricsReport] {
         do {
-            let (facts, cutoff) = try read(programme: programme, asOfSize: asOfSize, asOf: asOf)
-            report = try MetricsReport(
-                facts: facts, programme: programme, period: MetricsPeriod(from: from, to: to), cutoff: cutoff,
-                ruleBook: server.configuration.ruleBook)
+            let (facts, cutoff) = try read(programme: programme, asOfSize: selection.asOfSize, asOf: selection.asOf)
+            var reports: [MetricsReport] = []
+            for period in periods {
+                reports.append(
+                    try MetricsReport(
+                        facts: facts, programme: programme, period: period, cutoff: cutoff,
+                        ruleBook: server.configuration.ruleBook))
+            }
+            return reports
         } catch let problem as Problem {
             throw problem
         } catch let error as ProjectionError {
@@ -68,17 +119,6 @@ struct IndicatorRoutes {
         } catch is RuleBookError {
             throw Problem.invalidRequest("no rule set is in force on from; indicators need one")
         }
-        return JSONBody.response(
-            Report(
-                programme: programme.description, from: from.description, to: to.description,
-                checkpoint: report.cutoff.size, root: report.cutoff.root, indicatorVersion: report.indicatorVersion,
-                ruleSetVersion: report.ruleSetVersion,
-                indicators: report.indicators.map {
-                    Indicator(
-                        id: $0.id, name: $0.name, statistic: $0.statistic.rawValue, variant: $0.variant,
-                        breakdown: $0.breakdown, value: $0.value, numerator: $0.numerator,
-                        denominator: $0.denominator, suppressed: $0.suppressed, display: $0.display)
-                }))
     }
 
     /// Live: the facts the engine keeps, at the MetricsFacts checkpoint. As of a cutoff: built beside them.

@@ -99,6 +99,13 @@ public final class TokenStore: Sendable {
         return Principal(tokenID: entry.id, role: entry.role, subject: entry.subject)
     }
 
+    /// The principal of the token `id` while it is active: a dashboard session checks this on every request, so a
+    /// revocation ends the session too.
+    func activePrincipal(tokenID id: String) -> Principal? {
+        guard let entry = current()[id], entry.revokedAt == nil else { return nil }
+        return Principal(tokenID: entry.id, role: entry.role, subject: entry.subject)
+    }
+
     /// The entries by id, reread when the file's modification time or size changed.
     private func current() -> [String: Entry] {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)

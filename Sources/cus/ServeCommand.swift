@@ -162,6 +162,7 @@ struct ServeCommand: AsyncParsableCommand {
         let base = "http://\(host):\(port)"
         print("cus serve: listening on \(base) (Ctrl-C stops it cleanly)")
         print("  \(base)/health   \(base)/ready")
+        print("  dashboard: \(base)/ui (log in with one of the tokens below)")
         defer { fflush(nil) }  // nil: every output stream, so a pipe reader sees the lines now
         guard !tokens.isEmpty else { return }
         print("demo tokens (shown once; a new --demo start revokes them):")
