@@ -29,6 +29,8 @@ func buildRouter(_ server: APIServer) -> Router<APIRequestContext> {
     QueryRoutes(server: server).register(on: routes)
     IndicatorRoutes(server: server).register(on: routes)
     CommandRoutes(server: server).register(on: routes)
+    AuditRoutes(server: server).register(on: routes)
+    RevealRoutes(server: server).register(on: routes)
     return router
 }
 

@@ -23,8 +23,8 @@ public struct SubjectExport: Sendable {
         let viewer = try authorisation.staffMember(forToken: token)
         let entries = try AuditTimeline.entries(in: services.ledger, subject: .person(person))
         let personal = try await AuditReveal.personalFields(
-            of: entries.filter { $0.dataSubject == person.uuid }, token: token, purpose: purpose, channel: .report,
-            authorisation: FixedStaff(actor: viewer), services: services)
+            of: entries.filter { $0.dataSubject == person.uuid }, viewer: viewer, purpose: purpose, channel: .report,
+            services: services)
         return SubjectExport(
             person: person, purpose: purpose, treeSize: try services.ledger.treeSize(),
             root: try services.ledger.merkleRoot(), entries: entries, personal: personal,
@@ -104,10 +104,4 @@ public struct SubjectExport: Sendable {
             })
         return AuditHTML.page(title: "RODO art. 15 — \(id)", body: body)
     }
-}
-
-/// An authorisation already settled: the staff member the token named.
-struct FixedStaff: StaffAuthorisation {
-    let actor: Actor
-    func staffMember(forToken token: String) throws(CommandError) -> Actor { actor }
 }
