@@ -87,7 +87,10 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let tokens = demo ? try Self.demoTokens(server) : []
             let programme = CUSDataGenerator(services: services, options: Self.demoOptions).principals.programmes.first
-            try await runServer(server) { [host] bound in
+            // serve.url tells CLI reveals, refused the writer lock, where to send them (README "Auditor toolkit").
+            defer { ServerURLFile.remove(dataDirectory: store.data) }
+            try await runServer(server) { [host, data = store.data] bound in
+                try? ServerURLFile.write(dataDirectory: data, host: host, port: bound)
                 Self.printWelcome(host: host, port: bound, tokens: tokens, programme: demo ? programme : nil)
             }
         }
