@@ -15,15 +15,16 @@ struct AuditRoutesTests {
     static let schemas = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Schemas")
 
-    /// Validates `json` against one of `Schemas/` with python3-jsonschema (as Tools/ do); nil when it validates.
+    /// Validates `json` against one of `Schemas/` with the PATH's python3 and jsonschema (PyPI, as Tools/validate-*
+    /// use); nil when it validates.
     static func schemaErrors(_ json: String, schema: String) throws -> String? {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("cus-\(UUID()).json")
         try json.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
-            "-c",
+            "python3", "-c",
             "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))",
             schemas.appendingPathComponent(schema).path, file.path,
         ]
@@ -85,9 +86,12 @@ struct AuditRoutesTests {
                 let proof = try await client.send(
                     .get, "/v1/audit/inclusion-proof?position=\(position)", token: auditor)
                 #expect(proof.status == .ok, "\(proof.text)")
-                #expect(try Self.schemaErrors(proof.text, schema: "audit-inclusion-proof.schema.json") == nil)
+                let errors = try Self.schemaErrors(proof.text, schema: "audit-inclusion-proof.schema.json")
+                #expect(errors == nil, "\(errors ?? "")")
                 let document = try InclusionProofDocument(json: Array(proof.text.utf8))
-                #expect(document.checkpoint == signed && document.proof.treeSize == size)
+                // The newest signed checkpoint holding the position: the one just signed for the last ones.
+                #expect(document.checkpoint?.checkpoint.size ?? 0 > position)
+                if position == size - 1 { #expect(document.checkpoint == signed && document.proof.treeSize == size) }
                 #expect(try document.verify(verifier: verifier).position == Position(position))
             }
             let older = try await client.send(.get, "/v1/audit/inclusion-proof?position=3&treeSize=10", token: auditor)
@@ -98,7 +102,8 @@ struct AuditRoutesTests {
             let consistency = try await client.send(
                 .get, "/v1/audit/consistency-proof?from=7&to=\(size)", token: auditor)
             #expect(consistency.status == .ok, "\(consistency.text)")
-            #expect(try Self.schemaErrors(consistency.text, schema: "audit-consistency-proof.schema.json") == nil)
+            let errors = try Self.schemaErrors(consistency.text, schema: "audit-consistency-proof.schema.json")
+            #expect(errors == nil, "\(errors ?? "")")
             let document = try ConsistencyProofDocument(json: Array(consistency.text.utf8))
             #expect(document.newCheckpoint == signed && document.oldCheckpoint == nil)
             try document.verify(verifier: nil)
