@@ -40,18 +40,7 @@ struct AuditRevealThroughServerTests {
             #expect(local.status == 0 && local.standardOutput.contains("Anna"), "\(local.standardError)")
             let localRows = try Self.rows(local)
 
-            let process = Process()
-            process.executableURL = CLIRunner.binary
-            process.arguments = ["serve", "--data", data, "--port", "0"]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            var text = ""
-            let deadline = Date().addingTimeInterval(60)
-            while !text.contains("listening on"), Date() < deadline, process.isRunning {
-                text += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-            }
+            let (process, text) = try CLIRunner.serve(data: data)
             let urlFile = data + "/serve.url"
             let url = try String(contentsOfFile: urlFile, encoding: .utf8)
             #expect(text.contains(url.trimmingCharacters(in: .whitespacesAndNewlines)))

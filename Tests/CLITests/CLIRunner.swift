@@ -32,3 +32,23 @@ struct CLIRunner {
             standardError: String(decoding: errorData, as: UTF8.self))
     }
 }
+
+extension CLIRunner {
+    /// Starts `cus serve --data DATA --port 0` and returns it with what it printed up to "listening on" (at most
+    /// 60 s); the caller stops it with SIGTERM.
+    static func serve(data: String) throws -> (process: Process, output: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--data", data, "--port", "0"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        let deadline = Date().addingTimeInterval(60)
+        while !text.contains("listening on"), Date() < deadline, process.isRunning {
+            text += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        return (process, text)
+    }
+}

@@ -37,18 +37,7 @@ struct ServeCommandTests {
     func serveLifecycle() async throws {
         try await TemporaryDirectory.with { directory in
             let data = directory.path + "/data"
-            let process = Process()
-            process.executableURL = CLIRunner.binary
-            process.arguments = ["serve", "--data", data, "--port", "0"]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            var text = ""
-            let deadline = Date().addingTimeInterval(60)
-            while !text.contains("listening on"), Date() < deadline, process.isRunning {
-                text += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-            }
+            let (process, text) = try CLIRunner.serve(data: data)
             let line = try #require(text.split(separator: "\n").first { $0.contains("listening on") })
             let base = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") })
             let health = try await Self.get(String(base) + "/health")
