@@ -76,6 +76,17 @@ struct AuditRevealThroughServerTests {
             ])
             #expect(plan.status == 75 && plan.standardError.contains("use --person"), "\(plan.standardError)")
 
+            let subject = directory.path + "/subject"
+            let exported = try CLIRunner.run([
+                "audit", "subject-export", "--data", data, "--person", erased.uuid.uuidString.lowercased(), "--token",
+                auditor, "--purpose", "art. 15", "--out", subject,
+            ])
+            #expect(exported.status == 0, "through the server: \(exported.standardError)")
+            let document = try String(
+                contentsOfFile: subject + "/subject-\(erased.uuid.uuidString.lowercased()).json", encoding: .utf8)
+            #expect(document.contains("\"redacted\" : true") && !document.contains("Jan"), "\(document)")
+            #expect(document.contains("\"channel\" : \"api\""))
+
             let access = try CLIRunner.run([
                 "audit", "access", "--data", data, "--person", kept.uuid.uuidString.lowercased(), "--json",
             ])
