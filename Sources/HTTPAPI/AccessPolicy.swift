@@ -31,8 +31,9 @@ enum AccessPolicy {
             .all
         case ("ComplianceAlerts", .director), ("ComplianceAlerts", .servicesOrganiser), ("ComplianceAlerts", .auditor):
             .all
-        // ResidentTimeline reveals personal data: only through an access-logged reveal with a purpose (not yet
-        // served over HTTP), so every role is refused here.
+        // ResidentTimeline reveals personal data, so it is never served as a view: the auditor and the director
+        // (TokenStaffAuthorisation.revealRoles) read a resident's timeline only through the access-logged reveal
+        // with a purpose, POST /v1/persons/{personRef}/timeline-reveals (RevealRoutes).
         default: nil
         }
     }
@@ -41,6 +42,14 @@ enum AccessPolicy {
     static func mayReadIndicators(_ role: APIRole) -> Bool {
         [.evaluator, .servicesOrganiser, .director, .auditor].contains(role)
     }
+
+    /// The newest signed checkpoint and the verifier key: the auditor, and the operator who watches that
+    /// checkpoints are signed and publishes them to witnesses.
+    static func mayReadCheckpoint(_ role: APIRole) -> Bool { [.auditor, .operator].contains(role) }
+
+    /// Inclusion and consistency proofs and the ledger export: the auditor only (the export is every clear
+    /// payload of the ledger).
+    static func mayReadAuditEvidence(_ role: APIRole) -> Bool { role == .auditor }
 
     /// `/metrics` and `/v1/status`: operations, never business data.
     static func mayReadOperations(_ role: APIRole) -> Bool { [.operator, .auditor].contains(role) }

@@ -32,6 +32,8 @@ func buildRouter(_ server: APIServer) -> Router<APIRequestContext> {
     SetupRoutes(server: server).register(on: routes)
     ResidentRoutes(server: server).register(on: routes)
     DashboardRoutes(server: server, sessions: DashboardSessions()).register(on: routes)
+    AuditRoutes(server: server).register(on: routes)
+    RevealRoutes(server: server).register(on: routes)
     return router
 }
 

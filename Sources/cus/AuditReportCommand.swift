@@ -97,18 +97,33 @@ struct AuditSubjectExportCommand: AsyncParsableCommand {
                 dataDirectory: store.data, roles: TokenStaffAuthorisation.revealRoles)
             // The token is checked before anything is opened or read.
             _ = try authorisation.staffMember(forToken: token)
-            let services = try CommandServices.open(
-                store.ledgerOptions(readOnly: false, purpose: "cus audit subject-export"),
-                masterKeyPath: keys.masterKeyFile, lookupKeyPath: keys.lookupKeyFile)
-            defer { services.close() }
-            let export = try await SubjectExport.make(
-                person: PersonRef(uuid: uuid), token: token, purpose: purpose, authorisation: authorisation,
-                services: services)
+            let export = try await gather(PersonRef(uuid: uuid), authorisation: authorisation)
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             let base = out + "/subject-" + uuid.uuidString.lowercased()
             try AuditFiles.write(String(decoding: try export.json(), as: UTF8.self) + "\n", to: base + ".json")
             try AuditFiles.write(export.html, to: base + ".html")
             print("wrote \(base).json and \(base).html: \(export.entries.count) event(s)")
         }
+    }
+
+    /// Revealed here, or through the running server's API when it holds the writer lock (`DIR/server.json`); the
+    /// size, root and access log then come from a read-only view of the ledger.
+    func gather(_ person: PersonRef, authorisation: TokenStaffAuthorisation) async throws -> SubjectExport {
+        let services: CommandServices
+        do {
+            services = try CommandServices.open(
+                store.ledgerOptions(readOnly: false, purpose: "cus audit subject-export"),
+                masterKeyPath: keys.masterKeyFile, lookupKeyPath: keys.lookupKeyFile)
+        } catch {
+            guard let server = RevealClient.fallback(after: error, dataDirectory: store.data) else { throw error }
+            let entries = try await RevealClient(server: server, token: token).residentTimeline(
+                person.uuid, purpose: purpose, from: nil, to: nil)
+            let ledger = try store.openLedger(readOnly: true, purpose: "cus audit subject-export")
+            defer { ledger.close() }
+            return try SubjectExport.completed(person: person, purpose: purpose, entries: entries, ledger: ledger)
+        }
+        defer { services.close() }
+        return try await SubjectExport.make(
+            person: person, token: token, purpose: purpose, authorisation: authorisation, services: services)
     }
 }

@@ -28,13 +28,20 @@ struct RevealOptions: ParsableArguments {
     @Flag(help: "Show the residents' personal fields (logged as PersonalDataViewed first).") var reveal = false
     @Option(help: "The staff token that authorises --reveal.") var token: String?
     @Option(help: "Why the personal data is read, for the access log.") var purpose: String?
+    @Option(help: "Reveal through this cus serve URL (default: DATA/server.json while a server holds the lock).")
+    var server: String?
     @OptionGroup var keys: KeyFileOptions
 
     func validate() throws {
         if reveal && (token == nil || purpose == nil) { throw ValidationError("--reveal needs --token and --purpose") }
-        if !reveal && (token != nil || purpose != nil) {
-            throw ValidationError("--token and --purpose go with --reveal")
+        if !reveal && (token != nil || purpose != nil || server != nil) {
+            throw ValidationError("--token, --purpose and --server go with --reveal")
         }
+        if server != nil, serverURL == nil { throw ValidationError("--server wants an http:// or https:// URL") }
+    }
+
+    var serverURL: URL? {
+        server.flatMap(URL.init(string:)).flatMap { ["http", "https"].contains($0.scheme ?? "") ? $0 : nil }
     }
 }
 
@@ -68,62 +75,91 @@ struct AuditTimelineCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            var personal: [Position: Data] = [:]
-            let entries: [AuditTimelineEntry]
-            if revealing.reveal, let token = revealing.token, let purpose = revealing.purpose {
-                // The token is checked before anything is opened or read.
-                let authorisation = TokenStaffAuthorisation(
-                    dataDirectory: store.data, roles: TokenStaffAuthorisation.revealRoles)
-                _ = try authorisation.staffMember(forToken: token)
-                let services = try CommandServices.open(
-                    store.ledgerOptions(readOnly: false, purpose: "cus audit timeline --reveal"),
-                    masterKeyPath: revealing.keys.masterKeyFile, lookupKeyPath: revealing.keys.lookupKeyFile)
-                defer { services.close() }
-                entries = try AuditTimeline.entries(
-                    in: services.ledger, subject: subject, from: period.start, to: period.end)
-                personal = try await AuditReveal.personalFields(
-                    of: entries, token: token, purpose: purpose, channel: .cli, authorisation: authorisation,
-                    services: services)
-            } else {
-                let ledger = try store.openLedger(readOnly: true, purpose: "cus audit timeline")
-                defer { ledger.close() }
-                entries = try AuditTimeline.entries(in: ledger, subject: subject, from: period.start, to: period.end)
-            }
+            let rows = try await revealing.reveal ? revealedRows() : plainRows()
             if output.json {
-                print(JSONText.array(entries.map { Self.json($0, personal: personal[$0.record.position]) }).text)
+                print(JSONText.array(rows.map(Self.json)).text)
             } else {
-                for entry in entries { print(Self.line(entry, personal: personal[entry.record.position])) }
-                print("\(entries.count) event(s)")
+                for row in rows { print(Self.line(row)) }
+                print("\(rows.count) event(s)")
             }
         }
     }
 
-    static func json(_ entry: AuditTimelineEntry, personal: Data?) -> JSONText {
-        let record = entry.record
+    func plainRows() throws -> [AuditTimelineRow] {
+        let ledger = try store.openLedger(readOnly: true, purpose: "cus audit timeline")
+        defer { ledger.close() }
+        return try AuditTimeline.entries(in: ledger, subject: subject, from: period.start, to: period.end).map {
+            AuditTimelineRow($0, personal: nil)
+        }
+    }
+
+    /// Through the access-logged entry point here, or through the running server's API when it holds the writer
+    /// lock (`--server`, else the `server.json` it wrote): one `PersonalDataViewed` per revealed resident either way.
+    func revealedRows() async throws -> [AuditTimelineRow] {
+        guard let token = revealing.token, let purpose = revealing.purpose else { return [] }
+        if let server = revealing.serverURL {
+            return try await rowsThroughServer(server, token: token, purpose: purpose)
+        }
+        // The token is checked before anything is opened or read.
+        let authorisation = TokenStaffAuthorisation(
+            dataDirectory: store.data, roles: TokenStaffAuthorisation.revealRoles)
+        let viewer = try authorisation.staffMember(forToken: token)
+        let services: CommandServices
+        do {
+            services = try CommandServices.open(
+                store.ledgerOptions(readOnly: false, purpose: "cus audit timeline --reveal"),
+                masterKeyPath: revealing.keys.masterKeyFile, lookupKeyPath: revealing.keys.lookupKeyFile)
+        } catch {
+            guard let server = RevealClient.fallback(after: error, dataDirectory: store.data) else { throw error }
+            return try await rowsThroughServer(server, token: token, purpose: purpose)
+        }
+        defer { services.close() }
+        if case .person(let person) = subject {
+            return try await AuditReveal.residentTimeline(
+                person, from: period.start, to: period.end, viewer: viewer, purpose: purpose, channel: .cli,
+                services: services) ?? []
+        }
+        let entries = try AuditTimeline.entries(
+            in: services.ledger, subject: subject, from: period.start, to: period.end)
+        let personal = try await AuditReveal.personalFields(
+            of: entries, viewer: viewer, purpose: purpose, channel: .cli, services: services)
+        return entries.map { AuditTimelineRow($0, personal: personal[$0.record.position]) }
+    }
+
+    func rowsThroughServer(_ server: URL, token: String, purpose: String) async throws -> [AuditTimelineRow] {
+        guard case .person(let person) = subject else {
+            throw CommandFailure(
+                exitCode: 75,
+                reason: "cus serve holds the data directory and its API reveals one resident at a time: use --person")
+        }
+        return try await RevealClient(server: server, token: token).residentTimeline(
+            person.uuid, purpose: purpose, from: period.from, to: period.to)
+    }
+
+    static func json(_ row: AuditTimelineRow) -> JSONText {
         var fields: [(String, JSONText)] = [
-            ("position", .number(record.position.rawValue)), ("recordedAt", .string(RFC3339.format(record.recordedAt))),
-            ("stream", .string(record.stream.description)), ("type", .string(record.type.name)),
-            ("actor", .string(record.metadata.actor)), ("actorRole", entry.actorRole.map(JSONText.string) ?? .null),
-            ("correlationId", record.metadata.correlationID.map { .string($0.description) } ?? .null),
-            ("causationId", record.metadata.causationID.map { .string($0.description) } ?? .null),
-            ("decisionRefs", .array(entry.decisionRefs.map(JSONText.string))),
-            ("ruleSetVersion", entry.ruleSetVersion.map(JSONText.string) ?? .null),
-            ("encrypted", .bool(record.sealed != nil)), ("clear", entry.clearJSON.map(JSONText.literal) ?? .null),
+            ("position", .number(row.position)), ("recordedAt", .string(row.recordedAt)),
+            ("stream", .string(row.stream)), ("type", .string(row.type)), ("actor", .string(row.actor)),
+            ("actorRole", row.actorRole.map(JSONText.string) ?? .null),
+            ("correlationId", row.correlationId.map(JSONText.string) ?? .null),
+            ("causationId", row.causationId.map(JSONText.string) ?? .null),
+            ("decisionRefs", .array(row.decisionRefs.map(JSONText.string))),
+            ("ruleSetVersion", row.ruleSetVersion.map(JSONText.string) ?? .null),
+            ("encrypted", .bool(row.encrypted)), ("clear", row.clear.map(JSONText.literal) ?? .null),
         ]
-        if let personal { fields.append(("personal", .literal(String(decoding: personal, as: UTF8.self)))) }
+        if let personal = row.personal { fields.append(("personal", .literal(personal))) }
         return .object(fields)
     }
 
-    static func line(_ entry: AuditTimelineEntry, personal: Data?) -> String {
-        let record = entry.record
-        var text = "\(record.position.rawValue)  \(RFC3339.format(record.recordedAt))  \(record.type.name)  "
-        text += "\(record.metadata.actor) (\(entry.actorRole ?? "–"))  \(record.stream)"
-        if let rules = entry.ruleSetVersion { text += "  rules \(rules)" }
-        if !entry.decisionRefs.isEmpty { text += "  decision \(entry.decisionRefs.joined(separator: ", "))" }
-        if let correlation = record.metadata.correlationID { text += "  correlation \(correlation)" }
-        if let causation = record.metadata.causationID { text += "  causation \(causation)" }
-        if let clear = entry.clearJSON { text += "\n    clear: \(clear)" }
-        if let personal { text += "\n    personal: \(String(decoding: personal, as: UTF8.self))" }
+    static func line(_ row: AuditTimelineRow) -> String {
+        var text =
+            "\(row.position)  \(row.recordedAt)  \(row.type)  \(row.actor) (\(row.actorRole ?? "–"))  \(row.stream)"
+        if let rules = row.ruleSetVersion { text += "  rules \(rules)" }
+        if !row.decisionRefs.isEmpty { text += "  decision \(row.decisionRefs.joined(separator: ", "))" }
+        if let correlation = row.correlationId { text += "  correlation \(correlation)" }
+        if let causation = row.causationId { text += "  causation \(causation)" }
+        if let clear = row.clear { text += "\n    clear: \(clear)" }
+        if let personal = row.personal { text += "\n    personal: \(personal)" }
         return text
     }
 }

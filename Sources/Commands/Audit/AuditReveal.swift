@@ -17,7 +17,17 @@ public enum AuditReveal {
         of entries: [AuditTimelineEntry], token: String, purpose: String, channel: ViewChannel,
         authorisation: some StaffAuthorisation, services: CommandServices
     ) async throws -> [Position: Data] {
-        let viewer = try authorisation.staffMember(forToken: token)
+        try await personalFields(
+            of: entries, viewer: try authorisation.staffMember(forToken: token), purpose: purpose, channel: channel,
+            services: services)
+    }
+
+    /// The same for a viewer already authenticated (the HTTP API's bearer token): one `PersonalDataViewed` per
+    /// resident whose sealed fields are among `entries`, durable before anything is decrypted.
+    public static func personalFields(
+        of entries: [AuditTimelineEntry], viewer: Actor, purpose: String, channel: ViewChannel,
+        services: CommandServices
+    ) async throws -> [Position: Data] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var bySubject: [UUID: [RecordedEvent]] = [:]
@@ -30,11 +40,38 @@ public enum AuditReveal {
                 records, of: PersonRef(uuid: subject), viewer: viewer, viewerID: viewer.ledgerName, purpose: purpose,
                 channel: channel,
                 envelope: CommandEnvelope(
-                    commandID: .random(), actor: viewer, occurredAt: Instant(Date()), fingerprint: "cus audit"))
+                    commandID: .random(), actor: viewer, occurredAt: Instant(Date()), fingerprint: "audit reveal"))
             for event in revealed {
                 if let json = try event.personalJSON(encoder: encoder) { personal[event.record.position] = json }
             }
         }
         return personal
+    }
+}
+
+extension AuditReveal {
+    /// A purpose for the access log: not blank and at most `PersonalDataReader.purposeLengthMax` characters.
+    public static func checkPurpose(_ purpose: String) throws(CommandError) {
+        guard !purpose.allSatisfy(\.isWhitespace), purpose.count <= PersonalDataReader.purposeLengthMax else {
+            throw CommandError(
+                .invalidRequest, "purpose must be 1…\(PersonalDataReader.purposeLengthMax) characters, not blank")
+        }
+    }
+
+    /// A resident's timeline in [from, to) with their own personal fields revealed: at most one
+    /// `PersonalDataViewed` (none when no sealed field of theirs is among the events), durable before anything is
+    /// decrypted. Nil, with nothing recorded, when no event touches the resident at all.
+    public static func residentTimeline(
+        _ person: PersonRef, from: Instant? = nil, to: Instant? = nil, viewer: Actor, purpose: String,
+        channel: ViewChannel, services: CommandServices
+    ) async throws -> [AuditTimelineRow]? {
+        try checkPurpose(purpose)
+        let all = try AuditTimeline.entries(in: services.ledger, subject: .person(person))
+        guard !all.isEmpty else { return nil }
+        let entries = all.filter { $0.happened(from: from, to: to) }
+        let personal = try await personalFields(
+            of: entries.filter { $0.dataSubject == person.uuid }, viewer: viewer, purpose: purpose, channel: channel,
+            services: services)
+        return entries.map { AuditTimelineRow($0, personal: personal[$0.record.position]) }
     }
 }

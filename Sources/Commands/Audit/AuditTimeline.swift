@@ -28,6 +28,12 @@ public struct AuditTimelineEntry: Sendable {
 
     /// When it happened for a period filter: business time, or `recordedAt` for events without a context.
     public var effectiveMicroseconds: Int64 { occurredAt?.microsecondsSinceEpoch ?? record.recordedAt.rawValue }
+
+    /// Whether it happened in [from, to) (unbounded where nil).
+    public func happened(from: Instant?, to: Instant?) -> Bool {
+        let at = effectiveMicroseconds
+        return from.map { at >= $0.microsecondsSinceEpoch } ?? true && to.map { at < $0.microsecondsSinceEpoch } ?? true
+    }
 }
 
 /// Reads a subject's events in position order across streams, for auditors (issue #11). Works on the clear
@@ -43,10 +49,7 @@ public enum AuditTimeline {
     ) throws -> [AuditTimelineEntry] {
         var entries: [AuditTimelineEntry] = []
         try scan(ledger) { entry in
-            let at = entry.effectiveMicroseconds
-            if let from, at < from.microsecondsSinceEpoch { return }
-            if let to, at >= to.microsecondsSinceEpoch { return }
-            if touches(entry, subject: subject) { entries.append(entry) }
+            if entry.happened(from: from, to: to), touches(entry, subject: subject) { entries.append(entry) }
         }
         return entries
     }

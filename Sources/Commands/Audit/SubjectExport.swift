@@ -10,10 +10,21 @@ public struct SubjectExport: Sendable {
     public var purpose: String
     public var treeSize: UInt64
     public var root: MerkleHash
-    public var entries: [AuditTimelineEntry]
-    /// Personal fields by position (absent: the event has none of this person's).
-    public var personal: [Position: Data]
+    /// The events touching the person, their own personal fields revealed (`personal`, absent when none).
+    public var entries: [AuditTimelineRow]
     public var accesses: [AuditAccessEntry]
+
+    public init(
+        person: PersonRef, purpose: String, treeSize: UInt64, root: MerkleHash, entries: [AuditTimelineRow],
+        accesses: [AuditAccessEntry]
+    ) {
+        self.person = person
+        self.purpose = purpose
+        self.treeSize = treeSize
+        self.root = root
+        self.entries = entries
+        self.accesses = accesses
+    }
 
     /// Gathers the export; the reveal itself is logged as a `PersonalDataViewed` event before decryption.
     public static func make(
@@ -21,18 +32,23 @@ public struct SubjectExport: Sendable {
         services: CommandServices
     ) async throws -> SubjectExport {
         let viewer = try authorisation.staffMember(forToken: token)
-        let entries = try AuditTimeline.entries(in: services.ledger, subject: .person(person))
-        let personal = try await AuditReveal.personalFields(
-            of: entries.filter { $0.dataSubject == person.uuid }, token: token, purpose: purpose, channel: .report,
-            authorisation: FixedStaff(actor: viewer), services: services)
-        return SubjectExport(
-            person: person, purpose: purpose, treeSize: try services.ledger.treeSize(),
-            root: try services.ledger.merkleRoot(), entries: entries, personal: personal,
-            accesses: try AuditTimeline.accessEntries(in: services.ledger, viewerID: nil, person: person))
+        let entries = try await AuditReveal.residentTimeline(
+            person, viewer: viewer, purpose: purpose, channel: .report, services: services)
+        return try completed(person: person, purpose: purpose, entries: entries ?? [], ledger: services.ledger)
+    }
+
+    /// The export of `entries` already revealed (here or by a running server's API), with the ledger's size, root
+    /// and access log read after the reveal, so the reveal's own `PersonalDataViewed` is listed.
+    public static func completed(person: PersonRef, purpose: String, entries: [AuditTimelineRow], ledger: Ledger)
+        throws -> SubjectExport
+    {
+        SubjectExport(
+            person: person, purpose: purpose, treeSize: try ledger.treeSize(), root: try ledger.merkleRoot(),
+            entries: entries, accesses: try AuditTimeline.accessEntries(in: ledger, viewerID: nil, person: person))
     }
 
     /// The erasure receipts among the entries.
-    public var erasures: [AuditTimelineEntry] { entries.filter { $0.record.type.name == "PersonalDataErased" } }
+    public var erasures: [AuditTimelineRow] { entries.filter { $0.type == "PersonalDataErased" } }
 
     public func json() throws -> Data {
         func parsed(_ text: String?) -> Any {
@@ -43,12 +59,9 @@ public struct SubjectExport: Sendable {
         }
         let events: [[String: Any]] = entries.map { entry in
             [
-                "position": entry.record.position.rawValue, "stream": entry.record.stream.description,
-                "type": entry.record.type.name, "recordedAt": RFC3339.format(entry.record.recordedAt),
-                "actor": entry.record.metadata.actor, "actorRole": entry.actorRole ?? NSNull(),
-                "clear": parsed(entry.clearJSON),
-                "personal": personal[entry.record.position].map { parsed(String(decoding: $0, as: UTF8.self)) }
-                    ?? NSNull(),
+                "position": entry.position, "stream": entry.stream, "type": entry.type,
+                "recordedAt": entry.recordedAt, "actor": entry.actor, "actorRole": entry.actorRole ?? NSNull(),
+                "clear": parsed(entry.clear), "personal": parsed(entry.personal),
             ]
         }
         let accessLog: [[String: Any]] = accesses.map { access in
@@ -62,7 +75,7 @@ public struct SubjectExport: Sendable {
         let document: [String: Any] = [
             "kind": "cusledger/subject-export/v1", "person": person.uuid.uuidString.lowercased(), "purpose": purpose,
             "treeSize": treeSize, "root": root.hex, "events": events,
-            "erasureReceipts": erasures.map { $0.record.position.rawValue }, "accessLog": accessLog,
+            "erasureReceipts": erasures.map(\.position), "accessLog": accessLog,
         ]
         return try JSONSerialization.data(
             withJSONObject: document, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
@@ -81,17 +94,14 @@ public struct SubjectExport: Sendable {
             ["Pozycja", "Zapisano", "Typ", "Wykonawca", "Dane jawne", "Dane osobowe"],
             entries.map { entry in
                 [
-                    String(entry.record.position.rawValue), RFC3339.format(entry.record.recordedAt),
-                    entry.record.type.name, entry.record.metadata.actor, entry.clearJSON ?? "–",
-                    personal[entry.record.position].map { String(decoding: $0, as: UTF8.self) } ?? "–",
+                    String(entry.position), entry.recordedAt, entry.type, entry.actor, entry.clear ?? "–",
+                    entry.personal ?? "–",
                 ]
             })
         body += "<h2>Usunięcia danych (potwierdzenia)</h2>\n"
         body += AuditHTML.table(
             ["Pozycja", "Zapisano", "Treść"],
-            erasures.map {
-                [String($0.record.position.rawValue), RFC3339.format($0.record.recordedAt), $0.clearJSON ?? "–"]
-            })
+            erasures.map { [String($0.position), $0.recordedAt, $0.clear ?? "–"] })
         body += "<h2>Kto przeglądał dane</h2>\n"
         body += AuditHTML.table(
             ["Pozycja", "Zapisano", "Przeglądający", "Rola", "Pola", "Cel", "Kanał"],
@@ -104,10 +114,4 @@ public struct SubjectExport: Sendable {
             })
         return AuditHTML.page(title: "RODO art. 15 — \(id)", body: body)
     }
-}
-
-/// An authorisation already settled: the staff member the token named.
-struct FixedStaff: StaffAuthorisation {
-    let actor: Actor
-    func staffMember(forToken token: String) throws(CommandError) -> Actor { actor }
 }

@@ -6,7 +6,7 @@
 
 /// Writes the ledger as JSON Lines in position order, with the newest signed checkpoint at or below the
 /// exported size beside it as `<file>.checkpoint` (ledger.md §3.4). The sealed part is never decrypted.
-public struct LedgerExporter {
+public struct LedgerExporter: Sendable {
     public let ledger: Ledger
     public let payloadJSON: ExportLine.PayloadRenderer
 
@@ -35,8 +35,7 @@ public struct LedgerExporter {
         var frontier = MerkleFrontier()
         var decoder = RecordDecoder()
         try ledger.scanRecords(from: .zero, limit: size) { position, bytes in
-            let event = try decoder.decode(bytes, expectedPosition: position)
-            try output.write(ExportLine.format(event, record: bytes, payloadJSON: payloadJSON(event)) + "\n")
+            try output.write(try line(position, bytes, &decoder))
             frontier.append(RFC6962.leafHash(of: bytes))
             if position.rawValue % 10_000 == 9_999 { progress(position.rawValue + 1, size) }
         }
@@ -51,6 +50,24 @@ public struct LedgerExporter {
             try file.finish()
         }
         return Summary(size: size, root: frontier.root(), checkpoint: checkpoint)
+    }
+
+    /// The export lines (each ending in a newline) of the `count` events from `position`, as UTF-8: one chunk of
+    /// an export streamed without holding the whole of it (`GET /v1/audit/export`).
+    public func lines(from position: Position, count: UInt64) throws(LedgerError) -> [UInt8] {
+        var decoder = RecordDecoder()
+        var chunk: [UInt8] = []
+        try ledger.scanRecords(from: position, limit: count) { position, bytes in
+            chunk.append(contentsOf: try line(position, bytes, &decoder).utf8)
+        }
+        return chunk
+    }
+
+    private func line(_ position: Position, _ bytes: UnsafeRawBufferPointer, _ decoder: inout RecordDecoder) throws
+        -> String
+    {
+        let event = try decoder.decode(bytes, expectedPosition: position)
+        return ExportLine.format(event, record: bytes, payloadJSON: payloadJSON(event)) + "\n"
     }
 }
 
