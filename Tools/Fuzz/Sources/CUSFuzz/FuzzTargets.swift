@@ -45,7 +45,9 @@ enum FuzzTarget: String, CaseIterable {
                 try? document.verify(verifier: FuzzKeys.verifier)
             }
         case .eventJSON:
-            guard let type = bytes.first.map({ FuzzKeys.eventTypes[Int($0) % FuzzKeys.eventTypes.count] }) else { return }
+            guard let type = bytes.first.map({ FuzzKeys.eventTypes[Int($0) % FuzzKeys.eventTypes.count] }) else {
+                return
+            }
             _ = try? DomainEvent.decodeJSON(eventType: type, from: Data(bytes.dropFirst()), decoder: JSONDecoder())
         case .ruleSet: _ = try? RuleSet.decode(json: bytes)
         }
@@ -95,7 +97,10 @@ enum FuzzKeys {
 nonisolated(unsafe) private var selected = FuzzTarget.record
 
 @_cdecl("LLVMFuzzerInitialize")
-public func fuzzerInitialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> Int32 {
+public func fuzzerInitialize(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>
+) -> Int32 {
     let name = ProcessInfo.processInfo.environment["CUS_FUZZ_TARGET"] ?? ""
     guard let target = FuzzTarget(rawValue: name) else {
         let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
