@@ -29,6 +29,9 @@ func buildRouter(_ server: APIServer) -> Router<APIRequestContext> {
     QueryRoutes(server: server).register(on: routes)
     IndicatorRoutes(server: server).register(on: routes)
     CommandRoutes(server: server).register(on: routes)
+    PlanRoutes(server: server).register(on: routes)
+    ServiceRoutes(server: server).register(on: routes)
+    FeeRoutes(server: server).register(on: routes)
     return router
 }
 
