@@ -16,9 +16,10 @@ struct PlanRouteTests {
             guard case .planApproved(let approved) = event else { return nil }
             return approved.planId
         }
+        let april = LocalDate(daysSinceEpoch: 20_179)  // 2025-04-01
         for plan in approved {
             let state = try fixture.facts.plan(plan)
-            if state.status == .active, let period = state.period, period.lowerBound <= LocalDate("2025-04-01")!,
+            if state.status == .active, let period = state.period, period.lowerBound <= april,
                 period.upperBound > APIFixture.today, state.coordinatorId != nil
             {
                 return (plan, state)

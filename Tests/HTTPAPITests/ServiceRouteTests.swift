@@ -18,7 +18,8 @@ struct ServiceRouteTests {
                 AuthorisationDecider.self, of: try LedgerNames.stream(ServiceAuthorised.category, order.authorisationId)
             )
             let plan = try order.planId.flatMap { try fixture.facts.planFacts($0) }
-            let day = (0..<60).map { LocalDate("2025-04-18")!.adding(days: -$0) }.first { day in
+            let day = (0..<60).map { LocalDate(daysSinceEpoch: 20_196 /* 2025-04-18 */).adding(days: -$0) }.first {
+                day in
                 state.status == .active && state.isActive(on: day)
                     && (order.planId == nil || plan?.isActive(on: day) == true)
             }
