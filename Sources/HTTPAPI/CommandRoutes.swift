@@ -63,6 +63,11 @@ struct CommandRoutes {
     struct NaturalKey {
         var commandID: UUID128
         var fingerprint: String
+
+        init(_ key: (commandID: UUID128, fingerprint: String)) {
+            commandID = key.commandID
+            fingerprint = key.fingerprint
+        }
     }
 
     /// Authorises, reads the headers and body, runs `execute` under the in-flight gate, and answers.

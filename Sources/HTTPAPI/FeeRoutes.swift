@@ -74,9 +74,8 @@ struct FeeRoutes {
             router, "payments", EventRequest<PaymentReceived>.self, route: "receive-payment",
             naturalKey: { body in
                 let event = body.event
-                let key = FeeCommands.naturalKey(
-                    Self.payment(event), from: event.personRef, programme: event.programmeId)
-                return CommandRoutes.NaturalKey(commandID: key.commandID, fingerprint: key.fingerprint)
+                return CommandRoutes.NaturalKey(
+                    FeeCommands.naturalKey(Self.payment(event), from: event.personRef, programme: event.programmeId))
             }
         ) { body, _ in .receivePayment(Self.payment(body.event)) }
         post(router, "charge-cancellations", EventRequest<ChargeCancelled>.self, route: "cancel-charge") { body, _ in

@@ -33,10 +33,7 @@ struct ServiceRoutes {
         }
         post(
             router, "/deliveries", RecordDeliveryRequest.self, route: "record-delivery", group: .delivery,
-            naturalKey: { body in
-                let key = DeliveryCommands.naturalKey(body.report(plan: nil))
-                return CommandRoutes.NaturalKey(commandID: key.commandID, fingerprint: key.fingerprint)
-            }
+            naturalKey: { body in CommandRoutes.NaturalKey(DeliveryCommands.naturalKey(body.report(plan: nil))) }
         ) { body, authorisation, facts throws(CommandError) in
             .recordDelivery(body.report(plan: try Self.plan(of: authorisation, facts)))
         }
