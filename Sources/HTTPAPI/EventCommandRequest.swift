@@ -25,7 +25,7 @@ struct EventCommandRequest<Event: DomainEventPayload, Extra: Codable & Sendable>
 
     init(from decoder: any Decoder) throws {
         clear = try Clear(from: decoder)
-        personal = Event.personalFieldNames.isEmpty ? nil : try Event.Personal(from: decoder)
+        personal = Event.personalFieldNames.isEmpty ? nil : try Event.Personal(from: decoder).ifGiven
     }
 
     /// The event with its personal fields.
@@ -57,3 +57,8 @@ struct FieldsRequest<Clear: Codable & Sendable, Personal: Decodable & Sendable>:
 
 /// The request of a command with no personal fields: its body is its clear part.
 typealias ClearRequest<Clear: Codable & Sendable> = FieldsRequest<Clear, NoPersonalFields>
+
+extension PersonalFields {
+    /// Nil when the request gives none of the personal fields, so nothing is sealed for an absent part.
+    var ifGiven: Self? { JSONBody.encode(self) == Array("{}".utf8) ? nil : self }
+}

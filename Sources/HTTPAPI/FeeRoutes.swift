@@ -39,7 +39,8 @@ struct FeeRoutes {
             router, "exemption-requests", FieldsRequest<ExemptionRequestFields, FeeExemptionRequested.Personal>.self,
             route: "request-fee-exemption"
         ) { body, _ in
-            .requestExemption(RequestFeeExemption(requestedKind: body.clear.requestedKind, personal: body.personal))
+            .requestExemption(
+                RequestFeeExemption(requestedKind: body.clear.requestedKind, personal: body.personal.ifGiven))
         }
         post(
             router, "exemptions", FieldsRequest<GrantExemptionFields, FeeExemptionGranted.Personal>.self,
@@ -52,7 +53,7 @@ struct FeeRoutes {
                     validFrom: fields.validFrom, validTo: fields.validTo, serviceIds: fields.serviceIds,
                     exemptionRuleId: fields.exemptionRuleId, decisionRef: fields.decisionRef,
                     programme: try account.facts.programme(account.programme), decider: try account.decider(),
-                    personal: body.personal))
+                    personal: body.personal.ifGiven))
         }
         post(
             router, "exemption-refusals", FieldsRequest<RefuseExemptionFields, FeeExemptionRefused.Personal>.self,
@@ -60,7 +61,8 @@ struct FeeRoutes {
         ) { body, account throws(CommandError) in
             .refuseExemption(
                 RefuseFeeExemption(
-                    decisionRef: body.clear.decisionRef, decider: try account.decider(), personal: body.personal))
+                    decisionRef: body.clear.decisionRef, decider: try account.decider(), personal: body.personal.ifGiven
+                ))
         }
         post(router, "exemption-revocations", EventRequest<FeeExemptionRevoked>.self, route: "revoke-fee-exemption") {
             body, account throws(CommandError) in
@@ -138,7 +140,7 @@ struct FeeRoutes {
                 chargeId: fields.chargeId, programme: programme, service: fields.serviceId, units: fields.units,
                 tierIndex: fields.incomeTierIndex, state: state, periodStart: start,
                 periodEnd: start.adding(months: 1).adding(days: -1),
-                personal: personal.incomeBasis == nil ? nil : personal)
+                personal: personal.ifGiven)
         else {
             throw CommandError(
                 rejection: programme.feeRule(forService: fields.serviceId) == nil

@@ -34,7 +34,7 @@ extension FieldsRequest where Clear == RecordDeliveryFields, Personal == Service
         RecordDelivery(
             providerId: clear.providerId, deliveryId: clear.deliveryId, deliveredOn: clear.deliveredOn,
             units: clear.units, workerId: clear.workerId, groupSession: clear.groupSession ?? false, plan: plan,
-            personal: personal.location == nil && personal.notesRef == nil ? nil : personal)
+            personal: personal.ifGiven)
     }
 }
 
