@@ -41,3 +41,18 @@ extension APIFixture {
         return record.id.rawValue.foundationUUID.uuidString.lowercased()
     }
 }
+
+extension TestClientProtocol {
+    /// Sends a command twice under one Idempotency-Key: the first is recorded (201), the retry answers the same
+    /// with `Idempotent-Replayed: true`. Returns the first answer.
+    @discardableResult
+    func recorded(_ uri: String, token: String, json: String) async throws -> TestResponse {
+        let key = CommandTests.key()
+        let first = try await send(.post, uri, token: token, json: json, headers: [key])
+        #expect(first.status == .created, "\(uri): \(first.text)")
+        let retry = try await send(.post, uri, token: token, json: json, headers: [key])
+        #expect(retry.text == first.text, "\(uri)")
+        #expect(retry.headers[try #require(HTTPField.Name("Idempotent-Replayed"))] == "true", "\(uri)")
+        return first
+    }
+}

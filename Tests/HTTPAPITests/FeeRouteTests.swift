@@ -95,15 +95,13 @@ struct FeeRouteTests {
             let statementReadTwice = try await Self.send(client, account, "payments", token: finance, payment)
             #expect(statementReadTwice.text == paid.text)
             let cancel = #"{"chargeId":"\#(charge)","amount":50,"reason":"Korekta naliczenia."}"#
-            #expect(
-                try await Self.send(client, account, "charge-cancellations", token: finance, cancel).status == .created)
+            try await client.recorded("\(account.path)/charge-cancellations", token: finance, json: cancel)
             let writeOff = #"{"chargeId":"\#(charge)","amount":10,"reason":"Umorzenie.","decisionRef":"CUS.3121.1"}"#
             let byClerk = try await Self.send(
                 client, account, "charge-write-offs", token: try fixture.token(.intakeClerk), writeOff)
             #expect(try byClerk.problemCode() == "not-authorised-to-decide", "\(byClerk.text)")
-            let writtenOff = try await Self.send(
-                client, account, "charge-write-offs", token: try fixture.token(.director), writeOff)
-            #expect(writtenOff.status == .created, "\(writtenOff.text)")
+            try await client.recorded(
+                "\(account.path)/charge-write-offs", token: try fixture.token(.director), json: writeOff)
             let bad: [(String, String, String)] = [
                 (
                     "charge-cancellations", #"{"chargeId":"\#(charge)","amount":"fifty","reason":"x"}"#,
@@ -141,23 +139,18 @@ struct FeeRouteTests {
         let services = String(decoding: try JSONEncoder().encode(account.rule.serviceIds), as: UTF8.self)
         try await fixture.test { client in
             let request = #"{"requestedKind":"\#(exemptionRule.kind.rawValue)","grounds":"Niski dochód."}"#
-            #expect(
-                try await Self.send(client, account, "exemption-requests", token: clerk, request).status == .created)
+            try await client.recorded("\(account.path)/exemption-requests", token: clerk, json: request)
             let refusal = #"{"decisionRef":"CUS.3120.1.2025","reason":"Dochód powyżej progu."}"#
-            let refused = try await Self.send(client, account, "exemption-refusals", token: director, refusal)
-            #expect(refused.status == .created, "\(refused.text)")
+            try await client.recorded("\(account.path)/exemption-refusals", token: director, json: refusal)
             let nothingPending = try await Self.send(client, account, "exemption-refusals", token: director, refusal)
             #expect(try nothingPending.problemCode() == "no-pending-request")
-            #expect(
-                try await Self.send(client, account, "exemption-requests", token: clerk, request).status == .created)
+            try await client.recorded("\(account.path)/exemption-requests", token: clerk, json: request)
             let grant =
                 #"{"exemptionId":"\#(exemption)","kind":"\#(exemptionRule.kind.rawValue)","percent":\#(exemptionRule.percent),"validFrom":"2025-06-01","validTo":"2025-11-30","serviceIds":\#(services),"exemptionRuleId":"\#(exemptionRule.exemptionRuleId)","decisionRef":"CUS.3120.2.2025","criterionMet":"Dochód poniżej progu."}"#
-            let granted = try await Self.send(client, account, "exemptions", token: director, grant)
-            #expect(granted.status == .created, "\(granted.text)")
+            try await client.recorded("\(account.path)/exemptions", token: director, json: grant)
             let revoke =
                 #"{"exemptionId":"\#(exemption)","effectiveFrom":"2025-09-01","decisionRef":"CUS.3120.3.2025","reason":"Wzrost dochodu."}"#
-            let revoked = try await Self.send(client, account, "exemption-revocations", token: director, revoke)
-            #expect(revoked.status == .created, "\(revoked.text)")
+            try await client.recorded("\(account.path)/exemption-revocations", token: director, json: revoke)
             let noReason = try await Self.send(
                 client, account, "exemption-revocations", token: director,
                 #"{"exemptionId":"\#(exemption)","effectiveFrom":"2025-09-01"}"#)

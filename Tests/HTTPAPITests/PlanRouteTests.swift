@@ -55,21 +55,17 @@ struct PlanRouteTests {
             let assign =
                 #"{"applicationId":"\#(application)","personRef":"\#(person)","coordinatorId":"\#(first)","fromDate":"2025-04-01"}"#
             #expect(try await Self.send(client, plan, "coordinator", token: coordinator, assign).status == .notFound)
-            let assigned = try await Self.send(client, plan, "coordinator", token: director, assign)
-            #expect(assigned.status == .created, "\(assigned.text)")
+            let assigned = try await client.recorded("/v1/plans/\(plan)/coordinator", token: director, json: assign)
             #expect(try assigned.object()["stream"] as? String == "plan-\(plan)")
             let draft =
                 #"{"applicationId":"\#(application)","programmeId":"\#(programme)","items":\#(items),"start":"\#(period.lowerBound)","end":"\#(period.upperBound)","goals":[{"goalId":"g1","description":"Samodzielne zakupy."}]}"#
-            let drafted = try await Self.send(client, plan, "draft", token: coordinator, draft)
-            #expect(drafted.status == .created, "\(drafted.text)")
+            try await client.recorded("/v1/plans/\(plan)/draft", token: coordinator, json: draft)
             let agree = #"{"planVersion":1,"agreedBy":"\#(person)","agreedOn":"2025-04-10","signatureRef":"Podpis"}"#
-            let agreed = try await Self.send(client, plan, "agreement", token: coordinator, agree)
-            #expect(agreed.status == .created, "\(agreed.text)")
+            try await client.recorded("/v1/plans/\(plan)/agreement", token: coordinator, json: agree)
             let approval = #"{"lateReason":"Długie oczekiwanie na opinię lekarza."}"#
             let byCoordinator = try await Self.send(client, plan, "approval", token: coordinator, approval)
             #expect(byCoordinator.status == .unprocessableContent, "\(byCoordinator.text)")
-            let approved = try await Self.send(client, plan, "approval", token: director, approval)
-            #expect(approved.status == .created, "\(approved.text)")
+            try await client.recorded("/v1/plans/\(plan)/approval", token: director, json: approval)
             let steps: [(String, String)] = [
                 (
                     "reviews",
@@ -83,23 +79,20 @@ struct PlanRouteTests {
                 ("resumption", #"{"resumedOn":"2025-04-17"}"#),
             ]
             for (path, body) in steps {
-                let response = try await Self.send(client, plan, path, token: coordinator, body)
-                #expect(response.status == .created, "\(path): \(response.text)")
+                try await client.recorded("/v1/plans/\(plan)/\(path)", token: coordinator, json: body)
             }
             let reassign =
                 #"{"previousCoordinatorId":"\#(first)","coordinatorId":"\#(second)","fromDate":"2025-04-17"}"#
-            #expect(try await Self.send(client, plan, "reassignment", token: director, reassign).status == .created)
+            try await client.recorded("/v1/plans/\(plan)/reassignment", token: director, json: reassign)
             let successor = try fixture.token(.coordinator, for: second)
             let terminate = #"{"endDate":"2025-04-18","reason":"movedAway"}"#
             #expect(
                 try await Self.send(client, plan, "early-termination", token: coordinator, terminate).status
                     == .notFound)
-            let terminated = try await Self.send(client, plan, "early-termination", token: successor, terminate)
-            #expect(terminated.status == .created, "\(terminated.text)")
+            try await client.recorded("/v1/plans/\(plan)/early-termination", token: successor, json: terminate)
             let summary =
                 #"{"recordedOn":"2025-04-18","goalsSet":1,"goalAttainment":[{"goalId":"g1","result":"partly","attainmentScale":0}],"selfAssessment":3,"satisfaction":4}"#
-            let summarised = try await Self.send(client, plan, "summary", token: successor, summary)
-            #expect(summarised.status == .created, "\(summarised.text)")
+            let summarised = try await client.recorded("/v1/plans/\(plan)/summary", token: successor, json: summary)
             #expect(try summarised.object()["streamVersion"] as? Int == 10)
         }
     }
@@ -130,6 +123,9 @@ struct PlanRouteTests {
             let early = try await Self.send(
                 client, plan, "completion", token: coordinator, #"{"endDate":"2025-04-18"}"#)
             #expect(try early.problemCode() == "completed-before-end", "\(early.text)")
+            try await client.recorded(
+                "/v1/plans/\(plan)/completion", token: coordinator,
+                json: #"{"endDate":"2025-04-18","beforeEnd":true,"goalStatus":"Cele osiągnięte wcześniej."}"#)
             let bad: [(String, String)] = [
                 (#"{"from":"2025-04-10"}"#, "$.reason is required"),
                 (#"{"from":"someday","reason":"x"}"#, "$.from is invalid"),

@@ -81,15 +81,13 @@ struct ServiceRouteTests {
             let original = try fixture.eventID(at: first)
             let correction =
                 #"{"originalEventId":"\#(original)","deliveredOn":"\#(day)","units":2,"reason":"Pomyłka w liczbie godzin."}"#
-            let corrected = try await Self.send(client, id, "/delivery-corrections", token: staff, correction)
-            #expect(corrected.status == .created, "\(corrected.text)")
+            try await client.recorded("/v1/authorisations/\(id)/delivery-corrections", token: staff, json: correction)
             let reversal = #"{"originalEventId":"\#(original)","reason":"Wizyta się nie odbyła."}"#
-            #expect(try await Self.send(client, id, "/delivery-reversals", token: staff, reversal).status == .created)
+            try await client.recorded("/v1/authorisations/\(id)/delivery-reversals", token: staff, json: reversal)
             let twice = try await Self.send(client, id, "/delivery-reversals", token: staff, reversal)
             #expect(try twice.problemCode() == "delivery-already-reversed")
             let missed = #"{"deliveryId":"HTTP-2","date":"\#(day)","unitsPlanned":1,"reason":"residentAbsent"}"#
-            let recorded = try await Self.send(client, id, "/non-deliveries", token: staff, missed)
-            #expect(recorded.status == .created, "\(recorded.text)")
+            try await client.recorded("/v1/authorisations/\(id)/non-deliveries", token: staff, json: missed)
             let future = try await Self.send(
                 client, id, "/deliveries", token: staff,
                 #"{"deliveryId":"HTTP-3","deliveredOn":"2025-06-30","units":1}"#, headers: [])
@@ -162,13 +160,12 @@ struct ServiceRouteTests {
                 client, AuthorisationID(uuid: UUID()), "", token: coordinator, noApplication)
             #expect(try missing.object()["detail"] as? String == "$.applicationId is required")
             let change = #"{"unitsAuthorised":6,"start":"2025-05-01","end":"2025-05-31","reason":"Więcej wizyt."}"#
-            let changed = try await Self.send(client, id, "/change", token: coordinator, change)
-            #expect(changed.status == .created, "\(changed.text)")
+            try await client.recorded("/v1/authorisations/\(id)/change", token: coordinator, json: change)
             let byOrganiser = try await Self.send(
                 client, id, "/change", token: try fixture.token(.servicesOrganiser), change)
             #expect(try byOrganiser.problemCode() == "not-permitted")
             let cancel = #"{"effectiveFrom":"2025-05-15","reason":"Rezygnacja mieszkańca."}"#
-            #expect(try await Self.send(client, id, "/cancellation", token: coordinator, cancel).status == .created)
+            try await client.recorded("/v1/authorisations/\(id)/cancellation", token: coordinator, json: cancel)
             let again = try await Self.send(client, id, "/cancellation", token: coordinator, cancel)
             #expect(try again.problemCode() == "authorisation-cancelled")
             for role in APIRole.allCases where ![.coordinator, .servicesOrganiser, .director].contains(role) {
