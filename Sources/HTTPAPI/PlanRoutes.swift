@@ -15,7 +15,9 @@ struct PlanRoutes {
     }
 
     func register(on router: Routes) {
-        post(router, "coordinator", EventRequest<CoordinatorAssigned>.self, route: "assign-coordinator") {
+        post(
+            router, "coordinator", EventRequest<CoordinatorAssigned>.self, route: "assign-coordinator", starts: true
+        ) {
             body, _, facts throws(CommandError) in
             .assignCoordinator(
                 AssignCoordinator(
@@ -27,7 +29,8 @@ struct PlanRoutes {
             .reassignCoordinator(
                 ReassignCoordinator(reassigned: body.event, coordinator: try facts.staff(body.event.coordinatorId)))
         }
-        post(router, "draft", DraftPlanRequest.self, route: "draft-plan") { body, plan, facts throws(CommandError) in
+        post(router, "draft", DraftPlanRequest.self, route: "draft-plan", starts: true) {
+            body, plan, facts throws(CommandError) in
             .draft(body.command(plan, application: try facts.application(body.clear.applicationId)))
         }
         post(router, "agreement", EventRequest<PlanAgreed>.self, route: "agree-plan") {
@@ -74,15 +77,17 @@ struct PlanRoutes {
         }
     }
 
-    /// A `POST /v1/plans/{planId}/<path>` whose plan command `command` builds from the body and current facts.
+    /// A `POST /v1/plans/{planId}/<path>` whose plan command `command` builds from the body and current facts;
+    /// only a command that `starts` a plan may name one with nothing recorded yet.
     private func post<Body: CommandRequest>(
-        _ router: Routes, _ path: String, _ type: Body.Type, route: String,
+        _ router: Routes, _ path: String, _ type: Body.Type, route: String, starts: Bool = false,
         command: @Sendable @escaping (Body, PlanID, DomainFacts) throws(CommandError) -> PlanCommand
     ) {
         router.post("/v1/plans/:planId/\(path)") { request, context in
             let plan = try pathIdentifier(context, "planId", PlanID.self)
             return try await commands.run(
-                request, context, type, route: route, group: .plan, known: { principal in try known(plan, principal) }
+                request, context, type, route: route, group: .plan,
+                known: { principal in try known(plan, principal, starts: starts) }
             ) { [plans] body, envelope throws(CommandError) in
                 try await plans.plan(plan, envelope: envelope) { facts throws(CommandError) in
                     try command(body, plan, facts)
@@ -91,10 +96,13 @@ struct PlanRoutes {
         }
     }
 
-    /// The plan's fields a body may omit; 404 for a coordinator when the plan is not in their caseload.
-    private func known(_ plan: PlanID, _ principal: Principal) throws(Problem) -> [String: String] {
+    /// The plan's fields a body may omit; 404 for a coordinator when the plan is not in their caseload, and for
+    /// anyone when nothing is recorded on it and the command does not start it.
+    private func known(_ plan: PlanID, _ principal: Principal, starts: Bool = false) throws(Problem) -> [String: String]
+    {
         let state: PlanState
         do { state = try plans.facts.plan(plan) } catch { throw CommandRoutes.problem(error) }
+        if state.personRef == nil && !starts { throw Problem.notFound }
         if principal.role == .coordinator && state.coordinatorId?.uuid != principal.subject {
             throw Problem.notFound
         }

@@ -21,7 +21,7 @@ struct ServiceRoutes {
     func register(on router: Routes) {
         post(
             router, "", EventCommandRequest<ServiceAuthorised, AuthoriseFields>.self, route: "authorise-service",
-            group: .authorisation, build: Self.authorise)
+            group: .authorisation, starts: true, build: Self.authorise)
         post(
             router, "/change", ClearRequest<ChangeAuthorisationFields>.self, route: "change-authorisation",
             group: .authorisation, build: Self.change)
@@ -65,16 +65,18 @@ struct ServiceRoutes {
         }
     }
 
-    /// A `POST /v1/authorisations/{authorisationId}<path>` whose command `build` makes from the body and facts.
+    /// A `POST /v1/authorisations/{authorisationId}<path>` whose command `build` makes from the body and facts;
+    /// only the order itself (`starts`) may name an authorisation with nothing recorded yet.
     private func post<Body: CommandRequest>(
         _ router: Routes, _ path: String, _ type: Body.Type, route: String, group: AccessPolicy.CommandGroup,
+        starts: Bool = false,
         naturalKey: (@Sendable (Body) -> CommandRoutes.NaturalKey)? = nil, build: @escaping Build<Body>
     ) {
         router.post("/v1/authorisations/:authorisationId\(path)") { request, context in
             let authorisation = try pathIdentifier(context, "authorisationId", AuthorisationID.self)
             return try await commands.run(
                 request, context, type, route: route, group: group,
-                known: { principal in try known(authorisation, principal) }, naturalKey: naturalKey
+                known: { principal in try known(authorisation, principal, starts: starts) }, naturalKey: naturalKey
             ) { [delivery] body, envelope throws(CommandError) in
                 try await delivery.authorisation(authorisation, envelope: envelope) { facts throws(CommandError) in
                     try build(body, authorisation, facts)
@@ -83,10 +85,14 @@ struct ServiceRoutes {
         }
     }
 
-    /// The order's fields a body may omit; 404 for provider staff when the order is another provider's.
-    private func known(_ authorisation: AuthorisationID, _ principal: Principal) throws(Problem) -> [String: String] {
+    /// The order's fields a body may omit; 404 for provider staff when the order is another provider's, and for
+    /// anyone when there is no order and the command is not the order itself.
+    private func known(_ authorisation: AuthorisationID, _ principal: Principal, starts: Bool) throws(Problem)
+        -> [String: String]
+    {
         let order: ServiceAuthorised?
         do { order = try Self.order(authorisation, delivery.facts) } catch { throw CommandRoutes.problem(error) }
+        if order == nil && !starts { throw Problem.notFound }
         if principal.role == .providerStaff && order?.providerId.uuid != principal.subject { throw Problem.notFound }
         var fields = ["authorisationId": authorisation.description]
         if let order {

@@ -156,6 +156,10 @@ struct PlanRouteTests {
                 client, PlanID(uuid: UUID()), "reviews", token: try fixture.token(.coordinator, for: stranger), review)
             #expect(foreign.status == .notFound && missing.status == .notFound)
             #expect(foreign.text == missing.text)
+            let unrecorded = try await Self.send(
+                client, PlanID(uuid: UUID()), "suspension", token: try fixture.token(.director),
+                #"{"from":"2025-04-10","reason":"x"}"#)
+            #expect(unrecorded.status == .notFound, "only assignment and drafting start a plan")
             for role in APIRole.allCases where ![.coordinator, .servicesOrganiser, .director].contains(role) {
                 let response = try await Self.send(client, plan, "reviews", token: try fixture.token(role), "{")
                 #expect(response.status == .forbidden, "\(role)")

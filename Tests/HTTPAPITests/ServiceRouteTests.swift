@@ -124,6 +124,9 @@ struct ServiceRouteTests {
                 token: try fixture.token(.providerStaff, for: other), report)
             #expect(foreign.status == .notFound && missing.status == .notFound)
             #expect(foreign.text == missing.text)
+            let unordered = try await Self.send(
+                client, AuthorisationID(uuid: UUID()), "/deliveries", token: try fixture.token(.coordinator), report)
+            #expect(unordered.status == .notFound, "only the order starts an authorisation")
             for role in APIRole.allCases where ![.providerStaff, .coordinator, .servicesOrganiser].contains(role) {
                 let response = try await Self.send(
                     client, order.authorisationId, "/deliveries", token: try fixture.token(role), "{")
