@@ -101,7 +101,15 @@ struct CommandRoutes {
         let result: CommandResult
         do {
             result = try await server.gate.run(commandID) {
-                do throws(CommandError) { return try await execute(body, envelope) } catch { throw Self.problem(error) }
+                do throws(CommandError) { return try await execute(body, envelope) } catch {
+                    // Storage and corruption messages name files and codes, never a field's value.
+                    if [.storage, .corrupted, .writerLocked, .outcomeUnknown].contains(error.code) {
+                        context.logger.error(
+                            "command failed in storage",
+                            metadata: ["route": "\(route)", "code": "\(error.code)", "reason": "\(error.message)"])
+                    }
+                    throw Self.problem(error)
+                }
             }
         } catch let problem as Problem {
             context.logger.info("command refused", metadata: ["route": "\(route)", "code": "\(problem.code)"])

@@ -50,7 +50,7 @@ struct PlanRoutes {
             .resume(body.event)
         }
         post(
-            router, "completion", EventCommandRequest<PlanCompleted, CompletionFields>.self, route: "complete-plan"
+            router, "completion", BoundEventRequest<PlanCompleted, CompletionFields>.self, route: "complete-plan"
         ) { body, _, _ in
             .complete(CompletePlan(completed: body.event, beforeEnd: body.extra.beforeEnd ?? false))
         }

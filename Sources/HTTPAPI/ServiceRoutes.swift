@@ -20,7 +20,7 @@ struct ServiceRoutes {
 
     func register(on router: Routes) {
         post(
-            router, "", EventCommandRequest<ServiceAuthorised, AuthoriseFields>.self, route: "authorise-service",
+            router, "", BoundEventRequest<ServiceAuthorised, AuthoriseFields>.self, route: "authorise-service",
             group: .authorisation, starts: true, build: Self.authorise)
         post(
             router, "/change", ClearRequest<ChangeAuthorisationFields>.self, route: "change-authorisation",
@@ -121,7 +121,7 @@ struct ServiceRoutes {
     /// Orders the service: the qualification's services come from the application named beside the order, the
     /// plan, programme, provider and the units already ordered from the facts of their streams.
     private static func authorise(
-        _ body: EventCommandRequest<ServiceAuthorised, AuthoriseFields>, _: AuthorisationID, _ facts: DomainFacts
+        _ body: BoundEventRequest<ServiceAuthorised, AuthoriseFields>, _: AuthorisationID, _ facts: DomainFacts
     ) throws(CommandError) -> AuthorisationCommand {
         let order = body.event
         var qualified: [String] = []

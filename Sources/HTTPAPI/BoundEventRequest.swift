@@ -4,7 +4,7 @@ import Domain
 /// clear fields, any `Extra` fields the command needs beside them, and the event's personal fields (🔒), which
 /// are sealed and never part of the fingerprint. Fields the path fixes (`planId`…) are filled in by
 /// `JSONBody.binding` before decoding.
-struct EventCommandRequest<Event: DomainEventPayload, Extra: Codable & Sendable>: CommandRequest {
+struct BoundEventRequest<Event: DomainEventPayload, Extra: Codable & Sendable>: CommandRequest {
     struct Clear: Codable, Sendable {
         var event: Event
         var extra: Extra
@@ -41,22 +41,7 @@ struct EventCommandRequest<Event: DomainEventPayload, Extra: Codable & Sendable>
 /// No fields beside the event's.
 struct NoExtraFields: Codable, Sendable {}
 
-typealias EventRequest<Event: DomainEventPayload> = EventCommandRequest<Event, NoExtraFields>
-
-/// The request of a command that is not an event as is: its clear fields and the personal fields (🔒) of the
-/// event it records, side by side in one flat JSON object.
-struct FieldsRequest<Clear: Codable & Sendable, Personal: Decodable & Sendable>: CommandRequest {
-    var clear: Clear
-    var personal: Personal
-
-    init(from decoder: any Decoder) throws {
-        clear = try Clear(from: decoder)
-        personal = try Personal(from: decoder)
-    }
-}
-
-/// The request of a command with no personal fields: its body is its clear part.
-typealias ClearRequest<Clear: Codable & Sendable> = FieldsRequest<Clear, NoPersonalFields>
+typealias EventRequest<Event: DomainEventPayload> = BoundEventRequest<Event, NoExtraFields>
 
 extension PersonalFields {
     /// Nil when the request gives none of the personal fields, so nothing is sealed for an absent part.
