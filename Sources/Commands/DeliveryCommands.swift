@@ -1,5 +1,5 @@
 public import Domain
-import Ledger
+public import Ledger
 
 /// Authorisations and providers' delivery reports (domain.md §4.7). A delivery's command id is derived from
 /// (provider, the provider's delivery id, the delivery date) as ledger.md G4's table says, so a provider that
@@ -30,14 +30,21 @@ public final class DeliveryCommands: Sendable {
     ) async throws(CommandError) -> CommandResult {
         var report = delivery
         if let plan { report.plan = try facts.planFacts(plan) }
-        let commandID = NaturalKeyCommandID.delivery(
-            providerID: delivery.providerId, deliveryID: delivery.deliveryId, businessDate: delivery.deliveredOn)
+        let key = Self.naturalKey(delivery)
         let envelope = CommandEnvelope(
-            commandID: commandID, actor: actor, occurredAt: occurredAt,
-            fingerprint:
-                "delivery \(delivery.providerId) \(delivery.deliveryId) \(delivery.deliveredOn) \(delivery.units)")
+            commandID: key.commandID, actor: actor, occurredAt: occurredAt, fingerprint: key.fingerprint)
         return try await pipeline.execute(
             AuthorisationDecider.self, stream: try LedgerNames.stream(ServiceAuthorised.category, authorisation),
             command: .recordDelivery(report), envelope: envelope)
+    }
+
+    /// A delivery report's command id (from the provider, its delivery id and date) and fingerprint, the same
+    /// whichever way the report arrives (HTTP, a provider's file, the generator).
+    public static func naturalKey(_ delivery: RecordDelivery) -> (commandID: UUID128, fingerprint: String) {
+        (
+            NaturalKeyCommandID.delivery(
+                providerID: delivery.providerId, deliveryID: delivery.deliveryId, businessDate: delivery.deliveredOn),
+            "delivery \(delivery.providerId) \(delivery.deliveryId) \(delivery.deliveredOn) \(delivery.units)"
+        )
     }
 }

@@ -1,5 +1,5 @@
 public import Domain
-import Ledger
+public import Ledger
 
 /// Fee accounts (`feeaccount-<v5(personRef, programmeId)>`, domain.md §4.8). A payment's command id is
 /// derived from its bank or desk reference (ledger.md G4's table), so an imported bank statement read twice
@@ -29,12 +29,22 @@ public final class FeeCommands: Sendable {
         _ payment: ReceivePayment, from person: PersonRef, programme: ProgrammeID, by actor: Actor,
         occurredAt: Instant
     ) async throws(CommandError) -> CommandResult {
+        let key = Self.naturalKey(payment, from: person, programme: programme)
         let envelope = CommandEnvelope(
-            commandID: NaturalKeyCommandID.payment(
+            commandID: key.commandID, actor: actor, occurredAt: occurredAt, fingerprint: key.fingerprint)
+        return try await account(person, programme: programme, envelope: envelope) { _ in .receivePayment(payment) }
+    }
+
+    /// A payment's command id (from the account and its reference) and fingerprint, the same whichever way the
+    /// payment arrives (HTTP, a bank statement, the generator).
+    public static func naturalKey(_ payment: ReceivePayment, from person: PersonRef, programme: ProgrammeID) -> (
+        commandID: UUID128, fingerprint: String
+    ) {
+        (
+            NaturalKeyCommandID.payment(
                 payer: person, programmeID: programme, reference: payment.paymentReference,
                 businessDate: payment.receivedOn),
-            actor: actor, occurredAt: occurredAt,
-            fingerprint: "payment \(payment.paymentReference) \(payment.amount) \(payment.receivedOn)")
-        return try await account(person, programme: programme, envelope: envelope) { _ in .receivePayment(payment) }
+            "payment \(payment.paymentReference) \(payment.amount) \(payment.receivedOn)"
+        )
     }
 }

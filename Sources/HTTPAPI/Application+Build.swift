@@ -34,6 +34,9 @@ func buildRouter(_ server: APIServer) -> Router<APIRequestContext> {
     DashboardRoutes(server: server, sessions: DashboardSessions()).register(on: routes)
     AuditRoutes(server: server).register(on: routes)
     RevealRoutes(server: server).register(on: routes)
+    PlanRoutes(server: server).register(on: routes)
+    ServiceRoutes(server: server).register(on: routes)
+    FeeRoutes(server: server).register(on: routes)
     return router
 }
 

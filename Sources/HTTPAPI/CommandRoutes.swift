@@ -59,21 +59,44 @@ struct CommandRoutes {
         var eventCount: Int
     }
 
+    /// A command id derived from what the command is about (ledger.md G4's table) and its fingerprint.
+    struct NaturalKey {
+        var commandID: UUID128
+        var fingerprint: String
+
+        init(_ key: (commandID: UUID128, fingerprint: String)) {
+            commandID = key.commandID
+            fingerprint = key.fingerprint
+        }
+    }
+
     /// Authorises, reads the headers and body, runs `execute` under the in-flight gate, and answers.
+    ///
+    /// `known` runs after the role gate and before anything else is read: it refuses a resource outside the
+    /// principal's scope (404, as for a missing one) and returns the body fields the path and the stream already
+    /// fix (`planId`, `personRef`…), which the body may omit and must not contradict. With `naturalKey`, the
+    /// command id derives from the body and `Idempotency-Key` is optional (still a UUID when given).
     func run<Body: CommandRequest>(
         _ request: Request, _ context: APIRequestContext, _ type: Body.Type, route: String,
         group: AccessPolicy.CommandGroup,
+        known: (Principal) throws -> [String: String] = { _ in [:] },
+        naturalKey: (@Sendable (Body) -> NaturalKey)? = nil,
         execute: @Sendable @escaping (Body, CommandEnvelope) async throws(CommandError) -> CommandResult
     ) async throws -> Response {
         let principal = try context.requirePrincipal()
         guard AccessPolicy.mayIssue(principal.role, group) else { throw Problem.forbidden }
-        let commandID = try Self.idempotencyKey(request)
+        let fields = try known(principal)
+        let key = try Self.idempotencyKey(request, required: naturalKey == nil)
         let required = try Self.ifMatch(request)
         let bytes = try await JSONBody.bytes(of: request, limit: server.limits.bodyBytesMax)
-        let body = try JSONBody.decode(Body.self, from: bytes)
+        let body = try JSONBody.decode(Body.self, from: try JSONBody.binding(fields, into: bytes))
+        let natural = naturalKey?(body)
+        guard let commandID = natural?.commandID ?? key else {
+            throw Problem.invalidRequest("the Idempotency-Key header is required (a UUID, v7 recommended)")
+        }
         var envelope = CommandEnvelope(
             commandID: commandID, actor: principal.actor, occurredAt: Instant(server.configuration.clock()),
-            fingerprint: body.fingerprint(route: route))
+            fingerprint: natural?.fingerprint ?? body.fingerprint(route: route))
         envelope.requiredStreamVersion = required
         let result: CommandResult
         do {
@@ -108,9 +131,13 @@ struct CommandRoutes {
             status: .created, headers: headers)
     }
 
-    static func idempotencyKey(_ request: Request) throws(Problem) -> UUID128 {
+    /// The `Idempotency-Key` as a UUID; nil when absent and not `required`.
+    static func idempotencyKey(_ request: Request, required: Bool = true) throws(Problem) -> UUID128? {
         guard let text = HTTPField.Name("Idempotency-Key").flatMap({ request.headers[$0] }) else {
-            throw Problem.invalidRequest("the Idempotency-Key header is required (a UUID, v7 recommended)")
+            guard !required else {
+                throw Problem.invalidRequest("the Idempotency-Key header is required (a UUID, v7 recommended)")
+            }
+            return nil
         }
         guard let uuid = UUID(uuidString: text.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))) else {
             throw Problem.invalidRequest("Idempotency-Key must be a UUID")

@@ -51,6 +51,24 @@ enum JSONBody {
         }
     }
 
+    /// The body with `fields` the path and the stream fix (`planId`, `personRef`…) filled in: a body may omit
+    /// them, but one that names another value is a 400. A body that is not a JSON object is left for `decode`.
+    static func binding(_ fields: [String: String], into bytes: [UInt8]) throws(Problem) -> [UInt8] {
+        guard !fields.isEmpty,
+            var object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+        else { return bytes }
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            if let given = object[name], (given as? String)?.lowercased() != value.lowercased() {
+                throw Problem.invalidRequest("$.\(name) does not match the resource the path names")
+            }
+            object[name] = value
+        }
+        guard let data = try? JSONSerialization.data(withJSONObject: object) else {
+            throw Problem.invalidRequest("the body is not valid JSON")
+        }
+        return Array(data)
+    }
+
     static func describe(_ error: DecodingError) -> String {
         func path(_ codingPath: [any CodingKey]) -> String {
             let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
