@@ -92,6 +92,19 @@ enum FuzzKeys {
     }()
 
     static let eventTypes: [String] = DomainEvent.registry.keys.sorted()
+
+    /// Seeds for `payload`: each record file's clear payload behind the index byte of its event type.
+    static func writePayloadSeeds(records directory: String, into output: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for name in names {
+            guard let data = FileManager.default.contents(atPath: directory + "/" + name),
+                let event = try? RecordDecoder.decode(Array(data)),
+                let index = eventTypes.firstIndex(of: event.type.name)
+            else { continue }
+            let seed = Data([UInt8(index % 256)] + Array(event.payload))
+            FileManager.default.createFile(atPath: output + "/" + name, contents: seed)
+        }
+    }
 }
 
 nonisolated(unsafe) private var selected = FuzzTarget.record
@@ -108,6 +121,10 @@ public func fuzzerInitialize(
         exit(64)
     }
     selected = target
+    if let seeds = ProcessInfo.processInfo.environment["CUS_FUZZ_PAYLOAD_SEEDS_FROM"] {
+        FuzzKeys.writePayloadSeeds(records: seeds, into: ProcessInfo.processInfo.environment["CUS_FUZZ_OUT"] ?? ".")
+        exit(0)
+    }
     _ = FuzzKeys.verifier
     _ = FuzzKeys.eventTypes
     return 0
