@@ -51,6 +51,8 @@ public final class APIServer: Sendable {
     public let tokens: TokenStore
     public let metrics: HTTPMetrics
     let gate: CommandGate
+    /// M&E reports per programme, periods and cutoff (`IndicatorRoutes`).
+    let indicatorReports = IndicatorReportCache()
     let intake: IntakeCommands
     let logger: Logger
 

@@ -100,18 +100,21 @@ struct IndicatorRoutes {
     }
 
     /// The suppressed reports of `programme` for each of `periods`, all from one read of its facts (live, or as
-    /// of the selection's cutoff): the JSON answer, the dashboard's table and its monthly trend.
+    /// of the selection's cutoff): the JSON answer, the dashboard's table and its monthly trend. Cached per cutoff
+    /// (`IndicatorReportCache`).
     func reports(programme: ProgrammeID, periods: [MetricsPeriod], selection: Selection) throws -> [MetricsReport] {
         do {
-            let (facts, cutoff) = try read(programme: programme, asOfSize: selection.asOfSize, asOf: selection.asOf)
-            var reports: [MetricsReport] = []
-            for period in periods {
-                reports.append(
+            let cutoff = try cutoffSize(selection)
+            let key = IndicatorReportCache.Key(
+                programme: programme, periods: periods, size: cutoff.size, live: cutoff.live)
+            return try server.indicatorReports.reports(key) {
+                let (facts, cutoff) = try read(programme: programme, size: cutoff.size, live: cutoff.live)
+                return try periods.map { period in
                     try MetricsReport(
                         facts: facts, programme: programme, period: period, cutoff: cutoff,
-                        ruleBook: server.configuration.ruleBook))
+                        ruleBook: server.configuration.ruleBook)
+                }
             }
-            return reports
         } catch let problem as Problem {
             throw problem
         } catch let error as ProjectionError {
@@ -121,13 +124,12 @@ struct IndicatorRoutes {
         }
     }
 
-    /// Live: the facts the engine keeps, at the MetricsFacts checkpoint. As of a cutoff: built beside them.
-    func read(programme: ProgrammeID, asOfSize: UInt64?, asOf: LocalDate?) throws -> (MetricsFacts, AsOfBuild.Cutoff) {
+    /// The ledger size the selection measures: `asOfSize`, the end of the `asOf` day, or the live MetricsFacts
+    /// checkpoint.
+    func cutoffSize(_ selection: Selection) throws -> (size: UInt64, live: Bool) {
         let ledger = server.services.ledger
-        let ruleBook = server.configuration.ruleBook
-        let dimension = MetricsFactsView.dimensions(among: server.engine.projections)
-        var size = asOfSize
-        if let asOf {
+        var size = selection.asOfSize
+        if let asOf = selection.asOf {
             size = try AsOfBuild.size(
                 endOf: asOf, timeZone: TimeZone(identifier: "Europe/Warsaw") ?? .gmt, ledger: ledger)
         }
@@ -136,6 +138,19 @@ struct IndicatorRoutes {
                 throw Problem.invalidRequest("asOfSize is beyond the ledger's size")
             }
             guard size > 0 else { throw Problem.invalidRequest("the cutoff holds no events: nothing to measure") }
+            return (size, false)
+        }
+        let checkpoint = try server.projectionsStore.readWithCheckpoint(MetricsFactsProjection.self) { _ in () }
+            .checkpoint
+        return (checkpoint, true)
+    }
+
+    /// Live: the facts the engine keeps (at least as new as `size`). As of `size`: built beside them.
+    func read(programme: ProgrammeID, size: UInt64, live: Bool) throws -> (MetricsFacts, AsOfBuild.Cutoff) {
+        let ledger = server.services.ledger
+        let ruleBook = server.configuration.ruleBook
+        let dimension = MetricsFactsView.dimensions(among: server.engine.projections)
+        guard live else {
             let build = try AsOfBuild.build(
                 [MetricsFactsProjection()] + dimension, ledger: ledger, size: size,
                 under: server.configuration.ledgerOptions.dataDirectory)
@@ -144,10 +159,8 @@ struct IndicatorRoutes {
                 in: build.store, programme: programme, ruleBook: ruleBook, withAttributes: !dimension.isEmpty)
             return (facts, build.cutoff)
         }
-        let checkpoint = try server.projectionsStore.readWithCheckpoint(MetricsFactsProjection.self) { _ in () }
-            .checkpoint
         let facts = try MetricsFactsView.facts(
             in: server.projectionsStore, programme: programme, ruleBook: ruleBook, withAttributes: !dimension.isEmpty)
-        return (facts, AsOfBuild.Cutoff(size: checkpoint, root: try ledger.root(atSize: checkpoint).hex))
+        return (facts, AsOfBuild.Cutoff(size: size, root: try ledger.root(atSize: size).hex))
     }
 }

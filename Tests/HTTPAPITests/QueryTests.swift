@@ -103,4 +103,30 @@ struct QueryTests {
             #expect(noPeriod.status == .badRequest)
         }
     }
+
+    @Test("Indicators are answered from the report cache per cutoff; a new event moves the cutoff and the answer")
+    func indicatorCache() async throws {
+        let fixture = try await APIFixture()
+        let evaluator = try fixture.token(.evaluator)
+        let clerk = try fixture.token(.intakeClerk)
+        let programme = try #require(fixture.programmes.first)
+        let path = "/v1/programmes/\(programme)/indicators?from=2025-01-01&to=2025-05-01"
+        try await fixture.test { client in
+            let first = try await client.send(.get, path, token: evaluator)
+            let again = try await client.send(.get, path, token: evaluator)
+            #expect(first.text == again.text)
+            let asOf = try await client.send(.get, path + "&asOfSize=100", token: evaluator)
+            #expect(try asOf.object()["checkpoint"] as? Int == 100)
+            #expect(asOf.text != first.text)
+
+            let registered = try await client.send(
+                .post, "/v1/persons", token: clerk, json: CommandTests.registration(UUID().uuidString.lowercased()),
+                headers: [CommandTests.key()])
+            let position = try #require(try registered.object()["lastPosition"] as? Int)
+            let after = try await client.send(.get, path + "&minPosition=\(position)", token: evaluator)
+            let checkpoint = try #require(try after.object()["checkpoint"] as? Int, "\(after.status) \(after.text)")
+            #expect(checkpoint > (try #require(try first.object()["checkpoint"] as? Int)))
+            #expect(checkpoint > position)
+        }
+    }
 }
