@@ -138,12 +138,17 @@ public struct KeysBackups: Sendable {
         }
     }
 
+    /// Copies the erasure list's bytes in one go (a torn last line, if the writer was mid-append, is ignored by
+    /// every reader as in the original) and returns how many entries the copy holds.
     private func copyErasureList(_ options: VaultOptions, into partial: String) throws(VaultError) -> Int {
-        let list = ErasureList(path: options.erasureListPath)
-        let entries = try list.entries()
-        let copy = ErasureList(path: partial + "/erasures.log")
-        for entry in entries { try copy.append(position: entry.position, keyIDs: [entry.keyID]) }
-        return entries.count
+        let source = options.erasureListPath
+        guard FileManager.default.fileExists(atPath: source) else { return 0 }
+        let copy = partial + "/erasures.log"
+        do { try FileManager.default.copyItem(atPath: source, toPath: copy) } catch {
+            throw VaultError(.storage, "cannot copy the erasure list \(source) into the keys backup: \(error)")
+        }
+        guard FileSync.file(copy) else { throw VaultError(.storage, "cannot fsync \(copy)") }
+        return try ErasureList(path: copy).entries().count
     }
 
     private func write(_ manifest: KeysBackupManifest, into partial: String) throws(VaultError) {
