@@ -32,6 +32,4 @@ final class IndicatorReportCache: Sendable {
         }
         return computed
     }
-
-    var count: Int { state.withLock { $0.reports.count } }
 }
