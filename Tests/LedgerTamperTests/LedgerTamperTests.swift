@@ -157,4 +157,35 @@ struct LedgerTamperTests {
         let report = try fixture.verify()
         #expect(!report.ok && report.problems.map(\.check) == [index])
     }
+
+    /// How the tamper survey's flips in `meta` can look once LMDB reads them back.
+    enum MetaDamage: String, CaseIterable, Sendable {
+        case renamedKey, unknownEntry, missingKey, malformedLedgerID, wrongStreamCount
+    }
+
+    @Test(
+        "Every meta entry is checked: a renamed, unknown, missing or wrong one is found",
+        arguments: MetaDamage.allCases)
+    func damagedMeta(damage: MetaDamage) async throws {
+        let fixture = try await TamperFixture.make()
+        defer { fixture.remove() }
+        try fixture.withRawEnvironment { environment, open in
+            let meta = try open("meta")
+            try environment.write { txn in
+                let version = Array("lmdbVersionAtCreate".utf8)
+                switch damage {
+                case .renamedKey:
+                    let value = try #require(try txn.value(in: meta, key: version).map(Array.init))
+                    try txn.delete(key: version, in: meta)
+                    try txn.put(value, key: Array("lmdbVersionAtCreatf".utf8), in: meta)
+                case .unknownEntry: try txn.put([1], key: Array("note".utf8), in: meta)
+                case .missingKey: try txn.delete(key: version, in: meta)
+                case .malformedLedgerID: try txn.put([1, 2, 3], key: Array("ledgerId".utf8), in: meta)
+                case .wrongStreamCount: try txn.put(positionKey(3), key: Array("streamCount".utf8), in: meta)
+                }
+            }
+        }
+        let report = try fixture.verify()
+        #expect(!report.ok && Set(report.problems.map(\.check)) == ["meta"], "\(report.problems)")
+    }
 }
