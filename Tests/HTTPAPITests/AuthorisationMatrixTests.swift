@@ -37,7 +37,9 @@ struct AuthorisationMatrixTests {
         print(Self.grid(matrix))
     }
 
-    @Test("Every role × operation × own/other subject: allowed calls answer; refused ones are the one 403 or the missing subject's 404, write nothing and show nothing of the other subject")
+    @Test(
+        "Every role × operation × own/other subject: allowed calls answer; refused ones are the one 403 or the missing subject's 404, write nothing and show nothing of the other subject"
+    )
     func everyCall() async throws {
         let matrix = try AuthorisationMatrix.load()
         let fixture = try await APIFixture()
@@ -86,7 +88,8 @@ struct AuthorisationMatrixTests {
             try fixture.server.tokens.revoke(id: ended.entry.id)
             for page in matrix.dashboard where !page.isPublic {
                 try await probe.pageWithoutSession(page, caller: "no session", session: nil, into: &tally)
-                try await probe.pageWithoutSession(page, caller: "revoked session", session: revokedSession, into: &tally)
+                try await probe.pageWithoutSession(
+                    page, caller: "revoked session", session: revokedSession, into: &tally)
             }
             print(tally.summary(title: "Authorisation matrix: \(tally.calls) calls"))
             #expect(tally.failures.isEmpty, "\(tally.failures.joined(separator: "\n"))")
@@ -94,12 +97,15 @@ struct AuthorisationMatrixTests {
         }
     }
 
-    @Test("A coordinator orders, changes, cancels and reports only under plans of their own caseload: another's is 404 like a missing one, and nothing is written")
+    @Test(
+        "A coordinator orders, changes, cancels and reports only under plans of their own caseload: another's is 404 like a missing one, and nothing is written"
+    )
     func coordinatorOrdersInOwnCaseload() async throws {
         let fixture = try await APIFixture()
         let subjects = try MatrixSubjects(fixture)
         let owner = try fixture.token(.coordinator, subject: subjects.subject(of: .coordinator, in: fixture))
-        let stranger = try fixture.token(.coordinator, subject: try #require(UUID(uuidString: subjects.other.coordinator)))
+        let stranger = try fixture.token(
+            .coordinator, subject: try #require(UUID(uuidString: subjects.other.coordinator)))
         let order = try Self.newOrder(fixture, like: subjects.own.authorisation)
         try await fixture.test { client in
             let probe = try await MatrixProbe(client: client, fixture: fixture, subjects: subjects)

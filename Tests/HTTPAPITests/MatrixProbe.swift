@@ -85,7 +85,8 @@ struct MatrixProbe {
         let response = try await send(operation, uri: uri, token: token)
         let written = try ledgerSize != before
         let verdict = Self.expected(operation, role, view: view, which: which)
-        let what = "\(operation.method) \(uri) [\(which.rawValue)]: \(response.status.code) \(response.text.prefix(200))"
+        let what =
+            "\(operation.method) \(uri) [\(which.rawValue)]: \(response.status.code) \(response.text.prefix(200))"
         switch verdict {
         case .public, .allowed:
             let refused =

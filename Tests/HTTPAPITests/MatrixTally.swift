@@ -36,7 +36,8 @@ struct MatrixTally {
     /// One line per caller (roles, then the token-less callers) and a total.
     func summary(title: String) -> String {
         let callers = APIRole.allCases.map(\.rawValue) + counts.keys.filter { APIRole(rawValue: $0) == nil }.sorted()
-        let header = ["caller".padding(toLength: 24, withPad: " ", startingAt: 0)]
+        let header =
+            ["caller".padding(toLength: 24, withPad: " ", startingAt: 0)]
             + Verdict.allCases.map { $0.rawValue.leftPadded(8) } + ["leaks".leftPadded(7), "refused".leftPadded(8)]
         var lines = [title, header.joined()]
         var total = Counts()
