@@ -53,6 +53,7 @@ struct AuthorisationMatrixTests {
         try await fixture.test { client in
             let probe = try await MatrixProbe(client: client, fixture: fixture, subjects: subjects)
             var tally = MatrixTally()
+            let viewed = try fixture.events(PersonalDataViewed.category).count
             for operation in matrix.operations {
                 for (path, view) in Self.paths(operation) {
                     for role in APIRole.allCases {
@@ -64,6 +65,11 @@ struct AuthorisationMatrixTests {
                     }
                 }
             }
+            let reveals = matrix.operations.filter { $0.path.hasSuffix("reveals") }
+            let allowedReveals = reveals.map { op in APIRole.allCases.filter { op.scope($0) != nil }.count * 2 }
+            #expect(
+                try fixture.events(PersonalDataViewed.category).count - viewed == allowedReveals.reduce(0, +),
+                "one PersonalDataViewed per allowed reveal (own and other subject), none for a refused one")
             let callers = [
                 ("no token", nil), ("malformed token", "cus_nope"),
                 ("unknown token", "cus_000000000000_" + String(repeating: "0", count: 64)),
