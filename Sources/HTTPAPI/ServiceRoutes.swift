@@ -5,9 +5,10 @@ import Hummingbird
 /// `POST /v1/authorisations/{authorisationId}…`: ordering a service (group `.authorisation`) and the provider's
 /// reports on it (group `.delivery`, domain.md §4.7). Provider staff act only on their own provider's
 /// authorisations, and a coordinator only on orders under the plans of their own caseload (an order without a
-/// plan belongs to no caseload): any other is 404, like a missing one, and so is an order naming such a plan. The path fixes `authorisationId` and, once the order is
-/// recorded, `personRef` and `providerId`; a body may omit them. A delivery's command id derives from
-/// (provider, `deliveryId`, `deliveredOn`), so `Idempotency-Key` is optional there.
+/// plan belongs to no caseload): any other is 404, like a missing one, and so is a new order naming another
+/// coordinator's plan. The path fixes `authorisationId` and, once the order is recorded, `personRef` and
+/// `providerId`; a body may omit them. A delivery's command id derives from (provider, `deliveryId`,
+/// `deliveredOn`), so `Idempotency-Key` is optional there.
 struct ServiceRoutes {
     let commands: CommandRoutes
     let delivery: DeliveryCommands

@@ -193,7 +193,8 @@ struct AuthorisationMatrixTests {
         let roles = APIRole.allCases
         let width = (matrix.operations + matrix.dashboard).map(\.operation.count).max() ?? 0
         var lines = [
-            "Authorisation matrix: \(matrix.operations.count) API operations, \(matrix.dashboard.count) dashboard pages",
+            "Authorisation matrix: \(matrix.operations.count) API operations, "
+                + "\(matrix.dashboard.count) dashboard routes",
             "".padding(toLength: width + 1, withPad: " ", startingAt: 0)
                 + roles.map { String($0.rawValue.prefix(4)).padding(toLength: 5, withPad: " ", startingAt: 0) }
                 .joined(),
