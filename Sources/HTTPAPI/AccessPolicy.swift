@@ -1,3 +1,4 @@
+import Domain
 import HTTPTypes
 import Projections
 
@@ -92,6 +93,13 @@ enum AccessPolicy {
         case .fees: [.financeOfficer, .intakeClerk, .director].contains(role)
         case .erasure: role == .director
         }
+    }
+
+    /// A coordinator acts only on the plans of their own caseload (the plan's `coordinatorId` is the token's
+    /// subject); every other role the command group admits acts on any plan. A plan outside the caseload is
+    /// answered 404, exactly like a missing one.
+    static func mayActOn(_ plan: PlanState, _ principal: Principal) -> Bool {
+        principal.role != .coordinator || plan.coordinatorId?.uuid == principal.subject
     }
 
     /// Every view name the catalogue serves, for the matrix in README and the tests.

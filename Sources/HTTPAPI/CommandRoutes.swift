@@ -75,11 +75,14 @@ struct CommandRoutes {
     /// `known` runs after the role gate and before anything else is read: it refuses a resource outside the
     /// principal's scope (404, as for a missing one) and returns the body fields the path and the stream already
     /// fix (`planId`, `personRef`…), which the body may omit and must not contradict. With `naturalKey`, the
-    /// command id derives from the body and `Idempotency-Key` is optional (still a UUID when given).
+    /// command id derives from the body and `Idempotency-Key` is optional (still a UUID when given). `admit` runs
+    /// on the decoded body, before anything is decided: it refuses a body naming a resource outside the
+    /// principal's scope (404, as `known` does).
     func run<Body: CommandRequest>(
         _ request: Request, _ context: APIRequestContext, _ type: Body.Type, route: String,
         group: AccessPolicy.CommandGroup,
         known: (Principal) throws -> [String: String] = { _ in [:] },
+        admit: (Principal, Body) throws -> Void = { _, _ in },
         naturalKey: (@Sendable (Body) -> NaturalKey)? = nil,
         execute: @Sendable @escaping (Body, CommandEnvelope) async throws(CommandError) -> CommandResult
     ) async throws -> Response {
@@ -90,6 +93,7 @@ struct CommandRoutes {
         let required = try Self.ifMatch(request)
         let bytes = try await JSONBody.bytes(of: request, limit: server.limits.bodyBytesMax)
         let body = try JSONBody.decode(Body.self, from: try JSONBody.binding(fields, into: bytes))
+        try admit(principal, body)
         let natural = naturalKey?(body)
         guard let commandID = natural?.commandID ?? key else {
             throw Problem.invalidRequest("the Idempotency-Key header is required (a UUID, v7 recommended)")

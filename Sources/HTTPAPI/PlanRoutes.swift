@@ -103,9 +103,7 @@ struct PlanRoutes {
         let state: PlanState
         do { state = try plans.facts.plan(plan) } catch { throw CommandRoutes.problem(error) }
         if state.personRef == nil && !starts { throw Problem.notFound }
-        if principal.role == .coordinator && state.coordinatorId?.uuid != principal.subject {
-            throw Problem.notFound
-        }
+        guard AccessPolicy.mayActOn(state, principal) else { throw Problem.notFound }
         var fields = ["planId": plan.description]
         if let person = state.personRef { fields["personRef"] = person.description }
         return fields

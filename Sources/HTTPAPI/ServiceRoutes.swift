@@ -4,9 +4,11 @@ import Hummingbird
 
 /// `POST /v1/authorisations/{authorisationId}…`: ordering a service (group `.authorisation`) and the provider's
 /// reports on it (group `.delivery`, domain.md §4.7). Provider staff act only on their own provider's
-/// authorisations: any other is 404, like a missing one. The path fixes `authorisationId` and, once the order is
-/// recorded, `personRef` and `providerId`; a body may omit them. A delivery's command id derives from
-/// (provider, `deliveryId`, `deliveredOn`), so `Idempotency-Key` is optional there.
+/// authorisations, and a coordinator only on orders under the plans of their own caseload (an order without a
+/// plan belongs to no caseload): any other is 404, like a missing one, and so is a new order naming another
+/// coordinator's plan. The path fixes `authorisationId` and, once the order is recorded, `personRef` and
+/// `providerId`; a body may omit them. A delivery's command id derives from (provider, `deliveryId`,
+/// `deliveredOn`), so `Idempotency-Key` is optional there.
 struct ServiceRoutes {
     let commands: CommandRoutes
     let delivery: DeliveryCommands
@@ -21,7 +23,9 @@ struct ServiceRoutes {
     func register(on router: Routes) {
         post(
             router, "", BoundEventRequest<ServiceAuthorised, AuthoriseFields>.self, route: "authorise-service",
-            group: .authorisation, starts: true, build: Self.authorise)
+            group: .authorisation, starts: true,
+            admit: { [self] principal, body throws(Problem) in try requireCaseload(body.event.planId, principal) },
+            build: Self.authorise)
         post(
             router, "/change", ClearRequest<ChangeAuthorisationFields>.self, route: "change-authorisation",
             group: .authorisation, build: Self.change)
@@ -69,14 +73,15 @@ struct ServiceRoutes {
     /// only the order itself (`starts`) may name an authorisation with nothing recorded yet.
     private func post<Body: CommandRequest>(
         _ router: Routes, _ path: String, _ type: Body.Type, route: String, group: AccessPolicy.CommandGroup,
-        starts: Bool = false,
+        starts: Bool = false, admit: @Sendable @escaping (Principal, Body) throws(Problem) -> Void = { _, _ in },
         naturalKey: (@Sendable (Body) -> CommandRoutes.NaturalKey)? = nil, build: @escaping Build<Body>
     ) {
         router.post("/v1/authorisations/:authorisationId\(path)") { request, context in
             let authorisation = try pathIdentifier(context, "authorisationId", AuthorisationID.self)
             return try await commands.run(
                 request, context, type, route: route, group: group,
-                known: { principal in try known(authorisation, principal, starts: starts) }, naturalKey: naturalKey
+                known: { principal in try known(authorisation, principal, starts: starts) }, admit: admit,
+                naturalKey: naturalKey
             ) { [delivery] body, envelope throws(CommandError) in
                 try await delivery.authorisation(authorisation, envelope: envelope) { facts throws(CommandError) in
                     try build(body, authorisation, facts)
@@ -94,12 +99,22 @@ struct ServiceRoutes {
         do { order = try Self.order(authorisation, delivery.facts) } catch { throw CommandRoutes.problem(error) }
         if order == nil && !starts { throw Problem.notFound }
         if principal.role == .providerStaff && order?.providerId.uuid != principal.subject { throw Problem.notFound }
+        try requireCaseload(order?.planId, principal)
         var fields = ["authorisationId": authorisation.description]
         if let order {
             fields["personRef"] = order.personRef.description
             fields["providerId"] = order.providerId.description
         }
         return fields
+    }
+
+    /// 404 for a coordinator when `plan` is not in their caseload (another coordinator's, or nothing recorded);
+    /// nothing to check for other roles or for an order without a plan.
+    private func requireCaseload(_ plan: PlanID?, _ principal: Principal) throws(Problem) {
+        guard principal.role == .coordinator, let plan else { return }
+        let state: PlanState
+        do { state = try delivery.facts.plan(plan) } catch { throw CommandRoutes.problem(error) }
+        guard AccessPolicy.mayActOn(state, principal) else { throw Problem.notFound }
     }
 
     private static func order(_ authorisation: AuthorisationID, _ facts: DomainFacts) throws(CommandError)

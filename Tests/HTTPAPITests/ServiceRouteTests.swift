@@ -132,8 +132,10 @@ struct ServiceRouteTests {
                     client, order.authorisationId, "/deliveries", token: try fixture.token(role), "{")
                 #expect(response.status == .forbidden, "\(role)")
             }
+            let caseload = try order.planId.flatMap { try fixture.facts.plan($0).coordinatorId }
             let byCoordinator = try await Self.send(
-                client, order.authorisationId, "/deliveries", token: try fixture.token(.coordinator), report)
+                client, order.authorisationId, "/deliveries",
+                token: try fixture.token(.coordinator, subject: caseload?.uuid), report)
             #expect(try byCoordinator.problemCode() == "not-permitted", "deliveries are the provider's to report")
         }
     }
