@@ -1,0 +1,225 @@
+import Commands
+import Foundation
+import Ledger
+import Projections
+import Vault
+
+/// What `cus restore` did (`--json` prints it).
+struct RestoreReport: Encodable {
+    var data: String
+    var ledgerBackup: String
+    var keysBackup: String
+    /// Events in the restored ledger and its root.
+    var events: UInt64
+    var root: String
+    var checkpointsVerified: Int
+    /// The largest trusted or witnessed checkpoint compared, and how many events it has beyond the backup:
+    /// acknowledged events the restore lost (ledger.md §2.6).
+    var trustedSize: UInt64?
+    var lostAcknowledgedEvents: UInt64
+    var masterKeyEpoch: UInt32
+    /// Data keys in the keys backup, and how many of them the replay of step 3 destroyed.
+    var keysRestored: Int
+    var keysDestroyedByReplay: Int
+    var keysHeld: Int
+    var receiptsReplayed: Int
+    var erasureListEntries: Int
+    /// Data keys the ledger's sealed parts name that the keys backup never had (their personal data stays
+    /// unreadable): keys made after the keys backup was taken.
+    var ledgerKeysMissing: Int
+    var projectionsRebuilt: [String]
+    var seconds: Double
+}
+
+/// ledger.md §4.5's restore order, into a staging directory: (1) copy and verify the ledger and compare it with
+/// the trusted checkpoints; (2) restore the keys env; (3) replay every erasure receipt and erasure-list entry;
+/// (4) compact the keys env; (5) rebuild the projections. Serving (6) is `cus serve`, after the rename.
+struct DataDirectoryRestore {
+    let sources: RestoreSources
+    /// The staging directory, renamed to the target afterwards.
+    let staging: String
+    /// The key files of the target (resolved against the target's name, not the staging directory's).
+    let masterKeyPath: String
+    let lookupKeyPath: String
+
+    func run(target: String) throws -> RestoreReport {
+        let started = Date()
+        let verified = try restoreLedger()
+        let ledger: Ledger
+        do { ledger = try Ledger(Ledger.Options(dataDirectory: staging, readOnly: true)) } catch {
+            throw CommandFailure(error)
+        }
+        defer { ledger.close() }
+        let trusted = try compareWithTrustedCheckpoints(ledger, size: verified.size)
+        try restoreKeysEnvironment()
+        let missing = try checkKeysBelong(to: ledger)
+        let replay = try replayErasures(ledger)
+        do { try Vault.compactInPlace(vaultOptions(readOnly: false)) } catch { throw CommandFailure(error) }
+        let rebuilt = try rebuildProjections(ledger, size: verified.size)
+        return RestoreReport(
+            data: target, ledgerBackup: sources.ledgerBackup, keysBackup: sources.keysBackup, events: verified.size,
+            root: verified.root.hex, checkpointsVerified: verified.checkpointsVerified, trustedSize: trusted?.size,
+            lostAcknowledgedEvents: trusted.map { $0.size > verified.size ? $0.size - verified.size : 0 } ?? 0,
+            masterKeyEpoch: sources.keysManifest.masterKeyEpoch, keysRestored: sources.keysManifest.dataKeys,
+            keysDestroyedByReplay: replay.destroyed, keysHeld: replay.held, receiptsReplayed: replay.receipts,
+            erasureListEntries: replay.listEntries, ledgerKeysMissing: missing, projectionsRebuilt: rebuilt,
+            seconds: Date().timeIntervalSince(started))
+    }
+
+    func vaultOptions(readOnly: Bool) -> VaultOptions {
+        VaultOptions(
+            dataDirectory: staging, masterKeyPath: masterKeyPath, lookupKeyPath: lookupKeyPath, readOnly: readOnly)
+    }
+
+    // MARK: - (1) the ledger
+
+    /// A compacting copy of the backup's ledger into the staging directory, verified (ledger.md §2.6).
+    private func restoreLedger() throws -> VerificationReport {
+        let backup: Ledger
+        do { backup = try Ledger(Ledger.Options(dataDirectory: sources.ledgerBackup, readOnly: true)) } catch {
+            throw CommandFailure(error)
+        }
+        defer { backup.close() }
+        let report: VerificationReport
+        do { report = try LedgerBackup.run(backup, to: staging) } catch { throw CommandFailure(error) }
+        guard report.ok else {
+            throw CommandFailure(
+                exitCode: 1,
+                reason: "the ledger backup \(sources.ledgerBackup) does not verify (\(report.problemCount) problem(s), "
+                    + "first at \(report.firstBadPosition.map(String.init) ?? "–"): "
+                    + (report.problems.first?.detail ?? "") + ")")
+        }
+        return report
+    }
+
+    /// The largest trusted checkpoint; each one must be signed by the ledger's key and, where the restored ledger
+    /// reaches its size, have the same root there (else the backup is of another history: refused).
+    private func compareWithTrustedCheckpoints(_ ledger: Ledger, size: UInt64) throws -> Checkpoint? {
+        guard !sources.trustedCheckpoints.isEmpty else { return nil }
+        let verifier: NoteVerifier?
+        do { verifier = try ledger.recordedVerifierKey().map { try NoteVerifier(verifierKey: $0) } } catch {
+            throw CommandFailure(exitCode: 1, reason: "the restored ledger's verifier key does not parse: \(error)")
+        }
+        for trusted in sources.trustedCheckpoints {
+            let checkpoint = trusted.checkpoint
+            if let verifier {
+                do { try trusted.verify(with: verifier) } catch {
+                    throw CommandFailure(
+                        exitCode: 1,
+                        reason: "the trusted checkpoint at size \(checkpoint.size) is not signed by this ledger's key")
+                }
+            }
+            guard checkpoint.size <= size else { continue }
+            let root: MerkleHash
+            do { root = try ledger.root(atSize: checkpoint.size) } catch { throw CommandFailure(error) }
+            guard root == checkpoint.root else {
+                throw CommandFailure(
+                    exitCode: 1,
+                    reason: "the ledger backup's root at size \(checkpoint.size) differs from the trusted checkpoint's: "
+                        + "it is not the history the auditor trusts")
+            }
+        }
+        return sources.trustedCheckpoints.map(\.checkpoint).max { $0.size < $1.size }
+    }
+
+    // MARK: - (2) the keys env
+
+    /// The keys backup's env and erasure list, then the other erasure lists merged in; opening it checks the key
+    /// files (a wrong master key or lookup key is refused here).
+    private func restoreKeysEnvironment() throws {
+        let options = vaultOptions(readOnly: false)
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(
+                atPath: options.keysEnvironmentPath, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+            try manager.copyItem(
+                atPath: sources.keysBackup + "/data.mdb", toPath: options.keysEnvironmentPath + "/data.mdb")
+            if manager.fileExists(atPath: sources.keysBackup + "/erasures.log") {
+                try manager.copyItem(atPath: sources.keysBackup + "/erasures.log", toPath: options.erasureListPath)
+            }
+        } catch {
+            throw CommandFailure(exitCode: 74, reason: "cannot copy the keys backup: \(error.localizedDescription)")
+        }
+        let list = ErasureList(path: options.erasureListPath)
+        do {
+            for path in sources.erasureLists {
+                for (position, entries) in Dictionary(grouping: try ErasureList(path: path).entries(), by: \.position) {
+                    try list.append(position: position, keyIDs: entries.map(\.keyID).sorted())
+                }
+            }
+            try Vault(options).close()
+        } catch {
+            throw CommandFailure(error)
+        }
+    }
+
+    /// Counts the ledger's data keys the keys env lacks; refuses a keys backup that holds none of them (another
+    /// ledger's).
+    private func checkKeysBelong(to ledger: Ledger) throws -> Int {
+        var keyIDs = Set<UUID128>()
+        do { try ledger.scanEvents(from: Position(rawValue: 0)) { if let sealed = $0.sealed { keyIDs.insert(sealed.keyID) } } } catch {
+            throw CommandFailure(error)
+        }
+        do {
+            let vault = try Vault(vaultOptions(readOnly: true))
+            defer { vault.close() }
+            var known = 0
+            for keyID in keyIDs where try vault.state(of: keyID) != .unknown { known += 1 }
+            let counts = try vault.keyCounts()
+            if known == 0 && !keyIDs.isEmpty && counts.dataKeys + counts.erasedKeys > 0 {
+                throw CommandFailure(
+                    exitCode: 1,
+                    reason: "the keys backup \(sources.keysBackup) holds none of the \(keyIDs.count) data keys of this "
+                        + "ledger: it belongs to another ledger")
+            }
+            return keyIDs.count - known
+        } catch {
+            throw CommandFailure(error)
+        }
+    }
+
+    // MARK: - (3) the erasures
+
+    private struct Replay {
+        var receipts: Int
+        var listEntries: Int
+        var destroyed: Int
+        var held: Int
+    }
+
+    /// Every `PersonalDataErased` receipt of the ledger and every erasure-list entry destroys its keys again.
+    private func replayErasures(_ ledger: Ledger) throws -> Replay {
+        do {
+            let vault = try Vault(vaultOptions(readOnly: false))
+            defer { vault.close() }
+            let before = try vault.keyCounts()
+            let list = ErasureList(path: vault.options.erasureListPath)
+            let report = try PersonalDataErasure.reapplyAll(store: ledger, vault: vault, erasureList: list)
+            let after = try vault.keyCounts()
+            return Replay(
+                receipts: report.receipts, listEntries: try list.entries().count,
+                destroyed: before.dataKeys - after.dataKeys, held: after.dataKeys)
+        } catch {
+            throw CommandFailure(error)
+        }
+    }
+
+    // MARK: - (5) the projections
+
+    /// Every projection built from position 0 into a new projections env, in one scan of the ledger.
+    private func rebuildProjections(_ ledger: Ledger, size: UInt64) throws -> [String] {
+        do {
+            let vault = try Vault(vaultOptions(readOnly: true))
+            defer { vault.close() }
+            let projections = ProjectionCatalogue.all(
+                attributes: StatisticalAttributeSource(ledger: ledger, vault: vault))
+            let store = try ProjectionsStore(directory: staging + "/projections")
+            defer { store.close() }
+            _ = try ProjectionBuild.all(projections, ledger: ledger, store: store, size: size, progress: { _ in })
+            return projections.map { type(of: $0).name }
+        } catch {
+            throw CommandFailure(error)
+        }
+    }
+}
