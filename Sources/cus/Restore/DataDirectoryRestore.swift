@@ -115,7 +115,8 @@ struct DataDirectoryRestore {
             guard root == checkpoint.root else {
                 throw CommandFailure(
                     exitCode: 1,
-                    reason: "the ledger backup's root at size \(checkpoint.size) differs from the trusted checkpoint's: "
+                    reason:
+                        "the ledger backup's root at size \(checkpoint.size) differs from the trusted checkpoint's: "
                         + "it is not the history the auditor trusts")
             }
         }
@@ -150,7 +151,18 @@ struct DataDirectoryRestore {
             }
             try Vault(options).close()
         } catch {
-            throw CommandFailure(error)
+            throw Self.keyFileFailure(error, backup: sources.keysBackup) ?? CommandFailure(error)
+        }
+    }
+
+    /// Exit 1 for key files that do not open the keys backup: the backup is another ledger's, or of another
+    /// master-key epoch.
+    private static func keyFileFailure(_ error: any Error, backup: String) -> CommandFailure? {
+        guard let error = error as? VaultError else { return nil }
+        switch error.code {
+        case .masterKeyWrong, .masterKeyMissing, .lookupKeyWrong, .lookupKeyMissing:
+            return CommandFailure(exitCode: 1, reason: "the keys backup \(backup) does not open: \(error.message)")
+        default: return nil
         }
     }
 
@@ -158,7 +170,11 @@ struct DataDirectoryRestore {
     /// ledger's).
     private func checkKeysBelong(to ledger: Ledger) throws -> Int {
         var keyIDs = Set<UUID128>()
-        do { try ledger.scanEvents(from: Position(rawValue: 0)) { if let sealed = $0.sealed { keyIDs.insert(sealed.keyID) } } } catch {
+        do {
+            try ledger.scanEvents(from: Position(rawValue: 0)) {
+                if let sealed = $0.sealed { keyIDs.insert(sealed.keyID) }
+            }
+        } catch {
             throw CommandFailure(error)
         }
         do {

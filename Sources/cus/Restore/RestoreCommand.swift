@@ -40,7 +40,8 @@ struct RestoreCommand: AsyncParsableCommand {
             let options = keys.vaultOptions(dataDirectory: target.data, readOnly: false)
             for path in sources.paths + [options.resolvedMasterKeyPath, options.resolvedLookupKeyPath]
             where target.contains(path) {
-                throw CommandFailure(exitCode: 64, reason: "\(path) lies inside \(target.data), which the restore replaces")
+                throw CommandFailure(
+                    exitCode: 64, reason: "\(path) lies inside \(target.data), which the restore replaces")
             }
             let targetLock = try target.admit(force: force)
             defer { targetLock?.release() }

@@ -59,7 +59,8 @@ struct RestoreSources {
     private static func checked(_ path: String, _ manifest: KeysBackupManifest) throws -> (String, KeysBackupManifest) {
         guard manifest.format == KeysBackupManifest.currentFormat else {
             throw CommandFailure(
-                exitCode: 65, reason: "the keys backup \(path) has format \(manifest.format); this build restores "
+                exitCode: 65,
+                reason: "the keys backup \(path) has format \(manifest.format); this build restores "
                     + KeysBackupManifest.currentFormat)
         }
         guard FileManager.default.fileExists(atPath: path + "/data.mdb") else {
