@@ -63,7 +63,7 @@ struct RestoreScenario {
                 envelope: envelope(.system("retention")))
         }
         try scenario.cus(["keys", "compact", "--data", data])
-        try scenario.cus(["ledger", "checkpoint", "--data", data])
+        try scenario.cus(["ledger", "checkpoint", "--sign", "--data", data])
         try scenario.cus(["ledger", "backup", "--data", data, "--to", scenario.ledgerBackup])
         try scenario.cus(["keys", "backup", "--data", data, "--to", scenario.newKeysBackups])
         return scenario
@@ -256,6 +256,20 @@ struct RestoreCommandTests {
                 try CLIRunner.run(
                     base + ["--from", scenario.ledgerBackup, "--keys-from", directory.path + "/other-keys"]),
                 1, "does not open")
+
+            // A keys backup older than a resident registered before the ledger backup lacks that resident's key.
+            do {
+                let services = try CommandServices.open(Ledger.Options(dataDirectory: scenario.data))
+                defer { services.close() }
+                _ = try await IntakeCommands(services: services).register(
+                    PersonRef(uuid: UUID()), purposeTags: ["intake"], identity: .init(givenName: "Ola", familyName: "Lis"),
+                    envelope: RestoreScenario.envelope(RestoreScenario.clerk))
+            }
+            try scenario.cus(["ledger", "backup", "--data", scenario.data, "--to", directory.path + "/newer-ledger"])
+            try refused(
+                try CLIRunner.run(
+                    base + ["--from", directory.path + "/newer-ledger", "--keys-from", scenario.newKeysBackups]),
+                1, "lacks 1 of the 4 data keys")
 
             // A ledger backup with one flipped byte in a record fails its verify.
             let damaged = directory.path + "/damaged"

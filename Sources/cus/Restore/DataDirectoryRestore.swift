@@ -24,9 +24,8 @@ struct RestoreReport: Encodable {
     var keysHeld: Int
     var receiptsReplayed: Int
     var erasureListEntries: Int
-    /// Data keys the ledger's sealed parts name that the keys backup never had (their personal data stays
-    /// unreadable): keys made after the keys backup was taken.
-    var ledgerKeysMissing: Int
+    /// Distinct data keys the ledger's sealed parts name; the keys backup holds or erased every one of them.
+    var ledgerKeys: Int
     var projectionsRebuilt: [String]
     var seconds: Double
 }
@@ -52,7 +51,7 @@ struct DataDirectoryRestore {
         defer { ledger.close() }
         let trusted = try compareWithTrustedCheckpoints(ledger, size: verified.size)
         try restoreKeysEnvironment()
-        let missing = try checkKeysBelong(to: ledger)
+        let ledgerKeys = try checkKeysBelong(to: ledger)
         let replay = try replayErasures(ledger)
         do { try Vault.compactInPlace(vaultOptions(readOnly: false)) } catch { throw CommandFailure(error) }
         let rebuilt = try rebuildProjections(ledger, size: verified.size)
@@ -62,7 +61,7 @@ struct DataDirectoryRestore {
             lostAcknowledgedEvents: trusted.map { $0.size > verified.size ? $0.size - verified.size : 0 } ?? 0,
             masterKeyEpoch: sources.keysManifest.masterKeyEpoch, keysRestored: sources.keysManifest.dataKeys,
             keysDestroyedByReplay: replay.destroyed, keysHeld: replay.held, receiptsReplayed: replay.receipts,
-            erasureListEntries: replay.listEntries, ledgerKeysMissing: missing, projectionsRebuilt: rebuilt,
+            erasureListEntries: replay.listEntries, ledgerKeys: ledgerKeys, projectionsRebuilt: rebuilt,
             seconds: Date().timeIntervalSince(started))
     }
 
@@ -166,33 +165,40 @@ struct DataDirectoryRestore {
         }
     }
 
-    /// Counts the ledger's data keys the keys env lacks; refuses a keys backup that holds none of them (another
-    /// ledger's).
+    /// Checks that the keys env holds (or erased) every data key the ledger's sealed parts name, and returns how
+    /// many there are. A keys backup older than some of them would leave those residents' personal data
+    /// undecryptable, which reads as corruption everywhere (projections, reveals), so it is refused: the keys
+    /// backup must be taken after the ledger backup. One that knows none of them is another ledger's.
     private func checkKeysBelong(to ledger: Ledger) throws -> Int {
         var keyIDs = Set<UUID128>()
         do {
-            try ledger.scanEvents(from: Position(rawValue: 0)) {
-                if let sealed = $0.sealed { keyIDs.insert(sealed.keyID) }
+            try ledger.scanEvents(from: Position(rawValue: 0)) { event in
+                if let sealed = event.sealed { keyIDs.insert(sealed.keyID) }
             }
         } catch {
             throw CommandFailure(error)
         }
+        var unknown = 0
         do {
             let vault = try Vault(vaultOptions(readOnly: true))
             defer { vault.close() }
-            var known = 0
-            for keyID in keyIDs where try vault.state(of: keyID) != .unknown { known += 1 }
-            let counts = try vault.keyCounts()
-            if known == 0 && !keyIDs.isEmpty && counts.dataKeys + counts.erasedKeys > 0 {
-                throw CommandFailure(
-                    exitCode: 1,
-                    reason: "the keys backup \(sources.keysBackup) holds none of the \(keyIDs.count) data keys of this "
-                        + "ledger: it belongs to another ledger")
-            }
-            return keyIDs.count - known
+            for keyID in keyIDs where try vault.state(of: keyID) == .unknown { unknown += 1 }
         } catch {
             throw CommandFailure(error)
         }
+        guard unknown > 0 else { return keyIDs.count }
+        let backup = sources.keysBackup
+        guard unknown < keyIDs.count else {
+            throw CommandFailure(
+                exitCode: 1,
+                reason: "the keys backup \(backup) holds none of the \(keyIDs.count) data keys of this ledger: it "
+                    + "belongs to another ledger")
+        }
+        throw CommandFailure(
+            exitCode: 1,
+            reason: "the keys backup \(backup) lacks \(unknown) of the \(keyIDs.count) data keys of this ledger (made "
+                + "after it was taken): their personal data would not open; use a keys backup taken after the "
+                + "ledger backup")
     }
 
     // MARK: - (3) the erasures

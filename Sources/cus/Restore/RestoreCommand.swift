@@ -77,12 +77,8 @@ struct RestoreCommand: AsyncParsableCommand {
         Swift.print(
             "keys: \(report.keysRestored) data keys restored from \(report.keysBackup) (epoch \(report.masterKeyEpoch)), "
                 + "\(report.keysDestroyedByReplay) destroyed again by the replay of \(report.receiptsReplayed) receipts "
-                + "and \(report.erasureListEntries) erasure-list entries; \(report.keysHeld) held")
-        if report.ledgerKeysMissing > 0 {
-            Swift.print(
-                "warning: \(report.ledgerKeysMissing) data keys of the ledger are not in the keys backup; their "
-                    + "personal data cannot be opened")
-        }
+                + "and \(report.erasureListEntries) erasure-list entries; \(report.keysHeld) held, the ledger uses "
+                + "\(report.ledgerKeys)")
         Swift.print(
             "projections rebuilt: \(report.projectionsRebuilt.joined(separator: ", ")); "
                 + String(format: "%.1f s; ready for cus serve", report.seconds))
