@@ -172,6 +172,45 @@ struct RestoreCommandTests {
         }
     }
 
+    @Test("A trusted checkpoint beyond the backup is reported as lost acknowledged events; a foreign one is refused")
+    func trustedCheckpoint() async throws {
+        try await TemporaryDirectory.with { directory in
+            let scenario = try await RestoreScenario.make(in: directory.path)
+            let backupSize = try scenario.verify(scenario.data).1
+            do {
+                let services = try CommandServices.open(Ledger.Options(dataDirectory: scenario.data))
+                defer { services.close() }
+                _ = try await IntakeCommands(services: services).register(
+                    PersonRef(uuid: UUID()), purposeTags: ["intake"],
+                    identity: .init(givenName: "Ola", familyName: "Lis"),
+                    envelope: RestoreScenario.envelope(RestoreScenario.clerk))
+            }
+            let trusted = directory.path + "/trusted-checkpoint"
+            try Data(try scenario.cus(["ledger", "checkpoint", "--sign", "--data", scenario.data]).utf8)
+                .write(to: URL(fileURLWithPath: trusted))
+            let newSize = try scenario.verify(scenario.data).1
+            #expect(newSize > backupSize)
+            let outcome = try scenario.restore(
+                into: directory.path + "/restored", keysFrom: scenario.newKeysBackups,
+                ["--trusted-checkpoint", trusted])
+            #expect(outcome.status == 0, "\(outcome.standardError)")
+            let report = try RestoreScenario.json(outcome.standardOutput)
+            #expect(report["trustedSize"] as? Int == newSize)
+            #expect(report["lostAcknowledgedEvents"] as? Int == newSize - backupSize)
+
+            // The checkpoint of another ledger (same origin, its own key) is not signed by this ledger's key.
+            let other = directory.path + "/other"
+            _ = try await ViewsCommandTests.residents(in: other)
+            let foreign = directory.path + "/foreign-checkpoint"
+            try Data(try scenario.cus(["ledger", "checkpoint", "--sign", "--data", other]).utf8)
+                .write(to: URL(fileURLWithPath: foreign))
+            let refused = try scenario.restore(
+                into: directory.path + "/refused", keysFrom: scenario.newKeysBackups, ["--trusted-checkpoint", foreign])
+            #expect(refused.status == 1 && refused.standardError.contains("not signed by this ledger's key"))
+            #expect(!FileManager.default.fileExists(atPath: directory.path + "/refused"))
+        }
+    }
+
     @Test(
         "Marker test: an old keys backup restores, but the erased resident stays erased and no file holds the marker or the key"
     )
@@ -262,7 +301,8 @@ struct RestoreCommandTests {
                 let services = try CommandServices.open(Ledger.Options(dataDirectory: scenario.data))
                 defer { services.close() }
                 _ = try await IntakeCommands(services: services).register(
-                    PersonRef(uuid: UUID()), purposeTags: ["intake"], identity: .init(givenName: "Ola", familyName: "Lis"),
+                    PersonRef(uuid: UUID()), purposeTags: ["intake"],
+                    identity: .init(givenName: "Ola", familyName: "Lis"),
                     envelope: RestoreScenario.envelope(RestoreScenario.clerk))
             }
             try scenario.cus(["ledger", "backup", "--data", scenario.data, "--to", directory.path + "/newer-ledger"])
