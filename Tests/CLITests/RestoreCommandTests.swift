@@ -71,6 +71,15 @@ struct RestoreScenario {
 
     static func bytes(_ key: some ContiguousBytes) -> [UInt8] { key.withUnsafeBytes { Array($0) } }
 
+    /// Registers one more resident in the original data directory (a new data key and an event).
+    func registerAnother() async throws {
+        let services = try CommandServices.open(Ledger.Options(dataDirectory: data))
+        defer { services.close() }
+        _ = try await IntakeCommands(services: services).register(
+            PersonRef(uuid: UUID()), purposeTags: ["intake"], identity: .init(givenName: "Ola", familyName: "Lis"),
+            envelope: Self.envelope(Self.clerk))
+    }
+
     /// Runs `cus`, expecting success; returns stdout.
     @discardableResult
     func cus(_ arguments: [String]) throws -> String {
@@ -177,14 +186,7 @@ struct RestoreCommandTests {
         try await TemporaryDirectory.with { directory in
             let scenario = try await RestoreScenario.make(in: directory.path)
             let backupSize = try scenario.verify(scenario.data).1
-            do {
-                let services = try CommandServices.open(Ledger.Options(dataDirectory: scenario.data))
-                defer { services.close() }
-                _ = try await IntakeCommands(services: services).register(
-                    PersonRef(uuid: UUID()), purposeTags: ["intake"],
-                    identity: .init(givenName: "Ola", familyName: "Lis"),
-                    envelope: RestoreScenario.envelope(RestoreScenario.clerk))
-            }
+            try await scenario.registerAnother()
             let trusted = directory.path + "/trusted-checkpoint"
             try Data(try scenario.cus(["ledger", "checkpoint", "--sign", "--data", scenario.data]).utf8)
                 .write(to: URL(fileURLWithPath: trusted))
@@ -297,14 +299,7 @@ struct RestoreCommandTests {
                 1, "does not open")
 
             // A keys backup older than a resident registered before the ledger backup lacks that resident's key.
-            do {
-                let services = try CommandServices.open(Ledger.Options(dataDirectory: scenario.data))
-                defer { services.close() }
-                _ = try await IntakeCommands(services: services).register(
-                    PersonRef(uuid: UUID()), purposeTags: ["intake"],
-                    identity: .init(givenName: "Ola", familyName: "Lis"),
-                    envelope: RestoreScenario.envelope(RestoreScenario.clerk))
-            }
+            try await scenario.registerAnother()
             try scenario.cus(["ledger", "backup", "--data", scenario.data, "--to", directory.path + "/newer-ledger"])
             try refused(
                 try CLIRunner.run(

@@ -4,32 +4,6 @@ import Ledger
 import Projections
 import Vault
 
-/// What `cus restore` did (`--json` prints it).
-struct RestoreReport: Encodable {
-    var data: String
-    var ledgerBackup: String
-    var keysBackup: String
-    /// Events in the restored ledger and its root.
-    var events: UInt64
-    var root: String
-    var checkpointsVerified: Int
-    /// The largest trusted or witnessed checkpoint compared, and how many events it has beyond the backup:
-    /// acknowledged events the restore lost (ledger.md §2.6).
-    var trustedSize: UInt64?
-    var lostAcknowledgedEvents: UInt64
-    var masterKeyEpoch: UInt32
-    /// Data keys in the keys backup, and how many of them the replay of step 3 destroyed.
-    var keysRestored: Int
-    var keysDestroyedByReplay: Int
-    var keysHeld: Int
-    var receiptsReplayed: Int
-    var erasureListEntries: Int
-    /// Distinct data keys the ledger's sealed parts name; the keys backup holds or erased every one of them.
-    var ledgerKeys: Int
-    var projectionsRebuilt: [String]
-    var seconds: Double
-}
-
 /// ledger.md §4.5's restore order, into a staging directory: (1) copy and verify the ledger and compare it with
 /// the trusted checkpoints; (2) restore the keys env; (3) replay every erasure receipt and erasure-list entry;
 /// (4) compact the keys env; (5) rebuild the projections. Serving (6) is `cus serve`, after the rename.
