@@ -153,6 +153,10 @@ struct RestoreCommandTests {
         try await TemporaryDirectory.with { directory in
             let scenario = try await RestoreScenario.make(in: directory.path)
             let target = directory.path + "/restored"
+            // What a restore killed half-way leaves: a staging directory with part of a copy. The next run clears it.
+            let stale = directory.path + "/.restored.restoring/ledger"
+            try FileManager.default.createDirectory(atPath: stale, withIntermediateDirectories: true)
+            try Data("half a copy".utf8).write(to: URL(fileURLWithPath: stale + "/data.mdb"))
             let first = try scenario.restore(into: target, keysFrom: scenario.newKeysBackups)
             #expect(first.status == 0, "\(first.standardError)")
             let report = try RestoreScenario.json(first.standardOutput)
