@@ -58,17 +58,12 @@ public struct KeysBackups: Sendable {
         do {
             let vault = try Vault(readOnly)
             defer { vault.close() }
-            let counts = try vault.store.read("cannot count the keys env") { txn in
-                (
-                    try txn.statistics(of: vault.store.dataKeys).entries,
-                    try txn.statistics(of: vault.store.erased).entries
-                )
-            }
+            let counts = try vault.keyCounts()
             try vault.compactCopy(to: partial)
             let erasures = try copyErasureList(options, into: partial)
             manifest = KeysBackupManifest(
                 format: KeysBackupManifest.currentFormat, name: name, createdAt: now,
-                masterKeyEpoch: vault.masterKeyEpoch, dataKeys: counts.0, erasedKeys: counts.1,
+                masterKeyEpoch: vault.masterKeyEpoch, dataKeys: counts.dataKeys, erasedKeys: counts.erasedKeys,
                 erasureListEntries: erasures)
         }
         try write(manifest, into: partial)

@@ -141,11 +141,16 @@ extension Vault {
         }
         try checkCopy(at: staging, expectedDataKeys: expected, options: options)
         let file = staging + "/data.mdb"
+        // mdb_env_copy2 creates the copy with mode 0666 less the umask; the keys env's file stays owner-only.
+        guard chmod(file, 0o600) == 0 else {
+            throw VaultError(.storage, "cannot make \(file) owner-only: \(String(cString: strerror(errno)))")
+        }
         guard FileSync.file(file) else { throw VaultError(.storage, "cannot fsync the compacted copy \(file)") }
         guard rename(file, live + "/data.mdb") == 0 else {
             throw VaultError(.storage, "cannot swap in the compacted copy: \(String(cString: strerror(errno)))")
         }
         FileSync.directory(live)
+        unlink(staging + "/lock.mdb")  // left by the read-only check of the copy
         rmdir(staging)
     }
 

@@ -9,7 +9,7 @@ struct CUS: AsyncParsableCommand {
         subcommands: [
             LedgerCommand.self, GenerateCommand.self, EventsCommand.self, RulesCommand.self, KeysCommand.self,
             ProjectionsCommand.self, ViewsCommand.self, MetricsCommand.self, OpsCommand.self, ServeCommand.self,
-            TokensCommand.self, AuditCommand.self,
+            TokensCommand.self, AuditCommand.self, RestoreCommand.self,
         ])
 }
 

@@ -185,20 +185,12 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
         }
         let projectionsStore = try ProjectionsStore(directory: directory)
         defer { projectionsStore.close() }
-        let builder = ProjectionBuilder(ledger: ledger, store: projectionsStore)
-        // One scan of the ledger feeds every projection named (each record decoded once).
         let names = projections.map { type(of: $0).name }
         var bar = ProgressBar(total: size, label: names.count == 1 ? names[0] : "\(names.count) projections")
         let started = Stopwatch()
-        let records = try builder.build(projections, slot: .live, upTo: size) { records in
-            bar.update(records.map(\.checkpoint).min() ?? size)
+        let built = try ProjectionBuild.all(projections, ledger: ledger, store: projectionsStore, size: size) {
+            bar.update($0)
         }
-        for (name, record) in zip(names, records) {
-            if let failure = record.failure {
-                throw ProjectionError.failed(projection: name, position: failure.position, failure.message)
-            }
-        }
-        let built = records.map(\.checkpoint).min() ?? 0
         print("\(names.joined(separator: ", ")): built \(built) events in \(Self.rate(built, started))")
         print("cutoff size \(size), root \(try ledger.root(atSize: size).hex); projections in \(directory)")
     }
@@ -207,5 +199,27 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
         let seconds = stopwatch.seconds
         let rate = seconds > 0 ? Double(events) / seconds : 0
         return String(format: "%.2f s (%.0f events/s)", seconds, rate)
+    }
+}
+
+/// Builds projections into the live slot of a new projections env up to a size.
+enum ProjectionBuild {
+    /// One scan of the ledger feeds every projection (each record decoded once); throws at the first projection
+    /// that failed; returns the size every projection reached.
+    static func all(
+        _ projections: [any Projection], ledger: Ledger, store: ProjectionsStore, size: UInt64,
+        progress: (UInt64) -> Void
+    ) throws -> UInt64 {
+        let builder = ProjectionBuilder(ledger: ledger, store: store)
+        let records = try builder.build(projections, slot: .live, upTo: size) { records in
+            progress(records.map(\.checkpoint).min() ?? size)
+        }
+        for (projection, record) in zip(projections, records) {
+            if let failure = record.failure {
+                throw ProjectionError.failed(
+                    projection: type(of: projection).name, position: failure.position, failure.message)
+            }
+        }
+        return records.map(\.checkpoint).min() ?? 0
     }
 }
