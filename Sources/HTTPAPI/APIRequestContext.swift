@@ -1,4 +1,5 @@
 import HTTPTypes
+import Ledger
 public import Hummingbird
 import Logging
 
@@ -95,6 +96,8 @@ struct ProblemMiddleware: RouterMiddleware {
             default: problem = .invalidRequest(error.body ?? "the request is malformed")
             }
             return try problem.response(from: request, context: context)
+        } catch let error as LedgerError where error.code == .readersFull {
+            return try Problem.readersFull.response(from: request, context: context)
         } catch {
             context.logger.error("unhandled error", metadata: ["type": "\(type(of: error))"])
             return try Problem(.internalServerError, code: "internal", title: "Internal error").response(
