@@ -60,6 +60,7 @@ struct ExhaustionTests {
 /// Threads that each hold one read transaction (one reader slot, `MDB_NOTLS`) until released.
 final class ReaderSlotHolders: Sendable {
     private let gate = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
     private let count: Int
     private let held: LockedCounter
 
@@ -67,6 +68,7 @@ final class ReaderSlotHolders: Sendable {
         let entered = DispatchSemaphore(value: 0)
         let held = LockedCounter()
         let gate = gate
+        let finished = finished
         let threads = (0..<count).map { _ in
             Thread {
                 do {
@@ -78,6 +80,7 @@ final class ReaderSlotHolders: Sendable {
                 } catch {
                     entered.signal()
                 }
+                finished.signal()
             }
         }
         self.held = held
@@ -88,8 +91,10 @@ final class ReaderSlotHolders: Sendable {
 
     var holding: Int { held.value }
 
+    /// Ends every read transaction and returns once their slots are free.
     func release() {
         for _ in 0..<count { gate.signal() }
+        for _ in 0..<count { finished.wait() }
     }
 }
 
