@@ -7,7 +7,8 @@ public struct APILimits: Sendable, Hashable {
     public var pageRowsDefault: Int
     /// The largest `limit` accepted; more is 413 `limit-exceeded`.
     public var pageRowsMax: Int
-    /// How long a request may run before it is answered 503 `request-timeout`.
+    /// How long a request may run before it is answered 503 `request-timeout`; also how long its body may take to
+    /// arrive before the connection is closed (`RequestReadDeadline`).
     public var requestTimeout: Duration
     /// How long `?minPosition=N` waits for the projections before 503 `not-yet-projected`.
     public var minPositionWait: Duration

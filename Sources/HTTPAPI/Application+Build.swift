@@ -13,7 +13,10 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(server),
-        server: .http1(configuration: HTTP1Channel.Configuration(idleTimeout: timeAmount(server.limits.idleTimeout))),
+        server: .http1(
+            configuration: HTTP1Channel.Configuration(
+                additionalChannelHandlers: [RequestReadDeadline(deadline: timeAmount(server.limits.requestTimeout))],
+                idleTimeout: timeAmount(server.limits.idleTimeout))),
         configuration: .init(
             address: .hostname(server.configuration.host, port: server.configuration.port),
             serverName: "cusledger",
