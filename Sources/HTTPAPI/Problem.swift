@@ -62,13 +62,10 @@ extension Problem {
     static func limitExceeded(_ detail: String) -> Problem {
         Problem(.contentTooLarge, code: "limit-exceeded", title: "Over a limit", detail: detail)
     }
-    static let tooManyRequests: Problem = {
-        var problem = Problem(
-            .tooManyRequests, code: "too-many-requests", title: "The write queue is full",
-            detail: "retry later with the same Idempotency-Key")
-        problem.headers[.retryAfter] = "1"
-        return problem
-    }()
+    static let tooManyRequests = Problem(
+        .tooManyRequests, code: "too-many-requests", title: "The write queue is full",
+        detail: "retry later with the same Idempotency-Key"
+    ).retryingAfter(seconds: 1)
     static let requestTimeout = Problem(
         .serviceUnavailable, code: "request-timeout", title: "The request took too long",
         detail: "retry a command with the same Idempotency-Key")
@@ -81,13 +78,16 @@ extension Problem {
         detail: "a commit failed (disk full or an I/O error); reads continue. Free space, then restart: the ledger "
             + "verifies its tail before it takes appends again")
     /// ledger.md §2.4: every LMDB reader slot is taken; back-pressure, not a fault.
-    static let readersFull: Problem = {
-        var problem = Problem(
-            .serviceUnavailable, code: "readers-full", title: "Every storage reader slot is in use",
-            detail: "retry shortly")
-        problem.headers[.retryAfter] = "1"
+    static let readersFull = Problem(
+        .serviceUnavailable, code: "readers-full", title: "Every storage reader slot is in use", detail: "retry shortly"
+    ).retryingAfter(seconds: 1)
+
+    /// The same problem with `Retry-After`.
+    func retryingAfter(seconds: Int) -> Problem {
+        var problem = self
+        problem.headers[.retryAfter] = "\(seconds)"
         return problem
-    }()
+    }
 
     /// A failed read of the ledger: `readers-full` when the reader slots ran out, else `storage-unavailable`.
     static func reading(_ error: any Error, _ detail: String) -> Problem {
