@@ -1,4 +1,5 @@
 import HTTPTypes
+import LMDB
 import Ledger
 public import Hummingbird
 import Logging
@@ -97,6 +98,9 @@ struct ProblemMiddleware: RouterMiddleware {
             }
             return try problem.response(from: request, context: context)
         } catch let error as LedgerError where error.code == .readersFull {
+            return try Problem.readersFull.response(from: request, context: context)
+        } catch let error where LMDBError.readersFull ~= error {
+            // A read of the projections or keys env, whose transaction got no reader slot.
             return try Problem.readersFull.response(from: request, context: context)
         } catch {
             context.logger.error("unhandled error", metadata: ["type": "\(type(of: error))"])

@@ -4,6 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import LMDB
 import Ledger
+import Projections
 import Synchronization
 import Testing
 
@@ -42,6 +43,23 @@ struct ExhaustionTests {
                 .post, "/v1/persons", token: clerk, json: CommandTests.registration(UUID().uuidString.lowercased()),
                 headers: [CommandTests.key()])
             #expect(registered.status == .created, "\(registered.text)")
+        }
+    }
+
+    @Test("Every reader slot of the projections env taken: a view is 503 readers-full, not a 500")
+    func projectionReadersFull() async throws {
+        let fixture = try await APIFixture()
+        let director = try fixture.token(.director)
+        let environment = fixture.server.projectionsStore.environment
+        let slots = try environment.info().maxReaders
+        try await fixture.test { client in
+            let holders = ReaderSlotHolders(environment: environment, count: slots)
+            let view = try await client.send(.get, "/v1/views/PlanStatusView?limit=1", token: director)
+            #expect(view.status == .serviceUnavailable, "\(view.text)")
+            #expect(try view.problemCode() == "readers-full")
+            holders.release()
+            let again = try await client.send(.get, "/v1/views/PlanStatusView?limit=1", token: director)
+            #expect(again.status == .ok, "\(again.text)")
         }
     }
 
