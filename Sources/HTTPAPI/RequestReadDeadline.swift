@@ -2,9 +2,11 @@ import NIOCore
 import NIOHTTPTypes
 
 /// Bounds slow request bodies (issue 13): a connection whose request is not read to its end within `deadline` of
-/// its head (a client trickling its body) is closed, and so is one answered before its body ended (413
-/// `limit-exceeded`, 503 `request-timeout`) instead of reading and dropping the rest. Slow headers are bounded by
-/// the idle timeout (`APILimits.idleTimeout`), which runs until a complete head arrives.
+/// its head (a client trickling its body) is closed. One answered before its body ended (413 `limit-exceeded`, 503
+/// `request-timeout`) is half-closed after the answer: the client reads it and end-of-file and stops sending,
+/// while what it already sent is still read and dropped (closing at once would reset the connection and could
+/// lose the answer), until the client closes or the deadline does. Slow headers are bounded by the idle timeout
+/// (`APILimits.idleTimeout`), which runs until a complete head arrives.
 final class RequestReadDeadline: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -41,7 +43,7 @@ final class RequestReadDeadline: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         context.writeAndFlush(data, promise: promise)
-        context.close(promise: nil)
+        context.close(mode: .output, promise: nil)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
