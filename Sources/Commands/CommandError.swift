@@ -18,6 +18,11 @@ public struct CommandError: Error, Sendable, CustomStringConvertible {
         case idempotencyKeyReused
         /// The commit failed; retry with the same command id (503 outcome-unknown).
         case outcomeUnknown
+        /// The ledger writer stopped after a failed commit (disk full, I/O error) and takes no appends until the
+        /// process restarts (ledger.md §2.5 item 4); nothing of this command was written (503 writer-stopped).
+        case writerStopped
+        /// Every reader slot of an LMDB environment is in use (`MDB_READERS_FULL`); retry shortly (503 readers-full).
+        case readersFull
         /// The ledger or the keys env could not be used (503 storage-unavailable).
         case storage
         /// Another process holds the ledger's writer lock (ledger.md §2.5): a server or another writer runs.
@@ -51,7 +56,9 @@ public struct CommandError: Error, Sendable, CustomStringConvertible {
         switch error.code {
         case .wrongExpectedVersion: self.init(.wrongExpectedVersion, error.message)
         case .partialDuplicate, .idempotencyConflict: self.init(.idempotencyKeyReused, error.message)
-        case .outcomeUnknown, .writerStopped: self.init(.outcomeUnknown, error.message)
+        case .outcomeUnknown: self.init(.outcomeUnknown, error.message)
+        case .writerStopped: self.init(.writerStopped, error.message)
+        case .readersFull: self.init(.readersFull, error.message)
         case .overloaded: self.init(.overloaded, error.message)
         case .limitExceeded: self.init(.limitExceeded, error.message)
         case .invalidArgument: self.init(.invalidRequest, error.message)

@@ -7,17 +7,24 @@ public struct APILimits: Sendable, Hashable {
     public var pageRowsDefault: Int
     /// The largest `limit` accepted; more is 413 `limit-exceeded`.
     public var pageRowsMax: Int
-    /// How long a request may run before it is answered 503 `request-timeout`.
+    /// How long a request may run before it is answered 503 `request-timeout`; also how long its body may take to
+    /// arrive before the connection is closed (`RequestReadDeadline`).
     public var requestTimeout: Duration
     /// How long `?minPosition=N` waits for the projections before 503 `not-yet-projected`.
     public var minPositionWait: Duration
     /// Commands being decided or appended at once; one more is 429 `too-many-requests` (the write queue).
     public var commandsInFlightMax: Int
+    /// How long a connection may stay open without sending a complete request head (an idle keep-alive
+    /// connection, or a slow client trickling its headers); then the server closes it.
+    public var idleTimeout: Duration
+    /// Connections open at once; further ones wait in the listen backlog until one closes (nothing is read from
+    /// them, so they cost no memory of the server).
+    public var connectionsMax: Int
 
     public init(
         bodyBytesMax: Int = 64 * 1024, pageRowsDefault: Int = 100, pageRowsMax: Int = 1_000,
         requestTimeout: Duration = .seconds(30), minPositionWait: Duration = .seconds(5),
-        commandsInFlightMax: Int = 256
+        commandsInFlightMax: Int = 256, idleTimeout: Duration = .seconds(30), connectionsMax: Int = 1_000
     ) {
         self.bodyBytesMax = bodyBytesMax
         self.pageRowsDefault = pageRowsDefault
@@ -25,6 +32,8 @@ public struct APILimits: Sendable, Hashable {
         self.requestTimeout = requestTimeout
         self.minPositionWait = minPositionWait
         self.commandsInFlightMax = commandsInFlightMax
+        self.idleTimeout = idleTimeout
+        self.connectionsMax = connectionsMax
     }
 
     public static let defaults = APILimits()

@@ -1,4 +1,6 @@
 import HTTPTypes
+import LMDB
+import Ledger
 public import Hummingbird
 import Logging
 
@@ -95,6 +97,11 @@ struct ProblemMiddleware: RouterMiddleware {
             default: problem = .invalidRequest(error.body ?? "the request is malformed")
             }
             return try problem.response(from: request, context: context)
+        } catch let error as LedgerError where error.code == .readersFull {
+            return try Problem.readersFull.response(from: request, context: context)
+        } catch let error where LMDBError.readersFull ~= error {
+            // A read of the projections or keys env, whose transaction got no reader slot.
+            return try Problem.readersFull.response(from: request, context: context)
         } catch {
             context.logger.error("unhandled error", metadata: ["type": "\(type(of: error))"])
             return try Problem(.internalServerError, code: "internal", title: "Internal error").response(

@@ -82,7 +82,19 @@ public final class APIServer: Sendable {
             builder: builder, projections: ProjectionCatalogue.all(attributes: source), logger: logger)
         tokens = TokenStore(dataDirectory: directory)
         metrics = HTTPMetrics()
-        services.ledger.observeCommits { [metrics] commit in metrics.record(commit) }
+        let tail = services.ledger.verifiedTail
+        logger.info(
+            "ledger tail verified before taking appends",
+            metadata: ["from": "\(tail.lowerBound)", "to": "\(tail.upperBound)", "records": "\(tail.count)"])
+        services.ledger.observeCommits { [metrics, logger] commit in
+            metrics.record(commit)
+            // ledger.md §2.5 item 4: the alert. `/ready` and `cusledger_ledger_writer_stopped` say it from now on.
+            if let reason = commit.writerStopped {
+                logger.error(
+                    "ledger writer stopped: a commit failed; appends are refused until restart",
+                    metadata: ["reason": "\(reason)"])
+            }
+        }
         gate = CommandGate(inFlightMax: configuration.limits.commandsInFlightMax)
         intake = IntakeCommands(services: services)
         engine.start()

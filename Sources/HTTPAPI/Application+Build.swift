@@ -1,5 +1,7 @@
 import HTTPTypes
 public import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -11,11 +13,23 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(server),
+        server: .http1(
+            configuration: HTTP1Channel.Configuration(
+                additionalChannelHandlers: [RequestReadDeadline(deadline: timeAmount(server.limits.requestTimeout))],
+                idleTimeout: timeAmount(server.limits.idleTimeout))),
         configuration: .init(
             address: .hostname(server.configuration.host, port: server.configuration.port),
-            serverName: "cusledger"),
+            serverName: "cusledger",
+            availableConnectionsDelegate: MaximumAvailableConnections(
+                server.limits.connectionsMax, logger: server.logger)),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
         logger: server.logger)
+}
+
+/// `duration` in NIO's unit, whole nanoseconds.
+func timeAmount(_ duration: Duration) -> TimeAmount {
+    let (seconds, attoseconds) = duration.components
+    return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
 }
 
 func buildRouter(_ server: APIServer) -> Router<APIRequestContext> {

@@ -114,7 +114,7 @@ struct AuditRoutes {
     /// Runs a read on the ledger; its failures are 503, never a 500 or a partial answer.
     private func ledger<R>(_ read: (Ledger) throws -> R) throws -> R {
         do { return try read(server.services.ledger) } catch {
-            throw Problem.storageUnavailable("the ledger could not be read")
+            throw Problem.reading(error, "the ledger could not be read")
         }
     }
 

@@ -107,7 +107,7 @@ struct CommandRoutes {
             result = try await server.gate.run(commandID) {
                 do throws(CommandError) { return try await execute(body, envelope) } catch {
                     // Storage and corruption messages name files and codes, never a field's value.
-                    if [.storage, .corrupted, .writerLocked, .outcomeUnknown].contains(error.code) {
+                    if [.storage, .corrupted, .writerLocked, .outcomeUnknown, .writerStopped].contains(error.code) {
                         context.logger.error(
                             "command failed in storage",
                             metadata: ["route": "\(route)", "code": "\(error.code)", "reason": "\(error.message)"])
@@ -183,6 +183,8 @@ struct CommandRoutes {
             Problem(
                 .serviceUnavailable, code: "outcome-unknown", title: "The commit's outcome is unknown",
                 detail: "retry with the same Idempotency-Key")
+        case .writerStopped: .writerStopped
+        case .readersFull: .readersFull
         case .overloaded: .tooManyRequests
         case .limitExceeded: .limitExceeded("the command is over a ledger limit")
         // The server holds the writer lock; another writer here means the server did not open as the writer.

@@ -32,6 +32,11 @@ public final class HTTPMetrics: Sendable {
 
     /// The exposition text, with the ledger and projection gauges refreshed first.
     func exposition(_ server: APIServer) -> [UInt8] {
+        registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "cusledger_ledger_writer", unitName: "stopped",
+                helpText: "1 when the ledger writer stopped after a failed commit and refuses appends until restart")
+        ).set(Double(server.services.ledger.writerStopReason == nil ? 0 : 1))
         if let size = try? server.services.ledger.treeSize() {
             registry.makeGauge(
                 descriptor: MetricNameDescriptor(

@@ -5,9 +5,9 @@ import Hummingbird
 import Ledger
 import Projections
 
-/// `/health` (the process answers), `/ready` (the ledger is open and every projection is live within
-/// `readyLagEventsMax`), `/metrics` (Prometheus text) and `/v1/status` (each projection's state and lag), the
-/// last two for the operator and auditor roles only.
+/// `/health` (the process answers), `/ready` (the ledger is open, its writer takes appends and every projection is
+/// live within `readyLagEventsMax`), `/metrics` (Prometheus text) and `/v1/status` (each projection's state and
+/// lag), the last two for the operator and auditor roles only.
 struct OperationsRoutes {
     let server: APIServer
     /// A projection further behind than this makes `/ready` answer 503.
@@ -43,11 +43,12 @@ struct OperationsRoutes {
                 server.engine.projections.map { type(of: $0) }, store: server.projectionsStore, ledger: ledger,
                 now: now)
             return Status(ledgerSize: try ledger.treeSize(), projections: statuses)
-        } catch { throw Problem.storageUnavailable("the ledger or the projections could not be read") }
+        } catch { throw Problem.reading(error, "the ledger or the projections could not be read") }
     }
 
     func ready() throws -> Response {
         guard !server.services.ledger.isClosed else { throw Problem.storageUnavailable("the ledger is closed") }
+        guard server.services.ledger.writerStopReason == nil else { throw Problem.writerStopped }
         let status = try statuses()
         let behind = status.projections.filter { $0.state != .live || $0.lagEvents > Self.readyLagEventsMax }
         guard behind.isEmpty else {

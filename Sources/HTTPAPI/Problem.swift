@@ -1,5 +1,6 @@
 import HTTPTypes
 import Foundation
+import Ledger
 public import Hummingbird
 
 /// An RFC 9457 problem (`application/problem+json`) with the stable `code` of style.md §4. `detail` names rules,
@@ -61,17 +62,35 @@ extension Problem {
     static func limitExceeded(_ detail: String) -> Problem {
         Problem(.contentTooLarge, code: "limit-exceeded", title: "Over a limit", detail: detail)
     }
-    static let tooManyRequests: Problem = {
-        var problem = Problem(
-            .tooManyRequests, code: "too-many-requests", title: "The write queue is full",
-            detail: "retry later with the same Idempotency-Key")
-        problem.headers[.retryAfter] = "1"
-        return problem
-    }()
+    static let tooManyRequests = Problem(
+        .tooManyRequests, code: "too-many-requests", title: "The write queue is full",
+        detail: "retry later with the same Idempotency-Key"
+    ).retryingAfter(seconds: 1)
     static let requestTimeout = Problem(
         .serviceUnavailable, code: "request-timeout", title: "The request took too long",
         detail: "retry a command with the same Idempotency-Key")
     static func storageUnavailable(_ detail: String) -> Problem {
         Problem(.serviceUnavailable, code: "storage-unavailable", title: "Storage is unavailable", detail: detail)
+    }
+    /// ledger.md §2.5 item 4: after a failed commit the writer refuses every append until the server restarts.
+    static let writerStopped = Problem(
+        .serviceUnavailable, code: "writer-stopped", title: "The ledger takes no appends until the server restarts",
+        detail: "a commit failed (disk full or an I/O error); reads continue. Free space, then restart: the ledger "
+            + "verifies its tail before it takes appends again")
+    /// ledger.md §2.4: every LMDB reader slot is taken; back-pressure, not a fault.
+    static let readersFull = Problem(
+        .serviceUnavailable, code: "readers-full", title: "Every storage reader slot is in use", detail: "retry shortly"
+    ).retryingAfter(seconds: 1)
+
+    /// The same problem with `Retry-After`.
+    func retryingAfter(seconds: Int) -> Problem {
+        var problem = self
+        problem.headers[.retryAfter] = "\(seconds)"
+        return problem
+    }
+
+    /// A failed read of the ledger: `readers-full` when the reader slots ran out, else `storage-unavailable`.
+    static func reading(_ error: any Error, _ detail: String) -> Problem {
+        (error as? LedgerError)?.code == .readersFull ? .readersFull : .storageUnavailable(detail)
     }
 }

@@ -124,7 +124,7 @@ struct QueryRoutes {
         guard let position = try query.unsigned("minPosition") else { return }
         let size: UInt64
         do { size = try server.services.ledger.treeSize() } catch {
-            throw Problem.storageUnavailable("the ledger could not be read")
+            throw Problem.reading(error, "the ledger could not be read")
         }
         guard position < size else { throw Problem.invalidRequest("minPosition is beyond the ledger's last position") }
         guard await server.engine.waitUntilProjected(Position(position), timeout: server.limits.minPositionWait)

@@ -58,7 +58,7 @@ struct RevealRoutes {
         } catch let error as CommandError {
             throw CommandRoutes.problem(error)
         } catch {
-            throw Problem.storageUnavailable("the ledger or the keys could not be read")
+            throw Problem.reading(error, "the ledger or the keys could not be read")
         }
         guard let rows else { throw Problem.notFound }
         context.logger.info("personal data revealed", metadata: ["events": "\(rows.count)"])

@@ -63,6 +63,9 @@ public final class Ledger: EventStore {
     public let origin: String
     /// Reader slots cleared at open (`mdb_reader_check`).
     public let staleReadersCleared: Int
+    /// The positions re-hashed at open, after the newest signed checkpoint, before the writer took appends
+    /// (ledger.md §2.5 item 4); empty when read-only or when the tree ends at its newest checkpoint.
+    public let verifiedTail: Range<UInt64>
     let writer: LedgerWriter?
     let notifier: CommitNotifier
     private let lock: WriterLock?
@@ -100,9 +103,10 @@ public final class Ledger: EventStore {
             self.notifier = CommitNotifier(size: state.treeSize)
             if options.readOnly {
                 self.writer = nil
+                self.verifiedTail = 0..<0
             } else {
                 let signer = try opening.signer(origin: origin, hasCheckpoint: state.lastCheckpointSize != nil)
-                try opening.verifyTail(after: state)
+                self.verifiedTail = try opening.verifyTail(after: state)
                 let policy = CheckpointPolicy(
                     signer: signer, everyEvents: options.checkpointEveryEvents,
                     intervalSeconds: options.checkpointIntervalSeconds)

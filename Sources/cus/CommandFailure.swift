@@ -68,8 +68,8 @@ struct CommandFailure: Error, CustomStringConvertible {
             self.init(exitCode: 64, reason: reason)
         case .overloaded: self.init(exitCode: 75, reason: reason)
         case .limitExceeded: self.init(exitCode: 65, reason: reason)
-        case .outcomeUnknown, .storage: self.init(exitCode: 74, reason: reason)
-        case .writerLocked: self.init(exitCode: 75, reason: reason)
+        case .outcomeUnknown, .storage, .writerStopped: self.init(exitCode: 74, reason: reason)
+        case .writerLocked, .readersFull: self.init(exitCode: 75, reason: reason)
         case .corrupted: self.init(exitCode: 1, reason: reason)
         }
     }

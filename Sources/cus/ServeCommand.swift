@@ -36,6 +36,10 @@ struct ServeCommand: AsyncParsableCommand {
     var minPositionWaitMilliseconds = 5_000
     @Option(name: .long, help: "Commands decided at once; one more is 429 (the write queue's length).")
     var commandsInFlightMax = APILimits.defaults.commandsInFlightMax
+    @Option(name: .long, help: "Seconds a connection may stay open without a complete request head; then it is closed.")
+    var idleTimeoutSeconds = 30
+    @Option(name: .long, help: "Connections open at once; more wait in the listen backlog.")
+    var connectionsMax = APILimits.defaults.connectionsMax
     // Duties (ADR 0011) and the server file (`DIR/server.json`, issue #10 "Operations").
     @OptionGroup var dutyOptions: DutyOptions
     @Option(name: .long, help: "Seconds between the duties' passes (each runs the due duties once).")
@@ -60,7 +64,8 @@ struct ServeCommand: AsyncParsableCommand {
         APILimits(
             bodyBytesMax: bodyBytesMax, pageRowsDefault: min(APILimits.defaults.pageRowsDefault, pageRowsMax),
             pageRowsMax: pageRowsMax, requestTimeout: .seconds(requestTimeoutSeconds),
-            minPositionWait: .milliseconds(minPositionWaitMilliseconds), commandsInFlightMax: commandsInFlightMax)
+            minPositionWait: .milliseconds(minPositionWaitMilliseconds), commandsInFlightMax: commandsInFlightMax,
+            idleTimeout: .seconds(idleTimeoutSeconds), connectionsMax: connectionsMax)
     }
 
     /// The demo centre: small, so the first start takes seconds.
@@ -83,6 +88,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (1...100_000).contains(commandsInFlightMax) else {
             throw ValidationError("--commands-in-flight-max must be 1…100,000")
+        }
+        guard (1...3_600).contains(idleTimeoutSeconds) else {
+            throw ValidationError("--idle-timeout-seconds must be 1…3,600")
+        }
+        guard (1...100_000).contains(connectionsMax) else {
+            throw ValidationError("--connections-max must be 1…100,000")
         }
         guard (1...86_400).contains(dutyPollSeconds) else {
             throw ValidationError("--duty-poll-seconds must be 1…86,400")

@@ -29,9 +29,9 @@ final class APIFixture: Sendable {
 
     var dataDirectory: String { directory.path + "/data" }
 
-    init(limits: APILimits = .defaults, generate: Bool = true) async throws {
+    init(limits: APILimits = .defaults, generate: Bool = true, ledgerMaxReaders: UInt32 = 256) async throws {
         directory = try TemporaryDirectory(prefix: "cus-http")
-        let options = Ledger.Options(dataDirectory: directory.path + "/data")
+        let options = Ledger.Options(dataDirectory: directory.path + "/data", maxReaders: ledgerMaxReaders)
         let services = try CommandServices.open(options)
         let generator = CUSDataGenerator(services: services, options: Self.generation)
         if generate { _ = try await generator.run() }

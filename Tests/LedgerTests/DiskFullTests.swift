@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import LedgerTesting
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -26,6 +27,10 @@ struct DiskFullTests {
             let options = Ledger.Options(
                 dataDirectory: data, initialMapSizeBytes: 256 << 20, signingKeyPath: directory.path + "/signing.key")
             var ledger = try Ledger(options)
+            let stops = Mutex<[String]>([])
+            ledger.observeCommits { report in
+                if let reason = report.writerStopped { stops.withLock { $0.append(reason) } }
+            }
             var acknowledged: [AppendResult] = []
             for _ in 0..<5 {
                 acknowledged.append(
@@ -48,6 +53,7 @@ struct DiskFullTests {
             }
             #expect(failure?.code == .outcomeUnknown, "\(String(describing: failure))")
             #expect(ledger.writerStopReason?.code == .writerStopped)
+            #expect(stops.withLock { $0.count } == 1, "the observer hears of the stop once (the server's alert)")
             try await EventStoreConformance.expectError(.writerStopped) {
                 try await ledger.append(to: Fixtures.stream(), expectedVersion: .noStream, events: Fixtures.events(1))
             }

@@ -22,7 +22,7 @@ extension DashboardRoutes {
             checkpoint = try ledger.newestCheckpoint()
             check = try Self.check(checkpoint, ledger: ledger)
         } catch {
-            throw Problem.storageUnavailable("the ledger could not be read")
+            throw Problem.reading(error, "the ledger could not be read")
         }
         var facts: [[String: String]] = [
             ["label": DashboardLabels.text("ledgerSize", language), "value": String(status.ledgerSize)]

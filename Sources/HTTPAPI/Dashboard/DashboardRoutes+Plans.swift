@@ -119,7 +119,7 @@ extension DashboardRoutes {
                 ]
             }
         } catch {
-            throw Problem.storageUnavailable("the ledger could not be read")
+            throw Problem.reading(error, "the ledger could not be read")
         }
     }
 

@@ -34,7 +34,7 @@ extension DashboardRoutes {
                 return (id, try server.services.facts.programme(id))
             }
         } catch {
-            throw Problem.storageUnavailable("the ledger could not be read")
+            throw Problem.reading(error, "the ledger could not be read")
         }
     }
 
@@ -43,7 +43,7 @@ extension DashboardRoutes {
         let programme = try pathIdentifier(context, "programmeId", ProgrammeID.self)
         let state: ProgrammeState
         do { state = try server.services.facts.programme(programme) } catch {
-            throw Problem.storageUnavailable("the ledger could not be read")
+            throw Problem.reading(error, "the ledger could not be read")
         }
         guard state.isAdopted else { throw Problem.notFound }
         let selection = try pageSelection(

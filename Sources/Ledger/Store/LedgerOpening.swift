@@ -107,8 +107,8 @@ struct LedgerOpening {
     }
 
     /// ledger.md §2.5 item 4: before taking appends, re-hash every record after the newest checkpoint and check
-    /// that the tree still extends it and ends at `meta.frontier`.
-    func verifyTail(after state: BatchCommitter.State) throws {
+    /// that the tree still extends it and ends at `meta.frontier`. Returns the positions it checked.
+    func verifyTail(after state: BatchCommitter.State) throws -> Range<UInt64> {
         let start = state.lastCheckpointSize ?? 0
         var frontier = try databases.environment.read { txn -> MerkleFrontier in
             guard let newest = try CheckpointStore(databases: databases).newest(in: txn) else {
@@ -144,5 +144,6 @@ struct LedgerOpening {
             throw LedgerError(
                 .corrupted, "records after the newest checkpoint do not hash to meta.frontier; run `cus ledger verify`")
         }
+        return start..<state.treeSize
     }
 }

@@ -9,12 +9,20 @@ public struct CommitReport: Sendable, Equatable {
     public var duration: Duration
     /// Whether the transaction committed (false: refused or failed; nothing of the batch is durable).
     public var committed: Bool
+    /// Set when the commit itself failed (`ENOSPC`, an I/O error): the batch's outcome is unknown and the writer
+    /// stops taking appends; this is why (the error's description: code, message, LMDB code, never payload bytes;
+    /// ledger.md §2.5 item 4). Nil for a commit or a refused batch.
+    public var writerStopped: String?
 
-    public init(requests: Int, eventsAppended: UInt64, duration: Duration, committed: Bool) {
+    public init(
+        requests: Int, eventsAppended: UInt64, duration: Duration, committed: Bool,
+        writerStopped: String? = nil
+    ) {
         self.requests = requests
         self.eventsAppended = eventsAppended
         self.duration = duration
         self.committed = committed
+        self.writerStopped = writerStopped
     }
 }
 

@@ -215,8 +215,12 @@ final class LedgerWriter: Sendable {
             committed = true
             appended = sizeAfter - sizeBefore
         }
+        var stoppedBy: String?
+        if case .failed(let error)? = outcome { stoppedBy = error.description }
         observer(
-            CommitReport(requests: requests, eventsAppended: appended, duration: duration, committed: committed))
+            CommitReport(
+                requests: requests, eventsAppended: appended, duration: duration, committed: committed,
+                writerStopped: stoppedBy))
     }
 
     /// ledger.md §2.5 item 4: never retry a failed commit; answer the batch, refuse everything after it.

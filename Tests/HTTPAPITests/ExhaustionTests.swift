@@ -1,0 +1,123 @@
+import Commands
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import LMDB
+import Ledger
+import Projections
+import Synchronization
+import Testing
+
+@testable import HTTPAPI
+
+/// Issue 13 "Resource exhaustion" where the logic lives: the problems the server answers when a resource runs out.
+/// End to end against `cus serve` (disk full on a tmpfs, huge bodies, slow clients, connections):
+/// `Tools/exhaustion-check`.
+@Suite("Resource exhaustion")
+struct ExhaustionTests {
+    @Test("Every ledger reader slot taken: reads and commands are 503 readers-full, and answer again once freed")
+    func readersFull() async throws {
+        let fixture = try await APIFixture(generate: false, ledgerMaxReaders: 8)
+        let auditor = try fixture.token(.auditor)
+        let clerk = try fixture.token(.intakeClerk)
+        let environment = fixture.server.services.ledger.environment
+        // LMDB rounds the reader table up to fill its page: take every slot it really has.
+        let slots = try environment.info().maxReaders
+        let holders = ReaderSlotHolders(environment: environment, count: slots)
+        try await fixture.test { client in
+            #expect(holders.holding == slots, "\(holders.holding) of \(slots) slots held")
+            let read = try await client.send(.get, "/v1/audit/verifier-key", token: auditor)
+            #expect(read.status == .serviceUnavailable, "\(read.text)")
+            #expect(try read.problemCode() == "readers-full")
+            #expect(read.headers[.retryAfter] == "1")
+            let command = try await client.send(
+                .post, "/v1/persons", token: clerk, json: CommandTests.registration(UUID().uuidString.lowercased()),
+                headers: [CommandTests.key()])
+            #expect(command.status == .serviceUnavailable, "\(command.text)")
+            #expect(try command.problemCode() == "readers-full")
+            #expect(try await client.send(.get, "/health", token: nil).status == .ok)
+            holders.release()
+            let again = try await client.send(.get, "/v1/audit/verifier-key", token: auditor)
+            #expect(again.status == .ok, "\(again.text)")
+            let registered = try await client.send(
+                .post, "/v1/persons", token: clerk, json: CommandTests.registration(UUID().uuidString.lowercased()),
+                headers: [CommandTests.key()])
+            #expect(registered.status == .created, "\(registered.text)")
+        }
+    }
+
+    @Test("Every reader slot of the projections env taken: a view is 503 readers-full, not a 500")
+    func projectionReadersFull() async throws {
+        let fixture = try await APIFixture()
+        let director = try fixture.token(.director)
+        let environment = fixture.server.projectionsStore.environment
+        let slots = try environment.info().maxReaders
+        try await fixture.test { client in
+            let holders = ReaderSlotHolders(environment: environment, count: slots)
+            let view = try await client.send(.get, "/v1/views/PlanStatusView?limit=1", token: director)
+            #expect(view.status == .serviceUnavailable, "\(view.text)")
+            #expect(try view.problemCode() == "readers-full")
+            holders.release()
+            let again = try await client.send(.get, "/v1/views/PlanStatusView?limit=1", token: director)
+            #expect(again.status == .ok, "\(again.text)")
+        }
+    }
+
+    @Test("A stopped writer is 503 writer-stopped for commands; an unknown commit stays 503 outcome-unknown")
+    func writerStoppedProblem() throws {
+        let stopped = CommandRoutes.problem(CommandError(LedgerError(.writerStopped, "the writer stopped")))
+        #expect(stopped.status == .serviceUnavailable && stopped.code == "writer-stopped")
+        let unknown = CommandRoutes.problem(CommandError(LedgerError(.outcomeUnknown, "commit failed")))
+        #expect(unknown.status == .serviceUnavailable && unknown.code == "outcome-unknown")
+        let readers = CommandRoutes.problem(CommandError(LedgerError(.readersFull, "no slot")))
+        #expect(readers.status == .serviceUnavailable && readers.code == "readers-full")
+        #expect(Problem.reading(LedgerError(.storage, "io"), "x").code == "storage-unavailable")
+    }
+}
+
+/// Threads that each hold one read transaction (one reader slot, `MDB_NOTLS`) until released.
+final class ReaderSlotHolders: Sendable {
+    private let gate = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let count: Int
+    private let held: LockedCounter
+
+    init(environment: Environment, count: Int) {
+        let entered = DispatchSemaphore(value: 0)
+        let held = LockedCounter()
+        let gate = gate
+        let finished = finished
+        let threads = (0..<count).map { _ in
+            Thread {
+                do {
+                    try environment.read { _ in
+                        held.increment()
+                        entered.signal()
+                        gate.wait()
+                    }
+                } catch {
+                    entered.signal()
+                }
+                finished.signal()
+            }
+        }
+        self.held = held
+        self.count = count
+        for thread in threads { thread.start() }
+        for _ in 0..<count { entered.wait() }
+    }
+
+    var holding: Int { held.value }
+
+    /// Ends every read transaction and returns once their slots are free.
+    func release() {
+        for _ in 0..<count { gate.signal() }
+        for _ in 0..<count { finished.wait() }
+    }
+}
+
+final class LockedCounter: Sendable {
+    private let count = Mutex(0)
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}
