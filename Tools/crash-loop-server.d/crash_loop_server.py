@@ -17,7 +17,6 @@ clean exit and a final verify. Prints one summary line (JSON) and exits 1 on the
 """
 
 import argparse
-import base64
 import hashlib
 import http.client
 import json
@@ -178,7 +177,7 @@ class Load:
                     self.refused[status] = self.refused.get(status, 0) + 1
         client.close()
 
-    def run(self, workers, seconds):
+    def run(self, workers):
         threads = [threading.Thread(target=self.worker, args=(self.rng.random(),)) for _ in range(workers)]
         for thread in threads:
             thread.start()
@@ -349,7 +348,7 @@ class Loop:
         self.boot_seconds.append(self.timed("boot", self.server.start))
         self.check_restarted(number % self.a.full_every == 0)
         load = Load(self.port, self.clerk, self.ledger, self.persons, self.rng)
-        threads = load.run(self.a.workers, 0)
+        threads = load.run(self.a.workers)
         self.timed("load", time.sleep, self.rng.uniform(self.a.min_load, self.a.max_load))
         self.server.kill()
         load.stop.set()
