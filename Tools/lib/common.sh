@@ -17,3 +17,13 @@ ensure_system_packages() {
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
     fi
 }
+
+# Prints the release `cus`, rebuilding it first when missing or older than the sources.
+release_cus() {
+    local binary="$CUS_ROOT/.build/release/cus"
+    if [ ! -x "$binary" ] || [ -n "$(find "$CUS_ROOT/Sources" "$CUS_ROOT/Package.swift" -newer "$binary" -print -quit)" ]; then
+        echo "building cus (release)…" >&2
+        swift build -c release --package-path "$CUS_ROOT" --product cus >&2
+    fi
+    echo "$binary"
+}
