@@ -9,12 +9,18 @@ public struct CommitReport: Sendable, Equatable {
     public var duration: Duration
     /// Whether the transaction committed (false: refused or failed; nothing of the batch is durable).
     public var committed: Bool
+    /// How often the committed batch found the clock earlier than the previous batch's `recordedAt` (0 or 1;
+    /// ledger.md §6: appends go on, order is by position, and the regression is counted).
+    public var clockRegressions: UInt64
 
-    public init(requests: Int, eventsAppended: UInt64, duration: Duration, committed: Bool) {
+    public init(
+        requests: Int, eventsAppended: UInt64, duration: Duration, committed: Bool, clockRegressions: UInt64 = 0
+    ) {
         self.requests = requests
         self.eventsAppended = eventsAppended
         self.duration = duration
         self.committed = committed
+        self.clockRegressions = clockRegressions
     }
 }
 
