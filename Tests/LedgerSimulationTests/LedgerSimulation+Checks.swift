@@ -29,7 +29,8 @@ extension LedgerSimulation {
         try expect(checkpoint.size <= size, "a checkpoint of size \(checkpoint.size) is beyond the tree's \(size)")
         try expect(checkpoint.origin == ledger.origin, "a checkpoint names origin \(checkpoint.origin)")
         try expect(
-            checkpoint.root == roots[Int(checkpoint.size)], "the checkpoint of size \(checkpoint.size) signs another root")
+            checkpoint.root == roots[Int(checkpoint.size)],
+            "the checkpoint of size \(checkpoint.size) signs another root")
     }
 
     /// After a reopen or a crash: `checkGrowth`, every checkpoint, a sample of streams, and `LedgerVerifier`.
@@ -44,7 +45,9 @@ extension LedgerSimulation {
                 "\(stream) is at another version")
         }
         let report = try LedgerVerifier(ledger: ledger).verify()
-        try expect(report.ok, "verify found \(report.problemCount) problems, first \(String(describing: report.problems.first))")
+        try expect(
+            report.ok,
+            "verify found \(report.problemCount) problems, first \(String(describing: report.problems.first))")
         try expect(report.size == size && report.root == roots[Int(size)], "verify rebuilt another tree")
         statistics.verifications += 1
     }
@@ -60,7 +63,8 @@ extension LedgerSimulation {
                     == (try model.read(stream: part.stream, from: nil, direction: .backward, limit: 3)),
                 "the last events of \(part.stream) differ")
             for event in part.events {
-                try expect(try ledger.event(id: event.id) == (try model.event(id: event.id)), "event \(event.id) differs")
+                try expect(
+                    try ledger.event(id: event.id) == (try model.event(id: event.id)), "event \(event.id) differs")
             }
         }
     }
@@ -74,10 +78,12 @@ extension LedgerSimulation {
         case 0:
             let type = RequestPlanner.types.randomElement(using: &planner.generator) ?? RequestPlanner.types[0]
             try expect(
-                try ledger.read(type: type, from: from, limit: limit) == (try model.read(type: type, from: from, limit: limit)),
+                try ledger.read(type: type, from: from, limit: limit)
+                    == (try model.read(type: type, from: from, limit: limit)),
                 "reading \(type) from \(from) differs")
         case 1:
-            let category = RequestPlanner.categories.randomElement(using: &planner.generator) ?? RequestPlanner.categories[0]
+            let category =
+                RequestPlanner.categories.randomElement(using: &planner.generator) ?? RequestPlanner.categories[0]
             try expect(
                 try ledger.read(category: category, from: from, limit: limit)
                     == (try model.read(category: category, from: from, limit: limit)),

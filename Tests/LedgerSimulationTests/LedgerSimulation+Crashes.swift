@@ -18,7 +18,8 @@ extension LedgerSimulation {
     func crashAppend() async throws {
         let planned = planner.fresh(versions: modelVersion)
         let crashAt = [
-            CommitStep.transactionOpened, .recordsPut(count: Int.random(in: 1...planned.eventCount, using: &planner.generator)),
+            CommitStep.transactionOpened,
+            .recordsPut(count: Int.random(in: 1...planned.eventCount, using: &planner.generator)),
             .beforeCommit, .afterCommit,
         ][Int.random(in: 0..<4, using: &planner.generator)]
         let sizeBefore = try model.treeSize()
@@ -35,7 +36,8 @@ extension LedgerSimulation {
         let sizeAfter = sizeBefore + UInt64(planned.eventCount)
         try expect(
             size == (durable ? sizeAfter : sizeBefore),
-            "after a crash at \(crashAt) the ledger holds \(size) events; the model \(sizeBefore) before, \(sizeAfter) after")
+            "after a crash at \(crashAt) the ledger holds \(size) events; the model \(sizeBefore) before, \(sizeAfter) after"
+        )
         var retryIntent = AppendIntent.appends
         if durable {
             let modelOutcome = await AppendOutcome.of(model, planned.request)
@@ -65,7 +67,8 @@ extension LedgerSimulation {
         }
         let fired = crasher.disarm()
         try expect(fired == crashAt, "the crash point \(crashAt) of a checkpoint was never reached")
-        try expect(answer == .outcomeUnknown, "a checkpoint crashed at \(crashAt) answered \(answer?.rawValue ?? "success")")
+        try expect(
+            answer == .outcomeUnknown, "a checkpoint crashed at \(crashAt) answered \(answer?.rawValue ?? "success")")
         try await expectWriterStopped()
         try await restartAfterCrash()
         let newest = try ledger.newestCheckpoint()?.checkpoint.size

@@ -135,7 +135,8 @@ final class LedgerSimulation {
                 results.append(
                     AppendResult(
                         stream: part.stream, firstPosition: Position(position),
-                        lastPosition: Position(position + count - 1), streamVersion: StreamVersion(firstVersion + count - 1),
+                        lastPosition: Position(position + count - 1),
+                        streamVersion: StreamVersion(firstVersion + count - 1),
                         wasAlreadyRecorded: false))
                 position += count
             }
@@ -202,7 +203,9 @@ final class LedgerSimulation {
         try await ledger.signCheckpoint()
         let size = try ledger.treeSize()
         let newest = try ledger.newestCheckpoint()
-        try expect(size == 0 || newest?.checkpoint.size == size, "signing left the newest checkpoint at \(newest?.checkpoint.size ?? 0) of \(size)")
+        try expect(
+            size == 0 || newest?.checkpoint.size == size,
+            "signing left the newest checkpoint at \(newest?.checkpoint.size ?? 0) of \(size)")
         statistics.checkpoints += 1
     }
 

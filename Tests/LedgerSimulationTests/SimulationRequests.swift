@@ -38,7 +38,8 @@ enum AppendOutcome: Equatable, CustomStringConvertible {
     var description: String {
         switch self {
         case .appended(let results):
-            "appended " + results.map { "\($0.stream)@\($0.firstPosition)…\($0.lastPosition) v\($0.streamVersion)" }
+            "appended "
+                + results.map { "\($0.stream)@\($0.firstPosition)…\($0.lastPosition) v\($0.streamVersion)" }
                 .joined(separator: ", ")
         case .refused(let code): "refused \(code)"
         }
@@ -143,7 +144,9 @@ struct RequestPlanner {
 
     mutating func newEvent() -> NewEvent {
         let type = Self.types.randomElement(using: &generator) ?? Self.types[0]
-        let payload = (0..<Int.random(in: 0...96, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let payload = (0..<Int.random(in: 0...96, using: &generator)).map { _ in
+            UInt8.random(in: 0...255, using: &generator)
+        }
         var sealed: SealedPart?
         if Int.random(in: 0..<5, using: &generator) == 0 {
             sealed = SealedPart(
