@@ -163,6 +163,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "LedgerSimulationTests",
+            dependencies: ["Ledger", "LMDB", "LedgerTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "LedgerTamperTests",
             dependencies: ["Ledger", "LMDB", "LedgerTesting"],
             swiftSettings: strictSettings

@@ -20,6 +20,10 @@ extension HTTPMetrics {
         guard commit.committed else { return }
         counter("cusledger_ledger_events_appended", "Events made durable by the ledger writer")
             .labelled([]).increment(by: Int64(commit.eventsAppended))
+        counter(
+            "cusledger_ledger_clock_regressions",
+            "Committed batches whose recordedAt was earlier than the previous batch's (the clock ran backwards)"
+        ).labelled([]).increment(by: Int64(commit.clockRegressions))
         if commit.requests > 0 {
             registry.makeValueHistogram(
                 descriptor: MetricNameDescriptor(

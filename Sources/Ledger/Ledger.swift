@@ -29,6 +29,9 @@ public final class Ledger: EventStore {
         /// How long the writer may wait after a multi-request batch for its callers to queue again (ADR 0005);
         /// 0 disables it.
         public var groupCommitLingerMicroseconds: UInt32 = 1_000
+        /// Testing only: told each step of every commit, and may fail it there (the crash simulation). Nil
+        /// in the product, where the writer pays one nil check per step.
+        @_spi(Testing) public var commitFaults: (any CommitFaults)?
 
         public init(
             dataDirectory: String, readOnly: Bool = false, initialMapSizeBytes: Int = 64 << 30,
@@ -112,7 +115,7 @@ public final class Ledger: EventStore {
                     intervalSeconds: options.checkpointIntervalSeconds)
                 let committer = BatchCommitter(
                     databases: databases, clock: options.clock, mapSizeBytesMax: options.mapSizeBytesMax,
-                    checkpoints: policy, origin: origin, state: state)
+                    checkpoints: policy, origin: origin, state: state, faults: options.commitFaults)
                 self.writer = LedgerWriter(
                     committer: committer, lingerMicroseconds: options.groupCommitLingerMicroseconds
                 ) { [notifier] size in notifier.publish(size: size) }

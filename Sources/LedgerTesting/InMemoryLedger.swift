@@ -30,6 +30,14 @@ public final class InMemoryLedger: EventStore {
     /// The exact bytes stored at each position, for byte-level comparisons with the LMDB ledger.
     public var records: [[UInt8]] { state.withLock { $0.records } }
 
+    /// The exact bytes stored from `position` on (none past the end).
+    public func records(from position: Position) -> [[UInt8]] {
+        state.withLock { state in
+            guard position.rawValue < state.records.count else { return [] }
+            return Array(state.records[Int(position.rawValue)...])
+        }
+    }
+
     public func append(_ appends: [StreamAppend]) async throws(LedgerError) -> [AppendResult] {
         let request = try PreparedAppend(appends)
         let recordedAt = clock.now()

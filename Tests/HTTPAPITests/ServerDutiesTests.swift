@@ -114,6 +114,7 @@ struct ServerDutiesTests {
             #expect(Self.value("cusledger_ledger_commit_batch_requests_count", in: after) ?? 0 >= 1)
             #expect(Self.value("cusledger_ledger_commit_duration_seconds_count", in: after) ?? 0 >= 1)
             #expect(after.contains(#"cusledger_ledger_commit_duration_seconds_bucket{le="+Inf"}"#))
+            #expect(Self.value("cusledger_ledger_clock_regressions_total", in: after) == 0)
         }
     }
 

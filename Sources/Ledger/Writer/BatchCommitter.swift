@@ -40,12 +40,14 @@ final class BatchCommitter {
     let checkpoints: CheckpointPolicy
     private var keys = KeyBuilder()
     let origin: String
+    private let faults: (any CommitFaults)?
     private(set) var state: State
 
     init(
         databases: LedgerDatabases, clock: LedgerClock, mapSizeBytesMax: Int, checkpoints: CheckpointPolicy,
-        origin: String, state: State
+        origin: String, state: State, faults: (any CommitFaults)? = nil
     ) {
+        self.faults = faults
         self.databases = databases
         self.clock = clock
         self.mapSizeBytesMax = mapSizeBytesMax
@@ -81,9 +83,12 @@ final class BatchCommitter {
             var results: [Result<[AppendResult], LedgerError>] = []
             do {
                 try databases.environment.write { txn in
+                    try faults?.reached(.transactionOpened)
                     results = try apply(batch, in: txn, to: &working)
                     if checkpointIsDue(working, force: force) { try signCheckpoint(txn, &working) }
+                    try faults?.reached(.beforeCommit)
                 }
+                try faults?.reached(.afterCommit)
                 state = working
                 return .committed(results)
             } catch {
@@ -238,6 +243,7 @@ final class BatchCommitter {
         let size = working.tree.append(leaf: leaf)
         working.treeSize += 1
         precondition(size == working.treeSize, "tree size drifted from the log")
+        try faults?.reached(.recordsPut(count: Int(working.treeSize - state.treeSize)))
     }
 
     /// Appends records framed elsewhere (an import), byte for byte, after checking that each continues the log

@@ -13,16 +13,20 @@ public struct CommitReport: Sendable, Equatable {
     /// stops taking appends; this is why (the error's description: code, message, LMDB code, never payload bytes;
     /// ledger.md §2.5 item 4). Nil for a commit or a refused batch.
     public var writerStopped: String?
+    /// How often the committed batch found the clock earlier than the previous batch's `recordedAt` (0 or 1;
+    /// ledger.md §6: appends go on, order is by position, and the regression is counted).
+    public var clockRegressions: UInt64
 
     public init(
         requests: Int, eventsAppended: UInt64, duration: Duration, committed: Bool,
-        writerStopped: String? = nil
+        writerStopped: String? = nil, clockRegressions: UInt64 = 0
     ) {
         self.requests = requests
         self.eventsAppended = eventsAppended
         self.duration = duration
         self.committed = committed
         self.writerStopped = writerStopped
+        self.clockRegressions = clockRegressions
     }
 }
 

@@ -184,11 +184,11 @@ final class LedgerWriter: Sendable {
     private func commit(_ batch: [Pending], forceCheckpoint: Bool = false) {
         let clock = ContinuousClock()
         let started = clock.now
-        let sizeBefore = committer.withLock { $0?.state.treeSize }
+        let before = committer.withLock { $0?.state }
         let outcome = committer.withLock { committer in
             committer.map { $0.commit(batch.map(\.request), forceCheckpoint: forceCheckpoint) }
         }
-        report(batch, outcome: outcome, sizeBefore: sizeBefore, duration: clock.now - started)
+        report(batch, outcome: outcome, before: before, duration: clock.now - started)
         switch outcome {
         case .committed(let results)?:
             if let size = committer.withLock({ $0?.state.treeSize }) { onCommit(size) }
@@ -205,22 +205,24 @@ final class LedgerWriter: Sendable {
     }
 
     private func report(
-        _ batch: [Pending], outcome: BatchCommitter.Outcome?, sizeBefore: UInt64?, duration: Duration
+        _ batch: [Pending], outcome: BatchCommitter.Outcome?, before: BatchCommitter.State?, duration: Duration
     ) {
         guard !batch.isEmpty, let observer = observer.withLock({ $0 }) else { return }
         let requests = batch.count { if case .checkpoint = $0.request { false } else { true } }
         var committed = false
         var appended: UInt64 = 0
-        if case .committed = outcome, let sizeBefore, let sizeAfter = committer.withLock({ $0?.state.treeSize }) {
+        var regressions: UInt64 = 0
+        if case .committed = outcome, let before, let after = committer.withLock({ $0?.state }) {
             committed = true
-            appended = sizeAfter - sizeBefore
+            appended = after.treeSize - before.treeSize
+            regressions = after.clockRegressions - before.clockRegressions
         }
         var stoppedBy: String?
         if case .failed(let error)? = outcome { stoppedBy = error.description }
         observer(
             CommitReport(
                 requests: requests, eventsAppended: appended, duration: duration, committed: committed,
-                writerStopped: stoppedBy))
+                writerStopped: stoppedBy, clockRegressions: regressions))
     }
 
     /// ledger.md §2.5 item 4: never retry a failed commit; answer the batch, refuse everything after it.
