@@ -1,5 +1,7 @@
+import Foundation
 import LMDB
 import LedgerTesting
+import Synchronization
 import Testing
 
 @Suite("LMDB wrapper")
@@ -78,6 +80,51 @@ struct EnvironmentTests {
             try environment.write { txn in try txn.put([2], key: [0xFF, 0xFF, 0xFF, 0xFF], in: database) }
             let entries = try environment.read { txn in try txn.statistics(of: database).entries }
             #expect(entries == written + 1)
+        }
+    }
+
+    @Test("A waiting map growth goes before new readers, and a read inside a read still runs beside it")
+    func mapGrowthGoesFirst() async throws {
+        try await TemporaryDirectory.with { directory in
+            let environment = try Environment(path: directory.path + "/env", options: .init(mapSizeBytes: 1 << 20))
+            defer { environment.close() }
+            let database = try environment.openDatabase(named: "db", flags: .create)
+            try environment.write { txn in try txn.put([1], key: [1], in: database) }
+            let events = Mutex<[String]>([])
+            let (holding, release, done) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0), DispatchGroup())
+            func run(_ name: String, _ body: @escaping @Sendable () throws -> Void) {
+                done.enter()
+                Thread {
+                    do { try body() } catch { events.withLock { $0.append("\(name) failed: \(error)") } }
+                    done.leave()
+                }.start()
+            }
+            // A holds a read until released, then reads again inside it (with the growth still waiting).
+            run("A") {
+                try environment.read { _ in
+                    holding.signal()
+                    release.wait()
+                    _ = try environment.read { try $0.value(in: database, key: [1]) }
+                    events.withLock { $0.append("A nested read") }
+                }
+            }
+            holding.wait()
+            run("growth") {
+                try environment.setMapSize(2 << 20)
+                events.withLock { $0.append("grown") }
+            }
+            usleep(300_000)  // the growth is now waiting for A's hold
+            run("B") {
+                _ = try environment.read { try $0.value(in: database, key: [1]) };
+                events.withLock { $0.append("B read") }
+            }
+            usleep(300_000)
+            #expect(events.withLock { $0 }.isEmpty, "B read while a map growth was waiting (the writer can starve)")
+            release.signal()
+            // A liveness bound, not a timing target: a nested read queued behind the growth deadlocks.
+            #expect(done.wait(timeout: .now() + 60) == .success, "deadlock: \(events.withLock { $0 })")
+            #expect(events.withLock { $0 } == ["A nested read", "grown", "B read"])
+            #expect(try environment.info().mapSizeBytes == 2 << 20)
         }
     }
 }
