@@ -39,6 +39,10 @@ final class APIFixture: Sendable {
         staff = principals.staff
         providers = principals.providers
         programmes = principals.programmes
+        // The suite runs hundreds of tests at once on two cores, where a command can wait long for CPU; the request
+        // timeout has its own test (RequestTimeoutTests), so here it only must not fire under that load.
+        var limits = limits
+        limits.requestTimeout = max(limits.requestTimeout, .seconds(600))
         var configuration = ServerConfiguration(ledgerOptions: options, port: 0, limits: limits, today: Self.today)
         configuration.clock = { APIFixture.now }
         server = try APIServer(configuration: configuration, services: services, logger: Logger(label: "test"))

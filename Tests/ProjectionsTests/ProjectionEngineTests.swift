@@ -80,6 +80,16 @@ struct ProjectionEngineTests {
         #expect(try fixture.contents(PlanStatusProjection.self) == live)
     }
 
+    @Test("Before the first event a built view reads as empty at checkpoint 0, not as not built")
+    func emptyLedgerViewIsEmpty() async throws {
+        let fixture = try ProjectionsFixture()
+        #expect(try fixture.catchUp(PlanStatusProjection()).checkpoint == 0)
+        let (rows, checkpoint) = try fixture.store.readWithCheckpoint(PlanStatusProjection.self) { reader in
+            try PlanStatusView.rows(reader, key: nil, context: ViewContext(today: .on("2025-03-25")))
+        }
+        #expect(rows.isEmpty && checkpoint == 0)
+    }
+
     @Test("A view built to a cutoff size equals the live view captured when the ledger had that size")
     func asOfSizesMatchLiveCaptures() async throws {
         let fixture = try ProjectionsFixture()

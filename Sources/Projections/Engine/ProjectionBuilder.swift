@@ -176,6 +176,10 @@ public struct ProjectionBuilder: Sendable {
         guard record.version == type.version else {
             throw ProjectionError.outdated(projection: type.name, built: record.version, code: type.version)
         }
+        if record.checkpoint == 0, record.failure == nil {
+            // Tables from the start, so before the first event the view reads as empty rather than "not built".
+            _ = try store.databases(of: type, generation: record.generation, in: txn, create: true)
+        }
         guard record.failure == nil, record.checkpoint < limit else {
             return Member(projection: projection, record: record, rows: nil, refusal: nil)
         }
