@@ -29,7 +29,9 @@ final class APIFixture: Sendable {
 
     var dataDirectory: String { directory.path + "/data" }
 
-    init(limits: APILimits = .defaults, generate: Bool = true) async throws {
+    init(
+        limits: APILimits = .defaults, generate: Bool = true, keysCompactionDebounce: Duration = .seconds(2)
+    ) async throws {
         directory = try TemporaryDirectory(prefix: "cus-http")
         let options = Ledger.Options(dataDirectory: directory.path + "/data")
         let services = try CommandServices.open(options)
@@ -41,6 +43,7 @@ final class APIFixture: Sendable {
         programmes = principals.programmes
         var configuration = ServerConfiguration(ledgerOptions: options, port: 0, limits: limits, today: Self.today)
         configuration.clock = { APIFixture.now }
+        configuration.keysCompactionDebounce = keysCompactionDebounce
         server = try APIServer(configuration: configuration, services: services, logger: Logger(label: "test"))
         let size = try services.ledger.treeSize()
         if size > 0 { await server.engine.waitUntilProjected(Position(size - 1)) }
