@@ -60,7 +60,9 @@ extension Vault {
             let reopened = try Self.openStore(options)
             return (
                 reopened,
-                swapped.map { KeysCompactionReport(dataKeys: dataKeys, bytesBefore: bytesBefore, bytesAfter: staging.liveBytes()) }
+                swapped.map {
+                    KeysCompactionReport(dataKeys: dataKeys, bytesBefore: bytesBefore, bytesAfter: staging.liveBytes())
+                }
             )
         }
         return try outcome.get()

@@ -31,7 +31,9 @@ struct OnlineCompactionTests {
         let kept = Array(try #require(try vault.wrappedRecord(of: sealed[1].keyID))[16..<64])
 
         // Half the erasures before the load, half during it, while compactions run.
-        let (before, during) = (erasedIndices.prefix(erasedIndices.count / 2), erasedIndices.dropFirst(erasedIndices.count / 2))
+        let (before, during) = (
+            erasedIndices.prefix(erasedIndices.count / 2), erasedIndices.dropFirst(erasedIndices.count / 2)
+        )
         for index in before { try vault.erase(subject: Self.subject(index), receiptPosition: Position(UInt64(index))) }
         let reports = try await withThrowingTaskGroup(of: [KeysCompactionReport].self) { group in
             group.addTask {
@@ -53,7 +55,9 @@ struct OnlineCompactionTests {
                         #expect(try vault.open(part, binding: try binding()) == .plaintext([UInt8(round)]))
                         let index = (worker * 40 + round) % Self.subjects
                         if index % Self.erasedEvery != 0 {
-                            #expect(try vault.open(sealed[index], binding: try binding()) == .plaintext(Self.plaintext(index)))
+                            #expect(
+                                try vault.open(sealed[index], binding: try binding())
+                                    == .plaintext(Self.plaintext(index)))
                         }
                     }
                     return []
