@@ -25,6 +25,8 @@ struct KeysCompactionTests {
             #expect(!keyIDs.isEmpty)
             let wrapped = try keyIDs.map { keyID in Array(try #require(try vault.wrappedRecord(of: keyID))[16..<64]) }
             #expect(await fixture.server.keysCompaction.completed == 0)
+            let before = try Data(contentsOf: URL(fileURLWithPath: keysFile))
+            for run in wrapped { #expect(before.range(of: Data(run)) != nil) }
 
             let request = #"{"reason":"art17","legalBasisRef":"RODO art. 17","requestId":"\#(CentreScript.newID())"}"#
             try await client.command(resident.personPath + "/erasure", token: director, json: request)
