@@ -1,4 +1,5 @@
 import Foundation
+import LMDB
 import Ledger
 import LedgerTesting
 import Testing
@@ -104,6 +105,48 @@ struct OnlineCompactionTests {
             try fixture.withVault { vault throws in
                 #expect(try vault.open(part, binding: try binding()) == .plaintext([9]))
             }
+        }
+    }
+
+    @Test("While another process has the keys env open, compaction swaps nothing and the vault keeps working")
+    func otherProcessRefused() throws {
+        try VaultFixture.with { fixture throws in
+            let file = fixture.dataDirectory + "/keys/data.mdb"
+            try fixture.withVault { vault throws in
+                let part = try vault.seal([5], for: Self.subject(2), binding: try binding())
+                let before = try fileBytes(file)
+                // Holds the shared lock liblmdb keeps on byte 0 of lock.mdb while a process has the env open.
+                let holder = Process()
+                holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                holder.arguments = [
+                    "python3", "-c",
+                    "import fcntl, sys; f = open(sys.argv[1], 'r+b'); fcntl.lockf(f, fcntl.LOCK_SH, 1, 0); "
+                        + "print('held', flush=True); sys.stdin.read()",
+                    fixture.dataDirectory + "/keys/lock.mdb",
+                ]
+                let (output, input) = (Pipe(), Pipe())
+                (holder.standardOutput, holder.standardInput) = (output, input)
+                try holder.run()
+                defer {
+                    try? input.fileHandleForWriting.close()
+                    holder.waitUntilExit()
+                }
+                let said = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+                try #require(said.hasPrefix("held"), "the lock holder did not start: \(said)")
+
+                do throws(VaultError) {
+                    try vault.compactOnline()
+                    Issue.record("compaction swapped the file under another process")
+                } catch {
+                    #expect(error.code == .storage)
+                    #expect(error.underlying.map { LMDBError.inUseElsewhere ~= $0 } == true, "\(error)")
+                }
+                #expect(try fileBytes(file) == before)
+                #expect(try vault.open(part, binding: try binding()) == .plaintext([5]))
+                let fresh = try vault.seal([6], for: Self.subject(3), binding: try binding())
+                #expect(try vault.open(fresh, binding: try binding()) == .plaintext([6]))
+            }
+            #expect(!FileManager.default.fileExists(atPath: fixture.dataDirectory + "/keys.compacting"))
         }
     }
 
