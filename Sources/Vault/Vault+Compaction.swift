@@ -91,19 +91,25 @@ struct CompactionStaging {
 
     /// Copies `store` compacted into the staging directory (replacing a copy an interrupted run left there),
     /// checks the copy holds as many data keys, makes it owner-only and flushes it. Returns the data key count.
+    /// On failure the staging directory is removed; the live env is untouched.
     func writeCompactedCopy(of store: KeysStore) throws(VaultError) -> Int {
         unlink(file)
-        let expected = try store.read("cannot count data keys") { txn in
-            try txn.statistics(of: store.dataKeys).entries
+        do throws(VaultError) {
+            let expected = try store.read("cannot count data keys") { txn in
+                try txn.statistics(of: store.dataKeys).entries
+            }
+            try Vault.compactCopy(of: store, to: directory)
+            try checkCopy(expectedDataKeys: expected)
+            // mdb_env_copy2 creates the copy with mode 0666 less the umask; the keys env's file stays owner-only.
+            guard chmod(file, 0o600) == 0 else {
+                throw VaultError(.storage, "cannot make \(file) owner-only: \(String(cString: strerror(errno)))")
+            }
+            guard FileSync.file(file) else { throw VaultError(.storage, "cannot fsync the compacted copy \(file)") }
+            return expected
+        } catch {
+            discard()
+            throw error
         }
-        try Vault.compactCopy(of: store, to: directory)
-        try checkCopy(expectedDataKeys: expected)
-        // mdb_env_copy2 creates the copy with mode 0666 less the umask; the keys env's file stays owner-only.
-        guard chmod(file, 0o600) == 0 else {
-            throw VaultError(.storage, "cannot make \(file) owner-only: \(String(cString: strerror(errno)))")
-        }
-        guard FileSync.file(file) else { throw VaultError(.storage, "cannot fsync the compacted copy \(file)") }
-        return expected
     }
 
     /// The commit point: renames the copy over the live `data.mdb`, flushes the directory, removes the staging.
