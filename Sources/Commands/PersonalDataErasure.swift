@@ -2,6 +2,7 @@ public import Foundation
 public import Domain
 public import Ledger
 public import Vault
+import Synchronization
 
 /// Erasure as ledger.md §4.3, step by step: (2) the `PersonalDataErased` receipt is appended first — the
 /// decider checks who may erase and that it happens once; (3) one keys-env transaction destroys the person's
@@ -12,6 +13,7 @@ public final class PersonalDataErasure: Sendable {
     let pipeline: CommandPipeline
     let vault: Vault
     let erasureList: ErasureList
+    private let observer = Mutex<(@Sendable () -> Void)?>(nil)
 
     public init(pipeline: CommandPipeline, vault: Vault, erasureList: ErasureList) {
         self.pipeline = pipeline
@@ -33,8 +35,12 @@ public final class PersonalDataErasure: Sendable {
             throw CommandError(.invalidRequest, "the erasure decided no receipt for \(person)")
         }
         try destroyKeys(of: subject, receiptPosition: position, keyIDs: keyIDs)
+        observer.withLock { $0 }?()
         return result
     }
+
+    /// Calls `observer` after each erasure has destroyed its keys (the server asks for a keys-env compaction).
+    public func observeErasures(_ observer: @escaping @Sendable () -> Void) { self.observer.withLock { $0 = observer } }
 
     /// Steps 3–5 for one receipt; idempotent.
     func destroyKeys(of subject: UUID128, receiptPosition: Position, keyIDs: [UUID128]) throws(CommandError) {

@@ -24,6 +24,8 @@ public struct ServerConfiguration: Sendable {
     public var clock: @Sendable () -> Date = { Date() }
     /// A bare constant endpoint on this port for `Tools/load-bench` (hidden `--benchmark-baseline-port`); nil: none.
     public var benchmarkBaselinePort: Int?
+    /// How long after the last erasure of a burst the keys env is compacted (ledger.md §4.5).
+    public var keysCompactionDebounce: Duration = .seconds(2)
 
     public init(
         ledgerOptions: Ledger.Options, masterKeyPath: String? = nil, lookupKeyPath: String? = nil,
@@ -50,6 +52,8 @@ public final class APIServer: Sendable {
     public let engine: ProjectionEngine
     public let tokens: TokenStore
     public let metrics: HTTPMetrics
+    /// Compacts the keys env after each burst of erasures.
+    public let keysCompaction: KeysCompactionScheduler
     let gate: CommandGate
     /// M&E reports per programme, periods and cutoff (`IndicatorRoutes`).
     let indicatorReports = IndicatorReportCache()
@@ -95,6 +99,13 @@ public final class APIServer: Sendable {
                     metadata: ["reason": "\(reason)"])
             }
         }
+        keysCompaction = KeysCompactionScheduler(
+            vault: services.vault, debounce: configuration.keysCompactionDebounce
+        ) { [metrics, logger] outcome in
+            metrics.record(outcome)
+            KeysCompactionLog.write(outcome, logger)
+        }
+        services.erasure.observeErasures { [keysCompaction] in keysCompaction.request() }
         gate = CommandGate(inFlightMax: configuration.limits.commandsInFlightMax)
         intake = IntakeCommands(services: services)
         engine.start()
@@ -104,6 +115,7 @@ public final class APIServer: Sendable {
     /// HTTP server returned from graceful shutdown).
     public func close() async {
         await engine.stop()
+        await keysCompaction.stop()
         projectionsStore.close()
         services.close()
     }

@@ -1,10 +1,12 @@
+import Commands
 import Domain
 import Duties
 import Ledger
 import Prometheus
+import Vault
 
-/// The writer's group commits (through `Ledger.observeCommits`, so `Ledger` needs no metrics library) and the
-/// duties' passes, as Prometheus series.
+/// The writer's group commits (through `Ledger.observeCommits`, so `Ledger` needs no metrics library), the
+/// duties' passes and the keys env's online compactions, as Prometheus series.
 extension HTTPMetrics {
     static let batchRequestBuckets: [Double] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1_024]
     static let commitBuckets: [Duration] = [
@@ -57,6 +59,29 @@ extension HTTPMetrics {
                     helpText: "When the duty last finished without failing (Unix time)"),
                 labels: duty
             ).set(Double(run.finishedAt.microsecondsSinceEpoch) / 1_000_000)
+        }
+    }
+
+    /// One online compaction of the keys env (ledger.md §4.5).
+    func record(_ compaction: KeysCompactionScheduler.Outcome) {
+        let outcome = compaction.failure == nil ? "ok" : "failed"
+        counter("cusledger_keys_compactions", "Online compactions of the keys env by outcome")
+            .labelled([("outcome", outcome)]).increment()
+        if compaction.failure != nil {
+            counter("cusledger_keys_compaction_failures", "Online compactions of the keys env that failed")
+                .labelled([]).increment()
+        }
+        registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "cusledger_keys_compaction_last_duration", unitName: "seconds",
+                helpText: "Time of the last online compaction of the keys env, while other keys-env use waited")
+        ).set(compaction.duration / .seconds(1))
+        if let report = compaction.report {
+            registry.makeGauge(
+                descriptor: MetricNameDescriptor(
+                    metricName: "cusledger_keys_env_file", unitName: "bytes",
+                    helpText: "Size of the keys env's data.mdb after the last online compaction")
+            ).set(Double(report.bytesAfter))
         }
     }
 

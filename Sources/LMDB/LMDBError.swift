@@ -57,6 +57,8 @@ public struct LMDBError: Error, Sendable, CustomStringConvertible {
     public static let truncated = Code(rawValue: -3)
     /// The environment was used after `close()`.
     public static let closed = Code(rawValue: -4)
+    /// Another process has the environment open, so its data file cannot be swapped.
+    public static let inUseElsewhere = Code(rawValue: -5)
 }
 
 @inline(__always)

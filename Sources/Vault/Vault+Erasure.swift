@@ -1,13 +1,7 @@
 import LMDB
 public import Ledger
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-/// Erasure by key destruction (ledger.md §4.3 steps 3–4) and the compaction that removes the destroyed keys'
+/// Erasure by key destruction (ledger.md §4.3 steps 3–4); `Vault+Compaction.swift` removes the destroyed keys'
 /// residue from the file (§4.5).
 extension Vault {
     /// The subject's data key ids, one per scope that has a key.
@@ -120,60 +114,5 @@ extension Vault {
         guard let value = try txn.value(in: database, key: key) else { return }
         try txn.put([UInt8](repeating: 0, count: value.count), key: key, in: database)
         try txn.delete(key: key, in: database)
-    }
-
-    /// Compacts the keys env in place (ledger.md §4.5: after each erasure batch): a compacting copy, then an
-    /// atomic `rename` of its `data.mdb` over the live one. Call it while no process has the keys env open,
-    /// from the process that holds `writer.lock`, before opening the `Vault`.
-    public static func compactInPlace(_ options: VaultOptions) throws(VaultError) {
-        guard !options.readOnly else { throw VaultError(.invalidArgument, "cannot compact a read-only keys env") }
-        let live = options.keysEnvironmentPath
-        let staging = live + ".compacting"
-        unlink(staging + "/data.mdb")
-        let expected: Int
-        do {
-            let vault = try Vault(options)
-            defer { vault.close() }
-            expected = try vault.store.read("cannot count data keys") { txn in
-                try txn.statistics(of: vault.store.dataKeys).entries
-            }
-            try vault.compactCopy(to: staging)
-        }
-        try checkCopy(at: staging, expectedDataKeys: expected, options: options)
-        let file = staging + "/data.mdb"
-        // mdb_env_copy2 creates the copy with mode 0666 less the umask; the keys env's file stays owner-only.
-        guard chmod(file, 0o600) == 0 else {
-            throw VaultError(.storage, "cannot make \(file) owner-only: \(String(cString: strerror(errno)))")
-        }
-        guard FileSync.file(file) else { throw VaultError(.storage, "cannot fsync the compacted copy \(file)") }
-        guard rename(file, live + "/data.mdb") == 0 else {
-            throw VaultError(.storage, "cannot swap in the compacted copy: \(String(cString: strerror(errno)))")
-        }
-        FileSync.directory(live)
-        unlink(staging + "/lock.mdb")  // left by the read-only check of the copy
-        rmdir(staging)
-    }
-
-    /// Opens the copy read-only and checks it holds as many data keys as the live env.
-    private static func checkCopy(at path: String, expectedDataKeys: Int, options: VaultOptions) throws(VaultError) {
-        let environment: Environment
-        do {
-            environment = try Environment(
-                path: path,
-                options: Environment.Options(mapSizeBytes: options.mapSizeBytes, maxDatabases: 8, flags: .readOnly))
-        } catch {
-            throw VaultError.storage(error, "cannot open the compacted copy at \(path)")
-        }
-        defer { environment.close() }
-        let store: KeysStore
-        do { store = try KeysStore(environment: environment, create: false) } catch {
-            throw VaultError.storage(error, "cannot open the databases of the compacted copy at \(path)")
-        }
-        let found = try store.read("cannot count the compacted copy's data keys") { txn in
-            try txn.statistics(of: store.dataKeys).entries
-        }
-        guard found == expectedDataKeys else {
-            throw VaultError(.storage, "the compacted copy holds \(found) data keys, the live env \(expectedDataKeys)")
-        }
     }
 }

@@ -28,4 +28,11 @@ extension Vault {
             (try txn.statistics(of: store.dataKeys).entries, try txn.statistics(of: store.erased).entries)
         }
     }
+
+    /// The stored `dataKeys` record of `keyID` (the key wrapped under the master key), for residue checks.
+    package func wrappedRecord(of keyID: UUID128) throws(VaultError) -> [UInt8]? {
+        try store.read("cannot read a data key") { txn in
+            try txn.value(in: store.dataKeys, key: keyID.bytes).map(Array.init)
+        }
+    }
 }

@@ -113,7 +113,8 @@ extension Vault {
         }
     }
 
-    private static func keyLookup(_ subject: UUID128, scope: UInt8, in store: KeysStore, _ txn: Transaction) throws
+    private static func keyLookup(_ subject: UUID128, scope: UInt8, in store: SwappableKeysStore, _ txn: Transaction)
+        throws
         -> KeyLookup
     {
         if let keyID = try txn.value(in: store.personKeys, key: KeysLayout.personKey(subject, scope: scope)) {

@@ -14,7 +14,7 @@ public final class Vault: Sendable {
     public static let dataKeyCacheEntriesMax = 4096
 
     public let options: VaultOptions
-    let store: KeysStore
+    let store: SwappableKeysStore
     let masterKey: SymmetricKey
     /// The epoch of `masterKey`, from the env's meta (ledger.md §4.5).
     public let masterKeyEpoch: UInt32
@@ -23,6 +23,20 @@ public final class Vault: Sendable {
 
     public init(_ options: VaultOptions) throws(VaultError) {
         self.options = options
+        let store = try Self.openStore(options)
+        do throws(VaultError) {
+            let opening = VaultOpening(store: store, options: options)
+            let keys = try opening.loadKeys()
+            (masterKey, masterKeyEpoch, lookupKey) = (keys.master, keys.masterEpoch, keys.lookup)
+            self.store = SwappableKeysStore(store)
+        } catch {
+            store.environment.close()
+            throw error
+        }
+    }
+
+    /// Opens the keys env at `options.keysEnvironmentPath` and its databases (creating them for a writer).
+    static func openStore(_ options: VaultOptions) throws(VaultError) -> KeysStore {
         let path = options.keysEnvironmentPath
         let environment: Environment
         do {
@@ -34,26 +48,17 @@ public final class Vault: Sendable {
         } catch {
             throw VaultError.storage(error, "cannot open the keys env at \(path)")
         }
-        do throws(VaultError) {
-            let store: KeysStore
-            do {
-                try environment.clearStaleReaders()
-                store = try KeysStore(environment: environment, create: !options.readOnly)
-            } catch {
-                throw VaultError.storage(error, "cannot open the databases of the keys env at \(path)")
-            }
-            let opening = VaultOpening(store: store, options: options)
-            let keys = try opening.loadKeys()
-            (masterKey, masterKeyEpoch, lookupKey) = (keys.master, keys.masterEpoch, keys.lookup)
-            self.store = store
+        do {
+            try environment.clearStaleReaders()
+            return try KeysStore(environment: environment, create: !options.readOnly)
         } catch {
             environment.close()
-            throw error
+            throw VaultError.storage(error, "cannot open the databases of the keys env at \(path)")
         }
     }
 
     /// Closes the keys env; later calls throw. The env also closes when the last reference goes away.
-    public func close() { store.environment.close() }
+    public func close() { store.withShared { $0.environment.close() } }
 
     /// True while no wrapped data key exists (key files may still be created only before the env is set up).
     public var isEmpty: Bool {
@@ -66,6 +71,10 @@ public final class Vault: Sendable {
     /// A backup of the keys env alone (ledger.md §4.5), compacted (`MDB_CP_COMPACT`): free pages, which may
     /// still hold destroyed keys, are not copied. `directory` must not hold a `data.mdb` yet.
     public func compactCopy(to directory: String) throws(VaultError) {
+        try store.withShared { store throws(VaultError) in try Self.compactCopy(of: store, to: directory) }
+    }
+
+    static func compactCopy(of store: KeysStore, to directory: String) throws(VaultError) {
         do { try store.environment.copy(to: directory, compact: true) } catch {
             throw VaultError.storage(error, "cannot copy the keys env to \(directory)")
         }

@@ -145,8 +145,8 @@ struct KeysRotateMasterCommand: AsyncParsableCommand {
 struct KeysCompactCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compact",
-        abstract: "Compact the keys env in place so no free page still holds a destroyed key (takes the writer lock; "
-            + "run after an erasure batch while the server is stopped).")
+        abstract: "Compact the keys env in place so no free page still holds a destroyed key (takes the writer lock, "
+            + "so the server must be stopped; a running `cus serve` compacts by itself after each burst of erasures).")
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var keys: KeyFileOptions

@@ -29,7 +29,10 @@ final class APIFixture: Sendable {
 
     var dataDirectory: String { directory.path + "/data" }
 
-    init(limits: APILimits = .defaults, generate: Bool = true, ledgerMaxReaders: UInt32 = 256) async throws {
+    init(
+        limits: APILimits = .defaults, generate: Bool = true, ledgerMaxReaders: UInt32 = 256,
+        keysCompactionDebounce: Duration = .seconds(2)
+    ) async throws {
         directory = try TemporaryDirectory(prefix: "cus-http")
         let options = Ledger.Options(dataDirectory: directory.path + "/data", maxReaders: ledgerMaxReaders)
         let services = try CommandServices.open(options)
@@ -45,6 +48,7 @@ final class APIFixture: Sendable {
         limits.requestTimeout = max(limits.requestTimeout, .seconds(600))
         var configuration = ServerConfiguration(ledgerOptions: options, port: 0, limits: limits, today: Self.today)
         configuration.clock = { APIFixture.now }
+        configuration.keysCompactionDebounce = keysCompactionDebounce
         server = try APIServer(configuration: configuration, services: services, logger: Logger(label: "test"))
         let size = try services.ledger.treeSize()
         if size > 0 { await server.engine.waitUntilProjected(Position(size - 1)) }

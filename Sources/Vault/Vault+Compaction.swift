@@ -1,0 +1,153 @@
+import LMDB
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// What one compaction of the keys env did.
+public struct KeysCompactionReport: Sendable, Hashable {
+    /// Data keys in the env (the copy was checked to hold as many).
+    public var dataKeys: Int
+    /// Size of `data.mdb` before and after.
+    public var bytesBefore: Int
+    public var bytesAfter: Int
+}
+
+/// Compaction of the keys env (ledger.md §4.5, after each erasure batch): a compacting copy (`MDB_CP_COMPACT`)
+/// leaves free pages, which may still hold destroyed keys, behind; an atomic `rename` of the copy's `data.mdb`
+/// over the live one is the commit point, so a crash at any step leaves the old file or the new one.
+extension Vault {
+    /// Compacts the keys env of a process that does not have it open: from the process that holds
+    /// `writer.lock`, before opening the `Vault`.
+    public static func compactInPlace(_ options: VaultOptions) throws(VaultError) {
+        guard !options.readOnly else { throw VaultError(.invalidArgument, "cannot compact a read-only keys env") }
+        let staging = CompactionStaging(options)
+        do {
+            let vault = try Vault(options)
+            defer { vault.close() }
+            try vault.store.withShared { store throws(VaultError) in
+                _ = try staging.writeCompactedCopy(of: store)
+            }
+        }
+        try staging.swapIn()
+    }
+
+    /// Compacts the keys env while this process serves from it. Waits until no transaction of this process
+    /// is active and holds off new ones (they wait, then run on the compacted env), closes the env, swaps the
+    /// checked copy in and reopens it. Throws `storage` without swapping when another process has the keys env
+    /// open (its lock file would not match the copy); the old env is then reopened. Cached data keys stay
+    /// valid: the keys are the same.
+    @discardableResult
+    public func compactOnline() throws(VaultError) -> KeysCompactionReport {
+        guard !options.readOnly else { throw VaultError(.invalidArgument, "cannot compact a read-only keys env") }
+        let staging = CompactionStaging(options)
+        let outcome: Result<KeysCompactionReport, VaultError> = try store.swap { old throws(VaultError) in
+            let bytesBefore = staging.liveBytes()
+            let dataKeys = try staging.writeCompactedCopy(of: old)
+            old.environment.close()
+            let swapped = Result { () throws(VaultError) in
+                do {
+                    try EnvironmentLockFile.withOtherProcessesLockedOut(directory: old.environment.path) {
+                        try staging.swapIn()
+                    }
+                } catch {
+                    staging.discard()
+                    throw VaultError.storage(error, "cannot swap the compacted keys env in; the old one stays")
+                }
+            }
+            let reopened = try Self.openStore(options)
+            return (
+                reopened,
+                swapped.map {
+                    KeysCompactionReport(dataKeys: dataKeys, bytesBefore: bytesBefore, bytesAfter: staging.liveBytes())
+                }
+            )
+        }
+        return try outcome.get()
+    }
+}
+
+/// The staging directory `keys.compacting` next to the keys env, and the steps done there.
+struct CompactionStaging {
+    let options: VaultOptions
+    let live: String
+    let directory: String
+
+    init(_ options: VaultOptions) {
+        self.options = options
+        live = options.keysEnvironmentPath
+        directory = live + ".compacting"
+    }
+
+    var file: String { directory + "/data.mdb" }
+
+    /// Size of the live `data.mdb` (0 when it cannot be read).
+    func liveBytes() -> Int {
+        var status = stat()
+        return stat(live + "/data.mdb", &status) == 0 ? Int(status.st_size) : 0
+    }
+
+    /// Copies `store` compacted into the staging directory (replacing a copy an interrupted run left there),
+    /// checks the copy holds as many data keys, makes it owner-only and flushes it. Returns the data key count.
+    /// On failure the staging directory is removed; the live env is untouched.
+    func writeCompactedCopy(of store: KeysStore) throws(VaultError) -> Int {
+        unlink(file)
+        do throws(VaultError) {
+            let expected = try store.read("cannot count data keys") { txn in
+                try txn.statistics(of: store.dataKeys).entries
+            }
+            try Vault.compactCopy(of: store, to: directory)
+            try checkCopy(expectedDataKeys: expected)
+            // mdb_env_copy2 creates the copy with mode 0666 less the umask; the keys env's file stays owner-only.
+            guard chmod(file, 0o600) == 0 else {
+                throw VaultError(.storage, "cannot make \(file) owner-only: \(String(cString: strerror(errno)))")
+            }
+            guard FileSync.file(file) else { throw VaultError(.storage, "cannot fsync the compacted copy \(file)") }
+            return expected
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
+    /// The commit point: renames the copy over the live `data.mdb`, flushes the directory, removes the staging.
+    func swapIn() throws(VaultError) {
+        guard rename(file, live + "/data.mdb") == 0 else {
+            throw VaultError(.storage, "cannot swap in the compacted copy: \(String(cString: strerror(errno)))")
+        }
+        FileSync.directory(live)
+        discard()
+    }
+
+    /// Removes what the staging directory holds (the copy's `lock.mdb` comes from `checkCopy`).
+    func discard() {
+        unlink(file)
+        unlink(directory + "/lock.mdb")
+        rmdir(directory)
+    }
+
+    /// Opens the copy read-only and checks it holds as many data keys as the live env.
+    private func checkCopy(expectedDataKeys: Int) throws(VaultError) {
+        let environment: Environment
+        do {
+            environment = try Environment(
+                path: directory,
+                options: Environment.Options(mapSizeBytes: options.mapSizeBytes, maxDatabases: 8, flags: .readOnly))
+        } catch {
+            throw VaultError.storage(error, "cannot open the compacted copy at \(directory)")
+        }
+        defer { environment.close() }
+        let store: KeysStore
+        do { store = try KeysStore(environment: environment, create: false) } catch {
+            throw VaultError.storage(error, "cannot open the databases of the compacted copy at \(directory)")
+        }
+        let found = try store.read("cannot count the compacted copy's data keys") { txn in
+            try txn.statistics(of: store.dataKeys).entries
+        }
+        guard found == expectedDataKeys else {
+            throw VaultError(.storage, "the compacted copy holds \(found) data keys, the live env \(expectedDataKeys)")
+        }
+    }
+}

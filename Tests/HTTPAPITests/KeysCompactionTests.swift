@@ -1,0 +1,51 @@
+import Commands
+import Domain
+import Foundation
+import HTTPAPI
+import HTTPTypes
+import HummingbirdTesting
+import Ledger
+import Testing
+import Vault
+
+@Suite("HTTP API: the keys env is compacted after erasures while the server runs (ledger.md §4.5)")
+struct KeysCompactionTests {
+    @Test("Erasing a person over HTTP leads, after the debounce, to a keys env without the key's wrapped bytes")
+    func erasureCompactsKeys() async throws {
+        let fixture = try await APIFixture(generate: false, keysCompactionDebounce: .milliseconds(200))
+        let resident = try ResidentCommandTests.Resident(fixture)
+        let director = try fixture.token(.director)
+        let operatorToken = try fixture.token(.operator)
+        let vault = fixture.server.services.vault
+        let keysFile = fixture.dataDirectory + "/keys/data.mdb"
+        try await fixture.test { client in
+            try await resident.setUp(client)
+            let subject = UUID128(try #require(PersonRef(resident.person)).uuid)
+            let keyIDs = try vault.keyIDs(of: subject)
+            #expect(!keyIDs.isEmpty)
+            let wrapped = try keyIDs.map { keyID in Array(try #require(try vault.wrappedRecord(of: keyID))[16..<64]) }
+            #expect(await fixture.server.keysCompaction.completed == 0)
+            let before = try Data(contentsOf: URL(fileURLWithPath: keysFile))
+            for run in wrapped { #expect(before.range(of: Data(run)) != nil) }
+
+            let request = #"{"reason":"art17","legalBasisRef":"RODO art. 17","requestId":"\#(CentreScript.newID())"}"#
+            try await client.command(resident.personPath + "/erasure", token: director, json: request)
+            // The server keeps answering while the compaction waits out its debounce and runs.
+            for _ in 0..<600 where await fixture.server.keysCompaction.completed == 0 {
+                let ready = try await client.send(.get, "/ready", token: nil)
+                #expect(ready.status == .ok)
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(await fixture.server.keysCompaction.completed == 1)
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: keysFile))
+            for run in wrapped { #expect(bytes.range(of: Data(run)) == nil) }
+
+            let metrics = try await client.send(.get, "/metrics", token: operatorToken)
+            #expect(metrics.text.contains(#"cusledger_keys_compactions_total{outcome="ok"} 1"#), "\(metrics.text)")
+            #expect(metrics.text.contains("cusledger_keys_compaction_last_duration_seconds"))
+            // The reopened keys env serves new commands.
+            try await client.command(
+                "/v1/persons", token: resident.clerk, json: CommandTests.registration(CentreScript.newID()))
+        }
+    }
+}
