@@ -51,7 +51,8 @@ public final class CommandPipeline: Sendable {
                 occurredAt: envelope.occurredAt, actorRole: envelope.actor.role,
                 ruleSetVersion: ruleSet.ruleSetVersion.description, programmeVersion: programmeVersion,
                 commandId: envelope.commandID.foundationUUID, commandHash: nil)
-            let newEvents = try seal(decided, stream: stream, context: context, envelope: envelope, hash: commandHash)
+            let newEvents = try await seal(
+                decided, stream: stream, context: context, envelope: envelope, hash: commandHash)
             guard !newEvents.isEmpty else {
                 return CommandResult(
                     stream: stream, firstPosition: nil, lastPosition: nil, streamVersion: nil, eventCount: 0,
@@ -74,7 +75,7 @@ public final class CommandPipeline: Sendable {
     /// Encodes each event with its context and seals its personal fields under the data subject's key.
     func seal(
         _ events: [DomainEvent], stream: StreamID, context: EventContext, envelope: CommandEnvelope, hash: String
-    ) throws(CommandError) -> [NewEvent] {
+    ) async throws(CommandError) -> [NewEvent] {
         var newEvents: [NewEvent] = []
         for (index, event) in events.enumerated() {
             var eventContext = context
@@ -89,7 +90,10 @@ public final class CommandPipeline: Sendable {
                 }
                 let binding = SealBinding(
                     eventID: id, stream: stream, eventType: type, schemaVersion: encoded.schemaVersion)
-                do { sealed = try vault.seal(plaintext, for: UUID128(subject), binding: binding) } catch {
+                do {
+                    sealed = try await vault.sealGroupCommittingNewKey(
+                        plaintext, for: UUID128(subject), binding: binding)
+                } catch {
                     throw CommandError(error)
                 }
             }
@@ -157,7 +161,7 @@ extension CommandPipeline {
         let context = EventContext(
             occurredAt: envelope.occurredAt, actorRole: envelope.actor.role,
             ruleSetVersion: ruleSet.ruleSetVersion.description, commandId: envelope.commandID.foundationUUID)
-        let newEvents = try seal([event], stream: stream, context: context, envelope: envelope, hash: commandHash)
+        let newEvents = try await seal([event], stream: stream, context: context, envelope: envelope, hash: commandHash)
         do {
             let result = try await store.append(to: stream, expectedVersion: .any, events: newEvents)
             return CommandResult(result, eventCount: newEvents.count)

@@ -31,7 +31,9 @@ public final class IntakeCommands: Sendable {
             do {
                 let owner = try vault.subject(forNationalID: nationalID)
                 alreadyRegistered = owner != nil && owner != UUID128(person.uuid)
-                if !alreadyRegistered { try vault.recordNationalID(nationalID, for: UUID128(person.uuid)) }
+                if !alreadyRegistered {
+                    try await vault.recordNationalIDGroupCommitted(nationalID, for: UUID128(person.uuid))
+                }
             } catch { throw CommandError(error) }
         }
         let command = RegisterPerson(

@@ -18,26 +18,41 @@ extension Vault {
     /// Registers `nationalID` for `subject`; a no-op when the subject already has it. Throws
     /// `duplicateNationalID` when another subject has it and `subjectErased` for an erased subject.
     public func recordNationalID(_ nationalID: String, for subject: UUID128) throws(VaultError) {
+        let hmac = try writableBlindIndex(nationalID)
+        try store.write("cannot record a national ID") { txn in try Self.insertNationalID(hmac, subject, store, txn) }
+    }
+
+    /// `recordNationalID` for concurrent commands: committed through the keys env's group commit.
+    public func recordNationalIDGroupCommitted(_ nationalID: String, for subject: UUID128) async throws(VaultError) {
+        let hmac = try writableBlindIndex(nationalID)
+        let store = store
+        try await groupCommit.write { txn in try Self.insertNationalID(hmac, subject, store, txn) }
+    }
+
+    private func writableBlindIndex(_ nationalID: String) throws(VaultError) -> [UInt8] {
         guard !options.readOnly else {
             throw VaultError(.invalidArgument, "the keys env is open read-only; no national ID can be recorded")
         }
-        let hmac = try blindIndex(nationalID)
-        try store.write("cannot record a national ID") { txn in
-            if try txn.value(in: store.erasedSubjects, key: subject.bytes) != nil { throw Self.erasedError() }
-            if let holder = try txn.value(in: store.lookup, key: hmac) {
-                if try KeysLayout.uuid(holder, "a lookup value") == subject { return }
-                throw VaultError(.duplicateNationalID, "another subject is already registered with this national ID")
-            }
-            let held = try store.keys(
-                in: store.subjectLookups, prefix: subject.bytes, limit: KeysLayout.nationalIDsPerSubjectMax, txn)
-            guard held.count < KeysLayout.nationalIDsPerSubjectMax else {
-                throw VaultError(
-                    .invalidArgument,
-                    "a subject may hold at most \(KeysLayout.nationalIDsPerSubjectMax) national IDs")
-            }
-            try txn.put(subject.bytes, key: hmac, in: store.lookup, flags: .noOverwrite)
-            try txn.put([], key: KeysLayout.subjectLookup(subject, hmac: hmac), in: store.subjectLookups)
+        return try blindIndex(nationalID)
+    }
+
+    /// Puts the lookup entries; every refusal throws before the first put (`KeysGroupCommit` requires it).
+    private static func insertNationalID(
+        _ hmac: [UInt8], _ subject: UUID128, _ store: SwappableKeysStore, _ txn: Transaction
+    ) throws {
+        if try txn.value(in: store.erasedSubjects, key: subject.bytes) != nil { throw erasedError() }
+        if let holder = try txn.value(in: store.lookup, key: hmac) {
+            if try KeysLayout.uuid(holder, "a lookup value") == subject { return }
+            throw VaultError(.duplicateNationalID, "another subject is already registered with this national ID")
         }
+        let held = try store.keys(
+            in: store.subjectLookups, prefix: subject.bytes, limit: KeysLayout.nationalIDsPerSubjectMax, txn)
+        guard held.count < KeysLayout.nationalIDsPerSubjectMax else {
+            throw VaultError(
+                .invalidArgument, "a subject may hold at most \(KeysLayout.nationalIDsPerSubjectMax) national IDs")
+        }
+        try txn.put(subject.bytes, key: hmac, in: store.lookup, flags: .noOverwrite)
+        try txn.put([], key: KeysLayout.subjectLookup(subject, hmac: hmac), in: store.subjectLookups)
     }
 
     /// HMAC-SHA256 under the lookup key of the ID's bytes; the ID must be 1…32 ASCII letters or digits.

@@ -17,32 +17,56 @@ extension Vault {
         switch try keyLookup(subject, scope: scope) {
         case .present(let keyID): return keyID
         case .erased: throw Self.erasedError()
-        case .absent: return try createDataKey(for: subject, scope: scope).keyID
+        case .absent: return try createDataKey(for: subject, scope: scope).0
         }
     }
 
     /// Seals `plaintext` under the subject's key with ChaCha20-Poly1305, a random 96-bit nonce and the AAD of
-    /// ledger.md §3.1.
+    /// ledger.md §3.1. A subject's first key is committed in a write transaction of its own.
     public func seal(_ plaintext: [UInt8], for subject: UUID128, scope: UInt8 = 0, binding: SealBinding)
         throws(VaultError) -> SealedPart
     {
+        try checkSealable(plaintext)
+        let (keyID, key): (UUID128, SymmetricKey)
+        if let existing = try existingDataKey(for: subject, scope: scope) {
+            (keyID, key) = existing
+        } else {
+            (keyID, key) = try createDataKey(for: subject, scope: scope)
+        }
+        return try Self.seal(plaintext, keyID: keyID, key: key, binding: binding)
+    }
+
+    /// `seal` for concurrent commands: a subject's first key is committed through the keys env's group commit
+    /// (`KeysGroupCommit`), one flush for every new key of the moment, off the cooperative threads.
+    public func sealGroupCommittingNewKey(
+        _ plaintext: [UInt8], for subject: UUID128, scope: UInt8 = 0, binding: SealBinding
+    ) async throws(VaultError) -> SealedPart {
+        try checkSealable(plaintext)
+        if let (keyID, key) = try existingDataKey(for: subject, scope: scope) {
+            return try Self.seal(plaintext, keyID: keyID, key: key, binding: binding)
+        }
+        let fresh = try wrapFreshDataKey(for: subject, scope: scope)
+        let store = store
+        let existing = try await groupCommit.write { txn in
+            try Self.insertDataKey(fresh.record, keyID: fresh.keyID, subject: subject, scope: scope, store, txn)
+        }
+        let (keyID, key) = try adopt(fresh, orExisting: existing)
+        return try Self.seal(plaintext, keyID: keyID, key: key, binding: binding)
+    }
+
+    private func checkSealable(_ plaintext: [UInt8]) throws(VaultError) {
         guard plaintext.count <= Self.sealedPlaintextBytesMax else {
             throw VaultError(
                 .invalidArgument,
                 "personal fields of \(plaintext.count) bytes exceed \(Self.sealedPlaintextBytesMax) bytes")
         }
-        let (keyID, key): (UUID128, SymmetricKey)
-        switch try keyLookup(subject, scope: scope) {
-        case .present(let existing):
-            guard let loaded = try dataKey(existing) else {
-                throw VaultError(.corrupted, "personKeys names data key \(existing), which dataKeys lacks")
-            }
-            (keyID, key) = (existing, loaded)
-        case .erased: throw Self.erasedError()
-        case .absent: (keyID, key) = try createDataKey(for: subject, scope: scope)
-        }
+    }
+
+    private static func seal(_ plaintext: [UInt8], keyID: UUID128, key: SymmetricKey, binding: SealBinding)
+        throws(VaultError) -> SealedPart
+    {
         let algorithm = AEADAlgorithm.chaChaPoly
-        let aad = Self.associatedData(binding: binding, keyID: keyID, algorithm: algorithm)
+        let aad = associatedData(binding: binding, keyID: keyID, algorithm: algorithm)
         let (nonce, sealed) = try AEAD.seal(plaintext, key: key, associatedData: aad)
         return SealedPart(keyID: keyID, algorithm: algorithm, nonce: nonce, ciphertextAndTag: sealed)
     }
@@ -124,37 +148,73 @@ extension Vault {
         return .absent
     }
 
-    private func createDataKey(for subject: UUID128, scope: UInt8) throws(VaultError) -> (
-        keyID: UUID128, key: SymmetricKey
-    ) {
+    /// The subject's present key, nil when it has none yet; throws `subjectErased` once it was erased.
+    private func existingDataKey(for subject: UUID128, scope: UInt8) throws(VaultError) -> (UUID128, SymmetricKey)? {
+        switch try keyLookup(subject, scope: scope) {
+        case .present(let keyID): return (keyID, try presentDataKey(keyID))
+        case .erased: throw Self.erasedError()
+        case .absent: return nil
+        }
+    }
+
+    private func presentDataKey(_ keyID: UUID128) throws(VaultError) -> SymmetricKey {
+        guard let loaded = try dataKey(keyID) else {
+            throw VaultError(.corrupted, "personKeys names data key \(keyID), which dataKeys lacks")
+        }
+        return loaded
+    }
+
+    /// A new random data key, wrapped under the master key, not stored yet.
+    private struct FreshDataKey: Sendable {
+        let keyID: UUID128
+        let key: SymmetricKey
+        let record: DataKeyRecord
+    }
+
+    private func wrapFreshDataKey(for subject: UUID128, scope: UInt8) throws(VaultError) -> FreshDataKey {
         guard !options.readOnly else {
             throw VaultError(.invalidArgument, "the keys env is open read-only; no data key can be created")
         }
         let key = SymmetricKey(size: .bits256)
-        let fresh = UUID128.random()
+        let keyID = UUID128.random()
         let record = try DataKeyRecord.wrap(
-            key, keyID: fresh, master: masterKey, epoch: masterKeyEpoch, scope: scope, subject: subject,
+            key, keyID: keyID, master: masterKey, epoch: masterKeyEpoch, scope: scope, subject: subject,
             createdAt: options.clock.now().rawValue)
+        return FreshDataKey(keyID: keyID, key: key, record: record)
+    }
+
+    private func createDataKey(for subject: UUID128, scope: UInt8) throws(VaultError) -> (UUID128, SymmetricKey) {
+        let fresh = try wrapFreshDataKey(for: subject, scope: scope)
         let existing: UUID128? = try store.write("cannot store a new data key") { txn in
-            switch try Self.keyLookup(subject, scope: scope, in: store, txn) {
-            case .present(let keyID): return keyID
-            case .erased: throw Self.erasedError()
-            case .absent: break
-            }
-            try txn.put(record.bytes, key: fresh.bytes, in: store.dataKeys, flags: .noOverwrite)
-            try txn.put(
-                fresh.bytes, key: KeysLayout.personKey(subject, scope: scope), in: store.personKeys, flags: .noOverwrite
-            )
-            return nil
+            try Self.insertDataKey(fresh.record, keyID: fresh.keyID, subject: subject, scope: scope, store, txn)
         }
-        if let existing {
-            guard let loaded = try dataKey(existing) else {
-                throw VaultError(.corrupted, "personKeys names data key \(existing), which dataKeys lacks")
-            }
-            return (existing, loaded)
+        return try adopt(fresh, orExisting: existing)
+    }
+
+    /// Stores a new wrapped key and its `personKeys` entry, unless the subject got a key meanwhile (returned)
+    /// or was erased (thrown before any put, as `KeysGroupCommit` requires).
+    private static func insertDataKey(
+        _ record: DataKeyRecord, keyID: UUID128, subject: UUID128, scope: UInt8, _ store: SwappableKeysStore,
+        _ txn: Transaction
+    ) throws -> UUID128? {
+        switch try keyLookup(subject, scope: scope, in: store, txn) {
+        case .present(let keyID): return keyID
+        case .erased: throw erasedError()
+        case .absent: break
         }
-        cache.insert(key, for: fresh)
-        return (fresh, key)
+        try txn.put(record.bytes, key: keyID.bytes, in: store.dataKeys, flags: .noOverwrite)
+        try txn.put(
+            keyID.bytes, key: KeysLayout.personKey(subject, scope: scope), in: store.personKeys, flags: .noOverwrite)
+        return nil
+    }
+
+    /// The committed key: the fresh one, or the one another command stored first.
+    private func adopt(_ fresh: FreshDataKey, orExisting existing: UUID128?) throws(VaultError) -> (
+        UUID128, SymmetricKey
+    ) {
+        if let existing { return (existing, try presentDataKey(existing)) }
+        cache.insert(fresh.key, for: fresh.keyID)
+        return (fresh.keyID, fresh.key)
     }
 
     /// The unwrapped data key, or `nil` when `dataKeys` has no entry for it.

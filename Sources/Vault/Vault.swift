@@ -20,6 +20,7 @@ public final class Vault: Sendable {
     public let masterKeyEpoch: UInt32
     let lookupKey: SymmetricKey
     let cache = DataKeyCache(entriesMax: Vault.dataKeyCacheEntriesMax)
+    let groupCommit: KeysGroupCommit
 
     public init(_ options: VaultOptions) throws(VaultError) {
         self.options = options
@@ -28,7 +29,9 @@ public final class Vault: Sendable {
             let opening = VaultOpening(store: store, options: options)
             let keys = try opening.loadKeys()
             (masterKey, masterKeyEpoch, lookupKey) = (keys.master, keys.masterEpoch, keys.lookup)
-            self.store = SwappableKeysStore(store)
+            let swappable = SwappableKeysStore(store)
+            self.store = swappable
+            groupCommit = KeysGroupCommit(store: swappable)
         } catch {
             store.environment.close()
             throw error
@@ -56,6 +59,9 @@ public final class Vault: Sendable {
             throw VaultError.storage(error, "cannot open the databases of the keys env at \(path)")
         }
     }
+
+    /// The keys env's group commit so far: transactions committed and the writes they carried.
+    public var groupCommitStatistics: (commits: Int, writes: Int) { groupCommit.statistics }
 
     /// Closes the keys env; later calls throw. The env also closes when the last reference goes away.
     public func close() { store.withShared { $0.environment.close() } }
