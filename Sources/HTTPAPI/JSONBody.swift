@@ -20,6 +20,13 @@ enum JSONBody {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: encode(value))))
     }
 
+    /// A response whose JSON text was written by hand (view pages, `ViewRow.writeJSON`).
+    static func response(jsonText: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: jsonText)))
+    }
+
     /// The body's bytes, refused with 413 when over `limit`.
     static func bytes(of request: Request, limit: Int) async throws(Problem) -> [UInt8] {
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {

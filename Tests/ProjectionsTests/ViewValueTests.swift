@@ -24,6 +24,18 @@ struct ViewValueTests {
         #expect(parsed.first?["missing"] is NSNull)
     }
 
+    @Test("The hand-written JSON parses to what Foundation's encoder gives for the same rows")
+    func sameAsFoundation() throws {
+        let rows = [
+            row,
+            ViewRow([("plain", .string("Kraków 🚲 plain")), ("whole", .number(2)), ("tiny", .number(0.0001))]),
+            ViewRow([]),
+        ]
+        let ours = try JSONSerialization.jsonObject(with: Data(ViewRow.jsonText(rows).utf8))
+        let foundation = try JSONSerialization.jsonObject(with: JSONEncoder().encode(rows))
+        #expect((ours as? NSArray) == (foundation as? NSArray))
+    }
+
     @Test("A CSV cell of nested rows is their JSON")
     func csvNested() {
         #expect(row["items"]?.csvText == "[{\"b\":1,\"a\":2}]")

@@ -2,7 +2,8 @@ public import Ledger
 public import Logging
 import Synchronization
 
-/// Keeps projections live beside the ledger (issue 7): one task per projection catches up after each commit,
+/// Keeps projections live beside the ledger (issue 7): one task per projection catches up after each commit
+/// (its writes on the engine's `ProjectionWriterQueue`, off the cooperative threads),
 /// `waitUntilProjected` gives read-your-writes, `status` reports lag. A projection whose code version changed
 /// is rebuilt blue/green on start; one that fails on an event stops alone and says where and why.
 public final class ProjectionEngine: Sendable {
@@ -19,6 +20,7 @@ public final class ProjectionEngine: Sendable {
     private let waiters: Mutex<[Waiter]> = Mutex([])
     private let nextWaiterID = Mutex<UInt64>(0)
     private let tasks: Mutex<[Task<Void, Never>]> = Mutex([])
+    private let writer = ProjectionWriterQueue()
 
     public init(builder: ProjectionBuilder, projections: [any Projection], logger: Logger) {
         self.builder = builder
@@ -123,7 +125,9 @@ public final class ProjectionEngine: Sendable {
             let live = try builder.store.record(.live, of: type.name)
             if live == nil || live?.version != type.version {
                 logger.info("rebuilding projection", metadata: ["projection": "\(type.name)"])
-                let outcome = try ProjectionRebuild(builder: builder).run(projection, shouldStop: { Task.isCancelled })
+                let outcome = try await writer.run { [builder] shouldStop throws(ProjectionError) in
+                    try ProjectionRebuild(builder: builder).run(projection, shouldStop: shouldStop)
+                }
                 if case .failed(let record) = outcome {
                     report(type.name, record)
                     return
@@ -132,7 +136,9 @@ public final class ProjectionEngine: Sendable {
             while !Task.isCancelled {
                 let size: UInt64
                 do { size = try builder.ledger.treeSize() } catch { throw ProjectionError.storage("\(error)") }
-                let record = try builder.build(projection, slot: .live, upTo: size, shouldStop: { Task.isCancelled })
+                let record = try await writer.run { [builder] shouldStop throws(ProjectionError) in
+                    try builder.build(projection, slot: .live, upTo: size, shouldStop: shouldStop)
+                }
                 if record.failure != nil {
                     report(type.name, record)
                     return

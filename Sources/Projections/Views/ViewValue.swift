@@ -40,20 +40,39 @@ public enum ViewValue: Sendable, Hashable, Encodable {
 
     /// The value as JSON text; nested rows keep their columns in order (Foundation's encoder does not).
     public var jsonText: String {
+        var out = ""
+        writeJSON(into: &out)
+        return out
+    }
+
+    /// Appends the value's JSON text to `out` (the HTTP API writes a page into one string this way).
+    public func writeJSON(into out: inout String) {
         switch self {
-        case .null: "null"
-        case .bool(let value): value ? "true" : "false"
-        case .int(let value): String(value)
-        case .number(let value): value.isFinite ? String(value) : "null"
-        case .string(let value): Self.quoted(value)
-        case .rows(let rows): ViewRow.jsonText(rows)
-        case .json(let text): text
+        case .null: out += "null"
+        case .bool(let value): out += value ? "true" : "false"
+        case .int(let value): out += String(value)
+        case .number(let value): out += value.isFinite ? String(value) : "null"
+        case .string(let value): Self.writeQuoted(value, into: &out)
+        case .rows(let rows): ViewRow.writeJSON(rows, into: &out)
+        case .json(let text): out += text
         }
     }
 
     /// A JSON string literal (RFC 8259 escapes; `/` is left alone).
     static func quoted(_ text: String) -> String {
-        var out = "\""
+        var out = ""
+        writeQuoted(text, into: &out)
+        return out
+    }
+
+    /// Appends `text` as a JSON string literal; text with nothing to escape is appended whole.
+    public static func writeQuoted(_ text: String, into out: inout String) {
+        out += "\""
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -65,7 +84,7 @@ public enum ViewValue: Sendable, Hashable, Encodable {
             default: out.unicodeScalars.append(scalar)
             }
         }
-        return out + "\""
+        out += "\""
     }
 
     /// The CSV cell: text as is, nested rows as their JSON.
@@ -102,12 +121,38 @@ public struct ViewRow: Sendable, Hashable, Encodable {
 
     /// The row as a JSON object with its columns in the view's order.
     public var jsonText: String {
-        "{" + cells.map { ViewValue.quoted($0.column) + ":" + $0.value.jsonText }.joined(separator: ",") + "}"
+        var out = ""
+        writeJSON(into: &out)
+        return out
     }
 
     /// Rows as a JSON array.
     public static func jsonText(_ rows: [ViewRow]) -> String {
-        "[" + rows.map(\.jsonText).joined(separator: ",") + "]"
+        var out = ""
+        writeJSON(rows, into: &out)
+        return out
+    }
+
+    /// Appends the row as a JSON object, its columns in the view's order.
+    public func writeJSON(into out: inout String) {
+        out += "{"
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { out += "," }
+            ViewValue.writeQuoted(cell.column, into: &out)
+            out += ":"
+            cell.value.writeJSON(into: &out)
+        }
+        out += "}"
+    }
+
+    /// Appends rows as a JSON array.
+    public static func writeJSON(_ rows: [ViewRow], into out: inout String) {
+        out += "["
+        for (index, row) in rows.enumerated() {
+            if index > 0 { out += "," }
+            row.writeJSON(into: &out)
+        }
+        out += "]"
     }
 
     public func encode(to encoder: any Encoder) throws {
