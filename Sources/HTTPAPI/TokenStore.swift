@@ -33,7 +33,7 @@ public final class TokenStore: Sendable {
     public static let entriesMax = 10_000
 
     public let directory: String
-    private let cache = Mutex<(modified: Date?, size: Int, entries: [String: Entry])>((nil, -1, [:]))
+    private let cache = Mutex<(stamp: FileStamp?, entries: [String: Entry])>((nil, [:]))
 
     public init(dataDirectory: String) {
         directory = dataDirectory + "/tokens"
@@ -106,18 +106,32 @@ public final class TokenStore: Sendable {
         return Principal(tokenID: entry.id, role: entry.role, subject: entry.subject)
     }
 
-    /// The entries by id, reread when the file's modification time or size changed.
+    /// The entries by id, reread when the file's modification time, size or inode changed (one `stat` per
+    /// request; Foundation's attribute dictionary cost more than the token's hash).
     private func current() -> [String: Entry] {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        let modified = attributes?[.modificationDate] as? Date
-        let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
-        if let cached = cache.withLock({ $0.modified == modified && $0.size == size ? $0.entries : nil }) {
-            return cached
-        }
+        let stamp = FileStamp(path: path)
+        if let stamp, let cached = cache.withLock({ $0.stamp == stamp ? $0.entries : nil }) { return cached }
         let entries = (try? load()) ?? []
         let byID = Dictionary(entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        cache.withLock { $0 = (modified, size, byID) }
+        cache.withLock { $0 = (stamp, byID) }
         return byID
+    }
+
+    /// What `stat` says of the tokens file, enough to see that it was rewritten.
+    struct FileStamp: Equatable {
+        var inode: UInt64
+        var size: Int64
+        var modifiedSeconds: Int
+        var modifiedNanoseconds: Int
+
+        init?(path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            inode = UInt64(info.st_ino)
+            size = Int64(info.st_size)
+            modifiedSeconds = info.st_mtim.tv_sec
+            modifiedNanoseconds = info.st_mtim.tv_nsec
+        }
     }
 
     func load() throws(TokenError) -> [Entry] {
