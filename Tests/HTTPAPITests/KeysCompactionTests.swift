@@ -28,11 +28,15 @@ struct KeysCompactionTests {
             let before = try Data(contentsOf: URL(fileURLWithPath: keysFile))
             for run in wrapped { #expect(before.range(of: Data(run)) != nil) }
 
-            // The metrics registry is the process's: other tests' compactions count too, so compare with before.
+            // The metrics registry is the process's: other tests' compactions may count too.
             let compactionsBefore = Self.okCompactions(
                 try await client.send(.get, "/metrics", token: operatorToken).text)
             let request = #"{"reason":"art17","legalBasisRef":"RODO art. 17","requestId":"\#(CentreScript.newID())"}"#
-            try await client.command(resident.personPath + "/erasure", token: director, json: request)
+            // Sent once: a replay (as `client.command` sends) arriving after the debounce compacts again.
+            let erasure = try await client.send(
+                .post, resident.personPath + "/erasure", token: director, json: request,
+                headers: [("Idempotency-Key", UUID().uuidString.lowercased())])
+            #expect(erasure.status == .created, "\(erasure.text)")
             // The server keeps answering while the compaction waits out its debounce and runs.
             for _ in 0..<600 where await fixture.server.keysCompaction.completed == 0 {
                 let ready = try await client.send(.get, "/ready", token: nil)
@@ -44,7 +48,7 @@ struct KeysCompactionTests {
             for run in wrapped { #expect(bytes.range(of: Data(run)) == nil) }
 
             let metrics = try await client.send(.get, "/metrics", token: operatorToken)
-            #expect(Self.okCompactions(metrics.text) == compactionsBefore + 1, "\(metrics.text)")
+            #expect(Self.okCompactions(metrics.text) >= compactionsBefore + 1, "\(metrics.text)")
             #expect(metrics.text.contains("cusledger_keys_compaction_last_duration_seconds"))
             // The reopened keys env serves new commands.
             try await client.command(
