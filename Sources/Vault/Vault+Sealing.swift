@@ -17,7 +17,7 @@ extension Vault {
         switch try keyLookup(subject, scope: scope) {
         case .present(let keyID): return keyID
         case .erased: throw Self.erasedError()
-        case .absent: return try createDataKey(for: subject, scope: scope).0
+        case .absent: return try createDataKey(for: subject, scope: scope).keyID
         }
     }
 
@@ -48,7 +48,7 @@ extension Vault {
         let fresh = try wrapFreshDataKey(for: subject, scope: scope)
         let store = store
         let existing = try await groupCommit.write { txn in
-            try Self.insertDataKey(fresh.record, keyID: fresh.keyID, subject: subject, scope: scope, store, txn)
+            try Self.insertDataKey(fresh, subject: subject, scope: scope, store, txn)
         }
         let (keyID, key) = try adopt(fresh, orExisting: existing)
         return try Self.seal(plaintext, keyID: keyID, key: key, binding: binding)
@@ -148,8 +148,11 @@ extension Vault {
         return .absent
     }
 
+    /// A data key ready to seal with: its id and the unwrapped key.
+    typealias DataKey = (keyID: UUID128, key: SymmetricKey)
+
     /// The subject's present key, nil when it has none yet; throws `subjectErased` once it was erased.
-    private func existingDataKey(for subject: UUID128, scope: UInt8) throws(VaultError) -> (UUID128, SymmetricKey)? {
+    private func existingDataKey(for subject: UUID128, scope: UInt8) throws(VaultError) -> DataKey? {
         switch try keyLookup(subject, scope: scope) {
         case .present(let keyID): return (keyID, try presentDataKey(keyID))
         case .erased: throw Self.erasedError()
@@ -183,10 +186,10 @@ extension Vault {
         return FreshDataKey(keyID: keyID, key: key, record: record)
     }
 
-    private func createDataKey(for subject: UUID128, scope: UInt8) throws(VaultError) -> (UUID128, SymmetricKey) {
+    private func createDataKey(for subject: UUID128, scope: UInt8) throws(VaultError) -> DataKey {
         let fresh = try wrapFreshDataKey(for: subject, scope: scope)
         let existing: UUID128? = try store.write("cannot store a new data key") { txn in
-            try Self.insertDataKey(fresh.record, keyID: fresh.keyID, subject: subject, scope: scope, store, txn)
+            try Self.insertDataKey(fresh, subject: subject, scope: scope, store, txn)
         }
         return try adopt(fresh, orExisting: existing)
     }
@@ -194,24 +197,22 @@ extension Vault {
     /// Stores a new wrapped key and its `personKeys` entry, unless the subject got a key meanwhile (returned)
     /// or was erased (thrown before any put, as `KeysGroupCommit` requires).
     private static func insertDataKey(
-        _ record: DataKeyRecord, keyID: UUID128, subject: UUID128, scope: UInt8, _ store: SwappableKeysStore,
-        _ txn: Transaction
+        _ fresh: FreshDataKey, subject: UUID128, scope: UInt8, _ store: SwappableKeysStore, _ txn: Transaction
     ) throws -> UUID128? {
         switch try keyLookup(subject, scope: scope, in: store, txn) {
-        case .present(let keyID): return keyID
+        case .present(let existing): return existing
         case .erased: throw erasedError()
         case .absent: break
         }
-        try txn.put(record.bytes, key: keyID.bytes, in: store.dataKeys, flags: .noOverwrite)
+        try txn.put(fresh.record.bytes, key: fresh.keyID.bytes, in: store.dataKeys, flags: .noOverwrite)
         try txn.put(
-            keyID.bytes, key: KeysLayout.personKey(subject, scope: scope), in: store.personKeys, flags: .noOverwrite)
+            fresh.keyID.bytes, key: KeysLayout.personKey(subject, scope: scope), in: store.personKeys,
+            flags: .noOverwrite)
         return nil
     }
 
     /// The committed key: the fresh one, or the one another command stored first.
-    private func adopt(_ fresh: FreshDataKey, orExisting existing: UUID128?) throws(VaultError) -> (
-        UUID128, SymmetricKey
-    ) {
+    private func adopt(_ fresh: FreshDataKey, orExisting existing: UUID128?) throws(VaultError) -> DataKey {
         if let existing { return (existing, try presentDataKey(existing)) }
         cache.insert(fresh.key, for: fresh.keyID)
         return (fresh.keyID, fresh.key)
