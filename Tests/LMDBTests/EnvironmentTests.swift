@@ -6,6 +6,17 @@ import Testing
 
 @Suite("LMDB wrapper")
 struct EnvironmentTests {
+    /// A fresh env in a temporary directory with one database, `db`; the env is closed afterwards.
+    static func withDatabase(
+        options: Environment.Options = Environment.Options(), _ body: (Environment, Database) async throws -> Void
+    ) async throws {
+        try await TemporaryDirectory.with { directory in
+            let environment = try Environment(path: directory.path + "/env", options: options)
+            defer { environment.close() }
+            try await body(environment, try environment.openDatabase(named: "db", flags: .create))
+        }
+    }
+
     @Test("A path opens once per process")
     func singleOpen() async throws {
         try await TemporaryDirectory.with { directory in
@@ -27,10 +38,7 @@ struct EnvironmentTests {
 
     @Test("Writes commit on return, abort on throw; MDB_APPEND refuses an out-of-order key")
     func transactions() async throws {
-        try await TemporaryDirectory.with { directory in
-            let environment = try Environment(path: directory.path + "/env")
-            defer { environment.close() }
-            let database = try environment.openDatabase(named: "db", flags: .create)
+        try await Self.withDatabase { environment, database in
             try environment.write { txn in try txn.put([1], key: [0, 2], in: database, flags: .append) }
             struct Abort: Error {}
             #expect(throws: Abort.self) {
@@ -58,10 +66,7 @@ struct EnvironmentTests {
 
     @Test("Growing the map keeps the data and reports the new size")
     func mapSize() async throws {
-        try await TemporaryDirectory.with { directory in
-            let environment = try Environment(path: directory.path + "/env", options: .init(mapSizeBytes: 1 << 20))
-            defer { environment.close() }
-            let database = try environment.openDatabase(named: "db", flags: .create)
+        try await Self.withDatabase(options: .init(mapSizeBytes: 1 << 20)) { environment, database in
             var written = 0
             do {
                 for index in 0..<10_000 {
@@ -85,10 +90,7 @@ struct EnvironmentTests {
 
     @Test("A waiting map growth goes before new readers, and a read inside a read still runs beside it")
     func mapGrowthGoesFirst() async throws {
-        try await TemporaryDirectory.with { directory in
-            let environment = try Environment(path: directory.path + "/env", options: .init(mapSizeBytes: 1 << 20))
-            defer { environment.close() }
-            let database = try environment.openDatabase(named: "db", flags: .create)
+        try await Self.withDatabase(options: .init(mapSizeBytes: 1 << 20)) { environment, database in
             try environment.write { txn in try txn.put([1], key: [1], in: database) }
             let events = Mutex<[String]>([])
             let (holding, release, done) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0), DispatchGroup())
