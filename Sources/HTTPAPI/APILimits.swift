@@ -20,11 +20,16 @@ public struct APILimits: Sendable, Hashable {
     /// Connections open at once; further ones wait in the listen backlog until one closes (nothing is read from
     /// them, so they cost no memory of the server).
     public var connectionsMax: Int
+    /// How old a live M&E report may be and still answer a request without `minPosition` after it: within it the
+    /// newest cached report of the same programme and period answers (naming the checkpoint and root it reflects)
+    /// instead of recomputing after every event. Zero computes at the live checkpoint each time it moves.
+    public var indicatorStaleness: Duration
 
     public init(
         bodyBytesMax: Int = 64 * 1024, pageRowsDefault: Int = 100, pageRowsMax: Int = 1_000,
         requestTimeout: Duration = .seconds(30), minPositionWait: Duration = .seconds(5),
-        commandsInFlightMax: Int = 256, idleTimeout: Duration = .seconds(30), connectionsMax: Int = 1_000
+        commandsInFlightMax: Int = 256, idleTimeout: Duration = .seconds(30), connectionsMax: Int = 1_000,
+        indicatorStaleness: Duration = .seconds(1)
     ) {
         self.bodyBytesMax = bodyBytesMax
         self.pageRowsDefault = pageRowsDefault
@@ -34,6 +39,7 @@ public struct APILimits: Sendable, Hashable {
         self.commandsInFlightMax = commandsInFlightMax
         self.idleTimeout = idleTimeout
         self.connectionsMax = connectionsMax
+        self.indicatorStaleness = indicatorStaleness
     }
 
     public static let defaults = APILimits()

@@ -57,6 +57,7 @@ public final class APIServer: Sendable {
     let gate: CommandGate
     /// M&E reports per programme, periods and cutoff (`IndicatorRoutes`).
     let indicatorReports = IndicatorReportCache()
+    let viewRows = ViewRowsCache()
     let intake: IntakeCommands
     let logger: Logger
 

@@ -4,8 +4,10 @@ import Synchronization
 
 /// Suppressed M&E reports already computed, keyed by what fixes them: the programme, the periods and the cutoff
 /// (the ledger size of the facts, live or as of). A report of one cutoff never changes, so repeated requests
-/// (dashboards, the indicator share of the load mix) answer from memory; a new event moves the live cutoff and
-/// so the key. Bounded: past `capacity` the oldest entry goes.
+/// (dashboards, the indicator share of the load mix) answer from memory, and the JSON answer is kept with it
+/// (encoding a report took most of a cached answer's time, docs/benchmarks.md). A new event moves the live
+/// cutoff and so the key; `newestLive` lets a caller reuse a recent live report instead (bounded staleness,
+/// `APILimits.indicatorStaleness`). Bounded: past `capacity` the oldest entry goes.
 final class IndicatorReportCache: Sendable {
     struct Key: Hashable, Sendable {
         var programme: ProgrammeID
@@ -15,21 +17,62 @@ final class IndicatorReportCache: Sendable {
         var live: Bool
     }
 
+    struct Entry: Sendable {
+        var reports: [MetricsReport]
+        var computedAt: ContinuousClock.Instant
+        /// The JSON answer of the first report, once a route has written it.
+        var json: [UInt8]?
+    }
+
     let capacity: Int
-    private let state = Mutex<(order: [Key], reports: [Key: [MetricsReport]])>(([], [:]))
+    private let state = Mutex<(order: [Key], entries: [Key: Entry])>(([], [:]))
 
     init(capacity: Int = 64) { self.capacity = max(1, capacity) }
 
     /// The cached reports of `key`, or those `compute` makes (then cached).
     func reports(_ key: Key, compute: () throws -> [MetricsReport]) throws -> [MetricsReport] {
-        if let cached = state.withLock({ $0.reports[key] }) { return cached }
-        let computed = try compute()
-        state.withLock { state in
-            guard state.reports[key] == nil else { return }
-            state.reports[key] = computed
-            state.order.append(key)
-            while state.order.count > capacity { state.reports[state.order.removeFirst()] = nil }
+        try entry(key, compute: compute).reports
+    }
+
+    /// The JSON answer for the first report of `key`: cached, or written by `encode` from the cached (or
+    /// computed) reports, then cached.
+    func json(_ key: Key, compute: () throws -> [MetricsReport], encode: (MetricsReport) -> [UInt8]) throws
+        -> [UInt8]
+    {
+        let entry = try entry(key, compute: compute)
+        if let json = entry.json { return json }
+        let json = encode(entry.reports[0])
+        state.withLock { $0.entries[key]?.json = json }
+        return json
+    }
+
+    /// The largest live cutoff above `minimumSize` cached for `programme` and `periods` that was computed at most
+    /// `staleness` ago, if any.
+    func newestLive(
+        programme: ProgrammeID, periods: [MetricsPeriod], above minimumSize: UInt64, within staleness: Duration
+    )
+        -> UInt64?
+    {
+        let now = ContinuousClock.now
+        return state.withLock { state in
+            state.entries.compactMap { key, entry -> UInt64? in
+                guard key.live, key.programme == programme, key.periods == periods, key.size > minimumSize,
+                    now - entry.computedAt <= staleness
+                else { return nil }
+                return key.size
+            }.max()
         }
-        return computed
+    }
+
+    private func entry(_ key: Key, compute: () throws -> [MetricsReport]) throws -> Entry {
+        if let cached = state.withLock({ $0.entries[key] }) { return cached }
+        let computed = Entry(reports: try compute(), computedAt: .now)
+        return state.withLock { state in
+            if let raced = state.entries[key] { return raced }
+            state.entries[key] = computed
+            state.order.append(key)
+            while state.order.count > capacity { state.entries[state.order.removeFirst()] = nil }
+            return computed
+        }
     }
 }

@@ -73,8 +73,13 @@ struct IndicatorRoutes {
         let query = QueryParameters(request: request)
         let selection = try Selection(query)
         try await QueryRoutes(server: server).waitForMinPosition(query)
-        let report = try reports(programme: programme, periods: [selection.period], selection: selection)[0]
-        return JSONBody.response(Report(report))
+        let json = try translatingErrors {
+            let key = try cacheKey(programme: programme, periods: [selection.period], selection: selection)
+            return try server.indicatorReports.json(key, compute: { try compute(key) }) {
+                JSONBody.encode(Report($0))
+            }
+        }
+        return JSONBody.response(jsonBytes: json)
     }
 
     /// What a request selects: the period [from, to) and an optional cutoff (`asOfSize` or `asOf`, not both).
@@ -82,12 +87,15 @@ struct IndicatorRoutes {
         var period: MetricsPeriod
         var asOfSize: UInt64?
         var asOf: LocalDate?
+        /// `?minPosition=N`: a live answer must reflect position N, so no cached report older than that serves.
+        var minPosition: UInt64?
 
         init(_ query: QueryParameters) throws(Problem) {
             guard let from = try query.date("from"), let to = try query.date("to") else {
                 throw Problem.invalidRequest("from and to are required (YYYY-MM-DD; the period is [from, to))")
             }
             try self.init(from: from, to: to, asOfSize: try query.unsigned("asOfSize"), asOf: try query.date("asOf"))
+            minPosition = try query.unsigned("minPosition")
         }
 
         init(from: LocalDate, to: LocalDate, asOfSize: UInt64?, asOf: LocalDate?) throws(Problem) {
@@ -103,19 +111,41 @@ struct IndicatorRoutes {
     /// of the selection's cutoff): the JSON answer, the dashboard's table and its monthly trend. Cached per cutoff
     /// (`IndicatorReportCache`).
     func reports(programme: ProgrammeID, periods: [MetricsPeriod], selection: Selection) throws -> [MetricsReport] {
-        do {
-            let cutoff = try cutoffSize(selection)
-            let key = IndicatorReportCache.Key(
-                programme: programme, periods: periods, size: cutoff.size, live: cutoff.live)
-            return try server.indicatorReports.reports(key) {
-                let (facts, cutoff) = try read(programme: programme, size: cutoff.size, live: cutoff.live)
-                return try periods.map { period in
-                    try MetricsReport(
-                        facts: facts, programme: programme, period: period, cutoff: cutoff,
-                        ruleBook: server.configuration.ruleBook)
-                }
-            }
-        } catch let problem as Problem {
+        try translatingErrors {
+            let key = try cacheKey(programme: programme, periods: periods, selection: selection)
+            return try server.indicatorReports.reports(key) { try compute(key) }
+        }
+    }
+
+    /// What fixes the reports: the selection's cutoff, or for a live one the newest live report of the same
+    /// programme and periods computed within `APILimits.indicatorStaleness` (and after `minPosition`), else the
+    /// live MetricsFacts checkpoint. The answer names the cutoff it reflects either way.
+    func cacheKey(programme: ProgrammeID, periods: [MetricsPeriod], selection: Selection) throws
+        -> IndicatorReportCache.Key
+    {
+        var cutoff = try cutoffSize(selection)
+        if cutoff.live, server.limits.indicatorStaleness > .zero,
+            let recent = server.indicatorReports.newestLive(
+                programme: programme, periods: periods, above: selection.minPosition ?? 0,
+                within: server.limits.indicatorStaleness)
+        {
+            cutoff.size = recent
+        }
+        return IndicatorReportCache.Key(programme: programme, periods: periods, size: cutoff.size, live: cutoff.live)
+    }
+
+    func compute(_ key: IndicatorReportCache.Key) throws -> [MetricsReport] {
+        let (facts, cutoff) = try read(programme: key.programme, size: key.size, live: key.live)
+        return try key.periods.map { period in
+            try MetricsReport(
+                facts: facts, programme: key.programme, period: period, cutoff: cutoff,
+                ruleBook: server.configuration.ruleBook)
+        }
+    }
+
+    /// Storage and rule-book failures as the API's problems.
+    func translatingErrors<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let problem as Problem {
             throw problem
         } catch let error as ProjectionError {
             throw QueryRoutes.problem(error)

@@ -27,6 +27,13 @@ enum JSONBody {
             body: .init(byteBuffer: ByteBuffer(string: jsonText)))
     }
 
+    /// A response of JSON already encoded (cached answers, `IndicatorReportCache`).
+    static func response(jsonBytes: [UInt8]) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: jsonBytes)))
+    }
+
     /// The body's bytes, refused with 413 when over `limit`.
     static func bytes(of request: Request, limit: Int) async throws(Problem) -> [UInt8] {
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {

@@ -100,10 +100,15 @@ struct QueryRoutes {
     func read(_ definition: ViewDefinition, key: String?, today: LocalDate) throws -> ([ViewRow], UInt64) {
         let context = ViewContext(today: today, ruleBook: server.configuration.ruleBook)
         do {
-            let (rows, checkpoint) = try server.projectionsStore.readWithCheckpoint(type(of: definition.projection)) {
-                try definition.render($0, key, context)
+            let (rows, record) = try server.projectionsStore.readLive(type(of: definition.projection)) {
+                reader, record in
+                let cacheKey = ViewRowsCache.Key(
+                    view: definition.name, key: key, today: today, content: record.contentIdentity)
+                return try server.viewRows.rows(cacheKey) { () throws(ProjectionError) in
+                    try definition.render(reader, key, context)
+                }
             }
-            return (rows, checkpoint)
+            return (rows, record.checkpoint)
         } catch ProjectionError.invalidKey {
             throw Problem.invalidRequest("key must be \(definition.keyHelp)")
         } catch let error as ProjectionError {

@@ -40,6 +40,11 @@ struct ServeCommand: AsyncParsableCommand {
     var idleTimeoutSeconds = 30
     @Option(name: .long, help: "Connections open at once; more wait in the listen backlog.")
     var connectionsMax = APILimits.defaults.connectionsMax
+    @Option(
+        name: .long,
+        help:
+            "How old a live M&E report may be and still answer without ?minPosition (0: recompute on every new event).")
+    var indicatorStalenessMilliseconds = 1_000
     // Duties (ADR 0011) and the server file (`DIR/server.json`, issue #10 "Operations").
     @OptionGroup var dutyOptions: DutyOptions
     @Option(name: .long, help: "Seconds between the duties' passes (each runs the due duties once).")
@@ -65,7 +70,8 @@ struct ServeCommand: AsyncParsableCommand {
             bodyBytesMax: bodyBytesMax, pageRowsDefault: min(APILimits.defaults.pageRowsDefault, pageRowsMax),
             pageRowsMax: pageRowsMax, requestTimeout: .seconds(requestTimeoutSeconds),
             minPositionWait: .milliseconds(minPositionWaitMilliseconds), commandsInFlightMax: commandsInFlightMax,
-            idleTimeout: .seconds(idleTimeoutSeconds), connectionsMax: connectionsMax)
+            idleTimeout: .seconds(idleTimeoutSeconds), connectionsMax: connectionsMax,
+            indicatorStaleness: .milliseconds(indicatorStalenessMilliseconds))
     }
 
     /// The demo centre: small, so the first start takes seconds.
@@ -94,6 +100,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (1...100_000).contains(connectionsMax) else {
             throw ValidationError("--connections-max must be 1…100,000")
+        }
+        guard (0...3_600_000).contains(indicatorStalenessMilliseconds) else {
+            throw ValidationError("--indicator-staleness-milliseconds must be 0…3,600,000")
         }
         guard (1...86_400).contains(dutyPollSeconds) else {
             throw ValidationError("--duty-poll-seconds must be 1…86,400")

@@ -76,6 +76,41 @@ struct QueryTests {
         }
     }
 
+    @Test(
+        "A page answered after events its view skips keeps its rows under the newer checkpoint; a relevant event changes them"
+    )
+    func viewRowsFollowContent() async throws {
+        let fixture = try await APIFixture()
+        let clerk = try fixture.token(.intakeClerk)
+        let programme = try #require(fixture.programmes.first)
+        let service = try #require(
+            try fixture.server.services.facts.programmeFacts(programme).services.keys.sorted().first)
+        let path = "/v1/views/ApplicationQueue?key=\(programme)&limit=1000"
+        try await fixture.test { client in
+            let before = try await client.send(.get, path, token: clerk).object()
+            let person = UUID().uuidString.lowercased()
+            let registered = try await client.send(
+                .post, "/v1/persons", token: clerk, json: CommandTests.registration(person),
+                headers: [CommandTests.key()])
+            let position = try #require(try registered.object()["lastPosition"] as? Int)
+            let skipped = try await client.send(.get, path + "&minPosition=\(position)", token: clerk).object()
+            #expect(try #require(skipped["checkpoint"] as? Int) > position)
+            #expect(
+                try JSONSerialization.data(withJSONObject: skipped["rows"] ?? [], options: .sortedKeys)
+                    == JSONSerialization.data(withJSONObject: before["rows"] ?? [], options: .sortedKeys))
+
+            let application = UUID().uuidString.lowercased()
+            let submit =
+                #"{"personRef":"\#(person)","applicantRole":"self","channel":"inPerson","programmeIds":["\#(programme)"],"requestedServiceIds":["\#(service)"],"filedAt":"2025-04-18"}"#
+            let submitted = try await client.send(
+                .post, "/v1/applications/\(application)", token: clerk, json: submit, headers: [CommandTests.key()])
+            let submittedAt = try #require(try submitted.object()["lastPosition"] as? Int, "\(submitted.text)")
+            let changed = try await client.send(.get, path + "&minPosition=\(submittedAt)", token: clerk)
+            #expect(changed.text.contains(application))
+            #expect(try changed.object()["total"] as? Int == (try #require(before["total"] as? Int)) + 1)
+        }
+    }
+
     @Test("Indicators: suppressed cells for evaluators, live and as of a size; other roles 403")
     func indicators() async throws {
         let fixture = try await APIFixture()
@@ -106,9 +141,8 @@ struct QueryTests {
 
     @Test("Indicators are answered from the report cache per cutoff; a new event moves the cutoff and the answer")
     func indicatorCache() async throws {
-        let fixture = try await APIFixture()
+        let fixture = try await APIFixture(limits: APILimits(indicatorStaleness: .zero))
         let evaluator = try fixture.token(.evaluator)
-        let clerk = try fixture.token(.intakeClerk)
         let programme = try #require(fixture.programmes.first)
         let path = "/v1/programmes/\(programme)/indicators?from=2025-01-01&to=2025-05-01"
         try await fixture.test { client in
@@ -119,14 +153,43 @@ struct QueryTests {
             #expect(try asOf.object()["checkpoint"] as? Int == 100)
             #expect(asOf.text != first.text)
 
-            let registered = try await client.send(
-                .post, "/v1/persons", token: clerk, json: CommandTests.registration(UUID().uuidString.lowercased()),
-                headers: [CommandTests.key()])
-            let position = try #require(try registered.object()["lastPosition"] as? Int)
-            let after = try await client.send(.get, path + "&minPosition=\(position)", token: evaluator)
+            let position = try await Self.register(client, fixture)
+            #expect(await fixture.server.engine.waitUntilProjected(Position(UInt64(position)), timeout: .seconds(10)))
+            let after = try await client.send(.get, path, token: evaluator)
             let checkpoint = try #require(try after.object()["checkpoint"] as? Int, "\(after.status) \(after.text)")
             #expect(checkpoint > (try #require(try first.object()["checkpoint"] as? Int)))
-            #expect(checkpoint > position)
+            #expect(checkpoint > position, "without staleness a live answer follows every projected event")
         }
+    }
+
+    @Test("Within the staleness bound a live report answers after new events; minPosition forces a newer one")
+    func indicatorStaleness() async throws {
+        let fixture = try await APIFixture(limits: APILimits(indicatorStaleness: .seconds(3_600)))
+        let evaluator = try fixture.token(.evaluator)
+        let programme = try #require(fixture.programmes.first)
+        let path = "/v1/programmes/\(programme)/indicators?from=2025-01-01&to=2025-05-01"
+        try await fixture.test { client in
+            let first = try await client.send(.get, path, token: evaluator)
+            let checkpoint = try #require(try first.object()["checkpoint"] as? Int)
+            let position = try await Self.register(client, fixture)
+            #expect(await fixture.server.engine.waitUntilProjected(Position(UInt64(position)), timeout: .seconds(10)))
+            let stale = try await client.send(.get, path, token: evaluator)
+            #expect(stale.text == first.text, "a report within the bound answers, naming its own checkpoint")
+            let fresh = try await client.send(.get, path + "&minPosition=\(position)", token: evaluator)
+            let freshCheckpoint = try #require(try fresh.object()["checkpoint"] as? Int, "\(fresh.text)")
+            #expect(freshCheckpoint > position && freshCheckpoint > checkpoint)
+            let root = try fixture.server.services.ledger.root(atSize: UInt64(freshCheckpoint)).hex
+            #expect(try fresh.object()["root"] as? String == root)
+            let afterFresh = try await client.send(.get, path, token: evaluator)
+            #expect(afterFresh.text == fresh.text, "the newest report within the bound answers")
+        }
+    }
+
+    /// Registers a new resident through the API; returns the position of its last event.
+    static func register(_ client: some TestClientProtocol, _ fixture: APIFixture) async throws -> Int {
+        let registered = try await client.send(
+            .post, "/v1/persons", token: try fixture.token(.intakeClerk),
+            json: CommandTests.registration(UUID().uuidString.lowercased()), headers: [CommandTests.key()])
+        return try #require(try registered.object()["lastPosition"] as? Int, "\(registered.text)")
     }
 }

@@ -80,6 +80,47 @@ struct ProjectionEngineTests {
         #expect(try fixture.contents(PlanStatusProjection.self) == live)
     }
 
+    @Test("rowsChangedAt moves with the batches that write rows and stays through events the projection skips")
+    func rowsChangedAtFollowsWrites() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = PlanStory()
+        for event in story.opening { try await fixture.emit(event) }
+        let written = try fixture.catchUp(PlanStatusProjection())
+        let size = try fixture.treeSize()
+        #expect(written.rowsChangedAt == written.checkpoint && written.checkpoint == size)
+        let contents = try fixture.contents(PlanStatusProjection.self)
+
+        try await fixture.erase(PersonRef(uuid: UUID()))  // PlanStatusView reads no erasure receipt
+        let skipped = try fixture.catchUp(PlanStatusProjection())
+        #expect(skipped.checkpoint > written.checkpoint)
+        #expect(skipped.contentIdentity == written.contentIdentity)
+        #expect(try fixture.contents(PlanStatusProjection.self) == contents)
+        let (_, live) = try fixture.store.readLive(PlanStatusProjection.self) { _, _ in () }
+        #expect(live == skipped)
+
+        try await fixture.emit(story.delivered("d1", on: "2025-03-03", units: 4))
+        let changed = try fixture.catchUp(PlanStatusProjection())
+        #expect(changed.rowsChangedAt == changed.checkpoint && changed.rowsChangedAt > skipped.rowsChangedAt)
+        #expect(try fixture.contents(PlanStatusProjection.self) != contents)
+    }
+
+    @Test("A record written before rowsChangedAt existed reads as changed at its checkpoint; the field round-trips")
+    func recordWithoutRowsChangedAt() throws {
+        var writer = PayloadWriter()
+        writer.write(UInt64(3))
+        writer.write(UInt64(2))
+        writer.write(UInt64(41))
+        writer.writeOptional(ProjectionRecord.Failure?.none)
+        var reader = PayloadReader(writer.bytes)
+        let old = try ProjectionRecord(from: &reader)
+        #expect(old == ProjectionRecord(version: 3, generation: 2, checkpoint: 41, rowsChangedAt: 41))
+        let current = ProjectionRecord(version: 3, generation: 2, checkpoint: 41, rowsChangedAt: 17)
+        var encoded = PayloadWriter()
+        current.encode(to: &encoded)
+        var back = PayloadReader(encoded.bytes)
+        #expect(try ProjectionRecord(from: &back) == current)
+    }
+
     @Test("Before the first event a built view reads as empty at checkpoint 0, not as not built")
     func emptyLedgerViewIsEmpty() async throws {
         let fixture = try ProjectionsFixture()

@@ -144,8 +144,9 @@ public struct ProjectionBuilder: Sendable {
             if let from = starts.min() {
                 let next = try scan(&members, from: from, count: min(UInt64(batchEvents), limit - from))
                 for index in members.indices where members[index].isActive {
-                    try members[index].rows?.flush()
+                    let wrote = try members[index].rows?.flush() ?? false
                     members[index].record.checkpoint = max(members[index].record.checkpoint, next)
+                    if wrote { members[index].record.rowsChangedAt = members[index].record.checkpoint }
                     try store.save(members[index].record, slot, members[index].projection.name, in: txn)
                 }
             }

@@ -11,6 +11,20 @@ public struct ProjectionRecord: PayloadCodable, Hashable, Sendable {
     public var checkpoint: UInt64
     /// Set when the projection stopped at an event: the position and why.
     public var failure: Failure?
+    /// The checkpoint of the last batch that wrote a row: the rows are what positions 0 ..< rowsChangedAt made
+    /// of them, however far the checkpoint has moved since (events the projection skips change nothing). With
+    /// the version it identifies the rows' content, so a reader can keep what it rendered from them
+    /// (`contentIdentity`). Records written before it existed read as changed at their checkpoint.
+    public var rowsChangedAt: UInt64
+
+    /// Equal for two reads of this projection exactly when their rows are equal: `apply` is deterministic, so
+    /// the rows of a version after positions 0 ..< rowsChangedAt are the same in any generation.
+    public var contentIdentity: ContentIdentity { ContentIdentity(version: version, rowsChangedAt: rowsChangedAt) }
+
+    public struct ContentIdentity: Hashable, Sendable {
+        public var version: UInt32
+        public var rowsChangedAt: UInt64
+    }
 
     public struct Failure: PayloadCodable, Hashable, Sendable {
         public var position: UInt64
@@ -32,11 +46,15 @@ public struct ProjectionRecord: PayloadCodable, Hashable, Sendable {
         }
     }
 
-    public init(version: UInt32, generation: UInt64, checkpoint: UInt64 = 0, failure: Failure? = nil) {
+    public init(
+        version: UInt32, generation: UInt64, checkpoint: UInt64 = 0, failure: Failure? = nil,
+        rowsChangedAt: UInt64? = nil
+    ) {
         self.version = version
         self.generation = generation
         self.checkpoint = checkpoint
         self.failure = failure
+        self.rowsChangedAt = rowsChangedAt ?? checkpoint
     }
 
     public func encode(to writer: inout PayloadWriter) {
@@ -44,6 +62,7 @@ public struct ProjectionRecord: PayloadCodable, Hashable, Sendable {
         writer.write(generation)
         writer.write(checkpoint)
         writer.writeOptional(failure)
+        writer.write(rowsChangedAt)
     }
 
     public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
@@ -53,6 +72,7 @@ public struct ProjectionRecord: PayloadCodable, Hashable, Sendable {
         generation = try reader.read()
         checkpoint = try reader.read()
         failure = try reader.readOptional()
+        rowsChangedAt = reader.isAtEnd ? checkpoint : try reader.read()
     }
 }
 

@@ -126,12 +126,21 @@ public final class ProjectionsStore: Sendable {
     public func readWithCheckpoint<R>(_ projection: any Projection.Type, _ body: (RowReader) throws -> R) throws
         -> (value: R, checkpoint: UInt64)
     {
+        let (value, record) = try readLive(projection) { reader, _ in try body(reader) }
+        return (value, record.checkpoint)
+    }
+
+    /// Reads the live generation of `projection` with its record (checkpoint, `contentIdentity`) in one
+    /// snapshot.
+    public func readLive<R>(_ projection: any Projection.Type, _ body: (RowReader, ProjectionRecord) throws -> R)
+        throws -> (value: R, record: ProjectionRecord)
+    {
         try environment.read { txn in
             guard let record = try record(.live, projection.name, in: txn), record.version == projection.version,
                 let databases = try databases(
                     of: projection, generation: record.generation, in: txn, create: false)
             else { throw ProjectionError.storage("\(projection.name) has not been built yet") }
-            return (try body(RowReader(transaction: txn, databases: databases)), record.checkpoint)
+            return (try body(RowReader(transaction: txn, databases: databases), record), record)
         }
     }
 }

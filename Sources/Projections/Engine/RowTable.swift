@@ -101,8 +101,9 @@ public final class RowTable<Row: PayloadCodable> {
     }
 
     /// Writes the changed rows in key order (LMDB inserts faster in order), encoding each into one reused
-    /// buffer; keeps those an event read, clean, and forgets those only put.
-    func flush() throws(ProjectionError) {
+    /// buffer; keeps those an event read, clean, and forgets those only put. Returns whether it wrote any.
+    func flush() throws(ProjectionError) -> Bool {
+        let wrote = !changed.isEmpty
         var writer = PayloadWriter(capacity: 1024)
         for index in RowKey.byteOrder(of: changed.map(\.key)) {
             let entry = changed[index]
@@ -120,6 +121,7 @@ public final class RowTable<Row: PayloadCodable> {
         }
         changed.removeAll(keepingCapacity: true)
         if cache.count > Self.cachedRowsMax { cache.removeAll() }
+        return wrote
     }
 }
 
@@ -129,7 +131,7 @@ public final class RowBatch {
     private(set) var databases: [String: Database]
     /// A projection has a handful of tables, so a list compared by name beats hashing the name on every event.
     private var tables: [(name: String, rowType: ObjectIdentifier, table: AnyObject)] = []
-    private var flushes: [() throws(ProjectionError) -> Void] = []
+    private var flushes: [() throws(ProjectionError) -> Bool] = []
     private var rebinds: [(Transaction, [String: Database]) -> Void] = []
 
     init(transaction: Transaction, databases: [String: Database]) {
@@ -164,8 +166,11 @@ public final class RowBatch {
         return table
     }
 
-    func flush() throws(ProjectionError) {
-        for flush in flushes { try flush() }
+    /// Writes every table's changed rows; returns whether any row was written.
+    func flush() throws(ProjectionError) -> Bool {
+        var wrote = false
+        for flush in flushes where try flush() { wrote = true }
+        return wrote
     }
 }
 
