@@ -252,6 +252,44 @@ struct ProjectionEngineTests {
         await engine.stop()
     }
 
+    @Test("Live, together: one that fails leaves the catch-ups, one rebuilt on start joins them, the rest go on")
+    func liveGroupFailureAndJoin() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = PlanStory()
+        try await fixture.emit(story.opening[0])
+        try fixture.catchUp(CoordinatorCaseloadProjection())
+        try fixture.catchUp(RefusingProjection())
+        try fixture.builder.write { txn throws(ProjectionError) in
+            try fixture.store.save(
+                ProjectionRecord(version: 0, generation: 1, checkpoint: 1), .live, CoordinatorCaseloadProjection.name,
+                in: txn)
+        }
+        let engine = ProjectionEngine(
+            builder: fixture.builder,
+            projections: [PlanStatusProjection(), RefusingProjection(), CoordinatorCaseloadProjection()],
+            logger: Logger(label: "test"))
+        engine.start()
+        var last = Position.zero
+        for event in story.opening.dropFirst() { last = try await fixture.emit(event) }
+        #expect(await engine.waitUntilProjected(last, timeout: .seconds(30)), "a failed projection never blocks waiters")
+        let completed = try await fixture.emit(
+            .planCompleted(PlanCompleted(planId: story.plan, personRef: story.person, endDate: .on("2025-08-31"))))
+        #expect(await engine.waitUntilProjected(completed, timeout: .seconds(30)))
+        await engine.stop()
+        let size = try fixture.treeSize()
+        #expect(try fixture.store.record(of: RefusingProjection.name)?.failure != nil)
+        #expect(try fixture.store.record(of: PlanStatusProjection.name)?.checkpoint == size)
+        let rebuilt = try #require(try fixture.store.record(of: CoordinatorCaseloadProjection.name))
+        #expect(rebuilt.version == CoordinatorCaseloadProjection.version && rebuilt.generation == 2)
+        #expect(rebuilt.checkpoint == size, "the rebuilt projection followed the commits after its switch")
+        #expect(try fixture.planRows().first?["status"] == .string("completed"))
+        var alone = try fixture.contents(CoordinatorCaseloadProjection.self)
+        #expect(!alone.isEmpty)
+        let (live, rebuiltAgain) = try fixture.liveAndRebuiltContents(CoordinatorCaseloadProjection())
+        alone = live
+        #expect(alone == rebuiltAgain, "the rows kept live equal a rebuild from zero")
+    }
+
     @Test("A projection whose code version changed is rebuilt into new tables when the engine starts")
     func versionChangeRebuildsOnStart() async throws {
         let fixture = try ProjectionsFixture()

@@ -2,10 +2,12 @@ public import Ledger
 public import Logging
 import Synchronization
 
-/// Keeps projections live beside the ledger (issue 7): one task per projection catches up after each commit
-/// (its writes on the engine's `ProjectionWriterQueue`, off the cooperative threads),
-/// `waitUntilProjected` gives read-your-writes, `status` reports lag. A projection whose code version changed
-/// is rebuilt blue/green on start; one that fails on an event stops alone and says where and why.
+/// Keeps projections live beside the ledger (issue 7): after each commit one catch-up extends every current
+/// projection in **one** write transaction of the projections env and one scan of the new events (ADR 0015), on
+/// the engine's `ProjectionWriterQueue`, off the cooperative threads. A projection whose code version changed is
+/// rebuilt blue/green on start by a task of its own and joins the catch-ups once switched; one that fails on an
+/// event stops alone (the builder redoes it alone up to the event and records where and why) and leaves the
+/// catch-ups. `waitUntilProjected` gives read-your-writes, `status` reports lag.
 public final class ProjectionEngine: Sendable {
     struct Waiter {
         var id: UInt64
@@ -21,6 +23,8 @@ public final class ProjectionEngine: Sendable {
     private let nextWaiterID = Mutex<UInt64>(0)
     private let tasks: Mutex<[Task<Void, Never>]> = Mutex([])
     private let writer = ProjectionWriterQueue()
+    /// The projections the catch-ups extend: current on start, or rebuilt and switched since; a failed one leaves.
+    private let current: Mutex<[any Projection]> = Mutex([])
 
     public init(builder: ProjectionBuilder, projections: [any Projection], logger: Logger) {
         self.builder = builder
@@ -28,11 +32,18 @@ public final class ProjectionEngine: Sendable {
         self.logger = logger
     }
 
-    /// Starts one catch-up task per projection; they end with `stop()` or when the ledger closes.
+    /// Starts the catch-up task, and one rebuild task per projection whose live generation is missing or of
+    /// another code version; they end with `stop()` or when the ledger closes.
     public func start() {
-        let started = projections.map { projection in
-            Task.detached { [self] in await self.runLive(projection) }
+        var started: [Task<Void, Never>] = []
+        for projection in projections {
+            if isCurrent(projection) {
+                current.withLock { $0.append(projection) }
+            } else {
+                started.append(Task.detached { [self] in await self.rebuildAndJoin(projection) })
+            }
         }
+        started.append(Task.detached { [self] in await self.catchUpAfterEachCommit() })
         tasks.withLock { $0.append(contentsOf: started) }
     }
 
@@ -119,38 +130,76 @@ public final class ProjectionEngine: Sendable {
         for waiter in ready { waiter.continuation.resume() }
     }
 
-    private func runLive(_ projection: any Projection) async {
+    /// Whether the live generation of `projection` exists and was built by this code version (a storage error
+    /// counts as not: the rebuild task reports it).
+    private func isCurrent(_ projection: any Projection) -> Bool {
         let type = type(of: projection)
+        guard let live = try? builder.store.record(.live, of: type.name) else { return false }
+        return live.version == type.version
+    }
+
+    /// Extends every current projection to the ledger's size in one transaction per batch, then waits for the
+    /// next commit.
+    private func catchUpAfterEachCommit() async {
         do throws(ProjectionError) {
-            let live = try builder.store.record(.live, of: type.name)
-            if live == nil || live?.version != type.version {
-                logger.info("rebuilding projection", metadata: ["projection": "\(type.name)"])
-                let outcome = try await writer.run { [builder] shouldStop throws(ProjectionError) in
-                    try ProjectionRebuild(builder: builder).run(projection, shouldStop: shouldStop)
-                }
-                if case .failed(let record) = outcome {
-                    report(type.name, record)
-                    return
-                }
-            }
             while !Task.isCancelled {
                 let size: UInt64
                 do { size = try builder.ledger.treeSize() } catch { throw ProjectionError.storage("\(error)") }
-                let record = try await writer.run { [builder] shouldStop throws(ProjectionError) in
-                    try builder.build(projection, slot: .live, upTo: size, shouldStop: shouldStop)
+                let group = current.withLock { $0 }
+                var reached = size
+                if !group.isEmpty {
+                    let records = try await writer.run { [builder] shouldStop throws(ProjectionError) in
+                        try builder.build(group, slot: .live, upTo: size, shouldStop: shouldStop)
+                    }
+                    for (projection, record) in zip(group, records) where !settle(projection, record) {
+                        reached = min(reached, record.checkpoint)
+                    }
                 }
-                if record.failure != nil {
-                    report(type.name, record)
-                    return
-                }
-                publish(type.name, checkpoint: record.checkpoint)
                 if builder.ledger.isClosed { return }
-                await builder.ledger.waitForSize(above: record.checkpoint)
+                await builder.ledger.waitForSize(above: reached)
             }
         } catch ProjectionError.cancelled {
             return
         } catch {
+            logger.error("projections stopped", metadata: ["error": "\(error)"])
+            for projection in current.withLock({ $0 }) { publish(projection.name, checkpoint: .max) }
+        }
+    }
+
+    /// Publishes a catch-up's record; a failed projection leaves the catch-ups. Returns whether it failed.
+    private func settle(_ projection: any Projection, _ record: ProjectionRecord) -> Bool {
+        guard record.failure != nil else {
+            publish(projection.name, checkpoint: record.checkpoint)
+            return false
+        }
+        current.withLock { $0.removeAll { $0.name == projection.name } }
+        report(projection.name, record)
+        return true
+    }
+
+    /// Rebuilds `projection` beside its old generation, switches, catches it up alone to the ledger's size and
+    /// joins the catch-ups. It joins before that last catch-up, so a commit after it wakes the catch-up task,
+    /// which then extends this projection too.
+    private func rebuildAndJoin(_ projection: any Projection) async {
+        let type = type(of: projection)
+        do throws(ProjectionError) {
+            logger.info("rebuilding projection", metadata: ["projection": "\(type.name)"])
+            let outcome = try await writer.run { [builder] shouldStop throws(ProjectionError) in
+                try ProjectionRebuild(builder: builder).run(projection, shouldStop: shouldStop)
+            }
+            if case .failed(let record) = outcome { return report(type.name, record) }
+            current.withLock { $0.append(projection) }
+            let size: UInt64
+            do { size = try builder.ledger.treeSize() } catch { throw ProjectionError.storage("\(error)") }
+            let record = try await writer.run { [builder] shouldStop throws(ProjectionError) in
+                try builder.build(projection, slot: .live, upTo: size, shouldStop: shouldStop)
+            }
+            _ = settle(projection, record)
+        } catch ProjectionError.cancelled {
+            return
+        } catch {
             logger.error("projection stopped", metadata: ["projection": "\(type.name)", "error": "\(error)"])
+            current.withLock { $0.removeAll { $0.name == type.name } }
             publish(type.name, checkpoint: .max)
         }
     }
