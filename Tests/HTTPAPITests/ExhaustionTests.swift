@@ -4,6 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import LMDB
 import Ledger
+import LedgerTesting
 import Projections
 import Synchronization
 import Testing
@@ -43,6 +44,11 @@ struct ExhaustionTests {
                 .post, "/v1/persons", token: clerk, json: CommandTests.registration(UUID().uuidString.lowercased()),
                 headers: [CommandTests.key()])
             #expect(registered.status == .created, "\(registered.text)")
+            let position = try #require(try registered.object()["lastPosition"] as? Int)
+            let projected = try await client.send(
+                .get, "/v1/views/ApplicationQueue?limit=1&minPosition=\(position)", token: auditor)
+            let checkpoint = try #require(try projected.object()["checkpoint"] as? Int, "\(projected.text)")
+            #expect(checkpoint > position, "the live projections retried after the shortage and caught up")
         }
     }
 
@@ -73,51 +79,4 @@ struct ExhaustionTests {
         #expect(readers.status == .serviceUnavailable && readers.code == "readers-full")
         #expect(Problem.reading(LedgerError(.storage, "io"), "x").code == "storage-unavailable")
     }
-}
-
-/// Threads that each hold one read transaction (one reader slot, `MDB_NOTLS`) until released.
-final class ReaderSlotHolders: Sendable {
-    private let gate = DispatchSemaphore(value: 0)
-    private let finished = DispatchSemaphore(value: 0)
-    private let count: Int
-    private let held: LockedCounter
-
-    init(environment: Environment, count: Int) {
-        let entered = DispatchSemaphore(value: 0)
-        let held = LockedCounter()
-        let gate = gate
-        let finished = finished
-        let threads = (0..<count).map { _ in
-            Thread {
-                do {
-                    try environment.read { _ in
-                        held.increment()
-                        entered.signal()
-                        gate.wait()
-                    }
-                } catch {
-                    entered.signal()
-                }
-                finished.signal()
-            }
-        }
-        self.held = held
-        self.count = count
-        for thread in threads { thread.start() }
-        for _ in 0..<count { entered.wait() }
-    }
-
-    var holding: Int { held.value }
-
-    /// Ends every read transaction and returns once their slots are free.
-    func release() {
-        for _ in 0..<count { gate.signal() }
-        for _ in 0..<count { finished.wait() }
-    }
-}
-
-final class LockedCounter: Sendable {
-    private let count = Mutex(0)
-    func increment() { count.withLock { $0 += 1 } }
-    var value: Int { count.withLock { $0 } }
 }

@@ -2,6 +2,7 @@ import Commands
 import Domain
 import Foundation
 import Ledger
+import LMDB
 import LedgerTesting
 import Logging
 import Testing
@@ -271,10 +272,11 @@ struct ProjectionEngineTests {
         engine.start()
         var last = Position.zero
         for event in story.opening.dropFirst() { last = try await fixture.emit(event) }
-        #expect(await engine.waitUntilProjected(last, timeout: .seconds(30)), "a failed projection never blocks waiters")
+        #expect(
+            await engine.waitUntilProjected(last, timeout: .seconds(600)), "a failed projection never blocks waiters")
         let completed = try await fixture.emit(
             .planCompleted(PlanCompleted(planId: story.plan, personRef: story.person, endDate: .on("2025-08-31"))))
-        #expect(await engine.waitUntilProjected(completed, timeout: .seconds(30)))
+        #expect(await engine.waitUntilProjected(completed, timeout: .seconds(600)))
         await engine.stop()
         let size = try fixture.treeSize()
         #expect(try fixture.store.record(of: RefusingProjection.name)?.failure != nil)
@@ -288,6 +290,30 @@ struct ProjectionEngineTests {
         let (live, rebuiltAgain) = try fixture.liveAndRebuiltContents(CoordinatorCaseloadProjection())
         alone = live
         #expect(alone == rebuiltAgain, "the rows kept live equal a rebuild from zero")
+    }
+
+    @Test("A storage shortage (no ledger reader slot) pauses the live projections; they retry and catch up after it")
+    func liveRetriesStorageFailures() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = PlanStory()
+        try await fixture.emit(story.opening[0])
+        try fixture.catchUp(CoordinatorCaseloadProjection())
+        for event in story.opening.dropFirst() { try await fixture.emit(event) }
+        let environment = fixture.services.ledger.environment
+        let holders = ReaderSlotHolders(environment: environment, count: try environment.info().maxReaders)
+        let engine = ProjectionEngine(
+            builder: fixture.builder, projections: [PlanStatusProjection(), CoordinatorCaseloadProjection()],
+            logger: Logger(label: "test"))
+        engine.start()
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(engine.checkpoint == 0, "nothing can be read while every reader slot is held")
+        holders.release()
+        let last = Position(try fixture.treeSize() - 1)
+        #expect(await engine.waitUntilProjected(last, timeout: .seconds(600)))
+        await engine.stop()
+        let size = try fixture.treeSize()
+        #expect(try fixture.store.record(of: PlanStatusProjection.name)?.checkpoint == size, "rebuilt after retrying")
+        #expect(try fixture.store.record(of: CoordinatorCaseloadProjection.name)?.checkpoint == size, "caught up")
     }
 
     @Test("A projection whose code version changed is rebuilt into new tables when the engine starts")

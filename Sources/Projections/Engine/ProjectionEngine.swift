@@ -143,27 +143,67 @@ public final class ProjectionEngine: Sendable {
     private func catchUpAfterEachCommit() async {
         do throws(ProjectionError) {
             while !Task.isCancelled {
-                let size: UInt64
-                do { size = try builder.ledger.treeSize() } catch { throw ProjectionError.storage("\(error)") }
-                let group = current.withLock { $0 }
-                var reached = size
-                if !group.isEmpty {
-                    let records = try await writer.run { [builder] shouldStop throws(ProjectionError) in
-                        try builder.build(group, slot: .live, upTo: size, shouldStop: shouldStop)
-                    }
-                    for (projection, record) in zip(group, records) where !settle(projection, record) {
-                        reached = min(reached, record.checkpoint)
-                    }
+                let reached = try await retryingStorageFailures("catch-up") { () throws(ProjectionError) in
+                    try await catchUp()
                 }
                 if builder.ledger.isClosed { return }
                 await builder.ledger.waitForSize(above: reached)
             }
-        } catch ProjectionError.cancelled {
+        } catch .cancelled {
             return
         } catch {
             logger.error("projections stopped", metadata: ["error": "\(error)"])
             for projection in current.withLock({ $0 }) { publish(projection.name, checkpoint: .max) }
         }
+    }
+
+    static let retryPauseMin = Duration.milliseconds(50)
+    static let retryPauseMax = Duration.seconds(1)
+
+    /// Runs `attempt` until it succeeds, retrying a storage failure (no reader slot free, a full disk) after a
+    /// pause that doubles up to `retryPauseMax`, so a passing shortage does not leave the views behind until a
+    /// restart; waiters keep waiting meanwhile (a `minPosition` read answers 503 `not-yet-projected` after its
+    /// bound). Other failures, and any once the ledger has closed, are thrown.
+    private func retryingStorageFailures<T>(
+        _ what: String, _ attempt: () async throws(ProjectionError) -> T
+    ) async throws(ProjectionError) -> T {
+        var pause = Self.retryPauseMin
+        while true {
+            do throws(ProjectionError) {
+                return try await attempt()
+            } catch .storage(let why) where !builder.ledger.isClosed {
+                logger.warning(
+                    "projections \(what) failed; retrying", metadata: ["error": "\(why)", "pause": "\(pause)"])
+                do { try await Task.sleep(for: pause) } catch { throw .cancelled }
+                pause = min(pause * 2, Self.retryPauseMax)
+            }
+        }
+    }
+
+    /// One catch-up of the current projections to the ledger's size; returns the lowest checkpoint reached by
+    /// those still live (the size when there are none).
+    private func catchUp() async throws(ProjectionError) -> UInt64 {
+        let group = current.withLock { $0 }
+        let (size, records) = try await buildToLedgerSize(group)
+        var reached = size
+        for (projection, record) in zip(group, records) where !settle(projection, record) {
+            reached = min(reached, record.checkpoint)
+        }
+        return reached
+    }
+
+    /// Builds the live generations of `projections` together up to the ledger's current size, on the writer
+    /// queue; returns that size and their records.
+    private func buildToLedgerSize(_ projections: [any Projection]) async throws(ProjectionError)
+        -> (size: UInt64, records: [ProjectionRecord])
+    {
+        let size: UInt64
+        do { size = try builder.ledger.treeSize() } catch { throw ProjectionError.storage("\(error)") }
+        guard !projections.isEmpty else { return (size, []) }
+        let records = try await writer.run { [builder] shouldStop throws(ProjectionError) in
+            try builder.build(projections, slot: .live, upTo: size, shouldStop: shouldStop)
+        }
+        return (size, records)
     }
 
     /// Publishes a catch-up's record; a failed projection leaves the catch-ups. Returns whether it failed.
@@ -184,17 +224,17 @@ public final class ProjectionEngine: Sendable {
         let type = type(of: projection)
         do throws(ProjectionError) {
             logger.info("rebuilding projection", metadata: ["projection": "\(type.name)"])
-            let outcome = try await writer.run { [builder] shouldStop throws(ProjectionError) in
-                try ProjectionRebuild(builder: builder).run(projection, shouldStop: shouldStop)
+            let outcome = try await retryingStorageFailures("rebuild") { () throws(ProjectionError) in
+                try await writer.run { [builder] shouldStop throws(ProjectionError) in
+                    try ProjectionRebuild(builder: builder).run(projection, shouldStop: shouldStop)
+                }
             }
             if case .failed(let record) = outcome { return report(type.name, record) }
             current.withLock { $0.append(projection) }
-            let size: UInt64
-            do { size = try builder.ledger.treeSize() } catch { throw ProjectionError.storage("\(error)") }
-            let record = try await writer.run { [builder] shouldStop throws(ProjectionError) in
-                try builder.build(projection, slot: .live, upTo: size, shouldStop: shouldStop)
+            let records = try await retryingStorageFailures("catch-up") { () throws(ProjectionError) in
+                try await buildToLedgerSize([projection])
             }
-            _ = settle(projection, record)
+            _ = settle(projection, records.records[0])
         } catch ProjectionError.cancelled {
             return
         } catch {
