@@ -20,7 +20,9 @@ final class ViewRowsCache: Sendable {
     let entriesMax: Int
     private let state = Mutex<(order: [Key], rows: [Key: [ViewRow]], held: Int)>(([], [:], 0))
 
-    init(rowsMax: Int = 200_000, entriesMax: Int = 256) {
+    /// 20,000 rows at an estimated ≈ 1 KiB each (cells, column names, UUID strings) bound it near 20 MiB; a view of a
+    /// large centre (10,000 plans) still fits.
+    init(rowsMax: Int = 20_000, entriesMax: Int = 256) {
         self.rowsMax = max(1, rowsMax)
         self.entriesMax = max(1, entriesMax)
     }
