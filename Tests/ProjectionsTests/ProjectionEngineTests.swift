@@ -253,12 +253,18 @@ struct ProjectionEngineTests {
         await engine.stop()
     }
 
-    @Test("Live, together: one that fails leaves the catch-ups, one rebuilt on start joins them, the rest go on")
-    func liveGroupFailureAndJoin() async throws {
+    /// A ledger holding the plan story's first event, with CoordinatorCaseload built live to it.
+    static func firstEventWithCaseloadBuilt() async throws -> (ProjectionsFixture, PlanStory) {
         let fixture = try ProjectionsFixture()
         let story = PlanStory()
         try await fixture.emit(story.opening[0])
         try fixture.catchUp(CoordinatorCaseloadProjection())
+        return (fixture, story)
+    }
+
+    @Test("Live, together: one that fails leaves the catch-ups, one rebuilt on start joins them, the rest go on")
+    func liveGroupFailureAndJoin() async throws {
+        let (fixture, story) = try await Self.firstEventWithCaseloadBuilt()
         try fixture.catchUp(RefusingProjection())
         try fixture.builder.write { txn throws(ProjectionError) in
             try fixture.store.save(
@@ -291,10 +297,7 @@ struct ProjectionEngineTests {
 
     @Test("A storage shortage (no ledger reader slot) pauses the live projections; they retry and catch up after it")
     func liveRetriesStorageFailures() async throws {
-        let fixture = try ProjectionsFixture()
-        let story = PlanStory()
-        try await fixture.emit(story.opening[0])
-        try fixture.catchUp(CoordinatorCaseloadProjection())
+        let (fixture, story) = try await Self.firstEventWithCaseloadBuilt()
         for event in story.opening.dropFirst() { try await fixture.emit(event) }
         let environment = fixture.services.ledger.environment
         let holders = ReaderSlotHolders(environment: environment, count: try environment.info().maxReaders)
