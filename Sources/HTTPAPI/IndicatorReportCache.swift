@@ -1,6 +1,5 @@
 import Domain
 import Projections
-import Synchronization
 
 /// Suppressed M&E reports already computed, keyed by what fixes them: the programme, the periods and the cutoff
 /// (the ledger size of the facts, live or as of). A report of one cutoff never changes, so repeated requests
@@ -24,10 +23,9 @@ final class IndicatorReportCache: Sendable {
         var json: [UInt8]?
     }
 
-    let capacity: Int
-    private let state = Mutex<(order: [Key], entries: [Key: Entry])>(([], [:]))
+    private let entries: BoundedCache<Key, Entry>
 
-    init(capacity: Int = 64) { self.capacity = max(1, capacity) }
+    init(capacity: Int = 64) { entries = BoundedCache(entriesMax: capacity) }
 
     /// The cached reports of `key`, or those `compute` makes (then cached).
     func reports(_ key: Key, compute: () throws -> [MetricsReport]) throws -> [MetricsReport] {
@@ -42,7 +40,7 @@ final class IndicatorReportCache: Sendable {
         let entry = try entry(key, compute: compute)
         if let json = entry.json { return json }
         let json = encode(entry.reports[0])
-        state.withLock { $0.entries[key]?.json = json }
+        entries.update(key) { $0.json = json }
         return json
     }
 
@@ -50,29 +48,15 @@ final class IndicatorReportCache: Sendable {
     /// `staleness` ago, if any.
     func newestLive(
         programme: ProgrammeID, periods: [MetricsPeriod], above minimumSize: UInt64, within staleness: Duration
-    )
-        -> UInt64?
-    {
+    ) -> UInt64? {
         let now = ContinuousClock.now
-        return state.withLock { state in
-            state.entries.compactMap { key, entry -> UInt64? in
-                guard key.live, key.programme == programme, key.periods == periods, key.size > minimumSize,
-                    now - entry.computedAt <= staleness
-                else { return nil }
-                return key.size
-            }.max()
-        }
+        return entries.entries { key, entry in
+            key.live && key.programme == programme && key.periods == periods && key.size > minimumSize
+                && now - entry.computedAt <= staleness
+        }.map(\.key.size).max()
     }
 
     private func entry(_ key: Key, compute: () throws -> [MetricsReport]) throws -> Entry {
-        if let cached = state.withLock({ $0.entries[key] }) { return cached }
-        let computed = Entry(reports: try compute(), computedAt: .now)
-        return state.withLock { state in
-            if let raced = state.entries[key] { return raced }
-            state.entries[key] = computed
-            state.order.append(key)
-            while state.order.count > capacity { state.entries[state.order.removeFirst()] = nil }
-            return computed
-        }
+        try entries.value(key) { Entry(reports: try compute(), computedAt: .now) }
     }
 }

@@ -90,6 +90,9 @@ struct IndicatorRoutes {
         /// `?minPosition=N`: a live answer must reflect position N, so no cached report older than that serves.
         var minPosition: UInt64?
 
+        /// Measured on the live facts: no `asOfSize` or `asOf`.
+        var isLive: Bool { asOfSize == nil && asOf == nil }
+
         init(_ query: QueryParameters) throws(Problem) {
             guard let from = try query.date("from"), let to = try query.date("to") else {
                 throw Problem.invalidRequest("from and to are required (YYYY-MM-DD; the period is [from, to))")
@@ -123,14 +126,14 @@ struct IndicatorRoutes {
     func cacheKey(programme: ProgrammeID, periods: [MetricsPeriod], selection: Selection) throws
         -> IndicatorReportCache.Key
     {
-        var cutoff = try cutoffSize(selection)
-        if cutoff.live, server.limits.indicatorStaleness > .zero,
+        if selection.isLive, server.limits.indicatorStaleness > .zero,
             let recent = server.indicatorReports.newestLive(
                 programme: programme, periods: periods, above: selection.minPosition ?? 0,
                 within: server.limits.indicatorStaleness)
         {
-            cutoff.size = recent
+            return IndicatorReportCache.Key(programme: programme, periods: periods, size: recent, live: true)
         }
+        let cutoff = try cutoffSize(selection)
         return IndicatorReportCache.Key(programme: programme, periods: periods, size: cutoff.size, live: cutoff.live)
     }
 

@@ -1,6 +1,5 @@
 import Domain
 import Projections
-import Synchronization
 
 /// Rendered rows of views, kept while the rows they came from are unchanged: a page of a view rendered every
 /// row of it (the key filters, but the role's scope and the page apply afterwards), which cost a page the view's
@@ -16,32 +15,16 @@ final class ViewRowsCache: Sendable {
         var content: ProjectionRecord.ContentIdentity
     }
 
-    let rowsMax: Int
-    let entriesMax: Int
-    private let state = Mutex<(order: [Key], rows: [Key: [ViewRow]], held: Int)>(([], [:], 0))
+    private let cache: BoundedCache<Key, [ViewRow]>
 
     /// 20,000 rows at an estimated ≈ 1 KiB each (cells, column names, UUID strings) bound it near 20 MiB; a view of a
     /// large centre (10,000 plans) still fits.
     init(rowsMax: Int = 20_000, entriesMax: Int = 256) {
-        self.rowsMax = max(1, rowsMax)
-        self.entriesMax = max(1, entriesMax)
+        cache = BoundedCache(entriesMax: entriesMax, weightMax: rowsMax, weight: \.count)
     }
 
     /// The rows cached under `key`, or those `render` makes (cached when they fit).
     func rows<E: Error>(_ key: Key, render: () throws(E) -> [ViewRow]) throws(E) -> [ViewRow] {
-        if let cached = state.withLock({ $0.rows[key] }) { return cached }
-        let rendered = try render()
-        guard rendered.count <= rowsMax else { return rendered }
-        state.withLock { state in
-            guard state.rows[key] == nil else { return }
-            state.rows[key] = rendered
-            state.order.append(key)
-            state.held += rendered.count
-            while state.held > rowsMax || state.order.count > entriesMax {
-                let oldest = state.order.removeFirst()
-                state.held -= state.rows.removeValue(forKey: oldest)?.count ?? 0
-            }
-        }
-        return rendered
+        try cache.value(key, make: render)
     }
 }

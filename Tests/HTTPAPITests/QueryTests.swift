@@ -63,11 +63,7 @@ struct QueryTests {
             let beyond = try await client.send(.get, "/v1/views/PlanStatusView?minPosition=\(size)", token: token)
             #expect(beyond.status == .badRequest)
             await fixture.server.engine.stop()
-            let clerk = try fixture.token(.intakeClerk)
-            let registered = try await client.send(
-                .post, "/v1/persons", token: clerk, json: CommandTests.registration(UUID().uuidString.lowercased()),
-                headers: [CommandTests.key()])
-            let position = try #require(try registered.object()["lastPosition"] as? Int)
+            let position = try await Self.register(client, fixture)
             let lagging = try await client.send(
                 .get, "/v1/views/PlanStatusView?minPosition=\(position)", token: token)
             #expect(lagging.status == .serviceUnavailable)
