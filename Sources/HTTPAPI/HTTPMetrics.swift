@@ -1,4 +1,5 @@
 import Commands
+import Domain
 import HTTPTypes
 import Foundation
 import Hummingbird
@@ -85,7 +86,7 @@ struct CorrelationMiddleware: RouterMiddleware {
         async throws -> Response
     {
         let given = Self.header.flatMap { request.headers[$0] }.flatMap { UUID(uuidString: $0) }
-        let correlation = given.map { $0.uuidString.lowercased() } ?? context.id
+        let correlation = given.map { $0.lowercasedText } ?? context.id
         var context = context
         context.logger[metadataKey: "correlation"] = .string(correlation)
         var response = try await next(request, context)

@@ -118,7 +118,7 @@ struct QueryRoutes {
 
     static func filter(_ rows: [ViewRow], scope: AccessPolicy.RowScope, principal: Principal) -> [ViewRow] {
         guard case .own(let column) = scope else { return rows }
-        let subject = principal.subject.uuidString.lowercased()
+        let subject = principal.subject.lowercasedText
         return rows.filter { $0[column] == .string(subject) }
     }
 

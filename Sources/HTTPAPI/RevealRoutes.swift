@@ -62,7 +62,7 @@ struct RevealRoutes {
         }
         guard let rows else { throw Problem.notFound }
         context.logger.info("personal data revealed", metadata: ["events": "\(rows.count)"])
-        return (person.uuid.uuidString.lowercased(), body, rows)
+        return (person.uuid.lowercasedText, body, rows)
     }
 
     static func response(_ object: [String: Any]) -> Response {

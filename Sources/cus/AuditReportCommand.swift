@@ -99,7 +99,7 @@ struct AuditSubjectExportCommand: AsyncParsableCommand {
             _ = try authorisation.staffMember(forToken: token)
             let export = try await gather(PersonRef(uuid: uuid), authorisation: authorisation)
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let base = out + "/subject-" + uuid.uuidString.lowercased()
+            let base = out + "/subject-" + uuid.lowercasedText
             try AuditFiles.write(String(decoding: try export.json(), as: UTF8.self) + "\n", to: base + ".json")
             try AuditFiles.write(export.html, to: base + ".html")
             print("wrote \(base).json and \(base).html: \(export.entries.count) event(s)")

@@ -194,7 +194,7 @@ struct AuditAccessCommand: AsyncParsableCommand {
                                 ("recordedAt", .string(RFC3339.format(entry.recordedAt))),
                                 ("viewerId", .string(entry.viewed.viewerId)),
                                 ("viewerRole", .string(entry.viewed.viewerRole.rawValue)),
-                                ("personRef", .string(entry.viewed.personRef.uuid.uuidString.lowercased())),
+                                ("personRef", .string(entry.viewed.personRef.uuid.lowercasedText)),
                                 ("fieldNames", .array(entry.viewed.fieldNames.map(JSONText.string))),
                                 ("purpose", .string(entry.viewed.purpose)),
                                 ("channel", .string(entry.viewed.channel.rawValue)),
@@ -205,7 +205,7 @@ struct AuditAccessCommand: AsyncParsableCommand {
                 for entry in entries {
                     print(
                         "\(entry.position.rawValue)  \(RFC3339.format(entry.recordedAt))  \(entry.viewed.viewerId) "
-                            + "(\(entry.viewed.viewerRole.rawValue)) viewed \(entry.viewed.personRef.uuid.uuidString.lowercased()) "
+                            + "(\(entry.viewed.viewerRole.rawValue)) viewed \(entry.viewed.personRef.uuid.lowercasedText) "
                             + "[\(entry.viewed.fieldNames.joined(separator: ", "))] via \(entry.viewed.channel.rawValue): "
                             + entry.viewed.purpose)
                 }

@@ -16,7 +16,7 @@ extension MetricsCommand {
     /// "breakdown", "before", "after", "delta"}]}]}`; a revision's changes are against the one before it.
     static func json(_ revisions: [PublishedRevision], programme: ProgrammeID, period: ReportingPeriod) -> JSONText {
         .object([
-            ("programme", .string(programme.uuid.uuidString.lowercased())),
+            ("programme", .string(programme.uuid.lowercasedText)),
             (
                 "period",
                 .object([

@@ -162,7 +162,7 @@ struct MetricsCommand: AsyncParsableCommand {
 
     static func json(_ report: MetricsReport) -> JSONText {
         .object([
-            ("programme", .string(report.programme.uuid.uuidString.lowercased())),
+            ("programme", .string(report.programme.uuid.lowercasedText)),
             ("period", .object([("from", .string("\(report.period.from)")), ("to", .string("\(report.period.to)"))])),
             ("cutoff", .object([("size", .number(report.cutoff.size)), ("root", .string(report.cutoff.root))])),
             ("indicators", .array(report.indicators.map { cell(report, $0) })),
@@ -198,7 +198,7 @@ struct MetricsCommand: AsyncParsableCommand {
             return csv ? fields.map(ViewsShowCommand.csvField).joined(separator: ",") : fields.joined(separator: "  ")
         }
         let header =
-            "\(report.programme.uuid.uuidString.lowercased()) [\(report.period.from), \(report.period.to)) as of size "
+            "\(report.programme.uuid.lowercasedText) [\(report.period.from), \(report.period.to)) as of size "
             + "\(report.cutoff.size), root \(report.cutoff.root); indicators v\(report.indicatorVersion), "
             + "rule set \(report.ruleSetVersion)"
         if csv { return ([columns.joined(separator: ",")] + lines).joined(separator: "\n") }

@@ -1,4 +1,5 @@
 import Commands
+import Domain
 import Foundation
 import HTTPAPI
 
@@ -29,7 +30,7 @@ struct RevealClient {
         var body: [String: Any] = ["purpose": purpose]
         if let from { body["from"] = from }
         if let to { body["to"] = to }
-        let path = "v1/persons/\(person.uuidString.lowercased())/timeline-reveals"
+        let path = "v1/persons/\(person.lowercasedText)/timeline-reveals"
         guard let object = try await post(path, body) else { return [] }
         guard let events = object["events"] as? [[String: Any]] else {
             throw CommandFailure(exitCode: 70, reason: "the server's answer has no events")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Domain
 import Foundation
 import HTTPAPI
 
@@ -70,7 +71,7 @@ struct TokensListCommand: AsyncParsableCommand {
             }
             let listed = entries.map {
                 Listed(
-                    id: $0.id, role: $0.role.rawValue, subject: $0.subject.uuidString.lowercased(), label: $0.label,
+                    id: $0.id, role: $0.role.rawValue, subject: $0.subject.lowercasedText, label: $0.label,
                     createdAt: $0.createdAt, revokedAt: $0.revokedAt)
             }
             if output.json {

@@ -87,10 +87,10 @@ public enum AuditTimeline {
         switch subject {
         case .stream(let name): return stream == name
         case .person(let person):
-            let id = person.uuid.uuidString.lowercased()
+            let id = person.uuid.lowercasedText
             return stream == "person-" + id || entry.dataSubject == person.uuid || entry.clearJSON?.contains(id) == true
         case .plan(let plan):
-            let id = plan.uuidString.lowercased()
+            let id = plan.lowercasedText
             return stream == "plan-" + id || entry.clearJSON?.contains(id) == true
         }
     }

@@ -73,7 +73,7 @@ public struct SubjectExport: Sendable {
             ]
         }
         let document: [String: Any] = [
-            "kind": "cusledger/subject-export/v1", "person": person.uuid.uuidString.lowercased(), "purpose": purpose,
+            "kind": "cusledger/subject-export/v1", "person": person.uuid.lowercasedText, "purpose": purpose,
             "treeSize": treeSize, "root": root.hex, "events": events,
             "erasureReceipts": erasures.map(\.position), "accessLog": accessLog,
         ]
@@ -82,7 +82,7 @@ public struct SubjectExport: Sendable {
     }
 
     public var html: String {
-        let id = person.uuid.uuidString.lowercased()
+        let id = person.uuid.lowercasedText
         var body = "<h1>Dane osobowe — informacja dla osoby, której dane dotyczą (RODO art. 15)</h1>\n"
         body += AuditHTML.facts(
             [

@@ -16,7 +16,7 @@ extension EntityIdentifier {
         self.init(uuid: uuid)
     }
 
-    public var description: String { uuid.uuidString.lowercased() }
+    public var description: String { uuid.lowercasedText }
 
     public func encode(to writer: inout PayloadWriter) { uuid.encode(to: &writer) }
 
@@ -52,5 +52,31 @@ extension EntityIdentifier {
                 UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
             )
         }
+    }
+}
+
+extension UUID {
+    /// Canonical lowercase text, `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, written straight into the string: view
+    /// rows and API answers format an id per column, where `uuidString.lowercased()` made two strings each.
+    public var lowercasedText: String {
+        withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { text in
+                var index = 0
+                for (offset, byte) in bytes.enumerated() {
+                    if offset == 4 || offset == 6 || offset == 8 || offset == 10 {
+                        text[index] = UInt8(ascii: "-")
+                        index += 1
+                    }
+                    text[index] = Self.lowercaseDigit(byte >> 4)
+                    text[index + 1] = Self.lowercaseDigit(byte & 0x0F)
+                    index += 2
+                }
+                return index
+            }
+        }
+    }
+
+    private static func lowercaseDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? nibble + UInt8(ascii: "0") : nibble - 10 + UInt8(ascii: "a")
     }
 }

@@ -1,16 +1,20 @@
 /// Hex text for ids and hashes: written lowercase, read strictly (`acceptsUppercase` only where a format
 /// allows both cases, as RFC 9562 does for UUIDs).
 public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var text: [UInt8] = []
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
+    public static func encode(_ sequence: some Sequence<UInt8>) -> String {
+        let bytes = Array(sequence)
+        return String(unsafeUninitializedCapacity: 2 * bytes.count) { text in
+            for (index, byte) in bytes.enumerated() {
+                text[2 * index] = digit(byte >> 4)
+                text[2 * index + 1] = digit(byte & 0x0F)
+            }
+            return 2 * bytes.count
         }
-        return String(decoding: text, as: UTF8.self)
     }
+
+    /// The lowercase digit of a nibble (0…15).
+    @inline(__always)
+    static func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? nibble + UInt8(ascii: "0") : nibble - 10 + UInt8(ascii: "a") }
 
     /// The bytes of an even-length run of hex digits; nil for anything else.
     public static func decode(_ text: some Sequence<UInt8>, acceptsUppercase: Bool = false) -> [UInt8]? {

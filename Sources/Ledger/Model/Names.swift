@@ -53,7 +53,17 @@ public struct StreamID: Hashable, Sendable, CustomStringConvertible {
         self.id = id
     }
 
-    public var description: String { "\(category.name)-\(id)" }
+    /// `category-uuid`, written straight into the string (timelines and exports format one per event).
+    public var description: String {
+        let name = category.name.utf8
+        let length = name.count + 1 + UUID128.textLength
+        return String(unsafeUninitializedCapacity: length) { text in
+            let afterName = text.initialize(fromContentsOf: name)
+            text[afterName] = UInt8(ascii: "-")
+            id.writeText(into: text, at: afterName + 1)
+            return length
+        }
+    }
 }
 
 enum NameRules {

@@ -37,7 +37,7 @@ public final class AsOfBuild: Sendable {
             size = min(requested, try ledger.treeSize())
             root = try ledger.root(atSize: size)
         } catch { throw ProjectionError.storage("\(error)") }
-        let directory = parent + "/as-of-\(size)-\(UUID().uuidString.lowercased())"
+        let directory = parent + "/as-of-\(size)-\(UUID().lowercasedText)"
         let store = try ProjectionsStore(directory: directory)
         let build = AsOfBuild(store: store, cutoff: Cutoff(size: size, root: root.hex), directory: directory)
         let builder = ProjectionBuilder(ledger: ledger, store: store)

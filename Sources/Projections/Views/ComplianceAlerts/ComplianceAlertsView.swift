@@ -87,7 +87,7 @@ public enum ComplianceAlertsView {
             ("subjectRef", .string(alert.subjectRef)), ("raisedAt", .date(alert.raisedAt)),
             ("rule", .string(alert.rule)), ("ruleSetVersion", .text(alert.ruleSetVersion)),
             ("status", .string(alert.resolvingEventId == nil ? "open" : "resolved")),
-            ("resolvingEventId", .text(alert.resolvingEventId.map { $0.uuidString.lowercased() })),
+            ("resolvingEventId", .text(alert.resolvingEventId.map { $0.lowercasedText })),
             ("resolvedAt", .date(alert.resolvedAt)),
             ("parameters", .rows([ViewRow(alert.parameters.map { (column: $0.name, value: .string($0.value)) })])),
         ])

@@ -73,7 +73,7 @@ public struct PublishedMetricsLog: Sendable {
     static func revisions(in text: String, programme: ProgrammeID, period: ReportingPeriod) throws(ProjectionError)
         -> [PublishedRevision]
     {
-        let programmeText = programme.uuid.uuidString.lowercased()
+        let programmeText = programme.uuid.lowercasedText
         var found: [PublishedRevision] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
         where !line.isEmpty {

@@ -65,7 +65,7 @@ public struct PublishedRevision: Codable, Sendable, Hashable {
 
     /// Revision `revision` of `report`'s suppressed cells for `period`.
     public init(_ report: MetricsReport, period: ReportingPeriod, revision: Int, publishedAt: String) {
-        programme = report.programme.uuid.uuidString.lowercased()
+        programme = report.programme.uuid.lowercasedText
         self.period = period.description
         from = "\(period.period.from)"
         to = "\(period.period.to)"

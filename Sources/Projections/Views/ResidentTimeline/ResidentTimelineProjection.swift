@@ -26,17 +26,20 @@ public struct ResidentTimelineProjection: Projection {
     public func apply(_ event: ProjectedEvent, to rows: RowBatch) throws(ProjectionError) {
         let named = event.event.namedPersons
         let events = try rows.table("events", of: TimelineEntry.self)
-        var seen: [PersonRef] = []
-        for person in named.map(\.personRef) where !seen.contains(person) {
-            seen.append(person)
+        // Formatted once per event: most events name one person, some name the same one twice.
+        let stream = event.stream.description
+        let recordedAt = Instant(microsecondsSinceEpoch: event.recordedAt.rawValue)
+        let dataSubject = event.hasSealedPart ? event.event.payload.dataSubject : nil
+        for (index, person) in named.enumerated()
+        where !named[..<index].contains(where: { $0.personRef == person.personRef }) {
+            let namedAs =
+                named.count == 1 ? [person.field] : named.filter { $0.personRef == person.personRef }.map(\.field)
             events.put(
-                Self.key(person, position: event.position.rawValue),
+                Self.key(person.personRef, position: event.position.rawValue),
                 TimelineEntry(
-                    position: event.position.rawValue,
-                    recordedAt: Instant(microsecondsSinceEpoch: event.recordedAt.rawValue),
-                    occurredAt: event.context.occurredAt, type: event.event.eventType, stream: event.stream.description,
-                    eventId: event.eventUUID, namedAs: named.filter { $0.personRef == person }.map(\.field),
-                    sealed: event.hasSealedPart && event.event.payload.dataSubject == person.uuid))
+                    position: event.position.rawValue, recordedAt: recordedAt, occurredAt: event.context.occurredAt,
+                    type: event.event.eventType, stream: stream, eventId: event.eventUUID, namedAs: namedAs,
+                    sealed: dataSubject == person.personRef.uuid))
         }
         try applyStanding(event, rows)
     }

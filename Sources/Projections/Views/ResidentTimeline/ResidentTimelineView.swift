@@ -74,7 +74,7 @@ public enum ResidentTimelineView {
         ViewRow([
             ("position", .uint(entry.position)), ("recordedAt", .string(entry.recordedAt.rfc3339)),
             ("businessDate", .date(entry.occurredAt.localDate)), ("type", .string(entry.type)),
-            ("stream", .string(entry.stream)), ("eventId", .string(entry.eventId.uuidString.lowercased())),
+            ("stream", .string(entry.stream)), ("eventId", .string(entry.eventId.lowercasedText)),
             ("namedAs", .string(entry.namedAs.joined(separator: ","))), ("sealed", .bool(entry.sealed)),
         ])
     }
