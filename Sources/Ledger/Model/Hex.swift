@@ -14,7 +14,9 @@ public enum Hex {
 
     /// The lowercase digit of a nibble (0…15).
     @inline(__always)
-    static func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? nibble + UInt8(ascii: "0") : nibble - 10 + UInt8(ascii: "a") }
+    static func digit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? nibble + UInt8(ascii: "0") : nibble - 10 + UInt8(ascii: "a")
+    }
 
     /// The bytes of an even-length run of hex digits; nil for anything else.
     public static func decode(_ text: some Sequence<UInt8>, acceptsUppercase: Bool = false) -> [UInt8]? {

@@ -43,12 +43,12 @@ public struct RowKey: Hashable, Sendable, Comparable {
     }
 
     private mutating func append(_ part: UnsafeRawBufferPointer) {
-        guard let source = part.baseAddress, !part.isEmpty else { return }
+        guard !part.isEmpty else { return }
         let newCount = count + part.count
         if spilled == nil, newCount <= Self.inlineCapacity {
             let offset = Int(inlineCount)
             Swift.withUnsafeMutableBytes(of: &words) { storage in
-                storage.baseAddress!.advanced(by: offset).copyMemory(from: source, byteCount: part.count)
+                UnsafeMutableRawBufferPointer(rebasing: storage[offset...]).copyMemory(from: part)
             }
             inlineCount = UInt8(newCount)
         } else {
