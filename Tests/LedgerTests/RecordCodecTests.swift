@@ -1,3 +1,4 @@
+import Foundation
 import Ledger
 import LedgerTesting
 import Testing
@@ -167,6 +168,23 @@ struct RecordCodecTests {
         #expect(UUID128("not-a-uuid") == nil)
         #expect(try StreamID("plan-\(id)") == StreamID(category: try Category("plan"), id: id))
         #expect(throws: LedgerError.self) { try StreamID("Plan-\(id)") }
+    }
+
+    @Test("UUID text is Foundation's canonical text in lowercase, digit for digit")
+    func uuidTextMatchesFoundation() throws {
+        var generator = SeededGenerator(seed: 11)
+        let edges = [
+            UUID128.zero, UUID128(high: .max, low: .max),
+            UUID128(high: 0x0123_4567_89AB_CDEF, low: 0xFEDC_BA98_7654_3210),
+        ]
+        for id in edges + (0..<1_000).map({ _ in UUID128.random(using: &generator) }) {
+            #expect(id.description == id.foundationUUID.uuidString.lowercased())
+            let stream = StreamID(category: try Category("fee_account"), id: id)
+            #expect(stream.description == "fee_account-" + id.foundationUUID.uuidString.lowercased())
+            #expect(try StreamID(stream.description) == stream)
+        }
+        #expect(Hex.encode([0x00, 0x09, 0x0A, 0xF0, 0xFF]) == "00090af0ff")
+        #expect(Hex.encode([UInt8]()) == "")
     }
 }
 

@@ -112,11 +112,7 @@ public final class RowTable<Row: PayloadCodable> {
                 if let row = entry.row {
                     writer.removeAll()
                     row.encode(to: &writer)
-                    try writer.bytes.withBytes { value throws(LMDBError) in
-                        try entry.key.withUnsafeBytes { key throws(LMDBError) in
-                            try transaction.put(value, key: key, in: database)
-                        }
-                    }
+                    try transaction.put(writer.bytes, key: entry.key.bytes, in: database)
                 } else {
                     try transaction.delete(key: entry.key.bytes, in: database)
                 }
@@ -246,9 +242,7 @@ enum RowCoding {
         _ type: Row.Type, key: RowKey, table: String, database: Database, in transaction: Transaction
     ) throws(ProjectionError) -> Row? {
         let bytes: UnsafeRawBufferPointer?
-        do {
-            bytes = try key.withUnsafeBytes { key throws(LMDBError) in try transaction.value(in: database, key: key) }
-        } catch {
+        do { bytes = try transaction.value(in: database, key: key.bytes) } catch {
             throw ProjectionError.storage("reading \(table): \(error)")
         }
         guard let bytes else { return nil }
