@@ -190,9 +190,8 @@ public struct ProjectionBuilder: Sendable {
             kept.rows.rebind(txn, databases: databases)
             return Member(projection: projection, record: record, rows: kept.rows, refusal: nil)
         }
-        return Member(
-            projection: projection, record: record, rows: RowBatch(transaction: txn, databases: databases),
-            refusal: nil)
+        let rows = RowBatch(transaction: txn, databases: databases, earlierEvents: EarlierEvents(ledger: ledger))
+        return Member(projection: projection, record: record, rows: rows, refusal: nil)
     }
 
     /// Feeds `count` records from `from` to the active members that read them; returns the position after the

@@ -129,14 +129,17 @@ public final class RowTable<Row: PayloadCodable> {
 public final class RowBatch {
     private(set) var transaction: Transaction
     private(set) var databases: [String: Database]
+    /// The ledger's events before the one being applied, by id (a correction's original).
+    public let earlierEvents: EarlierEvents
     /// A projection has a handful of tables, so a list compared by name beats hashing the name on every event.
-    private var tables: [(name: String, rowType: ObjectIdentifier, table: AnyObject)] = []
+    private var tables: [(name: String, tableType: ObjectIdentifier, table: AnyObject)] = []
     private var flushes: [() throws(ProjectionError) -> Bool] = []
     private var rebinds: [(Transaction, [String: Database]) -> Void] = []
 
-    init(transaction: Transaction, databases: [String: Database]) {
+    init(transaction: Transaction, databases: [String: Database], earlierEvents: EarlierEvents) {
         self.transaction = transaction
         self.databases = databases
+        self.earlierEvents = earlierEvents
     }
 
     /// Continues in the next batch's transaction with every table's cached rows (clean after the last commit).
@@ -149,19 +152,43 @@ public final class RowBatch {
     public func table<Row: PayloadCodable>(_ name: String, of type: Row.Type = Row.self) throws(ProjectionError)
         -> RowTable<Row>
     {
+        try open(name) { database throws(ProjectionError) in
+            let table = RowTable<Row>(name: name, database: database, transaction: transaction)
+            return (table, table.flush, table.rebind)
+        }
+    }
+
+    /// The table `name` for rows that are only added, each under a key used once (`InsertOnlyTable`).
+    public func insertOnlyTable<Row: PayloadCodable>(_ name: String, of type: Row.Type = Row.self)
+        throws(ProjectionError) -> InsertOnlyTable<Row>
+    {
+        try open(name) { database throws(ProjectionError) in
+            let table = InsertOnlyTable<Row>(name: name, database: database, transaction: transaction)
+            return (table, table.flush, table.rebind)
+        }
+    }
+
+    /// The table opened earlier under `name`, or a new one from `make`; one name is one kind of table with one
+    /// row type for the whole build.
+    private func open<Table: AnyObject>(
+        _ name: String,
+        _ make: (Database) throws(ProjectionError) -> (
+            Table, () throws(ProjectionError) -> Bool, (Transaction, Database) -> Void
+        )
+    ) throws(ProjectionError) -> Table {
         for open in tables where open.name == name {
-            guard open.rowType == ObjectIdentifier(Row.self) else {
-                throw ProjectionError.storage("table \(name) opened with two row types")
+            guard open.tableType == ObjectIdentifier(Table.self) else {
+                throw ProjectionError.storage("table \(name) opened as two kinds of table or with two row types")
             }
-            // The row type was checked just above, so the table is a `RowTable<Row>`.
-            return unsafeDowncast(open.table, to: RowTable<Row>.self)
+            // The table's type was checked just above.
+            return unsafeDowncast(open.table, to: Table.self)
         }
         guard let database = databases[name] else { throw ProjectionError.storage("no table named \(name)") }
-        let table = RowTable<Row>(name: name, database: database, transaction: transaction)
-        tables.append((name, ObjectIdentifier(Row.self), table))
-        flushes.append(table.flush)
+        let (table, flush, rebind) = try make(database)
+        tables.append((name, ObjectIdentifier(Table.self), table))
+        flushes.append(flush)
         rebinds.append { transaction, databases in
-            if let database = databases[name] { table.rebind(transaction, database: database) }
+            if let database = databases[name] { rebind(transaction, database) }
         }
         return table
     }

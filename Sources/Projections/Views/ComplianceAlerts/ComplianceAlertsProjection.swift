@@ -43,10 +43,11 @@ import Ledger
 /// - status `acknowledged`: the catalogue has no acknowledgement event, so an alert is `open` or `resolved`.
 public struct ComplianceAlertsProjection: Projection {
     public static let name = "ComplianceAlerts"
-    public static let version: UInt32 = 1
+    /// 2: corrections read the report they name from the ledger; deliveries no longer store a row (ADR 0016).
+    public static let version: UInt32 = 2
     public static let tables = [
         "alerts", "plans", "applications", "programmes", "authorisations", "providers", "coordination", "rulesets",
-        DeliveryTracker.table,
+        DeliveryTracker.supersededTable,
     ]
     public static let eventTypes: Set<String> = DeliveryTracker.eventTypes.union([
         RuleSetPublished.eventType, ApplicationSubmitted.eventType, ApplicationWithdrawn.eventType,

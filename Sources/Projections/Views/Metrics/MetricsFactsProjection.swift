@@ -165,7 +165,7 @@ public struct MetricsFactsProjection: Projection {
         case .feeAssessed, .feeExemptionGranted, .feeExemptionRevoked, .chargeCancelled:
             try FeeLedgerProjection().apply(event, to: rows)
         default:
-            _ = try DeliveryTracker.changes(for: event, in: rows)
+            _ = try DeliveryTracker.changes(for: event, in: rows, .keepsReports)
         }
     }
 

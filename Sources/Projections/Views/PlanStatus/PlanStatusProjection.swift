@@ -4,8 +4,9 @@ import Domain
 /// application's filing date, and the authorisations and deliveries against the plan's items.
 public struct PlanStatusProjection: Projection {
     public static let name = "PlanStatusView"
-    public static let version: UInt32 = 1
-    public static let tables = ["plans", "applications", "authorisations", DeliveryTracker.table]
+    /// 2: corrections read the report they name from the ledger; deliveries no longer store a row (ADR 0016).
+    public static let version: UInt32 = 2
+    public static let tables = ["plans", "applications", "authorisations", DeliveryTracker.supersededTable]
     public static let eventTypes: Set<String> = DeliveryTracker.eventTypes.union([
         ApplicationSubmitted.eventType, CoordinatorAssigned.eventType, CoordinatorReassigned.eventType,
         PlanDrafted.eventType, PlanAgreed.eventType, PlanApproved.eventType, PlanUpdated.eventType,
@@ -131,7 +132,7 @@ public struct PlanStatusProjection: Projection {
             {
                 try update(link.planId, plans) { $0.overDelivery = true }
             }
-            for change in try DeliveryTracker.changes(for: event, in: rows) {
+            for change in try DeliveryTracker.changes(for: event, in: rows, .readsReportsFromLedger) {
                 try links.update(.uuid(change.authorisationId.uuid)) { link throws(ProjectionError) in
                     guard let current = link else { return }
                     link?.unitsDelivered = current.unitsDelivered.adding(change.units)

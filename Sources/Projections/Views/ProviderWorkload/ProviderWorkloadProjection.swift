@@ -16,10 +16,11 @@ import Foundation
 ///   was withdrawn.
 public struct ProviderWorkloadProjection: Projection {
     public static let name = "ProviderWorkload"
-    public static let version: UInt32 = 2
+    /// 3: corrections read the report they name from the ledger; deliveries no longer store a row (ADR 0016).
+    public static let version: UInt32 = 3
     public static let tables = [
         "months", "services", "engagements", "authorisations", "overDeliveries", "waiting", "waitlisted",
-        DeliveryTracker.table,
+        DeliveryTracker.supersededTable,
     ]
     public static let eventTypes: Set<String> = DeliveryTracker.eventTypes.union([
         ProviderEngaged.eventType, ProviderEngagementAmended.eventType, ProviderEngagementEnded.eventType,
@@ -68,7 +69,9 @@ public struct ProviderWorkloadProjection: Projection {
                 $0.unitsMissed += missed.unitsPlanned
             }
         default:
-            for change in try DeliveryTracker.changes(for: event, in: rows) { try workload.record(change) }
+            for change in try DeliveryTracker.changes(for: event, in: rows, .readsReportsFromLedger) {
+                try workload.record(change)
+            }
             try workload.countOverDelivery(event)
         }
     }

@@ -25,7 +25,7 @@ public struct ResidentTimelineProjection: Projection {
 
     public func apply(_ event: ProjectedEvent, to rows: RowBatch) throws(ProjectionError) {
         let named = event.event.namedPersons
-        let events = try rows.table("events", of: TimelineEntry.self)
+        let events = try rows.insertOnlyTable("events", of: TimelineEntry.self)
         // Formatted once per event: most events name one person, some name the same one twice.
         let stream = event.stream.description
         let recordedAt = Instant(microsecondsSinceEpoch: event.recordedAt.rawValue)
@@ -34,7 +34,7 @@ public struct ResidentTimelineProjection: Projection {
         where !named[..<index].contains(where: { $0.personRef == person.personRef }) {
             let namedAs =
                 named.count == 1 ? [person.field] : named.filter { $0.personRef == person.personRef }.map(\.field)
-            events.put(
+            events.insert(
                 Self.key(person.personRef, position: event.position.rawValue),
                 TimelineEntry(
                     position: event.position.rawValue, recordedAt: recordedAt, occurredAt: event.context.occurredAt,

@@ -1,0 +1,88 @@
+import Domain
+import Foundation
+import Ledger
+import Testing
+
+@testable import Projections
+
+/// Logs every change `DeliveryTracker` reports, keyed by position, under one bookkeeping.
+protocol DeliveryChangeLog: Projection {
+    static var bookkeeping: DeliveryTracker.Bookkeeping { get }
+}
+
+extension DeliveryChangeLog {
+    static var version: UInt32 { 1 }
+    static var eventTypes: Set<String> { DeliveryTracker.eventTypes }
+    static var tables: [String] { ["changes", DeliveryTracker.table, DeliveryTracker.supersededTable] }
+
+    func apply(_ event: ProjectedEvent, to rows: RowBatch) throws(ProjectionError) {
+        let changes = try DeliveryTracker.changes(for: event, in: rows, Self.bookkeeping)
+        try rows.table("changes", of: String.self).put(
+            RowKey().appending(event.position.rawValue),
+            changes.map { "\($0.units)@\($0.date)" }.joined(separator: " "))
+    }
+}
+
+struct ChangesKeepingReports: DeliveryChangeLog {
+    static let name = "ChangesKeepingReports"
+    static let bookkeeping = DeliveryTracker.Bookkeeping.keepsReports
+}
+
+struct ChangesReadingLedger: DeliveryChangeLog {
+    static let name = "ChangesReadingLedger"
+    static let bookkeeping = DeliveryTracker.Bookkeeping.readsReportsFromLedger
+}
+
+@Suite("DeliveryTracker: corrections and reversals, with the reports kept or read back from the ledger")
+struct DeliveryTrackerTests {
+    @Test("Both bookkeepings give the same changes; only keepsReports writes a row per delivery")
+    func bookkeepingsAgree() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = PlanStory()
+        for event in story.opening { try await fixture.emit(event) }
+        let firstReport = try await fixture.emit(story.delivered("d1", on: "2025-03-03", units: 4))
+        let secondReport = try await fixture.emit(story.delivered("d2", on: "2025-03-10", units: 4))
+        let d1 = try fixture.eventID(at: firstReport)
+        let d2 = try fixture.eventID(at: secondReport)
+        let c1 = try fixture.eventID(at: try await fixture.emit(story.corrected(d1, on: "2025-03-04", units: 2)))
+        let c2 = try fixture.eventID(at: try await fixture.emit(story.corrected(c1, on: "2025-03-05", units: 3)))
+        try await fixture.emit(story.corrected(d1, on: "2025-03-06", units: 9))  // d1 no longer counts
+        try await fixture.emit(story.reversed(d2))
+        try await fixture.emit(story.reversed(d2))  // already reversed
+        try await fixture.emit(story.reversed(c2))
+        try await fixture.emit(story.corrected(UUID(), on: "2025-03-07", units: 1))  // no such event
+        let authorisation = try fixture.eventID(at: Position(firstReport.rawValue - 1))
+        try await fixture.emit(story.reversed(authorisation))  // not a delivery report
+        try await fixture.emit(story.delivered("d3", on: "2025-03-17", units: 5))
+
+        let expected = [
+            "4@2025-03-03", "4@2025-03-10", "-4@2025-03-03 2@2025-03-04", "-2@2025-03-04 3@2025-03-05", "",
+            "-4@2025-03-10", "", "-3@2025-03-05", "", "", "5@2025-03-17",
+        ]
+        for projection in [ChangesKeepingReports() as any DeliveryChangeLog, ChangesReadingLedger()] {
+            // Live one event per batch, as a server applies them; rebuilt in one batch.
+            fixture.batchEvents = 1
+            let (live, rebuilt) = try fixture.liveAndRebuiltContents(projection)
+            #expect(live == rebuilt, "\(type(of: projection).name)")
+            let log = try fixture.store.read(type(of: projection)) { reader in
+                try reader.rows("changes", as: String.self).map(\.row)
+            }
+            #expect(log == expected, "\(type(of: projection).name)")
+        }
+        let keptRows = try fixture.store.read(ChangesKeepingReports.self) { reader in
+            (
+                try reader.rows(DeliveryTracker.table, as: DeliveryReport.self).count,
+                try reader.rows(DeliveryTracker.supersededTable, as: UInt64.self).count
+            )
+        }
+        #expect(keptRows == (5, 0))  // d1, d2, c1, c2, d3
+        let superseded = try fixture.store.read(ChangesReadingLedger.self) { reader in
+            (
+                try reader.rows(DeliveryTracker.table, as: DeliveryReport.self).count,
+                Set(try reader.rows(DeliveryTracker.supersededTable, as: UInt64.self).map(\.key))
+            )
+        }
+        #expect(superseded.0 == 0)
+        #expect(superseded.1 == Set([d1, c1, d2, c2].map { RowKey.uuid($0) }))
+    }
+}
