@@ -5,25 +5,11 @@ import LMDB
 /// person ‖ position): rows are encoded as they come, back to back in one buffer, and written in key order at
 /// `flush`. No row is cached, looked up or changed, so an insert costs an append instead of a cached entry, two
 /// hash probes and an allocation (`RowTable`). Reading back is for `RowReader`, after the batch commits.
-public final class InsertOnlyTable<Row: PayloadCodable> {
-    let name: String
-    private var database: Database
-    private var transaction: Transaction
+public final class InsertOnlyTable<Row: PayloadCodable>: BatchTable {
     private var keys: [RowKey] = []
     /// Every pending row's encoding, in insertion order; row `i` ends at `ends[i]`.
     private var values = PayloadWriter(capacity: 64 * 1024)
     private var ends: [Int] = []
-
-    init(name: String, database: Database, transaction: Transaction) {
-        self.name = name
-        self.database = database
-        self.transaction = transaction
-    }
-
-    func rebind(_ transaction: Transaction, database: Database) {
-        self.transaction = transaction
-        self.database = database
-    }
 
     public func insert(_ key: RowKey, _ row: Row) {
         keys.append(key)

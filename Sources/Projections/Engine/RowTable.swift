@@ -5,7 +5,7 @@ import LMDB
 /// and written when each batch commits (issue 7: row updates are coalesced within a batch). After a commit the
 /// rows stay cached, clean, for the build's next batch (up to `cachedRowsMax`), so a row that every batch
 /// changes is decoded once per build instead of once per batch.
-public final class RowTable<Row: PayloadCodable> {
+public final class RowTable<Row: PayloadCodable>: BatchTable {
     /// Beyond this many cached rows the table forgets the clean ones after a commit: P5 bounds memory.
     static var cachedRowsMax: Int { 50_000 }
 
@@ -24,24 +24,10 @@ public final class RowTable<Row: PayloadCodable> {
         }
     }
 
-    let name: String
-    private(set) var database: Database
-    private(set) var transaction: Transaction
     private var cache: [RowKey: Entry] = [:]
-    /// The rows the batch changed, each once, for `flush`.
+    /// The rows the batch changed, each once, for `flush`; after a commit the cached rows are all clean and
+    /// carry over to the next batch's transaction (`rebind`).
     private var changed: [Entry] = []
-
-    init(name: String, database: Database, transaction: Transaction) {
-        self.name = name
-        self.database = database
-        self.transaction = transaction
-    }
-
-    /// Carries the cached rows (all clean after a commit) into the next batch's transaction.
-    func rebind(_ transaction: Transaction, database: Database) {
-        self.transaction = transaction
-        self.database = database
-    }
 
     private func entry(_ key: RowKey) throws(ProjectionError) -> Entry {
         if let cached = cache[key] { return cached }
@@ -122,6 +108,25 @@ public final class RowTable<Row: PayloadCodable> {
         changed.removeAll(keepingCapacity: true)
         if cache.count > Self.cachedRowsMax { cache.removeAll() }
         return wrote
+    }
+}
+
+/// A table of one projection generation as a build writes it: its name, and the database and transaction of the
+/// batch in progress, which `rebind` moves to the next batch's (the subclasses keep their rows across batches).
+public class BatchTable {
+    final let name: String
+    final private(set) var database: Database
+    final private(set) var transaction: Transaction
+
+    init(name: String, database: Database, transaction: Transaction) {
+        self.name = name
+        self.database = database
+        self.transaction = transaction
+    }
+
+    final func rebind(_ transaction: Transaction, database: Database) {
+        self.transaction = transaction
+        self.database = database
     }
 }
 
