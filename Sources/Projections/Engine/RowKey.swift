@@ -55,9 +55,10 @@ public struct RowKey: Hashable, Sendable, Comparable {
 
     public func appending(_ text: String) -> RowKey {
         var copy = self
-        let utf8 = Array(text.utf8.prefix(255))
-        copy.bytes.append(UInt8(utf8.count))
-        copy.bytes.append(contentsOf: utf8)
+        let length = min(text.utf8.count, 255)
+        copy.bytes.reserveCapacity(bytes.count + 1 + length)
+        copy.bytes.append(UInt8(length))
+        copy.bytes.append(contentsOf: text.utf8.prefix(length))
         return copy
     }
 
