@@ -5,9 +5,9 @@ import Testing
 
 @testable import Projections
 
-/// Logs every change `DeliveryTracker` reports, keyed by position, under one bookkeeping.
+/// Logs every change `DeliveryTracker` reports, keyed by position, with the reports kept or not.
 protocol DeliveryChangeLog: Projection {
-    static var bookkeeping: DeliveryTracker.Bookkeeping { get }
+    static var reports: DeliveryTracker.Reports { get }
 }
 
 extension DeliveryChangeLog {
@@ -16,7 +16,7 @@ extension DeliveryChangeLog {
     static var tables: [String] { ["changes", DeliveryTracker.table, DeliveryTracker.supersededTable] }
 
     func apply(_ event: ProjectedEvent, to rows: RowBatch) throws(ProjectionError) {
-        let changes = try DeliveryTracker.changes(for: event, in: rows, Self.bookkeeping)
+        let changes = try DeliveryTracker.changes(for: event, in: rows, reports: Self.reports)
         try rows.table("changes", of: String.self).put(
             RowKey().appending(event.position.rawValue),
             changes.map { "\($0.units)@\($0.date)" }.joined(separator: " "))
@@ -25,18 +25,18 @@ extension DeliveryChangeLog {
 
 struct ChangesKeepingReports: DeliveryChangeLog {
     static let name = "ChangesKeepingReports"
-    static let bookkeeping = DeliveryTracker.Bookkeeping.keepsReports
+    static let reports = DeliveryTracker.Reports.keptAsFacts
 }
 
-struct ChangesReadingLedger: DeliveryChangeLog {
-    static let name = "ChangesReadingLedger"
-    static let bookkeeping = DeliveryTracker.Bookkeeping.readsReportsFromLedger
+struct ChangesOnly: DeliveryChangeLog {
+    static let name = "ChangesOnly"
+    static let reports = DeliveryTracker.Reports.notKept
 }
 
-@Suite("DeliveryTracker: corrections and reversals, with the reports kept or read back from the ledger")
+@Suite("DeliveryTracker: corrections and reversals, the reports they name read back from the ledger")
 struct DeliveryTrackerTests {
-    @Test("Both bookkeepings give the same changes; only keepsReports writes a row per delivery")
-    func bookkeepingsAgree() async throws {
+    @Test("Corrections of corrections, repeats, unknown and non-report ids; reports kept as facts or not alike")
+    func keptOrNotAlike() async throws {
         let fixture = try ProjectionsFixture()
         let story = PlanStory()
         for event in story.opening { try await fixture.emit(event) }
@@ -59,7 +59,7 @@ struct DeliveryTrackerTests {
             "4@2025-03-03", "4@2025-03-10", "-4@2025-03-03 2@2025-03-04", "-2@2025-03-04 3@2025-03-05", "",
             "-4@2025-03-10", "", "-3@2025-03-05", "", "", "5@2025-03-17",
         ]
-        for projection in [ChangesKeepingReports() as any DeliveryChangeLog, ChangesReadingLedger()] {
+        for projection in [ChangesKeepingReports() as any DeliveryChangeLog, ChangesOnly()] {
             // Live one event per batch, as a server applies them; rebuilt in one batch.
             fixture.batchEvents = 1
             let (live, rebuilt) = try fixture.liveAndRebuiltContents(projection)
@@ -69,20 +69,17 @@ struct DeliveryTrackerTests {
             }
             #expect(log == expected, "\(type(of: projection).name)")
         }
-        let keptRows = try fixture.store.read(ChangesKeepingReports.self) { reader in
-            (
-                try reader.rows(DeliveryTracker.table, as: DeliveryReport.self).count,
-                try reader.rows(DeliveryTracker.supersededTable, as: UInt64.self).count
-            )
+        let supersededKeys = Set([d1, c1, d2, c2].map { RowKey.uuid($0) })
+        for projection in [ChangesKeepingReports.self as any DeliveryChangeLog.Type, ChangesOnly.self] {
+            let (reports, superseded) = try fixture.store.read(projection) { reader in
+                (
+                    try reader.rows(DeliveryTracker.table, as: DeliveryReport.self).map(\.key),
+                    Set(try reader.rows(DeliveryTracker.supersededTable, as: UInt64.self).map(\.key))
+                )
+            }
+            // Kept: d1, d2, c1, c2 and d3, each inserted once.
+            #expect(reports.count == (projection.reports == .keptAsFacts ? 5 : 0), "\(projection.name)")
+            #expect(superseded == supersededKeys, "\(projection.name)")
         }
-        #expect(keptRows == (5, 0))  // d1, d2, c1, c2, d3
-        let superseded = try fixture.store.read(ChangesReadingLedger.self) { reader in
-            (
-                try reader.rows(DeliveryTracker.table, as: DeliveryReport.self).count,
-                Set(try reader.rows(DeliveryTracker.supersededTable, as: UInt64.self).map(\.key))
-            )
-        }
-        #expect(superseded.0 == 0)
-        #expect(superseded.1 == Set([d1, c1, d2, c2].map { RowKey.uuid($0) }))
     }
 }

@@ -49,7 +49,7 @@ extension ComplianceAlertsProjection {
         _ event: ProjectedEvent, _ authorisations: RowTable<AlertAuthorisation>, _ alerts: AlertBook,
         _ rows: RowBatch
     ) throws(ProjectionError) {
-        let changes = try DeliveryTracker.changes(for: event, in: rows, .readsReportsFromLedger)
+        let changes = try DeliveryTracker.changes(for: event, in: rows, reports: .notKept)
         for change in changes {
             try authorisations.update(.uuid(change.authorisationId.uuid)) { row in
                 if let delivered = row?.unitsDelivered { row?.unitsDelivered = delivered.adding(change.units) }

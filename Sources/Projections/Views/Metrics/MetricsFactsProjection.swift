@@ -4,7 +4,7 @@ import Ledger
 /// MetricsFacts (domain.md §6): per programme the facts the M&E indicators are computed from, stored as events
 /// give them; everything relative to a period or a rule set is computed when read (`MetricsFactsView`).
 ///
-/// - Deliveries: the `DeliveryTracker`'s reports, of which the effective ones (corrected values, reversals
+/// - Deliveries: the `DeliveryTracker`'s reports, of which those not superseded (corrected values, reversals
 ///   out) are the facts, joined when read to their authorisation (programme, person, service) and the
 ///   programme's service definition (unit, area).
 /// - Missed sessions (`ServiceNotDelivered`), by their authorisation.
@@ -20,13 +20,13 @@ import Ledger
 public struct MetricsFactsProjection: Projection {
     public static let name = "MetricsFacts"
     /// 2: authorisations' planId, plans' unitsPlanned, suspensions and summary day and goals set, settlements,
-    /// appeals, engagements.
-    public static let version: UInt32 = 2
+    /// appeals, engagements. 3: delivery reports inserted once, superseded ones listed apart (ADR 0016).
+    public static let version: UInt32 = 3
     public static let tables =
         [
             "services", "authorisations", "applications", "missed", "decisions", "plans", "waitlist", "households",
             "qualifications", "settlements", "appeals", providerServices, engagements,
-            DeliveryTracker.table,
+            DeliveryTracker.table, DeliveryTracker.supersededTable,
         ]
         + FeeLedgerProjection.tables
     static let providerServices = "providerServices"
@@ -165,7 +165,7 @@ public struct MetricsFactsProjection: Projection {
         case .feeAssessed, .feeExemptionGranted, .feeExemptionRevoked, .chargeCancelled:
             try FeeLedgerProjection().apply(event, to: rows)
         default:
-            _ = try DeliveryTracker.changes(for: event, in: rows, .keepsReports)
+            _ = try DeliveryTracker.changes(for: event, in: rows, reports: .keptAsFacts)
         }
     }
 

@@ -29,7 +29,9 @@ public enum MetricsFactsView {
         for (key, row) in try reader.rows("services", prefix: .uuid(programme.uuid), as: MetricsService.self) {
             services[Self.string(key, after: 16)] = row
         }
-        for (_, report) in try reader.rows(DeliveryTracker.table, as: DeliveryReport.self) where report.isEffective {
+        let superseded = Set(try reader.rows(DeliveryTracker.supersededTable, as: UInt64.self).map(\.key))
+        for (key, report) in try reader.rows(DeliveryTracker.table, as: DeliveryReport.self)
+        where !superseded.contains(key) {
             guard let authorisation = authorisations[report.authorisationId] else { continue }
             let service = services[authorisation.serviceId]
             facts.deliveries.append(

@@ -132,7 +132,7 @@ public struct PlanStatusProjection: Projection {
             {
                 try update(link.planId, plans) { $0.overDelivery = true }
             }
-            for change in try DeliveryTracker.changes(for: event, in: rows, .readsReportsFromLedger) {
+            for change in try DeliveryTracker.changes(for: event, in: rows, reports: .notKept) {
                 try links.update(.uuid(change.authorisationId.uuid)) { link throws(ProjectionError) in
                     guard let current = link else { return }
                     link?.unitsDelivered = current.unitsDelivered.adding(change.units)

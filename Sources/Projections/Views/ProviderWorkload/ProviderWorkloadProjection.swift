@@ -69,7 +69,7 @@ public struct ProviderWorkloadProjection: Projection {
                 $0.unitsMissed += missed.unitsPlanned
             }
         default:
-            for change in try DeliveryTracker.changes(for: event, in: rows, .readsReportsFromLedger) {
+            for change in try DeliveryTracker.changes(for: event, in: rows, reports: .notKept) {
                 try workload.record(change)
             }
             try workload.countOverDelivery(event)
