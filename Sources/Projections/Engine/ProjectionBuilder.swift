@@ -210,18 +210,20 @@ public struct ProjectionBuilder: Sendable {
                 let position = record.position.rawValue
                 next = position + 1
                 guard let typeIndex = types.index(of: record.eventTypeBytes) else { return }
-                var decoded: Result<ProjectedEvent, ProjectionError>?
+                // Decoded once, by the first member that reads it, and lent to each (no copy per member).
+                var event: ProjectedEvent?
+                var undecodable: ProjectionError?
                 for index in readers[typeIndex]
                 where members[index].refusal == nil && position >= members[index].record.checkpoint {
                     guard let rows = members[index].rows else { continue }
-                    let event =
-                        decoded
-                        ?? Result { () throws(ProjectionError) in
-                            try ProjectedEvent.decode(record, typeIndex: typeIndex)
-                        }
-                    decoded = event
+                    if event == nil, undecodable == nil {
+                        do throws(ProjectionError) {
+                            event = try ProjectedEvent.decode(record, typeIndex: typeIndex)
+                        } catch { undecodable = error }
+                    }
                     do throws(ProjectionError) {
-                        try members[index].projection.apply(try event.get(), to: rows)
+                        guard let event else { throw undecodable ?? .undecodable(position: position, "not decoded") }
+                        try members[index].projection.apply(event, to: rows)
                     } catch {
                         members[index].refusal = Refusal(position: position, message: error.description)
                     }
