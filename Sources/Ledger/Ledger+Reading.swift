@@ -108,7 +108,7 @@ extension Ledger {
         var decoder = RecordDecoder()
         var batch = RecordBatch()
         try scanRecords(from: position, limit: limit, endOfSnapshot: { try batch.decodeAll(&decoder, body) }) {
-            position, bytes in
+            position, bytes, _ in
             if batch.isFull(adding: bytes.count) { try batch.decodeAll(&decoder, body) }
             batch.append(position, bytes)
         }
@@ -121,8 +121,17 @@ extension Ledger {
     public func scanRecordViews(from position: Position, limit: UInt64 = .max, _ body: (RecordView) throws -> Void)
         throws(LedgerError)
     {
-        try scanRecords(from: position, limit: limit) { position, bytes in
-            try body(try RecordView(bytes, expectedPosition: position))
+        try scanRecordViews(from: position, limit: limit) { record, _ in try body(record) }
+    }
+
+    /// `scanRecordViews`, also lending the scan's snapshot for look-ups of earlier records by event id (a
+    /// correction's original): read in the same transaction as the record, so they need no reader slot of their
+    /// own and see the same ledger.
+    public func scanRecordViews(
+        from position: Position, limit: UInt64 = .max, _ body: (RecordView, EarlierRecords) throws -> Void
+    ) throws(LedgerError) {
+        try scanRecords(from: position, limit: limit, endOfSnapshot: {}) { position, bytes, lookup in
+            try body(try RecordView(bytes, expectedPosition: position), EarlierRecords(lookup: lookup))
         }
     }
 
@@ -169,19 +178,21 @@ extension Ledger {
         from position: Position, limit: UInt64 = .max,
         _ body: (Position, UnsafeRawBufferPointer) throws -> Void
     ) throws(LedgerError) {
-        try scanRecords(from: position, limit: limit, endOfSnapshot: {}, body)
+        try scanRecords(from: position, limit: limit, endOfSnapshot: {}) { position, bytes, _ in
+            try body(position, bytes)
+        }
     }
 
     /// `scanRecords`, calling `endOfSnapshot` before each snapshot closes, while the bytes `body` saw are valid.
     func scanRecords(
         from position: Position, limit: UInt64, endOfSnapshot: () throws -> Void,
-        _ body: (Position, UnsafeRawBufferPointer) throws -> Void
+        _ body: (Position, UnsafeRawBufferPointer, IndexLookup) throws -> Void
     ) throws(LedgerError) {
         var next = position
         var remaining = limit
         while remaining > 0 {
             let pageLimit = min(remaining, UInt64(LedgerLimits.replayPageEventsMax))
-            let visited: UInt64 = try snapshot("scanning the log") { txn, _ in
+            let visited: UInt64 = try snapshot("scanning the log") { txn, lookup in
                 try txn.withCursor(databases.events) { cursor in
                     var count: UInt64 = 0
                     var entry = try cursor.seek(atLeast: IndexKeys.position(next))
@@ -189,7 +200,7 @@ extension Ledger {
                         guard let key = IndexKeys.uint64(current.key), key == next.rawValue else {
                             throw LedgerError(.corrupted, "events key after \(next.rawValue) breaks the sequence")
                         }
-                        try body(next, current.value)
+                        try body(next, current.value, lookup)
                         next = next.next
                         count += 1
                         entry = try cursor.next()

@@ -1,6 +1,9 @@
+import Commands
 import Domain
 import Foundation
+import LMDB
 import Ledger
+import LedgerTesting
 import Testing
 
 @testable import Projections
@@ -46,17 +49,21 @@ struct DeliveryTrackerTests {
         let d2 = try fixture.eventID(at: secondReport)
         let c1 = try fixture.eventID(at: try await fixture.emit(story.corrected(d1, on: "2025-03-04", units: 2)))
         let c2 = try fixture.eventID(at: try await fixture.emit(story.corrected(c1, on: "2025-03-05", units: 3)))
-        try await fixture.emit(story.corrected(d1, on: "2025-03-06", units: 9))  // d1 no longer counts
+        // d1 no longer counts, so this corrects nothing; and what names it later corrects or reverses nothing.
+        let c3 = try fixture.eventID(at: try await fixture.emit(story.corrected(d1, on: "2025-03-06", units: 9)))
+        let c4 = try fixture.eventID(at: try await fixture.emit(story.corrected(c3, on: "2025-03-08", units: 5)))
+        try await fixture.emit(story.reversed(c3))
         try await fixture.emit(story.reversed(d2))
         try await fixture.emit(story.reversed(d2))  // already reversed
         try await fixture.emit(story.reversed(c2))
-        try await fixture.emit(story.corrected(UUID(), on: "2025-03-07", units: 1))  // no such event
+        let correctsUnknown = try fixture.eventID(
+            at: try await fixture.emit(story.corrected(UUID(), on: "2025-03-07", units: 1)))  // no such event
         let authorisation = try fixture.eventID(at: Position(firstReport.rawValue - 1))
         try await fixture.emit(story.reversed(authorisation))  // not a delivery report
         try await fixture.emit(story.delivered("d3", on: "2025-03-17", units: 5))
 
         let expected = [
-            "4@2025-03-03", "4@2025-03-10", "-4@2025-03-03 2@2025-03-04", "-2@2025-03-04 3@2025-03-05", "",
+            "4@2025-03-03", "4@2025-03-10", "-4@2025-03-03 2@2025-03-04", "-2@2025-03-04 3@2025-03-05", "", "", "",
             "-4@2025-03-10", "", "-3@2025-03-05", "", "", "5@2025-03-17",
         ]
         for projection in [ChangesKeepingReports() as any DeliveryChangeLog, ChangesOnly()] {
@@ -69,7 +76,8 @@ struct DeliveryTrackerTests {
             }
             #expect(log == expected, "\(type(of: projection).name)")
         }
-        let supersededKeys = Set([d1, c1, d2, c2].map { RowKey.uuid($0) })
+        // Corrections that corrected nothing are listed too: c3, c4 (which names it) and the unknown id's.
+        let supersededKeys = Set([d1, c1, d2, c2, c3, c4, correctsUnknown].map { RowKey.uuid($0) })
         for projection in [ChangesKeepingReports.self as any DeliveryChangeLog.Type, ChangesOnly.self] {
             let (reports, superseded) = try fixture.store.read(projection) { reader in
                 (
@@ -81,5 +89,23 @@ struct DeliveryTrackerTests {
             #expect(reports.count == (projection.reports == .keptAsFacts ? 5 : 0), "\(projection.name)")
             #expect(superseded == supersededKeys, "\(projection.name)")
         }
+    }
+
+    @Test("A correction's original is read in the scan's own snapshot: with one ledger reader slot free, it applies")
+    func lookupNeedsNoReaderSlot() async throws {
+        let fixture = try ProjectionsFixture()
+        try await PlanStory().feed(fixture)  // a correction and a reversal among the deliveries
+        let size = try fixture.treeSize()
+        let environment = fixture.services.ledger.environment
+        let holders = ReaderSlotHolders(environment: environment, count: try environment.info().maxReaders - 1)
+        defer { holders.release() }
+        let record = try fixture.builder.build(PlanStatusProjection(), slot: .live, upTo: size)
+        #expect(record.failure == nil)
+        #expect(record.checkpoint == size)
+        guard case .rows(let items) = try fixture.planRows().first?["items"] else {
+            Issue.record("the plan's items are nested rows")
+            return
+        }
+        #expect(items.first?["unitsDelivered"] == .int(6), "4 + 4 + 4, the first corrected to 2, the second reversed")
     }
 }

@@ -3,18 +3,29 @@ public import Ledger
 
 /// The ledger's earlier events, found by id, for a projection that keeps no copy of an event it may need again:
 /// a delivery correction names the report it corrects, and views read that report here rather than storing
-/// every report (ADR 0016). Lookups are rare (corrections, reversals), so each opens its own read snapshot.
-public struct EarlierEvents: Sendable {
-    let ledger: Ledger
+/// every report (ADR 0016). The look-up runs in the snapshot of the scan that is applying the event (the builder
+/// lends it for each record), so it needs no reader slot of its own and sees the same ledger.
+public final class EarlierEvents {
+    /// The scan's look-ups while a record is being applied; nil between records.
+    var records: EarlierRecords?
 
-    /// The event recorded under `id` before `position`, decoded as the builder decodes; nil when the ledger
-    /// holds none there (an unknown id, or one recorded later, which no decider lets a correction name).
-    public func event(_ id: EventID, before position: Position) throws(ProjectionError) -> ProjectedEvent? {
-        let recorded: RecordedEvent?
-        do { recorded = try ledger.event(id: id) } catch {
+    init() {}
+
+    /// The event recorded under `id` before `position` when it is of one of `types`, decoded as the builder
+    /// decodes; nil when the ledger holds no such event there (an unknown id, one recorded later, which no decider
+    /// lets a correction name, or another type, which is not decoded at all).
+    public func event(_ id: EventID, before position: Position, ofType types: Set<String>) throws(ProjectionError)
+        -> ProjectedEvent?
+    {
+        guard let records else { throw ProjectionError.storage("looking up event \(id) outside a ledger scan") }
+        let record: RecordView?
+        do { record = try records.record(id, before: position) } catch {
             throw ProjectionError.storage("looking up event \(id): \(error)")
         }
-        guard let recorded, recorded.position < position else { return nil }
-        return try ProjectedEvent.decode(recorded)
+        guard let record else { return nil }
+        guard let typeIndex = EventTypeIndex.shared.index(of: record.eventTypeBytes),
+            types.contains(EventTypeIndex.shared.names[typeIndex])
+        else { return nil }
+        return try ProjectedEvent.decode(record, typeIndex: typeIndex)
     }
 }

@@ -43,30 +43,6 @@ public struct ProjectedEvent: Sendable {
             context: decoded.context, event: decoded.event, hasSealedPart: record.isEncrypted)
     }
 
-    /// An owned record's clear part (`EarlierEvents`' lookups by id), decoded as `decode(_:typeIndex:)` does.
-    static func decode(_ recorded: RecordedEvent) throws(ProjectionError) -> ProjectedEvent {
-        let position = recorded.position.rawValue
-        guard let typeIndex = EventTypeIndex.shared.index(of: recorded.type.name) else {
-            throw ProjectionError.undecodable(position: position, "unknown event type \(recorded.type.name)")
-        }
-        let decoded: (context: EventContext.Summary, event: DomainEvent)
-        do {
-            let result = recorded.payload.withUnsafeBytes { clear in
-                Result { () throws(PayloadCodingError) in
-                    try EventCodec.decodeSummary(
-                        typeIndex: typeIndex, schemaVersion: recorded.schemaVersion, clear: clear)
-                }
-            }
-            decoded = try result.get()
-        } catch {
-            throw ProjectionError.undecodable(position: position, "\(error)")
-        }
-        return ProjectedEvent(
-            position: recorded.position, recordedAt: recorded.recordedAt, stream: recorded.stream,
-            eventID: recorded.id, context: decoded.context, event: decoded.event,
-            hasSealedPart: recorded.sealed != nil)
-    }
-
     /// The event's own id as a Foundation UUID (what corrections and reversals refer to).
     public var eventUUID: UUID { eventID.rawValue.foundationUUID }
 }

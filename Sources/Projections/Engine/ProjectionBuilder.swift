@@ -190,8 +190,9 @@ public struct ProjectionBuilder: Sendable {
             kept.rows.rebind(txn, databases: databases)
             return Member(projection: projection, record: record, rows: kept.rows, refusal: nil)
         }
-        let rows = RowBatch(transaction: txn, databases: databases, earlierEvents: EarlierEvents(ledger: ledger))
-        return Member(projection: projection, record: record, rows: rows, refusal: nil)
+        return Member(
+            projection: projection, record: record, rows: RowBatch(transaction: txn, databases: databases),
+            refusal: nil)
     }
 
     /// Feeds `count` records from `from` to the active members that read them; returns the position after the
@@ -206,7 +207,7 @@ public struct ProjectionBuilder: Sendable {
         }
         var next = from
         do {
-            try ledger.scanRecordViews(from: Position(from), limit: count) { record in
+            try ledger.scanRecordViews(from: Position(from), limit: count) { record, earlier in
                 let position = record.position.rawValue
                 next = position + 1
                 guard let typeIndex = types.index(of: record.eventTypeBytes) else { return }
@@ -221,6 +222,8 @@ public struct ProjectionBuilder: Sendable {
                             event = try ProjectedEvent.decode(record, typeIndex: typeIndex)
                         } catch { undecodable = error }
                     }
+                    rows.earlierEvents.records = earlier
+                    defer { rows.earlierEvents.records = nil }
                     do throws(ProjectionError) {
                         guard let event else { throw undecodable ?? .undecodable(position: position, "not decoded") }
                         try members[index].projection.apply(event, to: rows)

@@ -135,16 +135,15 @@ public final class RowBatch {
     private(set) var transaction: Transaction
     private(set) var databases: [String: Database]
     /// The ledger's events before the one being applied, by id (a correction's original).
-    public let earlierEvents: EarlierEvents
+    public let earlierEvents = EarlierEvents()
     /// A projection has a handful of tables, so a list compared by name beats hashing the name on every event.
     private var tables: [(name: String, tableType: ObjectIdentifier, table: AnyObject)] = []
     private var flushes: [() throws(ProjectionError) -> Bool] = []
     private var rebinds: [(Transaction, [String: Database]) -> Void] = []
 
-    init(transaction: Transaction, databases: [String: Database], earlierEvents: EarlierEvents) {
+    init(transaction: Transaction, databases: [String: Database]) {
         self.transaction = transaction
         self.databases = databases
-        self.earlierEvents = earlierEvents
     }
 
     /// Continues in the next batch's transaction with every table's cached rows (clean after the last commit).

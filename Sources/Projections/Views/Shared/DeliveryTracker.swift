@@ -9,7 +9,9 @@ import Ledger
 public enum DeliveryTracker {
     /// Every report, keyed by its event id, in a view that keeps them (`Reports.keptAsFacts`).
     public static let table = "deliveries"
-    /// The event ids of reports no longer in force, each with the position of the event that ended it.
+    /// The event ids of reports not in force, each with the position of the event that ended it: reports a
+    /// correction or reversal replaced, and corrections that replaced nothing (their original was unknown or no
+    /// longer in force), which later events must not count either.
     public static let supersededTable = "supersededDeliveries"
     public static let eventTypes: Set<String> = [
         ServiceDelivered.eventType, DeliveryCorrected.eventType, DeliveryReversed.eventType,
@@ -43,7 +45,11 @@ public enum DeliveryTracker {
             try keep(report, as: event.eventUUID, rows, reports)
             return [report.change(adding: true)]
         case .deliveryCorrected(let corrected):
-            guard let original = try reportInForce(corrected.originalEventId, before: event, rows) else { return [] }
+            guard let original = try reportInForce(corrected.originalEventId, before: event, rows) else {
+                // A correction that corrected nothing is no report: one naming it later corrects nothing either.
+                try supersede(event.eventUUID, by: event, rows)
+                return []
+            }
             try supersede(corrected.originalEventId, by: event, rows)
             let report = DeliveryReport(
                 authorisationId: corrected.authorisationId, date: corrected.deliveredOn, units: corrected.units)
@@ -69,10 +75,14 @@ public enum DeliveryTracker {
         throws(ProjectionError) -> DeliveryReport?
     {
         guard try rows.table(supersededTable, of: UInt64.self).get(.uuid(id)) == nil,
-            let earlier = try rows.earlierEvents.event(EventID(UUID128(id)), before: event.position)
+            let earlier = try rows.earlierEvents.event(
+                EventID(UUID128(id)), before: event.position, ofType: reportTypes)
         else { return nil }
         return DeliveryReport(reporting: earlier.event)
     }
+
+    /// The events that are reports: anything else a correction names is no report (and is never decoded).
+    private static let reportTypes: Set<String> = [ServiceDelivered.eventType, DeliveryCorrected.eventType]
 
     private static func supersede(_ id: UUID, by event: ProjectedEvent, _ rows: RowBatch) throws(ProjectionError) {
         try rows.table(supersededTable, of: UInt64.self).put(.uuid(id), event.position.rawValue)

@@ -1,0 +1,22 @@
+import LMDB
+
+/// Look-ups of earlier records by event id inside the snapshot of a `Ledger.scanRecordViews` call, lent to its
+/// body: valid only during that call, like the `RecordView`s it returns.
+public struct EarlierRecords {
+    let lookup: IndexLookup
+
+    /// The checked record of event `id` when it lies before `position`; nil when the ledger holds no such event
+    /// there (an unknown id, or one recorded at or after `position`).
+    public func record(_ id: EventID, before position: Position) throws(LedgerError) -> RecordView? {
+        do {
+            guard let found = try lookup.position(of: id), found < position,
+                let bytes = try lookup.transaction.value(in: lookup.databases.events, key: IndexKeys.position(found))
+            else { return nil }
+            return try RecordView(bytes, expectedPosition: found)
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError.storage(error, "looking up \(id)")
+        }
+    }
+}
