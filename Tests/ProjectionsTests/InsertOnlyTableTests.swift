@@ -41,16 +41,24 @@ struct InsertOnlyTableTests {
         #expect(rows.map(\.key) == rows.map(\.key).sorted())
     }
 
-    @Test("A key inserted twice in one batch fails the batch, which writes nothing; one name is one kind of table")
-    func misuseFailsTheBatch() async throws {
+    @Test("A key inserted twice stops that projection alone, with nothing of the batch; one name is one kind of table")
+    func misuseStopsTheProjection() async throws {
         let fixture = try ProjectionsFixture()
         try await PlanStory().feed(fixture)
         let size = try fixture.treeSize()
-        #expect(throws: ProjectionError.self) {
-            try fixture.builder.build(InsertingProjection(keysRepeat: true), slot: .live, upTo: size)
+        let records = try fixture.builder.build(
+            [CoordinatorCaseloadProjection(), InsertingProjection(keysRepeat: true)], slot: .live, upTo: size)
+        #expect(records[0].failure == nil && records[0].checkpoint == size, "the other projection goes on")
+        #expect(records[1].failure?.message.contains("a key inserted twice") == true)
+        #expect(records[1].checkpoint == 0)
+        let inserted = try fixture.store.read(InsertingProjection.self) { reader in
+            try reader.rows("inserted", as: String.self)
         }
-        #expect(try fixture.store.record(.live, of: InsertingProjection.name) == nil, "the batch was rolled back")
-        let mixed = try fixture.builder.build(InsertingProjection(mixesKinds: true), slot: .live, upTo: size)
+        #expect(inserted.isEmpty, "no row of the refused batch was written")
+        let another = try ProjectionsFixture()
+        try await PlanStory().feed(another)
+        let mixed = try another.builder.build(
+            InsertingProjection(mixesKinds: true), slot: .live, upTo: try another.treeSize())
         #expect(mixed.failure?.message.contains("two kinds of table") == true)
         #expect(mixed.checkpoint == mixed.failure?.position)
     }

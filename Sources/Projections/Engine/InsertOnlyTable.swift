@@ -10,6 +10,8 @@ public final class InsertOnlyTable<Row: PayloadCodable>: BatchTable {
     /// Every pending row's encoding, in insertion order; row `i` ends at `ends[i]`.
     private var values = PayloadWriter(capacity: 64 * 1024)
     private var ends: [Int] = []
+    /// The pending rows in key order, once `checkKeysUnique` has sorted them.
+    private var order: [Int]?
 
     public func insert(_ key: RowKey, _ row: Row) {
         keys.append(key)
@@ -17,20 +19,26 @@ public final class InsertOnlyTable<Row: PayloadCodable>: BatchTable {
         ends.append(values.bytes.count)
     }
 
-    /// Writes the batch's rows in key order; a key inserted twice is a projection's defect and fails the batch.
-    /// Returns whether it wrote any.
+    /// Refuses a batch in which a key was inserted twice (a projection's defect), before anything is written: the
+    /// builder then stops that projection alone, and the others' rows commit.
+    func checkKeysUnique() throws(ProjectionError) {
+        let sorted = RowKey.byteOrder(of: keys)
+        for (previous, index) in zip(sorted, sorted.dropFirst()) where keys[previous] == keys[index] {
+            throw ProjectionError.storage("\(name): a key inserted twice in one batch")
+        }
+        order = sorted
+    }
+
+    /// Writes the batch's rows in key order; returns whether it wrote any.
     func flush() throws(ProjectionError) -> Bool {
         defer {
             keys.removeAll(keepingCapacity: true)
             ends.removeAll(keepingCapacity: true)
             values.removeAll()
+            order = nil
         }
-        var previous: Int?
-        for index in RowKey.byteOrder(of: keys) {
-            if let previous, keys[previous] == keys[index] {
-                throw ProjectionError.storage("\(name): a key inserted twice in one batch")
-            }
-            previous = index
+        if order == nil { try checkKeysUnique() }
+        for index in order ?? [] {
             let start = index == 0 ? 0 : ends[index - 1]
             do {
                 try values.bytes.withBytes { all throws(LMDBError) in

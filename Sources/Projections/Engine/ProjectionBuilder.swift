@@ -143,6 +143,14 @@ public struct ProjectionBuilder: Sendable {
             let starts = members.filter(\.isActive).map(\.record.checkpoint)
             if let from = starts.min() {
                 let next = try scan(&members, from: from, count: min(UInt64(batchEvents), limit - from))
+                // A projection whose rows cannot be written as they are (a key inserted twice) stops alone, with
+                // nothing of this batch, like one that refused an event.
+                for index in members.indices where members[index].isActive {
+                    do throws(ProjectionError) { try members[index].rows?.checkInserts() } catch {
+                        let checkpoint = members[index].record.checkpoint
+                        members[index].refusal = Refusal(position: checkpoint, message: error.description)
+                    }
+                }
                 for index in members.indices where members[index].isActive {
                     let wrote = try members[index].rows?.flush() ?? false
                     members[index].record.checkpoint = max(members[index].record.checkpoint, next)

@@ -139,6 +139,8 @@ public final class RowBatch {
     /// A projection has a handful of tables, so a list compared by name beats hashing the name on every event.
     private var tables: [(name: String, tableType: ObjectIdentifier, table: AnyObject)] = []
     private var flushes: [() throws(ProjectionError) -> Bool] = []
+    /// The insert-only tables' checks that no key was inserted twice (`checkInserts`).
+    private var insertChecks: [() throws(ProjectionError) -> Void] = []
     private var rebinds: [(Transaction, [String: Database]) -> Void] = []
 
     init(transaction: Transaction, databases: [String: Database]) {
@@ -158,7 +160,7 @@ public final class RowBatch {
     {
         try open(name) { database throws(ProjectionError) in
             let table = RowTable<Row>(name: name, database: database, transaction: transaction)
-            return (table, table.flush, table.rebind)
+            return (table, table.flush, table.rebind, nil)
         }
     }
 
@@ -168,7 +170,7 @@ public final class RowBatch {
     {
         try open(name) { database throws(ProjectionError) in
             let table = InsertOnlyTable<Row>(name: name, database: database, transaction: transaction)
-            return (table, table.flush, table.rebind)
+            return (table, table.flush, table.rebind, table.checkKeysUnique)
         }
     }
 
@@ -177,7 +179,8 @@ public final class RowBatch {
     private func open<Table: AnyObject>(
         _ name: String,
         _ make: (Database) throws(ProjectionError) -> (
-            Table, () throws(ProjectionError) -> Bool, (Transaction, Database) -> Void
+            Table, () throws(ProjectionError) -> Bool, (Transaction, Database) -> Void,
+            (() throws(ProjectionError) -> Void)?
         )
     ) throws(ProjectionError) -> Table {
         for open in tables where open.name == name {
@@ -188,13 +191,19 @@ public final class RowBatch {
             return unsafeDowncast(open.table, to: Table.self)
         }
         guard let database = databases[name] else { throw ProjectionError.storage("no table named \(name)") }
-        let (table, flush, rebind) = try make(database)
+        let (table, flush, rebind, insertCheck) = try make(database)
         tables.append((name, ObjectIdentifier(Table.self), table))
         flushes.append(flush)
+        if let insertCheck { insertChecks.append(insertCheck) }
         rebinds.append { transaction, databases in
             if let database = databases[name] { rebind(transaction, database) }
         }
         return table
+    }
+
+    /// Refuses the batch's rows, before any is written, when an insert-only table got a key twice.
+    func checkInserts() throws(ProjectionError) {
+        for check in insertChecks { try check() }
     }
 
     /// Writes every table's changed rows; returns whether any row was written.
