@@ -1,5 +1,3 @@
-import LMDB
-
 /// Look-ups of earlier records by event id inside the snapshot of a `Ledger.scanRecordViews` call, lent to its
 /// body: valid only during that call, like the `RecordView`s it returns.
 public struct EarlierRecords {
@@ -10,7 +8,7 @@ public struct EarlierRecords {
     public func record(_ id: EventID, before position: Position) throws(LedgerError) -> RecordView? {
         do {
             guard let found = try lookup.position(of: id), found < position,
-                let bytes = try lookup.transaction.value(in: lookup.databases.events, key: IndexKeys.position(found))
+                let bytes = try lookup.recordBytes(at: found)
             else { return nil }
             return try RecordView(bytes, expectedPosition: found)
         } catch let error as LedgerError {

@@ -30,10 +30,13 @@ struct IndexLookup {
     }
 
     func record(at position: Position) throws -> RecordedEvent? {
-        guard let bytes = try transaction.value(in: databases.events, key: IndexKeys.position(position)) else {
-            return nil
-        }
+        guard let bytes = try recordBytes(at: position) else { return nil }
         return try RecordDecoder.decode(bytes, expectedPosition: position)
+    }
+
+    /// The stored bytes of the record at `position`, borrowed from the transaction.
+    func recordBytes(at position: Position) throws -> UnsafeRawBufferPointer? {
+        try transaction.value(in: databases.events, key: IndexKeys.position(position))
     }
 
     func identity(_ id: EventID) throws -> RecordedIdentity? {

@@ -10,7 +10,7 @@ public final class InsertOnlyTable<Row: PayloadCodable>: BatchTable {
     /// Every pending row's encoding, in insertion order; row `i` ends at `ends[i]`.
     private var values = PayloadWriter(capacity: 64 * 1024)
     private var ends: [Int] = []
-    /// The pending rows in key order, once `checkKeysUnique` has sorted them.
+    /// The pending rows in key order, once `checkBeforeFlush` has sorted them.
     private var order: [Int]?
 
     public func insert(_ key: RowKey, _ row: Row) {
@@ -21,34 +21,37 @@ public final class InsertOnlyTable<Row: PayloadCodable>: BatchTable {
 
     /// Refuses a batch in which a key was inserted twice (a projection's defect), before anything is written: the
     /// builder then stops that projection alone, and the others' rows commit.
-    func checkKeysUnique() throws(ProjectionError) {
+    override func checkBeforeFlush() throws(ProjectionError) { order = try uniqueKeyOrder() }
+
+    /// The pending rows' indices in key order; throws when two keys are equal.
+    private func uniqueKeyOrder() throws(ProjectionError) -> [Int] {
         let sorted = RowKey.byteOrder(of: keys)
         for (previous, index) in zip(sorted, sorted.dropFirst()) where keys[previous] == keys[index] {
             throw ProjectionError.storage("\(name): a key inserted twice in one batch")
         }
-        order = sorted
+        return sorted
     }
 
     /// Writes the batch's rows in key order; returns whether it wrote any.
-    func flush() throws(ProjectionError) -> Bool {
+    override func flush() throws(ProjectionError) -> Bool {
         defer {
             keys.removeAll(keepingCapacity: true)
             ends.removeAll(keepingCapacity: true)
             values.removeAll()
             order = nil
         }
-        if order == nil { try checkKeysUnique() }
-        for index in order ?? [] {
-            let start = index == 0 ? 0 : ends[index - 1]
-            do {
-                try values.bytes.withBytes { all throws(LMDBError) in
+        let sorted: [Int]
+        if let order { sorted = order } else { sorted = try uniqueKeyOrder() }
+        do {
+            try values.bytes.withBytes { all throws(LMDBError) in
+                for index in sorted {
+                    let row = UnsafeRawBufferPointer(rebasing: all[(index == 0 ? 0 : ends[index - 1])..<ends[index]])
                     try keys[index].bytes.withBytes { key throws(LMDBError) in
-                        try transaction.put(
-                            UnsafeRawBufferPointer(rebasing: all[start..<ends[index]]), key: key, in: database)
+                        try transaction.put(row, key: key, in: database)
                     }
                 }
-            } catch { throw ProjectionError.storage("writing \(name): \(error)") }
-        }
+            }
+        } catch { throw ProjectionError.storage("writing \(name): \(error)") }
         return !keys.isEmpty
     }
 }

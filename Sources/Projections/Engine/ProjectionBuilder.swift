@@ -146,7 +146,7 @@ public struct ProjectionBuilder: Sendable {
                 // A projection whose rows cannot be written as they are (a key inserted twice) stops alone, with
                 // nothing of this batch, like one that refused an event.
                 for index in members.indices where members[index].isActive {
-                    do throws(ProjectionError) { try members[index].rows?.checkInserts() } catch {
+                    do throws(ProjectionError) { try members[index].rows?.checkBeforeFlush() } catch {
                         let checkpoint = members[index].record.checkpoint
                         members[index].refusal = Refusal(position: checkpoint, message: error.description)
                     }

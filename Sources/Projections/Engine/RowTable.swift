@@ -88,7 +88,7 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
 
     /// Writes the changed rows in key order (LMDB inserts faster in order), encoding each into one reused
     /// buffer; keeps those an event read, clean, and forgets those only put. Returns whether it wrote any.
-    func flush() throws(ProjectionError) -> Bool {
+    override func flush() throws(ProjectionError) -> Bool {
         let wrote = !changed.isEmpty
         var writer = PayloadWriter(capacity: 1024)
         for index in RowKey.byteOrder(of: changed.map(\.key)) {
@@ -128,6 +128,12 @@ public class BatchTable {
         self.transaction = transaction
         self.database = database
     }
+
+    /// Refuses the batch's rows before any is written, when they cannot be written as they are.
+    func checkBeforeFlush() throws(ProjectionError) {}
+
+    /// Writes the batch's rows into the batch's transaction; returns whether it wrote any.
+    func flush() throws(ProjectionError) -> Bool { false }
 }
 
 /// Every table a projection writes in one build, opened lazily by name and type.
@@ -137,11 +143,7 @@ public final class RowBatch {
     /// The ledger's events before the one being applied, by id (a correction's original).
     public let earlierEvents = EarlierEvents()
     /// A projection has a handful of tables, so a list compared by name beats hashing the name on every event.
-    private var tables: [(name: String, tableType: ObjectIdentifier, table: AnyObject)] = []
-    private var flushes: [() throws(ProjectionError) -> Bool] = []
-    /// The insert-only tables' checks that no key was inserted twice (`checkInserts`).
-    private var insertChecks: [() throws(ProjectionError) -> Void] = []
-    private var rebinds: [(Transaction, [String: Database]) -> Void] = []
+    private var tables: [(name: String, tableType: ObjectIdentifier, table: BatchTable)] = []
 
     init(transaction: Transaction, databases: [String: Database]) {
         self.transaction = transaction
@@ -152,37 +154,29 @@ public final class RowBatch {
     func rebind(_ transaction: Transaction, databases: [String: Database]) {
         self.transaction = transaction
         self.databases = databases
-        for rebind in rebinds { rebind(transaction, databases) }
+        for open in tables {
+            if let database = databases[open.name] { open.table.rebind(transaction, database: database) }
+        }
     }
 
     public func table<Row: PayloadCodable>(_ name: String, of type: Row.Type = Row.self) throws(ProjectionError)
         -> RowTable<Row>
     {
-        try open(name) { database throws(ProjectionError) in
-            let table = RowTable<Row>(name: name, database: database, transaction: transaction)
-            return (table, table.flush, table.rebind, nil)
-        }
+        try open(name) { database in RowTable<Row>(name: name, database: database, transaction: transaction) }
     }
 
     /// The table `name` for rows that are only added, each under a key used once (`InsertOnlyTable`).
     public func insertOnlyTable<Row: PayloadCodable>(_ name: String, of type: Row.Type = Row.self)
         throws(ProjectionError) -> InsertOnlyTable<Row>
     {
-        try open(name) { database throws(ProjectionError) in
-            let table = InsertOnlyTable<Row>(name: name, database: database, transaction: transaction)
-            return (table, table.flush, table.rebind, table.checkKeysUnique)
-        }
+        try open(name) { database in InsertOnlyTable<Row>(name: name, database: database, transaction: transaction) }
     }
 
     /// The table opened earlier under `name`, or a new one from `make`; one name is one kind of table with one
     /// row type for the whole build.
-    private func open<Table: AnyObject>(
-        _ name: String,
-        _ make: (Database) throws(ProjectionError) -> (
-            Table, () throws(ProjectionError) -> Bool, (Transaction, Database) -> Void,
-            (() throws(ProjectionError) -> Void)?
-        )
-    ) throws(ProjectionError) -> Table {
+    private func open<Table: BatchTable>(_ name: String, _ make: (Database) -> Table) throws(ProjectionError)
+        -> Table
+    {
         for open in tables where open.name == name {
             guard open.tableType == ObjectIdentifier(Table.self) else {
                 throw ProjectionError.storage("table \(name) opened as two kinds of table or with two row types")
@@ -191,25 +185,21 @@ public final class RowBatch {
             return unsafeDowncast(open.table, to: Table.self)
         }
         guard let database = databases[name] else { throw ProjectionError.storage("no table named \(name)") }
-        let (table, flush, rebind, insertCheck) = try make(database)
+        let table = make(database)
         tables.append((name, ObjectIdentifier(Table.self), table))
-        flushes.append(flush)
-        if let insertCheck { insertChecks.append(insertCheck) }
-        rebinds.append { transaction, databases in
-            if let database = databases[name] { rebind(transaction, database) }
-        }
         return table
     }
 
-    /// Refuses the batch's rows, before any is written, when an insert-only table got a key twice.
-    func checkInserts() throws(ProjectionError) {
-        for check in insertChecks { try check() }
+    /// Refuses the batch's rows, before any is written, when a table cannot write its own (an insert-only table
+    /// got a key twice).
+    func checkBeforeFlush() throws(ProjectionError) {
+        for open in tables { try open.table.checkBeforeFlush() }
     }
 
     /// Writes every table's changed rows; returns whether any row was written.
     func flush() throws(ProjectionError) -> Bool {
         var wrote = false
-        for flush in flushes where try flush() { wrote = true }
+        for open in tables where try open.table.flush() { wrote = true }
         return wrote
     }
 }

@@ -40,8 +40,7 @@ public enum DeliveryTracker {
     {
         switch event.event {
         case .serviceDelivered(let delivered):
-            let report = DeliveryReport(
-                authorisationId: delivered.authorisationId, date: delivered.deliveredOn, units: delivered.units)
+            let report = DeliveryReport(delivered)
             try keep(report, as: event.eventUUID, rows, reports)
             return [report.change(adding: true)]
         case .deliveryCorrected(let corrected):
@@ -51,8 +50,7 @@ public enum DeliveryTracker {
                 return []
             }
             try supersede(corrected.originalEventId, by: event, rows)
-            let report = DeliveryReport(
-                authorisationId: corrected.authorisationId, date: corrected.deliveredOn, units: corrected.units)
+            let report = DeliveryReport(corrected)
             try keep(report, as: event.eventUUID, rows, reports)
             return [original.change(adding: false), report.change(adding: true)]
         case .deliveryReversed(let reversed):
@@ -95,21 +93,24 @@ struct DeliveryReport: PayloadCodable, Hashable, Sendable {
     var date: LocalDate
     var units: UInt64
 
-    init(authorisationId: AuthorisationID, date: LocalDate, units: UInt64) {
-        self.authorisationId = authorisationId
-        self.date = date
-        self.units = units
+    init(_ delivered: ServiceDelivered) {
+        authorisationId = delivered.authorisationId
+        date = delivered.deliveredOn
+        units = delivered.units
+    }
+
+    init(_ corrected: DeliveryCorrected) {
+        authorisationId = corrected.authorisationId
+        date = corrected.deliveredOn
+        units = corrected.units
     }
 
     /// The report a delivery or correction makes; nil for any other event.
     init?(reporting event: DomainEvent) {
         switch event {
-        case .serviceDelivered(let delivered):
-            self.init(authorisationId: delivered.authorisationId, date: delivered.deliveredOn, units: delivered.units)
-        case .deliveryCorrected(let corrected):
-            self.init(authorisationId: corrected.authorisationId, date: corrected.deliveredOn, units: corrected.units)
-        default:
-            return nil
+        case .serviceDelivered(let delivered): self.init(delivered)
+        case .deliveryCorrected(let corrected): self.init(corrected)
+        default: return nil
         }
     }
 
