@@ -22,6 +22,18 @@ public struct Cursor {
         try key.withBytes { buffer throws(LMDBError) in try seek(atLeast: buffer) }
     }
 
+    /// Asks the CPU to start loading the `bytes` bytes stored just below `value`, where LMDB puts the next entry of
+    /// a leaf page filled in key order (a page's nodes grow downwards from its end), so a sequential scan finds
+    /// the next value in cache. A hint only: it reads nothing and cannot fault.
+    public static func prefetch(below value: UnsafeRawBufferPointer, bytes: Int) {
+        guard let base = value.baseAddress else { return }
+        var offset = 64
+        while offset <= bytes {
+            cusledger_prefetch(base - offset)
+            offset += 64
+        }
+    }
+
     /// The entry with exactly `key` (`MDB_SET_KEY`).
     public func seek(exactly key: [UInt8]) throws(LMDBError) -> Entry? {
         try key.withBytes { buffer throws(LMDBError) in try move(MDB_SET_KEY, key: buffer) }

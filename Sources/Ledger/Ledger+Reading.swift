@@ -200,6 +200,7 @@ extension Ledger {
                         guard let key = IndexKeys.uint64(current.key), key == next.rawValue else {
                             throw LedgerError(.corrupted, "events key after \(next.rawValue) breaks the sequence")
                         }
+                        Cursor.prefetch(below: current.value, bytes: 1024)
                         try body(next, current.value, lookup)
                         next = next.next
                         count += 1
