@@ -207,11 +207,19 @@ public struct ProjectionBuilder: Sendable {
     /// last record seen.
     private func scan(_ members: inout [Member], from: UInt64, count: UInt64) throws(ProjectionError) -> UInt64 {
         let types = EventTypeIndex.shared
-        var readers = [[Int]](repeating: [], count: types.count)
+        var appliers: [Applier] = []
+        var readers = [[Applier]](repeating: [], count: types.count)
         for (index, member) in members.enumerated() where member.isActive {
+            guard let rows = member.rows else { continue }
+            let applier = Applier(
+                member: index, projection: member.projection, rows: rows, from: member.record.checkpoint)
+            appliers.append(applier)
             for name in type(of: member.projection).eventTypes {
-                if let typeIndex = types.index(of: name) { readers[typeIndex].append(index) }
+                if let typeIndex = types.index(of: name) { readers[typeIndex].append(applier) }
             }
+        }
+        defer {
+            for applier in appliers where applier.refusal != nil { members[applier.member].refusal = applier.refusal }
         }
         var next = from
         do {
@@ -222,26 +230,42 @@ public struct ProjectionBuilder: Sendable {
                 // Decoded once, by the first member that reads it, and lent to each (no copy per member).
                 var event: ProjectedEvent?
                 var undecodable: ProjectionError?
-                for index in readers[typeIndex]
-                where members[index].refusal == nil && position >= members[index].record.checkpoint {
-                    guard let rows = members[index].rows else { continue }
+                for applier in readers[typeIndex] where applier.refusal == nil && position >= applier.from {
                     if event == nil, undecodable == nil {
                         do throws(ProjectionError) {
                             event = try ProjectedEvent.decode(record, typeIndex: typeIndex)
                         } catch { undecodable = error }
                     }
-                    rows.earlierEvents.records = earlier
-                    defer { rows.earlierEvents.records = nil }
+                    applier.rows.earlierEvents.records = earlier
+                    defer { applier.rows.earlierEvents.records = nil }
                     do throws(ProjectionError) {
                         guard let event else { throw undecodable ?? .undecodable(position: position, "not decoded") }
-                        try members[index].projection.apply(event, to: rows)
+                        try applier.projection.apply(event, to: applier.rows)
                     } catch {
-                        members[index].refusal = Refusal(position: position, message: error.description)
+                        applier.refusal = Refusal(position: position, message: error.description)
                     }
                 }
             }
         } catch { throw ProjectionError.storage("reading the ledger: \(error)") }
         return next
+    }
+
+    /// An active member as the scan sees it, one object per member: the loop reads its fields for every record
+    /// without copying the member (its record, rows and projection) out of the array each time.
+    private final class Applier {
+        let member: Int
+        let projection: any Projection
+        let rows: RowBatch
+        /// The member's checkpoint: it applies the records from here.
+        let from: UInt64
+        var refusal: Refusal?
+
+        init(member: Int, projection: any Projection, rows: RowBatch, from: UInt64) {
+            self.member = member
+            self.projection = projection
+            self.rows = rows
+            self.from = from
+        }
     }
 
     func write<R>(_ body: (Transaction) throws(ProjectionError) -> R) throws(ProjectionError) -> R {

@@ -32,7 +32,7 @@ public struct RowKey: Hashable, Sendable, Comparable {
     static func byteOrder(of keys: [RowKey]) -> [Int] {
         var order = keys.indices.map { (word: keys[$0].leadingWord, index: $0) }
         order.sort { $0.word != $1.word ? $0.word < $1.word : keys[$0.index] < keys[$1.index] }
-        return order.map(\.index)
+        return order.map { $0.index }
     }
 
     private var leadingWord: UInt64 {

@@ -91,7 +91,7 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
     override func flush() throws(ProjectionError) -> Bool {
         let wrote = !changed.isEmpty
         var writer = PayloadWriter(capacity: 1024)
-        for index in RowKey.byteOrder(of: changed.map(\.key)) {
+        for index in RowKey.byteOrder(of: changed.map { $0.key }) {
             let entry = changed[index]
             entry.dirty = false
             do {

@@ -33,32 +33,64 @@ public enum DeliveryTracker {
         public var units: Int64
     }
 
+    /// The zero, one or two changes one event makes (a correction takes back and adds), kept inline: a third of
+    /// the ledger is deliveries, and an array would cost an allocation each.
+    public struct Changes: Sequence, Sendable {
+        private var first: Change?
+        private var second: Change?
+
+        init(_ first: Change? = nil, _ second: Change? = nil) {
+            self.first = first
+            self.second = second
+        }
+
+        /// The last change: the report in force after the event.
+        public var last: Change? { second ?? first }
+
+        public func makeIterator() -> Iterator { Iterator(rest: self) }
+
+        public struct Iterator: IteratorProtocol {
+            var rest: Changes
+
+            public mutating func next() -> Change? {
+                if let first = rest.first {
+                    rest.first = nil
+                    return first
+                }
+                defer { rest.second = nil }
+                return rest.second
+            }
+        }
+    }
+
     /// The changes an event makes; empty for other events, and for a correction or reversal of a report that is
     /// unknown or already superseded (the deciders refuse those, so it means an older ledger).
     public static func changes(for event: ProjectedEvent, in rows: RowBatch, reports: Reports)
-        throws(ProjectionError) -> [Change]
+        throws(ProjectionError) -> Changes
     {
         switch event.event {
         case .serviceDelivered(let delivered):
             let report = DeliveryReport(delivered)
             try keep(report, as: event.eventUUID, rows, reports)
-            return [report.change(adding: true)]
+            return Changes(report.change(adding: true))
         case .deliveryCorrected(let corrected):
             guard let original = try reportInForce(corrected.originalEventId, before: event, rows) else {
                 // A correction that corrected nothing is no report: one naming it later corrects nothing either.
                 try supersede(event.eventUUID, by: event, rows)
-                return []
+                return Changes()
             }
             try supersede(corrected.originalEventId, by: event, rows)
             let report = DeliveryReport(corrected)
             try keep(report, as: event.eventUUID, rows, reports)
-            return [original.change(adding: false), report.change(adding: true)]
+            return Changes(original.change(adding: false), report.change(adding: true))
         case .deliveryReversed(let reversed):
-            guard let original = try reportInForce(reversed.originalEventId, before: event, rows) else { return [] }
+            guard let original = try reportInForce(reversed.originalEventId, before: event, rows) else {
+                return Changes()
+            }
             try supersede(reversed.originalEventId, by: event, rows)
-            return [original.change(adding: false)]
+            return Changes(original.change(adding: false))
         default:
-            return []
+            return Changes()
         }
     }
 
