@@ -227,21 +227,20 @@ public struct ProjectionBuilder: Sendable {
                 let position = record.position.rawValue
                 next = position + 1
                 guard let typeIndex = types.index(of: record.eventTypeBytes) else { return }
-                // Decoded once, by the first member that reads it, and lent to each (no copy per member).
-                var event: ProjectedEvent?
-                var undecodable: ProjectionError?
-                for applier in readers[typeIndex] where applier.refusal == nil && position >= applier.from {
-                    if event == nil, undecodable == nil {
-                        do throws(ProjectionError) {
-                            event = try ProjectedEvent.decode(record, typeIndex: typeIndex)
-                        } catch { undecodable = error }
+                let appliers = readers[typeIndex]
+                guard appliers.contains(where: { $0.reads(position) }) else { return }
+                // Decoded once and lent to each member that reads it (no copy per member).
+                let event: ProjectedEvent
+                do throws(ProjectionError) { event = try ProjectedEvent.decode(record, typeIndex: typeIndex) } catch {
+                    for applier in appliers where applier.reads(position) {
+                        applier.refusal = Refusal(position: position, message: error.description)
                     }
+                    return
+                }
+                for applier in appliers where applier.reads(position) {
                     applier.rows.earlierEvents.records = earlier
                     defer { applier.rows.earlierEvents.records = nil }
-                    do throws(ProjectionError) {
-                        guard let event else { throw undecodable ?? .undecodable(position: position, "not decoded") }
-                        try applier.projection.apply(event, to: applier.rows)
-                    } catch {
+                    do throws(ProjectionError) { try applier.projection.apply(event, to: applier.rows) } catch {
                         applier.refusal = Refusal(position: position, message: error.description)
                     }
                 }
@@ -259,6 +258,9 @@ public struct ProjectionBuilder: Sendable {
         /// The member's checkpoint: it applies the records from here.
         let from: UInt64
         var refusal: Refusal?
+
+        /// Whether it applies the record at `position`: not refused yet, and at or past its checkpoint.
+        func reads(_ position: UInt64) -> Bool { refusal == nil && position >= from }
 
         init(member: Int, projection: any Projection, rows: RowBatch, from: UInt64) {
             self.member = member
