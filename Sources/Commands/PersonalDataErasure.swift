@@ -13,7 +13,13 @@ public final class PersonalDataErasure: Sendable {
     let pipeline: CommandPipeline
     let vault: Vault
     let erasureList: ErasureList
-    private let observer = Mutex<(@Sendable () -> Void)?>(nil)
+    /// In a struct, so reading it through `withLock` does not wrap the closure again each time (see
+    /// `LedgerWriter.observer`).
+    private let observer = Mutex<Observer?>(nil)
+
+    private struct Observer {
+        let erased: @Sendable () -> Void
+    }
 
     public init(pipeline: CommandPipeline, vault: Vault, erasureList: ErasureList) {
         self.pipeline = pipeline
@@ -35,12 +41,14 @@ public final class PersonalDataErasure: Sendable {
             throw CommandError(.invalidRequest, "the erasure decided no receipt for \(person)")
         }
         try destroyKeys(of: subject, receiptPosition: position, keyIDs: keyIDs)
-        observer.withLock { $0 }?()
+        observer.withLock { $0 }?.erased()
         return result
     }
 
     /// Calls `observer` after each erasure has destroyed its keys (the server asks for a keys-env compaction).
-    public func observeErasures(_ observer: @escaping @Sendable () -> Void) { self.observer.withLock { $0 = observer } }
+    public func observeErasures(_ observer: @escaping @Sendable () -> Void) {
+        self.observer.withLock { $0 = Observer(erased: observer) }
+    }
 
     /// Steps 3–5 for one receipt; idempotent.
     func destroyKeys(of subject: UUID128, receiptPosition: Position, keyIDs: [UUID128]) throws(CommandError) {

@@ -51,4 +51,27 @@ struct CommitObserverTests {
             #expect(seen.reduce(0) { $0 + $1.requests } == 64)
         }
     }
+
+    /// A closure kept in a `Mutex` and read back through `withLock`'s `inout` is re-abstracted on the way in and
+    /// written back wrapped, so each read used to add two thunks: after n commits the observer ran under 2n
+    /// frames (found by profiling the server, where it took an eighth of the CPU after a few thousand commits).
+    @Test("The observer is called at the same stack depth on the 1st and the 100th commit")
+    func observerDoesNotGrowPerCommit() async throws {
+        try await TemporaryDirectory.with { directory in
+            let ledger = try Ledger(
+                Ledger.Options(dataDirectory: directory.path + "/data", initialMapSizeBytes: 64 << 20))
+            defer { ledger.close() }
+            let depths = Mutex<[Int]>([])
+            ledger.observeCommits { _ in
+                let depth = Thread.callStackReturnAddresses.count
+                depths.withLock { $0.append(depth) }
+            }
+            for _ in 0..<100 {
+                _ = try await ledger.append(to: Fixtures.stream(), expectedVersion: .noStream, events: Fixtures.events(1))
+            }
+            let seen = depths.withLock { $0 }
+            #expect(seen.count == 100)
+            #expect(seen.first == seen.last, "stack depth went from \(seen.first ?? 0) to \(seen.last ?? 0)")
+        }
+    }
 }

@@ -45,7 +45,13 @@ final class LedgerWriter: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let committer: Mutex<BatchCommitter?>
     private let onCommit: @Sendable (UInt64) -> Void
-    private let observer = Mutex<CommitObserver?>(nil)
+    /// In a struct: a bare closure in a `Mutex` is re-abstracted through `withLock`'s `inout` and written back
+    /// wrapped in two more thunks at every read, so each commit would call it through more frames than the last.
+    private let observer = Mutex<Observer?>(nil)
+
+    private struct Observer {
+        let report: CommitObserver
+    }
 
     private let lingerMicroseconds: UInt32
 
@@ -100,7 +106,9 @@ final class LedgerWriter: Sendable {
     }
 
     /// Reports every later batch to `observer` (replacing any earlier one).
-    func observeCommits(_ observer: @escaping CommitObserver) { self.observer.withLock { $0 = observer } }
+    func observeCommits(_ observer: @escaping CommitObserver) {
+        self.observer.withLock { $0 = Observer(report: observer) }
+    }
 
     /// Why the writer stopped taking appends, if it did.
     var stopReason: LedgerError? { inbox.withLock { $0.stopReason } }
@@ -219,7 +227,7 @@ final class LedgerWriter: Sendable {
         }
         var stoppedBy: String?
         if case .failed(let error)? = outcome { stoppedBy = error.description }
-        observer(
+        observer.report(
             CommitReport(
                 requests: requests, eventsAppended: appended, duration: duration, committed: committed,
                 writerStopped: stoppedBy, clockRegressions: regressions))
