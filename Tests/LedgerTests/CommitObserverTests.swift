@@ -67,7 +67,8 @@ struct CommitObserverTests {
                 depths.withLock { $0.append(depth) }
             }
             for _ in 0..<100 {
-                _ = try await ledger.append(to: Fixtures.stream(), expectedVersion: .noStream, events: Fixtures.events(1))
+                _ = try await ledger.append(
+                    to: Fixtures.stream(), expectedVersion: .noStream, events: Fixtures.events(1))
             }
             let seen = depths.withLock { $0 }
             #expect(seen.count == 100)
