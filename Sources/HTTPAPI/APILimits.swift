@@ -22,7 +22,9 @@ public struct APILimits: Sendable, Hashable {
     public var connectionsMax: Int
     /// How old a live M&E report may be and still answer a request without `minPosition` after it: within it the
     /// newest cached report of the same programme and period answers (naming the checkpoint and root it reflects)
-    /// instead of recomputing after every event. Zero computes at the live checkpoint each time it moves.
+    /// instead of recomputing after every event. Up to twice as old it still answers while the first request to
+    /// find it so refreshes it in the background; older, the request computes at the live checkpoint. Zero
+    /// computes at the live checkpoint each time it moves.
     public var indicatorStaleness: Duration
 
     public init(

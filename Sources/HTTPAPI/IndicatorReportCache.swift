@@ -1,12 +1,14 @@
 import Domain
 import Projections
+import Synchronization
 
 /// Suppressed M&E reports already computed, keyed by what fixes them: the programme, the periods and the cutoff
 /// (the ledger size of the facts, live or as of). A report of one cutoff never changes, so repeated requests
 /// (dashboards, the indicator share of the load mix) answer from memory, and the JSON answer is kept with it
 /// (encoding a report took most of a cached answer's time, docs/benchmarks.md). A new event moves the live
-/// cutoff and so the key; `newestLive` lets a caller reuse a recent live report instead (bounded staleness,
-/// `APILimits.indicatorStaleness`). Bounded: past `capacity` the oldest entry goes.
+/// cutoff and so the key; `live` lets a caller reuse a recent live report instead (bounded staleness,
+/// `APILimits.indicatorStaleness`), and lets one caller at a time refresh it in the background while the others
+/// keep answering from it. Bounded: past `capacity` the oldest entry goes.
 final class IndicatorReportCache: Sendable {
     struct Key: Hashable, Sendable {
         var programme: ProgrammeID
@@ -23,9 +25,27 @@ final class IndicatorReportCache: Sendable {
         var json: [UInt8]?
     }
 
-    private let entries: BoundedCache<Key, Entry>
+    /// A programme's periods, whose live report one caller at a time refreshes.
+    struct Series: Hashable, Sendable {
+        var programme: ProgrammeID
+        var periods: [MetricsPeriod]
+    }
 
-    init(capacity: Int = 64) { entries = BoundedCache(entriesMax: capacity) }
+    /// The live report a request may answer from, and whether that request should refresh it.
+    struct LiveReport: Equatable, Sendable {
+        var size: UInt64
+        /// Set for the one caller that claimed the refresh of a report past the bound (`finishRefresh` ends it).
+        var refresh: Bool
+    }
+
+    private let entries: BoundedCache<Key, Entry>
+    private let refreshing = Mutex<Set<Series>>([])
+    private let now: @Sendable () -> ContinuousClock.Instant
+
+    init(capacity: Int = 64, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+        entries = BoundedCache(entriesMax: capacity)
+        self.now = now
+    }
 
     /// The cached reports of `key`, or those `compute` makes (then cached).
     func reports(_ key: Key, compute: () throws -> [MetricsReport]) throws -> [MetricsReport] {
@@ -44,19 +64,27 @@ final class IndicatorReportCache: Sendable {
         return json
     }
 
-    /// The largest live cutoff above `minimumSize` cached for `programme` and `periods` that was computed at most
-    /// `staleness` ago, if any.
-    func newestLive(
-        programme: ProgrammeID, periods: [MetricsPeriod], above minimumSize: UInt64, within staleness: Duration
-    ) -> UInt64? {
-        let now = ContinuousClock.now
-        return entries.entries { key, entry in
-            key.live && key.programme == programme && key.periods == periods && key.size > minimumSize
-                && now - entry.computedAt <= staleness
-        }.map(\.key.size).max()
+    /// The newest live report of `series` above `minimumSize` that may still answer: one computed within
+    /// `staleness` answers as it is; one up to twice that old answers too, and the first caller to find it so is
+    /// told to refresh it (one refresh per series at a time), so under steady traffic no request waits for a
+    /// computation. Nil when there is none (the caller computes at the live checkpoint).
+    func live(_ series: Series, above minimumSize: UInt64, within staleness: Duration) -> LiveReport? {
+        let now = now()
+        let newest = entries.entries { key, entry in
+            key.live && key.programme == series.programme && key.periods == series.periods && key.size > minimumSize
+                && now - entry.computedAt <= staleness * 2
+        }.max { $0.key.size < $1.key.size }
+        guard let newest else { return nil }
+        let refresh = now - newest.value.computedAt > staleness && refreshing.withLock { $0.insert(series).inserted }
+        return LiveReport(size: newest.key.size, refresh: refresh)
+    }
+
+    /// Ends the refresh `live` handed out for `series`.
+    func finishRefresh(_ series: Series) {
+        _ = refreshing.withLock { $0.remove(series) }
     }
 
     private func entry(_ key: Key, compute: () throws -> [MetricsReport]) throws -> Entry {
-        try entries.value(key) { Entry(reports: try compute(), computedAt: .now) }
+        try entries.value(key) { Entry(reports: try compute(), computedAt: now()) }
     }
 }

@@ -121,20 +121,35 @@ struct IndicatorRoutes {
     }
 
     /// What fixes the reports: the selection's cutoff, or for a live one the newest live report of the same
-    /// programme and periods computed within `APILimits.indicatorStaleness` (and after `minPosition`), else the
-    /// live MetricsFacts checkpoint. The answer names the cutoff it reflects either way.
+    /// programme and periods that may still answer (`IndicatorReportCache.live`, after `minPosition`), else the
+    /// live MetricsFacts checkpoint. The answer names the cutoff it reflects either way. A live report past
+    /// `APILimits.indicatorStaleness` (but within twice that) still answers while one request refreshes it in the
+    /// background, so a busy dashboard never waits for a computation.
     func cacheKey(programme: ProgrammeID, periods: [MetricsPeriod], selection: Selection) throws
         -> IndicatorReportCache.Key
     {
-        if selection.isLive, server.limits.indicatorStaleness > .zero,
-            let recent = server.indicatorReports.newestLive(
-                programme: programme, periods: periods, above: selection.minPosition ?? 0,
-                within: server.limits.indicatorStaleness)
+        let staleness = server.limits.indicatorStaleness
+        let series = IndicatorReportCache.Series(programme: programme, periods: periods)
+        if selection.isLive, staleness > .zero,
+            let recent = server.indicatorReports.live(series, above: selection.minPosition ?? 0, within: staleness)
         {
-            return IndicatorReportCache.Key(programme: programme, periods: periods, size: recent, live: true)
+            if recent.refresh { refreshInBackground(series) }
+            return IndicatorReportCache.Key(programme: programme, periods: periods, size: recent.size, live: true)
         }
         let cutoff = try cutoffSize(selection)
         return IndicatorReportCache.Key(programme: programme, periods: periods, size: cutoff.size, live: cutoff.live)
+    }
+
+    /// Computes the live report of `series` at the live checkpoint, off the request, into the cache.
+    private func refreshInBackground(_ series: IndicatorReportCache.Series) {
+        let routes = self
+        Task.detached(priority: .utility) {
+            defer { routes.server.indicatorReports.finishRefresh(series) }
+            guard let size = try? routes.liveCutoff() else { return }
+            let key = IndicatorReportCache.Key(
+                programme: series.programme, periods: series.periods, size: size, live: true)
+            _ = try? routes.server.indicatorReports.reports(key) { try routes.compute(key) }
+        }
     }
 
     func compute(_ key: IndicatorReportCache.Key) throws -> [MetricsReport] {
@@ -173,9 +188,12 @@ struct IndicatorRoutes {
             guard size > 0 else { throw Problem.invalidRequest("the cutoff holds no events: nothing to measure") }
             return (size, false)
         }
-        let checkpoint = try server.projectionsStore.readWithCheckpoint(MetricsFactsProjection.self) { _ in () }
-            .checkpoint
-        return (checkpoint, true)
+        return (try liveCutoff(), true)
+    }
+
+    /// The live MetricsFacts checkpoint: the cutoff of a live report.
+    func liveCutoff() throws -> UInt64 {
+        try server.projectionsStore.readWithCheckpoint(MetricsFactsProjection.self) { _ in () }.checkpoint
     }
 
     /// Live: the facts the engine keeps (at least as new as `size`). As of `size`: built beside them.

@@ -181,6 +181,33 @@ struct QueryTests {
         }
     }
 
+    @Test("Past the staleness bound the cached report still answers while a background refresh computes a newer one")
+    func indicatorBackgroundRefresh() async throws {
+        let bound = Duration.seconds(2)
+        let fixture = try await APIFixture(limits: APILimits(indicatorStaleness: bound))
+        let evaluator = try fixture.token(.evaluator)
+        let programme = try #require(fixture.programmes.first)
+        let path = "/v1/programmes/\(programme)/indicators?from=2025-01-01&to=2025-05-01"
+        try await fixture.test { client in
+            let first = try await client.send(.get, path, token: evaluator)
+            let checkpoint = try #require(try first.object()["checkpoint"] as? Int)
+            let position = try await Self.register(client, fixture)
+            #expect(await fixture.server.engine.waitUntilProjected(Position(UInt64(position)), timeout: .seconds(10)))
+            try await Task.sleep(for: bound + .milliseconds(200))
+            let stale = try await client.send(.get, path, token: evaluator)
+            #expect(stale.text == first.text, "past the bound, within twice it, the cached report answers at once")
+            var refreshed: Int?
+            for _ in 0..<100 where refreshed == nil {
+                try await Task.sleep(for: .milliseconds(50))
+                let answer = try await client.send(.get, path, token: evaluator)
+                let seen = try #require(try answer.object()["checkpoint"] as? Int, "\(answer.text)")
+                if seen != checkpoint { refreshed = seen }
+            }
+            let newer = try #require(refreshed, "the background refresh never landed")
+            #expect(newer > position, "the refresh measured the live checkpoint after the registration")
+        }
+    }
+
     /// Registers a new resident through the API; returns the position of its last event.
     static func register(_ client: some TestClientProtocol, _ fixture: APIFixture) async throws -> Int {
         let registered = try await client.send(
