@@ -11,8 +11,7 @@ enum AEAD {
     static func seal(_ plaintext: [UInt8], key: SymmetricKey, associatedData: [UInt8]) throws(VaultError)
         -> (nonce: [UInt8], sealed: [UInt8])
     {
-        var generator = SystemRandomNumberGenerator()
-        let nonce = (0..<nonceBytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let nonce = SecureRandom.bytes(nonceBytes)
         do {
             let box = try ChaChaPoly.seal(
                 plaintext, using: key, nonce: ChaChaPoly.Nonce(data: nonce), authenticating: associatedData)

@@ -178,7 +178,7 @@ extension Vault {
         guard !options.readOnly else {
             throw VaultError(.invalidArgument, "the keys env is open read-only; no data key can be created")
         }
-        let key = SymmetricKey(size: .bits256)
+        let key = SymmetricKey(data: SecureRandom.bytes(32))
         let keyID = UUID128.random()
         let record = try DataKeyRecord.wrap(
             key, keyID: keyID, master: masterKey, epoch: masterKeyEpoch, scope: scope, subject: subject,

@@ -37,16 +37,21 @@ public struct UUID128: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// A random version-4 identifier.
     public static func random(using generator: inout some RandomNumberGenerator) -> UUID128 {
-        let randomHigh: UInt64 = generator.next()
-        let randomLow: UInt64 = generator.next()
+        version4(randomHigh: generator.next(), randomLow: generator.next())
+    }
+
+    /// A random version-4 identifier from one read of the system's CSPRNG.
+    public static func random() -> UUID128 {
+        var words: (high: UInt64, low: UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { SecureRandom.fill($0) }
+        return version4(randomHigh: words.high, randomLow: words.low)
+    }
+
+    /// Random bits with the version (4) and variant (0b10) set.
+    private static func version4(randomHigh: UInt64, randomLow: UInt64) -> UUID128 {
         let high = randomHigh & ~0xF000 | 0x4000
         let low = randomLow & ~(0b11 << 62) | (0b10 << 62)
         return UUID128(high: high, low: low)
-    }
-
-    public static func random() -> UUID128 {
-        var generator = SystemRandomNumberGenerator()
-        return random(using: &generator)
     }
 
     /// A version-7 identifier: 48-bit Unix milliseconds, then random bits (RFC 9562 §5.7).
