@@ -61,27 +61,64 @@ extension Instant: PayloadCodable {
 
 /// A closed set of stable names (event fields such as `applicantRole`), stored as the name itself so the
 /// binary and JSON forms agree and no numeric code table can drift.
-public protocol StableName: PayloadCodable, RawRepresentable<String>, CaseIterable, Hashable, Codable {}
+public protocol StableName: PayloadCodable, RawRepresentable<String>, CaseIterable, Hashable, Codable {
+    /// The cases by their names' bytes, built once: each type declares `static let names = StableNames<Self>()`.
+    static var names: StableNames<Self> { get }
+}
 
 extension StableName {
     public func encode(to writer: inout PayloadWriter) { writer.write(string: rawValue) }
     public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
         let start = reader.offset
         let raw = try reader.readLengthPrefixed()
-        // Compare bytes with the few known names instead of allocating a String per field.
-        for candidate in Self.allCases {
-            var name = candidate.rawValue
-            let matches = name.withUTF8 { name in
-                guard name.count == raw.count else { return false }
-                guard let left = name.baseAddress, let right = raw.baseAddress else { return true }
-                return memcmp(left, right, raw.count) == 0
-            }
-            if matches {
-                self = candidate
-                return
-            }
+        if let value = Self.names.value(named: raw) {
+            self = value
+            return
         }
         throw .unknownEnumCase(
             at: start, type: String(describing: Self.self), name: String(decoding: raw, as: UTF8.self))
+    }
+}
+
+/// The cases of a `StableName` type by the bytes of their names, so a payload's name is found with a length and
+/// an eight-byte word compared per case, and no `String` built (payloads carry an actor role in every context).
+public struct StableNames<Name: StableName>: Sendable {
+    private struct Entry: Sendable {
+        let count: Int
+        /// The name's first eight bytes, zero-padded.
+        let head: UInt64
+        let bytes: [UInt8]
+        let value: Name
+    }
+
+    private let entries: [Entry]
+
+    public init() {
+        entries = Name.allCases.map { value in
+            let bytes = Array(value.rawValue.utf8)
+            let head = bytes.withUnsafeBytes { Self.head(of: $0) }
+            return Entry(count: bytes.count, head: head, bytes: bytes, value: value)
+        }
+    }
+
+    /// The case whose name is exactly `raw`, if any.
+    public func value(named raw: UnsafeRawBufferPointer) -> Name? {
+        let head = Self.head(of: raw)
+        for entry in entries where entry.count == raw.count && entry.head == head {
+            guard raw.count > 8, let rawBase = raw.baseAddress else { return entry.value }
+            let rest = entry.bytes.withUnsafeBytes { name in
+                name.baseAddress.map { memcmp($0 + 8, rawBase + 8, raw.count - 8) } ?? 1
+            }
+            if rest == 0 { return entry.value }
+        }
+        return nil
+    }
+
+    private static func head(of bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var head: UInt64 = 0
+        withUnsafeMutableBytes(of: &head) { word in
+            word.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes.prefix(8)))
+        }
+        return head
     }
 }

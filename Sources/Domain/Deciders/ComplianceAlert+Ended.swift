@@ -22,6 +22,8 @@ extension ComplianceAlert {
         case engagementEnded
         /// `ProviderSuspended`: from its `effectiveFrom` through `until`, or open-ended.
         case suspended
+
+        public static let names = StableNames<Self>()
     }
 
     /// §4.3: an authorisation of `provider` that runs on `runs` (its first to its last effective day, after any

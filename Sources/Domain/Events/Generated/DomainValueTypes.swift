@@ -117,6 +117,8 @@ public enum ActorRole: String, StableName {
     case evaluator
     case `operator`
     case system
+
+    public static let names = StableNames<Self>()
 }
 
 /// The 14 statutory areas of social services (art. 2 ust. 1, L1).
@@ -135,6 +137,8 @@ public enum ServiceArea: String, StableName {
     case housing
     case environmentalProtection
     case socialAndVocationalReintegration
+
+    public static let names = StableNames<Self>()
 }
 
 /// The unit a service is counted in; units are never summed across kinds.
@@ -143,6 +147,8 @@ public enum ServiceUnit: String, StableName {
     case session
     case day
     case visit
+
+    public static let names = StableNames<Self>()
 }
 
 /// Whom a service addresses (L1).
@@ -151,24 +157,32 @@ public enum AddresseeType: String, StableName {
     case family
     case group
     case allResidents
+
+    public static let names = StableNames<Self>()
 }
 
 /// Whose statutory task a service is (L3): a county task needs an agreement.
 public enum TaskOwner: String, StableName {
     case gmina
     case county
+
+    public static let names = StableNames<Self>()
 }
 
 /// Whether a programme charges fees (L26).
 public enum FeeRegime: String, StableName {
     case free
     case charged
+
+    public static let names = StableNames<Self>()
 }
 
 /// Partial or total fee exemption (L24).
 public enum ExemptionKind: String, StableName {
     case partial
     case total
+
+    public static let names = StableNames<Self>()
 }
 
 /// How a provider is engaged (L23).
@@ -179,6 +193,8 @@ public enum EngagementMode: String, StableName {
     case publicProcurement
     case countyAgreement
     case other
+
+    public static let names = StableNames<Self>()
 }
 
 /// What kind of body a provider is.
@@ -190,6 +206,8 @@ public enum ProviderType: String, StableName {
     case socialEconomyEntity
     case `private`
     case healthcare
+
+    public static let names = StableNames<Self>()
 }
 
 /// A role a staff member is qualified for.
@@ -198,6 +216,8 @@ public enum StaffRole: String, StableName {
     case servicesOrganiser
     case communityOrganiser
     case director
+
+    public static let names = StableNames<Self>()
 }
 
 /// What a delegation authorises (L17, L24).
@@ -206,6 +226,8 @@ public enum DelegationScope: String, StableName {
     case decideFeeExemptions
     case signRefusals
     case writeOffCharges
+
+    public static let names = StableNames<Self>()
 }
 
 /// The four requirements of art. 30 for an IPUS coordinator (L21).
@@ -214,6 +236,8 @@ public enum CoordinatorRequirement: String, StableName {
     case socialWorkExperience
     case ipusTraining
     case noConvictionStatement
+
+    public static let names = StableNames<Self>()
 }
 
 /// What a consent allows (L13 and sharing).
@@ -222,6 +246,8 @@ public enum ConsentPurpose: String, StableName {
     case shareWithProvider
     case contact
     case survey
+
+    public static let names = StableNames<Self>()
 }
 
 /// How a consent was given (ConsentGranted v2).
@@ -229,12 +255,16 @@ public enum ConsentMedium: String, StableName {
     case written
     case electronic
     case oralRecorded
+
+    public static let names = StableNames<Self>()
 }
 
 /// Who may apply for someone else (L9).
 public enum RepresentativeKind: String, StableName {
     case legalRepresentative
     case deFactoGuardian
+
+    public static let names = StableNames<Self>()
 }
 
 /// Who filed an application (L9).
@@ -242,6 +272,8 @@ public enum ApplicantRole: String, StableName {
     case `self`
     case legalRepresentative
     case deFactoGuardian
+
+    public static let names = StableNames<Self>()
 }
 
 /// How a signal or application arrived.
@@ -250,6 +282,8 @@ public enum IntakeChannel: String, StableName {
     case phone
     case post
     case electronic
+
+    public static let names = StableNames<Self>()
 }
 
 /// Who signalled a need.
@@ -260,17 +294,23 @@ public enum SignalSource: String, StableName {
     case institution
     case ngo
     case other
+
+    public static let names = StableNames<Self>()
 }
 
 /// Where a needs assessment is held (L12).
 public enum AssessmentPlace: String, StableName {
     case centre
     case placeOfStay
+
+    public static let names = StableNames<Self>()
 }
 
 /// Why an applicant waits.
 public enum WaitlistReason: String, StableName {
     case limitReached
+
+    public static let names = StableNames<Self>()
 }
 
 /// What the appeal body decided.
@@ -278,12 +318,16 @@ public enum AppealOutcome: String, StableName {
     case upheld
     case quashed
     case remitted
+
+    public static let names = StableNames<Self>()
 }
 
 /// Why personal data was erased (ledger.md §4.3).
 public enum ErasureReason: String, StableName {
     case art17
     case retentionExpired
+
+    public static let names = StableNames<Self>()
 }
 
 /// Where decrypted personal data was shown.
@@ -291,6 +335,8 @@ public enum ViewChannel: String, StableName {
     case api
     case cli
     case report
+
+    public static let names = StableNames<Self>()
 }
 
 /// A target-group fact about a resident (special category where health).
@@ -303,6 +349,8 @@ public enum TargetGroupAttribute: String, StableName {
     case senior75plus
     case unemployed
     case other
+
+    public static let names = StableNames<Self>()
 }
 
 /// Recorded sex, for M&E breakdowns only.
@@ -310,12 +358,16 @@ public enum Sex: String, StableName {
     case female
     case male
     case notStated
+
+    public static let names = StableNames<Self>()
 }
 
 /// What a plan item is (L20): a service of a programme or a free supporting activity.
 public enum PlanItemKind: String, StableName {
     case service
     case supportingActivity
+
+    public static let names = StableNames<Self>()
 }
 
 /// Why a plan ended early (sealed: it can reveal health or family facts).
@@ -327,6 +379,8 @@ public enum PlanEndReason: String, StableName {
     case nonCooperation
     case institutionalised
     case other
+
+    public static let names = StableNames<Self>()
 }
 
 /// How far a plan goal was reached at the summary.
@@ -334,6 +388,8 @@ public enum GoalResult: String, StableName {
     case achieved
     case partly
     case notAchieved
+
+    public static let names = StableNames<Self>()
 }
 
 /// Why a planned session did not take place.
@@ -342,6 +398,8 @@ public enum NotDeliveredReason: String, StableName {
     case residentCancelled
     case providerCancelled
     case other
+
+    public static let names = StableNames<Self>()
 }
 
 /// How a fee was paid.
@@ -349,6 +407,8 @@ public enum PaymentMethod: String, StableName {
     case bankTransfer
     case cash
     case card
+
+    public static let names = StableNames<Self>()
 }
 
 /// What every event's clear part starts with (domain.md §4.1 envelope): business time, the actor's role, the

@@ -4,6 +4,8 @@ public import Domain
 public struct QueueEntry: PayloadCodable, Hashable, Sendable {
     public enum Status: String, StableName {
         case new, assessed, waitlisted, qualified, refused, forwarded, withdrawn
+
+        public static let names = StableNames<Self>()
     }
 
     public var applicationId: ApplicationID

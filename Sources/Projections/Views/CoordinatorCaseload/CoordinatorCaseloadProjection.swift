@@ -70,6 +70,8 @@ public struct CaseloadPlan: PayloadCodable, Hashable, Sendable {
         /// Completed or terminated early, summary not yet recorded.
         case ended
         case closed
+
+        public static let names = StableNames<Self>()
     }
 
     public var coordinatorId: StaffID

@@ -5,6 +5,8 @@ public import Domain
 public struct PlanStatusRow: PayloadCodable, Hashable, Sendable {
     public enum Status: String, StableName {
         case draft, agreed, active, suspended, completed, terminatedEarly, closed
+
+        public static let names = StableNames<Self>()
     }
 
     public var planId: PlanID
