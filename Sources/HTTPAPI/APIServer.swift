@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var centre = CentreFacts(cityWithCountyRights: false)
     /// The business time of commands (`occurredAt`); injected so tests are deterministic.
     public var clock: @Sendable () -> Date = { Date() }
+    /// The clock cached answers age by (the indicator staleness bound); injected so tests can step it.
+    public var cacheClock: @Sendable () -> ContinuousClock.Instant = { .now }
     /// A bare constant endpoint on this port for `Tools/load-bench` (hidden `--benchmark-baseline-port`); nil: none.
     public var benchmarkBaselinePort: Int?
     /// How long after the last erasure of a burst the keys env is compacted (ledger.md §4.5).
@@ -56,7 +58,7 @@ public final class APIServer: Sendable {
     public let keysCompaction: KeysCompactionScheduler
     let gate: CommandGate
     /// M&E reports per programme, periods and cutoff (`IndicatorRoutes`).
-    let indicatorReports = IndicatorReportCache()
+    let indicatorReports: IndicatorReportCache
     let viewRows = ViewRowsCache()
     let intake: IntakeCommands
     let logger: Logger
@@ -87,6 +89,7 @@ public final class APIServer: Sendable {
             builder: builder, projections: ProjectionCatalogue.all(attributes: source), logger: logger)
         tokens = TokenStore(dataDirectory: directory)
         metrics = HTTPMetrics()
+        indicatorReports = IndicatorReportCache(now: configuration.cacheClock)
         let tail = services.ledger.verifiedTail
         logger.info(
             "ledger tail verified before taking appends",

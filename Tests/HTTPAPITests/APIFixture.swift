@@ -31,7 +31,8 @@ final class APIFixture: Sendable {
 
     init(
         limits: APILimits = .defaults, generate: Bool = true, ledgerMaxReaders: UInt32 = 256,
-        keysCompactionDebounce: Duration = .seconds(2)
+        keysCompactionDebounce: Duration = .seconds(2),
+        cacheClock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) async throws {
         directory = try TemporaryDirectory(prefix: "cus-http")
         let options = Ledger.Options(dataDirectory: directory.path + "/data", maxReaders: ledgerMaxReaders)
@@ -49,6 +50,7 @@ final class APIFixture: Sendable {
         var configuration = ServerConfiguration(ledgerOptions: options, port: 0, limits: limits, today: Self.today)
         configuration.clock = { APIFixture.now }
         configuration.keysCompactionDebounce = keysCompactionDebounce
+        configuration.cacheClock = cacheClock
         server = try APIServer(configuration: configuration, services: services, logger: Logger(label: "test"))
         let size = try services.ledger.treeSize()
         if size > 0 { await server.engine.waitUntilProjected(Position(size - 1)) }

@@ -184,7 +184,8 @@ struct QueryTests {
     @Test("Past the staleness bound the cached report still answers while a background refresh computes a newer one")
     func indicatorBackgroundRefresh() async throws {
         let bound = Duration.seconds(2)
-        let fixture = try await APIFixture(limits: APILimits(indicatorStaleness: bound))
+        let clock = IndicatorReportCacheTests.ManualClock()
+        let fixture = try await APIFixture(limits: APILimits(indicatorStaleness: bound), cacheClock: { clock.now })
         let evaluator = try fixture.token(.evaluator)
         let programme = try #require(fixture.programmes.first)
         let path = "/v1/programmes/\(programme)/indicators?from=2025-01-01&to=2025-05-01"
@@ -193,11 +194,11 @@ struct QueryTests {
             let checkpoint = try #require(try first.object()["checkpoint"] as? Int)
             let position = try await Self.register(client, fixture)
             #expect(await fixture.server.engine.waitUntilProjected(Position(UInt64(position)), timeout: .seconds(10)))
-            try await Task.sleep(for: bound + .milliseconds(200))
+            clock.advance(bound + .milliseconds(500))
             let stale = try await client.send(.get, path, token: evaluator)
             #expect(stale.text == first.text, "past the bound, within twice it, the cached report answers at once")
             var refreshed: Int?
-            for _ in 0..<100 where refreshed == nil {
+            for _ in 0..<200 where refreshed == nil {
                 try await Task.sleep(for: .milliseconds(50))
                 let answer = try await client.send(.get, path, token: evaluator)
                 let seen = try #require(try answer.object()["checkpoint"] as? Int, "\(answer.text)")
@@ -205,6 +206,13 @@ struct QueryTests {
             }
             let newer = try #require(refreshed, "the background refresh never landed")
             #expect(newer > position, "the refresh measured the live checkpoint after the registration")
+
+            clock.advance(bound * 2 + .milliseconds(500))
+            let second = try await Self.register(client, fixture)
+            #expect(await fixture.server.engine.waitUntilProjected(Position(UInt64(second)), timeout: .seconds(10)))
+            let recomputed = try await client.send(.get, path, token: evaluator)
+            let now = try #require(try recomputed.object()["checkpoint"] as? Int, "\(recomputed.text)")
+            #expect(now > second, "past twice the bound the request itself computes at the live checkpoint")
         }
     }
 
