@@ -151,6 +151,41 @@ struct PlanStatusViewTests {
         #expect(try fixture.planRows(today: "2025-08-10").first.flatMap(Self.flag("endingIn30d")) == .bool(true))
     }
 
+    @Test("A changed authorisation replaces its units; a cancelled one leaves authorised what was delivered")
+    func authorisationChangedAndCancelled() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = PlanStory()
+        for event in story.opening { try await fixture.emit(event) }
+        try await fixture.emit(story.delivered("d1", on: "2025-03-03", units: 4))
+        try await fixture.emit(
+            .serviceAuthorisationChanged(
+                ServiceAuthorisationChanged(
+                    authorisationId: story.authorisation, personRef: story.person, unitsAuthorised: 30,
+                    monthlyAllocation: [], start: .on("2025-03-01"), end: .on("2025-08-31"), reason: "Mniej godzin",
+                    changedOn: .on("2025-03-05"))))
+        try fixture.catchUp(PlanStatusProjection())
+        #expect(try Self.firstItem(fixture)["unitsAuthorised"] == .int(30))
+
+        try await fixture.emit(story.delivered("d2", on: "2025-03-10", units: 5))
+        try await fixture.emit(
+            .serviceAuthorisationCancelled(
+                ServiceAuthorisationCancelled(
+                    authorisationId: story.authorisation, personRef: story.person, effectiveFrom: .on("2025-03-12"),
+                    reason: "Rezygnacja")))
+        try fixture.catchUp(PlanStatusProjection())
+        let item = try Self.firstItem(fixture)
+        // 4 + 5 delivered of 30: the 21 not delivered are released, the 9 delivered stay authorised.
+        #expect(item["unitsAuthorised"] == .int(9))
+        #expect(item["unitsDelivered"] == .int(9))
+        #expect(item["deliveryRatio"] == .number(1))
+    }
+
+    static func firstItem(_ fixture: ProjectionsFixture) throws -> ViewRow {
+        guard case .rows(let items) = try #require(try fixture.planRows().first)["items"], let first = items.first
+        else { throw ProjectionError.storage("no items") }
+        return first
+    }
+
     @Test("Completion without a summary is flagged; the summary closes the plan")
     func summaryClosesThePlan() async throws {
         let fixture = try ProjectionsFixture()
