@@ -71,7 +71,7 @@ public enum DeliveryTracker {
         switch event.event {
         case .serviceDelivered(let delivered):
             let report = DeliveryReport(delivered)
-            try keep(report, as: event.eventUUID, rows, reports)
+            try keep(report, of: event, rows, reports)
             return Changes(report.change(adding: true))
         case .deliveryCorrected(let corrected):
             guard let original = try reportInForce(corrected.originalEventId, before: event, rows) else {
@@ -81,7 +81,7 @@ public enum DeliveryTracker {
             }
             try supersede(corrected.originalEventId, by: event, rows)
             let report = DeliveryReport(corrected)
-            try keep(report, as: event.eventUUID, rows, reports)
+            try keep(report, of: event, rows, reports)
             return Changes(original.change(adding: false), report.change(adding: true))
         case .deliveryReversed(let reversed):
             guard let original = try reportInForce(reversed.originalEventId, before: event, rows) else {
@@ -94,11 +94,12 @@ public enum DeliveryTracker {
         }
     }
 
-    private static func keep(_ report: DeliveryReport, as id: UUID, _ rows: RowBatch, _ reports: Reports)
+    /// Inserts the report under its event's id when the view keeps reports (the id is made only then).
+    private static func keep(_ report: DeliveryReport, of event: ProjectedEvent, _ rows: RowBatch, _ reports: Reports)
         throws(ProjectionError)
     {
         guard case .keptAsFacts = reports else { return }
-        try rows.insertOnlyTable(table, of: DeliveryReport.self).insert(.uuid(id), report)
+        try rows.insertOnlyTable(table, of: DeliveryReport.self).insert(.uuid(event.eventUUID), report)
     }
 
     private static func reportInForce(_ id: UUID, before event: ProjectedEvent, _ rows: RowBatch)
