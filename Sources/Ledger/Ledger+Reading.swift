@@ -130,8 +130,12 @@ extension Ledger {
     public func scanRecordViews(
         from position: Position, limit: UInt64 = .max, _ body: (RecordView, EarlierRecords) throws -> Void
     ) throws(LedgerError) {
-        try scanRecords(from: position, limit: limit, endOfSnapshot: {}) { position, bytes, lookup in
-            try body(try RecordView(bytes, expectedPosition: position), EarlierRecords(lookup: lookup))
+        // One per snapshot (a class: lending it to each record costs one reference count, not one per table name).
+        var earlier: EarlierRecords?
+        try scanRecords(from: position, limit: limit, endOfSnapshot: { earlier = nil }) { position, bytes, lookup in
+            let records = earlier ?? EarlierRecords(lookup: lookup)
+            earlier = records
+            try body(try RecordView(bytes, expectedPosition: position), records)
         }
     }
 

@@ -1,7 +1,9 @@
 /// Look-ups of earlier records by event id inside the snapshot of a `Ledger.scanRecordViews` call, lent to its
 /// body: valid only during that call, like the `RecordView`s it returns.
-public struct EarlierRecords {
+public final class EarlierRecords {
     let lookup: IndexLookup
+
+    init(lookup: IndexLookup) { self.lookup = lookup }
 
     /// The checked record of event `id` when it lies before `position`; nil when the ledger holds no such event
     /// there (an unknown id, or one recorded at or after `position`).
