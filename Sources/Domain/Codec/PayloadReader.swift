@@ -37,6 +37,11 @@ public struct PayloadReader: ~Copyable {
     }
 
     public mutating func readUnsigned() throws(PayloadCodingError) -> UInt64 {
+        // Most values (units, counts, small dates' parts) fit one byte.
+        if offset < bytes.count, bytes[offset] < 0x80 {
+            defer { offset += 1 }
+            return UInt64(bytes[offset])
+        }
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while true {

@@ -6,7 +6,7 @@ public import Ledger
 /// every report (ADR 0016). The look-up runs in the snapshot of the scan that is applying the event (the builder
 /// lends it for each record), so it needs no reader slot of its own and sees the same ledger.
 public final class EarlierEvents {
-    /// The scan's look-ups while a record is being applied; nil between records.
+    /// The look-ups of the snapshot the scan is applying records from; nil outside a scan.
     var records: EarlierRecords?
 
     init() {}

@@ -219,7 +219,10 @@ public struct ProjectionBuilder: Sendable {
             }
         }
         defer {
-            for applier in appliers where applier.refusal != nil { members[applier.member].refusal = applier.refusal }
+            for applier in appliers {
+                applier.rows.earlierEvents.records = nil
+                if applier.refusal != nil { members[applier.member].refusal = applier.refusal }
+            }
         }
         var next = from
         do {
@@ -238,8 +241,8 @@ public struct ProjectionBuilder: Sendable {
                     return
                 }
                 for applier in appliers where applier.reads(position) {
-                    applier.rows.earlierEvents.records = earlier
-                    defer { applier.rows.earlierEvents.records = nil }
+                    // One object per snapshot: lent once, not per record (the scan's end takes it back).
+                    if applier.rows.earlierEvents.records !== earlier { applier.rows.earlierEvents.records = earlier }
                     do throws(ProjectionError) { try applier.projection.apply(event, to: applier.rows) } catch {
                         applier.refusal = Refusal(position: position, message: error.description)
                     }
