@@ -139,8 +139,7 @@ struct QueryTests {
     func indicatorCache() async throws {
         let fixture = try await APIFixture(limits: APILimits(indicatorStaleness: .zero))
         let evaluator = try fixture.token(.evaluator)
-        let programme = try #require(fixture.programmes.first)
-        let path = "/v1/programmes/\(programme)/indicators?from=2025-01-01&to=2025-05-01"
+        let path = try Self.indicatorsPath(fixture)
         try await fixture.test { client in
             let first = try await client.send(.get, path, token: evaluator)
             let again = try await client.send(.get, path, token: evaluator)
@@ -149,8 +148,7 @@ struct QueryTests {
             #expect(try asOf.object()["checkpoint"] as? Int == 100)
             #expect(asOf.text != first.text)
 
-            let position = try await Self.register(client, fixture)
-            #expect(await fixture.server.engine.waitUntilProjected(Position(UInt64(position)), timeout: .seconds(10)))
+            let position = try await Self.registerProjected(client, fixture)
             let after = try await client.send(.get, path, token: evaluator)
             let checkpoint = try #require(try after.object()["checkpoint"] as? Int, "\(after.status) \(after.text)")
             #expect(checkpoint > (try #require(try first.object()["checkpoint"] as? Int)))
@@ -162,13 +160,11 @@ struct QueryTests {
     func indicatorStaleness() async throws {
         let fixture = try await APIFixture(limits: APILimits(indicatorStaleness: .seconds(3_600)))
         let evaluator = try fixture.token(.evaluator)
-        let programme = try #require(fixture.programmes.first)
-        let path = "/v1/programmes/\(programme)/indicators?from=2025-01-01&to=2025-05-01"
+        let path = try Self.indicatorsPath(fixture)
         try await fixture.test { client in
             let first = try await client.send(.get, path, token: evaluator)
             let checkpoint = try #require(try first.object()["checkpoint"] as? Int)
-            let position = try await Self.register(client, fixture)
-            #expect(await fixture.server.engine.waitUntilProjected(Position(UInt64(position)), timeout: .seconds(10)))
+            let position = try await Self.registerProjected(client, fixture)
             let stale = try await client.send(.get, path, token: evaluator)
             #expect(stale.text == first.text, "a report within the bound answers, naming its own checkpoint")
             let fresh = try await client.send(.get, path + "&minPosition=\(position)", token: evaluator)
@@ -187,13 +183,11 @@ struct QueryTests {
         let clock = IndicatorReportCacheTests.ManualClock()
         let fixture = try await APIFixture(limits: APILimits(indicatorStaleness: bound), cacheClock: { clock.now })
         let evaluator = try fixture.token(.evaluator)
-        let programme = try #require(fixture.programmes.first)
-        let path = "/v1/programmes/\(programme)/indicators?from=2025-01-01&to=2025-05-01"
+        let path = try Self.indicatorsPath(fixture)
         try await fixture.test { client in
             let first = try await client.send(.get, path, token: evaluator)
             let checkpoint = try #require(try first.object()["checkpoint"] as? Int)
-            let position = try await Self.register(client, fixture)
-            #expect(await fixture.server.engine.waitUntilProjected(Position(UInt64(position)), timeout: .seconds(10)))
+            let position = try await Self.registerProjected(client, fixture)
             clock.advance(bound + .milliseconds(500))
             let stale = try await client.send(.get, path, token: evaluator)
             #expect(stale.text == first.text, "past the bound, within twice it, the cached report answers at once")
@@ -208,12 +202,24 @@ struct QueryTests {
             #expect(newer > position, "the refresh measured the live checkpoint after the registration")
 
             clock.advance(bound * 2 + .milliseconds(500))
-            let second = try await Self.register(client, fixture)
-            #expect(await fixture.server.engine.waitUntilProjected(Position(UInt64(second)), timeout: .seconds(10)))
+            let second = try await Self.registerProjected(client, fixture)
             let recomputed = try await client.send(.get, path, token: evaluator)
             let now = try #require(try recomputed.object()["checkpoint"] as? Int, "\(recomputed.text)")
             #expect(now > second, "past twice the bound the request itself computes at the live checkpoint")
         }
+    }
+
+    /// Registers a new resident and waits until every view has applied it; returns its last position.
+    static func registerProjected(_ client: some TestClientProtocol, _ fixture: APIFixture) async throws -> Int {
+        let position = try await register(client, fixture)
+        #expect(await fixture.server.engine.waitUntilProjected(Position(UInt64(position)), timeout: .seconds(10)))
+        return position
+    }
+
+    /// The first programme's indicators for January to April 2025.
+    static func indicatorsPath(_ fixture: APIFixture) throws -> String {
+        let programme = try #require(fixture.programmes.first)
+        return "/v1/programmes/\(programme)/indicators?from=2025-01-01&to=2025-05-01"
     }
 
     /// Registers a new resident through the API; returns the position of its last event.
