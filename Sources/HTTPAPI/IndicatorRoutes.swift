@@ -4,6 +4,7 @@ import HTTPTypes
 import Domain
 import Foundation
 import Hummingbird
+import Logging
 import Projections
 
 /// `GET /v1/programmes/{programmeId}/indicators?from=&to=[&asOfSize=N|&asOf=DATE]`: the M&E indicators of
@@ -140,15 +141,22 @@ struct IndicatorRoutes {
         return IndicatorReportCache.Key(programme: programme, periods: periods, size: cutoff.size, live: cutoff.live)
     }
 
-    /// Computes the live report of `series` at the live checkpoint, off the request, into the cache.
+    /// Computes the live report of `series` at the live checkpoint, off the request, into the cache. A failure is
+    /// logged; the cached report goes on answering until it is past twice the bound, when a request computes
+    /// (and reports any failure) itself.
     private func refreshInBackground(_ series: IndicatorReportCache.Series) {
         let routes = self
         Task.detached(priority: .utility) {
             defer { routes.server.indicatorReports.finishRefresh(series) }
-            guard let size = try? routes.liveCutoff() else { return }
-            let key = IndicatorReportCache.Key(
-                programme: series.programme, periods: series.periods, size: size, live: true)
-            _ = try? routes.server.indicatorReports.reports(key) { try routes.compute(key) }
+            do {
+                let key = IndicatorReportCache.Key(
+                    programme: series.programme, periods: series.periods, size: try routes.liveCutoff(), live: true)
+                _ = try routes.server.indicatorReports.reports(key) { try routes.compute(key) }
+            } catch {
+                routes.server.logger.warning(
+                    "indicator report refresh failed",
+                    metadata: ["programme": "\(series.programme)", "error": "\(error)"])
+            }
         }
     }
 
