@@ -5,7 +5,8 @@ import Domain
 public struct PlanStatusProjection: Projection {
     public static let name = "PlanStatusView"
     /// 2: corrections read the report they name from the ledger; deliveries no longer store a row (ADR 0016).
-    public static let version: UInt32 = 2
+    /// 3: units delivered per authorisation kept in the plan's item, so a delivery no longer rewrites its link.
+    public static let version: UInt32 = 3
     public static let tables = ["plans", "applications", "authorisations", DeliveryTracker.supersededTable]
     public static let eventTypes: Set<String> = DeliveryTracker.eventTypes.union([
         ApplicationSubmitted.eventType, CoordinatorAssigned.eventType, CoordinatorReassigned.eventType,
@@ -119,9 +120,12 @@ public struct PlanStatusProjection: Projection {
             // Nothing more can be delivered: what was authorised and not delivered is no longer authorised.
             try links.update(.uuid(cancelled.authorisationId.uuid)) { link throws(ProjectionError) in
                 guard let old = link else { return }
-                let released = old.unitsAuthorised - min(old.unitsAuthorised, old.unitsDelivered)
-                link?.unitsAuthorised = old.unitsDelivered
-                try updateItem(old, plans) { $0.unitsAuthorised -= min($0.unitsAuthorised, released) }
+                try updateItem(old, plans) { item in
+                    let delivered = item.delivered(under: cancelled.authorisationId)
+                    let released = old.unitsAuthorised - min(old.unitsAuthorised, delivered)
+                    item.unitsAuthorised -= min(item.unitsAuthorised, released)
+                    link?.unitsAuthorised = delivered
+                }
             }
         case .serviceNotDelivered(let missed):
             guard let link = try links.get(.uuid(missed.authorisationId.uuid)) else { return }
@@ -133,10 +137,9 @@ public struct PlanStatusProjection: Projection {
                 try update(link.planId, plans) { $0.overDelivery = true }
             }
             for change in try DeliveryTracker.changes(for: event, in: rows, reports: .notKept) {
-                try links.update(.uuid(change.authorisationId.uuid)) { link throws(ProjectionError) in
-                    guard let current = link else { return }
-                    link?.unitsDelivered = current.unitsDelivered.adding(change.units)
-                    try updateItem(current, plans) { $0.record(units: change.units, on: change.date) }
+                guard let link = try links.get(.uuid(change.authorisationId.uuid)) else { continue }
+                try updateItem(link, plans) { item in
+                    item.record(units: change.units, on: change.date, under: change.authorisationId)
                 }
             }
         }
@@ -176,6 +179,7 @@ public struct PlanStatusProjection: Projection {
                 status.unitsDelivered = kept.unitsDelivered
                 status.unitsMissed = kept.unitsMissed
                 status.deliveryDates = kept.deliveryDates
+                status.deliveredPerAuthorisation = kept.deliveredPerAuthorisation
                 status.providerId = kept.providerId ?? item.preferredProviderId
             }
             return status
@@ -188,7 +192,6 @@ struct PlanItemLink: PayloadCodable, Hashable, Sendable {
     var planId: PlanID
     var itemId: String
     var unitsAuthorised: UInt64
-    var unitsDelivered: UInt64 = 0
 
     init(planId: PlanID, itemId: String, unitsAuthorised: UInt64) {
         self.planId = planId
@@ -200,13 +203,11 @@ struct PlanItemLink: PayloadCodable, Hashable, Sendable {
         writer.write(planId)
         writer.write(itemId)
         writer.write(unitsAuthorised)
-        writer.write(unitsDelivered)
     }
 
     init(from reader: inout PayloadReader) throws(PayloadCodingError) {
         planId = try reader.read()
         itemId = try reader.read()
         unitsAuthorised = try reader.read()
-        unitsDelivered = try reader.read()
     }
 }

@@ -103,6 +103,9 @@ public struct PlanItemStatus: PayloadCodable, Hashable, Sendable {
     public var unitsMissed: UInt64
     /// Effective deliveries per date (corrections move them, reversals remove them), for `lastDeliveryAt`.
     public var deliveryDates: [DatedUnits]
+    /// Units delivered under each authorisation of the item (usually one): what a cancellation leaves authorised.
+    /// Kept here, in the row every delivery rewrites anyway, rather than in the authorisation's link row.
+    public var deliveredPerAuthorisation: [AuthorisationUnits]
 
     public init(item: PlanItem) {
         itemId = item.itemId
@@ -114,14 +117,26 @@ public struct PlanItemStatus: PayloadCodable, Hashable, Sendable {
         unitsDelivered = 0
         unitsMissed = 0
         deliveryDates = []
+        deliveredPerAuthorisation = []
     }
 
     public var lastDeliveryAt: LocalDate? { deliveryDates.last { $0.units > 0 }?.date }
 
-    /// Adds (or with a negative count removes) units delivered on `date`.
-    mutating func record(units: Int64, on date: LocalDate) {
+    /// Adds (or with a negative count removes) units delivered on `date` under `authorisation`.
+    mutating func record(units: Int64, on date: LocalDate, under authorisation: AuthorisationID) {
         unitsDelivered = unitsDelivered.adding(units)
         deliveryDates.tally(units, for: date)
+        if let index = deliveredPerAuthorisation.firstIndex(where: { $0.authorisationId == authorisation }) {
+            deliveredPerAuthorisation[index].units = deliveredPerAuthorisation[index].units.adding(units)
+        } else {
+            let first = AuthorisationUnits(authorisationId: authorisation, units: UInt64.zero.adding(units))
+            deliveredPerAuthorisation.append(first)
+        }
+    }
+
+    /// Units delivered under `authorisation` on this item.
+    func delivered(under authorisation: AuthorisationID) -> UInt64 {
+        deliveredPerAuthorisation.first { $0.authorisationId == authorisation }?.units ?? 0
     }
 
     public func encode(to writer: inout PayloadWriter) {
@@ -134,6 +149,7 @@ public struct PlanItemStatus: PayloadCodable, Hashable, Sendable {
         writer.write(unitsDelivered)
         writer.write(unitsMissed)
         writer.writeArray(deliveryDates)
+        writer.writeArray(deliveredPerAuthorisation)
     }
 
     public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
@@ -146,5 +162,27 @@ public struct PlanItemStatus: PayloadCodable, Hashable, Sendable {
         unitsDelivered = try reader.read()
         unitsMissed = try reader.read()
         deliveryDates = try reader.readArray()
+        deliveredPerAuthorisation = try reader.readArray()
+    }
+}
+
+/// Units delivered under one authorisation.
+public struct AuthorisationUnits: PayloadCodable, Hashable, Sendable {
+    public var authorisationId: AuthorisationID
+    public var units: UInt64
+
+    public func encode(to writer: inout PayloadWriter) {
+        writer.write(authorisationId)
+        writer.write(units)
+    }
+
+    public init(authorisationId: AuthorisationID, units: UInt64) {
+        self.authorisationId = authorisationId
+        self.units = units
+    }
+
+    public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
+        authorisationId = try reader.read()
+        units = try reader.read()
     }
 }
