@@ -11,8 +11,7 @@ import Synchronization
 /// keep answering from it. Bounded: past `capacity` the oldest entry goes.
 final class IndicatorReportCache: Sendable {
     struct Key: Hashable, Sendable {
-        var programme: ProgrammeID
-        var periods: [MetricsPeriod]
+        var series: Series
         var size: UInt64
         /// Live facts of the engine, or a build as of `size`.
         var live: Bool
@@ -25,7 +24,8 @@ final class IndicatorReportCache: Sendable {
         var json: [UInt8]?
     }
 
-    /// A programme's periods, whose live report one caller at a time refreshes.
+    /// A programme and the periods its reports measure: part of every key, and what one caller at a time
+    /// refreshes the live report of.
     struct Series: Hashable, Sendable {
         var programme: ProgrammeID
         var periods: [MetricsPeriod]
@@ -71,8 +71,7 @@ final class IndicatorReportCache: Sendable {
     func live(_ series: Series, above minimumSize: UInt64, within staleness: Duration) -> LiveReport? {
         let now = now()
         let newest = entries.entries { key, entry in
-            key.live && key.programme == series.programme && key.periods == series.periods && key.size > minimumSize
-                && now - entry.computedAt <= staleness * 2
+            key.live && key.series == series && key.size > minimumSize && now - entry.computedAt <= staleness * 2
         }.max { $0.key.size < $1.key.size }
         guard let newest else { return nil }
         let refresh = now - newest.value.computedAt > staleness && refreshing.withLock { $0.insert(series).inserted }

@@ -75,7 +75,7 @@ struct IndicatorRoutes {
         let selection = try Selection(query)
         try await QueryRoutes(server: server).waitForMinPosition(query)
         let json = try translatingErrors {
-            let key = try cacheKey(programme: programme, periods: [selection.period], selection: selection)
+            let key = try cacheKey(.init(programme: programme, periods: [selection.period]), selection: selection)
             return try server.indicatorReports.json(key, compute: { try compute(key) }) {
                 JSONBody.encode(Report($0))
             }
@@ -116,7 +116,7 @@ struct IndicatorRoutes {
     /// (`IndicatorReportCache`).
     func reports(programme: ProgrammeID, periods: [MetricsPeriod], selection: Selection) throws -> [MetricsReport] {
         try translatingErrors {
-            let key = try cacheKey(programme: programme, periods: periods, selection: selection)
+            let key = try cacheKey(.init(programme: programme, periods: periods), selection: selection)
             return try server.indicatorReports.reports(key) { try compute(key) }
         }
     }
@@ -126,19 +126,16 @@ struct IndicatorRoutes {
     /// live MetricsFacts checkpoint. The answer names the cutoff it reflects either way. A live report past
     /// `APILimits.indicatorStaleness` (but within twice that) still answers while one request refreshes it in the
     /// background, so a busy dashboard never waits for a computation.
-    func cacheKey(programme: ProgrammeID, periods: [MetricsPeriod], selection: Selection) throws
-        -> IndicatorReportCache.Key
-    {
+    func cacheKey(_ series: IndicatorReportCache.Series, selection: Selection) throws -> IndicatorReportCache.Key {
         let staleness = server.limits.indicatorStaleness
-        let series = IndicatorReportCache.Series(programme: programme, periods: periods)
         if selection.isLive, staleness > .zero,
             let recent = server.indicatorReports.live(series, above: selection.minPosition ?? 0, within: staleness)
         {
             if recent.refresh { refreshInBackground(series) }
-            return IndicatorReportCache.Key(programme: programme, periods: periods, size: recent.size, live: true)
+            return IndicatorReportCache.Key(series: series, size: recent.size, live: true)
         }
         let cutoff = try cutoffSize(selection)
-        return IndicatorReportCache.Key(programme: programme, periods: periods, size: cutoff.size, live: cutoff.live)
+        return IndicatorReportCache.Key(series: series, size: cutoff.size, live: cutoff.live)
     }
 
     /// Computes the live report of `series` at the live checkpoint, off the request, into the cache. A failure is
@@ -149,8 +146,7 @@ struct IndicatorRoutes {
         Task.detached(priority: .utility) {
             defer { routes.server.indicatorReports.finishRefresh(series) }
             do {
-                let key = IndicatorReportCache.Key(
-                    programme: series.programme, periods: series.periods, size: try routes.liveCutoff(), live: true)
+                let key = IndicatorReportCache.Key(series: series, size: try routes.liveCutoff(), live: true)
                 _ = try routes.server.indicatorReports.reports(key) { try routes.compute(key) }
             } catch {
                 routes.server.logger.warning(
@@ -161,10 +157,10 @@ struct IndicatorRoutes {
     }
 
     func compute(_ key: IndicatorReportCache.Key) throws -> [MetricsReport] {
-        let (facts, cutoff) = try read(programme: key.programme, size: key.size, live: key.live)
-        return try key.periods.map { period in
+        let (facts, cutoff) = try read(programme: key.series.programme, size: key.size, live: key.live)
+        return try key.series.periods.map { period in
             try MetricsReport(
-                facts: facts, programme: key.programme, period: period, cutoff: cutoff,
+                facts: facts, programme: key.series.programme, period: period, cutoff: cutoff,
                 ruleBook: server.configuration.ruleBook)
         }
     }

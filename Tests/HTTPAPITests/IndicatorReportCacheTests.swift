@@ -19,7 +19,7 @@ struct IndicatorReportCacheTests {
         periods: [MetricsPeriod(from: LocalDate(daysSinceEpoch: 20_000), to: LocalDate(daysSinceEpoch: 20_090))])
 
     static func key(size: UInt64, live: Bool = true) -> IndicatorReportCache.Key {
-        IndicatorReportCache.Key(programme: series.programme, periods: series.periods, size: size, live: live)
+        IndicatorReportCache.Key(series: series, size: size, live: live)
     }
 
     @Test("A report answers within the bound, and up to twice it while exactly one caller refreshes it")
