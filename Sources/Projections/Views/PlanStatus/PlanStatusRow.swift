@@ -105,7 +105,7 @@ public struct PlanItemStatus: PayloadCodable, Hashable, Sendable {
     public var deliveryDates: [DatedUnits]
     /// Units delivered under each authorisation of the item (usually one): what a cancellation leaves authorised.
     /// Kept here, in the row every delivery rewrites anyway, rather than in the authorisation's link row.
-    public var deliveredPerAuthorisation: [AuthorisationUnits]
+    public var deliveredPerAuthorisation: [Tallied<AuthorisationID>]
 
     public init(item: PlanItem) {
         itemId = item.itemId
@@ -126,17 +126,12 @@ public struct PlanItemStatus: PayloadCodable, Hashable, Sendable {
     mutating func record(units: Int64, on date: LocalDate, under authorisation: AuthorisationID) {
         unitsDelivered = unitsDelivered.adding(units)
         deliveryDates.tally(units, for: date)
-        if let index = deliveredPerAuthorisation.firstIndex(where: { $0.authorisationId == authorisation }) {
-            deliveredPerAuthorisation[index].units = deliveredPerAuthorisation[index].units.adding(units)
-        } else {
-            let first = AuthorisationUnits(authorisationId: authorisation, units: UInt64.zero.adding(units))
-            deliveredPerAuthorisation.append(first)
-        }
+        deliveredPerAuthorisation.tally(units, for: authorisation)
     }
 
     /// Units delivered under `authorisation` on this item.
     func delivered(under authorisation: AuthorisationID) -> UInt64 {
-        deliveredPerAuthorisation.first { $0.authorisationId == authorisation }?.units ?? 0
+        deliveredPerAuthorisation.units(for: authorisation)
     }
 
     public func encode(to writer: inout PayloadWriter) {
@@ -163,26 +158,5 @@ public struct PlanItemStatus: PayloadCodable, Hashable, Sendable {
         unitsMissed = try reader.read()
         deliveryDates = try reader.readArray()
         deliveredPerAuthorisation = try reader.readArray()
-    }
-}
-
-/// Units delivered under one authorisation.
-public struct AuthorisationUnits: PayloadCodable, Hashable, Sendable {
-    public var authorisationId: AuthorisationID
-    public var units: UInt64
-
-    public func encode(to writer: inout PayloadWriter) {
-        writer.write(authorisationId)
-        writer.write(units)
-    }
-
-    public init(authorisationId: AuthorisationID, units: UInt64) {
-        self.authorisationId = authorisationId
-        self.units = units
-    }
-
-    public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
-        authorisationId = try reader.read()
-        units = try reader.read()
     }
 }

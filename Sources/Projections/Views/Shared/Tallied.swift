@@ -34,18 +34,30 @@ extension Array {
     /// Adds (or with a negative count removes) `units` for `key`, keeping the list sorted by key and free of zeros.
     /// The list is sorted with no equal keys, so a binary search finds the key or where it goes.
     mutating func tally<Key>(_ units: Int64, for key: Key) where Element == Tallied<Key> {
-        var low = startIndex
-        var high = endIndex
-        while low < high {
-            let middle = low + (high - low) / 2
-            if self[middle].key < key { low = middle + 1 } else { high = middle }
-        }
+        let low = insertionIndex(of: key)
         if low < endIndex, self[low].key == key {
             self[low].units = self[low].units.adding(units)
             if self[low].units == 0 { remove(at: low) }
         } else if units > 0 {
             insert(Tallied(key: key, units: UInt64(units)), at: low)
         }
+    }
+
+    /// The units tallied for `key`; zero when it has none.
+    func units<Key>(for key: Key) -> UInt64 where Element == Tallied<Key> {
+        let index = insertionIndex(of: key)
+        return index < endIndex && self[index].key == key ? self[index].units : 0
+    }
+
+    /// Where `key` is, or would go, in the sorted list.
+    private func insertionIndex<Key>(of key: Key) -> Int where Element == Tallied<Key> {
+        var low = startIndex
+        var high = endIndex
+        while low < high {
+            let middle = low + (high - low) / 2
+            if self[middle].key < key { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }
 
