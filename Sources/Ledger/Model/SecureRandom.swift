@@ -4,9 +4,10 @@
     import Darwin
 #endif
 
-/// Bytes from the operating system's CSPRNG, one system call per request (up to 256 bytes): `getrandom(2)` on Linux (the source
-/// `SystemRandomNumberGenerator` reads too, but it asks for eight bytes a call, and `UInt8.random` asks once per
-/// byte: a ChaCha20 nonce cost twelve calls). Used where keys, nonces and key ids are made for each command.
+/// Bytes from the operating system's CSPRNG, one system call per request of up to 256 bytes: `getrandom(2)` on
+/// Linux (the source `SystemRandomNumberGenerator` reads too, but it asks for eight bytes a call, and
+/// `UInt8.random` asks once per byte: a ChaCha20 nonce cost twelve calls). Used where keys, nonces and key ids are
+/// made for each command.
 public enum SecureRandom {
     public static func bytes(_ count: Int) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
