@@ -27,9 +27,13 @@ final class ProjectionsFixture {
     let services: CommandServices
     let store: ProjectionsStore
     var builder: ProjectionBuilder {
-        ProjectionBuilder(ledger: services.ledger, store: store, batchEvents: batchEvents)
+        ProjectionBuilder(
+            ledger: services.ledger, store: store, batchEvents: batchEvents, batchRows: batchRows,
+            scanEvents: scanEvents)
     }
     var batchEvents = ProjectionBuilder.batchEventsMax
+    var batchRows = ProjectionBuilder.batchRowsMax
+    var scanEvents = ProjectionBuilder.scanEventsMax
     /// The business time of the next commands (2025-03-03 unless a test moves it).
     var occurredAt = Instant(microsecondsSinceEpoch: 1_741_000_000_000_000)
     /// Projections caught up after every emit, as a server's engine keeps them live.

@@ -13,6 +13,8 @@ public final class InsertOnlyTable<Row: PayloadCodable>: BatchTable {
     /// The pending rows in key order, once `checkBeforeFlush` has sorted them.
     private var order: [Int]?
 
+    override var rowsPending: Int { keys.count }
+
     public func insert(_ key: RowKey, _ row: Row) {
         keys.append(key)
         row.encode(to: &values)

@@ -8,21 +8,38 @@ import LMDB
 /// a record is decoded once, only when one of them reads it. A projection that refuses an event keeps every
 /// earlier event's rows, records the position and the error, and stops; the others go on.
 public struct ProjectionBuilder: Sendable {
-    public static let batchEventsMax = 10_000
+    /// The most events one batch (one write transaction) applies. A row changed by many events is written once
+    /// per batch, so a rebuild writes each busy row a few times instead of once per 10,000 events.
+    public static let batchEventsMax = 1_000_000
+    /// A batch also ends once its projections hold this many changed rows waiting to be written (P5 bounds a
+    /// rebuild's memory; a view with a row per event reaches it first). Clean cached rows are bounded apart
+    /// (`RowTable.cachedRowsMax`).
+    public static let batchRowsMax = 200_000
+    /// A batch reads the ledger in scans of at most this many events, and checks its bounds and `shouldStop`
+    /// between them.
+    public static let scanEventsMax = 10_000
 
     public let ledger: Ledger
     public let store: ProjectionsStore
     public let batchEvents: Int
+    public let batchRows: Int
+    public let scanEvents: Int
 
-    public init(ledger: Ledger, store: ProjectionsStore, batchEvents: Int = Self.batchEventsMax) {
+    public init(
+        ledger: Ledger, store: ProjectionsStore, batchEvents: Int = Self.batchEventsMax,
+        batchRows: Int = Self.batchRowsMax, scanEvents: Int = Self.scanEventsMax
+    ) {
         self.ledger = ledger
         self.store = store
         self.batchEvents = max(1, min(batchEvents, Self.batchEventsMax))
+        self.batchRows = max(1, min(batchRows, Self.batchRowsMax))
+        self.scanEvents = max(1, min(scanEvents, Self.scanEventsMax))
     }
 
     /// Applies one batch of at most `batchEvents` events below `limit` to the generation in `slot`, creating
-    /// the record (a new generation after `firstGeneration`) when there is none. Returns the record after the
-    /// batch; its checkpoint equals the old one when there was nothing to do.
+    /// the record (a new generation after `firstGeneration`) when there is none. The batch ends earlier once
+    /// its changed rows reach `batchRows`. Returns the record after the batch; its checkpoint equals the old
+    /// one when there was nothing to do.
     @discardableResult
     public func advance(
         _ projection: any Projection, slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64 = 0
@@ -36,19 +53,22 @@ public struct ProjectionBuilder: Sendable {
         _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64 = 0
     ) throws(ProjectionError) -> [ProjectionRecord] {
         var carried = CarriedRows()
-        return try advance(projections, slot: slot, upTo: limit, firstGeneration: firstGeneration, carrying: &carried)
+        return try advance(
+            projections, slot: slot, upTo: limit, firstGeneration: firstGeneration, carrying: &carried,
+            shouldStop: { false })
     }
 
     private func advance(
         _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64,
-        carrying carried: inout CarriedRows
+        carrying carried: inout CarriedRows, shouldStop: () -> Bool
     ) throws(ProjectionError) -> [ProjectionRecord] {
         let names = projections.map(\.name)
         guard Set(names).count == names.count else {
             throw ProjectionError.storage("a projection is named twice in one build: \(names)")
         }
         let outcome = try batch(
-            projections, slot: slot, upTo: limit, firstGeneration: firstGeneration, carrying: &carried)
+            projections, slot: slot, upTo: limit, firstGeneration: firstGeneration, carrying: &carried,
+            endsEarly: { rows in rows >= batchRows || shouldStop() })
         var records = outcome.records
         // A projection that refused an event wrote nothing in that batch: redo it alone up to the refused event,
         // so its rows are kept, and record the failure with them.
@@ -56,8 +76,10 @@ public struct ProjectionBuilder: Sendable {
             let projection = projections[index]
             carried[projection.name] = nil
             var alone = CarriedRows()
+            // Unbounded by rows: it must reach the refused event (it holds fewer rows than the batch did there).
             let kept = try batch(
-                [projection], slot: slot, upTo: refusal.position, firstGeneration: firstGeneration, carrying: &alone)
+                [projection], slot: slot, upTo: refusal.position, firstGeneration: firstGeneration, carrying: &alone,
+                endsEarly: { _ in false })
             records[index] = try write { txn throws(ProjectionError) in
                 var record = kept.records[0]
                 record.failure = .init(position: refusal.position, message: refusal.message)
@@ -90,7 +112,8 @@ public struct ProjectionBuilder: Sendable {
         var carried = CarriedRows()
         while true {
             let records = try advance(
-                projections, slot: slot, upTo: limit, firstGeneration: firstGeneration, carrying: &carried)
+                projections, slot: slot, upTo: limit, firstGeneration: firstGeneration, carrying: &carried,
+                shouldStop: shouldStop)
             progress(records)
             let checkpoints = records.map(\.checkpoint)
             // Done when each is at the limit or has failed, or at the end of the ledger (a batch that found nothing).
@@ -123,10 +146,11 @@ public struct ProjectionBuilder: Sendable {
 
     /// One write transaction. Rows reach the transaction only at `flush`, after every event of the batch
     /// applied, so a projection that refused an event leaves the transaction without any of the batch's rows
-    /// (and without a new checkpoint).
+    /// (and without a new checkpoint). The ledger is read in scans of up to `scanEvents` events; after each,
+    /// `endsEarly` sees how many changed rows the members hold and may end the batch there.
     private func batch(
         _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64,
-        carrying carried: inout CarriedRows
+        carrying carried: inout CarriedRows, endsEarly: (_ rowsPending: Int) -> Bool
     ) throws(ProjectionError) -> (records: [ProjectionRecord], refusals: [(Int, Refusal)]) {
         var opened: [LMDB.Database] = []
         var kept = carried
@@ -142,7 +166,7 @@ public struct ProjectionBuilder: Sendable {
             }
             let starts = members.filter(\.isActive).map(\.record.checkpoint)
             if let from = starts.min() {
-                let next = try scan(&members, from: from, count: min(UInt64(batchEvents), limit - from))
+                let next = try scanBatch(&members, from: from, upTo: limit, endsEarly: endsEarly)
                 // A projection whose rows cannot be written as they are (a key inserted twice) stops alone, with
                 // nothing of this batch, like one that refused an event.
                 for index in members.indices where members[index].isActive {
@@ -201,6 +225,22 @@ public struct ProjectionBuilder: Sendable {
         return Member(
             projection: projection, record: record, rows: RowBatch(transaction: txn, databases: databases),
             refusal: nil)
+    }
+
+    /// Feeds the batch's records from `from` to the members, one scan after another, until `batchEvents`, the
+    /// limit, the ledger's end or `endsEarly`; returns the position after the last record seen.
+    private func scanBatch(
+        _ members: inout [Member], from: UInt64, upTo limit: UInt64, endsEarly: (_ rowsPending: Int) -> Bool
+    ) throws(ProjectionError) -> UInt64 {
+        let end = min(limit, from + UInt64(batchEvents))
+        var next = from
+        while next < end {
+            let reached = try scan(&members, from: next, count: min(UInt64(scanEvents), end - next))
+            if reached == next { break }  // the ledger's end
+            next = reached
+            if endsEarly(members.reduce(0) { $0 + ($1.rows?.rowsPending ?? 0) }) { break }
+        }
+        return next
     }
 
     /// Feeds `count` records from `from` to the active members that read them; returns the position after the

@@ -37,6 +37,8 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
         return entry
     }
 
+    override var rowsPending: Int { changed.count }
+
     private func markChanged(_ entry: Entry) {
         guard !entry.dirty else { return }
         entry.dirty = true
@@ -129,6 +131,9 @@ public class BatchTable {
         self.database = database
     }
 
+    /// The changed rows waiting for `flush` (its clean cached rows are bounded apart).
+    var rowsPending: Int { 0 }
+
     /// Refuses the batch's rows before any is written, when they cannot be written as they are.
     func checkBeforeFlush() throws(ProjectionError) {}
 
@@ -195,6 +200,9 @@ public final class RowBatch {
     func checkBeforeFlush() throws(ProjectionError) {
         for open in tables { try open.table.checkBeforeFlush() }
     }
+
+    /// The changed rows its tables hold for `flush`.
+    var rowsPending: Int { tables.reduce(0) { $0 + $1.table.rowsPending } }
 
     /// Writes every table's changed rows; returns whether any row was written.
     func flush() throws(ProjectionError) -> Bool {
