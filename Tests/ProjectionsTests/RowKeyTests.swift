@@ -18,6 +18,7 @@ struct RowKeyTests {
         keys += [
             .uuid(id), RowKey.uuid(id).appending(UInt64(7)), RowKey.uuid(id).appending(id),
             RowKey.uuid(id).appending(id).appending(UInt64(1)), RowKey.uuid(id).appending("kolo seniora"),
+            RowKey.uuid(id).appending(id).appending(UInt64(1)).appending("a"),
             RowKey().appending(String(repeating: "ż", count: 200)),
         ]
         return keys
@@ -34,6 +35,10 @@ struct RowKeyTests {
         let long = RowKey.uuid(id).appending(id).appending(UInt64(9))
         #expect(long == RowKey(bytes: idBytes + idBytes + position))
         #expect(long.bytes.count == 40)
+        let spilled = long.appending("x")  // past the inline capacity: the same key as the same bytes at once
+        #expect(spilled == RowKey(bytes: idBytes + idBytes + position + [1, 120]))
+        #expect(spilled.hashValue == RowKey(bytes: idBytes + idBytes + position + [1, 120]).hashValue)
+        #expect(spilled.count == 42 && long < spilled)
         #expect(RowKey().appending("ab").bytes == [2, 97, 98])
         #expect(RowKey(bytes: []).bytes.isEmpty)
     }

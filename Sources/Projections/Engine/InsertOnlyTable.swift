@@ -48,7 +48,7 @@ public final class InsertOnlyTable<Row: PayloadCodable>: BatchTable {
             try values.bytes.withBytes { all throws(LMDBError) in
                 for index in sorted {
                     let row = UnsafeRawBufferPointer(rebasing: all[(index == 0 ? 0 : ends[index - 1])..<ends[index]])
-                    try keys[index].bytes.withBytes { key throws(LMDBError) in
+                    try keys[index].withUnsafeBytes { key throws(LMDBError) in
                         try transaction.put(row, key: key, in: database)
                     }
                 }

@@ -4,26 +4,112 @@ public import Foundation
 /// integers) concatenate directly; a string part is length-prefixed so no key is a prefix of another's part.
 /// LMDB refuses empty keys: a table with a single row uses `RowKey.single`.
 public struct RowKey: Hashable, Sendable, Comparable {
-    public private(set) var bytes: [UInt8]
+    /// Keys of up to this many bytes (an id, two ids, two ids and a number) are held in the value itself: a
+    /// dictionary of cached rows then hashes and compares them without following a pointer to a heap array,
+    /// and copying one retains nothing. Longer keys spill into an array. Each length has one representation,
+    /// so equal bytes are equal keys.
+    static let inlineCapacity = 40
 
-    public init(bytes: [UInt8]) { self.bytes = bytes }
-    public init() { bytes = [] }
+    private enum Storage: Hashable, Sendable {
+        case inline(InlineBytes)
+        case spilled([UInt8])
+    }
+
+    /// Up to `inlineCapacity` bytes in memory order; the bytes past `count` stay zero.
+    private struct InlineBytes: Hashable, Sendable {
+        var word0: UInt64 = 0
+        var word1: UInt64 = 0
+        var word2: UInt64 = 0
+        var word3: UInt64 = 0
+        var word4: UInt64 = 0
+        var count: UInt8 = 0
+    }
+
+    private var storage: Storage
+
+    public init(bytes: [UInt8]) {
+        storage = .inline(InlineBytes())
+        bytes.withUnsafeBytes { append($0) }
+    }
+
+    public init() { storage = .inline(InlineBytes()) }
+
+    /// The key's bytes as an array (a copy: hot paths use `withUnsafeBytes`).
+    public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+
+    public var count: Int {
+        switch storage {
+        case .inline(let inline): Int(inline.count)
+        case .spilled(let bytes): bytes.count
+        }
+    }
+
+    /// Calls `body` with the key's bytes, valid only inside it.
+    public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        switch storage {
+        case .inline(var inline):
+            let count = Int(inline.count)
+            return try Swift.withUnsafeBytes(of: &inline) { (all: UnsafeRawBufferPointer) throws(E) -> R in
+                try body(UnsafeRawBufferPointer(rebasing: all[0..<count]))
+            }
+        case .spilled(let bytes):
+            return try bytes.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(E) -> R in
+                try body(UnsafeRawBufferPointer(buffer))
+            }
+        }
+    }
+
+    /// Appends `tail`, spilling into an array once the key outgrows `inlineCapacity`.
+    private mutating func append(_ tail: UnsafeRawBufferPointer) {
+        guard !tail.isEmpty else { return }
+        switch storage {
+        case .inline(var inline):
+            let count = Int(inline.count)
+            if count + tail.count <= Self.inlineCapacity {
+                Swift.withUnsafeMutableBytes(of: &inline) { all in
+                    UnsafeMutableRawBufferPointer(rebasing: all[count..<(count + tail.count)]).copyMemory(from: tail)
+                }
+                inline.count = UInt8(count + tail.count)
+                storage = .inline(inline)
+            } else {
+                var spilled = bytes
+                spilled.append(contentsOf: tail)
+                storage = .spilled(spilled)
+            }
+        case .spilled(var spilled):
+            storage = .inline(InlineBytes())  // the array uniquely referenced while it grows
+            spilled.append(contentsOf: tail)
+            storage = .spilled(spilled)
+        }
+    }
+
+    /// An inline key hashed by its words (five plain integers), a spilled one by its bytes at once.
+    public func hash(into hasher: inout Hasher) {
+        switch storage {
+        case .inline(let inline):
+            hasher.combine(inline.word0)
+            hasher.combine(inline.word1)
+            hasher.combine(inline.word2)
+            hasher.combine(inline.word3)
+            hasher.combine(inline.word4)
+            hasher.combine(inline.count)
+        case .spilled(let bytes):
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+    }
 
     /// Byte order, as LMDB's default comparison (`memcmp`, then the shorter key first).
     public static func < (a: RowKey, b: RowKey) -> Bool {
-        let common = min(a.bytes.count, b.bytes.count)
-        let order = a.bytes.withUnsafeBytes { left in
-            b.bytes.withUnsafeBytes { right in
-                guard common > 0, let left = left.baseAddress, let right = right.baseAddress else { return Int32(0) }
-                return memcmp(left, right, common)
+        a.withUnsafeBytes { left in
+            b.withUnsafeBytes { right in
+                let common = min(left.count, right.count)
+                guard common > 0, let leftBase = left.baseAddress, let rightBase = right.baseAddress else {
+                    return left.count < right.count
+                }
+                let order = memcmp(leftBase, rightBase, common)
+                return order != 0 ? order < 0 : left.count < right.count
             }
         }
-        return order != 0 ? order < 0 : a.bytes.count < b.bytes.count
-    }
-
-    /// The bytes hashed at once (the synthesized hash combines them one by one, which dominated rebuilds).
-    public func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 
     /// The indices of `keys` in the keys' byte order. A big-endian word of each key's first eight bytes
@@ -36,29 +122,31 @@ public struct RowKey: Hashable, Sendable, Comparable {
     }
 
     private var leadingWord: UInt64 {
-        var word: UInt64 = 0
-        for (index, byte) in bytes.prefix(8).enumerated() { word |= UInt64(byte) << (56 - 8 * index) }
-        return word
+        if case .inline(let inline) = storage { return UInt64(bigEndian: inline.word0) }  // zero past the bytes
+        return withUnsafeBytes { key in
+            var word: UInt64 = 0
+            for (index, byte) in key.prefix(8).enumerated() { word |= UInt64(byte) << (56 - 8 * index) }
+            return word
+        }
     }
 
     public func appending(_ uuid: UUID) -> RowKey {
         var copy = self
-        withUnsafeBytes(of: uuid.uuid) { copy.bytes.append(contentsOf: $0) }
+        Swift.withUnsafeBytes(of: uuid.uuid) { copy.append($0) }
         return copy
     }
 
     public func appending(_ value: UInt64) -> RowKey {
         var copy = self
-        withUnsafeBytes(of: value.bigEndian) { copy.bytes.append(contentsOf: $0) }
+        Swift.withUnsafeBytes(of: value.bigEndian) { copy.append($0) }
         return copy
     }
 
     public func appending(_ text: String) -> RowKey {
+        var part = Array(text.utf8.prefix(255))
+        part.insert(UInt8(part.count), at: 0)
         var copy = self
-        let length = min(text.utf8.count, 255)
-        copy.bytes.reserveCapacity(bytes.count + 1 + length)
-        copy.bytes.append(UInt8(length))
-        copy.bytes.append(contentsOf: text.utf8.prefix(length))
+        part.withUnsafeBytes { copy.append($0) }
         return copy
     }
 

@@ -100,7 +100,11 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
                 if let row = entry.row {
                     writer.removeAll()
                     row.encode(to: &writer)
-                    try transaction.put(writer.bytes, key: entry.key.bytes, in: database)
+                    try writer.bytes.withBytes { value throws(LMDBError) in
+                        try entry.key.withUnsafeBytes { key throws(LMDBError) in
+                            try transaction.put(value, key: key, in: database)
+                        }
+                    }
                 } else {
                     try transaction.delete(key: entry.key.bytes, in: database)
                 }
@@ -280,7 +284,9 @@ enum RowCoding {
         _ type: Row.Type, key: RowKey, table: String, database: Database, in transaction: Transaction
     ) throws(ProjectionError) -> Row? {
         let bytes: UnsafeRawBufferPointer?
-        do { bytes = try transaction.value(in: database, key: key.bytes) } catch {
+        do {
+            bytes = try key.withUnsafeBytes { key throws(LMDBError) in try transaction.value(in: database, key: key) }
+        } catch {
             throw ProjectionError.storage("reading \(table): \(error)")
         }
         guard let bytes else { return nil }
