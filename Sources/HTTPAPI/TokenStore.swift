@@ -1,4 +1,5 @@
 import HTTPTypes
+import Ledger
 import Crypto
 public import Foundation
 import Synchronization
@@ -48,9 +49,8 @@ public final class TokenStore: Sendable {
         if let label, label.count > Self.labelLengthMax {
             throw TokenError(description: "--label is over \(Self.labelLengthMax) characters")
         }
-        var secret = SystemRandomNumberGenerator()
-        let id = Self.hex((0..<6).map { _ in UInt8.random(in: 0...255, using: &secret) })
-        let token = "cus_\(id)_" + Self.hex((0..<32).map { _ in UInt8.random(in: 0...255, using: &secret) })
+        let id = Self.hex(SecureRandom.bytes(6))
+        let token = "cus_\(id)_" + Self.hex(SecureRandom.bytes(32))
         let entry = Entry(
             id: id, role: role, subject: subject, label: label, sha256: Self.digest(token), createdAt: now,
             revokedAt: nil)

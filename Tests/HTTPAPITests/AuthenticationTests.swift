@@ -37,6 +37,10 @@ struct AuthenticationTests {
         let store = TokenStore(dataDirectory: directory)
         let subject = UUID()
         let created = try store.create(role: .coordinator, subject: subject, label: "desk 3")
+        let parts = created.token.split(separator: "_")
+        #expect(parts.count == 3 && parts[0] == "cus" && parts[1] == Substring(created.entry.id))
+        #expect(parts[1].count == 12 && parts[2].count == 64, "48 random bits of id, 256 of secret, in hex")
+        #expect(parts.dropFirst().allSatisfy { $0.allSatisfy(\.isHexDigit) })
         let file = try String(contentsOfFile: directory + "/tokens/tokens.json", encoding: .utf8)
         #expect(!file.contains(created.token))
         #expect(!file.contains(String(created.token.split(separator: "_")[2])))
@@ -51,5 +55,7 @@ struct AuthenticationTests {
         #expect(try store.revoke(id: created.entry.id) == false)
         #expect(throws: TokenStore.TokenError.self) { try store.revoke(id: "missing") }
         #expect(try store.list().map(\.id) == [created.entry.id])
+        let other = try store.create(role: .coordinator, subject: subject, label: nil)
+        #expect(other.entry.id != created.entry.id && other.token != created.token)
     }
 }
