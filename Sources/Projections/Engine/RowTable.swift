@@ -25,6 +25,15 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
     }
 
     private var cache: [RowKey: Entry] = [:]
+    /// `flush` for this table's row type. An overriding method of a generic class runs unspecialized, copying
+    /// and encoding rows through `Row`'s witness tables; this closure is made with the table, where `Row` is a
+    /// known type, so the loop over the changed rows runs specialized.
+    private let flushChangedRows: (RowTable<Row>) throws(ProjectionError) -> Bool
+
+    override init(name: String, database: Database, transaction: Transaction) {
+        flushChangedRows = { table throws(ProjectionError) in try table.writeChangedRows() }
+        super.init(name: name, database: database, transaction: transaction)
+    }
     /// The rows the batch changed, each once, for `flush`; after a commit the cached rows are all clean and
     /// carry over to the next batch's transaction (`rebind`).
     private var changed: [Entry] = []
@@ -90,7 +99,9 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
 
     /// Writes the changed rows in key order (LMDB inserts faster in order), encoding each into one reused
     /// buffer; keeps those an event read, clean, and forgets those only put. Returns whether it wrote any.
-    override func flush() throws(ProjectionError) -> Bool {
+    override func flush() throws(ProjectionError) -> Bool { try flushChangedRows(self) }
+
+    private func writeChangedRows() throws(ProjectionError) -> Bool {
         let wrote = !changed.isEmpty
         var writer = PayloadWriter(capacity: 1024)
         for index in RowKey.byteOrder(of: changed.map { $0.key }) {
