@@ -143,10 +143,13 @@ public struct RowKey: Hashable, Sendable, Comparable {
     }
 
     public func appending(_ text: String) -> RowKey {
-        var part = Array(text.utf8.prefix(255))
-        part.insert(UInt8(part.count), at: 0)
         var copy = self
-        part.withUnsafeBytes { copy.append($0) }
+        var text = text
+        text.withUTF8 { utf8 in
+            let length = min(utf8.count, 255)
+            Swift.withUnsafeBytes(of: UInt8(length)) { copy.append($0) }
+            copy.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[0..<length]))
+        }
         return copy
     }
 
