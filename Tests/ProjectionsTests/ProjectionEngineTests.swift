@@ -81,61 +81,55 @@ struct ProjectionEngineTests {
         #expect(try fixture.contents(PlanStatusProjection.self) == live)
     }
 
-    @Test("A batch reads the ledger in several scans and commits once, at its event bound")
-    func batchSpansScans() async throws {
+    /// A fixture fed `PlanStory`, and PlanStatusView's rows rebuilt from it in one batch.
+    private func storyFixture() async throws -> (fixture: ProjectionsFixture, oneBatch: [String]) {
         let fixture = try ProjectionsFixture()
         try await PlanStory().feed(fixture)
-        let expected = try fixture.liveAndRebuiltContents(PlanStatusProjection()).rebuilt
-        let size = try fixture.treeSize()
-        fixture.batchEvents = 8
-        fixture.scanEvents = 3
+        return (fixture, try fixture.liveAndRebuiltContents(PlanStatusProjection()).rebuilt)
+    }
+
+    /// Rebuilds PlanStatusView under the fixture's bounds and returns each batch's checkpoint; the rebuild must
+    /// switch, to rows equal to `expected`.
+    private func batchCheckpoints(_ fixture: ProjectionsFixture, expected: [String]) throws -> [UInt64] {
         var checkpoints: [UInt64] = []
         let outcome = try ProjectionRebuild(builder: fixture.builder).run(
             PlanStatusProjection(), progress: { checkpoints.append($0.checkpoint) })
-        guard case .switched = outcome else {
-            Issue.record("no switch: \(outcome)")
-            return
-        }
+        guard case .switched = outcome else { throw ProjectionError.storage("no switch: \(outcome)") }
+        #expect(try fixture.contents(PlanStatusProjection.self) == expected)
+        return checkpoints
+    }
+
+    @Test("A batch reads the ledger in several scans and commits once, at its event bound")
+    func batchSpansScans() async throws {
+        let (fixture, oneBatch) = try await storyFixture()
+        let size = try fixture.treeSize()
+        fixture.batchEvents = 8
+        fixture.scanEvents = 3
+        let checkpoints = try batchCheckpoints(fixture, expected: oneBatch)
         let batches = Array(stride(from: 8, to: size, by: 8)) + [size]
         #expect(Array(checkpoints.prefix(batches.count)) == batches, "scans of 3 do not end a batch of 8")
-        #expect(try fixture.contents(PlanStatusProjection.self) == expected)
     }
 
     @Test("A batch ends once its changed rows reach the row bound; the rows are the same as in one batch")
     func batchEndsAtRowBound() async throws {
-        let fixture = try ProjectionsFixture()
-        try await PlanStory().feed(fixture)
-        let expected = try fixture.liveAndRebuiltContents(PlanStatusProjection()).rebuilt
+        let (fixture, oneBatch) = try await storyFixture()
         fixture.scanEvents = 1
         fixture.batchRows = 2
-        var checkpoints: [UInt64] = []
-        let outcome = try ProjectionRebuild(builder: fixture.builder).run(
-            PlanStatusProjection(), progress: { checkpoints.append($0.checkpoint) })
-        guard case .switched = outcome else {
-            Issue.record("no switch: \(outcome)")
-            return
-        }
+        let checkpoints = try batchCheckpoints(fixture, expected: oneBatch)
         #expect(checkpoints.count > 2, "one batch per two changed rows at most, not one for the whole ledger")
         #expect(checkpoints == checkpoints.sorted())
-        #expect(try fixture.contents(PlanStatusProjection.self) == expected)
     }
 
     @Test("Stopped inside a batch, a rebuild commits the scans it applied and resumes after them")
     func stopInsideBatch() async throws {
-        let fixture = try ProjectionsFixture()
-        try await PlanStory().feed(fixture)
-        let expected = try fixture.liveAndRebuiltContents(PlanStatusProjection()).rebuilt
+        let (fixture, oneBatch) = try await storyFixture()
         fixture.scanEvents = 2
         #expect(throws: ProjectionError.cancelled) {
             _ = try ProjectionRebuild(builder: fixture.builder).run(PlanStatusProjection(), shouldStop: { true })
         }
         let pending = try #require(try fixture.store.record(.rebuild, of: PlanStatusProjection.name))
         #expect(pending.checkpoint == 2, "the first scan of the batch, committed")
-        guard case .switched = try ProjectionRebuild(builder: fixture.builder).run(PlanStatusProjection()) else {
-            Issue.record("the resumed rebuild did not switch")
-            return
-        }
-        #expect(try fixture.contents(PlanStatusProjection.self) == expected)
+        _ = try batchCheckpoints(fixture, expected: oneBatch)
     }
 
     @Test("rowsChangedAt moves with the batches that write rows and stays through events the projection skips")
