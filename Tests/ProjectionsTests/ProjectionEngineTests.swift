@@ -24,6 +24,19 @@ struct RefusingProjection: Projection {
     }
 }
 
+/// A projection with a defect: it opens one table with two row types.
+struct TwoRowTypesProjection: Projection {
+    static let name = "TwoRowTypes"
+    static let version: UInt32 = 1
+    static let tables = ["counts"]
+    static let eventTypes: Set<String> = [PlanDrafted.eventType, CoordinatorAssigned.eventType]
+
+    func apply(_ event: ProjectedEvent, to rows: RowBatch) throws(ProjectionError) {
+        try rows.table("counts", of: UInt64.self).update(.single, orInsert: { 0 }) { $0 += 1 }
+        if case .planDrafted = event.event { _ = try rows.table("counts", of: String.self) }
+    }
+}
+
 @Suite("Projection engine: checkpoints, rebuilds, as-of cutoffs, failures, live catch-up")
 struct ProjectionEngineTests {
     @Test("Rebuilt from zero in one batch, a view is byte-identical to the one built live in small batches")
@@ -202,6 +215,16 @@ struct ProjectionEngineTests {
             #expect(asOf.cutoff.size == capture.size)
             #expect(try fixture.planRows(in: asOf.store) == capture.rows, "as of size \(capture.size)")
         }
+    }
+
+    @Test("A table opened with a second row type is the projection's failure, naming the table")
+    func tableOpenedWithTwoRowTypes() async throws {
+        let fixture = try ProjectionsFixture()
+        for event in PlanStory().opening { try await fixture.emit(event) }
+        let drafted = try fixture.services.ledger.read(type: EventType("PlanDrafted"), from: .zero, limit: 1)
+        let failure = try #require(try fixture.catchUp(TwoRowTypesProjection()).failure)
+        #expect(failure.position == drafted.first?.position.rawValue)
+        #expect(failure.message.contains("table counts opened as two kinds of table or with two row types"))
     }
 
     @Test("A projection that fails on an event keeps the rows before it, records where and why, and stops alone")
