@@ -46,13 +46,7 @@ extension EventContext {
         private static func readRuleSetVersion(_ reader: inout PayloadReader) throws(PayloadCodingError) -> String {
             let start = reader.offset
             let raw = try reader.readLengthPrefixed()
-            for known in knownVersions where known.bytes.count == raw.count {
-                let equal = known.bytes.withUnsafeBytes { bytes in
-                    guard let left = bytes.baseAddress, let right = raw.baseAddress else { return true }
-                    return memcmp(left, right, raw.count) == 0
-                }
-                if equal { return known.text }
-            }
+            for known in knownVersions where known.bytes.isSame(as: raw) { return known.text }
             guard let text = String(validating: raw, as: UTF8.self) else { throw .invalidUTF8(at: start) }
             return text
         }

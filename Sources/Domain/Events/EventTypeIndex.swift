@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The replay path's lookup of an event type by the bytes of its stored name (ledger.md P3): one hash of the
 /// name's first and last eight bytes and one comparison find a small integer, with no `String` built. That
 /// integer indexes the decoders of the type's schema versions and a projection's set of types, so a record a
@@ -54,7 +48,7 @@ public struct EventTypeIndex: Sendable {
         for _ in 0...slotMask {
             let index = slots[slot]
             if index < 0 { return nil }
-            if Self.equal(nameBytes[index], bytes) { return index }
+            if nameBytes[index].isSame(as: bytes) { return index }
             slot = (slot + 1) & slotMask
         }
         return nil
@@ -73,14 +67,6 @@ public struct EventTypeIndex: Sendable {
         }
         for decoder in decoders[index] where decoder.schemaVersion == schemaVersion { return decoder.decode }
         throw .unknownEventType(names[index], schemaVersion: schemaVersion)
-    }
-
-    private static func equal(_ name: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard name.count == bytes.count else { return false }
-        return name.withUnsafeBytes { name in
-            guard let left = name.baseAddress, let right = bytes.baseAddress else { return true }
-            return memcmp(left, right, bytes.count) == 0
-        }
     }
 
     /// The length mixed with the first and the last eight bytes (or every byte of a shorter name).
