@@ -46,13 +46,16 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 }
 
-/// Registers routes whose handlers are cut off after `requestTimeout` with 503 `request-timeout`. A command
-/// already handed to the writer still commits; its client retries with the same Idempotency-Key and gets the
-/// original result.
+/// Registers routes whose handlers are cut off after `timeout` with 503 `request-timeout` (`RequestDeadlines`).
 struct Routes {
     typealias Handler = @Sendable (Request, APIRequestContext) async throws -> Response
     let router: Router<APIRequestContext>
-    let timeout: Duration
+    let deadlines: RequestDeadlines
+
+    init(router: Router<APIRequestContext>, timeout: Duration) {
+        self.router = router
+        deadlines = RequestDeadlines(timeout: timeout)
+    }
 
     func get(_ path: RouterPath, _ handler: @escaping Handler) {
         router.get(path, use: timed(handler))
@@ -63,17 +66,8 @@ struct Routes {
     }
 
     private func timed(_ handler: @escaping Handler) -> Handler {
-        { [timeout] request, context in
-            try await withThrowingTaskGroup(of: Response?.self) { group in
-                group.addTask { try await handler(request, context) }
-                group.addTask {
-                    try? await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let response = first else { throw Problem.requestTimeout }
-                return response
-            }
+        { [deadlines] request, context in
+            try await deadlines.run { try await handler(request, context) }
         }
     }
 }

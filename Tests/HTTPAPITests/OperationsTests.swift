@@ -96,4 +96,45 @@ struct RequestTimeoutTests {
             #expect(try await client.send(.get, "/fast", token: nil).status == .noContent)
         }
     }
+
+    @Test("The caller is answered at the deadline even when the handler ignores cancellation")
+    func timeoutWithoutCooperation() async throws {
+        let deadlines = RequestDeadlines(timeout: .milliseconds(50))
+        let (released, release) = AsyncStream<Void>.makeStream()
+        let started = ContinuousClock.now
+        let problem = await #expect(throws: Problem.self) {
+            try await deadlines.run {
+                // A detached task's value ignores the handler's cancellation: it ends when the test finishes.
+                await Task.detached { for await _ in released {} }.value
+                return Response(status: .ok)
+            }
+        }
+        #expect(problem?.code == "request-timeout")
+        #expect(ContinuousClock.now - started < .seconds(5))
+        release.finish()
+    }
+
+    @Test("A handler's answer and error pass through, and finished requests are no longer watched")
+    func answersPassThrough() async throws {
+        let deadlines = RequestDeadlines(timeout: .seconds(30))
+        #expect(try await deadlines.run { Response(status: .accepted) }.status == .accepted)
+        await #expect(throws: CancellationError.self) {
+            try await deadlines.run { throw CancellationError() }
+        }
+        #expect(deadlines.watchedCount == 0)
+    }
+
+    @Test("Cancelling the caller cancels its handler")
+    func callerCancellation() async throws {
+        let deadlines = RequestDeadlines(timeout: .seconds(30))
+        let caller = Task {
+            try await deadlines.run {
+                try await Task.sleep(for: .seconds(30))
+                return Response(status: .ok)
+            }
+        }
+        caller.cancel()
+        await #expect(throws: CancellationError.self) { try await caller.value }
+        #expect(deadlines.watchedCount == 0)
+    }
 }
