@@ -137,17 +137,21 @@ struct CommandRoutes {
 
     /// The `Idempotency-Key` as a UUID; nil when absent and not `required`.
     static func idempotencyKey(_ request: Request, required: Bool = true) throws(Problem) -> UUID128? {
-        guard let text = HTTPField.Name("Idempotency-Key").flatMap({ request.headers[$0] }) else {
+        guard let text = idempotencyKeyField.flatMap({ request.headers[$0] }) else {
             guard !required else {
                 throw Problem.invalidRequest("the Idempotency-Key header is required (a UUID, v7 recommended)")
             }
             return nil
         }
-        guard let uuid = UUID(uuidString: text.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))) else {
-            throw Problem.invalidRequest("Idempotency-Key must be a UUID")
-        }
-        return UUID128(uuid)
+        // Parsed by hand: Foundation's trimming and `UUID(uuidString:)` (sscanf) were ≈ 1.7 % of a command's CPU.
+        var key = Substring(text)
+        while let first = key.first, first == "\"" || first == " " { key.removeFirst() }
+        while let last = key.last, last == "\"" || last == " " { key.removeLast() }
+        guard let uuid = UUID128(key) else { throw Problem.invalidRequest("Idempotency-Key must be a UUID") }
+        return uuid
     }
+
+    static let idempotencyKeyField = HTTPField.Name("Idempotency-Key")
 
     /// `If-Match: "3"` or `If-Match: 3`: the stream version the command requires.
     static func ifMatch(_ request: Request) throws(Problem) -> StreamVersion? {

@@ -109,6 +109,17 @@ struct CommandTests {
                 .post, "/v1/persons", token: clerk, json: Self.registration(person),
                 headers: [("Idempotency-Key", "retry-1")])
             #expect(notUUID.status == .badRequest)
+            for bad in [String(key.1.dropLast()), key.1.replacingOccurrences(of: "-", with: "g"), key.1 + "0"] {
+                let refused = try await client.send(
+                    .post, "/v1/persons", token: clerk, json: Self.registration(person),
+                    headers: [("Idempotency-Key", bad)])
+                #expect(refused.status == .badRequest, "\(bad)")
+            }
+            // Quoted, padded and upper-case text names the same key: the original answer again.
+            let quoted = try await client.send(
+                .post, "/v1/persons", token: clerk, json: Self.registration(person),
+                headers: [("Idempotency-Key", #" "\#(key.1.uppercased())" "#)])
+            #expect(quoted.status == .created && quoted.headers[replayed] == "true")
             #expect(try fixture.server.services.ledger.treeSize() == 2)  // RuleSetPublished + PersonRegistered
         }
     }
