@@ -76,7 +76,7 @@ struct ServerDutiesTests {
                 headers: [CommandTests.key()])
             #expect(registered.status == .created)
         }
-        let records = try await Self.stopOnceEveryDutyRan(runs, group: group, running: running)
+        _ = try await Self.stopOnceEveryDutyRan(runs, group: group, running: running)
         await fixture.close()
     }
 
