@@ -10,6 +10,7 @@ done = common.report
 
 function init(args)
     common.seed(id)
+    common.host = wrk.host .. ":" .. tostring(wrk.port)
     bad = 0
     lastBad = 0
 end
