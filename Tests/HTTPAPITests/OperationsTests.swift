@@ -97,11 +97,14 @@ struct RequestTimeoutTests {
         }
     }
 
-    @Test("The caller is answered at the deadline even when the handler ignores cancellation")
+    /// The handler returns only once the test releases it, after the answer: an implementation that waits for
+    /// the handler (a task group does) never answers, and the time limit fails the test. How soon after the
+    /// deadline the answer comes is not asserted: the tests run in parallel on a shared cooperative pool.
+    @Test(
+        "The caller is answered at the deadline even when the handler ignores cancellation", .timeLimit(.minutes(3)))
     func timeoutWithoutCooperation() async throws {
         let deadlines = RequestDeadlines(timeout: .milliseconds(50))
         let (released, release) = AsyncStream<Void>.makeStream()
-        let started = ContinuousClock.now
         let problem = await #expect(throws: Problem.self) {
             try await deadlines.run {
                 // A detached task's value ignores the handler's cancellation: it ends when the test finishes.
@@ -110,7 +113,6 @@ struct RequestTimeoutTests {
             }
         }
         #expect(problem?.code == "request-timeout")
-        #expect(ContinuousClock.now - started < .seconds(5))
         release.finish()
     }
 
