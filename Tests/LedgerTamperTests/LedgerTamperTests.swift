@@ -160,7 +160,8 @@ struct LedgerTamperTests {
 
     /// How the tamper survey's flips in `meta` can look once LMDB reads them back.
     enum MetaDamage: String, CaseIterable, Sendable {
-        case renamedKey, unknownEntry, missingKey, malformedLedgerID, wrongStreamCount
+        case renamedKey, unknownEntry, missingKey, malformedLedgerID, wrongStreamCount, changedOrigin
+        case misspelledLMDBVersion, ledgerIDNotVersion4
     }
 
     @Test(
@@ -182,10 +183,44 @@ struct LedgerTamperTests {
                 case .missingKey: try txn.delete(key: version, in: meta)
                 case .malformedLedgerID: try txn.put([1, 2, 3], key: Array("ledgerId".utf8), in: meta)
                 case .wrongStreamCount: try txn.put(positionKey(3), key: Array("streamCount".utf8), in: meta)
+                case .changedOrigin:
+                    // Still a valid origin: only the signed checkpoints and the verifier key's name repeat it.
+                    try txn.put(Array("cusledger.locam/ledger/v1".utf8), key: Array("origin".utf8), in: meta)
+                case .misspelledLMDBVersion:
+                    try txn.put(Array("LMDB 0.9.24: (Zuly 24, 2019)".utf8), key: version, in: meta)
+                case .ledgerIDNotVersion4:
+                    try txn.put([UInt8](repeating: 0x30, count: 16), key: Array("ledgerId".utf8), in: meta)
                 }
             }
         }
         let report = try fixture.verify()
         #expect(!report.ok && Set(report.problems.map(\.check)) == ["meta"], "\(report.problems)")
+    }
+
+    @Test("A treeSize flipped to 2^60 is reported at once, not walked event by event", .timeLimit(.minutes(1)))
+    func hugeTreeSize() async throws {
+        let fixture = try await TamperFixture.make()
+        defer { fixture.remove() }
+        let recordsEnd = try fixture.verify().size
+        try fixture.withRawEnvironment { environment, open in
+            let meta = try open("meta")
+            try environment.write { txn in try txn.put(positionKey(1 << 60), key: Array("treeSize".utf8), in: meta) }
+        }
+        let report = try fixture.verify()
+        #expect(!report.ok)
+        #expect(report.problems.contains { $0.check == "position" && $0.position == recordsEnd }, "\(report.problems)")
+    }
+
+    @Test("A verifier key that no longer parses is reported, and then no checkpoint counts as signed")
+    func unparseableVerifierKey() async throws {
+        let fixture = try await TamperFixture.make()
+        defer { fixture.remove() }
+        try fixture.withRawEnvironment { environment, open in
+            let meta = try open("meta")
+            try environment.write { txn in try txn.put(Array("x".utf8), key: Array("verifierKey".utf8), in: meta) }
+        }
+        let report = try fixture.verify()
+        #expect(report.problems.contains { $0.check == "meta" && $0.detail.contains("verifierKey") })
+        #expect(report.problems.contains { $0.check == "signature" }, "\(report.problems)")
     }
 }

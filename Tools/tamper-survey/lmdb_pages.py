@@ -168,7 +168,9 @@ class _Walker:
                     value = self._overflow(overflow, size, database)
                 else:
                     value = self.data[key_start + key_size : key_start + key_size + size]
-                    page.regions.append(Region(key_start + key_size, key_start + key_size + size, "value"))
+                    # The ledger's own `meta` database: which entry a value byte belongs to matters to the survey.
+                    part = "value:" + key.decode("utf-8", "replace") if database == "meta" else "value"
+                    page.regions.append(Region(key_start + key_size, key_start + key_size + size, part))
                 yield (key, value, node_flags) if with_flags else (key, value)
             stack.extend(reversed(children))
 

@@ -8,7 +8,10 @@ compared with the pristine file's dump (a dump that differs or fails means a rea
 bytes no read looks at (page slack, node padding, free pages, bits LMDB ignores) leave the dump unchanged and
 may pass. LMDB's own meta pages and branch-page keys (separators a cursor scan never reads, used by lookups)
 are reported apart: a meta-page flip can select the previous snapshot, an older but consistent ledger that
-only a checkpoint held outside the machine (`cus audit trust`) can tell from the current one.
+only a checkpoint held outside the machine (`cus audit trust`) can tell from the current one. Two `meta` values
+are reported apart too: `ledgerId` (random bits) and `lmdbVersionAtCreate` (the LMDB version the ledger was
+created with) are written once, read by nothing and repeated nowhere, so verify checks their form (a version-4
+id, LMDB's version text) and a flip that keeps the form cannot be told from the original.
 
 Usage: survey.py CUS_BINARY [--flips N] [--events N] [--seed S] [--jobs J] [--json FILE]
 Exit status: 0 when no must-detect flip passed verify, 1 otherwise, 2 on a setup error.
@@ -33,6 +36,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lmdb_pages  # noqa: E402
 
 INDEX_DATABASES = {"streams", "byType", "byCategory", "eventIds"}
+INFORMATIONAL_META_VALUES = {"value:ledgerId", "value:lmdbVersionAtCreate"}
 STRUCTURE_PARTS = {"page-number", "page-pad", "page-flags", "page-bounds", "pointers", "node-child", "overflow-count"}
 # What a flip in each category must do: "detect" = verify must fail; "report" = either outcome is reported.
 EXPECTATION = {
@@ -45,6 +49,7 @@ EXPECTATION = {
     "btree-structure": "detect",
     "branch-key": "report",
     "lmdb-meta-page": "report",
+    "meta-informational": "report",
     "free-list": "report",
     "no-data": "report",
 }
@@ -72,7 +77,7 @@ def category(database: str, kind: str, part: str) -> str:
     if database == "checkpoints":
         return "checkpoint"
     if database == "meta":
-        return "ledger-meta"
+        return "meta-informational" if part in INFORMATIONAL_META_VALUES else "ledger-meta"
     return f"other:{database}"
 
 

@@ -47,11 +47,12 @@ public struct LedgerVerifier {
         let setup = try databases.environment.read { txn in
             (
                 try IndexLookup(transaction: txn, databases: databases).treeSize(),
+                try Self.recordsEnd(databases, txn),
                 try CheckpointStore.readAll(databases, txn),
                 try txn.value(in: databases.meta, key: MetaKey.verifierKey).map(Array.init)
             )
         }
-        let (metaSize, checkpointResults, recordedKey) = setup
+        let (metaSize, recordsEnd, checkpointResults, recordedKey) = setup
         let size = options.asOfSize ?? metaSize
         var report = VerificationReport()
         report.size = size
@@ -59,15 +60,23 @@ public struct LedgerVerifier {
             report.record("meta", at: nil, "asked for size \(size) but the ledger holds \(metaSize)")
             return report
         }
+        // A recorded key that does not parse trusts nothing; the meta check reports it.
         let verifiers =
-            try options.verifiers.isEmpty
-            ? recordedKey.map { [try NoteVerifier(verifierKey: String(decoding: $0, as: UTF8.self))] } ?? []
+            options.verifiers.isEmpty
+            ? recordedKey.flatMap { try? NoteVerifier(verifierKey: String(decoding: $0, as: UTF8.self)) }.map { [$0] }
+                ?? []
             : options.verifiers
         var pass = VerificationPass(databases: databases, options: options, size: size, verifiers: verifiers)
         pass.prepareCheckpoints(checkpointResults, report: &report)
+        // A damaged `treeSize` may claim up to 2^64 events: the walk stops where the records end and names the
+        // missing rest once, instead of hashing an empty leaf for each.
+        let walkEnd = min(size, recordsEnd)
+        if walkEnd < size {
+            report.record("position", at: walkEnd, "records \(walkEnd)…\(size - 1) are missing")
+        }
         var position: UInt64 = 0
-        while position < size {
-            let page = min(size - position, UInt64(LedgerLimits.replayPageEventsMax))
+        while position < walkEnd {
+            let page = min(walkEnd - position, UInt64(LedgerLimits.replayPageEventsMax))
             try databases.environment.read { txn in try pass.scan(from: position, count: page, txn, &report) }
             position += page
             progress(position, size)
@@ -75,6 +84,17 @@ public struct LedgerVerifier {
         try databases.environment.read { txn in try pass.finish(metaSize: metaSize, txn, &report) }
         report.root = pass.frontier.root()
         return report
+    }
+}
+
+extension LedgerVerifier {
+    /// One past the last record's position: 0 for no records, `.max` (no bound) when the last key is damaged
+    /// (the walk reports it).
+    static func recordsEnd(_ databases: LedgerDatabases, _ txn: Transaction) throws -> UInt64 {
+        try txn.withCursor(databases.events) { cursor in
+            guard let last = try cursor.last() else { return 0 }
+            return IndexKeys.uint64(last.key).map { $0 &+ 1 } ?? .max
+        }
     }
 }
 

@@ -8,21 +8,24 @@ struct MetaEntriesCheck {
     /// the rebuilt tree by the verification pass, and `streamCount` with the streams the walk saw.
     private static let validators: [[UInt8]: @Sendable ([UInt8]) -> Bool] = [
         MetaKey.formatVersion: { $0 == [0, 1] },
-        MetaKey.ledgerID: { $0.count == 16 },
+        MetaKey.ledgerID: { UUID128(bytes: $0).map(isVersion4) ?? false },
         MetaKey.origin: { isPrintableText($0) },
         MetaKey.treeSize: { $0.count == 8 },
         MetaKey.frontier: { (try? MerkleFrontier(serialized: $0)) != nil },
         MetaKey.streamCount: { $0.count == 8 },
-        MetaKey.lmdbVersionAtCreate: { isPrintableText($0) },
+        MetaKey.lmdbVersionAtCreate: { isLMDBVersion($0) },
         MetaKey.verifierKey: { isPrintableText($0) },
     ]
     /// `verifierKey` appears with the first signing key; every other key is written when the ledger is created.
     private static let optional: Set<[UInt8]> = [MetaKey.verifierKey]
 
     let databases: LedgerDatabases
+    /// The keys verify trusts: given with `--signing-key`/`--verifier-key`, or else the recorded one.
+    let verifiers: [NoteVerifier]
 
-    /// Records a problem for each unknown, missing or malformed entry, and for a stream count that differs
-    /// from the `streamsSeen` by the walk over the whole ledger.
+    /// Records a problem for each unknown, missing or malformed entry, for a stream count that differs from the
+    /// `streamsSeen` by the walk over the whole ledger, and for an origin or verifier key that disagrees with the
+    /// signed checkpoints or the trusted keys.
     func check(_ txn: Transaction, streamsSeen: UInt64, _ report: inout VerificationReport) throws {
         var seen: Set<[UInt8]> = []
         try txn.withCursor(databases.meta) { cursor in
@@ -46,11 +49,61 @@ struct MetaEntriesCheck {
         {
             report.record("meta", at: nil, "meta.streamCount says \(recorded) streams, the records hold \(streamsSeen)")
         }
+        try checkOriginAndKey(txn, &report)
+    }
+
+    /// `origin` is repeated, signed, in every checkpoint and is the name of the ledger's verifier key; the
+    /// recorded `verifierKey` must be one verify trusts. A flipped byte in either shows as a disagreement.
+    private func checkOriginAndKey(_ txn: Transaction, _ report: inout VerificationReport) throws {
+        guard let originBytes = try txn.value(in: databases.meta, key: MetaKey.origin) else { return }
+        let origin = String(decoding: originBytes, as: UTF8.self)
+        for (size, stored) in try CheckpointStore.readAll(databases, txn) {
+            if case .success(let signed) = stored, signed.checkpoint.origin != origin {
+                report.record(
+                    "meta", at: nil, "meta.origin differs from the origin the checkpoint at size \(size) signs")
+            }
+        }
+        guard let keyBytes = try txn.value(in: databases.meta, key: MetaKey.verifierKey) else { return }
+        guard let recorded = try? NoteVerifier(verifierKey: String(decoding: keyBytes, as: UTF8.self)) else {
+            report.record("meta", at: nil, "meta.verifierKey is not a verifier key")
+            return
+        }
+        if recorded.name != origin {
+            report.record(
+                "meta", at: nil, "meta.verifierKey is named \(recorded.name), the ledger's origin is \(origin)")
+        }
+        if !verifiers.contains(recorded) {
+            report.record("meta", at: nil, "meta.verifierKey is not a key verify trusts")
+        }
     }
 
     private func name(_ key: [UInt8]) -> String {
         isPrintableText(key) ? String(decoding: key, as: UTF8.self) : "0x" + Hex.encode(key)
     }
+}
+
+/// A random (version 4, RFC 9562 variant) identifier, as `UUID128.random()` makes the ledger's id.
+private func isVersion4(_ id: UUID128) -> Bool {
+    id.high & 0xF000 == 0x4000 && id.low >> 62 == 0b10
+}
+
+/// `mdb_version()`'s text: "LMDB 0.9.24: (July 24, 2019)".
+private func isLMDBVersion(_ bytes: [UInt8]) -> Bool {
+    let months = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+        "November", "December",
+    ]
+    guard let text = String(validating: bytes, as: UTF8.self), text.hasPrefix("LMDB "), text.hasSuffix(")") else {
+        return false
+    }
+    let parts = text.dropFirst(5).dropLast().split(separator: " ", omittingEmptySubsequences: false)
+    guard parts.count == 4, parts[0].hasSuffix(":"), parts[1].hasPrefix("("), parts[2].hasSuffix(",") else {
+        return false
+    }
+    let version = parts[0].dropLast().split(separator: ".", omittingEmptySubsequences: false)
+    let isNumber = { (part: Substring) in !part.isEmpty && part.allSatisfy { $0.isASCII && $0.isNumber } }
+    return version.count == 3 && version.allSatisfy(isNumber) && months.contains(String(parts[1].dropFirst()))
+        && isNumber(parts[2].dropLast()) && parts[3].count == 4 && isNumber(parts[3])
 }
 
 /// Non-empty UTF-8 without control characters.

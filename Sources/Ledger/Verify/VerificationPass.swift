@@ -189,7 +189,8 @@ struct VerificationPass {
             report.record("checkpoint", at: nil, "checkpoint at size \(pending.checkpoint.size) was never reached")
         }
         guard options.asOfSize == nil else { return }
-        try MetaEntriesCheck(databases: databases).check(txn, streamsSeen: UInt64(nextVersions.count), &report)
+        try MetaEntriesCheck(databases: databases, verifiers: verifiers).check(
+            txn, streamsSeen: UInt64(nextVersions.count), &report)
         if let bytes = try txn.value(in: databases.meta, key: MetaKey.frontier),
             let stored = try? MerkleFrontier(serialized: Array(bytes))
         {
