@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LMDB
 import LedgerTesting
 import Testing
 
@@ -15,6 +16,22 @@ struct ExportImportTests {
         #expect(summary.checkpoint?.checkpoint.size == 300)
         let lines = try String(contentsOfFile: exportPath, encoding: .utf8).split(separator: "\n").map(String.init)
         return (fixture, exportPath, lines)
+    }
+
+    @Test("An export of a ledger whose treeSize claims more events than it holds fails and leaves no file")
+    func exportOfOverstatedLedger() async throws {
+        let fixture = try await TamperFixture.make(events: 300, checkpointEvery: 100)
+        defer { fixture.remove() }
+        try fixture.withRawEnvironment { environment, open in
+            let meta = try open("meta")
+            try environment.write { txn in try txn.put(positionKey(1 << 60), key: Array("treeSize".utf8), in: meta) }
+        }
+        let exportPath = fixture.directory.path + "/export.jsonl"
+        let ledger = try Ledger(Ledger.Options(dataDirectory: fixture.data, readOnly: true))
+        defer { ledger.close() }
+        let error = #expect(throws: LedgerError.self) { try LedgerExporter(ledger: ledger).export(to: exportPath) }
+        #expect(error?.code == .corrupted && error?.message.contains("records end at 300") == true)
+        #expect(!FileManager.default.fileExists(atPath: exportPath))
     }
 
     @Test("Export then import gives identical positions, records and root")

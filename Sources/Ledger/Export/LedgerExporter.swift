@@ -34,10 +34,24 @@ public struct LedgerExporter: Sendable {
         let output = try OutputFile(path: path)
         var frontier = MerkleFrontier()
         var decoder = RecordDecoder()
-        try ledger.scanRecords(from: .zero, limit: size) { position, bytes in
-            try output.write(try line(position, bytes, &decoder))
-            frontier.append(RFC6962.leafHash(of: bytes))
-            if position.rawValue % 10_000 == 9_999 { progress(position.rawValue + 1, size) }
+        do throws(LedgerError) {
+            try ledger.scanRecords(from: .zero, limit: size) { position, bytes in
+                guard position.rawValue == frontier.size else {
+                    throw LedgerError(.corrupted, "record \(frontier.size) is missing; run cus ledger verify")
+                }
+                try output.write(try line(position, bytes, &decoder))
+                frontier.append(RFC6962.leafHash(of: bytes))
+                if position.rawValue % 10_000 == 9_999 { progress(position.rawValue + 1, size) }
+            }
+            // A damaged meta.treeSize may claim more events than there are records: no export claims them.
+            guard frontier.size == size else {
+                throw LedgerError(
+                    .corrupted,
+                    "the ledger claims \(size) events but its records end at \(frontier.size); run cus ledger verify")
+            }
+        } catch {
+            unlink(path)  // no partial export is left to be mistaken for a whole one
+            throw error
         }
         try output.finish()
         progress(size, size)
