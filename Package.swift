@@ -154,7 +154,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Ledger", "LedgerTesting", "Vault", "Commands", "Domain"],
+            dependencies: ["Ledger", "LMDB", "LedgerTesting", "Vault", "Commands", "Domain"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -30,6 +30,13 @@ public struct ProjectionRebuild: Sendable {
                 projection, slot: .rebuild, upTo: size, firstGeneration: generation, progress: progress,
                 shouldStop: shouldStop)
             if record.failure != nil { return .failed(record) }
+            // `build` stops short of `size` only where the ledger's records end: a damaged meta.treeSize that
+            // claims more would otherwise be chased for ever.
+            guard record.checkpoint >= size else {
+                throw ProjectionError.storage(
+                    "the ledger claims \(size) events but its records end at \(record.checkpoint); run cus ledger verify"
+                )
+            }
             if let switched = try switchIfCaughtUp(type) { return .switched(switched) }
         }
     }
