@@ -1,6 +1,5 @@
 import Foundation
 import Ledger
-import LMDB
 import LedgerTesting
 import Testing
 
@@ -22,10 +21,7 @@ struct ExportImportTests {
     func exportOfOverstatedLedger() async throws {
         let fixture = try await TamperFixture.make(events: 300, checkpointEvery: 100)
         defer { fixture.remove() }
-        try fixture.withRawEnvironment { environment, open in
-            let meta = try open("meta")
-            try environment.write { txn in try txn.put(positionKey(1 << 60), key: Array("treeSize".utf8), in: meta) }
-        }
+        try fixture.putMeta("treeSize", positionKey(1 << 60))
         let exportPath = fixture.directory.path + "/export.jsonl"
         let ledger = try Ledger(Ledger.Options(dataDirectory: fixture.data, readOnly: true))
         defer { ledger.close() }

@@ -202,10 +202,7 @@ struct LedgerTamperTests {
         let fixture = try await TamperFixture.make()
         defer { fixture.remove() }
         let recordsEnd = try fixture.verify().size
-        try fixture.withRawEnvironment { environment, open in
-            let meta = try open("meta")
-            try environment.write { txn in try txn.put(positionKey(1 << 60), key: Array("treeSize".utf8), in: meta) }
-        }
+        try fixture.putMeta("treeSize", positionKey(1 << 60))
         let report = try fixture.verify()
         #expect(!report.ok)
         #expect(report.problems.contains { $0.check == "position" && $0.position == recordsEnd }, "\(report.problems)")
@@ -215,10 +212,7 @@ struct LedgerTamperTests {
     func unparseableVerifierKey() async throws {
         let fixture = try await TamperFixture.make()
         defer { fixture.remove() }
-        try fixture.withRawEnvironment { environment, open in
-            let meta = try open("meta")
-            try environment.write { txn in try txn.put(Array("x".utf8), key: Array("verifierKey".utf8), in: meta) }
-        }
+        try fixture.putMeta("verifierKey", Array("x".utf8))
         let report = try fixture.verify()
         #expect(report.problems.contains { $0.check == "meta" && $0.detail.contains("verifierKey") })
         #expect(report.problems.contains { $0.check == "signature" }, "\(report.problems)")

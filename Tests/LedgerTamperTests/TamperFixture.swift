@@ -36,6 +36,14 @@ struct TamperFixture {
         return try body(environment) { try environment.openDatabase(named: $0) }
     }
 
+    /// Sets the ledger's `meta` entry `key` to `value`, as a damaged byte read back by LMDB would.
+    func putMeta(_ key: String, _ value: [UInt8]) throws {
+        try withRawEnvironment { environment, open in
+            let meta = try open("meta")
+            try environment.write { txn in try txn.put(value, key: Array(key.utf8), in: meta) }
+        }
+    }
+
     /// Flips one bit `offset` bytes into every occurrence of `needle` in the data file (freed pages may hold
     /// stale copies; the live one is among them).
     func flipByte(after needle: [UInt8], offset: Int) throws {
