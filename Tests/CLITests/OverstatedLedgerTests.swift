@@ -7,7 +7,7 @@ import Testing
 struct OverstatedLedgerTests {
     @Test(
         "verify reports it, export and a projections rebuild stop with one line instead of chasing 2^60 events",
-        .timeLimit(.minutes(3)))
+        .timeLimit(.minutes(10)))
     func overstatedTreeSize() async throws {
         try await TemporaryDirectory.with { directory in
             let data = directory.path + "/data"

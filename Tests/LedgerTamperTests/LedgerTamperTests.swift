@@ -197,7 +197,9 @@ struct LedgerTamperTests {
         #expect(!report.ok && Set(report.problems.map(\.check)) == ["meta"], "\(report.problems)")
     }
 
-    @Test("A treeSize flipped to 2^60 is reported at once, not walked event by event", .timeLimit(.minutes(1)))
+    /// The time limit only catches a walk that never ends: under the parallel `Tools/test` run this test has
+    /// taken 87 s, so no tighter bound is asserted.
+    @Test("A treeSize flipped to 2^60 is reported at once, not walked event by event", .timeLimit(.minutes(10)))
     func hugeTreeSize() async throws {
         let fixture = try await TamperFixture.make()
         defer { fixture.remove() }
