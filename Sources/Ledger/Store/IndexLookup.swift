@@ -47,6 +47,15 @@ struct IndexLookup {
         return RecordedIdentity(position: position, stream: event.stream, version: event.version, type: event.type)
     }
 
+    /// One past the last record's position: 0 for no records, `.max` when the last key is unreadable (no bound a
+    /// walk could trust; the walk itself reports the key).
+    func recordsEnd() throws -> UInt64 {
+        try transaction.withCursor(databases.events) { cursor in
+            guard let last = try cursor.last() else { return 0 }
+            return IndexKeys.uint64(last.key).map { $0 &+ 1 } ?? .max
+        }
+    }
+
     func treeSize() throws -> UInt64 {
         guard let value = try transaction.value(in: databases.meta, key: MetaKey.treeSize) else { return 0 }
         guard let size = IndexKeys.uint64(value) else { throw LedgerError(.corrupted, "meta treeSize is malformed") }

@@ -49,13 +49,10 @@ struct LedgerOpening {
             // Readers (verify, export, stats) must open a damaged ledger to report on it; only a writer refuses.
             return (readerState(treeSize: treeSize, newest: newest), origin)
         }
-        let lastKey = try txn.withCursor(databases.events) { cursor in try cursor.last().map { Array($0.key) } }
-        let lastPosition = lastKey.flatMap { $0.withUnsafeBytes(IndexKeys.uint64) }
-        if (lastPosition.map { $0 + 1 } ?? 0) != treeSize {
-            throw LedgerError(
-                .corrupted,
-                "meta treeSize \(treeSize) disagrees with the last record at \(lastPosition.map(String.init) ?? "none")"
-            )
+        let recordsEnd = try lookup.recordsEnd()
+        if recordsEnd != treeSize {
+            let end = recordsEnd == .max ? "an unreadable key" : "\(recordsEnd)"
+            throw LedgerError(.corrupted, "meta treeSize \(treeSize) disagrees with the records, which end at \(end)")
         }
         guard let frontierBytes = try txn.value(in: databases.meta, key: MetaKey.frontier) else {
             throw LedgerError(.corrupted, "meta frontier is missing")

@@ -45,9 +45,10 @@ public struct LedgerVerifier {
     private func run(progress: (UInt64, UInt64) -> Void) throws -> VerificationReport {
         let databases = ledger.databases
         let setup = try databases.environment.read { txn in
-            (
-                try IndexLookup(transaction: txn, databases: databases).treeSize(),
-                try Self.recordsEnd(databases, txn),
+            let lookup = IndexLookup(transaction: txn, databases: databases)
+            return (
+                try lookup.treeSize(),
+                try lookup.recordsEnd(),
                 try CheckpointStore.readAll(databases, txn),
                 try txn.value(in: databases.meta, key: MetaKey.verifierKey).map(Array.init)
             )
@@ -84,17 +85,6 @@ public struct LedgerVerifier {
         try databases.environment.read { txn in try pass.finish(metaSize: metaSize, txn, &report) }
         report.root = pass.frontier.root()
         return report
-    }
-}
-
-extension LedgerVerifier {
-    /// One past the last record's position: 0 for no records, `.max` (no bound) when the last key is damaged
-    /// (the walk reports it).
-    static func recordsEnd(_ databases: LedgerDatabases, _ txn: Transaction) throws -> UInt64 {
-        try txn.withCursor(databases.events) { cursor in
-            guard let last = try cursor.last() else { return 0 }
-            return IndexKeys.uint64(last.key).map { $0 &+ 1 } ?? .max
-        }
     }
 }
 

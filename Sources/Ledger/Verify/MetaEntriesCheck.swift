@@ -14,7 +14,7 @@ struct MetaEntriesCheck {
         MetaKey.frontier: { (try? MerkleFrontier(serialized: $0)) != nil },
         MetaKey.streamCount: { $0.count == 8 },
         MetaKey.lmdbVersionAtCreate: { isLMDBVersion($0) },
-        MetaKey.verifierKey: { isPrintableText($0) },
+        MetaKey.verifierKey: { isPrintableText($0) && verifierKey($0) != nil },
     ]
     /// `verifierKey` appears with the first signing key; every other key is written when the ledger is created.
     private static let optional: Set<[UInt8]> = [MetaKey.verifierKey]
@@ -22,6 +22,8 @@ struct MetaEntriesCheck {
     let databases: LedgerDatabases
     /// The keys verify trusts: given with `--signing-key`/`--verifier-key`, or else the recorded one.
     let verifiers: [NoteVerifier]
+    /// The origin each stored checkpoint signs, by the size it is stored under (read once by the pass).
+    let checkpointOrigins: [(size: UInt64, origin: String)]
 
     /// Records a problem for each unknown, missing or malformed entry, for a stream count that differs from the
     /// `streamsSeen` by the walk over the whole ledger, and for an origin or verifier key that disagrees with the
@@ -57,17 +59,13 @@ struct MetaEntriesCheck {
     private func checkOriginAndKey(_ txn: Transaction, _ report: inout VerificationReport) throws {
         guard let originBytes = try txn.value(in: databases.meta, key: MetaKey.origin) else { return }
         let origin = String(decoding: originBytes, as: UTF8.self)
-        for (size, stored) in try CheckpointStore.readAll(databases, txn) {
-            if case .success(let signed) = stored, signed.checkpoint.origin != origin {
-                report.record(
-                    "meta", at: nil, "meta.origin differs from the origin the checkpoint at size \(size) signs")
-            }
+        for (size, signed) in checkpointOrigins where signed != origin {
+            report.record("meta", at: nil, "meta.origin differs from the origin the checkpoint at size \(size) signs")
         }
-        guard let keyBytes = try txn.value(in: databases.meta, key: MetaKey.verifierKey) else { return }
-        guard let recorded = try? NoteVerifier(verifierKey: String(decoding: keyBytes, as: UTF8.self)) else {
-            report.record("meta", at: nil, "meta.verifierKey is not a verifier key")
-            return
-        }
+        // A key that does not parse is reported by its validator.
+        guard let keyBytes = try txn.value(in: databases.meta, key: MetaKey.verifierKey),
+            let recorded = verifierKey(Array(keyBytes))
+        else { return }
         if recorded.name != origin {
             report.record(
                 "meta", at: nil, "meta.verifierKey is named \(recorded.name), the ledger's origin is \(origin)")
@@ -80,6 +78,11 @@ struct MetaEntriesCheck {
     private func name(_ key: [UInt8]) -> String {
         isPrintableText(key) ? String(decoding: key, as: UTF8.self) : "0x" + Hex.encode(key)
     }
+}
+
+/// The recorded verifier key, when it parses as one.
+private func verifierKey(_ bytes: [UInt8]) -> NoteVerifier? {
+    try? NoteVerifier(verifierKey: String(decoding: bytes, as: UTF8.self))
 }
 
 /// A random (version 4, RFC 9562 variant) identifier, as `UUID128.random()` makes the ledger's id.

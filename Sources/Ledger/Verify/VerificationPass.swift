@@ -8,6 +8,8 @@ struct VerificationPass {
     let verifiers: [NoteVerifier]
     private(set) var frontier = MerkleFrontier()
     private var pendingCheckpoints: [SignedCheckpoint] = []
+    /// The origin every stored checkpoint signs, for the `meta` check.
+    private var storedOrigins: [(size: UInt64, origin: String)] = []
     private var lastGoodCheckpointSize: UInt64 = 0
     private var nextVersions: [StreamID: UInt64] = [:]
     /// The stored tile last read at each tile level (levels 0…7 cover trees of up to 2^64 leaves).
@@ -32,6 +34,7 @@ struct VerificationPass {
             case .failure(let error):
                 report.record("checkpoint", at: nil, "checkpoint stored under size \(key): \(error.message)")
             case .success(let checkpoint):
+                storedOrigins.append((key, checkpoint.checkpoint.origin))
                 guard checkpoint.checkpoint.size == key else {
                     report.record(
                         "checkpoint", at: nil, "checkpoint under key \(key) states size \(checkpoint.checkpoint.size)")
@@ -189,7 +192,7 @@ struct VerificationPass {
             report.record("checkpoint", at: nil, "checkpoint at size \(pending.checkpoint.size) was never reached")
         }
         guard options.asOfSize == nil else { return }
-        try MetaEntriesCheck(databases: databases, verifiers: verifiers).check(
+        try MetaEntriesCheck(databases: databases, verifiers: verifiers, checkpointOrigins: storedOrigins).check(
             txn, streamsSeen: UInt64(nextVersions.count), &report)
         if let bytes = try txn.value(in: databases.meta, key: MetaKey.frontier),
             let stored = try? MerkleFrontier(serialized: Array(bytes))
