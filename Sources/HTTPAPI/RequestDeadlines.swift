@@ -40,8 +40,10 @@ final class RequestDeadlines: Sendable {
                 let id = watch(answer, deadline: .now + timeout)
                 answer.attach(
                     Task {
-                        do { answer.give(.success(try await handler())) } catch { answer.give(.failure(error)) }
-                        forget(id)
+                        let result: Result<Response, any Error>
+                        do { result = .success(try await handler()) } catch { result = .failure(error) }
+                        forget(id)  // before the caller resumes, so a finished request is never still watched
+                        answer.give(result)
                     })
             }
         } onCancel: {
