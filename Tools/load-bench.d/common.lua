@@ -1,5 +1,5 @@
 -- Shared by the load-bench scripts: tokens and ids come from the environment (set by Tools/load-bench), each
--- wrk thread seeds its own generator, and a fresh v4 UUID serves as Idempotency-Key and personRef.
+-- wrk thread seeds its own generator, and a fresh UUID (see below) serves as Idempotency-Key and personRef.
 local common = {}
 
 common.director = os.getenv("BENCH_DIRECTOR")
@@ -14,20 +14,30 @@ end
 common.plans = list("BENCH_PLANS")
 common.persons = list("BENCH_PERSONS")
 
--- Ids: a random prefix per wrk thread, drawn once, then a counter: a fresh v4-shaped UUID per call at the cost of
--- one string.format, so the client spends its CPU (which it shares with the server here) on sending.
+-- Ids are v7-shaped, as the API recommends (Idempotency-Key, and the ids of new streams and persons): a 48-bit
+-- millisecond field, version 7, then random bits. Real v7 ids grow with the clock; here the millisecond field
+-- starts at the thread's start time and steps by one per id (ahead of the clock under load, never backwards), so
+-- index inserts land at the right edge as a client's v7 ids would. `BENCH_IDS=random` instead keeps one random
+-- 48-bit prefix per thread, so inserts scatter across a growing key range: the worst case a client sending v4
+-- ids causes. The random bits are drawn once per thread; a counter keeps ids unique at the cost of one
+-- string.format, so the client spends its CPU (which it shares with the server here) on sending.
 local counter = 0
-local prefix = ""
+local randomBits = ""
+local millisecondsFrom = 0
+local scattered = os.getenv("BENCH_IDS") == "random"
 function common.seed(id)
     math.randomseed(os.time() * 1000 + id)
     local function hex(n) return string.format("%0" .. n .. "x", math.random(0, 16 ^ n - 1)) end
-    prefix = hex(8) .. "-" .. hex(4) .. "-4" .. hex(3) .. "-" .. string.format("%x", 8 + math.random(0, 3)) .. hex(3)
-        .. "-"
+    millisecondsFrom = os.time() * 1000 + id
+    if scattered then millisecondsFrom = math.random(0, 16 ^ 12 - 1) end
+    randomBits = "-7" .. hex(3) .. "-" .. string.format("%x", 8 + math.random(0, 3)) .. hex(3) .. "-" .. hex(4)
 end
 
 function common.uuid()
     counter = counter + 1
-    return prefix .. string.format("%012x", counter)
+    local milliseconds = scattered and millisecondsFrom or millisecondsFrom + counter
+    local high = string.format("%012x", milliseconds)
+    return string.sub(high, 1, 8) .. "-" .. string.sub(high, 9, 12) .. randomBits .. string.format("%08x", counter)
 end
 
 -- Requests are written out whole (wrk.format walks a header table on every call).
