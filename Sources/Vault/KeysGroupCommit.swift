@@ -1,5 +1,6 @@
 import Dispatch
 import LMDB
+import Ledger
 import Synchronization
 
 /// Group commit for the keys env, as the ledger's writer does for events (ledger.md §2.2, ADR 0005): writes
@@ -32,7 +33,12 @@ final class KeysGroupCommit: Sendable {
     private let writesCommitted = Atomic<Int>(0)
     private let queue = DispatchQueue(label: "cusledger.vault.keys-group-commit")
 
-    init(store: SwappableKeysStore) { self.store = store }
+    private let linger: GroupCommitLinger
+
+    init(store: SwappableKeysStore, linger: GroupCommitLinger) {
+        self.store = store
+        self.linger = linger
+    }
 
     /// Runs `body` in a shared write transaction and returns its value once that transaction committed.
     func write<R: Sendable>(_ body: @escaping @Sendable (Transaction) throws -> R) async throws(VaultError) -> R {
@@ -74,6 +80,7 @@ final class KeysGroupCommit: Sendable {
             commitsMade.add(1, ordering: .relaxed)
             writesCommitted.add(batch.count, ordering: .relaxed)
             for answer in answers { answer() }
+            linger.wait(afterBatchOf: batch.count) { state.withLock { $0.queued.count } }
         }
     }
 

@@ -179,10 +179,12 @@ extension Vault {
             throw VaultError(.invalidArgument, "the keys env is open read-only; no data key can be created")
         }
         let key = SymmetricKey(data: SecureRandom.bytes(32))
-        let keyID = UUID128.random()
+        let createdAt = options.clock.now().rawValue
+        // Time-ordered (ADR 0019): each new key lands at the right edge of `dataKeys`, not on a random page.
+        let keyID = UUID128.version7(unixMilliseconds: UInt64(max(0, createdAt / 1_000)))
         let record = try DataKeyRecord.wrap(
             key, keyID: keyID, master: masterKey, epoch: masterKeyEpoch, scope: scope, subject: subject,
-            createdAt: options.clock.now().rawValue)
+            createdAt: createdAt)
         return FreshDataKey(keyID: keyID, key: key, record: record)
     }
 

@@ -31,7 +31,8 @@ public final class Vault: Sendable {
             (masterKey, masterKeyEpoch, lookupKey) = (keys.master, keys.masterEpoch, keys.lookup)
             let swappable = SwappableKeysStore(store)
             self.store = swappable
-            groupCommit = KeysGroupCommit(store: swappable)
+            groupCommit = KeysGroupCommit(
+                store: swappable, linger: GroupCommitLinger(microsecondsMax: options.groupCommitLingerMicroseconds))
         } catch {
             store.environment.close()
             throw error

@@ -14,6 +14,9 @@ public struct VaultOptions: Sendable {
     public var maxReaders: UInt32 = 256
     /// Stamps `createdAt` of new data keys; injected so tests control time.
     public var clock: LedgerClock = .system
+    /// How long the keys env's group commit may wait after a commit for more new keys to share the next one
+    /// (ADR 0019, as the ledger's writer does: ADR 0005); 0 turns it off.
+    public var groupCommitLingerMicroseconds: UInt32 = 1_000
 
     public init(
         dataDirectory: String, masterKeyPath: String? = nil, lookupKeyPath: String? = nil, readOnly: Bool = false

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Ledger
 import Testing
 import Vault
@@ -18,6 +19,32 @@ struct SealingTests {
                 #expect(sealed.ciphertextAndTag.count == plaintext.count + 16)
                 #expect(sealed.keyID == (try vault.dataKeyID(for: subject)))
                 #expect(try vault.open(sealed, binding: try binding()) == .plaintext(plaintext))
+            }
+        }
+    }
+
+    @Test("New data keys get version-7 ids from the vault's clock, so later keys sort later")
+    func timeOrderedKeyIDs() throws {
+        try VaultFixture.with { fixture throws in
+            let tick = Mutex<Int64>(1_764_000_000_000_000)
+            var options = fixture.options
+            options.clock = LedgerClock {
+                tick.withLock { now in
+                    defer { now += 1_000 }  // one millisecond per key
+                    return Timestamp(microseconds: now)
+                }
+            }
+            try fixture.withVault(options) { vault throws in
+                let subjects = (1...50).map { UUID128(high: 0x5151, low: UInt64($0)) }
+                var ids: [UUID128] = []
+                for subject in subjects {
+                    _ = try vault.seal([1], for: subject, binding: try binding())
+                    ids.append(try vault.dataKeyID(for: subject))
+                }
+                #expect(ids == ids.sorted())
+                #expect(Set(ids).count == ids.count)
+                #expect(ids.allSatisfy { ($0.high >> 12) & 0xF == 7 && $0.low >> 62 == 0b10 })
+                #expect(ids[0].timePrefix == 1_764_000_000_000 && ids[49].timePrefix == 1_764_000_000_049)
             }
         }
     }

@@ -58,7 +58,17 @@ public struct UUID128: Hashable, Comparable, Sendable, CustomStringConvertible {
     public static func version7(unixMilliseconds: UInt64, using generator: inout some RandomNumberGenerator)
         -> UUID128
     {
-        let random = UUID128.random(using: &generator)
+        version7(unixMilliseconds: unixMilliseconds, randomBits: UUID128.random(using: &generator))
+    }
+
+    /// A version-7 identifier whose random bits come from one read of the system's CSPRNG. Ids made later sort
+    /// later (to the millisecond), so a B-tree keyed by them grows at its right edge instead of touching a
+    /// random leaf per insert.
+    public static func version7(unixMilliseconds: UInt64) -> UUID128 {
+        version7(unixMilliseconds: unixMilliseconds, randomBits: UUID128.random())
+    }
+
+    private static func version7(unixMilliseconds: UInt64, randomBits random: UUID128) -> UUID128 {
         let high = (unixMilliseconds & 0xFFFF_FFFF_FFFF) << 16 | 0x7000 | (random.high & 0x0FFF)
         return UUID128(high: high, low: random.low)
     }

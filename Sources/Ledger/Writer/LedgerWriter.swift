@@ -2,12 +2,6 @@ import Dispatch
 import Foundation
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The ledger's only write path: one OS thread drains queued appends and commits them in one durable
 /// transaction per batch (group commit, ledger.md §2.5); callers resume only after that commit.
 final class LedgerWriter: Sendable {
@@ -53,14 +47,14 @@ final class LedgerWriter: Sendable {
         let report: CommitObserver
     }
 
-    private let lingerMicroseconds: UInt32
+    private let linger: GroupCommitLinger
 
     init(
         committer: sending BatchCommitter, lingerMicroseconds: UInt32,
         onCommit: @escaping @Sendable (UInt64) -> Void
     ) {
         self.committer = Mutex(committer)
-        self.lingerMicroseconds = lingerMicroseconds
+        self.linger = GroupCommitLinger(microsecondsMax: lingerMicroseconds)
         self.onCommit = onCommit
         let thread = Thread { [self] in runLoop() }
         thread.name = "cusledger.writer"
@@ -141,7 +135,7 @@ final class LedgerWriter: Sendable {
             let (batch, closing) = takeBatch()
             if !batch.isEmpty {
                 commit(batch)
-                linger(afterBatchOf: batch.count)
+                linger.wait(afterBatchOf: batch.count) { inbox.withLock { $0.pending.count } }
             }
             if closing && batch.isEmpty { break }
             if !batch.isEmpty { wakeUp.signal() }  // more may be queued than one batch held
@@ -149,23 +143,6 @@ final class LedgerWriter: Sendable {
         if stopReason == nil { commit([], forceCheckpoint: true) }  // a writing command signs when it finishes
         committer.withLock { $0 = nil }
         finished.signal()
-    }
-
-    /// ledger.md §2.5 item 3 and ADR 0005: after a batch of several requests, the callers just resumed
-    /// usually append again at once. Waiting up to `lingerMicroseconds` while the queue is still growing lets
-    /// them share the next commit instead of splitting into two; a lone sequential caller never waits.
-    private func linger(afterBatchOf requests: Int) {
-        guard requests > 1, lingerMicroseconds > 0 else { return }
-        let step: UInt32 = 100
-        var waited: UInt32 = 0
-        var previous = inbox.withLock { $0.pending.count }
-        while waited < lingerMicroseconds && previous < requests {
-            usleep(step)
-            waited += step
-            let queued = inbox.withLock { $0.pending.count }
-            if queued == previous && queued > 0 { break }  // stopped growing
-            previous = queued
-        }
     }
 
     private func takeBatch() -> ([Pending], Bool) {
