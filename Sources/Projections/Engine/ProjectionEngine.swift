@@ -201,7 +201,9 @@ public final class ProjectionEngine: Sendable {
         do { size = try builder.ledger.treeSize() } catch { throw ProjectionError.storage("\(error)") }
         guard !projections.isEmpty else { return (size, []) }
         let records = try await writer.run { [builder] shouldStop throws(ProjectionError) in
-            try builder.build(projections, slot: .live, upTo: size, shouldStop: shouldStop)
+            let records = try builder.build(projections, slot: .live, upTo: size, shouldStop: shouldStop)
+            try builder.store.flushIfDue()
+            return records
         }
         return (size, records)
     }
