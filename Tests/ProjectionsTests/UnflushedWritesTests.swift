@@ -14,13 +14,6 @@ import Testing
 struct UnflushedWritesTests {
     static let record = ProjectionRecord(version: 1, generation: 1, checkpoint: 7)
 
-    /// Runs `body` with the path of a projections env inside a fresh temporary directory.
-    static func inDirectory(_ body: (String) throws -> Void) throws {
-        let temporary = try TemporaryDirectory(prefix: "cus-unflushed")
-        defer { temporary.remove() }
-        try body(temporary.path + "/projections")
-    }
-
     static func markers(_ directory: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: directory + "/unflushed").filter { $0 != "lock" }.sorted()
     }
@@ -43,80 +36,85 @@ struct UnflushedWritesTests {
 
     @Test("A writer holds a marker of its boot and process from open to close; a clean close flushes and removes it")
     func markerLifetime() throws {
-        try Self.inDirectory { directory in
-            let store = try ProjectionsStore(directory: directory, readOnly: false, bootID: "boot-a")
-            #expect(try Self.markers(directory) == ["boot-a.\(getpid())"])
-            try store.environment.write { txn in try store.save(Self.record, .live, "View", in: txn) }
-            #expect(try store.environment.flags().contains(.noSync))
-            store.close()
-            #expect(try Self.markers(directory).isEmpty)
-            let reopened = try ProjectionsStore(directory: directory, readOnly: true, bootID: "boot-a")
-            defer { reopened.close() }
-            #expect(try Self.savedRecord(reopened) == Self.record)
-        }
+        let temporary = try TemporaryDirectory(prefix: "cus-unflushed")
+        defer { temporary.remove() }
+        let directory = temporary.path + "/projections"
+        let store = try ProjectionsStore(directory: directory, readOnly: false, bootID: "boot-a")
+        #expect(try Self.markers(directory) == ["boot-a.\(getpid())"])
+        try store.environment.write { txn in try store.save(Self.record, .live, "View", in: txn) }
+        #expect(try store.environment.flags().contains(.noSync))
+        store.close()
+        #expect(try Self.markers(directory).isEmpty)
+        let reopened = try ProjectionsStore(directory: directory, readOnly: true, bootID: "boot-a")
+        defer { reopened.close() }
+        #expect(try Self.savedRecord(reopened) == Self.record)
     }
 
     @Test("A marker of an earlier boot: a reader refuses the env, the next writer deletes it and its markers")
     func earlierBootDeletes() throws {
-        try Self.inDirectory { directory in
-            try Self.writeRecord(directory, bootID: "boot-a")
-            try Self.placeMarker("boot-a.4242", in: directory)  // a writer of boot-a died before it flushed
+        let temporary = try TemporaryDirectory(prefix: "cus-unflushed")
+        defer { temporary.remove() }
+        let directory = temporary.path + "/projections"
+        try Self.writeRecord(directory, bootID: "boot-a")
+        try Self.placeMarker("boot-a.4242", in: directory)  // a writer of boot-a died before it flushed
 
-            let refusal = #expect(throws: ProjectionError.self) {
-                try ProjectionsStore(directory: directory, readOnly: true, bootID: "boot-b")
-            }
-            #expect(refusal.map { "\($0)" }?.contains("went down") == true)
-            #expect(try Self.markers(directory) == ["boot-a.4242"])  // a reader changes nothing
-
-            let writer = try ProjectionsStore(directory: directory, readOnly: false, bootID: "boot-b")
-            #expect(try Self.savedRecord(writer) == nil)
-            #expect(try Self.markers(directory) == ["boot-b.\(getpid())"])
-            writer.close()
-            let reader = try ProjectionsStore(directory: directory, readOnly: true, bootID: "boot-b")
-            reader.close()
+        let refusal = #expect(throws: ProjectionError.self) {
+            try ProjectionsStore(directory: directory, readOnly: true, bootID: "boot-b")
         }
+        #expect(refusal.map { "\($0)" }?.contains("went down") == true)
+        #expect(try Self.markers(directory) == ["boot-a.4242"])  // a reader changes nothing
+
+        let writer = try ProjectionsStore(directory: directory, readOnly: false, bootID: "boot-b")
+        #expect(try Self.savedRecord(writer) == nil)
+        #expect(try Self.markers(directory) == ["boot-b.\(getpid())"])
+        writer.close()
+        let reader = try ProjectionsStore(directory: directory, readOnly: true, bootID: "boot-b")
+        reader.close()
     }
 
     @Test("Markers of this boot never delete the env; a clean close removes those of exited processes only")
     func sameBootKeeps() throws {
-        try Self.inDirectory { directory in
-            try Self.writeRecord(directory, bootID: "boot-a")
-            let exited = Int32(Int32.max - 1)  // above any pid_max: no such process
-            try Self.placeMarker("boot-a.\(exited)", in: directory)  // killed (-9): its pages are in the page cache
-            try Self.placeMarker("boot-a.1", in: directory)  // a live writer (init) keeps its marker
+        let temporary = try TemporaryDirectory(prefix: "cus-unflushed")
+        defer { temporary.remove() }
+        let directory = temporary.path + "/projections"
+        try Self.writeRecord(directory, bootID: "boot-a")
+        let exited = Int32(Int32.max - 1)  // above any pid_max: no such process
+        try Self.placeMarker("boot-a.\(exited)", in: directory)  // killed (-9): its pages are in the page cache
+        try Self.placeMarker("boot-a.1", in: directory)  // a live writer (init) keeps its marker
 
-            let store = try ProjectionsStore(directory: directory, readOnly: false, bootID: "boot-a")
-            #expect(try Self.savedRecord(store) == Self.record)
-            #expect(try Self.markers(directory).count == 3)
-            store.close()
-            #expect(try Self.markers(directory) == ["boot-a.1"])
-        }
+        let store = try ProjectionsStore(directory: directory, readOnly: false, bootID: "boot-a")
+        #expect(try Self.savedRecord(store) == Self.record)
+        #expect(try Self.markers(directory).count == 3)
+        store.close()
+        #expect(try Self.markers(directory) == ["boot-a.1"])
     }
 
     @Test("After a failed flush the marker is no boot's own: the next writer, even of the same boot, deletes the env")
     func failedFlush() throws {
-        try Self.inDirectory { directory in
-            let store = try ProjectionsStore(directory: directory, readOnly: false, bootID: "boot-a")
-            try store.environment.write { txn in try store.save(Self.record, .live, "View", in: txn) }
-            UnflushedWriteMarkers(environmentDirectory: directory, bootID: "boot-a").markFlushFailed()
-            store.close()
-            #expect(try Self.markers(directory) == ["flush-failed.boot-a.\(getpid())"])
+        let temporary = try TemporaryDirectory(prefix: "cus-unflushed")
+        defer { temporary.remove() }
+        let directory = temporary.path + "/projections"
+        let store = try ProjectionsStore(directory: directory, readOnly: false, bootID: "boot-a")
+        try store.environment.write { txn in try store.save(Self.record, .live, "View", in: txn) }
+        UnflushedWriteMarkers(environmentDirectory: directory, bootID: "boot-a").markFlushFailed()
+        store.close()
+        #expect(try Self.markers(directory) == ["flush-failed.boot-a.\(getpid())"])
 
-            let writer = try ProjectionsStore(directory: directory, readOnly: false, bootID: "boot-a")
-            defer { writer.close() }
-            #expect(try Self.savedRecord(writer) == nil)
-            #expect(try Self.markers(directory) == ["boot-a.\(getpid())"])
-        }
+        let writer = try ProjectionsStore(directory: directory, readOnly: false, bootID: "boot-a")
+        defer { writer.close() }
+        #expect(try Self.savedRecord(writer) == nil)
+        #expect(try Self.markers(directory) == ["boot-a.\(getpid())"])
     }
 
     @Test("Without a boot id every commit is flushed and no marker is written")
     func noBootID() throws {
-        try Self.inDirectory { directory in
-            let store = try ProjectionsStore(directory: directory, readOnly: false, bootID: nil)
-            #expect(try store.environment.flags().contains(.noSync) == false)
-            #expect(!FileManager.default.fileExists(atPath: directory + "/unflushed"))
-            store.close()
-        }
+        let temporary = try TemporaryDirectory(prefix: "cus-unflushed")
+        defer { temporary.remove() }
+        let directory = temporary.path + "/projections"
+        let store = try ProjectionsStore(directory: directory, readOnly: false, bootID: nil)
+        #expect(try store.environment.flags().contains(.noSync) == false)
+        #expect(!FileManager.default.fileExists(atPath: directory + "/unflushed"))
+        store.close()
     }
 
     @Test("The running boot's id is read from the kernel")
