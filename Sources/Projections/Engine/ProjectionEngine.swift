@@ -201,9 +201,7 @@ public final class ProjectionEngine: Sendable {
         do { size = try builder.ledger.treeSize() } catch { throw ProjectionError.storage("\(error)") }
         guard !projections.isEmpty else { return (size, []) }
         let records = try await writer.run { [builder] shouldStop throws(ProjectionError) in
-            let records = try builder.build(projections, slot: .live, upTo: size, shouldStop: shouldStop)
-            try builder.store.flushIfDue()
-            return records
+            try builder.build(projections, slot: .live, upTo: size, shouldStop: shouldStop)
         }
         return (size, records)
     }

@@ -12,30 +12,16 @@ public final class ProjectionsStore: Sendable {
     public let environment: Environment
     let meta: Database
     private let handles = Mutex<[String: Database]>([:])
-    /// nil where there is no boot id: then every commit is flushed.
-    private let unflushedMarkers: UnflushedWriteMarkers?
-    private let readOnly: Bool
 
-    /// Opens (creating) the environment at `directory`. Commits are not flushed (`MDB_NOSYNC`, ADR 0020): a
-    /// process crash loses nothing, and a machine crash while a process had unflushed writes is detected at the
-    /// next open (`UnflushedWriteMarkers`), which deletes the env for a rebuild from the ledger. Without a boot
-    /// id, `NOMETASYNC` (style.md §2): a crash may undo the last projection commit, which the next catch-up redoes.
-    public convenience init(directory: String, readOnly: Bool = false) throws(ProjectionError) {
-        try self.init(directory: directory, readOnly: readOnly, bootID: UnflushedWriteMarkers.currentBootID())
-    }
-
-    init(directory: String, readOnly: Bool, bootID: String?) throws(ProjectionError) {
-        let markers = bootID.map { UnflushedWriteMarkers(environmentDirectory: directory, bootID: $0) }
-        try markers?.prepare(readOnly: readOnly)
-        self.unflushedMarkers = markers
-        self.readOnly = readOnly
-        let writeFlags: EnvironmentFlags = markers == nil ? [.noMetaSync] : [.noSync]
+    /// Opens (creating) the environment at `directory`. `NOMETASYNC` is allowed here and only here
+    /// (style.md §2): a crash may undo the last projection commit, which the next catch-up redoes.
+    public init(directory: String, readOnly: Bool = false) throws(ProjectionError) {
         do {
             environment = try Environment(
                 path: directory,
                 options: .init(
                     mapSizeBytes: 64 << 30, maxDatabases: Self.maxDatabases,
-                    flags: readOnly ? [.readOnly] : writeFlags))
+                    flags: readOnly ? [.readOnly] : [.noMetaSync]))
             if readOnly {
                 let found = try environment.read { txn in try txn.openDatabase(named: "meta") }
                 guard let found else { throw ProjectionError.storage("\(directory) holds no projections yet") }
@@ -50,36 +36,7 @@ public final class ProjectionsStore: Sendable {
         }
     }
 
-    static let flushInterval = Duration.seconds(1)
-    private let lastFlush = Mutex<ContinuousClock.Instant>(ContinuousClock.now)
-
-    /// Flushes the env when the last flush is `flushInterval` old (nothing to do when every commit flushes), so a
-    /// write-back error surfaces within about a second. A failed flush marks the env for deletion by the next
-    /// writer (`UnflushedWriteMarkers.markFlushFailed`) and throws.
-    func flushIfDue() throws(ProjectionError) {
-        guard !readOnly, let unflushedMarkers else { return }
-        let now = ContinuousClock.now
-        guard lastFlush.withLock({ now - $0 >= Self.flushInterval }) else { return }
-        do { try environment.sync() } catch {
-            unflushedMarkers.markFlushFailed()
-            throw ProjectionError.storage(
-                "flushing the projections env failed (\(error)); the next start deletes and rebuilds it")
-        }
-        lastFlush.withLock { $0 = now }
-    }
-
-    /// Flushes what this process wrote, closes the env, then removes this process's unflushed-writes marker. A
-    /// flush that fails leaves the marker, so a machine crash before the pages reach the disk is still detected.
-    public func close() {
-        guard !readOnly, let unflushedMarkers else { return environment.close() }
-        let flushed: Bool
-        do {
-            try environment.sync()
-            flushed = true
-        } catch { flushed = false }
-        environment.close()
-        if flushed { unflushedMarkers.removeFlushed() }
-    }
+    public func close() { environment.close() }
 
     static func key(_ slot: ProjectionSlot, _ name: String) -> [UInt8] { Array("\(slot.rawValue)/\(name)".utf8) }
 

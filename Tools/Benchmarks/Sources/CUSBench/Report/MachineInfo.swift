@@ -28,9 +28,8 @@ struct MachineInfo: Encodable, Sendable {
             lmdb: String(cString: mdb_version(nil, nil, nil)),
             directory: directory,
             disk: diskLine(directory),
-            sync: "ledger and raw baselines: LMDB default (full): every commit flushes data pages, then the meta "
-                + "page; no MDB_NOSYNC, MDB_NOMETASYNC or MDB_WRITEMAP. Projections env: MDB_NOSYNC with "
-                + "unflushed-write markers, one flush at close (ADR 0020)",
+            sync: "LMDB default (full): every commit flushes data pages, then the meta page; no MDB_NOSYNC, "
+                + "MDB_NOMETASYNC or MDB_WRITEMAP on either side",
             mapSizeBytes: mapSizeBytes,
             date: ISO8601DateFormatter().string(from: Date()))
     }
@@ -39,8 +38,7 @@ struct MachineInfo: Encodable, Sendable {
         [
             "machine: \(cpu)\(shaExtensions ? " (sha_ni)" : ""), \(cores) cores, "
                 + "\(memoryBytes >> 30) GiB, \(kernel)",
-            "lmdb: \(lmdb); sync: LMDB default (full), projections env MDB_NOSYNC (ADR 0020); "
-                + "map \(mapSizeBytes >> 30) GiB",
+            "lmdb: \(lmdb); sync: LMDB default (full); map \(mapSizeBytes >> 30) GiB",
             "disk: \(disk)",
         ]
     }
