@@ -28,8 +28,8 @@ struct MachineInfo: Encodable, Sendable {
             lmdb: String(cString: mdb_version(nil, nil, nil)),
             directory: directory,
             disk: diskLine(directory),
-            sync: "LMDB default (full): every commit flushes data pages, then the meta page; no MDB_NOSYNC, "
-                + "MDB_NOMETASYNC or MDB_WRITEMAP on either side",
+            sync: "ledger and raw baselines: LMDB default (full): every commit flushes data pages, then the meta "
+                + "page; no MDB_NOSYNC, MDB_NOMETASYNC or MDB_WRITEMAP. Projections env: MDB_NOMETASYNC (style.md §2)",
             mapSizeBytes: mapSizeBytes,
             date: ISO8601DateFormatter().string(from: Date()))
     }
@@ -38,7 +38,8 @@ struct MachineInfo: Encodable, Sendable {
         [
             "machine: \(cpu)\(shaExtensions ? " (sha_ni)" : ""), \(cores) cores, "
                 + "\(memoryBytes >> 30) GiB, \(kernel)",
-            "lmdb: \(lmdb); sync: LMDB default (full); map \(mapSizeBytes >> 30) GiB",
+            "lmdb: \(lmdb); sync: LMDB default (full), projections env MDB_NOMETASYNC; "
+                + "map \(mapSizeBytes >> 30) GiB",
             "disk: \(disk)",
         ]
     }
