@@ -51,3 +51,11 @@ extension CommandResult {
             wasAlreadyRecorded: appended.wasAlreadyRecorded)
     }
 }
+
+extension UUID128 {
+    /// A fresh version-7 command id for a command the system issues itself at `instant` (an access-log entry): its
+    /// events' ids keep the time prefix (ledger.md G4), so they land at the right edge of `eventIds`.
+    public static func commandID(issuedAt instant: Instant) -> UUID128 {
+        .version7(unixMilliseconds: UInt64(max(0, instant.microsecondsSinceEpoch / 1_000)))
+    }
+}

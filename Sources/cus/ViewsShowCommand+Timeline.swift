@@ -60,10 +60,11 @@ extension ViewsShowCommand {
                 else { throw CommandFailure(exitCode: 70, reason: "a timeline position is not in the ledger") }
                 records.append(record)
             }
+            let now = Instant(Date())
             let revealed = try await services.reader.reveal(
                 records, of: person, viewer: actor, viewerID: actor.ledgerName, purpose: purpose, channel: .cli,
                 envelope: CommandEnvelope(
-                    commandID: .random(), actor: actor, occurredAt: Instant(Date()),
+                    commandID: .commandID(issuedAt: now), actor: actor, occurredAt: now,
                     fingerprint: "cus views show ResidentTimeline"))
             var withPersonal: [ViewRow] = []
             for (event, opened) in zip(events, revealed) {

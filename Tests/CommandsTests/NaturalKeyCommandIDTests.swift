@@ -129,4 +129,18 @@ struct NaturalKeyCommandIDTests {
         #expect(late.eventCount == 0)
         #expect(try services.ledger.treeSize() == size)
     }
+
+    @Test("A command the system issues itself gets a fresh v7 id stamped with its instant, so later ones sort later")
+    func systemCommandIDs() {
+        let instant = Instant(microsecondsSinceEpoch: 1_764_000_000_123_456)
+        let first = UUID128.commandID(issuedAt: instant)
+        let second = UUID128.commandID(issuedAt: instant)
+        let later = UUID128.commandID(issuedAt: Instant(microsecondsSinceEpoch: 1_764_000_000_124_000))
+        #expect(first.timePrefix == 1_764_000_000_123 && later.timePrefix == 1_764_000_000_124)
+        #expect((first.high >> 12) & 0xF == 7 && first.low >> 62 == 0b10)
+        #expect(first != second)
+        #expect(first < later && second < later)
+        let derived = EventID.derived(commandID: first, index: 0)
+        #expect(derived.rawValue.timePrefix == first.timePrefix)
+    }
 }

@@ -36,11 +36,13 @@ public enum AuditReveal {
         }
         var personal: [Position: Data] = [:]
         for (subject, records) in bySubject.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
+            let now = Instant(Date())
             let revealed = try await services.reader.reveal(
                 records, of: PersonRef(uuid: subject), viewer: viewer, viewerID: viewer.ledgerName, purpose: purpose,
                 channel: channel,
                 envelope: CommandEnvelope(
-                    commandID: .random(), actor: viewer, occurredAt: Instant(Date()), fingerprint: "audit reveal"))
+                    commandID: .commandID(issuedAt: now), actor: viewer, occurredAt: now,
+                    fingerprint: "audit reveal"))
             for event in revealed {
                 if let json = try event.personalJSON(encoder: encoder) { personal[event.record.position] = json }
             }
