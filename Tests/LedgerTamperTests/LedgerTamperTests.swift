@@ -123,6 +123,24 @@ struct LedgerTamperTests {
         #expect(report.problems.contains { $0.check == "signature" && $0.detail.contains("size 300") })
     }
 
+    @Test("The bare hash-and-tree pass (no decoding, no indexes) finds a healthy ledger OK and a changed record bad")
+    func bareHashAndTreePass() async throws {
+        let fixture = try await TamperFixture.make()
+        defer { fixture.remove() }
+        let bare = LedgerVerifier.Options(checkIndexes: false, checkRecords: false)
+        let report = try fixture.verify(bare)
+        #expect(report.ok, "\(report.problems)")
+        try fixture.withRawEnvironment { environment, open in
+            let events = try open("events")
+            try environment.write { txn in
+                var record = Array(try #require(try txn.value(in: events, key: positionKey(UInt64(40)))))
+                record[record.count - 1] ^= 0x01
+                try txn.put(record, key: positionKey(UInt64(40)), in: events)
+            }
+        }
+        #expect(try fixture.verify(bare).firstBadPosition == 40)
+    }
+
     @Test("A wrong index entry is found when indexes are checked")
     func wrongIndexEntry() async throws {
         let fixture = try await TamperFixture.make()

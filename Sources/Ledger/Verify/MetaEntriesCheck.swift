@@ -26,9 +26,10 @@ struct MetaEntriesCheck {
     let checkpointOrigins: [(size: UInt64, origin: String)]
 
     /// Records a problem for each unknown, missing or malformed entry, for a stream count that differs from the
-    /// `streamsSeen` by the walk over the whole ledger, and for an origin or verifier key that disagrees with the
-    /// signed checkpoints or the trusted keys.
-    func check(_ txn: Transaction, streamsSeen: UInt64, _ report: inout VerificationReport) throws {
+    /// `streamsSeen` by the walk over the whole ledger (nil when the walk did not decode the records: the bare
+    /// hash-and-tree pass), and for an origin or verifier key that disagrees with the signed checkpoints or the
+    /// trusted keys.
+    func check(_ txn: Transaction, streamsSeen: UInt64?, _ report: inout VerificationReport) throws {
         var seen: Set<[UInt8]> = []
         try txn.withCursor(databases.meta) { cursor in
             var entry = try cursor.first()
@@ -46,7 +47,7 @@ struct MetaEntriesCheck {
         where !seen.contains(key) && !Self.optional.contains(key) {
             report.record("meta", at: nil, "meta.\(name(key)) is missing")
         }
-        if let bytes = try txn.value(in: databases.meta, key: MetaKey.streamCount),
+        if let streamsSeen, let bytes = try txn.value(in: databases.meta, key: MetaKey.streamCount),
             let recorded = IndexKeys.uint64(bytes), recorded != streamsSeen
         {
             report.record("meta", at: nil, "meta.streamCount says \(recorded) streams, the records hold \(streamsSeen)")

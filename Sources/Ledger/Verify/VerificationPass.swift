@@ -85,7 +85,7 @@ struct VerificationPass {
     private mutating func check(
         _ bytes: UnsafeRawBufferPointer, at position: UInt64, _ txn: Transaction, _ report: inout VerificationReport
     ) throws {
-        if options.checkRecords || options.checkIndexes {
+        if decodesRecords {
             do {
                 let event = try decoder.decode(bytes, expectedPosition: Position(position))
                 checkVersion(event, &report)
@@ -151,6 +151,9 @@ struct VerificationPass {
         }
     }
 
+    /// Whether the walk decodes each record (stream versions, indexes); the bare hash-and-tree pass does not.
+    private var decodesRecords: Bool { options.checkRecords || options.checkIndexes }
+
     private mutating func checkVersion(_ event: RecordedEvent, _ report: inout VerificationReport) {
         let expected = nextVersions[event.stream] ?? 0
         if event.version.rawValue != expected {
@@ -193,7 +196,7 @@ struct VerificationPass {
         }
         guard options.asOfSize == nil else { return }
         try MetaEntriesCheck(databases: databases, verifiers: verifiers, checkpointOrigins: storedOrigins).check(
-            txn, streamsSeen: UInt64(nextVersions.count), &report)
+            txn, streamsSeen: decodesRecords ? UInt64(nextVersions.count) : nil, &report)
         if let bytes = try txn.value(in: databases.meta, key: MetaKey.frontier),
             let stored = try? MerkleFrontier(serialized: Array(bytes))
         {
