@@ -179,7 +179,9 @@ let package = Package(
         ),
         .testTarget(
             name: "VaultTests",
-            dependencies: ["Vault", "Ledger", "LMDB", "LedgerTesting"],
+            dependencies: [
+                "Vault", "Ledger", "LMDB", "LedgerTesting", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
