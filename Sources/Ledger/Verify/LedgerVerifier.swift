@@ -64,17 +64,13 @@ public struct LedgerVerifier {
         // A recorded key that does not parse trusts nothing; the meta check reports it.
         let verifiers =
             options.verifiers.isEmpty
-            ? recordedKey.flatMap { try? NoteVerifier(verifierKey: String(decoding: $0, as: UTF8.self)) }.map { [$0] }
-                ?? []
-            : options.verifiers
+            ? recordedKey.flatMap(MetaEntriesCheck.recordedVerifier).map { [$0] } ?? [] : options.verifiers
         var pass = VerificationPass(databases: databases, options: options, size: size, verifiers: verifiers)
         pass.prepareCheckpoints(checkpointResults, report: &report)
         // A damaged `treeSize` may claim up to 2^64 events: the walk stops where the records end and names the
         // missing rest once, instead of hashing an empty leaf for each.
         let walkEnd = min(size, recordsEnd)
-        if walkEnd < size {
-            report.record("position", at: walkEnd, "records \(walkEnd)…\(size - 1) are missing")
-        }
+        if walkEnd < size { VerificationPass.reportMissing(from: walkEnd, to: size, &report) }
         var position: UInt64 = 0
         while position < walkEnd {
             let page = min(walkEnd - position, UInt64(LedgerLimits.replayPageEventsMax))

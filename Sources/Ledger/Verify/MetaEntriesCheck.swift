@@ -14,7 +14,7 @@ struct MetaEntriesCheck {
         MetaKey.frontier: { (try? MerkleFrontier(serialized: $0)) != nil },
         MetaKey.streamCount: { $0.count == 8 },
         MetaKey.lmdbVersionAtCreate: { isLMDBVersion($0) },
-        MetaKey.verifierKey: { isPrintableText($0) && verifierKey($0) != nil },
+        MetaKey.verifierKey: { isPrintableText($0) && recordedVerifier($0) != nil },
     ]
     /// `verifierKey` appears with the first signing key; every other key is written when the ledger is created.
     private static let optional: Set<[UInt8]> = [MetaKey.verifierKey]
@@ -65,7 +65,7 @@ struct MetaEntriesCheck {
         }
         // A key that does not parse is reported by its validator.
         guard let keyBytes = try txn.value(in: databases.meta, key: MetaKey.verifierKey),
-            let recorded = verifierKey(Array(keyBytes))
+            let recorded = Self.recordedVerifier(Array(keyBytes))
         else { return }
         if recorded.name != origin {
             report.record(
@@ -76,14 +76,14 @@ struct MetaEntriesCheck {
         }
     }
 
+    /// The verifier key recorded in `meta`, when it parses as one (verify trusts it when given no key).
+    static func recordedVerifier(_ bytes: [UInt8]) -> NoteVerifier? {
+        try? NoteVerifier(verifierKey: String(decoding: bytes, as: UTF8.self))
+    }
+
     private func name(_ key: [UInt8]) -> String {
         isPrintableText(key) ? String(decoding: key, as: UTF8.self) : "0x" + Hex.encode(key)
     }
-}
-
-/// The recorded verifier key, when it parses as one.
-private func verifierKey(_ bytes: [UInt8]) -> NoteVerifier? {
-    try? NoteVerifier(verifierKey: String(decoding: bytes, as: UTF8.self))
 }
 
 /// A random (version 4, RFC 9562 variant) identifier, as `UUID128.random()` makes the ledger's id.

@@ -78,8 +78,13 @@ struct VerificationPass {
     }
 
     private mutating func missing(from: UInt64, to: UInt64, _ report: inout VerificationReport) {
-        report.record("position", at: from, "records \(from)…\(to - 1) are missing")
+        Self.reportMissing(from: from, to: to, &report)
         for _ in from..<to { appendLeaf(RFC6962.emptyRoot, at: frontier.size, &report) }
+    }
+
+    /// Names the records `from…to-1` as missing, once.
+    static func reportMissing(from: UInt64, to: UInt64, _ report: inout VerificationReport) {
+        report.record("position", at: from, "records \(from)…\(to - 1) are missing")
     }
 
     private mutating func check(
