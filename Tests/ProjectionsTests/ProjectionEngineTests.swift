@@ -327,6 +327,28 @@ struct ProjectionEngineTests {
         await engine.stop()
     }
 
+    @Test("Live catch-ups are spaced while nobody waits; a reader waiting for a position ends the spacing",
+        .timeLimit(.minutes(10)))
+    func liveCatchUpsSpacedUntilAReaderWaits() async throws {
+        let fixture = try ProjectionsFixture()
+        let engine = ProjectionEngine(
+            builder: fixture.builder, projections: [PlanStatusProjection()], logger: Logger(label: "test"),
+            catchUpInterval: .seconds(3600))
+        engine.start()
+        let story = PlanStory()
+        var last = Position.zero
+        for event in story.opening { last = try await fixture.emit(event) }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(engine.checkpoint <= last.rawValue, "no catch-up within the interval while nobody waits")
+        await engine.waitUntilProjected(last)
+        #expect(try fixture.planRows().first?["status"] == .string("active"))
+        let completed = try await fixture.emit(
+            .planCompleted(PlanCompleted(planId: story.plan, personRef: story.person, endDate: .on("2025-08-31"))))
+        await engine.waitUntilProjected(completed)
+        #expect(try fixture.planRows().first?["status"] == .string("completed"))
+        await engine.stop()
+    }
+
     /// A ledger holding the plan story's first event, with CoordinatorCaseload built live to it.
     static func firstEventWithCaseloadBuilt() async throws -> (ProjectionsFixture, PlanStory) {
         let fixture = try ProjectionsFixture()

@@ -2,13 +2,17 @@ public import Ledger
 public import Logging
 import Synchronization
 
-/// Keeps projections live beside the ledger (issue 7): after each commit one catch-up extends every current
+/// Keeps projections live beside the ledger (issue 7): after commits one catch-up extends every current
 /// projection in **one** write transaction of the projections env and one scan of the new events (ADR 0015), on
 /// the engine's `ProjectionWriterQueue`, off the cooperative threads. A projection whose code version changed is
 /// rebuilt blue/green on start by a task of its own and joins the catch-ups once switched; one that fails on an
 /// event stops alone (the builder redoes it alone up to the event and records where and why) and leaves the
-/// catch-ups. `waitUntilProjected` gives read-your-writes, `status` reports lag.
+/// catch-ups. Catch-ups are spaced by `catchUpInterval` while nobody waits (ADR 0021). `waitUntilProjected`
+/// gives read-your-writes, `status` reports lag.
 public final class ProjectionEngine: Sendable {
+    /// The default shortest time from the start of one live catch-up to the next while no reader waits.
+    public static let catchUpIntervalDefault = Duration.milliseconds(10)
+
     struct Waiter {
         var id: UInt64
         var threshold: UInt64
@@ -25,11 +29,17 @@ public final class ProjectionEngine: Sendable {
     private let writer = ProjectionWriterQueue()
     /// The projections the catch-ups extend: current on start, or rebuilt and switched since; a failed one leaves.
     private let current: Mutex<[any Projection]> = Mutex([])
+    private let pacer: CatchUpPacer
 
-    public init(builder: ProjectionBuilder, projections: [any Projection], logger: Logger) {
+    /// `catchUpInterval` spaces the live catch-ups while no reader waits for a position (zero: one per commit).
+    public init(
+        builder: ProjectionBuilder, projections: [any Projection], logger: Logger,
+        catchUpInterval: Duration = catchUpIntervalDefault
+    ) {
         self.builder = builder
         self.projections = projections
         self.logger = logger
+        self.pacer = CatchUpPacer(interval: max(.zero, catchUpInterval))
     }
 
     /// Starts the catch-up task, and one rebuild task per projection whose live generation is missing or of
@@ -76,7 +86,7 @@ public final class ProjectionEngine: Sendable {
                     waiters.append(Waiter(id: id, threshold: threshold, continuation: continuation))
                     return false
                 }
-                if ready { continuation.resume() }
+                if ready { continuation.resume() } else { pacer.wake() }
             }
         } onCancel: {
             let cancelled = waiters.withLock { waiters in
@@ -139,15 +149,17 @@ public final class ProjectionEngine: Sendable {
     }
 
     /// Extends every current projection to the ledger's size in one transaction per batch, then waits for the
-    /// next commit.
+    /// next commit and, while no reader waits for a position, for the rest of `catchUpInterval`.
     private func catchUpAfterEachCommit() async {
         do throws(ProjectionError) {
             while !Task.isCancelled {
+                let began = ContinuousClock.now
                 let reached = try await retryingStorageFailures("catch-up") { () throws(ProjectionError) in
                     try await catchUp()
                 }
                 if builder.ledger.isClosed { return }
                 await builder.ledger.waitForSize(above: reached)
+                if waiters.withLock({ $0.isEmpty }) { await pacer.pause(since: began) }
             }
         } catch .cancelled {
             return
