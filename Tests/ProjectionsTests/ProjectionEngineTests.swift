@@ -327,7 +327,8 @@ struct ProjectionEngineTests {
         await engine.stop()
     }
 
-    @Test("Live catch-ups are spaced while nobody waits; a reader waiting for a position ends the spacing",
+    @Test(
+        "Live catch-ups are spaced while nobody waits; a reader waiting for a position ends the spacing",
         .timeLimit(.minutes(10)))
     func liveCatchUpsSpacedUntilAReaderWaits() async throws {
         let fixture = try ProjectionsFixture()
