@@ -2,53 +2,67 @@ import Testing
 
 @testable import Projections
 
-/// The pause between live catch-ups (ADR 0021): it lasts the rest of the interval unless a reader wakes it, and
-/// a wake that comes between pauses is kept for the next one. The intervals are an hour, so a pause that failed
-/// to end would stop the test at its time limit rather than pass by luck.
+/// The pause between live catch-ups (ADR 0021): it lasts the rest of the interval unless a reader waits or wakes
+/// it. The intervals are an hour, so a pause that failed to end would stop the test at its time limit rather than
+/// pass by luck.
 @Suite("Catch-up pacer")
 struct CatchUpPacerTests {
     static let hour = Duration.seconds(3600)
+    static func nobody() -> Bool { false }
+
+    /// A pause of an hour in a task of its own, once it is under way.
+    static func pausing(_ pacer: CatchUpPacer) async throws -> Task<Void, Never> {
+        let task = Task { await pacer.pause(since: .now, unless: nobody) }
+        while !pacer.isPausing { try await Task.sleep(for: .milliseconds(5)) }
+        return task
+    }
 
     @Test("A pause ends at the interval's end, and at once when that is past or the interval is zero")
     func pauseEndsAtTheInterval() async {
-        let short = CatchUpPacer(interval: .milliseconds(50))
         let began = ContinuousClock.now
-        await short.pause(since: began)
+        await CatchUpPacer(interval: .milliseconds(50)).pause(since: began, unless: Self.nobody)
         #expect(ContinuousClock.now - began >= .milliseconds(50))
-        await CatchUpPacer(interval: Self.hour).pause(since: .now - Self.hour - .seconds(1))
-        await CatchUpPacer(interval: .zero).pause(since: .now)
+        await CatchUpPacer(interval: Self.hour).pause(since: .now - Self.hour - .seconds(1), unless: Self.nobody)
+        await CatchUpPacer(interval: .zero).pause(since: .now, unless: Self.nobody)
     }
 
-    @Test("A wake ends the pause in progress", .timeLimit(.minutes(10)))
+    @Test("No pause while someone waits", .timeLimit(.minutes(1)))
+    func noPauseWhileSomeoneWaits() async {
+        let pacer = CatchUpPacer(interval: Self.hour)
+        await pacer.pause(since: .now, unless: { true })
+        #expect(!pacer.isPausing)
+    }
+
+    @Test("A wake ends the pause in progress", .timeLimit(.minutes(1)))
     func wakeEndsThePause() async throws {
         let pacer = CatchUpPacer(interval: Self.hour)
-        let pausing = Task { await pacer.pause(since: .now) }
-        try await Task.sleep(for: .milliseconds(100))
+        let pause = try await Self.pausing(pacer)
         pacer.wake()
-        await pausing.value
+        await pause.value
+        #expect(!pacer.isPausing)
     }
 
-    @Test("A wake between pauses ends the next pause at once, and only that one", .timeLimit(.minutes(10)))
-    func wakeBetweenPausesIsKept() async throws {
+    @Test("A wake with no pause in progress changes nothing for the next pause")
+    func wakeWithoutPauseIsNotKept() async throws {
         let pacer = CatchUpPacer(interval: Self.hour)
         pacer.wake()
-        await pacer.pause(since: .now)
         let start = ContinuousClock.now
-        let pausing = Task {
-            await pacer.pause(since: .now)
+        let pause = Task {
+            await pacer.pause(since: .now, unless: Self.nobody)
             return ContinuousClock.now
         }
         try await Task.sleep(for: .milliseconds(200))
-        pausing.cancel()
-        let ended = await pausing.value
-        #expect(ended - start >= .milliseconds(200), "the kept wake served one pause only")
+        pause.cancel()
+        let ended = await pause.value
+        #expect(ended - start >= .milliseconds(200))
     }
 
-    @Test("Cancelling the pausing task ends its pause", .timeLimit(.minutes(10)))
-    func cancellationEndsThePause() async {
+    @Test("Cancelling the pausing task ends its pause", .timeLimit(.minutes(1)))
+    func cancellationEndsThePause() async throws {
         let pacer = CatchUpPacer(interval: Self.hour)
-        let pausing = Task { await pacer.pause(since: .now) }
-        pausing.cancel()
-        await pausing.value
+        let pause = try await Self.pausing(pacer)
+        pause.cancel()
+        await pause.value
+        #expect(!pacer.isPausing)
     }
 }

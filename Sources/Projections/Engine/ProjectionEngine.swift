@@ -159,7 +159,8 @@ public final class ProjectionEngine: Sendable {
                 }
                 if builder.ledger.isClosed { return }
                 await builder.ledger.waitForSize(above: reached)
-                if waiters.withLock({ $0.isEmpty }) { await pacer.pause(since: began) }
+                if builder.ledger.isClosed { return }
+                await pacer.pause(since: began, unless: { waiters.withLock { !$0.isEmpty } })
             }
         } catch .cancelled {
             return

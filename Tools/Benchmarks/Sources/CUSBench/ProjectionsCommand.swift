@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Projections
 
 /// `cus-bench projections`: issue 7's P3, P5 and live lag on a generated ledger (`cus generate`): full rebuilds
 /// of each view and of all views in one pass against a raw cursor scan of the same ledger in the same run, the
@@ -27,6 +28,9 @@ struct ProjectionsCommand: AsyncParsableCommand {
     @Option(help: "Seconds the live-lag writer runs (it stops earlier when --data's events run out).")
     var lagSeconds = 8.0
 
+    @Option(help: "The live engine's spacing of catch-ups while nobody waits, in ms (ADR 0021; 0 = one per commit).")
+    var catchUpIntervalMs = Int(ProjectionEngine.catchUpIntervalDefault / .milliseconds(1))
+
     @Option(
         parsing: .upToNextOption,
         help: "Views the rebuild workload builds alone, and `all` for the one-pass build (default: every view and all)."
@@ -40,6 +44,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
         guard lagRate >= 1, lagSeconds > 0 else {
             throw ValidationError("--lag-rate and --lag-seconds must be positive")
         }
+        guard catchUpIntervalMs >= 0 else { throw ValidationError("--catch-up-interval-ms must be 0 or more") }
         guard FileManager.default.fileExists(atPath: data + "/ledger/data.mdb") else {
             throw ValidationError("--data \(data) holds no ledger (make one with `cus generate`)")
         }
@@ -49,7 +54,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
         let settings = ProjectionBenchSettings(
             runs: common.runs, directory: common.dir, mapSizeBytes: common.mapSizeBytes, data: data,
             memoryData: memoryData ?? data, views: views, lagRate: lagRate, lagSeconds: lagSeconds,
-            lingerMicroseconds: common.lingerMicroseconds)
+            catchUpInterval: .milliseconds(catchUpIntervalMs), lingerMicroseconds: common.lingerMicroseconds)
         let machine = MachineInfo.collect(directory: common.dir, mapSizeBytes: settings.mapSizeBytes)
         machine.summaryLines.forEach { Progress.log($0) }
         let started = ContinuousClock.now

@@ -14,6 +14,8 @@ struct ProjectionBenchSettings: Sendable, Encodable {
     var views: [String]
     var lagRate: Int
     var lagSeconds: Double
+    /// The live engine's spacing of catch-ups (ADR 0021).
+    var catchUpInterval: Duration
     var lingerMicroseconds: UInt32
 
     /// The source ledger, read-only (readers never take the writer lock).
