@@ -194,7 +194,9 @@ public final class ProjectionEngine: Sendable {
     }
 
     /// One catch-up of the current projections to the ledger's size; returns the lowest checkpoint reached by
-    /// those still live (the size when there are none).
+    /// those still live (the size when there are none). A projection that joined while it ran (rebuilt and
+    /// switched, then caught up alone to a size read before this catch-up's) counts with what it has published,
+    /// so the next catch-up extends it at once instead of at the next commit.
     private func catchUp() async throws(ProjectionError) -> UInt64 {
         let group = current.withLock { $0 }
         let (size, records) = try await buildToLedgerSize(group)
@@ -202,6 +204,8 @@ public final class ProjectionEngine: Sendable {
         for (projection, record) in zip(group, records) where !settle(projection, record) {
             reached = min(reached, record.checkpoint)
         }
+        let joined = current.withLock { $0 }.filter { projection in !group.contains { $0.name == projection.name } }
+        for projection in joined { reached = min(reached, checkpoints.withLock { $0[projection.name] } ?? 0) }
         return reached
     }
 
