@@ -33,11 +33,18 @@ struct CatchUpPacerTests {
         #expect(!pacer.isPausing)
     }
 
-    @Test("A wake ends the pause in progress", .timeLimit(.minutes(1)))
-    func wakeEndsThePause() async throws {
+    enum Interruption: CaseIterable { case wake, cancellation }
+
+    @Test(
+        "A wake, or cancelling the pausing task, ends the pause in progress", .timeLimit(.minutes(1)),
+        arguments: Interruption.allCases)
+    func interruptionEndsThePause(_ interruption: Interruption) async throws {
         let pacer = CatchUpPacer(interval: Self.hour)
         let pause = try await Self.pausing(pacer)
-        pacer.wake()
+        switch interruption {
+        case .wake: pacer.wake()
+        case .cancellation: pause.cancel()
+        }
         await pause.value
         #expect(!pacer.isPausing)
     }
@@ -55,14 +62,5 @@ struct CatchUpPacerTests {
         pause.cancel()
         let ended = await pause.value
         #expect(ended - start >= .milliseconds(200))
-    }
-
-    @Test("Cancelling the pausing task ends its pause", .timeLimit(.minutes(1)))
-    func cancellationEndsThePause() async throws {
-        let pacer = CatchUpPacer(interval: Self.hour)
-        let pause = try await Self.pausing(pacer)
-        pause.cancel()
-        await pause.value
-        #expect(!pacer.isPausing)
     }
 }

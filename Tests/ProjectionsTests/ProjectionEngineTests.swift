@@ -309,6 +309,19 @@ struct ProjectionEngineTests {
                 == (try fixture.contents(PlanStatusProjection.self)))
     }
 
+    /// Waits for the plan story's opening (ending at `last`) and sees the plan active, then completes the plan and
+    /// waits for that: read-your-writes through `engine`.
+    static func expectReadYourWrites(
+        _ engine: ProjectionEngine, _ fixture: ProjectionsFixture, _ story: PlanStory, last: Position
+    ) async throws {
+        await engine.waitUntilProjected(last)
+        #expect(try fixture.planRows().first?["status"] == .string("active"))
+        let completed = try await fixture.emit(
+            .planCompleted(PlanCompleted(planId: story.plan, personRef: story.person, endDate: .on("2025-08-31"))))
+        await engine.waitUntilProjected(completed)
+        #expect(try fixture.planRows().first?["status"] == .string("completed"))
+    }
+
     @Test("Live: the engine catches up after each commit and waitUntilProjected gives read-your-writes")
     func liveCatchUp() async throws {
         let fixture = try ProjectionsFixture()
@@ -318,12 +331,7 @@ struct ProjectionEngineTests {
         let story = PlanStory()
         var last = Position.zero
         for event in story.opening { last = try await fixture.emit(event) }
-        await engine.waitUntilProjected(last)
-        #expect(try fixture.planRows().first?["status"] == .string("active"))
-        let completed = try await fixture.emit(
-            .planCompleted(PlanCompleted(planId: story.plan, personRef: story.person, endDate: .on("2025-08-31"))))
-        await engine.waitUntilProjected(completed)
-        #expect(try fixture.planRows().first?["status"] == .string("completed"))
+        try await Self.expectReadYourWrites(engine, fixture, story, last: last)
         await engine.stop()
     }
 
@@ -344,12 +352,7 @@ struct ProjectionEngineTests {
         for event in story.opening.dropFirst() { last = try await fixture.emit(event) }
         try await Task.sleep(for: .milliseconds(300))
         #expect(engine.checkpoint == first.rawValue + 1, "no catch-up within the interval while nobody waits")
-        await engine.waitUntilProjected(last)
-        #expect(try fixture.planRows().first?["status"] == .string("active"))
-        let completed = try await fixture.emit(
-            .planCompleted(PlanCompleted(planId: story.plan, personRef: story.person, endDate: .on("2025-08-31"))))
-        await engine.waitUntilProjected(completed)
-        #expect(try fixture.planRows().first?["status"] == .string("completed"))
+        try await Self.expectReadYourWrites(engine, fixture, story, last: last)
         await engine.stop()
     }
 
