@@ -350,6 +350,23 @@ struct MetricsIndicatorsTests {
         #expect(values.cell("F5")?.persons == 5)
     }
 
+    @Test("F1–F5: a partly exempt charge cancelled in full and reissued as totally exempt leaves nothing outstanding")
+    func cancelledExemptChargeDropsOutWhole() {
+        let person = PersonRef(uuid: UUID())
+        let facts = MetricsFacts(charges: [
+            MetricsFacts.Charge(
+                personRef: person, chargePeriod: "2025-04", gross: 8_000, exemptedPartial: 4_000, cancelled: 4_000,
+                exemptionRule: "EX-2"),
+            MetricsFacts.Charge(
+                personRef: person, chargePeriod: "2025-04", gross: 8_000, exemptedTotal: 8_000, exemptionRule: "EX-1"),
+        ])
+        let values = Indicators.compute(facts, period: story.april)
+        #expect(values.value("F1") == 8_000)
+        #expect(values.value("F2", .sum) == 8_000)
+        #expect(values.value("F3", .ratio, variant: "amount") == 1.0)
+        #expect(values.value("F5") == 0)
+    }
+
     @Test("F3 by exemption rule: amount and persons per rule, siblings of the totals")
     func exemptionRate() {
         let values = story.values

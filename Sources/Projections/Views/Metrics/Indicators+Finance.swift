@@ -8,7 +8,8 @@ extension Indicators {
         let charges = facts.charges.filter { period.contains(chargePeriod: $0.chargePeriod) }
         let standing = charges.filter { !$0.cancelledInFull }
         let charged = Set(standing.map(\.personRef)).count
-        let assessed = charges.reduce(0) { $0 + $1.gross - $1.cancelled }
+        // A charge cancelled in full drops out whole, its exempted part with it, as F2 leaves it out (§6.1).
+        let assessed = standing.reduce(0) { $0 + $1.gross - $1.cancelled }
         let partial = standing.reduce(0) { $0 + $1.exemptedPartial }
         let total = standing.reduce(0) { $0 + $1.exemptedTotal }
         let exempted = partial + total

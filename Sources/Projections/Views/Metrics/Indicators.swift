@@ -39,8 +39,9 @@ public struct MetricsPeriod: Sendable, Hashable {
 /// provider and service), F1–F5 (F3 also by exemption rule, F5 at p₁), O1 (achieved, partly, mean GAS), O2, O3.
 public enum Indicators {
     /// 2: V1, D1 (c), F3 by rule, A6 appeals, F5 at p₁, suspended months not active (P1, D3); O1–O3 and P4 by
-    /// reason from the outcome dimension.
-    public static let version = 2
+    /// reason from the outcome dimension. 3: F1 leaves out a charge cancelled in full whole, its exempted part too
+    /// (F2 already did, so F5 counted that part as outstanding).
+    public static let version = 3
 
     public static func compute(_ facts: MetricsFacts, period: MetricsPeriod) -> [IndicatorValue] {
         reach(facts, period) + access(facts, period) + appeals(facts, period) + waitToFirstService(facts, period)
