@@ -525,6 +525,34 @@ struct SuppressionTests {
         #expect(cells.map(\.suppressed) == [false, true, true, true, true, false, false, false])
     }
 
+    @Test("Rule 5 across indicators: V2 under D1 (b), F4 with a hidden F2, P4's variant with hidden needsMet or died")
+    func secondaryAcrossIndicators() {
+        let cells = policy.apply([
+            .ratio("D1", "d", 43, 53, variant: "b", breakdown: ["service": "care"]),
+            .ratio("V2", "v", 3, 3, breakdown: ["service": "care", "provider": "NGO-1"]),
+            .ratio("V2", "v", 40, 50, breakdown: ["service": "care", "provider": "NGO-2"]),
+            .ratio("V2", "v", 30, 40, breakdown: ["service": "psych", "provider": "NGO-2"]),
+            .sum("F1", "f", 60_000, persons: 6), .sum("F2", "f", 10_000, persons: 2),
+            .ratio("F4", "f", 30_000, 50_000, persons: 5),
+            .ratio("P4", "p", 8, 20), .ratio("P4", "p", 6, 20, breakdown: ["reason": "moved"]),
+            .ratio("P4", "p", 2, 20, breakdown: ["reason": "needsMet"]),
+            .ratio("P4", "p", 6, 18, variant: "withoutNeedsMetAndDied"),
+        ])
+        // NGO-1's 3 of 3 would be D1 (b) − NGO-2; F2 would be F1 − F4's denominator; needsMet's 2 would be P3's
+        // denominator (20) − the variant's (18), the died cell being absent.
+        #expect(
+            cells.map(\.suppressed) == [false, true, true, false, false, true, true, false, true, true, true])
+        #expect(cells[2].display == Suppression.secondaryDisplay && cells[6].display == Suppression.secondaryDisplay)
+        let large = policy.apply([
+            .sum("F1", "f", 60_000, persons: 12), .sum("F2", "f", 10_000, persons: 6),
+            .ratio("F4", "f", 30_000, 50_000, persons: 6),
+            .ratio("P4", "p", 16, 40), .ratio("P4", "p", 6, 40, breakdown: ["reason": "moved"]),
+            .ratio("P4", "p", 10, 40, breakdown: ["reason": "needsMet"]),
+            .ratio("P4", "p", 6, 30, variant: "withoutNeedsMetAndDied"),
+        ])
+        #expect(large.allSatisfy { !$0.suppressed }, "nothing hidden, nothing to protect")
+    }
+
     @Test("The erased persons' 'not available' bucket is always hidden, and its sibling with it")
     func notAvailable() {
         let values = MetricsStory().values
@@ -547,6 +575,7 @@ struct SuppressionTests {
         #expect(cells.cell("F1")?.value == 30_000)
         #expect(cells.cell("F2", .sum)?.suppressed == true, "2 persons exempted")
         #expect(cells.cell("F3", .ratio, variant: "amount")?.suppressed == true, "F2 is recoverable from it")
+        #expect(cells.cell("F4")?.suppressed == true, "F2 is F1 − F4's denominator")
         #expect(cells.cell("F5")?.value == 11_000)
     }
 }

@@ -40,8 +40,12 @@ public struct MetricsPeriod: Sendable, Hashable {
 public enum Indicators {
     /// 2: V1, D1 (c), F3 by rule, A6 appeals, F5 at p₁, suspended months not active (P1, D3); O1–O3 and P4 by
     /// reason from the outcome dimension. 3: F1 leaves out a charge cancelled in full whole, its exempted part too
-    /// (F2 already did, so F5 counted that part as outstanding).
+    /// (F2 already did, so F5 counted that part as outstanding); secondary suppression across indicators (V2 under
+    /// D1 (b), F4 with F2, P4's variant with its reasons).
     public static let version = 3
+    /// P4's variant that leaves out plans ended because needs were met or the person died (domain.md §6.2).
+    static let dropOutWithoutNeedsMetAndDied = "withoutNeedsMetAndDied"
+    static let dropOutReasonsExcluded: Set<String> = ["needsMet", "died"]
 
     public static func compute(_ facts: MetricsFacts, period: MetricsPeriod) -> [IndicatorValue] {
         reach(facts, period) + access(facts, period) + appeals(facts, period) + waitToFirstService(facts, period)
@@ -214,8 +218,7 @@ public enum Indicators {
             if case .terminatedEarly(let reason) = plan.end { reasons[reason, default: 0] += 1 }
         }
         let terminated = reasons.values.reduce(0, +)
-        let excluded: Set<String> = ["needsMet", "died"]
-        let excludedCount = reasons.filter { excluded.contains($0.key) }.values.reduce(0, +)
+        let excludedCount = reasons.filter { dropOutReasonsExcluded.contains($0.key) }.values.reduce(0, +)
         let summarised = ending.filter(\.summaryRecorded)
         let endingCount = Int64(ending.count)
         var cells: [IndicatorValue] = [
@@ -229,7 +232,7 @@ public enum Indicators {
         cells.append(
             .ratio(
                 "P4", "Drop-out", Int64(terminated - excludedCount), endingCount - Int64(excludedCount),
-                variant: "withoutNeedsMetAndDied"))
+                variant: dropOutWithoutNeedsMetAndDied))
         cells.append(.ratio("P5", "Summary done", Int64(summarised.count), endingCount))
         // P1: persons with an approved plan active in P (a day of its period, cut at an early end, in P and not
         // suspended), among persons with a qualification valid on some day of P.

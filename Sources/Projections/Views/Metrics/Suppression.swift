@@ -10,6 +10,7 @@ public import Domain
 /// 5. secondary suppression: among sibling cells (same indicator, statistic and variant, breakdown by the same
 ///    dimensions), when exactly one is hidden and the total is shown, the smallest shown sibling is hidden too
 ///    (display "x"; never a zero cell, which would protect nothing), repeated until no hidden cell can be recovered by subtraction;
+///    the same across indicators whose formulas tie them (`crossIndicatorSecondary`);
 ///
 /// and a cell of the erased persons' "not available" bucket (§6.4) is always hidden.
 public struct Suppression: Sendable {
@@ -64,10 +65,11 @@ public struct Suppression: Sendable {
                 groups[group, default: []].append(index)
             }
         }
-        for (group, members) in groups.sorted(by: { $0.key.id < $1.key.id }) {
-            let total = totals[Group(id: group.id, statistic: group.statistic, variant: group.variant, dimensions: [])]
+        /// Hides the smallest shown siblings until no single hidden one among `members` can be recovered from
+        /// `total`.
+        func protect(_ members: [Int], total: Int?) {
             // With no total, or a hidden one, a single hidden sibling cannot be recovered by subtraction.
-            guard let total, !hidden[total] else { continue }
+            guard let total, !hidden[total] else { return }
             while members.filter({ hidden[$0] }).count == 1 {
                 // A zero sibling hides nothing: the hidden cells would still add up to the recovered value.
                 let shown = members.filter { !hidden[$0] && Self.size(cells[$0]) != 0 }
@@ -82,6 +84,16 @@ public struct Suppression: Sendable {
                 secondary[next] = true
             }
         }
+        for (group, members) in groups.sorted(by: { $0.key.id < $1.key.id }) {
+            protect(
+                members,
+                total: totals[Group(id: group.id, statistic: group.statistic, variant: group.variant, dimensions: [])])
+        }
+        for (total, members) in Self.subtotalsAcrossIndicators(cells) { protect(members, total: total) }
+        for dependent in Self.dependentsOfHidden(cells, hidden: hidden) where !hidden[dependent] {
+            hidden[dependent] = true
+            secondary[dependent] = true
+        }
         return cells.enumerated().map { index, cell in
             guard hidden[index] else { return cell }
             var copy = cell
@@ -92,6 +104,42 @@ public struct Suppression: Sendable {
             copy.display = secondary[index] ? Self.secondaryDisplay : display
             return copy
         }
+    }
+
+    /// Rule 5 across indicators, where domain.md §6.2's formulas make one indicator's cell the total of another's:
+    /// D1 (b) of a service is the sum of V2 over the service's providers (numerators and denominators alike).
+    static func subtotalsAcrossIndicators(_ cells: [IndicatorValue]) -> [(total: Int, members: [Int])] {
+        cells.indices.compactMap { total in
+            let cell = cells[total]
+            guard cell.id == "D1", cell.variant == "b", cell.breakdown.keys.sorted() == ["service"],
+                let service = cell.breakdown["service"]
+            else { return nil }
+            let members = cells.indices.filter {
+                cells[$0].id == "V2" && cells[$0].statistic == .ratio && cells[$0].breakdown["service"] == service
+            }
+            return (total, members)
+        }
+    }
+
+    /// Cells that would give a hidden cell away by a subtraction with cells shown elsewhere, so are hidden with it:
+    /// F4's denominator is F1 − F2, so F4 goes with a hidden F2 total; P4's variant without needsMet and died
+    /// shows `terminated − excluded ÷ ending − excluded` while P3 and P5 show `ending`, so it goes when the P4
+    /// total or a needsMet or died cell is hidden.
+    static func dependentsOfHidden(_ cells: [IndicatorValue], hidden: [Bool]) -> [Int] {
+        func index(_ id: String, variant: String? = nil, breakdown: [String: String] = [:]) -> Int? {
+            cells.firstIndex { $0.id == id && $0.variant == variant && $0.breakdown == breakdown }
+        }
+        var dependents: [Int] = []
+        if let exempted = index("F2"), hidden[exempted], let collection = index("F4") {
+            dependents.append(collection)
+        }
+        if let variant = index("P4", variant: Indicators.dropOutWithoutNeedsMetAndDied) {
+            let excludedHidden = Indicators.dropOutReasonsExcluded.contains {
+                index("P4", breakdown: ["reason": $0]).map { hidden[$0] } ?? false
+            }
+            if excludedHidden || (index("P4").map { hidden[$0] } ?? false) { dependents.append(variant) }
+        }
+        return dependents
     }
 
     /// What "next-smallest" compares: a ratio's denominator, otherwise its value.
