@@ -69,42 +69,34 @@ extension Vault {
     }
 }
 
-/// The staging directory `keys.compacting` next to the keys env, and the steps done there.
+/// The staging directory `keys.compacting` next to the keys env, and the steps done there (`CompactedCopy`,
+/// shared with the projections env), with the keys env's own check of the copy.
 struct CompactionStaging {
     let options: VaultOptions
-    let live: String
-    let directory: String
+    let copy: CompactedCopy
 
     init(_ options: VaultOptions) {
         self.options = options
-        live = options.keysEnvironmentPath
-        directory = live + ".compacting"
+        copy = CompactedCopy(live: options.keysEnvironmentPath)
     }
 
-    var file: String { directory + "/data.mdb" }
+    var directory: String { copy.staging }
 
     /// Size of the live `data.mdb` (0 when it cannot be read).
-    func liveBytes() -> Int {
-        var status = stat()
-        return stat(live + "/data.mdb", &status) == 0 ? Int(status.st_size) : 0
-    }
+    func liveBytes() -> Int { copy.liveBytes() }
 
     /// Copies `store` compacted into the staging directory (replacing a copy an interrupted run left there),
     /// checks the copy holds as many data keys, makes it owner-only and flushes it. Returns the data key count.
     /// On failure the staging directory is removed; the live env is untouched.
     func writeCompactedCopy(of store: KeysStore) throws(VaultError) -> Int {
-        unlink(file)
         do throws(VaultError) {
             let expected = try store.read("cannot count data keys") { txn in
                 try txn.statistics(of: store.dataKeys).entries
             }
-            try Vault.compactCopy(of: store, to: directory)
-            try checkCopy(expectedDataKeys: expected)
-            // mdb_env_copy2 creates the copy with mode 0666 less the umask; the keys env's file stays owner-only.
-            guard chmod(file, 0o600) == 0 else {
-                throw VaultError(.storage, "cannot make \(file) owner-only: \(String(cString: strerror(errno)))")
+            do { try copy.write(from: store.environment) } catch {
+                throw VaultError.storage(error, "cannot write the compacted copy of the keys env to \(directory)")
             }
-            guard FileSync.file(file) else { throw VaultError(.storage, "cannot fsync the compacted copy \(file)") }
+            try checkCopy(expectedDataKeys: expected)
             return expected
         } catch {
             discard()
@@ -114,19 +106,13 @@ struct CompactionStaging {
 
     /// The commit point: renames the copy over the live `data.mdb`, flushes the directory, removes the staging.
     func swapIn() throws(VaultError) {
-        guard rename(file, live + "/data.mdb") == 0 else {
-            throw VaultError(.storage, "cannot swap in the compacted copy: \(String(cString: strerror(errno)))")
+        do { try copy.swapIn() } catch {
+            throw VaultError.storage(error, "cannot swap in the compacted copy")
         }
-        FileSync.directory(live)
-        discard()
     }
 
     /// Removes what the staging directory holds (the copy's `lock.mdb` comes from `checkCopy`).
-    func discard() {
-        unlink(file)
-        unlink(directory + "/lock.mdb")
-        rmdir(directory)
-    }
+    func discard() { copy.discard() }
 
     /// Opens the copy read-only and checks it holds as many data keys as the live env.
     private func checkCopy(expectedDataKeys: Int) throws(VaultError) {
