@@ -28,6 +28,8 @@ public struct ServerConfiguration: Sendable {
     public var benchmarkBaselinePort: Int?
     /// How long after the last erasure of a burst the keys env is compacted (ledger.md §4.5).
     public var keysCompactionDebounce: Duration = .seconds(2)
+    /// How long after the last erasure of a burst the projections env is compacted (ledger.md §4.4).
+    public var projectionsCompactionDebounce: Duration = .seconds(2)
 
     public init(
         ledgerOptions: Ledger.Options, masterKeyPath: String? = nil, lookupKeyPath: String? = nil,
@@ -56,6 +58,8 @@ public final class APIServer: Sendable {
     public let metrics: HTTPMetrics
     /// Compacts the keys env after each burst of erasures.
     public let keysCompaction: KeysCompactionScheduler
+    /// Compacts the projections env after erasures (ledger.md §4.4), once the views applied the receipts.
+    public let projectionsCompaction: ProjectionsCompactionScheduler
     let gate: CommandGate
     /// M&E reports per programme, periods and cutoff (`IndicatorRoutes`).
     let indicatorReports: IndicatorReportCache
@@ -109,7 +113,19 @@ public final class APIServer: Sendable {
             metrics.record(outcome)
             KeysCompactionLog.write(outcome, logger)
         }
-        services.erasure.observeErasures { [keysCompaction] in keysCompaction.request() }
+        projectionsCompaction = ProjectionsCompactionScheduler(
+            debounce: configuration.projectionsCompactionDebounce,
+            compact: { [engine] in
+                await .measure { () throws(ProjectionError) in try await engine.compactAfterErasures() }
+            }
+        ) { [metrics, logger] outcome in
+            metrics.record(outcome)
+            ProjectionsCompactionLog.write(outcome, logger)
+        }
+        services.erasure.observeErasures { [keysCompaction, projectionsCompaction] in
+            keysCompaction.request()
+            projectionsCompaction.request()
+        }
         gate = CommandGate(inFlightMax: configuration.limits.commandsInFlightMax)
         intake = IntakeCommands(services: services)
         engine.start()
@@ -120,6 +136,7 @@ public final class APIServer: Sendable {
     public func close() async {
         await engine.stop()
         await keysCompaction.stop()
+        await projectionsCompaction.stop()
         projectionsStore.close()
         services.close()
     }

@@ -2,6 +2,7 @@ import Commands
 import Domain
 import Duties
 import Ledger
+import Projections
 import Prometheus
 import Vault
 
@@ -63,25 +64,39 @@ extension HTTPMetrics {
     }
 
     /// One online compaction of the keys env (ledger.md §4.5).
-    func record(_ compaction: KeysCompactionScheduler.Outcome) {
-        let outcome = compaction.failure == nil ? "ok" : "failed"
-        counter("cusledger_keys_compactions", "Online compactions of the keys env by outcome")
-            .labelled([("outcome", outcome)]).increment()
-        if compaction.failure != nil {
-            counter("cusledger_keys_compaction_failures", "Online compactions of the keys env that failed")
+    func record(_ compaction: KeysCompactionOutcome) {
+        recordCompaction(
+            of: "keys", failed: compaction.failure != nil, duration: compaction.duration,
+            bytesAfter: compaction.report?.bytesAfter)
+    }
+
+    /// One compaction of the projections env after erasures (ledger.md §4.4).
+    func record(_ compaction: ProjectionsCompactionOutcome) {
+        recordCompaction(
+            of: "projections", failed: compaction.failure != nil, duration: compaction.duration,
+            bytesAfter: compaction.report?.bytesAfter)
+    }
+
+    /// `cusledger_<env>_compactions_total{outcome}`, `…_compaction_failures_total`, `…_compaction_last_duration`
+    /// and `cusledger_<env>_env_file` (the size after the last compaction).
+    private func recordCompaction(of env: String, failed: Bool, duration: Duration, bytesAfter: Int?) {
+        counter("cusledger_\(env)_compactions", "Online compactions of the \(env) env by outcome")
+            .labelled([("outcome", failed ? "failed" : "ok")]).increment()
+        if failed {
+            counter("cusledger_\(env)_compaction_failures", "Online compactions of the \(env) env that failed")
                 .labelled([]).increment()
         }
         registry.makeGauge(
             descriptor: MetricNameDescriptor(
-                metricName: "cusledger_keys_compaction_last_duration", unitName: "seconds",
-                helpText: "Time of the last online compaction of the keys env, while other keys-env use waited")
-        ).set(compaction.duration / .seconds(1))
-        if let report = compaction.report {
+                metricName: "cusledger_\(env)_compaction_last_duration", unitName: "seconds",
+                helpText: "Time of the last online compaction of the \(env) env, while other \(env)-env use waited")
+        ).set(duration / .seconds(1))
+        if let bytesAfter {
             registry.makeGauge(
                 descriptor: MetricNameDescriptor(
-                    metricName: "cusledger_keys_env_file", unitName: "bytes",
-                    helpText: "Size of the keys env's data.mdb after the last online compaction")
-            ).set(Double(report.bytesAfter))
+                    metricName: "cusledger_\(env)_env_file", unitName: "bytes",
+                    helpText: "Size of the \(env) env's data.mdb after the last online compaction")
+            ).set(Double(bytesAfter))
         }
     }
 

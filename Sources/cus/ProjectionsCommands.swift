@@ -9,7 +9,7 @@ import Vault
 struct ProjectionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "projections", abstract: "Show and rebuild the read models (DIR/projections).",
-        subcommands: [ProjectionsStatusCommand.self, ProjectionsRebuildCommand.self])
+        subcommands: [ProjectionsStatusCommand.self, ProjectionsRebuildCommand.self, ProjectionsCompactCommand.self])
 }
 
 /// `--as-of-size N | --as-of DATE` (ledger.md §5.3).
@@ -221,5 +221,44 @@ enum ProjectionBuild {
             }
         }
         return records.map(\.checkpoint).min() ?? 0
+    }
+}
+
+/// `cus projections compact`: ledger.md §4.4's compacting copy after erasures, for a projections env that no server
+/// holds (`cus serve` compacts by itself after each burst of erasures; `cus ops run-due` erases without one).
+struct ProjectionsCompactCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compact",
+        abstract: "Catch the built projections up to the ledger (erasure receipts applied), then compact the "
+            + "projections env so no free page keeps an erased person's attributes (refused while another process, "
+            + "such as a running `cus serve`, has it open).")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var keys: KeyFileOptions
+
+    func run() async throws {
+        try await reportingFailures {
+            let ledger = try store.openLedger(readOnly: true, purpose: "cus projections compact")
+            defer { ledger.close() }
+            let set = try ProjectionSet.open(store, keys: keys, ledger: ledger)
+            defer { set.close() }
+            let projectionsStore = try ProjectionsStore(directory: store.projectionsDirectory)
+            defer { projectionsStore.close() }
+            let builder = ProjectionBuilder(ledger: ledger, store: projectionsStore)
+            let size = try ledger.treeSize()
+            // Only live generations of this code version: another version's tables are emptied when it is rebuilt.
+            for projection in set.projections {
+                let type = type(of: projection)
+                guard let live = try projectionsStore.record(of: type.name), live.version == type.version else {
+                    continue
+                }
+                let record = try builder.build(projection, slot: .live, upTo: size)
+                if let failure = record.failure {
+                    throw ProjectionError.failed(projection: type.name, position: failure.position, failure.message)
+                }
+            }
+            let report = try projectionsStore.compact()
+            print("projections env compacted: \(report.bytesBefore) → \(report.bytesAfter) bytes")
+        }
     }
 }

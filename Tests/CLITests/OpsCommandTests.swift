@@ -36,6 +36,11 @@ struct OpsCommandTests {
             #expect(ran.allSatisfy { ["ok", "partial"].contains($0["outcome"] as? String) }, "\(ran)")
             let backedUp = try FileManager.default.contentsOfDirectory(atPath: backups)
             #expect(backedUp.count == 1)
+            // After run-due's retention erasures, the compacting copy of ledger.md §4.4 (no server holds the env).
+            let compacted = try CLIRunner.run(["projections", "compact", "--data", data])
+            #expect(compacted.status == 0, "\(compacted.standardError)")
+            #expect(compacted.standardOutput.hasPrefix("projections env compacted: "), "\(compacted.standardOutput)")
+            #expect(try CLIRunner.run(["projections", "status", "--data", data]).status == 0)
 
             let second = try CLIRunner.run(["ops", "run-due", "--data", data, "--today", "2025-04-05"])
             #expect(second.status == 0 && second.standardOutput == "no duty is due\n", "\(second.standardError)")

@@ -31,7 +31,7 @@ final class APIFixture: Sendable {
 
     init(
         limits: APILimits = .defaults, generate: Bool = true, ledgerMaxReaders: UInt32 = 256,
-        keysCompactionDebounce: Duration = .seconds(2),
+        keysCompactionDebounce: Duration = .seconds(2),  // the projections env's too
         cacheClock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) async throws {
         directory = try TemporaryDirectory(prefix: "cus-http")
@@ -50,6 +50,7 @@ final class APIFixture: Sendable {
         var configuration = ServerConfiguration(ledgerOptions: options, port: 0, limits: limits, today: Self.today)
         configuration.clock = { APIFixture.now }
         configuration.keysCompactionDebounce = keysCompactionDebounce
+        configuration.projectionsCompactionDebounce = keysCompactionDebounce
         configuration.cacheClock = cacheClock
         server = try APIServer(configuration: configuration, services: services, logger: Logger(label: "test"))
         let size = try services.ledger.treeSize()

@@ -8,9 +8,12 @@ import Ledger
 import Testing
 import Vault
 
-@Suite("HTTP API: the keys env is compacted after erasures while the server runs (ledger.md §4.5)")
+@Suite(
+    "HTTP API: the keys and projections envs are compacted after erasures while the server runs (ledger.md §4.4, §4.5)")
 struct KeysCompactionTests {
-    @Test("Erasing a person over HTTP leads, after the debounce, to a keys env without the key's wrapped bytes")
+    @Test(
+        "Erasing a person over HTTP leads, after the debounce, to a keys env without the key's wrapped bytes and a fresh projections env"
+    )
     func erasureCompactsKeys() async throws {
         let fixture = try await APIFixture(generate: false, keysCompactionDebounce: .milliseconds(200))
         let resident = try ResidentCommandTests.Resident(fixture)
@@ -18,6 +21,7 @@ struct KeysCompactionTests {
         let operatorToken = try fixture.token(.operator)
         let vault = fixture.server.services.vault
         let keysFile = fixture.dataDirectory + "/keys/data.mdb"
+        let projectionsFile = fixture.dataDirectory + "/projections/data.mdb"
         try await fixture.test { client in
             try await resident.setUp(client)
             let subject = UUID128(try #require(PersonRef(resident.person)).uuid)
@@ -25,6 +29,7 @@ struct KeysCompactionTests {
             #expect(!keyIDs.isEmpty)
             let wrapped = try keyIDs.map { keyID in Array(try #require(try vault.wrappedRecord(of: keyID))[16..<64]) }
             #expect(await fixture.server.keysCompaction.completed == 0)
+            let projectionsInode = try Self.inode(projectionsFile)
             let before = try Data(contentsOf: URL(fileURLWithPath: keysFile))
             for run in wrapped { #expect(before.range(of: Data(run)) != nil) }
 
@@ -44,16 +49,30 @@ struct KeysCompactionTests {
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(await fixture.server.keysCompaction.completed == 1)
+            // The projections env too (ledger.md §4.4), once the views applied the receipt: a new data.mdb.
+            for _ in 0..<600 where await fixture.server.projectionsCompaction.completed == 0 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(await fixture.server.projectionsCompaction.completed == 1)
+            #expect(try Self.inode(projectionsFile) != projectionsInode, "the compacted copy was renamed in")
+            let view = try await client.send(.get, "/v1/views/PlanStatusView?limit=1", token: director)
+            #expect(view.status == .ok, "the reopened projections env serves views: \(view.text)")
             let bytes = try Data(contentsOf: URL(fileURLWithPath: keysFile))
             for run in wrapped { #expect(bytes.range(of: Data(run)) == nil) }
 
             let metrics = try await client.send(.get, "/metrics", token: operatorToken)
             #expect(Self.okCompactions(metrics.text) >= compactionsBefore + 1, "\(metrics.text)")
             #expect(metrics.text.contains("cusledger_keys_compaction_last_duration_seconds"))
+            #expect(metrics.text.contains("cusledger_projections_compactions_total{outcome=\"ok\"}"))
             // The reopened keys env serves new commands.
             try await client.command(
                 "/v1/persons", token: resident.clerk, json: CommandTests.registration(CentreScript.newID()))
         }
+    }
+
+    static func inode(_ path: String) throws -> UInt64 {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return try #require(attributes[.systemFileNumber] as? UInt64)
     }
 
     /// `cusledger_keys_compactions_total{outcome="ok"}` in a /metrics text, 0 when absent.

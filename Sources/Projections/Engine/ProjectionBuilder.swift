@@ -314,7 +314,7 @@ public struct ProjectionBuilder: Sendable {
     }
 
     func write<R>(_ body: (Transaction) throws(ProjectionError) -> R) throws(ProjectionError) -> R {
-        do { return try store.environment.write { txn in try body(txn) } } catch let error as ProjectionError {
+        do { return try store.write { txn in try body(txn) } } catch let error as ProjectionError {
             throw error
         } catch { throw ProjectionError.storage("committing: \(error)") }
     }

@@ -116,6 +116,16 @@ public final class ProjectionEngine: Sendable {
         }
     }
 
+    /// After erasures (ledger.md §4.4): waits until every live projection has applied the ledger as it is now,
+    /// receipts included, so the erased persons' attributes are replaced, then compacts the projections env on
+    /// the writer queue, between catch-ups.
+    public func compactAfterErasures() async throws(ProjectionError) -> ProjectionsStore.CompactionReport {
+        let size: UInt64
+        do { size = try builder.ledger.treeSize() } catch { throw ProjectionError.storage("\(error)") }
+        if size > 0 { await waitUntilProjected(Position(size - 1)) }
+        return try await writer.run { [builder] _ throws(ProjectionError) in try builder.store.compact() }
+    }
+
     /// The smallest checkpoint of the live projections: every event below it is reflected in every view
     /// (0 until each projection has caught up once).
     public var checkpoint: UInt64 {

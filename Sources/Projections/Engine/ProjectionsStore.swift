@@ -5,30 +5,45 @@ import Synchronization
 
 /// The projections environment (`DIR/projections/`, ledger.md §2.1): each projection generation's tables as
 /// named databases (`<name>.v<version>.g<generation>.<table>`) and a `meta` database of `ProjectionRecord`s.
-/// Everything here is derived data: losing it costs a rebuild, never an event.
+/// Everything here is derived data: losing it costs a rebuild, never an event. `compact` replaces the file
+/// with a compacted copy after erasures (ledger.md §4.4); every transaction of this process runs through the
+/// store (`read`, `write`), so none is open while it swaps the environment.
 public final class ProjectionsStore: Sendable {
     public static let maxDatabases: UInt32 = 512
 
-    public let environment: Environment
-    let meta: Database
+    public let directory: String
+    private let readOnly: Bool
+    /// Every use of the environment holds the shared side; `compact` takes the exclusive side to reopen it.
+    private let gate = ReadWriteGate()
+    private let opened: Mutex<(environment: Environment, meta: Database)>
     private let handles = Mutex<[String: Database]>([:])
 
     /// Opens (creating) the environment at `directory`. `NOMETASYNC` is allowed here and only here
     /// (style.md §2): a crash may undo the last projection commit, which the next catch-up redoes.
     public init(directory: String, readOnly: Bool = false) throws(ProjectionError) {
+        self.directory = directory
+        self.readOnly = readOnly
+        opened = Mutex(try Self.open(directory, readOnly: readOnly))
+    }
+
+    private static func open(_ directory: String, readOnly: Bool) throws(ProjectionError)
+        -> (environment: Environment, meta: Database)
+    {
         do {
-            environment = try Environment(
+            let environment = try Environment(
                 path: directory,
                 options: .init(
                     mapSizeBytes: 64 << 30, maxDatabases: Self.maxDatabases,
                     flags: readOnly ? [.readOnly] : [.noMetaSync]))
             if readOnly {
                 let found = try environment.read { txn in try txn.openDatabase(named: "meta") }
-                guard let found else { throw ProjectionError.storage("\(directory) holds no projections yet") }
-                meta = found
-            } else {
-                meta = try environment.openDatabase(named: "meta", flags: .create)
+                guard let found else {
+                    environment.close()
+                    throw ProjectionError.storage("\(directory) holds no projections yet")
+                }
+                return (environment, found)
             }
+            return (environment, try environment.openDatabase(named: "meta", flags: .create))
         } catch let error as ProjectionError {
             throw error
         } catch {
@@ -36,7 +51,70 @@ public final class ProjectionsStore: Sendable {
         }
     }
 
-    public func close() { environment.close() }
+    /// The environment in use: `compact` replaces it, so take transactions through `read` and `write`.
+    public var environment: Environment { opened.withLock { $0.environment } }
+    var meta: Database { opened.withLock { $0.meta } }
+
+    public func close() { gate.withExclusive { environment.close() } }
+
+    /// A read-only transaction of the environment in use.
+    public func read<R>(_ body: (Transaction) throws -> R) throws -> R {
+        try gate.withShared { try environment.read(body) }
+    }
+
+    /// A write transaction of the environment in use.
+    public func write<R>(_ body: (Transaction) throws -> R) throws -> R {
+        try gate.withShared { try environment.write(body) }
+    }
+
+    /// What one compaction did.
+    public struct CompactionReport: Sendable, Hashable {
+        public var bytesBefore: Int
+        public var bytesAfter: Int
+    }
+
+    /// Replaces the environment's file with a compacted copy, so no free page keeps what erasures replaced
+    /// (ledger.md §4.4: LMDB keeps freed bytes until it reuses the page). The copy is made beside the live env
+    /// while readers go on; the environment is then closed, the copy renamed over `data.mdb` while no other
+    /// process has it open, and reopened. Call it where no write of this process can run meanwhile (the engine's
+    /// writer queue); a write from anywhere between the copy and the swap, or another process holding the env
+    /// open, leaves the old file in place and throws.
+    public func compact() throws(ProjectionError) -> CompactionReport {
+        guard !readOnly else { throw ProjectionError.storage("cannot compact a read-only projections env") }
+        let copy = CompactedCopy(live: directory)
+        let bytesBefore = copy.liveBytes()
+        let copied: Int
+        do {
+            copied = try gate.withShared { () throws -> Int in
+                let before = try environment.info().lastTransactionID
+                try copy.write(from: environment)
+                return before
+            }
+        } catch { throw ProjectionError.storage("writing the compacted copy of \(directory): \(error)") }
+        let swapped: Result<Void, any Error> = gate.withExclusive {
+            let current = environment
+            guard (try? current.info().lastTransactionID) == copied else {
+                copy.discard()
+                return .failure(ProjectionError.storage("the env was written while it was copied"))
+            }
+            current.close()
+            handles.withLock { $0.removeAll() }
+            let renamed = Result {
+                try EnvironmentLockFile.withOtherProcessesLockedOut(directory: directory) { try copy.swapIn() }
+            }
+            if case .failure = renamed { copy.discard() }
+            // Reopened either way: the compacted file, or the old one when the swap failed.
+            do {
+                let reopened = try Self.open(directory, readOnly: false)
+                opened.withLock { $0 = reopened }
+            } catch { return .failure(error) }
+            return renamed
+        }
+        switch swapped {
+        case .success: return CompactionReport(bytesBefore: bytesBefore, bytesAfter: copy.liveBytes())
+        case .failure(let error): throw ProjectionError.storage("compacting \(directory), the old file stays: \(error)")
+        }
+    }
 
     static func key(_ slot: ProjectionSlot, _ name: String) -> [UInt8] { Array("\(slot.rawValue)/\(name)".utf8) }
 
@@ -67,7 +145,7 @@ public final class ProjectionsStore: Sendable {
 
     /// The live record of `name`, read in its own snapshot.
     public func record(_ slot: ProjectionSlot = .live, of name: String) throws(ProjectionError) -> ProjectionRecord? {
-        do { return try environment.read { txn in try record(slot, name, in: txn) } } catch let error
+        do { return try read { txn in try record(slot, name, in: txn) } } catch let error
             as ProjectionError
         { throw error } catch { throw ProjectionError.storage("reading meta: \(error)") }
     }
@@ -135,7 +213,7 @@ public final class ProjectionsStore: Sendable {
     public func readLive<R>(_ projection: any Projection.Type, _ body: (RowReader, ProjectionRecord) throws -> R)
         throws -> (value: R, record: ProjectionRecord)
     {
-        try environment.read { txn in
+        try read { txn in
             guard let record = try record(.live, projection.name, in: txn), record.version == projection.version,
                 let databases = try databases(
                     of: projection, generation: record.generation, in: txn, create: false)
