@@ -35,14 +35,35 @@ public final class PersonalDataErasure: Sendable {
         let keyIDs: [UUID128]
         do { keyIDs = try vault.keyIDs(of: subject) } catch { throw CommandError(error) }
         let stream = try LedgerNames.stream(PersonRegistered.category, person)
-        let result = try await pipeline.execute(
-            decider, stream: stream, command: receipt(keyIDs.map(\.foundationUUID)), envelope: envelope)
+        let result: CommandResult
+        do {
+            result = try await pipeline.execute(
+                decider, stream: stream, command: receipt(keyIDs.map(\.foundationUUID)), envelope: envelope)
+        } catch  where error.code == .rejected {
+            // Refused, perhaps because a receipt is already recorded whose keys outlived it (their destruction
+            // failed after the append, ledger.md §4.3): destroy them now rather than at the next start, then
+            // refuse as before.
+            if try repairRecordedErasure(of: person) { observer.withLock { $0 }?.erased() }
+            throw error
+        }
         guard let position = result.lastPosition else {
             throw CommandError(.invalidRequest, "the erasure decided no receipt for \(person)")
         }
         try destroyKeys(of: subject, receiptPosition: position, keyIDs: keyIDs)
         observer.withLock { $0 }?.erased()
         return result
+    }
+
+    /// Steps 3–5 again for `person`'s recorded receipts; idempotent. Returns whether there was one.
+    func repairRecordedErasure(of person: PersonRef) throws(CommandError) -> Bool {
+        let erasure = PersonalDataErasureReplay(vault: vault, erasureList: erasureList)
+        var found = false
+        try Self.forEachReceipt(in: pipeline.store) { receipt, position throws(CommandError) in
+            guard receipt.personRef == person else { return }
+            try erasure.apply(receipt, at: position)
+            found = true
+        }
+        return found
     }
 
     /// Calls `observer` after each erasure has destroyed its keys (the server asks for a keys-env compaction).
@@ -69,17 +90,28 @@ public final class PersonalDataErasure: Sendable {
     {
         let erasure = PersonalDataErasureReplay(vault: vault, erasureList: erasureList)
         var receipts = 0
-        let type = try LedgerNames.eventType(PersonalDataErased.eventType)
-        try StreamLoader.forEachRecord(from: Position(rawValue: 0)) { (from, limit) throws(LedgerError) in
-            try store.read(type: type, from: from, limit: limit)
-        } _: { (record: RecordedEvent) throws(CommandError) in
-            guard case .personalDataErased(let receipt) = try StreamLoader.decode(record).event else { return }
-            try erasure.apply(receipt, at: record.position)
+        try forEachReceipt(in: store) { receipt, position throws(CommandError) in
+            try erasure.apply(receipt, at: position)
             receipts += 1
         }
         let replayed: Int
         do { replayed = try vault.apply(erasureList) } catch { throw CommandError(error) }
         return Report(receipts: receipts, listEntriesReplayed: replayed)
+    }
+}
+
+extension PersonalDataErasure {
+    /// Every `PersonalDataErased` receipt of the ledger with its position, through `byType`.
+    static func forEachReceipt(
+        in store: any EventStore, _ body: (PersonalDataErased, Position) throws(CommandError) -> Void
+    ) throws(CommandError) {
+        let type = try LedgerNames.eventType(PersonalDataErased.eventType)
+        try StreamLoader.forEachRecord(from: Position(rawValue: 0)) { (from, limit) throws(LedgerError) in
+            try store.read(type: type, from: from, limit: limit)
+        } _: { (record: RecordedEvent) throws(CommandError) in
+            guard case .personalDataErased(let receipt) = try StreamLoader.decode(record).event else { return }
+            try body(receipt, record.position)
+        }
     }
 }
 

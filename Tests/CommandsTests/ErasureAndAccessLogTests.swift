@@ -123,6 +123,34 @@ struct ErasureAndAccessLogTests {
         #expect(try ErasureList(dataDirectory: fixture.dataDirectory).entries().map(\.keyID) == keyIDs)
     }
 
+    @Test("A refused second erasure destroys the keys a recorded receipt left behind, without waiting for a restart")
+    func refusedErasureRepairsLeftKeys() async throws {
+        let fixture = try CommandsFixture()
+        defer { fixture.directory.remove() }
+        let services = try fixture.open()
+        defer { services.close() }
+        let person = PersonRef(uuid: UUID())
+        try await CommandsFixture.register(person, givenName: "Anna", in: services)
+        let keyIDs = try services.vault.keyIDs(of: UUID128(person.uuid))
+        // Step 2 only, as when the keys-env transaction failed after the append (a full disk): the caller got an
+        // error, the receipt stands, the keys are still there.
+        let receipt = try await services.pipeline.execute(
+            TestPersonDecider.self, stream: try CommandsFixture.stream(person),
+            command: .erase(
+                PersonalDataErased(
+                    personRef: person, keyIds: keyIDs.map(\.foundationUUID), scope: "all", reason: .art17,
+                    legalBasisRef: "RODO art. 17", requestId: RequestID(uuid: UUID()))),
+            envelope: CommandsFixture.envelope(CommandsFixture.director))
+        let position = try #require(receipt.lastPosition)
+        #expect(try services.vault.erasedAt(keyID: try #require(keyIDs.first)) == nil)
+
+        await #expect(throws: CommandError.self) { _ = try await CommandsFixture.erase(person, in: services) }
+        #expect(try services.vault.erasedAt(keyID: try #require(keyIDs.first)) == position)
+        #expect(
+            try await CommandsFixture.reveal(person, in: services).first?.personalData == .redacted(erasedAt: position))
+        #expect(try ErasureList(dataDirectory: fixture.dataDirectory).entries().map(\.keyID) == keyIDs)
+    }
+
     @Test("A marker planted in a name appears in no file of the data directory, before or after erasure")
     func markerNeverInClear() async throws {
         let fixture = try CommandsFixture()
