@@ -81,11 +81,21 @@ public final class AsOfBuild: Sendable {
         var size: UInt64 = 0
         var found = false
         do {
-            try ledger.scanRecordViews(from: .zero) { record in
-                guard !found else { return }
-                if record.recordedAt.rawValue >= limit { found = true } else { size += 1 }
+            // Page by page, so the walk stops at the cutoff instead of reading the rest of the ledger.
+            let total = try ledger.treeSize()
+            while !found, size < total {
+                var visited: UInt64 = 0
+                try ledger.scanRecordViews(from: Position(size), limit: sizeScanPageEvents) { record in
+                    visited += 1
+                    guard !found else { return }
+                    if record.recordedAt.rawValue >= limit { found = true } else { size += 1 }
+                }
+                if visited == 0 { break }
             }
         } catch { throw ProjectionError.storage("\(error)") }
         return size
     }
+
+    /// Events `size(endOf:)` reads per scan before it checks whether it found the cutoff.
+    static let sizeScanPageEvents: UInt64 = 4_096
 }
