@@ -11,7 +11,7 @@ import Testing
 /// DATE; the first record at or past it ends the prefix, even when later ones run backwards.
 @Suite("As-of date cutoffs in Europe/Warsaw")
 struct AsOfCutoffTests {
-    static let warsaw = TimeZone(identifier: "Europe/Warsaw")!
+    static let warsaw = TimeZone(identifier: "Europe/Warsaw") ?? .gmt
 
     /// A ledger whose records carry `recordedAt` (UTC, ISO 8601 with microseconds), one append each, in order.
     static func ledger(recordedAt times: [String], in directory: TemporaryDirectory) async throws -> Ledger {
@@ -35,7 +35,7 @@ struct AsOfCutoffTests {
     /// `2025-03-30T21:59:59.999999Z` in µs since 1970.
     static func microseconds(_ text: String) -> Int64 {
         let (seconds, fraction) = (String(text.prefix(19)) + "Z", text.dropFirst(20).dropLast())
-        let date = ISO8601DateFormatter().date(from: seconds)!
+        let date = ISO8601DateFormatter().date(from: seconds) ?? .distantPast
         return Int64(date.timeIntervalSince1970) * 1_000_000 + (Int64(fraction) ?? 0)
     }
 
