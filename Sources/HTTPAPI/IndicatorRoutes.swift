@@ -106,6 +106,7 @@ struct IndicatorRoutes {
             guard from < to else { throw Problem.invalidRequest("to must be after from") }
             if asOfSize != nil && asOf != nil { throw Problem.invalidRequest("give asOfSize or asOf, not both") }
             period = MetricsPeriod(from: from, to: to)
+            if let refusal = period.refusal { throw Problem.invalidRequest(refusal) }
             self.asOfSize = asOfSize
             self.asOf = asOf
         }

@@ -67,6 +67,9 @@ struct MetricsCommand: AsyncParsableCommand {
                 throw ValidationError("--from and --to want dates YYYY-MM-DD (or give --period)")
             }
             if end <= start { throw ValidationError("--to must be after --from") }
+            if let refusal = MetricsPeriod(from: start, to: end).refusal {
+                throw ValidationError("--from and --to: \(refusal)")
+            }
         }
         if unsuppressed && token == nil { throw ValidationError("--unsuppressed needs --token with a staff token") }
         if unsuppressed && (publish || revisions) {

@@ -71,6 +71,8 @@ struct MetricsCommandTests {
             #expect((object["period"] as? [String: String])?["from"] == "2025-04-01")
             #expect(try run(["--period", "2025-Q5"]).status == 64)
             #expect(try run(["--from", "2025-04-01", "--to", "2025-05-01", "--publish"]).status == 64)
+            let partial = try run(["--from", "2025-04-15", "--to", "2025-05-01"])
+            #expect(partial.status == 64 && partial.standardError.contains("whole months"), "\(partial.standardError)")
             #expect(try run(["--period", "2025-Q2", "--revisions", "--as-of-size", "3"]).status == 64)
         }
     }

@@ -38,7 +38,7 @@ struct QueryTests {
             #expect(over.status == .contentTooLarge)
             #expect(try over.problemCode() == "limit-exceeded")
             let oldPeriod = try await client.send(
-                .get, "/v1/programmes/\(UUID().uuidString.lowercased())/indicators?from=0012-01-22&to=0467-02-24",
+                .get, "/v1/programmes/\(UUID().uuidString.lowercased())/indicators?from=0012-01-01&to=0467-02-01",
                 token: try fixture.token(.evaluator))
             #expect(oldPeriod.status == .badRequest, "no rule set in force is the caller's problem, never a 500")
             for bad in ["limit=0", "limit=ten", "offset=-1", "today=yesterday", "minPosition=x", "key=not-a-uuid"] {
@@ -132,6 +132,10 @@ struct QueryTests {
             }
             let noPeriod = try await client.send(.get, "/v1/programmes/\(programme)/indicators", token: evaluator)
             #expect(noPeriod.status == .badRequest)
+            // Monthly allocations, capacities and charges are per month: half a month would mix them (§6.1).
+            let partial = try await client.send(
+                .get, "/v1/programmes/\(programme)/indicators?from=2025-04-15&to=2025-05-15", token: evaluator)
+            #expect(partial.status == .badRequest && partial.text.contains("whole months"), "\(partial.text)")
         }
     }
 

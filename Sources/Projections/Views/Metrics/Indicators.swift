@@ -12,6 +12,21 @@ public struct MetricsPeriod: Sendable, Hashable {
 
     public func contains(_ date: LocalDate) -> Bool { from <= date && date < to }
 
+    /// Whether P is whole calendar months, as domain.md §6.1 defines a period (a month, quarter, half-year or
+    /// year, or a run of months): both ends are first days of a month. Monthly allocations, capacities and charge
+    /// periods are counted per month, so a part of a month would mix a month's sums with part of its events.
+    public var isWholeMonths: Bool { from < to && from.components.day == 1 && to.components.day == 1 }
+
+    /// Why a period cannot be reported on, in one line; nil when it can.
+    public var refusal: String? {
+        guard from < to else { return "the period's end must be after its start" }
+        guard isWholeMonths else {
+            return "a period is whole months (domain.md §6.1): from and to must be first days of a month, "
+                + "e.g. from 2025-04-01 to 2025-07-01 for 2025-Q2"
+        }
+        return nil
+    }
+
     /// Whether a charge period "YYYY-MM" is in P: its first day is.
     public func contains(chargePeriod: String) -> Bool {
         guard let first = LocalDate("\(chargePeriod)-01") else { return false }
