@@ -247,6 +247,53 @@ struct MetricsFactsProjectionTests {
         #expect(april.value("A6", .count, variant: "appealsResolved", ["outcome": "quashed"]) == 1)
     }
 
+    @Test(
+        "A6 per programme: an appeal counts under the refusal it contests, resolutions close the earliest, every decision counts"
+    )
+    func appealsPerRefusedProgramme() async throws {
+        let fixture = try ProjectionsFixture()
+        let (first, second) = (ProgrammeID(uuid: UUID()), ProgrammeID(uuid: UUID()))
+        let (application, person) = (ApplicationID(uuid: UUID()), PersonRef(uuid: UUID()))
+        for (programme, reference) in [(first, "D-A"), (second, "D-B")] {
+            try await fixture.emit(
+                .qualificationRefused(
+                    QualificationRefused(
+                        applicationId: application, personRef: person, programmeId: programme,
+                        decisionRef: reference, decisionDate: .on("2025-04-03"), legalBasis: "art. 5",
+                        appealInstruction: "14 dni", signedBy: StaffID(uuid: UUID()),
+                        personal: .init(reasons: "Brak kryteriów"))))
+        }
+        // Only the second programme's refusal is appealed, then a second appeal against the first one.
+        for (reference, day) in [("D-B", "2025-04-05"), ("D-A", "2025-04-06")] {
+            try await fixture.emit(
+                .refusalAppealed(
+                    RefusalAppealed(
+                        applicationId: application, personRef: person, decisionRef: reference, appealBody: "SKO",
+                        appealedOn: .on(day))))
+        }
+        fixture.occurredAt = Instant(microsecondsSinceEpoch: 1_745_316_000_000_000)  // 2025-04-22, the grant's day
+        try await fixture.emit(
+            .appealResolved(
+                AppealResolved(
+                    applicationId: application, personRef: person, appealBody: "SKO", outcome: .quashed,
+                    appealDecisionRef: "SKO-1", resolvedOn: .on("2025-04-20"))),
+            .qualificationGranted(
+                QualificationGranted(
+                    applicationId: application, personRef: person, qualificationId: QualificationID(uuid: UUID()),
+                    programmeId: second, programmeVersion: 1, serviceIds: ["care"], queuePosition: 1,
+                    validFrom: .on("2025-04-22"), promotedFromWaitlist: false)))
+        try fixture.catchUp(MetricsFactsProjection())
+        let inFirst = try fixture.metricsFacts(first).values("2025-04-01", "2025-05-01")
+        let inSecond = try fixture.metricsFacts(second).values("2025-04-01", "2025-05-01")
+        #expect(inFirst.value("A6", .count, variant: "appealsLodged") == 1)
+        #expect(inFirst.value("A6", .count, variant: "appealsResolved") == 0, "the earliest appeal was the second's")
+        #expect(inSecond.value("A6", .count, variant: "appealsLodged") == 1)
+        #expect(inSecond.value("A6", .count, variant: "appealsResolved", ["outcome": "quashed"]) == 1)
+        #expect(inFirst.cell("A6", .ratio)?.numerator == 1 && inFirst.cell("A6", .ratio)?.denominator == 1)
+        // Refused on 04-03, granted on 04-22 after the appeal: two decisions, one refusal.
+        #expect(inSecond.cell("A6", .ratio)?.numerator == 1 && inSecond.cell("A6", .ratio)?.denominator == 2)
+    }
+
     @Test("A5 from waiting-list spells: a withdrawal and a promotion close them")
     func waitingList() async throws {
         let fixture = try ProjectionsFixture()

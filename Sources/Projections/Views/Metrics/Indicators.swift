@@ -56,7 +56,8 @@ public enum Indicators {
     /// 2: V1, D1 (c), F3 by rule, A6 appeals, F5 at p₁, suspended months not active (P1, D3); O1–O3 and P4 by
     /// reason from the outcome dimension. 3: F1 leaves out a charge cancelled in full whole, its exempted part too
     /// (F2 already did, so F5 counted that part as outstanding); secondary suppression across indicators (V2 under
-    /// D1 (b), F4 with F2, P4's variant with its reasons).
+    /// D1 (b), F4 with F2, P4's variant with its reasons); A6's rate over every decision in P, its appeals under the
+    /// programme of the refusal appealed.
     public static let version = 3
     /// P4's variant that leaves out plans ended because needs were met or the person died (domain.md §6.2).
     static let dropOutWithoutNeedsMetAndDied = "withoutNeedsMetAndDied"
@@ -152,7 +153,12 @@ public enum Indicators {
             let open = plan.endedOn.map { $0 >= period.to } ?? true
             return stillDraft && open && plan.filedAt.adding(days: Int64(plan.deadlineDays)) < period.to
         }
-        let refused = decided.filter { !$0.granted }
+        // A6 counts every decision in P, a new one after a quashed refusal too; hand-made facts without them fall
+        // back to the first decisions.
+        let rulings =
+            facts.rulings?.filter { period.contains($0.decidedOn) }
+            ?? decided.map { MetricsFacts.Ruling(decidedOn: $0.decidedOn, granted: $0.granted) }
+        let refused = rulings.filter { !$0.granted }
         // A5: spells entered before p₁ and not left by then; their age in days at p₁.
         let waiting = facts.waiting.filter { $0.enteredOn < period.to && ($0.leftOn.map { $0 >= period.to } ?? true) }
         let ages = waiting.map { $0.enteredOn.days(to: period.to) }
@@ -161,7 +167,7 @@ public enum Indicators {
             + [
                 .ratio("A3", "30-day compliance", Int64(onTime.count), Int64(approved.count)),
                 .count("A3", "30-day compliance", overdue.count, variant: "draftsOverdueAtEnd"),
-                .ratio("A6", "Refusal rate", Int64(refused.count), Int64(decided.count)),
+                .ratio("A6", "Refusal rate", Int64(refused.count), Int64(rulings.count)),
                 .count("A5", "Waiting list", waiting.count),
                 IndicatorValue(
                     id: "A5", name: "Waiting list", statistic: .median, variant: "ageDays",

@@ -42,6 +42,18 @@ public struct MetricsFacts: Sendable {
     }
 
     /// An application's first qualification decision.
+    /// Any decision on an application in the programme, first or not (A6's rate).
+    public struct Ruling: Sendable, Hashable {
+        public var decidedOn: LocalDate
+        public var granted: Bool
+
+        public init(decidedOn: LocalDate, granted: Bool) {
+            self.decidedOn = decidedOn
+            self.granted = granted
+        }
+    }
+
+    /// The first decision on an application in the programme (A1).
     public struct Decision: Sendable, Hashable {
         public var personRef: PersonRef
         public var filedAt: LocalDate
@@ -300,6 +312,8 @@ public struct MetricsFacts: Sendable {
     public var deliveries: [Delivery]
     public var missed: [Missed]
     public var decisions: [Decision]
+    /// Every decision; nil in facts made without them, where A6's rate falls back to the first decisions.
+    public var rulings: [Ruling]? = nil
     public var plans: [Plan]
     public var charges: [Charge]
     public var waiting: [Waiting]

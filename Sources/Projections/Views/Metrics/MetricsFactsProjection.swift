@@ -20,12 +20,14 @@ import Ledger
 public struct MetricsFactsProjection: Projection {
     public static let name = "MetricsFacts"
     /// 2: authorisations' planId, plans' unitsPlanned, suspensions and summary day and goals set, settlements,
-    /// appeals, engagements. 3: delivery reports inserted once, superseded ones listed apart (ADR 0016).
-    public static let version: UInt32 = 3
+    /// appeals, engagements. 3: delivery reports inserted once, superseded ones listed apart (ADR 0016). 4: every
+    /// decision kept for A6 (`decisionEvents`), an appeal counted under the programme of the refusal it contests
+    /// (by `decisionRef`), a resolution closing the earliest pending appeal as the decider does.
+    public static let version: UInt32 = 4
     public static let tables =
         [
             "services", "authorisations", "applications", "missed", "decisions", "plans", "waitlist", "households",
-            "qualifications", "settlements", "appeals", providerServices, engagements,
+            "qualifications", "settlements", "appeals", "decisionEvents", providerServices, engagements,
             DeliveryTracker.table, DeliveryTracker.supersededTable,
         ]
         + FeeLedgerProjection.tables
@@ -97,6 +99,7 @@ public struct MetricsFactsProjection: Projection {
                 .uuid(submitted.applicationId.uuid), submitted.filedAt)
         case .qualificationGranted(let granted):
             try decide(granted.programmeId, granted.applicationId, granted.personRef, on: day, granted: true, rows)
+            try keepDecision(granted.programmeId, granted.personRef, on: day, granted: true, at: event.position, rows)
             try leaveWaitlist(granted.applicationId, granted.programmeId, on: day, rows)
             try rows.table("qualifications", of: MetricsQualification.self).put(
                 RowKey.uuid(granted.programmeId.uuid).appending(granted.qualificationId.uuid),
@@ -106,15 +109,22 @@ public struct MetricsFactsProjection: Projection {
             try decide(
                 refused.programmeId, refused.applicationId, refused.personRef, on: refused.decisionDate,
                 granted: false, rows)
+            try keepDecision(
+                refused.programmeId, refused.personRef, on: refused.decisionDate, granted: false, at: event.position,
+                rows)
             try leaveWaitlist(refused.applicationId, refused.programmeId, on: refused.decisionDate, rows)
             try appeals(refused.applicationId, rows) { row in
-                if !row.refusedIn.contains(refused.programmeId) { row.refusedIn.append(refused.programmeId) }
+                row.refusals.append(.init(decisionRef: refused.decisionRef, programmeId: refused.programmeId))
             }
         case .refusalAppealed(let appealed):
-            try appeals(appealed.applicationId, rows) { $0.appeals.append(.init(appealedOn: appealed.appealedOn)) }
+            try appeals(appealed.applicationId, rows) { row in
+                let refusal = row.refusals.last { $0.decisionRef == appealed.decisionRef }
+                row.appeals.append(.init(appealedOn: appealed.appealedOn, programmeId: refusal?.programmeId))
+            }
         case .appealResolved(let resolved):
+            // AppealResolved names no refusal: the decider resolves the earliest pending appeal, and so does this.
             try appeals(resolved.applicationId, rows) { row in
-                guard let index = row.appeals.lastIndex(where: { $0.resolvedOn == nil }) else { return }
+                guard let index = row.appeals.firstIndex(where: { $0.resolvedOn == nil }) else { return }
                 row.appeals[index].resolvedOn = resolved.resolvedOn
                 row.appeals[index].outcome = resolved.outcome.rawValue
             }
@@ -183,6 +193,16 @@ public struct MetricsFactsProjection: Projection {
     {
         try rows.table("appeals", of: MetricsAppeals.self).update(
             .uuid(application.uuid), orInsert: { MetricsAppeals() }, body)
+    }
+
+    /// Every decision in a programme, in ledger order, for A6's rate (a decision after a quashed refusal counts too).
+    private func keepDecision(
+        _ programme: ProgrammeID, _ person: PersonRef, on day: LocalDate, granted: Bool, at position: Position,
+        _ rows: RowBatch
+    ) throws(ProjectionError) {
+        try rows.table("decisionEvents", of: MetricsDecision.self).put(
+            RowKey.uuid(programme.uuid).appending(position.rawValue),
+            MetricsDecision(personRef: person, filedAt: nil, decidedOn: day, granted: granted))
     }
 
     /// The first decision on an application in a programme (a later one, after an appeal, does not move A1).

@@ -345,39 +345,70 @@ struct MetricsSettlement: PayloadCodable, Hashable, Sendable {
 }
 
 /// An application's refusals (the programmes refused in) and its appeals, in the order lodged.
+/// An application's refusals (each with its decision reference and programme) and the appeals against them.
 struct MetricsAppeals: PayloadCodable, Hashable, Sendable {
+    struct Refusal: PayloadCodable, Hashable, Sendable {
+        var decisionRef: String
+        var programmeId: ProgrammeID
+
+        init(decisionRef: String, programmeId: ProgrammeID) {
+            self.decisionRef = decisionRef
+            self.programmeId = programmeId
+        }
+
+        func encode(to writer: inout PayloadWriter) {
+            writer.write(decisionRef)
+            writer.write(programmeId)
+        }
+
+        init(from reader: inout PayloadReader) throws(PayloadCodingError) {
+            decisionRef = try reader.read()
+            programmeId = try reader.read()
+        }
+    }
+
     struct Appeal: PayloadCodable, Hashable, Sendable {
         var appealedOn: LocalDate
+        /// The programme of the refusal appealed against; nil when its decision reference matched none.
+        var programmeId: ProgrammeID?
         var resolvedOn: LocalDate?
         var outcome: String?
 
-        init(appealedOn: LocalDate) { self.appealedOn = appealedOn }
+        init(appealedOn: LocalDate, programmeId: ProgrammeID?) {
+            self.appealedOn = appealedOn
+            self.programmeId = programmeId
+        }
 
         func encode(to writer: inout PayloadWriter) {
             writer.write(appealedOn)
+            writer.writeOptional(programmeId)
             writer.writeOptional(resolvedOn)
             writer.writeOptional(outcome)
         }
 
         init(from reader: inout PayloadReader) throws(PayloadCodingError) {
             appealedOn = try reader.read()
+            programmeId = try reader.readOptional()
             resolvedOn = try reader.readOptional()
             outcome = try reader.readOptional()
         }
     }
 
-    var refusedIn: [ProgrammeID] = []
+    var refusals: [Refusal] = []
     var appeals: [Appeal] = []
 
     init() {}
 
+    /// Whether the application was refused in `programme`.
+    func wasRefused(in programme: ProgrammeID) -> Bool { refusals.contains { $0.programmeId == programme } }
+
     func encode(to writer: inout PayloadWriter) {
-        writer.writeArray(refusedIn)
+        writer.writeArray(refusals)
         writer.writeArray(appeals)
     }
 
     init(from reader: inout PayloadReader) throws(PayloadCodingError) {
-        refusedIn = try reader.readArray()
+        refusals = try reader.readArray()
         appeals = try reader.readArray()
     }
 }

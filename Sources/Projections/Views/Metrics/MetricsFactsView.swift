@@ -45,6 +45,8 @@ public enum MetricsFactsView {
             facts.missed.append(
                 MetricsFacts.Missed(date: missed.date, serviceId: authorisation.serviceId, reason: missed.reason))
         }
+        facts.rulings = try reader.rows("decisionEvents", prefix: .uuid(programme.uuid), as: MetricsDecision.self)
+            .map { MetricsFacts.Ruling(decidedOn: $0.row.decidedOn, granted: $0.row.granted) }
         for (_, decision) in try reader.rows("decisions", prefix: .uuid(programme.uuid), as: MetricsDecision.self) {
             guard let filedAt = decision.filedAt else { continue }
             facts.decisions.append(
@@ -79,8 +81,9 @@ public enum MetricsFactsView {
                     }))
         }
         try charges(reader, programme: programme, into: &facts)
-        for (_, row) in try reader.rows("appeals", as: MetricsAppeals.self) where row.refusedIn.contains(programme) {
-            facts.appeals += row.appeals.map {
+        for (_, row) in try reader.rows("appeals", as: MetricsAppeals.self) where row.wasRefused(in: programme) {
+            // An appeal whose refusal is unknown counts wherever the application was refused, as before version 4.
+            facts.appeals += row.appeals.filter { ($0.programmeId ?? programme) == programme }.map {
                 MetricsFacts.Appeal(appealedOn: $0.appealedOn, resolvedOn: $0.resolvedOn, outcome: $0.outcome)
             }
         }
