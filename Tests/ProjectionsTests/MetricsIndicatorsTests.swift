@@ -279,7 +279,9 @@ struct MetricsIndicatorsTests {
         #expect(values.cell("P8")?.denominator == 3)
     }
 
-    @Test("D3: approved plans' active months in P (a suspended month is not active) with a delivery to their person")
+    @Test(
+        "D3 without plan ids: approved plans' active months in P (a suspended month is not active) with a delivery to their person"
+    )
     func continuity() {
         // April: a's two plans, b's, c's (delivered) and g's (not; suspended 04-01 to 04-29, so active on 04-30);
         // d's starts in May.
@@ -292,6 +294,40 @@ struct MetricsIndicatorsTests {
         #expect(quarter.cell("D3")?.denominator == 8)
         // July: b resumed (delivered in none), d and g's open suspension: only b and d are active.
         #expect(story.values("2025-07-01", "2025-08-01").cell("D3")?.denominator == 2)
+    }
+
+    @Test("D3 with plan ids: a month counts only with a delivery under an authorisation ordered for that plan")
+    func continuityUnderThePlan() {
+        let person = PersonRef(uuid: UUID())
+        let (withPlan, other) = (PlanID(uuid: UUID()), PlanID(uuid: UUID()))
+        let (ordered, direct) = (AuthorisationID(uuid: UUID()), AuthorisationID(uuid: UUID()))
+        func plan(_ id: PlanID) -> MetricsFacts.Plan {
+            MetricsFacts.Plan(
+                personRef: person, filedAt: .on("2025-03-01"), approvedOn: .on("2025-03-20"),
+                plannedStart: .on("2025-04-01"), plannedEnd: .on("2025-06-30"), deadlineDays: 30, id: id)
+        }
+        func delivery(_ date: String, _ authorisation: AuthorisationID) -> MetricsFacts.Delivery {
+            MetricsFacts.Delivery(
+                personRef: person, date: .on(date), serviceId: "care", unit: "hour", area: "social", units: 2,
+                authorisationId: authorisation)
+        }
+        let facts = MetricsFacts(
+            deliveries: [delivery("2025-04-10", direct), delivery("2025-05-10", ordered)],
+            plans: [plan(withPlan), plan(other)],
+            authorisations: [
+                MetricsFacts.Authorisation(
+                    id: ordered, serviceId: "care", providerId: "NGO", unitsAuthorised: 10, end: .on("2025-06-30"),
+                    allocation: [:], planId: withPlan),
+                MetricsFacts.Authorisation(
+                    id: direct, serviceId: "care", providerId: "NGO", unitsAuthorised: 10, end: .on("2025-06-30"),
+                    allocation: [:]),
+            ])
+        let april = Indicators.compute(facts, period: MetricsPeriod(from: .on("2025-04-01"), to: .on("2025-05-01")))
+        #expect(april.cell("D3")?.numerator == 0, "a direct authorisation's delivery serves no plan")
+        #expect(april.cell("D3")?.denominator == 2)
+        let may = Indicators.compute(facts, period: MetricsPeriod(from: .on("2025-05-01"), to: .on("2025-06-01")))
+        #expect(may.cell("D3")?.numerator == 1, "only the plan the authorisation was ordered for")
+        #expect(may.cell("D3")?.denominator == 2)
     }
 
     @Test("P1: persons with a plan active in P among persons with a qualification valid in P")

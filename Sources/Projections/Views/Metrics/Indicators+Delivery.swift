@@ -36,22 +36,34 @@ extension Indicators {
 
     /// D3: approved plans' calendar months in P in which the plan is active (a day of its period, cut at an
     /// early end, in the month and not suspended), and of those the months with at least one effective delivery
-    /// to the plan's person.
+    /// under the plan: under an authorisation ordered for it. Facts without plan ids (made by hand) fall back to
+    /// any delivery to the plan's person.
     static func continuity(_ facts: MetricsFacts, _ period: MetricsPeriod) -> [IndicatorValue] {
-        struct PersonMonth: Hashable {
-            var person: PersonRef
+        struct ServedMonth: Hashable {
+            var plan: PlanID?
+            var person: PersonRef?
             var month: String
         }
-        var served: Set<PersonMonth> = []
+        let planOf = Dictionary(
+            facts.authorisations.compactMap { authorisation in authorisation.planId.map { (authorisation.id, $0) } },
+            uniquingKeysWith: { first, _ in first })
+        var served: Set<ServedMonth> = []
         for delivery in facts.deliveries where period.contains(delivery.date) {
-            served.insert(PersonMonth(person: delivery.personRef, month: MonthlyAllocation.month(of: delivery.date)))
+            let month = MonthlyAllocation.month(of: delivery.date)
+            served.insert(ServedMonth(plan: nil, person: delivery.personRef, month: month))
+            if let plan = delivery.authorisationId.flatMap({ planOf[$0] }) {
+                served.insert(ServedMonth(plan: plan, person: nil, month: month))
+            }
         }
         var active: Int64 = 0
         var withDelivery: Int64 = 0
         for plan in facts.plans {
             for month in period.months where plan.isActive(from: month.from, to: month.to) {
                 active += 1
-                let key = PersonMonth(person: plan.personRef, month: MonthlyAllocation.month(of: month.from))
+                let month = MonthlyAllocation.month(of: month.from)
+                let key =
+                    plan.id.map { ServedMonth(plan: $0, person: nil, month: month) }
+                    ?? ServedMonth(plan: nil, person: plan.personRef, month: month)
                 if served.contains(key) { withDelivery += 1 }
             }
         }
