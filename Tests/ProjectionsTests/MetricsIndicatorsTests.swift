@@ -494,6 +494,17 @@ struct SuppressionTests {
         #expect(Suppression(ruleSet: ruleSet).display == "<5")
     }
 
+    @Test("Rule 2 on O1's goal counts as well as the persons they cover; a money ratio goes by its persons alone")
+    func goalCountsAndMoney() {
+        let cells = policy.apply([
+            .ratio("O1", "o", 3, 14, variant: "achieved", persons: 5),
+            .ratio("O1", "o", 9, 14, variant: "partly", persons: 5),
+            .ratio("O1", "o", 9, 14, variant: "other", persons: 4),
+            .ratio("F4", "f", 3, 50_000, persons: 6),
+        ])
+        #expect(cells.map(\.suppressed) == [true, false, true, false])
+    }
+
     @Test("Rule 1: counts of 1–4 show as <5, 0 and 5 are shown")
     func counts() {
         let cells = policy.apply([

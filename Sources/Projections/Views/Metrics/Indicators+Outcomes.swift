@@ -5,8 +5,8 @@ import Domain
 extension Indicators {
     /// O1: goals achieved ÷ goals set, and "partly" ÷ goals set apart, and the mean goal attainment scaling score
     /// where given; O2: summaries with a self-assessment of 4–5 ÷ summaries; O3: mean satisfaction. O1's counts
-    /// are goals, several per person, so its cells are suppressed by the persons (summaries) they cover, as
-    /// money cells are (§6.3 rule 4 through rule 2).
+    /// are goals, several per person, so its cells are suppressed by the persons (summaries) they cover as well
+    /// as by rule 2 on the goal counts themselves (§6.3).
     static func outcomes(_ facts: MetricsFacts, _ period: MetricsPeriod) -> [IndicatorValue] {
         let summaries = facts.plans.compactMap { plan -> (goalsSet: Int64, ratings: SummaryRatings)? in
             guard let summary = plan.summary, period.contains(summary.recordedOn), let ratings = summary.ratings

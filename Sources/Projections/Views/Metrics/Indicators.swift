@@ -57,7 +57,8 @@ public enum Indicators {
     /// reason from the outcome dimension. 3: F1 leaves out a charge cancelled in full whole, its exempted part too
     /// (F2 already did, so F5 counted that part as outstanding); secondary suppression across indicators (V2 under
     /// D1 (b), F4 with F2, P4's variant with its reasons); A6's rate over every decision in P, its appeals under the
-    /// programme of the refusal appealed; D3 credits a plan-month only with a delivery under that plan.
+    /// programme of the refusal appealed; D3 credits a plan-month only with a delivery under that plan; O1's goal
+    /// counts under rule 2 too.
     public static let version = 3
     /// P4's variant that leaves out plans ended because needs were met or the person died (domain.md §6.2).
     static let dropOutWithoutNeedsMetAndDied = "withoutNeedsMetAndDied"

@@ -4,7 +4,8 @@ public import Domain
 /// set's `privacy.smallCellThreshold` (k); the rules, for 0 < x < k:
 ///
 /// 1. a count of x shows as "<k"; 0 is shown;
-/// 2. a ratio or mean is hidden if its numerator or denominator is x (for money ratios: if it covers x persons);
+/// 2. a ratio or mean is hidden if its numerator or denominator is x (for money ratios: if it covers x persons;
+///    a ratio of other counts that also names its persons, O1's goals, is hidden on either ground);
 /// 3. a median or percentile is hidden if n < k (n = 0 has no value and nothing to hide);
 /// 4. a money sum is hidden if it covers x persons;
 /// 5. secondary suppression: among sibling cells (same indicator, statistic and variant, breakdown by the same
@@ -23,6 +24,9 @@ public struct Suppression: Sendable {
 
     public var display: String { "<\(threshold)" }
 
+    /// The indicators whose sums and ratios are money (domain.md §6.2's finance block).
+    static let moneyIndicators: Set<String> = ["F1", "F2", "F3", "F4", "F5"]
+
     func small(_ value: Int64?) -> Bool { value.map { $0 > 0 && $0 < Int64(threshold) } ?? false }
 
     /// Whether a cell is hidden on its own (rules 1–4 and the "not available" bucket).
@@ -35,7 +39,8 @@ public struct Suppression: Sendable {
         case .sum:
             return false
         case .ratio, .mean:
-            if cell.persons != nil { return false }
+            // A money ratio's numerator and denominator are amounts, not counts: the persons it covers decide it.
+            if cell.persons != nil && Self.moneyIndicators.contains(cell.id) { return false }
             return small(cell.numerator) || small(cell.denominator) || (cell.statistic == .mean && small(Int64(cell.n)))
         case .median, .p90:
             return cell.n > 0 && cell.n < threshold
