@@ -2,6 +2,7 @@ import Commands
 import Domain
 import Foundation
 import Ledger
+import LedgerTesting
 import Testing
 
 @testable import Projections
@@ -47,5 +48,24 @@ struct PersonDimensionTests {
         #expect(erased == StatisticalAttributes(erasedAt: receipt?.rawValue))
         let (live, rebuilt) = try fixture.liveAndRebuiltContents(projection)
         #expect(live == rebuilt)
+    }
+
+    @Test("Built as of a cutoff before a later erasure, the person reads as erased, never as attributes unknown")
+    func asOfBeforeTheReceipt() async throws {
+        let fixture = try ProjectionsFixture()
+        let projection = PersonDimensionProjection(
+            source: StatisticalAttributeSource(ledger: fixture.services.ledger, vault: fixture.services.vault))
+        let person = PersonRef(uuid: UUID())
+        try await fixture.emit(registered(person))
+        let beforeReceipt = try fixture.treeSize()
+        let receipt = try #require(try await fixture.shred(person))
+        let build = try AsOfBuild.build(
+            [projection], ledger: fixture.services.ledger, size: beforeReceipt, under: fixture.directory.path)
+        defer { build.remove() }
+        let asOf = try build.store.read(PersonDimensionProjection.self) { reader in
+            try PersonDimensionProjection.attributes(of: person, in: reader)
+        }
+        // The key is gone, so R1's breakdowns put the person in the always-hidden "not available" bucket.
+        #expect(asOf == StatisticalAttributes(erasedAt: receipt.rawValue))
     }
 }

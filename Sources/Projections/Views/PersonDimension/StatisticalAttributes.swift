@@ -49,9 +49,17 @@ public struct StatisticalAttributeSource: Sendable {
         self.vault = vault
     }
 
-    /// The attributes the record at `position` carries, or nil when it has no readable sealed part.
+    /// The attributes the record at `position` carries, or nil when it has no readable sealed part; a part whose
+    /// key was destroyed reads as erased at its receipt (an as-of build before the receipt, or a rebuild, then
+    /// puts the person in "not available" as the live dimension does after the receipt).
     func attributes(at position: Position) throws(ProjectionError) -> StatisticalAttributes? {
-        switch try opened(at: position) {
+        let event: DomainEvent?
+        switch try sealedPart(at: position) {
+        case .erased(let receipt): return StatisticalAttributes(erasedAt: receipt.rawValue)
+        case .opened(let opened): event = opened
+        case .none: event = nil
+        }
+        switch event {
         case .personRegistered(let registered):
             guard let personal = registered.personal else { return nil }
             return StatisticalAttributes(sex: personal.sex, ageBand: personal.ageBand, district: personal.district)
@@ -66,7 +74,8 @@ public struct StatisticalAttributeSource: Sendable {
     /// The outcome fields an early end or a summary at `position` carries, or nil when it has no readable
     /// sealed part (none recorded, or the key erased).
     func outcome(at position: Position) throws(ProjectionError) -> PlanOutcome.Sealed? {
-        switch try opened(at: position) {
+        guard case .opened(let event) = try sealedPart(at: position) else { return nil }
+        switch event {
         case .planTerminatedEarly(let terminated):
             return terminated.personal.map { PlanOutcome.Sealed(terminationReason: $0.reason) }
         case .planSummaryRecorded(let summary):
@@ -76,16 +85,29 @@ public struct StatisticalAttributeSource: Sendable {
         }
     }
 
-    /// The whole event at `position`, its sealed part attached, or nil when it has none that opens.
-    private func opened(at position: Position) throws(ProjectionError) -> DomainEvent? {
+    /// What the sealed part of the record at `position` gives.
+    private enum SealedPart {
+        /// The whole event, its sealed part attached.
+        case opened(DomainEvent)
+        /// Its key was destroyed by the receipt at this position.
+        case erased(Position)
+        /// It has no sealed part.
+        case none
+    }
+
+    private func sealedPart(at position: Position) throws(ProjectionError) -> SealedPart {
         let record: RecordedEvent?
         do { record = try ledger.event(at: position) } catch { throw ProjectionError.storage("\(error)") }
-        guard let record, let sealed = record.sealed else { return nil }
+        guard let record, let sealed = record.sealed else { return .none }
         let opened: OpenedPersonalData
         do { opened = try vault.open(sealed, binding: SealBinding(record)) } catch {
             throw ProjectionError.undecodable(position: position.rawValue, "the sealed part does not open: \(error)")
         }
-        guard case .plaintext(let plaintext) = opened else { return nil }
+        let plaintext: [UInt8]
+        switch opened {
+        case .plaintext(let bytes): plaintext = bytes
+        case .redacted(_, let receipt): return .erased(receipt)
+        }
         let clear: (context: EventContext, event: DomainEvent)
         let whole: DomainEvent
         do {
@@ -93,6 +115,6 @@ public struct StatisticalAttributeSource: Sendable {
                 eventType: record.type.description, schemaVersion: record.schemaVersion, clear: Array(record.payload))
             whole = try EventCodec.attachPersonal(plaintext, to: clear.event)
         } catch { throw ProjectionError.undecodable(position: position.rawValue, "\(error)") }
-        return whole
+        return .opened(whole)
     }
 }
