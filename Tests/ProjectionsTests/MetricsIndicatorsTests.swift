@@ -296,6 +296,39 @@ struct MetricsIndicatorsTests {
         #expect(story.values("2025-07-01", "2025-08-01").cell("D3")?.denominator == 2)
     }
 
+    @Test("A4 per provider: the provider of each person's first delivery of a service, through its authorisation")
+    func waitPerProvider() {
+        let (a, b) = (PersonRef(uuid: UUID()), PersonRef(uuid: UUID()))
+        let (ngo, own) = (AuthorisationID(uuid: UUID()), AuthorisationID(uuid: UUID()))
+        func delivery(_ person: PersonRef, _ date: String, _ authorisation: AuthorisationID) -> MetricsFacts.Delivery {
+            MetricsFacts.Delivery(
+                personRef: person, date: .on(date), serviceId: "care", unit: "hour", area: "social", units: 2,
+                authorisationId: authorisation)
+        }
+        func authorisation(_ id: AuthorisationID, _ provider: String) -> MetricsFacts.Authorisation {
+            MetricsFacts.Authorisation(
+                id: id, serviceId: "care", providerId: provider, unitsAuthorised: 10, end: .on("2025-06-30"),
+                allocation: [:])
+        }
+        let facts = MetricsFacts(
+            // b's first delivery is the own unit's (04-08); the NGO's later one is not a first.
+            deliveries: [
+                delivery(a, "2025-04-11", ngo), delivery(b, "2025-04-20", ngo), delivery(b, "2025-04-08", own),
+            ],
+            decisions: [
+                MetricsFacts.Decision(
+                    personRef: a, filedAt: .on("2025-03-01"), decidedOn: .on("2025-04-01"), granted: true),
+                MetricsFacts.Decision(
+                    personRef: b, filedAt: .on("2025-03-01"), decidedOn: .on("2025-04-02"), granted: true),
+            ],
+            authorisations: [authorisation(ngo, "NGO"), authorisation(own, "OWN")])
+        let april = Indicators.compute(facts, period: MetricsPeriod(from: .on("2025-04-01"), to: .on("2025-05-01")))
+        #expect(april.cell("A4", .median, ["service": "care"])?.n == 2)
+        #expect(april.value("A4", .median, ["service": "care", "provider": "NGO"]) == 10)
+        #expect(april.value("A4", .median, ["service": "care", "provider": "OWN"]) == 6)
+        #expect(april.cell("A4", .median, ["service": "care", "provider": "OWN"])?.n == 1)
+    }
+
     @Test("D3 with plan ids: a month counts only with a delivery under an authorisation ordered for that plan")
     func continuityUnderThePlan() {
         let person = PersonRef(uuid: UUID())

@@ -13,6 +13,11 @@ public struct IndicatorValue: Sendable, Hashable {
     public var variant: String?
     /// The breakdown dimensions and their values (e.g. ["sex": "female"]); empty for the total.
     public var breakdown: [String: String]
+    /// The breakdown as sorted `key=value` pairs: a stable order for cells (a dictionary's `description` lists its
+    /// keys in an order that changes from one process to the next).
+    var breakdownKey: String {
+        breakdown.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+    }
     public var value: Double?
     public var numerator: Int64?
     public var denominator: Int64?

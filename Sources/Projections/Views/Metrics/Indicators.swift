@@ -49,7 +49,7 @@ public struct MetricsPeriod: Sendable, Hashable {
 /// The v1 indicators of domain.md §6.2 computed from a programme's facts for one period, before suppression
 /// (callers run `Suppression` last). Implemented: R1 (total, by sex, age band and district; erased persons
 /// in "not available"), R2 (households, and persons in them), R5, A1, A2, A3 (and drafts overdue at p₁), A4
-/// (and by service), A5, A6 (and appeals lodged, and resolved by outcome), P1, P2, P3, P4 (by reason, and
+/// (by service, and by service and provider), A5, A6 (and appeals lodged, and resolved by outcome), P1, P2, P3, P4 (by reason, and
 /// without needsMet and died), P5, P8, D1 (a, b, c by service), D2 (and missed by reason), D3, D4, V1 and V2 (by
 /// provider and service), F1–F5 (F3 also by exemption rule, F5 at p₁), O1 (achieved, partly, mean GAS), O2, O3.
 public enum Indicators {
@@ -58,7 +58,7 @@ public enum Indicators {
     /// (F2 already did, so F5 counted that part as outstanding); secondary suppression across indicators (V2 under
     /// D1 (b), F4 with F2, P4's variant with its reasons); A6's rate over every decision in P, its appeals under the
     /// programme of the refusal appealed; D3 credits a plan-month only with a delivery under that plan; O1's goal
-    /// counts under rule 2 too.
+    /// counts under rule 2 too; A4 by provider.
     public static let version = 3
     /// P4's variant that leaves out plans ended because needs were met or the person died (domain.md §6.2).
     static let dropOutWithoutNeedsMetAndDied = "withoutNeedsMetAndDied"
@@ -194,38 +194,45 @@ public enum Indicators {
     }
 
     /// A4: days from the person's latest `QualificationGranted` on or before a first delivery to it, over
-    /// first effective deliveries (per person and service) in P; overall and per service.
+    /// first effective deliveries (per person and service) in P; overall, per service, and per service and the
+    /// provider of that first delivery (through its authorisation; none known: no provider cell).
     static func waitToFirstService(_ facts: MetricsFacts, _ period: MetricsPeriod) -> [IndicatorValue] {
         struct PersonService: Hashable {
             var person: PersonRef
             var service: String
         }
-        var first: [PersonService: LocalDate] = [:]
+        var first: [PersonService: MetricsFacts.Delivery] = [:]
         for delivery in facts.deliveries {
             let key = PersonService(person: delivery.personRef, service: delivery.serviceId)
-            first[key] = Swift.min(first[key] ?? delivery.date, delivery.date)
+            if let earlier = first[key], earlier.date <= delivery.date { continue }
+            first[key] = delivery
         }
         var grants: [PersonRef: [LocalDate]] = [:]
         for decision in facts.decisions where decision.granted {
             grants[decision.personRef, default: []].append(decision.decidedOn)
         }
-        var waits: [String: [Int64]] = [:]
-        for (key, date) in first where period.contains(date) {
-            guard let granted = grants[key.person]?.filter({ $0 <= date }).max() else { continue }
-            waits[key.service, default: []].append(granted.days(to: date))
+        let providers = Dictionary(
+            facts.authorisations.map { ($0.id, $0.providerId) }, uniquingKeysWith: { first, _ in first })
+        var waits: [[String: String]: [Int64]] = [:]
+        for (key, delivery) in first where period.contains(delivery.date) {
+            guard let granted = grants[key.person]?.filter({ $0 <= delivery.date }).max() else { continue }
+            let days = granted.days(to: delivery.date)
+            waits[[:], default: []].append(days)
+            waits[["service": key.service], default: []].append(days)
+            if let provider = delivery.authorisationId.flatMap({ providers[$0] }) {
+                waits[["service": key.service, "provider": provider], default: []].append(days)
+            }
         }
         let name = "Wait to first service"
-        let all = waits.values.flatMap { $0 }
-        var cells = [
-            IndicatorValue(id: "A4", name: name, statistic: .median, value: OrderStatistics.median(all), n: all.count)
-        ]
-        for (service, days) in waits.sorted(by: { $0.key < $1.key }) {
-            cells.append(
-                IndicatorValue(
-                    id: "A4", name: name, statistic: .median, breakdown: ["service": service],
-                    value: OrderStatistics.median(days), n: days.count))
+        let total = IndicatorValue(
+            id: "A4", name: name, statistic: .median, value: OrderStatistics.median(waits[[:]] ?? []),
+            n: waits[[:]]?.count ?? 0)
+        let cells = waits.filter { !$0.key.isEmpty }.map { breakdown, days in
+            IndicatorValue(
+                id: "A4", name: name, statistic: .median, breakdown: breakdown, value: OrderStatistics.median(days),
+                n: days.count)
         }
-        return cells
+        return [total] + cells.sorted { $0.breakdownKey < $1.breakdownKey }
     }
 
     // MARK: Plan

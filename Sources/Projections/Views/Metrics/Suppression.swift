@@ -81,7 +81,7 @@ public struct Suppression: Sendable {
                 guard
                     let next = shown.min(by: { a, b in
                         Self.size(cells[a]) == Self.size(cells[b])
-                            ? cells[a].breakdown.description < cells[b].breakdown.description
+                            ? cells[a].breakdownKey < cells[b].breakdownKey
                             : Self.size(cells[a]) < Self.size(cells[b])
                     })
                 else { break }
