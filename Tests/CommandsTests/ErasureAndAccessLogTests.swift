@@ -94,15 +94,14 @@ struct ErasureAndAccessLogTests {
         }
     }
 
-    @Test("A crash between the receipt and the key deletion is repaired at start-up")
-    func crashAfterReceiptIsRepaired() async throws {
-        let fixture = try CommandsFixture()
-        defer { fixture.directory.remove() }
-        let services = try fixture.open()
+    /// Registers a person, then appends only step 2 of an erasure, the receipt: the keys are still there, as
+    /// after a crash or a failed keys-env transaction. Returns the person, the keys and the receipt's position.
+    static func receiptOnly(in services: CommandServices) async throws
+        -> (person: PersonRef, keyIDs: [UUID128], receipt: Position)
+    {
         let person = PersonRef(uuid: UUID())
         try await CommandsFixture.register(person, givenName: "Anna", in: services)
         let keyIDs = try services.vault.keyIDs(of: UUID128(person.uuid))
-        // Step 2 only: the receipt is durable, then the process dies before the keys-env transaction.
         let receipt = try await services.pipeline.execute(
             TestPersonDecider.self, stream: try CommandsFixture.stream(person),
             command: .erase(
@@ -111,16 +110,32 @@ struct ErasureAndAccessLogTests {
                     legalBasisRef: "retention policy", requestId: RequestID(uuid: UUID()))),
             envelope: CommandsFixture.envelope(.system("retention")))
         #expect(try services.vault.erasedAt(keyID: try #require(keyIDs.first)) == nil)
+        return (person, keyIDs, try #require(receipt.lastPosition))
+    }
+
+    /// The keys are destroyed at `position`, the person reads as redacted, the erasure list names the keys.
+    static func expectErased(
+        _ person: PersonRef, keyIDs: [UUID128], at position: Position, in services: CommandServices,
+        _ fixture: CommandsFixture
+    ) async throws {
+        #expect(try services.vault.erasedAt(keyID: try #require(keyIDs.first)) == position)
+        #expect(
+            try await CommandsFixture.reveal(person, in: services).first?.personalData == .redacted(erasedAt: position))
+        #expect(try ErasureList(dataDirectory: fixture.dataDirectory).entries().map(\.keyID) == keyIDs)
+    }
+
+    @Test("A crash between the receipt and the key deletion is repaired at start-up")
+    func crashAfterReceiptIsRepaired() async throws {
+        let fixture = try CommandsFixture()
+        defer { fixture.directory.remove() }
+        let services = try fixture.open()
+        let (person, keyIDs, receipt) = try await Self.receiptOnly(in: services)
         services.close()
 
         let reopened = try fixture.open()
         defer { reopened.close() }
         #expect(reopened.recovery.receipts == 1)
-        let position = try #require(receipt.lastPosition)
-        #expect(try reopened.vault.erasedAt(keyID: try #require(keyIDs.first)) == position)
-        #expect(
-            try await CommandsFixture.reveal(person, in: reopened).first?.personalData == .redacted(erasedAt: position))
-        #expect(try ErasureList(dataDirectory: fixture.dataDirectory).entries().map(\.keyID) == keyIDs)
+        try await Self.expectErased(person, keyIDs: keyIDs, at: receipt, in: reopened, fixture)
     }
 
     @Test("A refused second erasure destroys the keys a recorded receipt left behind, without waiting for a restart")
@@ -129,26 +144,10 @@ struct ErasureAndAccessLogTests {
         defer { fixture.directory.remove() }
         let services = try fixture.open()
         defer { services.close() }
-        let person = PersonRef(uuid: UUID())
-        try await CommandsFixture.register(person, givenName: "Anna", in: services)
-        let keyIDs = try services.vault.keyIDs(of: UUID128(person.uuid))
-        // Step 2 only, as when the keys-env transaction failed after the append (a full disk): the caller got an
-        // error, the receipt stands, the keys are still there.
-        let receipt = try await services.pipeline.execute(
-            TestPersonDecider.self, stream: try CommandsFixture.stream(person),
-            command: .erase(
-                PersonalDataErased(
-                    personRef: person, keyIds: keyIDs.map(\.foundationUUID), scope: "all", reason: .art17,
-                    legalBasisRef: "RODO art. 17", requestId: RequestID(uuid: UUID()))),
-            envelope: CommandsFixture.envelope(CommandsFixture.director))
-        let position = try #require(receipt.lastPosition)
-        #expect(try services.vault.erasedAt(keyID: try #require(keyIDs.first)) == nil)
-
+        // As when the keys-env transaction failed after the append (a full disk): the caller got an error.
+        let (person, keyIDs, receipt) = try await Self.receiptOnly(in: services)
         await #expect(throws: CommandError.self) { _ = try await CommandsFixture.erase(person, in: services) }
-        #expect(try services.vault.erasedAt(keyID: try #require(keyIDs.first)) == position)
-        #expect(
-            try await CommandsFixture.reveal(person, in: services).first?.personalData == .redacted(erasedAt: position))
-        #expect(try ErasureList(dataDirectory: fixture.dataDirectory).entries().map(\.keyID) == keyIDs)
+        try await Self.expectErased(person, keyIDs: keyIDs, at: receipt, in: services, fixture)
     }
 
     @Test("A marker planted in a name appears in no file of the data directory, before or after erasure")

@@ -23,11 +23,15 @@ struct PersonDimensionTests {
         }
     }
 
+    func projection(_ fixture: ProjectionsFixture) -> PersonDimensionProjection {
+        PersonDimensionProjection(
+            source: StatisticalAttributeSource(ledger: fixture.services.ledger, vault: fixture.services.vault))
+    }
+
     @Test("Registration and rectification give the attributes; erasure clears them; a rebuild agrees byte for byte")
     func lifecycle() async throws {
         let fixture = try ProjectionsFixture()
-        let projection = PersonDimensionProjection(
-            source: StatisticalAttributeSource(ledger: fixture.services.ledger, vault: fixture.services.vault))
+        let projection = projection(fixture)
         let person = PersonRef(uuid: UUID())
         try await fixture.emit(registered(person))
         try fixture.catchUp(projection)
@@ -53,8 +57,7 @@ struct PersonDimensionTests {
     @Test("Built as of a cutoff before a later erasure, the person reads as erased, never as attributes unknown")
     func asOfBeforeTheReceipt() async throws {
         let fixture = try ProjectionsFixture()
-        let projection = PersonDimensionProjection(
-            source: StatisticalAttributeSource(ledger: fixture.services.ledger, vault: fixture.services.vault))
+        let projection = projection(fixture)
         let person = PersonRef(uuid: UUID())
         try await fixture.emit(registered(person))
         let beforeReceipt = try fixture.treeSize()
