@@ -35,21 +35,33 @@ public final class PersonalDataErasure: Sendable {
         let keyIDs: [UUID128]
         do { keyIDs = try vault.keyIDs(of: subject) } catch { throw CommandError(error) }
         let stream = try LedgerNames.stream(PersonRegistered.category, person)
+        // No read that starts from here decrypts with these keys; they are released if nothing was recorded.
+        vault.withhold(keyIDs)
         let result: CommandResult
         do {
             result = try await pipeline.execute(
                 decider, stream: stream, command: receipt(keyIDs.map(\.foundationUUID)), envelope: envelope)
         } catch  where error.code == .rejected {
+            vault.release(keyIDs)
             // Refused, perhaps because a receipt is already recorded whose keys outlived it (their destruction
             // failed after the append, ledger.md §4.3): destroy them now rather than at the next start, then
             // refuse as before.
             if try repairRecordedErasure(of: person) { observer.withLock { $0 }?.erased() }
             throw error
+        } catch  where error.code == .outcomeUnknown {
+            // The receipt may be recorded: the keys stay withheld until a restart settles it either way.
+            throw error
+        } catch {
+            vault.release(keyIDs)
+            throw error
         }
         guard let position = result.lastPosition else {
+            vault.release(keyIDs)
             throw CommandError(.invalidRequest, "the erasure decided no receipt for \(person)")
         }
+        // A failure here leaves the keys withheld: refused until the next request or start destroys them.
         try destroyKeys(of: subject, receiptPosition: position, keyIDs: keyIDs)
+        vault.release(keyIDs)
         observer.withLock { $0 }?.erased()
         return result
     }

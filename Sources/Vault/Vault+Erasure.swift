@@ -1,4 +1,5 @@
 import LMDB
+import Synchronization
 public import Ledger
 
 /// Erasure by key destruction (ledger.md §4.3 steps 3–4); `Vault+Compaction.swift` removes the destroyed keys'
@@ -15,6 +16,15 @@ extension Vault {
             }
         }
     }
+
+    /// From now until `release`, `open` refuses these keys (`subjectErased`): an erasure withholds them before
+    /// it appends its receipt (ledger.md §4.3), so no read that starts after the erasure began decrypts with
+    /// keys the receipt is about to destroy. In memory only: after a restart the receipt, if recorded, has
+    /// destroyed them.
+    public func withhold(_ keyIDs: [UUID128]) { withheld.withLock { $0.formUnion(keyIDs) } }
+
+    /// Ends `withhold` (the erasure was refused, or its keys are destroyed).
+    public func release(_ keyIDs: [UUID128]) { withheld.withLock { $0.subtract(keyIDs) } }
 
     /// One keys-env transaction deletes the subject's `dataKeys`, `personKeys` and `lookup` entries and
     /// records `erased[keyId]` = the receipt position; then the decrypted keys leave the cache. Idempotent:

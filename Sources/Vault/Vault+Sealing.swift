@@ -1,5 +1,6 @@
 import Crypto
 import LMDB
+import Synchronization
 public import Ledger
 
 extension Vault {
@@ -71,11 +72,15 @@ extension Vault {
         return SealedPart(keyID: keyID, algorithm: algorithm, nonce: nonce, ciphertextAndTag: sealed)
     }
 
-    /// Opens a sealed part. A destroyed key gives `.redacted` with the receipt position; a present key that
-    /// does not authenticate the part under `binding`, or a key this env never held, is `corrupted`.
+    /// Opens a sealed part. A destroyed key gives `.redacted` with the receipt position; a withheld one (its
+    /// erasure is being recorded) throws `subjectErased`; a present key that does not authenticate the part
+    /// under `binding`, or a key this env never held, is `corrupted`.
     public func open(_ sealed: SealedPart, binding: SealBinding) throws(VaultError) -> OpenedPersonalData {
         guard sealed.nonce.count == AEAD.nonceBytes, sealed.ciphertextAndTag.count >= AEAD.tagBytes else {
             throw VaultError(.corrupted, "a sealed part needs a 12-byte nonce and a 16-byte tag")
+        }
+        guard !withheld.withLock({ $0.contains(sealed.keyID) }) else {
+            throw VaultError(.subjectErased, "the subject's personal data is being erased")
         }
         guard let key = try dataKey(sealed.keyID) else {
             if let position = try erasedAt(keyID: sealed.keyID) {

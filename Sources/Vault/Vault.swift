@@ -1,5 +1,6 @@
 import Crypto
 import LMDB
+import Synchronization
 import Ledger
 
 /// The keys env (ledger.md §4): one data key per subject and scope, wrapped under the master key; sealing and
@@ -20,6 +21,8 @@ public final class Vault: Sendable {
     public let masterKeyEpoch: UInt32
     let lookupKey: SymmetricKey
     let cache = DataKeyCache(entriesMax: Vault.dataKeyCacheEntriesMax)
+    /// Keys whose subject's erasure is being recorded (`withhold`): `open` refuses them.
+    let withheld = Mutex<Set<UUID128>>([])
     let groupCommit: KeysGroupCommit
 
     public init(_ options: VaultOptions) throws(VaultError) {

@@ -150,6 +150,28 @@ struct ErasureAndAccessLogTests {
         try await Self.expectErased(person, keyIDs: keyIDs, at: receipt, in: services, fixture)
     }
 
+    @Test("An erasure refused before its receipt releases the keys it withheld: the person reads as before")
+    func refusedErasureReleasesKeys() async throws {
+        let fixture = try CommandsFixture()
+        defer { fixture.directory.remove() }
+        let services = try fixture.open()
+        defer { services.close() }
+        let person = PersonRef(uuid: UUID())
+        try await CommandsFixture.register(person, givenName: "Anna", in: services)
+        // An intake clerk may not erase: the decider refuses, nothing is recorded.
+        await #expect(throws: CommandError.self) {
+            _ = try await services.erasure.erase(
+                person, decider: TestPersonDecider.self, envelope: CommandsFixture.envelope()
+            ) { keyIDs in
+                .erase(
+                    PersonalDataErased(
+                        personRef: person, keyIds: keyIDs, scope: "all", reason: .art17,
+                        legalBasisRef: "RODO art. 17", requestId: RequestID(uuid: UUID())))
+            }
+        }
+        #expect(try await CommandsFixture.reveal(person, in: services).first?.personalData == .revealed)
+    }
+
     @Test("A marker planted in a name appears in no file of the data directory, before or after erasure")
     func markerNeverInClear() async throws {
         let fixture = try CommandsFixture()

@@ -4,6 +4,7 @@ import Foundation
 import Ledger
 import LedgerTesting
 import Testing
+import Vault
 
 @testable import Projections
 
@@ -52,6 +53,20 @@ struct PersonDimensionTests {
         #expect(erased == StatisticalAttributes(erasedAt: receipt?.rawValue))
         let (live, rebuilt) = try fixture.liveAndRebuiltContents(projection)
         #expect(live == rebuilt)
+    }
+
+    @Test("A registration projected while its keys are withheld for an erasure does not stop the projection")
+    func withheldKeysDoNotStopTheDimension() async throws {
+        let fixture = try ProjectionsFixture()
+        let projection = projection(fixture)
+        let person = PersonRef(uuid: UUID())
+        try await fixture.emit(registered(person))
+        let keyIDs = try fixture.services.vault.keyIDs(of: UUID128(person.uuid))
+        fixture.services.vault.withhold(keyIDs)
+        let record = try fixture.catchUp(projection)
+        #expect(record.failure == nil)
+        #expect(try attributes(fixture, person) == StatisticalAttributes(), "nothing read; the receipt follows")
+        fixture.services.vault.release(keyIDs)
     }
 
     @Test("Built as of a cutoff before a later erasure, the person reads as erased, never as attributes unknown")

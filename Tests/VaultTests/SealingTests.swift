@@ -23,6 +23,26 @@ struct SealingTests {
         }
     }
 
+    @Test("A withheld key (its erasure being recorded) opens nothing until released")
+    func withheldKeys() throws {
+        try VaultFixture.with { fixture throws in
+            try fixture.withVault { vault throws in
+                let plaintext = Array("{\"givenName\":\"Jan\"}".utf8)
+                let binding = try binding()
+                let sealed = try vault.seal(plaintext, for: subject, binding: binding)
+                vault.withhold([sealed.keyID])
+                #expect(throws: VaultError.self) { _ = try vault.open(sealed, binding: binding) }
+                do throws(VaultError) {
+                    _ = try vault.open(sealed, binding: binding)
+                } catch {
+                    #expect(error.code == .subjectErased)
+                }
+                vault.release([sealed.keyID])
+                #expect(try vault.open(sealed, binding: binding) == .plaintext(plaintext))
+            }
+        }
+    }
+
     @Test("New data keys get version-7 ids from the vault's clock, so later keys sort later")
     func timeOrderedKeyIDs() throws {
         try VaultFixture.with { fixture throws in

@@ -100,7 +100,12 @@ public struct StatisticalAttributeSource: Sendable {
         do { record = try ledger.event(at: position) } catch { throw ProjectionError.storage("\(error)") }
         guard let record, let sealed = record.sealed else { return .none }
         let opened: OpenedPersonalData
-        do { opened = try vault.open(sealed, binding: SealBinding(record)) } catch {
+        do {
+            opened = try vault.open(sealed, binding: SealBinding(record))
+        } catch  where error.code == .subjectErased {
+            // Withheld while the person's erasure is recorded: nothing to read; the receipt follows.
+            return .none
+        } catch {
             throw ProjectionError.undecodable(position: position.rawValue, "the sealed part does not open: \(error)")
         }
         let plaintext: [UInt8]
