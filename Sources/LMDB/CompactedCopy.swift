@@ -36,7 +36,7 @@ public struct CompactedCopy: Sendable {
             try environment.copy(to: staging, compact: true)
             // mdb_env_copy2 creates the copy with mode 0666 less the umask; the environments stay owner-only.
             guard chmod(file, 0o600) == 0 else { throw LMDBError(code: errno, call: "chmod(\(file))") }
-            guard Self.flush(file) else { throw LMDBError(code: errno, call: "fsync(\(file))") }
+            guard FileSync.file(file) else { throw LMDBError(code: errno, call: "fsync(\(file))") }
         } catch {
             discard()
             throw error
@@ -50,7 +50,7 @@ public struct CompactedCopy: Sendable {
         guard rename(file, live + "/data.mdb") == 0 else {
             throw LMDBError(code: errno, call: "rename(\(file), \(live)/data.mdb)")
         }
-        _ = Self.flush(live, directory: true)
+        FileSync.directory(live)
         discard()
     }
 
@@ -59,13 +59,5 @@ public struct CompactedCopy: Sendable {
         unlink(file)
         unlink(staging + "/lock.mdb")
         rmdir(staging)
-    }
-
-    /// `fsync` of a file or directory; false when it cannot be opened or flushed.
-    public static func flush(_ path: String, directory: Bool = false) -> Bool {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | (directory ? O_DIRECTORY : 0))
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        return fsync(descriptor) == 0
     }
 }

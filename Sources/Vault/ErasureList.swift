@@ -1,4 +1,5 @@
 public import Ledger
+import LMDB
 
 #if canImport(Glibc)
     import Glibc

@@ -98,21 +98,3 @@ struct KeyFile {
         VaultError(.storage, "\(what) the \(role) key file \(path): \(String(cString: strerror(errno)))")
     }
 }
-
-/// `fsync` helpers for new files and renames: a new directory entry is durable only once its directory is.
-enum FileSync {
-    /// Flushes a file; `false` when it cannot be opened or flushed.
-    static func file(_ path: String) -> Bool {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        return fsync(descriptor) == 0
-    }
-
-    static func directory(_ path: String) {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        _ = fsync(descriptor)
-        close(descriptor)
-    }
-}
