@@ -44,14 +44,12 @@ extension Indicators {
             var person: PersonRef?
             var month: String
         }
-        let planOf = Dictionary(
-            facts.authorisations.compactMap { authorisation in authorisation.planId.map { (authorisation.id, $0) } },
-            uniquingKeysWith: { first, _ in first })
+        let authorisations = facts.authorisationsByID
         var served: Set<ServedMonth> = []
         for delivery in facts.deliveries where period.contains(delivery.date) {
             let month = MonthlyAllocation.month(of: delivery.date)
             served.insert(ServedMonth(plan: nil, person: delivery.personRef, month: month))
-            if let plan = delivery.authorisationId.flatMap({ planOf[$0] }) {
+            if let plan = delivery.authorisationId.flatMap({ authorisations[$0]?.planId }) {
                 served.insert(ServedMonth(plan: plan, person: nil, month: month))
             }
         }
@@ -94,7 +92,7 @@ extension Indicators {
                 inPeriod[key, default: (0, 0)].authorised += units
             }
         }
-        let byId = Dictionary(facts.authorisations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let byId = facts.authorisationsByID
         for delivery in facts.deliveries where period.contains(delivery.date) {
             guard let id = delivery.authorisationId, let authorisation = byId[id] else { continue }
             inPeriod[[authorisation.serviceId, authorisation.providerId], default: (0, 0)].delivered += delivery.units

@@ -211,15 +211,14 @@ public enum Indicators {
         for decision in facts.decisions where decision.granted {
             grants[decision.personRef, default: []].append(decision.decidedOn)
         }
-        let providers = Dictionary(
-            facts.authorisations.map { ($0.id, $0.providerId) }, uniquingKeysWith: { first, _ in first })
+        let authorisations = facts.authorisationsByID
         var waits: [[String: String]: [Int64]] = [:]
         for (key, delivery) in first where period.contains(delivery.date) {
             guard let granted = grants[key.person]?.filter({ $0 <= delivery.date }).max() else { continue }
             let days = granted.days(to: delivery.date)
             waits[[:], default: []].append(days)
             waits[["service": key.service], default: []].append(days)
-            if let provider = delivery.authorisationId.flatMap({ providers[$0] }) {
+            if let provider = delivery.authorisationId.flatMap({ authorisations[$0]?.providerId }) {
                 waits[["service": key.service, "provider": provider], default: []].append(days)
             }
         }

@@ -312,6 +312,11 @@ public struct MetricsFacts: Sendable {
     public var deliveries: [Delivery]
     public var missed: [Missed]
     public var decisions: [Decision]
+
+    /// The authorisations by id (the first of a repeated id), for looking up a delivery's.
+    var authorisationsByID: [AuthorisationID: Authorisation] {
+        Dictionary(authorisations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
     /// Every decision; nil in facts made without them, where A6's rate falls back to the first decisions.
     public var rulings: [Ruling]? = nil
     public var plans: [Plan]
