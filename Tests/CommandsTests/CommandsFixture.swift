@@ -102,8 +102,10 @@ struct CommandsFixture {
             command: .register(registration(person, givenName: givenName)), envelope: envelope())
     }
 
-    static func erase(_ person: PersonRef, in services: CommandServices) async throws -> CommandResult {
-        try await services.erasure.erase(person, decider: TestPersonDecider.self, envelope: envelope(director)) {
+    static func erase(_ person: PersonRef, in services: CommandServices, by actor: Actor = director) async throws
+        -> CommandResult
+    {
+        try await services.erasure.erase(person, decider: TestPersonDecider.self, envelope: envelope(actor)) {
             keyIDs in
             .erase(
                 PersonalDataErased(

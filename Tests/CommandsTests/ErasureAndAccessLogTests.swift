@@ -160,14 +160,7 @@ struct ErasureAndAccessLogTests {
         try await CommandsFixture.register(person, givenName: "Anna", in: services)
         // An intake clerk may not erase: the decider refuses, nothing is recorded.
         await #expect(throws: CommandError.self) {
-            _ = try await services.erasure.erase(
-                person, decider: TestPersonDecider.self, envelope: CommandsFixture.envelope()
-            ) { keyIDs in
-                .erase(
-                    PersonalDataErased(
-                        personRef: person, keyIds: keyIDs, scope: "all", reason: .art17,
-                        legalBasisRef: "RODO art. 17", requestId: RequestID(uuid: UUID())))
-            }
+            _ = try await CommandsFixture.erase(person, in: services, by: CommandsFixture.clerk)
         }
         #expect(try await CommandsFixture.reveal(person, in: services).first?.personalData == .revealed)
     }
