@@ -54,6 +54,18 @@ public struct CompactedCopy: Sendable {
         discard()
     }
 
+    /// `swapIn` while no other process can open the environment, after checking that none has it open
+    /// (`EnvironmentLockFile.withOtherProcessesLockedOut`); call it with the environment closed in this process.
+    /// On failure the copy is removed and the live file stays.
+    public func swapInLockedOut() throws {
+        do {
+            try EnvironmentLockFile.withOtherProcessesLockedOut(directory: live) { try swapIn() }
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
     /// Removes what the staging directory holds (a `lock.mdb` comes from opening the copy to check it).
     public func discard() {
         unlink(file)

@@ -48,12 +48,7 @@ extension Vault {
             let dataKeys = try staging.writeCompactedCopy(of: old)
             old.environment.close()
             let swapped = Result { () throws(VaultError) in
-                do {
-                    try EnvironmentLockFile.withOtherProcessesLockedOut(directory: old.environment.path) {
-                        try staging.swapIn()
-                    }
-                } catch {
-                    staging.discard()
+                do { try staging.copy.swapInLockedOut() } catch {
                     throw VaultError.storage(error, "cannot swap the compacted keys env in; the old one stays")
                 }
             }

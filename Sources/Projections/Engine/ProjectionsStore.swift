@@ -99,10 +99,7 @@ public final class ProjectionsStore: Sendable {
             }
             current.close()
             handles.withLock { $0.removeAll() }
-            let renamed = Result {
-                try EnvironmentLockFile.withOtherProcessesLockedOut(directory: directory) { try copy.swapIn() }
-            }
-            if case .failure = renamed { copy.discard() }
+            let renamed = Result { try copy.swapInLockedOut() }
             // Reopened either way: the compacted file, or the old one when the swap failed.
             do {
                 let reopened = try Self.open(directory, readOnly: false)
