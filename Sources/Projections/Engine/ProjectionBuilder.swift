@@ -144,80 +144,136 @@ public struct ProjectionBuilder: Sendable {
         var isActive: Bool { rows != nil && refusal == nil }
     }
 
-    /// One write transaction. Rows reach the transaction only at `flush`, after every event of the batch
-    /// applied, so a projection that refused an event leaves the transaction without any of the batch's rows
-    /// (and without a new checkpoint). The ledger is read in scans of up to `scanEvents` events; after each,
-    /// `endsEarly` sees how many changed rows the members hold and may end the batch there.
+    /// One batch in two steps. The events apply in a read snapshot: rows a batch has not cached yet are read
+    /// there, which equals reading them in the write transaction, since only this build writes these tables
+    /// and its previous batch has committed. Then one write transaction writes the coalesced rows and the new
+    /// checkpoints, after checking that each record is still the one the batch started from (anyone else's
+    /// write in between voids that projection's batch). Applying outside the write transaction lets two
+    /// builders of disjoint projections apply at once (`build`). A projection that refused an event writes none
+    /// of the batch's rows (and no new checkpoint). The ledger is read in scans of up to `scanEvents` events;
+    /// after each, `endsEarly` sees how many changed rows the members hold and may end the batch there.
     private func batch(
         _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64,
         carrying carried: inout CarriedRows, endsEarly: (_ rowsPending: Int) -> Bool
     ) throws(ProjectionError) -> (records: [ProjectionRecord], refusals: [(Int, Refusal)]) {
-        var opened: [LMDB.Database] = []
-        var kept = carried
+        try prepare(projections, slot: slot, upTo: limit, firstGeneration: firstGeneration)
+        let kept = carried
         carried = [:]  // until the batch commits, nothing is known to match the stored rows
-        let outcome = try write {
-            txn throws(ProjectionError) -> (records: [ProjectionRecord], refusals: [(Int, Refusal)]) in
+        var (members, next) = try read { txn throws(ProjectionError) -> ([Member], UInt64?) in
             var members: [Member] = []
             for projection in projections {
-                let member = try open(
-                    projection, slot: slot, upTo: limit, firstGeneration: firstGeneration, carried: kept, in: txn)
-                if let rows = member.rows { opened += rows.databases.values }
-                members.append(member)
+                members.append(try open(projection, slot: slot, upTo: limit, carried: kept, in: txn))
             }
-            let starts = members.filter(\.isActive).map(\.record.checkpoint)
-            if let from = starts.min() {
-                let next = try scanBatch(&members, from: from, upTo: limit, endsEarly: endsEarly)
-                // A projection whose rows cannot be written as they are (a key inserted twice) stops alone, with
-                // nothing of this batch, like one that refused an event.
-                for index in members.indices where members[index].isActive {
-                    do throws(ProjectionError) { try members[index].rows?.checkBeforeFlush() } catch {
-                        let checkpoint = members[index].record.checkpoint
-                        members[index].refusal = Refusal(position: checkpoint, message: error.description)
-                    }
-                }
-                for index in members.indices where members[index].isActive {
-                    let wrote = try members[index].rows?.flush() ?? false
-                    members[index].record.checkpoint = max(members[index].record.checkpoint, next)
-                    if wrote { members[index].record.rowsChangedAt = members[index].record.checkpoint }
-                    try store.save(members[index].record, slot, members[index].projection.name, in: txn)
+            guard let from = members.filter(\.isActive).map(\.record.checkpoint).min() else { return (members, nil) }
+            let next = try scanBatch(&members, from: from, upTo: limit, endsEarly: endsEarly)
+            // A projection whose rows cannot be written as they are (a key inserted twice) stops alone, with
+            // nothing of this batch, like one that refused an event.
+            for index in members.indices where members[index].isActive {
+                do throws(ProjectionError) { try members[index].rows?.checkBeforeFlush() } catch {
+                    let checkpoint = members[index].record.checkpoint
+                    members[index].refusal = Refusal(position: checkpoint, message: error.description)
                 }
             }
-            kept = [:]
-            for member in members where member.isActive {
-                if let rows = member.rows { kept[member.projection.name] = (member.record, rows) }
-            }
-            let refusals = members.indices.compactMap { index in members[index].refusal.map { (index, $0) } }
-            return (members.map(\.record), refusals)
+            return (members, next)
         }
-        store.remember(opened)
-        carried = kept  // committed: the kept rows are what the tables now hold
-        return outcome
+        if let next {
+            try write { txn throws(ProjectionError) in
+                for index in members.indices where members[index].isActive {
+                    try commit(&members[index], slot: slot, through: next, in: txn)
+                }
+            }
+        }
+        for member in members where member.isActive {
+            if let rows = member.rows { carried[member.projection.name] = (member.record, rows) }
+        }
+        let refusals = members.indices.compactMap { index in members[index].refusal.map { (index, $0) } }
+        return (members.map(\.record), refusals)
     }
 
-    /// The projection's record in `slot` (a new one when there is none) and, when it has events to apply below
-    /// `limit`, its row batch.
+    /// Writes an active member's rows and its checkpoint `next` into `txn`, unless its stored record is no
+    /// longer the one the batch applied from: then the member leaves the batch with the stored record and no rows.
+    private func commit(_ member: inout Member, slot: ProjectionSlot, through next: UInt64, in txn: Transaction)
+        throws(ProjectionError)
+    {
+        let type = type(of: member.projection)
+        guard let stored = try store.record(slot, type.name, in: txn), stored == member.record,
+            let databases = try store.databases(of: type, generation: stored.generation, in: txn, create: false),
+            let rows = member.rows
+        else {
+            member.record = try store.record(slot, type.name, in: txn) ?? member.record
+            member.rows = nil
+            return
+        }
+        rows.rebind(txn, databases: databases)
+        let wrote = try rows.flush()
+        member.record.checkpoint = max(member.record.checkpoint, next)
+        if wrote { member.record.rowsChangedAt = member.record.checkpoint }
+        try store.save(member.record, slot, type.name, in: txn)
+    }
+
+    /// Creates, in a write transaction of their own, what the batch's projections lack in `slot`: a record (a
+    /// new generation after `firstGeneration`) and the tables of a generation not built yet, so that before the
+    /// first event a view reads as empty rather than "not built", and the batch can apply in a read snapshot.
+    private func prepare(
+        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64
+    ) throws(ProjectionError) {
+        func lacking(_ txn: Transaction) throws(ProjectionError) -> [any Projection] {
+            var lacking: [any Projection] = []
+            for projection in projections {
+                let type = type(of: projection)
+                guard let record = try store.record(slot, type.name, in: txn) else {
+                    lacking.append(projection)
+                    continue
+                }
+                let wantsTables = record.failure == nil && record.version == type.version
+                if wantsTables,
+                    try store.databases(of: type, generation: record.generation, in: txn, create: false) == nil
+                {
+                    lacking.append(projection)
+                }
+            }
+            return lacking
+        }
+        guard try !read({ txn throws(ProjectionError) in try lacking(txn) }).isEmpty else { return }
+        var opened: [LMDB.Database] = []
+        try write { txn throws(ProjectionError) in
+            for projection in try lacking(txn) {
+                let type = type(of: projection)
+                var record = try store.record(slot, type.name, in: txn)
+                if record == nil {
+                    // Recorded even when there is nothing to apply yet (an empty ledger), so a rebuild started
+                    // before the first event can still switch.
+                    record = ProjectionRecord(version: type.version, generation: firstGeneration)
+                    try store.save(record, slot, type.name, in: txn)
+                }
+                guard let record, record.failure == nil, record.version == type.version else { continue }
+                guard
+                    let databases = try store.databases(of: type, generation: record.generation, in: txn, create: true)
+                else { throw ProjectionError.storage("could not create the tables of \(type.name)") }
+                opened += databases.values
+            }
+        }
+        store.remember(opened)
+    }
+
+    /// The projection's record in `slot` (`prepare` made it) and, when it has events to apply below `limit`,
+    /// its row batch, reading in `txn`.
     private func open(
-        _ projection: any Projection, slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64,
-        carried: CarriedRows, in txn: Transaction
+        _ projection: any Projection, slot: ProjectionSlot, upTo limit: UInt64, carried: CarriedRows,
+        in txn: Transaction
     ) throws(ProjectionError) -> Member {
         let type = type(of: projection)
-        let stored = try store.record(slot, type.name, in: txn)
-        let record = stored ?? ProjectionRecord(version: type.version, generation: firstGeneration)
-        // A new generation is recorded even when there is nothing to apply yet (an empty ledger), so a rebuild
-        // started before the first event can still switch.
-        if stored == nil { try store.save(record, slot, type.name, in: txn) }
+        guard let record = try store.record(slot, type.name, in: txn) else {
+            throw ProjectionError.storage("\(type.name) has no record in \(slot.rawValue)")
+        }
         guard record.version == type.version else {
             throw ProjectionError.outdated(projection: type.name, built: record.version, code: type.version)
-        }
-        if record.checkpoint == 0, record.failure == nil {
-            // Tables from the start, so before the first event the view reads as empty rather than "not built".
-            _ = try store.databases(of: type, generation: record.generation, in: txn, create: true)
         }
         guard record.failure == nil, record.checkpoint < limit else {
             return Member(projection: projection, record: record, rows: nil, refusal: nil)
         }
-        guard let databases = try store.databases(of: type, generation: record.generation, in: txn, create: true)
-        else { throw ProjectionError.storage("could not create the tables of \(type.name)") }
+        guard let databases = try store.databases(of: type, generation: record.generation, in: txn, create: false)
+        else { throw ProjectionError.storage("the tables of \(type.name) are missing") }
         if let kept = carried[type.name], kept.record == record {
             kept.rows.rebind(txn, databases: databases)
             return Member(projection: projection, record: record, rows: kept.rows, refusal: nil)
@@ -311,6 +367,12 @@ public struct ProjectionBuilder: Sendable {
             self.rows = rows
             self.from = from
         }
+    }
+
+    func read<R>(_ body: (Transaction) throws(ProjectionError) -> R) throws(ProjectionError) -> R {
+        do { return try store.read { txn in try body(txn) } } catch let error as ProjectionError {
+            throw error
+        } catch { throw ProjectionError.storage("reading the projections: \(error)") }
     }
 
     func write<R>(_ body: (Transaction) throws(ProjectionError) -> R) throws(ProjectionError) -> R {
