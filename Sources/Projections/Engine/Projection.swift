@@ -14,10 +14,17 @@ public protocol Projection: Sendable {
     /// Its tables (LMDB databases of one generation).
     static var tables: [String] { get }
 
+    /// Its cost per event of a rebuild relative to other projections (1 by default), from `cus-bench
+    /// projections`' per-view figures: a build of several projections on several cores splits them into groups
+    /// of about equal cost (`ProjectionBuilder.build`). Only the speed of a build depends on it.
+    static var rebuildCost: Double { get }
+
     /// Applies one event to the rows of the batch in progress.
     func apply(_ event: ProjectedEvent, to rows: RowBatch) throws(ProjectionError)
 }
 
 extension Projection {
     var name: String { Self.name }
+
+    public static var rebuildCost: Double { 1 }
 }

@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 public import Ledger
 import LMDB
 
@@ -19,21 +20,35 @@ public struct ProjectionBuilder: Sendable {
     /// between them.
     public static let scanEventsMax = 10_000
 
+    /// A build of several projections that has at least this many events to apply splits them among
+    /// `workers` builders applying at once (`build`); a live catch-up of a few commits stays on one thread.
+    public static let parallelEventsMin: UInt64 = 50_000
+
+    /// One worker per core this process may run on.
+    public static var coresAvailable: Int { ProcessInfo.processInfo.activeProcessorCount }
+
     public let ledger: Ledger
     public let store: ProjectionsStore
     public let batchEvents: Int
     public let batchRows: Int
     public let scanEvents: Int
+    /// How many builders a long build of several projections runs at once (one per core by default).
+    public let workers: Int
+    public let parallelEventsMin: UInt64
 
     public init(
         ledger: Ledger, store: ProjectionsStore, batchEvents: Int = Self.batchEventsMax,
-        batchRows: Int = Self.batchRowsMax, scanEvents: Int = Self.scanEventsMax
+        batchRows: Int = Self.batchRowsMax, scanEvents: Int = Self.scanEventsMax,
+        workers: Int = Self.coresAvailable,
+        parallelEventsMin: UInt64 = Self.parallelEventsMin
     ) {
         self.ledger = ledger
         self.store = store
         self.batchEvents = max(1, min(batchEvents, Self.batchEventsMax))
         self.batchRows = max(1, min(batchRows, Self.batchRowsMax))
         self.scanEvents = max(1, min(scanEvents, Self.scanEventsMax))
+        self.workers = max(1, workers)
+        self.parallelEventsMin = parallelEventsMin
     }
 
     /// Applies one batch of at most `batchEvents` events below `limit` to the generation in `slot`, creating
@@ -102,11 +117,68 @@ public struct ProjectionBuilder: Sendable {
             shouldStop: shouldStop)[0]
     }
 
-    /// `build` for several projections at once: one scan of the ledger feeds them all.
+    /// `build` for several projections at once: one scan of the ledger feeds them all. With at least
+    /// `parallelEventsMin` events to apply and more than one worker, the projections are split into groups of
+    /// about equal cost (`Projection.rebuildCost`), each built by its own builder on its own thread: the groups
+    /// apply their events at once and take turns at the write transaction (`batch`). Each projection is still
+    /// applied in ledger order by one thread, so its rows and checkpoints are what one builder writes.
     @discardableResult
     public func build(
         _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64 = 0,
         progress: ([ProjectionRecord]) -> Void = { _ in }, shouldStop: () -> Bool = { false }
+    ) throws(ProjectionError) -> [ProjectionRecord] {
+        let groups = try parallelGroups(projections, slot: slot, upTo: limit, firstGeneration: firstGeneration)
+        guard groups.count > 1 else {
+            return try buildTogether(
+                projections, slot: slot, upTo: limit, firstGeneration: firstGeneration, progress: progress,
+                shouldStop: shouldStop)
+        }
+        let split = ProjectionBuilder(
+            ledger: ledger, store: store, batchEvents: batchEvents, batchRows: max(1, batchRows / groups.count),
+            scanEvents: scanEvents, workers: 1)
+        return try ParallelBuild.run(groups, progress: progress, shouldStop: shouldStop) {
+            group, report, stop throws(ProjectionError) in
+            try split.buildTogether(
+                group.map { projections[$0] }, slot: slot, upTo: limit, firstGeneration: firstGeneration,
+                progress: report, shouldStop: stop)
+        }
+    }
+
+    /// The indices of `projections` in groups to build at once, heaviest first onto the lightest group; one
+    /// group when the build is short, the builder has one worker, or there is one projection.
+    func parallelGroups(
+        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64
+    ) throws(ProjectionError) -> [[Int]] {
+        let count = min(workers, projections.count)
+        guard count > 1 else { return [Array(projections.indices)] }
+        let size: UInt64
+        do { size = min(limit, try ledger.treeSize()) } catch { throw ProjectionError.storage("\(error)") }
+        let lowest = try read { txn throws(ProjectionError) -> UInt64 in
+            var lowest = size
+            for projection in projections {
+                let record = try store.record(slot, projection.name, in: txn)
+                if record?.failure == nil { lowest = min(lowest, record?.checkpoint ?? 0) }
+            }
+            return lowest
+        }
+        guard size - lowest >= parallelEventsMin else { return [Array(projections.indices)] }
+        var groups = [[Int]](repeating: [], count: count)
+        var loads = [Double](repeating: 0, count: count)
+        let heaviestFirst = projections.indices.sorted {
+            (type(of: projections[$0]).rebuildCost, $1) > (type(of: projections[$1]).rebuildCost, $0)
+        }
+        for index in heaviestFirst {
+            guard let lightest = loads.indices.min(by: { loads[$0] < loads[$1] }) else { break }
+            groups[lightest].append(index)
+            loads[lightest] += type(of: projections[index]).rebuildCost
+        }
+        return groups.filter { !$0.isEmpty }.map { $0.sorted() }
+    }
+
+    /// `build` of several projections in one scan on this thread.
+    private func buildTogether(
+        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64,
+        progress: ([ProjectionRecord]) -> Void, shouldStop: () -> Bool
     ) throws(ProjectionError) -> [ProjectionRecord] {
         var before: [UInt64]?
         var carried = CarriedRows()

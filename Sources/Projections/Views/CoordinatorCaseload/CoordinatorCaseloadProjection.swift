@@ -6,6 +6,8 @@ public import Domain
 public struct CoordinatorCaseloadProjection: Projection {
     public static let name = "CoordinatorCaseload"
     public static let version: UInt32 = 1
+    /// µs per event of a rebuild beyond the shared scan, as `cus-bench projections` measured it.
+    public static let rebuildCost = 0.2
     public static let tables = ["plans", "applications"]
     public static let eventTypes: Set<String> = [
         ApplicationSubmitted.eventType, NeedsAssessmentConducted.eventType, QualificationGranted.eventType,

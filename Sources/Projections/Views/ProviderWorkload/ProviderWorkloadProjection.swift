@@ -18,6 +18,8 @@ public struct ProviderWorkloadProjection: Projection {
     public static let name = "ProviderWorkload"
     /// 3: corrections read the report they name from the ledger; deliveries no longer store a row (ADR 0016).
     public static let version: UInt32 = 3
+    /// µs per event of a rebuild beyond the shared scan, as `cus-bench projections` measured it.
+    public static let rebuildCost = 0.9
     public static let tables = [
         "months", "services", "engagements", "authorisations", "overDeliveries", "waiting", "waitlisted",
         DeliveryTracker.supersededTable,

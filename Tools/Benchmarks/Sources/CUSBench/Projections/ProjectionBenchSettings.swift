@@ -24,16 +24,18 @@ struct ProjectionBenchSettings: Sendable, Encodable {
     }
 
     /// Builds `projections` from position 0 of `data`'s ledger into a fresh projections environment under
-    /// `directory`; times the build only. `willStart` runs just before it (the memory workload's first sample).
+    /// `directory` with `workers` builders applying at once (one per core by default); times the build only.
+    /// `willStart` runs just before it (the memory workload's first sample).
     func rebuild(
-        _ projections: [any Projection], from data: String, in directory: String, willStart: () -> Void = {}
+        _ projections: [any Projection], from data: String, in directory: String,
+        workers: Int = ProjectionBuilder.coresAvailable, willStart: () -> Void = {}
     ) throws -> Throughput {
         let ledger = try openSource(data)
         defer { ledger.close() }
         let store = try ProjectionsStore(directory: directory + "/projections")
         defer { store.close() }
         let size = try ledger.treeSize()
-        let builder = ProjectionBuilder(ledger: ledger, store: store)
+        let builder = ProjectionBuilder(ledger: ledger, store: store, workers: workers)
         willStart()
         return try Stopwatch.measure {
             let records = try builder.build(projections, slot: .live, upTo: size)

@@ -1,0 +1,133 @@
+import Commands
+import Domain
+import Foundation
+import Ledger
+import LedgerTesting
+import Testing
+
+@testable import Projections
+
+/// A projection that refuses the `refusingAt`-th event it is given, to show a failing group stops the others.
+struct FailingAfterProjection: Projection {
+    static let name = "FailingAfter"
+    static let version: UInt32 = 1
+    static let tables = ["counts"]
+    static let eventTypes: Set<String> = [ServiceDelivered.eventType]
+    static let rebuildCost = 5.0
+
+    func apply(_ event: ProjectedEvent, to rows: RowBatch) throws(ProjectionError) {
+        var seen: UInt64 = 0
+        try rows.table("counts", of: UInt64.self).update(.single, orInsert: { 0 }) { count in
+            count += 1
+            seen = count
+        }
+        if seen == 40 { throw .applyFailed(projection: Self.name, position: event.position.rawValue, "on purpose") }
+    }
+}
+
+@Suite("Projection builds split among workers applying at once")
+struct ParallelBuildTests {
+    /// A generated centre (every event type the views read) in a fresh fixture.
+    private static func generatedCentre() async throws -> ProjectionsFixture {
+        let fixture = try ProjectionsFixture()
+        let generator = CUSDataGenerator(
+            services: fixture.services,
+            options: .init(residents: 40, months: 3, seed: 7, firstDay: .on("2025-01-01"), lanes: 8))
+        _ = try await generator.run()
+        return fixture
+    }
+
+    private static func builder(_ fixture: ProjectionsFixture, store: ProjectionsStore, workers: Int)
+        -> ProjectionBuilder
+    {
+        ProjectionBuilder(
+            ledger: fixture.services.ledger, store: store, batchEvents: 60, batchRows: 400, scanEvents: 20,
+            workers: workers, parallelEventsMin: 0)
+    }
+
+    @Test("Every view built by two workers in many batches is byte-identical to one worker's build, progress in order")
+    func twoWorkersEqualOne() async throws {
+        let fixture = try await Self.generatedCentre()
+        let size = try fixture.treeSize()
+        let projections = ProjectionCatalogue.projections
+        let separate = try ProjectionsStore(directory: fixture.directory.path + "/sequential")
+        defer { separate.close() }
+        let sequential = try Self.builder(fixture, store: separate, workers: 1).build(
+            projections, slot: .live, upTo: size)
+        var reports: [[ProjectionRecord]] = []
+        let parallel = try Self.builder(fixture, store: fixture.store, workers: 2).build(
+            projections, slot: .live, upTo: size, progress: { reports.append($0) })
+        #expect(parallel.map(\.checkpoint) == Array(repeating: size, count: projections.count))
+        #expect(parallel.map(\.failure) == sequential.map(\.failure))
+        for projection in projections {
+            let type = type(of: projection)
+            #expect(try fixture.contents(type) == fixture.contents(type, in: separate), "\(type.name)")
+        }
+        // Reported whole, in the order given, the checkpoints never going back.
+        #expect(reports.count > 2)
+        for report in reports { #expect(report.count == projections.count) }
+        for (earlier, later) in zip(reports, reports.dropFirst()) {
+            for (before, after) in zip(earlier, later) { #expect(before.checkpoint <= after.checkpoint) }
+        }
+        #expect(reports.last?.map(\.checkpoint) == parallel.map(\.checkpoint))
+    }
+
+    @Test("A projection that refuses an event stops alone in its group; the other group's views complete")
+    func refusalStopsOneProjection() async throws {
+        let fixture = try await Self.generatedCentre()
+        let size = try fixture.treeSize()
+        let projections: [any Projection] = [
+            FailingAfterProjection(), PlanStatusProjection(), FeeLedgerProjection(), CoordinatorCaseloadProjection(),
+        ]
+        let records = try Self.builder(fixture, store: fixture.store, workers: 2).build(
+            projections, slot: .live, upTo: size)
+        let failure = try #require(records[0].failure)
+        #expect(failure.message.contains("on purpose"))
+        #expect(records[0].checkpoint == failure.position)
+        #expect(records.dropFirst().allSatisfy { $0.failure == nil && $0.checkpoint == size })
+    }
+
+    @Test("Stopping a two-worker build cancels both groups; run again, it resumes and completes")
+    func stoppedBuildResumes() async throws {
+        let fixture = try await Self.generatedCentre()
+        let size = try fixture.treeSize()
+        let projections = ProjectionCatalogue.projections
+        var reports = 0
+        #expect(throws: ProjectionError.cancelled) {
+            try Self.builder(fixture, store: fixture.store, workers: 2).build(
+                projections, slot: .live, upTo: size, progress: { _ in reports += 1 }, shouldStop: { reports >= 2 })
+        }
+        let stopped = try projections.map { try #require(try fixture.store.record(of: $0.name)).checkpoint }
+        #expect(stopped.contains { $0 < size })
+        let records = try Self.builder(fixture, store: fixture.store, workers: 2).build(
+            projections, slot: .live, upTo: size)
+        #expect(records.allSatisfy { $0.checkpoint == size && $0.failure == nil })
+    }
+
+    @Test("Groups are balanced by rebuild cost; a short build, one worker or one projection makes one group")
+    func groups() async throws {
+        let fixture = try await Self.generatedCentre()
+        let size = try fixture.treeSize()
+        let projections = ProjectionCatalogue.projections
+        let cost = { (group: [Int]) in group.reduce(0.0) { $0 + type(of: projections[$1]).rebuildCost } }
+        let two = try Self.builder(fixture, store: fixture.store, workers: 2)
+            .parallelGroups(projections, slot: .live, upTo: size, firstGeneration: 0)
+        #expect(two.count == 2)
+        #expect(two.flatMap { $0 }.sorted() == Array(projections.indices))
+        let heaviest = projections.map { type(of: $0).rebuildCost }.max() ?? 0
+        #expect(abs(cost(two[0]) - cost(two[1])) <= heaviest)
+        let short = ProjectionBuilder(ledger: fixture.services.ledger, store: fixture.store, workers: 2)
+        #expect(size < ProjectionBuilder.parallelEventsMin)
+        #expect(try short.parallelGroups(projections, slot: .live, upTo: size, firstGeneration: 0).count == 1)
+        let one = try Self.builder(fixture, store: fixture.store, workers: 1)
+        #expect(try one.parallelGroups(projections, slot: .live, upTo: size, firstGeneration: 0).count == 1)
+        let single = try Self.builder(fixture, store: fixture.store, workers: 2)
+            .parallelGroups([PlanStatusProjection()], slot: .live, upTo: size, firstGeneration: 0)
+        #expect(single == [[0]])
+        // Built up to the end, nothing is left to apply: one group.
+        _ = try Self.builder(fixture, store: fixture.store, workers: 2).build(projections, slot: .live, upTo: size)
+        let done = ProjectionBuilder(
+            ledger: fixture.services.ledger, store: fixture.store, workers: 2, parallelEventsMin: 1)
+        #expect(try done.parallelGroups(projections, slot: .live, upTo: size, firstGeneration: 0).count == 1)
+    }
+}
