@@ -165,18 +165,24 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
         let projectionsStore = try ProjectionsStore(directory: store.projectionsDirectory)
         defer { projectionsStore.close() }
         let rebuild = ProjectionRebuild(builder: ProjectionBuilder(ledger: ledger, store: projectionsStore))
-        for projection in projections {
-            let name = type(of: projection).name
-            var bar = ProgressBar(total: try ledger.treeSize(), label: name)
-            let started = Stopwatch()
-            switch try rebuild.run(projection, progress: { bar.update($0.checkpoint) }) {
+        let names = projections.map { type(of: $0).name }
+        var bar = ProgressBar(
+            total: try ledger.treeSize(), label: names.count == 1 ? names[0] : "\(names.count) projections")
+        let started = Stopwatch()
+        let outcomes = try rebuild.run(projections) { records in
+            if let lowest = records.map(\.checkpoint).min() { bar.update(lowest) }
+        }
+        var failed: ProjectionError?
+        for (name, outcome) in zip(names, outcomes) {
+            switch outcome {
             case .switched(let record):
                 print("\(name): rebuilt \(record.checkpoint) events in \(Self.rate(record.checkpoint, started)); live")
             case .failed(let record):
                 let failure = record.failure.map { "at \($0.position): \($0.message)" } ?? ""
-                throw ProjectionError.failed(projection: name, position: record.checkpoint, failure)
+                failed = failed ?? ProjectionError.failed(projection: name, position: record.checkpoint, failure)
             }
         }
+        if let failed { throw failed }
     }
 
     private func buildInto(_ directory: String, _ projections: [any Projection], ledger: Ledger, size: UInt64) throws {

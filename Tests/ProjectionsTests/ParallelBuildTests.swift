@@ -104,6 +104,43 @@ struct ParallelBuildTests {
         #expect(records.allSatisfy { $0.checkpoint == size && $0.failure == nil })
     }
 
+    @Test("A blue/green rebuild of every view in one build, split in two, switches each to a copy of its live rows")
+    func rebuildSeveralTogether() async throws {
+        let fixture = try await Self.generatedCentre()
+        let size = try fixture.treeSize()
+        let projections = ProjectionCatalogue.projections
+        try Self.builder(fixture, store: fixture.store, workers: 1).build(projections, slot: .live, upTo: size)
+        let live = try projections.map { try fixture.contents(type(of: $0)) }
+        var reports = 0
+        let outcomes = try ProjectionRebuild(builder: Self.builder(fixture, store: fixture.store, workers: 2)).run(
+            projections, progress: { _ in reports += 1 })
+        #expect(reports > 2)
+        for (index, outcome) in outcomes.enumerated() {
+            guard case .switched(let record) = outcome else {
+                Issue.record("\(projections[index].name) did not switch: \(outcome)")
+                continue
+            }
+            #expect(record.generation == 1 && record.checkpoint == size)
+            #expect(try fixture.contents(type(of: projections[index])) == live[index], "\(projections[index].name)")
+            #expect(try fixture.store.record(.rebuild, of: projections[index].name) == nil)
+        }
+    }
+
+    @Test("A rebuild of several projections switches those that caught up and reports the one that refused an event")
+    func rebuildSeveralWithARefusal() async throws {
+        let fixture = try await Self.generatedCentre()
+        let projections: [any Projection] = [PlanStatusProjection(), FailingAfterProjection(), FeeLedgerProjection()]
+        let outcomes = try ProjectionRebuild(builder: Self.builder(fixture, store: fixture.store, workers: 2)).run(
+            projections)
+        guard case .switched = outcomes[0], case .failed(let failed) = outcomes[1], case .switched = outcomes[2] else {
+            Issue.record("unexpected outcomes: \(outcomes)")
+            return
+        }
+        #expect(failed.failure?.message.contains("on purpose") == true)
+        #expect(try fixture.store.record(of: FailingAfterProjection.name) == nil)
+        #expect(try fixture.store.record(.rebuild, of: FailingAfterProjection.name)?.failure != nil)
+    }
+
     @Test("Groups are balanced by rebuild cost; a short build, one worker or one projection makes one group")
     func groups() async throws {
         let fixture = try await Self.generatedCentre()

@@ -21,38 +21,59 @@ public struct ProjectionRebuild: Sendable {
         _ projection: any Projection, progress: (ProjectionRecord) -> Void = { _ in },
         shouldStop: () -> Bool = { false }
     ) throws(ProjectionError) -> Outcome {
-        let type = type(of: projection)
-        let generation = try prepare(type)
-        while true {
-            let size: UInt64
-            do { size = try builder.ledger.treeSize() } catch { throw ProjectionError.storage("\(error)") }
-            let record = try builder.build(
-                projection, slot: .rebuild, upTo: size, firstGeneration: generation, progress: progress,
-                shouldStop: shouldStop)
-            if record.failure != nil { return .failed(record) }
-            // `build` stops short of `size` only where the ledger's records end: a damaged meta.treeSize that
-            // claims more would otherwise be chased for ever.
-            guard record.checkpoint >= size else {
-                throw ProjectionError.storage(
-                    "the ledger claims \(size) events but its records end at \(record.checkpoint); run cus ledger verify"
-                )
-            }
-            if let switched = try switchIfCaughtUp(type) { return .switched(switched) }
-        }
+        try run([projection], progress: { progress($0[0]) }, shouldStop: shouldStop)[0]
     }
 
-    /// The generation to build: the pending rebuild's when its version matches, else a fresh one after every
-    /// generation in use.
-    private func prepare(_ type: any Projection.Type) throws(ProjectionError) -> UInt64 {
+    /// Rebuilds several projections (each named once) together: one build of their new generations, which a
+    /// long build splits across cores (ADR 0023), each switched as soon as it has caught up. `progress` gets the
+    /// records of those still building, in the order given.
+    public func run(
+        _ projections: [any Projection], progress: ([ProjectionRecord]) -> Void = { _ in },
+        shouldStop: () -> Bool = { false }
+    ) throws(ProjectionError) -> [Outcome] {
+        for projection in projections { try prepare(type(of: projection)) }
+        var outcomes = [Outcome?](repeating: nil, count: projections.count)
+        var building = Array(projections.indices)
+        while !building.isEmpty {
+            let size: UInt64
+            do { size = try builder.ledger.treeSize() } catch { throw ProjectionError.storage("\(error)") }
+            let records = try builder.build(
+                building.map { projections[$0] }, slot: .rebuild, upTo: size, progress: progress,
+                shouldStop: shouldStop)
+            for (index, record) in zip(building, records) {
+                if record.failure != nil {
+                    outcomes[index] = .failed(record)
+                    continue
+                }
+                // `build` stops short of `size` only where the ledger's records end: a damaged meta.treeSize that
+                // claims more would otherwise be chased for ever.
+                guard record.checkpoint >= size else {
+                    throw ProjectionError.storage(
+                        "the ledger claims \(size) events but its records end at \(record.checkpoint); run cus ledger verify"
+                    )
+                }
+                if let switched = try switchIfCaughtUp(type(of: projections[index])) {
+                    outcomes[index] = .switched(switched)
+                }
+            }
+            building.removeAll { outcomes[$0] != nil }
+        }
+        return outcomes.compactMap { $0 }
+    }
+
+    /// Records the generation to build in the `rebuild` slot: the pending rebuild's when its version matches,
+    /// else a fresh one after every generation in use.
+    private func prepare(_ type: any Projection.Type) throws(ProjectionError) {
         try builder.write { txn throws(ProjectionError) in
             let live = try builder.store.record(.live, type.name, in: txn)
+            var generation = (live?.generation ?? 0) + 1
             if let pending = try builder.store.record(.rebuild, type.name, in: txn) {
-                if pending.version == type.version, pending.failure == nil { return pending.generation }
+                if pending.version == type.version, pending.failure == nil { return }
                 try builder.store.empty(type, version: pending.version, generation: pending.generation, in: txn)
-                try builder.store.save(nil, .rebuild, type.name, in: txn)
-                return max(pending.generation, live?.generation ?? 0) + 1
+                generation = max(pending.generation, live?.generation ?? 0) + 1
             }
-            return (live?.generation ?? 0) + 1
+            try builder.store.save(
+                ProjectionRecord(version: type.version, generation: generation), .rebuild, type.name, in: txn)
         }
     }
 
