@@ -126,7 +126,7 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
             serving and extending the old one; the switch is one transaction of the projections environment, \
             after which the server's live catch-up continues on the new generation (it rereads the projection's \
             record in every batch). The old tables are emptied, not deleted, so no reader loses its handle. An \
-            interrupted rebuild resumes from its own checkpoint when run again.
+            interrupted rebuild resumes from its own checkpoint when run again. The named projections are built             together, split across the cores (ADR 0023), and each is switched as soon as it has caught up.
             """)
 
     @OptionGroup var store: StoreOptions
