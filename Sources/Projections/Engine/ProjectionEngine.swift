@@ -42,16 +42,20 @@ public final class ProjectionEngine: Sendable {
         self.pacer = CatchUpPacer(interval: max(.zero, catchUpInterval))
     }
 
-    /// Starts the catch-up task, and one rebuild task per projection whose live generation is missing or of
-    /// another code version; they end with `stop()` or when the ledger closes.
+    /// Starts the catch-up task, and one rebuild task for the projections whose live generation is missing or
+    /// of another code version (built together, ADR 0023); they end with `stop()` or when the ledger closes.
     public func start() {
         var started: [Task<Void, Never>] = []
+        var outdated: [any Projection] = []
         for projection in projections {
             if isCurrent(projection) {
                 current.withLock { $0.append(projection) }
             } else {
-                started.append(Task.detached { [self] in await self.rebuildAndJoin(projection) })
+                outdated.append(projection)
             }
+        }
+        if !outdated.isEmpty {
+            started.append(Task.detached { [self, outdated] in await self.rebuildAndJoin(outdated) })
         }
         started.append(Task.detached { [self] in await self.catchUpAfterEachCommit() })
         tasks.withLock { $0.append(contentsOf: started) }
@@ -244,30 +248,40 @@ public final class ProjectionEngine: Sendable {
         return true
     }
 
-    /// Rebuilds `projection` beside its old generation, switches, catches it up alone to the ledger's size and
-    /// joins the catch-ups. It joins before that last catch-up, so a commit after it wakes the catch-up task,
-    /// which then extends this projection too.
-    private func rebuildAndJoin(_ projection: any Projection) async {
-        let type = type(of: projection)
+    /// Rebuilds `projections` beside their old generations in one build, switching each once caught up, then
+    /// catches those that switched up alone to the ledger's size and joins them to the catch-ups. They join
+    /// before that last catch-up, so a commit after it wakes the catch-up task, which then extends them too.
+    private func rebuildAndJoin(_ projections: [any Projection]) async {
+        let names = projections.map(\.name).joined(separator: ", ")
         do throws(ProjectionError) {
-            logger.info("rebuilding projection", metadata: ["projection": "\(type.name)"])
-            let outcome = try await retryingStorageFailures("rebuild") { () throws(ProjectionError) in
+            logger.info("rebuilding projections", metadata: ["projections": "\(names)"])
+            let outcomes = try await retryingStorageFailures("rebuild") { () throws(ProjectionError) in
                 try await writer.run { [builder] shouldStop throws(ProjectionError) in
-                    try ProjectionRebuild(builder: builder).run(projection, shouldStop: shouldStop)
+                    try ProjectionRebuild(builder: builder).run(projections, shouldStop: shouldStop)
                 }
             }
-            if case .failed(let record) = outcome { return report(type.name, record) }
-            current.withLock { $0.append(projection) }
-            let records = try await retryingStorageFailures("catch-up") { () throws(ProjectionError) in
-                try await buildToLedgerSize([projection])
+            var switched: [any Projection] = []
+            for (projection, outcome) in zip(projections, outcomes) {
+                if case .failed(let record) = outcome {
+                    report(projection.name, record)
+                } else {
+                    switched.append(projection)
+                }
             }
-            _ = settle(projection, records.records[0])
+            guard !switched.isEmpty else { return }
+            current.withLock { $0.append(contentsOf: switched) }
+            let caughtUp = try await retryingStorageFailures("catch-up") { () throws(ProjectionError) in
+                try await buildToLedgerSize(switched)
+            }
+            for (projection, record) in zip(switched, caughtUp.records) { _ = settle(projection, record) }
         } catch ProjectionError.cancelled {
             return
         } catch {
-            logger.error("projection stopped", metadata: ["projection": "\(type.name)", "error": "\(error)"])
-            current.withLock { $0.removeAll { $0.name == type.name } }
-            publish(type.name, checkpoint: .max)
+            logger.error("projections stopped", metadata: ["projections": "\(names)", "error": "\(error)"])
+            for projection in projections {
+                current.withLock { $0.removeAll { $0.name == projection.name } }
+                publish(projection.name, checkpoint: .max)
+            }
         }
     }
 
