@@ -10,11 +10,13 @@ enum ParallelBuild {
         _ group: [Int], _ report: ([ProjectionRecord]) -> Void, _ stop: () -> Bool
     ) throws(ProjectionError) -> [ProjectionRecord]
 
-    /// `groups` holds indices into the build's projections, one array per group.
+    /// `groups` holds indices into the build's projections, one array per group; `records` are the projections'
+    /// records before the build, which `progress` reports until their group reports newer ones.
     static func run(
-        _ groups: [[Int]], progress: ([ProjectionRecord]) -> Void, shouldStop: () -> Bool, _ build: GroupBuild
+        _ groups: [[Int]], from records: [ProjectionRecord], progress: ([ProjectionRecord]) -> Void,
+        shouldStop: () -> Bool, _ build: GroupBuild
     ) throws(ProjectionError) -> [ProjectionRecord] {
-        let merged = Merged(count: groups.reduce(0) { $0 + $1.count }, groups: groups.count)
+        let merged = Merged(records, groups: groups.count)
         withoutActuallyEscaping(progress) { progress in
             withoutActuallyEscaping(shouldStop) { shouldStop in
                 withoutActuallyEscaping(build) { build in
@@ -55,21 +57,20 @@ enum ParallelBuild {
     /// What the groups share while they run.
     private final class Merged: @unchecked Sendable {
         private let lock = NSLock()
-        private var records: [ProjectionRecord?]
+        private var records: [ProjectionRecord]
         private var outcomes: [Result<Void, ProjectionError>?]
         private var failed = false
 
-        init(count: Int, groups: Int) {
-            records = Array(repeating: nil, count: count)
+        init(_ records: [ProjectionRecord], groups: Int) {
+            self.records = records
             outcomes = Array(repeating: nil, count: groups)
         }
 
-        /// Keeps a group's records; calls `progress` once every projection has reported.
+        /// Keeps a group's records and reports every projection's latest.
         func report(_ reported: [ProjectionRecord], of group: [Int], progress: ([ProjectionRecord]) -> Void) {
             lock.withLock {
                 for (index, record) in zip(group, reported) { records[index] = record }
-                let all = records.compactMap { $0 }
-                if all.count == records.count { progress(all) }
+                progress(records)
             }
         }
 
@@ -98,9 +99,7 @@ enum ParallelBuild {
                 if case .cancelled = error { cancelled = error } else { throw error }
             }
             if let cancelled { throw cancelled }
-            let built = records.compactMap { $0 }
-            guard built.count == records.count else { throw .storage("a group of the build returned no record") }
-            return built
+            return records
         }
     }
 }

@@ -127,6 +127,10 @@ public struct ProjectionBuilder: Sendable {
         _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64 = 0,
         progress: ([ProjectionRecord]) -> Void = { _ in }, shouldStop: () -> Bool = { false }
     ) throws(ProjectionError) -> [ProjectionRecord] {
+        let names = projections.map(\.name)
+        guard Set(names).count == names.count else {
+            throw ProjectionError.storage("a projection is named twice in one build: \(names)")
+        }
         let groups = try parallelGroups(projections, slot: slot, upTo: limit, firstGeneration: firstGeneration)
         guard groups.count > 1 else {
             return try buildTogether(
@@ -136,7 +140,17 @@ public struct ProjectionBuilder: Sendable {
         let split = ProjectionBuilder(
             ledger: ledger, store: store, batchEvents: batchEvents, batchRows: max(1, batchRows / groups.count),
             scanEvents: scanEvents, workers: 1)
-        return try ParallelBuild.run(groups, progress: progress, shouldStop: shouldStop) {
+        // Every record made and every handle kept here, on one thread: the groups' transactions open none.
+        try prepare(projections, slot: slot, firstGeneration: firstGeneration)
+        let records = try read { txn throws(ProjectionError) in
+            try projections.map { projection throws(ProjectionError) in
+                guard let record = try store.record(slot, projection.name, in: txn) else {
+                    throw Self.recordGone(type(of: projection), slot)
+                }
+                return record
+            }
+        }
+        return try ParallelBuild.run(groups, from: records, progress: progress, shouldStop: shouldStop) {
             group, report, stop throws(ProjectionError) in
             try split.buildTogether(
                 group.map { projections[$0] }, slot: slot, upTo: limit, firstGeneration: firstGeneration,
@@ -228,7 +242,7 @@ public struct ProjectionBuilder: Sendable {
         _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64,
         carrying carried: inout CarriedRows, endsEarly: (_ rowsPending: Int) -> Bool
     ) throws(ProjectionError) -> (records: [ProjectionRecord], refusals: [(Int, Refusal)]) {
-        try prepare(projections, slot: slot, upTo: limit, firstGeneration: firstGeneration)
+        try prepare(projections, slot: slot, firstGeneration: firstGeneration)
         let kept = carried
         carried = [:]  // until the batch commits, nothing is known to match the stored rows
         var (members, next) = try read { txn throws(ProjectionError) -> ([Member], UInt64?) in
@@ -268,48 +282,44 @@ public struct ProjectionBuilder: Sendable {
         throws(ProjectionError)
     {
         let type = type(of: member.projection)
-        guard let stored = try store.record(slot, type.name, in: txn), stored == member.record,
-            let databases = try store.databases(of: type, generation: stored.generation, in: txn, create: false),
-            let rows = member.rows
-        else {
-            member.record = try store.record(slot, type.name, in: txn) ?? member.record
+        guard let stored = try store.record(slot, type.name, in: txn) else { throw Self.recordGone(type, slot) }
+        guard stored == member.record, let rows = member.rows else {
+            member.record = stored
             member.rows = nil
             return
         }
-        rows.rebind(txn, databases: databases)
+        rows.rebind(txn, databases: rows.databases)
         let wrote = try rows.flush()
         member.record.checkpoint = max(member.record.checkpoint, next)
         if wrote { member.record.rowsChangedAt = member.record.checkpoint }
         try store.save(member.record, slot, type.name, in: txn)
     }
 
-    /// Creates, in a write transaction of their own, what the batch's projections lack in `slot`: a record (a
-    /// new generation after `firstGeneration`) and the tables of a generation not built yet, so that before the
-    /// first event a view reads as empty rather than "not built", and the batch can apply in a read snapshot.
-    private func prepare(
-        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64
-    ) throws(ProjectionError) {
-        func lacking(_ txn: Transaction) throws(ProjectionError) -> [any Projection] {
-            var lacking: [any Projection] = []
+    /// Makes sure every projection has a record in `slot` (a new generation after `firstGeneration` when it has
+    /// none) and, unless it failed or is outdated, the tables of its generation, with their handles kept by the
+    /// store: so before the first event a view reads as empty rather than "not built", and the batch can apply
+    /// in a read snapshot that opens no handle (`ProjectionsStore.withHandleOpening`). Writes only when
+    /// something is missing.
+    private func prepare(_ projections: [any Projection], slot: ProjectionSlot, firstGeneration: UInt64)
+        throws(ProjectionError)
+    {
+        func wantsTables(_ record: ProjectionRecord, _ type: any Projection.Type) -> Bool {
+            record.failure == nil && record.version == type.version
+        }
+        let ready = try read { txn throws(ProjectionError) -> Bool in
             for projection in projections {
                 let type = type(of: projection)
-                guard let record = try store.record(slot, type.name, in: txn) else {
-                    lacking.append(projection)
-                    continue
-                }
-                let wantsTables = record.failure == nil && record.version == type.version
-                if wantsTables,
-                    try store.databases(of: type, generation: record.generation, in: txn, create: false) == nil
-                {
-                    lacking.append(projection)
+                guard let record = try store.record(slot, type.name, in: txn) else { return false }
+                if wantsTables(record, type), store.keptDatabases(of: type, generation: record.generation) == nil {
+                    return false
                 }
             }
-            return lacking
+            return true
         }
-        guard try !read({ txn throws(ProjectionError) in try lacking(txn) }).isEmpty else { return }
-        var opened: [LMDB.Database] = []
-        try write { txn throws(ProjectionError) in
-            for projection in try lacking(txn) {
+        if ready { return }
+        let opened = try writeOpeningHandles { txn throws(ProjectionError) -> [LMDB.Database] in
+            var opened: [LMDB.Database] = []
+            for projection in projections {
                 let type = type(of: projection)
                 var record = try store.record(slot, type.name, in: txn)
                 if record == nil {
@@ -318,14 +328,21 @@ public struct ProjectionBuilder: Sendable {
                     record = ProjectionRecord(version: type.version, generation: firstGeneration)
                     try store.save(record, slot, type.name, in: txn)
                 }
-                guard let record, record.failure == nil, record.version == type.version else { continue }
+                guard let record, wantsTables(record, type) else { continue }
                 guard
                     let databases = try store.databases(of: type, generation: record.generation, in: txn, create: true)
                 else { throw ProjectionError.storage("could not create the tables of \(type.name)") }
                 opened += databases.values
             }
+            return opened
         }
         store.remember(opened)
+    }
+
+    static func recordGone(_ type: any Projection.Type, _ slot: ProjectionSlot) -> ProjectionError {
+        .storage(
+            "the record of \(type.name) in \(slot.rawValue) disappeared (switched or reset by another process); run again"
+        )
     }
 
     /// The projection's record in `slot` (`prepare` made it) and, when it has events to apply below `limit`,
@@ -335,17 +352,18 @@ public struct ProjectionBuilder: Sendable {
         in txn: Transaction
     ) throws(ProjectionError) -> Member {
         let type = type(of: projection)
-        guard let record = try store.record(slot, type.name, in: txn) else {
-            throw ProjectionError.storage("\(type.name) has no record in \(slot.rawValue)")
-        }
+        guard let record = try store.record(slot, type.name, in: txn) else { throw Self.recordGone(type, slot) }
         guard record.version == type.version else {
             throw ProjectionError.outdated(projection: type.name, built: record.version, code: type.version)
         }
         guard record.failure == nil, record.checkpoint < limit else {
             return Member(projection: projection, record: record, rows: nil, refusal: nil)
         }
-        guard let databases = try store.databases(of: type, generation: record.generation, in: txn, create: false)
-        else { throw ProjectionError.storage("the tables of \(type.name) are missing") }
+        // `prepare` kept them; none kept means another process switched the generation since (it opens no
+        // handle here, where another builder may be opening one).
+        guard let databases = store.keptDatabases(of: type, generation: record.generation) else {
+            throw ProjectionError.storage("the generation of \(type.name) changed during the batch; run again")
+        }
         if let kept = carried[type.name], kept.record == record {
             kept.rows.rebind(txn, databases: databases)
             return Member(projection: projection, record: record, rows: kept.rows, refusal: nil)
@@ -445,6 +463,13 @@ public struct ProjectionBuilder: Sendable {
         do { return try store.read { txn in try body(txn) } } catch let error as ProjectionError {
             throw error
         } catch { throw ProjectionError.storage("reading the projections: \(error)") }
+    }
+
+    /// `write` for a transaction that may open database handles (creating or emptying tables).
+    func writeOpeningHandles<R>(_ body: (Transaction) throws(ProjectionError) -> R) throws(ProjectionError) -> R {
+        do { return try store.withHandleOpening { try write(body) } } catch let error as ProjectionError {
+            throw error
+        } catch { throw ProjectionError.storage("committing: \(error)") }
     }
 
     func write<R>(_ body: (Transaction) throws(ProjectionError) -> R) throws(ProjectionError) -> R {

@@ -64,7 +64,7 @@ public struct ProjectionRebuild: Sendable {
     /// Records the generation to build in the `rebuild` slot: the pending rebuild's when its version matches,
     /// else a fresh one after every generation in use.
     private func prepare(_ type: any Projection.Type) throws(ProjectionError) {
-        try builder.write { txn throws(ProjectionError) in
+        try builder.writeOpeningHandles { txn throws(ProjectionError) in
             let live = try builder.store.record(.live, type.name, in: txn)
             var generation = (live?.generation ?? 0) + 1
             if let pending = try builder.store.record(.rebuild, type.name, in: txn) {
@@ -79,7 +79,7 @@ public struct ProjectionRebuild: Sendable {
 
     /// Makes the rebuilt generation live if it holds every event of the ledger at this moment.
     private func switchIfCaughtUp(_ type: any Projection.Type) throws(ProjectionError) -> ProjectionRecord? {
-        try builder.write { txn throws(ProjectionError) in
+        try builder.writeOpeningHandles { txn throws(ProjectionError) in
             guard let rebuilt = try builder.store.record(.rebuild, type.name, in: txn) else {
                 throw ProjectionError.storage("the rebuild of \(type.name) disappeared")
             }

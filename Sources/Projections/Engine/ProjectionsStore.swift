@@ -17,6 +17,11 @@ public final class ProjectionsStore: Sendable {
     private let gate = ReadWriteGate()
     private let opened: Mutex<(environment: Environment, meta: Database)>
     private let handles = Mutex<[String: Database]>([:])
+    /// LMDB lets no two transactions of one process that open database handles run at once (lmdb.h
+    /// `mdb_dbi_open`). Every transaction here that may open one (`openDatabases`, a builder's `prepare`, a
+    /// rebuild's `empty`) runs under this lock, taken before the transaction begins, and nothing takes it while
+    /// holding the environment's write lock; every other transaction uses the handles kept in `handles`.
+    private let handleOpening = NSLock()
 
     /// Opens (creating) the environment at `directory`. `NOMETASYNC` is allowed here and only here
     /// (style.md §2): a crash may undo the last projection commit, which the next catch-up redoes.
@@ -151,7 +156,48 @@ public final class ProjectionsStore: Sendable {
         "\(projection.name).v\(projection.version).g\(generation).\(table)"
     }
 
+    /// Runs `body`, whose transactions may open database handles, while no other such transaction of this
+    /// process runs. Take it before beginning the transaction.
+    func withHandleOpening<R>(_ body: () throws -> R) rethrows -> R {
+        handleOpening.lock()
+        defer { handleOpening.unlock() }
+        return try body()
+    }
+
+    /// The kept handles of one generation's tables; nil when one of them is not kept.
+    func keptDatabases(of projection: any Projection.Type, generation: UInt64) -> [String: Database]? {
+        handles.withLock { known in
+            var kept: [String: Database] = [:]
+            for table in projection.tables {
+                guard let database = known[Self.databaseName(projection, generation: generation, table: table)]
+                else { return nil }
+                kept[table] = database
+            }
+            return kept
+        }
+    }
+
+    /// The handles of one generation's tables: those kept, or else opened in a read transaction of their own
+    /// (under `withHandleOpening`) and kept; nil when a table does not exist.
+    func openDatabases(of projection: any Projection.Type, generation: UInt64) throws(ProjectionError)
+        -> [String: Database]?
+    {
+        if let kept = keptDatabases(of: projection, generation: generation) { return kept }
+        do {
+            return try withHandleOpening {
+                let opened = try read { txn in
+                    try databases(of: projection, generation: generation, in: txn, create: false)
+                }
+                if let opened { remember(Array(opened.values)) }
+                return opened
+            }
+        } catch let error as ProjectionError { throw error } catch {
+            throw ProjectionError.storage("opening the tables of \(projection.name): \(error)")
+        }
+    }
+
     /// The tables of one generation, opened (and, when `create`, created) in `txn`; nil when they don't exist.
+    /// Only inside `withHandleOpening` when a handle may not be kept yet.
     func databases(
         of projection: any Projection.Type, generation: UInt64, in txn: Transaction, create: Bool
     ) throws(ProjectionError) -> [String: Database]? {
@@ -210,12 +256,23 @@ public final class ProjectionsStore: Sendable {
     public func readLive<R>(_ projection: any Projection.Type, _ body: (RowReader, ProjectionRecord) throws -> R)
         throws -> (value: R, record: ProjectionRecord)
     {
-        try read { txn in
-            guard let record = try record(.live, projection.name, in: txn), record.version == projection.version,
-                let databases = try databases(
-                    of: projection, generation: record.generation, in: txn, create: false)
-            else { throw ProjectionError.storage("\(projection.name) has not been built yet") }
-            return (try body(RowReader(transaction: txn, databases: databases), record), record)
+        let notBuilt = ProjectionError.storage("\(projection.name) has not been built yet")
+        // The snapshot uses kept handles only; a generation whose handles are not kept yet (the first read, or
+        // just switched) has them opened apart (`openDatabases`), then the read starts again.
+        for _ in 0..<3 {
+            let attempt: (value: R?, record: ProjectionRecord) = try read { txn in
+                guard let record = try record(.live, projection.name, in: txn), record.version == projection.version
+                else { throw notBuilt }
+                guard let databases = keptDatabases(of: projection, generation: record.generation) else {
+                    return (nil, record)
+                }
+                return (try body(RowReader(transaction: txn, databases: databases), record), record)
+            }
+            if let value = attempt.value { return (value, attempt.record) }
+            guard try openDatabases(of: projection, generation: attempt.record.generation) != nil else {
+                throw notBuilt
+            }
         }
+        throw ProjectionError.storage("\(projection.name) switched generations while being read; retry")
     }
 }

@@ -159,6 +159,7 @@ public class BatchTable {
 /// Every table a projection writes in one build, opened lazily by name and type.
 public final class RowBatch {
     private(set) var transaction: Transaction
+    /// Its tables' handles, kept by the store (`ProjectionsStore.keptDatabases`).
     private(set) var databases: [String: Database]
     /// The ledger's events before the one being applied, by id (a correction's original).
     public let earlierEvents = EarlierEvents()
