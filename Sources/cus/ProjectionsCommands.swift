@@ -126,7 +126,8 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
             serving and extending the old one; the switch is one transaction of the projections environment, \
             after which the server's live catch-up continues on the new generation (it rereads the projection's \
             record in every batch). The old tables are emptied, not deleted, so no reader loses its handle. An \
-            interrupted rebuild resumes from its own checkpoint when run again. The named projections are built             together, split across the cores (ADR 0023), and each is switched as soon as it has caught up.
+            interrupted rebuild resumes from its own checkpoint when run again. The named projections are built \
+            together, split across the cores (ADR 0023), and each is switched as soon as it has caught up.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -169,20 +170,21 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
         var bar = ProgressBar(
             total: try ledger.treeSize(), label: names.count == 1 ? names[0] : "\(names.count) projections")
         let started = Stopwatch()
-        let outcomes = try rebuild.run(projections) { records in
-            if let lowest = records.map(\.checkpoint).min() { bar.update(lowest) }
-        }
-        var failed: ProjectionError?
+        // Each line as its projection switches, so those that switched are told even if the rest then fails.
+        let outcomes = try rebuild.run(
+            projections,
+            progress: { records in if let lowest = records.map(\.checkpoint).min() { bar.update(lowest) } },
+            switched: { index, record in
+                print(
+                    "\(names[index]): rebuilt \(record.checkpoint) events in \(Self.rate(record.checkpoint, started)); live"
+                )
+            })
         for (name, outcome) in zip(names, outcomes) {
-            switch outcome {
-            case .switched(let record):
-                print("\(name): rebuilt \(record.checkpoint) events in \(Self.rate(record.checkpoint, started)); live")
-            case .failed(let record):
+            if case .failed(let record) = outcome {
                 let failure = record.failure.map { "at \($0.position): \($0.message)" } ?? ""
-                failed = failed ?? ProjectionError.failed(projection: name, position: record.checkpoint, failure)
+                throw ProjectionError.failed(projection: name, position: record.checkpoint, failure)
             }
         }
-        if let failed { throw failed }
     }
 
     private func buildInto(_ directory: String, _ projections: [any Projection], ledger: Ledger, size: UInt64) throws {

@@ -419,6 +419,38 @@ struct ProjectionEngineTests {
         #expect(try fixture.store.record(of: CoordinatorCaseloadProjection.name)?.checkpoint == size, "caught up")
     }
 
+    @Test("Projections outdated on start rebuild together; one refusing an event stops alone, the others go live")
+    func severalOutdatedRebuildTogether() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = PlanStory()
+        for event in story.opening { try await fixture.emit(event) }
+        let projections: [any Projection] = [
+            PlanStatusProjection(), RefusingProjection(), CoordinatorCaseloadProjection(),
+        ]
+        try fixture.builder.write { txn throws(ProjectionError) in
+            for projection in projections {
+                try fixture.store.save(
+                    ProjectionRecord(version: 0, generation: 3, checkpoint: 1), .live, projection.name, in: txn)
+            }
+        }
+        let engine = ProjectionEngine(builder: fixture.builder, projections: projections, logger: Logger(label: "test"))
+        engine.start()
+        #expect(await engine.waitUntilProjected(Position(try fixture.treeSize() - 1), timeout: .seconds(600)))
+        let completed = try await fixture.emit(
+            .planCompleted(PlanCompleted(planId: story.plan, personRef: story.person, endDate: .on("2025-08-31"))))
+        #expect(await engine.waitUntilProjected(completed, timeout: .seconds(600)))
+        await engine.stop()
+        let size = try fixture.treeSize()
+        for projection in [PlanStatusProjection.self, CoordinatorCaseloadProjection.self] as [any Projection.Type] {
+            let record = try #require(try fixture.store.record(of: projection.name))
+            #expect(record.version == projection.version && record.generation == 4, "\(projection.name)")
+            #expect(record.checkpoint == size, "\(projection.name) followed the commits after its switch")
+        }
+        #expect(try fixture.store.record(of: RefusingProjection.name)?.version == 0, "the old generation stays live")
+        #expect(try fixture.store.record(.rebuild, of: RefusingProjection.name)?.failure != nil)
+        #expect(try fixture.planRows().first?["status"] == .string("completed"))
+    }
+
     @Test("A projection whose code version changed is rebuilt into new tables when the engine starts")
     func versionChangeRebuildsOnStart() async throws {
         let fixture = try ProjectionsFixture()

@@ -57,7 +57,7 @@ public struct ProjectionBuilder: Sendable {
     /// one when there was nothing to do.
     @discardableResult
     public func advance(
-        _ projection: any Projection, slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64 = 0
+        _ projection: any Projection, slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64? = 0
     ) throws(ProjectionError) -> ProjectionRecord {
         try advance([projection], slot: slot, upTo: limit, firstGeneration: firstGeneration)[0]
     }
@@ -65,7 +65,7 @@ public struct ProjectionBuilder: Sendable {
     /// `advance` for several projections (each named once) in one transaction and one scan, from the lowest of
     /// their checkpoints; each applies only the events at or after its own.
     public func advance(
-        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64 = 0
+        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64? = 0
     ) throws(ProjectionError) -> [ProjectionRecord] {
         var carried = CarriedRows()
         return try advance(
@@ -74,7 +74,7 @@ public struct ProjectionBuilder: Sendable {
     }
 
     private func advance(
-        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64,
+        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64?,
         carrying carried: inout CarriedRows, shouldStop: () -> Bool
     ) throws(ProjectionError) -> [ProjectionRecord] {
         let names = projections.map(\.name)
@@ -109,7 +109,7 @@ public struct ProjectionBuilder: Sendable {
     /// `shouldStop` says so (then `cancelled`; the checkpoint keeps what was built, so a rerun resumes).
     @discardableResult
     public func build(
-        _ projection: any Projection, slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64 = 0,
+        _ projection: any Projection, slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64? = 0,
         progress: (ProjectionRecord) -> Void = { _ in }, shouldStop: () -> Bool = { false }
     ) throws(ProjectionError) -> ProjectionRecord {
         try build(
@@ -124,7 +124,7 @@ public struct ProjectionBuilder: Sendable {
     /// applied in ledger order by one thread, so its rows and checkpoints are what one builder writes.
     @discardableResult
     public func build(
-        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64 = 0,
+        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64? = 0,
         progress: ([ProjectionRecord]) -> Void = { _ in }, shouldStop: () -> Bool = { false }
     ) throws(ProjectionError) -> [ProjectionRecord] {
         let names = projections.map(\.name)
@@ -161,7 +161,7 @@ public struct ProjectionBuilder: Sendable {
     /// The indices of `projections` in groups to build at once, heaviest first onto the lightest group; one
     /// group when the build is short, the builder has one worker, or there is one projection.
     func parallelGroups(
-        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64
+        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64?
     ) throws(ProjectionError) -> [[Int]] {
         let count = min(workers, projections.count)
         guard count > 1 else { return [Array(projections.indices)] }
@@ -191,7 +191,7 @@ public struct ProjectionBuilder: Sendable {
 
     /// `build` of several projections in one scan on this thread.
     private func buildTogether(
-        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64,
+        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64?,
         progress: ([ProjectionRecord]) -> Void, shouldStop: () -> Bool
     ) throws(ProjectionError) -> [ProjectionRecord] {
         var before: [UInt64]?
@@ -239,16 +239,18 @@ public struct ProjectionBuilder: Sendable {
     /// of the batch's rows (and no new checkpoint). The ledger is read in scans of up to `scanEvents` events;
     /// after each, `endsEarly` sees how many changed rows the members hold and may end the batch there.
     private func batch(
-        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64,
+        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64?,
         carrying carried: inout CarriedRows, endsEarly: (_ rowsPending: Int) -> Bool
     ) throws(ProjectionError) -> (records: [ProjectionRecord], refusals: [(Int, Refusal)]) {
         try prepare(projections, slot: slot, firstGeneration: firstGeneration)
         let kept = carried
         carried = [:]  // until the batch commits, nothing is known to match the stored rows
+        let handles = store.keptHandles()
         var (members, next) = try read { txn throws(ProjectionError) -> ([Member], UInt64?) in
             var members: [Member] = []
             for projection in projections {
-                members.append(try open(projection, slot: slot, upTo: limit, carried: kept, in: txn))
+                members.append(
+                    try open(projection, slot: slot, upTo: limit, carried: kept, handles: handles, in: txn))
             }
             guard let from = members.filter(\.isActive).map(\.record.checkpoint).min() else { return (members, nil) }
             let next = try scanBatch(&members, from: from, upTo: limit, endsEarly: endsEarly)
@@ -296,11 +298,11 @@ public struct ProjectionBuilder: Sendable {
     }
 
     /// Makes sure every projection has a record in `slot` (a new generation after `firstGeneration` when it has
-    /// none) and, unless it failed or is outdated, the tables of its generation, with their handles kept by the
+    /// none; with no `firstGeneration`, a missing record is an error: a rebuild's, switched by someone else) and, unless it failed or is outdated, the tables of its generation, with their handles kept by the
     /// store: so before the first event a view reads as empty rather than "not built", and the batch can apply
     /// in a read snapshot that opens no handle (`ProjectionsStore.withHandleOpening`). Writes only when
     /// something is missing.
-    private func prepare(_ projections: [any Projection], slot: ProjectionSlot, firstGeneration: UInt64)
+    private func prepare(_ projections: [any Projection], slot: ProjectionSlot, firstGeneration: UInt64?)
         throws(ProjectionError)
     {
         func wantsTables(_ record: ProjectionRecord, _ type: any Projection.Type) -> Bool {
@@ -317,12 +319,13 @@ public struct ProjectionBuilder: Sendable {
             return true
         }
         if ready { return }
-        let opened = try writeOpeningHandles { txn throws(ProjectionError) -> [LMDB.Database] in
+        _ = try writeOpeningHandles(then: store.remember) { txn throws(ProjectionError) -> [LMDB.Database] in
             var opened: [LMDB.Database] = []
             for projection in projections {
                 let type = type(of: projection)
                 var record = try store.record(slot, type.name, in: txn)
                 if record == nil {
+                    guard let firstGeneration else { throw Self.recordGone(type, slot) }
                     // Recorded even when there is nothing to apply yet (an empty ledger), so a rebuild started
                     // before the first event can still switch.
                     record = ProjectionRecord(version: type.version, generation: firstGeneration)
@@ -336,7 +339,6 @@ public struct ProjectionBuilder: Sendable {
             }
             return opened
         }
-        store.remember(opened)
     }
 
     static func recordGone(_ type: any Projection.Type, _ slot: ProjectionSlot) -> ProjectionError {
@@ -349,7 +351,7 @@ public struct ProjectionBuilder: Sendable {
     /// its row batch, reading in `txn`.
     private func open(
         _ projection: any Projection, slot: ProjectionSlot, upTo limit: UInt64, carried: CarriedRows,
-        in txn: Transaction
+        handles: ProjectionsStore.KeptHandles, in txn: Transaction
     ) throws(ProjectionError) -> Member {
         let type = type(of: projection)
         guard let record = try store.record(slot, type.name, in: txn) else { throw Self.recordGone(type, slot) }
@@ -361,7 +363,7 @@ public struct ProjectionBuilder: Sendable {
         }
         // `prepare` kept them; none kept means another process switched the generation since (it opens no
         // handle here, where another builder may be opening one).
-        guard let databases = store.keptDatabases(of: type, generation: record.generation) else {
+        guard let databases = handles.databases(of: type, generation: record.generation) else {
             throw ProjectionError.storage("the generation of \(type.name) changed during the batch; run again")
         }
         if let kept = carried[type.name], kept.record == record {
@@ -465,11 +467,20 @@ public struct ProjectionBuilder: Sendable {
         } catch { throw ProjectionError.storage("reading the projections: \(error)") }
     }
 
-    /// `write` for a transaction that may open database handles (creating or emptying tables).
-    func writeOpeningHandles<R>(_ body: (Transaction) throws(ProjectionError) -> R) throws(ProjectionError) -> R {
-        do { return try store.withHandleOpening { try write(body) } } catch let error as ProjectionError {
-            throw error
-        } catch { throw ProjectionError.storage("committing: \(error)") }
+    /// `write` for a transaction that may open database handles (creating or emptying tables), under the store's
+    /// `withHandleOpening`; `then` runs after the commit, still under it (to keep the handles opened).
+    func writeOpeningHandles<R>(
+        then: (R) -> Void = { _ in }, _ body: (Transaction) throws(ProjectionError) -> R
+    ) throws(ProjectionError) -> R {
+        do {
+            return try store.withHandleOpening {
+                let result = try write(body)
+                then(result)
+                return result
+            }
+        } catch let error as ProjectionError { throw error } catch {
+            throw ProjectionError.storage("committing: \(error)")
+        }
     }
 
     func write<R>(_ body: (Transaction) throws(ProjectionError) -> R) throws(ProjectionError) -> R {

@@ -248,41 +248,51 @@ public final class ProjectionEngine: Sendable {
         return true
     }
 
-    /// Rebuilds `projections` beside their old generations in one build, switching each once caught up, then
-    /// catches those that switched up alone to the ledger's size and joins them to the catch-ups. They join
-    /// before that last catch-up, so a commit after it wakes the catch-up task, which then extends them too.
+    /// Rebuilds `projections` beside their old generations in one build; each joins the catch-ups as soon as it
+    /// has switched, and a storage failure retries only those not switched yet. Those that switched then catch
+    /// up alone to the ledger's size; a commit after that wakes the catch-up task, which extends them too.
     private func rebuildAndJoin(_ projections: [any Projection]) async {
         let names = projections.map(\.name).joined(separator: ", ")
+        logger.info("rebuilding projections", metadata: ["projections": "\(names)"])
         do throws(ProjectionError) {
-            logger.info("rebuilding projections", metadata: ["projections": "\(names)"])
-            let outcomes = try await retryingStorageFailures("rebuild") { () throws(ProjectionError) in
-                try await writer.run { [builder] shouldStop throws(ProjectionError) in
-                    try ProjectionRebuild(builder: builder).run(projections, shouldStop: shouldStop)
+            try await retryingStorageFailures("rebuild") { () throws(ProjectionError) in
+                let pending = projections.filter { !isJoined($0) }
+                let outcomes = try await writer.run { [builder, self] shouldStop throws(ProjectionError) in
+                    try ProjectionRebuild(builder: builder).run(pending, shouldStop: shouldStop) { index, _ in
+                        self.current.withLock { $0.append(pending[index]) }
+                    }
+                }
+                for (projection, outcome) in zip(pending, outcomes) {
+                    if case .failed(let record) = outcome { report(projection.name, record) }
                 }
             }
-            var switched: [any Projection] = []
-            for (projection, outcome) in zip(projections, outcomes) {
-                if case .failed(let record) = outcome {
-                    report(projection.name, record)
-                } else {
-                    switched.append(projection)
-                }
-            }
-            guard !switched.isEmpty else { return }
-            current.withLock { $0.append(contentsOf: switched) }
+        } catch ProjectionError.cancelled {
+            return
+        } catch {
+            // Those that switched stay with the catch-ups; the others stop.
+            logger.error("projections stopped", metadata: ["projections": "\(names)", "error": "\(error)"])
+            for projection in projections where !isJoined(projection) { publish(projection.name, checkpoint: .max) }
+        }
+        let joined = projections.filter { isJoined($0) }
+        guard !joined.isEmpty else { return }
+        do throws(ProjectionError) {
             let caughtUp = try await retryingStorageFailures("catch-up") { () throws(ProjectionError) in
-                try await buildToLedgerSize(switched)
+                try await buildToLedgerSize(joined)
             }
-            for (projection, record) in zip(switched, caughtUp.records) { _ = settle(projection, record) }
+            for (projection, record) in zip(joined, caughtUp.records) { _ = settle(projection, record) }
         } catch ProjectionError.cancelled {
             return
         } catch {
             logger.error("projections stopped", metadata: ["projections": "\(names)", "error": "\(error)"])
-            for projection in projections {
+            for projection in joined {
                 current.withLock { $0.removeAll { $0.name == projection.name } }
                 publish(projection.name, checkpoint: .max)
             }
         }
+    }
+
+    private func isJoined(_ projection: any Projection) -> Bool {
+        current.withLock { $0.contains { $0.name == projection.name } }
     }
 
     /// A failed projection stops alone; waiters must not hang on it.

@@ -25,11 +25,12 @@ public struct ProjectionRebuild: Sendable {
     }
 
     /// Rebuilds several projections (each named once) together: one build of their new generations, which a
-    /// long build splits across cores (ADR 0023), each switched as soon as it has caught up. `progress` gets the
-    /// records of those still building, in the order given.
+    /// long build splits across cores (ADR 0023), each switched as soon as it has caught up and then told to
+    /// `switched` (with its index), so a caller keeps what switched even when the rest then throws. `progress`
+    /// gets the records of those still building, in the order given.
     public func run(
         _ projections: [any Projection], progress: ([ProjectionRecord]) -> Void = { _ in },
-        shouldStop: () -> Bool = { false }
+        shouldStop: () -> Bool = { false }, switched: (Int, ProjectionRecord) -> Void = { _, _ in }
     ) throws(ProjectionError) -> [Outcome] {
         for projection in projections { try prepare(type(of: projection)) }
         var outcomes = [Outcome?](repeating: nil, count: projections.count)
@@ -37,9 +38,11 @@ public struct ProjectionRebuild: Sendable {
         while !building.isEmpty {
             let size: UInt64
             do { size = try builder.ledger.treeSize() } catch { throw ProjectionError.storage("\(error)") }
+            // No first generation: `prepare` below recorded each one, and a record gone meanwhile (switched by
+            // another process) must not be made again at generation 0.
             let records = try builder.build(
-                building.map { projections[$0] }, slot: .rebuild, upTo: size, progress: progress,
-                shouldStop: shouldStop)
+                building.map { projections[$0] }, slot: .rebuild, upTo: size, firstGeneration: nil,
+                progress: progress, shouldStop: shouldStop)
             for (index, record) in zip(building, records) {
                 if record.failure != nil {
                     outcomes[index] = .failed(record)
@@ -52,8 +55,9 @@ public struct ProjectionRebuild: Sendable {
                         "the ledger claims \(size) events but its records end at \(record.checkpoint); run cus ledger verify"
                     )
                 }
-                if let switched = try switchIfCaughtUp(type(of: projections[index])) {
-                    outcomes[index] = .switched(switched)
+                if let record = try switchIfCaughtUp(type(of: projections[index])) {
+                    outcomes[index] = .switched(record)
+                    switched(index, record)
                 }
             }
             building.removeAll { outcomes[$0] != nil }

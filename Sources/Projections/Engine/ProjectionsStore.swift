@@ -96,21 +96,25 @@ public final class ProjectionsStore: Sendable {
                 return before
             }
         } catch { throw ProjectionError.storage("writing the compacted copy of \(directory): \(error)") }
-        let swapped: Result<Void, any Error> = gate.withExclusive {
-            let current = environment
-            guard (try? current.info().lastTransactionID) == copied else {
-                copy.discard()
-                return .failure(ProjectionError.storage("the env was written while it was copied"))
+        // Under `withHandleOpening`, taken before the gate as everywhere: no handle of the closed env is kept
+        // after the swap.
+        let swapped: Result<Void, any Error> = withHandleOpening {
+            gate.withExclusive {
+                let current = environment
+                guard (try? current.info().lastTransactionID) == copied else {
+                    copy.discard()
+                    return .failure(ProjectionError.storage("the env was written while it was copied"))
+                }
+                current.close()
+                handles.withLock { $0.removeAll() }
+                let renamed = Result { try copy.swapInLockedOut() }
+                // Reopened either way: the compacted file, or the old one when the swap failed.
+                do {
+                    let reopened = try Self.open(directory, readOnly: false)
+                    opened.withLock { $0 = reopened }
+                } catch { return .failure(error) }
+                return renamed
             }
-            current.close()
-            handles.withLock { $0.removeAll() }
-            let renamed = Result { try copy.swapInLockedOut() }
-            // Reopened either way: the compacted file, or the old one when the swap failed.
-            do {
-                let reopened = try Self.open(directory, readOnly: false)
-                opened.withLock { $0 = reopened }
-            } catch { return .failure(error) }
-            return renamed
         }
         switch swapped {
         case .success: return CompactionReport(bytesBefore: bytesBefore, bytesAfter: copy.liveBytes())
@@ -164,17 +168,30 @@ public final class ProjectionsStore: Sendable {
         return try body()
     }
 
-    /// The kept handles of one generation's tables; nil when one of them is not kept.
-    func keptDatabases(of projection: any Projection.Type, generation: UInt64) -> [String: Database]? {
-        handles.withLock { known in
+    /// The handles kept so far. A transaction may use only handles kept before it began (LMDB checks a handle
+    /// against the number of handles when the transaction began), so take this before beginning one.
+    func keptHandles() -> KeptHandles { KeptHandles(byName: handles.withLock { $0 }) }
+
+    /// A copy of the kept handles by database name.
+    struct KeptHandles {
+        let byName: [String: Database]
+
+        /// One generation's tables; nil when one of them is not kept.
+        func databases(of projection: any Projection.Type, generation: UInt64) -> [String: Database]? {
             var kept: [String: Database] = [:]
             for table in projection.tables {
-                guard let database = known[Self.databaseName(projection, generation: generation, table: table)]
-                else { return nil }
+                guard let database = byName[databaseName(projection, generation: generation, table: table)] else {
+                    return nil
+                }
                 kept[table] = database
             }
             return kept
         }
+    }
+
+    /// The kept handles of one generation's tables; nil when one of them is not kept.
+    func keptDatabases(of projection: any Projection.Type, generation: UInt64) -> [String: Database]? {
+        keptHandles().databases(of: projection, generation: generation)
     }
 
     /// The handles of one generation's tables: those kept, or else opened in a read transaction of their own
@@ -260,10 +277,11 @@ public final class ProjectionsStore: Sendable {
         // The snapshot uses kept handles only; a generation whose handles are not kept yet (the first read, or
         // just switched) has them opened apart (`openDatabases`), then the read starts again.
         for _ in 0..<3 {
+            let kept = keptHandles()
             let attempt: (value: R?, record: ProjectionRecord) = try read { txn in
                 guard let record = try record(.live, projection.name, in: txn), record.version == projection.version
                 else { throw notBuilt }
-                guard let databases = keptDatabases(of: projection, generation: record.generation) else {
+                guard let databases = kept.databases(of: projection, generation: record.generation) else {
                     return (nil, record)
                 }
                 return (try body(RowReader(transaction: txn, databases: databases), record), record)
