@@ -170,6 +170,41 @@ struct ParallelBuildTests {
         }
     }
 
+    @Test("Commands recorded during a rebuild of several: each switches once it holds the ledger's events, none lost")
+    func rebuildSeveralWhileTheLedgerGrows() async throws {
+        let fixture = try await Self.generatedCentre()
+        let projections = ProjectionCatalogue.projections
+        let rebuild = ProjectionRebuild(builder: Self.builder(fixture, store: fixture.store, workers: 2))
+        let running = Task.detached { try rebuild.run(projections) }
+        let story = PlanStory()
+        var emitted = 0
+        for event in story.opening {
+            try await fixture.emit(event)
+            emitted += 1
+        }
+        let outcomes = try await running.value
+        #expect(outcomes.count == projections.count)
+        var switchedAt: [UInt64] = []
+        for outcome in outcomes {
+            guard case .switched(let record) = outcome else {
+                Issue.record("not switched: \(outcome)")
+                continue
+            }
+            switchedAt.append(record.checkpoint)
+        }
+        #expect(emitted > 0 && switchedAt.count == projections.count)
+        // Caught up to the end, each equals a build from zero of the whole ledger.
+        let size = try fixture.treeSize()
+        try Self.builder(fixture, store: fixture.store, workers: 1).build(projections, slot: .live, upTo: size)
+        let separate = try ProjectionsStore(directory: fixture.directory.path + "/fresh")
+        defer { separate.close() }
+        try Self.builder(fixture, store: separate, workers: 1).build(projections, slot: .live, upTo: size)
+        for projection in projections {
+            let type = type(of: projection)
+            #expect(try fixture.contents(type) == fixture.contents(type, in: separate), "\(type.name)")
+        }
+    }
+
     @Test("A rebuild of several projections switches those that caught up and reports the one that refused an event")
     func rebuildSeveralWithARefusal() async throws {
         let fixture = try await Self.generatedCentre()
