@@ -287,9 +287,7 @@ struct AuditToolkitCommandTests {
     func report() async throws {
         try await TemporaryDirectory.with { directory in
             let data = directory.path + "/data"
-            let generated = try CLIRunner.run([
-                "generate", "--data", data, "--residents", "40", "--months", "3", "--from", "2025-01-01",
-            ])
+            let generated = try CLIRunner.generateSmallCentre(data)
             #expect(generated.status == 0, "\(generated.standardError)")
             #expect(try CLIRunner.run(["ledger", "checkpoint", "--data", data, "--sign"]).status == 0)
             let out = directory.path + "/report.html"

@@ -31,4 +31,9 @@ struct CLIRunner {
             status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
             standardError: String(decoding: errorData, as: UTF8.self))
     }
+
+    /// `cus generate` of a small centre (40 residents over 3 months from 2025-01-01) into `data`.
+    static func generateSmallCentre(_ data: String) throws -> Outcome {
+        try run(["generate", "--data", data, "--residents", "40", "--months", "3", "--from", "2025-01-01"])
+    }
 }

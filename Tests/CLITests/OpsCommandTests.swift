@@ -16,9 +16,7 @@ struct OpsCommandTests {
     func runDue() async throws {
         try await TemporaryDirectory.with { directory in
             let data = directory.path + "/data"
-            let generated = try CLIRunner.run([
-                "generate", "--data", data, "--residents", "40", "--months", "3", "--from", "2025-01-01",
-            ])
+            let generated = try CLIRunner.generateSmallCentre(data)
             #expect(generated.status == 0, "\(generated.standardError)")
             let never = try rows(try CLIRunner.run(["ops", "duties", "--data", data, "--json"]))
             #expect(never.count == 6 && never.allSatisfy { $0["lastRun"] is NSNull })

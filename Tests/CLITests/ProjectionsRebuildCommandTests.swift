@@ -15,9 +15,7 @@ struct ProjectionsRebuildCommandTests {
     func rebuildAll() async throws {
         try await TemporaryDirectory.with { directory in
             let data = directory.path + "/data"
-            let generated = try CLIRunner.run([
-                "generate", "--data", data, "--residents", "40", "--months", "3", "--from", "2025-01-01",
-            ])
+            let generated = try CLIRunner.generateSmallCentre(data)
             #expect(generated.status == 0, "\(generated.standardError)")
             let views = ["PlanStatusView", "ProviderWorkload", "FeeLedgerView", "ComplianceAlerts"]
             let show = { (view: String) in
