@@ -245,8 +245,7 @@ public struct ProjectionBuilder: Sendable {
         try prepare(projections, slot: slot, firstGeneration: firstGeneration)
         let kept = carried
         carried = [:]  // until the batch commits, nothing is known to match the stored rows
-        let handles = store.keptHandles()
-        var (members, next) = try read { txn throws(ProjectionError) -> ([Member], UInt64?) in
+        var (members, next) = try read { txn, handles throws(ProjectionError) -> ([Member], UInt64?) in
             var members: [Member] = []
             for projection in projections {
                 members.append(
@@ -265,9 +264,9 @@ public struct ProjectionBuilder: Sendable {
             return (members, next)
         }
         if let next {
-            try write { txn throws(ProjectionError) in
+            try write { txn, handles throws(ProjectionError) in
                 for index in members.indices where members[index].isActive {
-                    try commit(&members[index], slot: slot, through: next, in: txn)
+                    try commit(&members[index], slot: slot, through: next, handles: handles, in: txn)
                 }
             }
         }
@@ -280,15 +279,21 @@ public struct ProjectionBuilder: Sendable {
 
     /// Writes an active member's rows and its checkpoint `next` into `txn`, unless its stored record is no
     /// longer the one the batch applied from: then the member leaves the batch with the stored record and no rows.
-    private func commit(_ member: inout Member, slot: ProjectionSlot, through next: UInt64, in txn: Transaction)
-        throws(ProjectionError)
-    {
+    private func commit(
+        _ member: inout Member, slot: ProjectionSlot, through next: UInt64, handles: ProjectionsStore.KeptHandles,
+        in txn: Transaction
+    ) throws(ProjectionError) {
         let type = type(of: member.projection)
         guard let stored = try store.record(slot, type.name, in: txn) else { throw Self.recordGone(type, slot) }
         guard stored == member.record, let rows = member.rows else {
             member.record = stored
             member.rows = nil
             return
+        }
+        // The read phase's handles, still those of this environment (not one `compact` has replaced since).
+        guard handles.databases(of: type, generation: stored.generation) == rows.databases else {
+            throw ProjectionError.storage(
+                "the projections env was replaced during the batch of \(type.name); run again")
         }
         rows.rebind(txn, databases: rows.databases)
         let wrote = try rows.flush()
@@ -465,6 +470,24 @@ public struct ProjectionBuilder: Sendable {
         do { return try store.read { txn in try body(txn) } } catch let error as ProjectionError {
             throw error
         } catch { throw ProjectionError.storage("reading the projections: \(error)") }
+    }
+
+    /// `read` with the handles the store kept when it began.
+    private func read<R>(_ body: (Transaction, ProjectionsStore.KeptHandles) throws(ProjectionError) -> R)
+        throws(ProjectionError) -> R
+    {
+        do { return try store.readWithKeptHandles { txn, kept in try body(txn, kept) } } catch let error
+            as ProjectionError
+        { throw error } catch { throw ProjectionError.storage("reading the projections: \(error)") }
+    }
+
+    /// `write` with the handles the store kept when it began.
+    private func write<R>(_ body: (Transaction, ProjectionsStore.KeptHandles) throws(ProjectionError) -> R)
+        throws(ProjectionError) -> R
+    {
+        do { return try store.writeWithKeptHandles { txn, kept in try body(txn, kept) } } catch let error
+            as ProjectionError
+        { throw error } catch { throw ProjectionError.storage("committing: \(error)") }
     }
 
     /// `write` for a transaction that may open database handles (creating or emptying tables), under the store's

@@ -143,8 +143,10 @@ public final class ProjectionEngine: Sendable {
         return known.values.min() ?? 0
     }
 
+    /// Publishes a projection's checkpoint; never lower than one published before (two catch-ups of a projection
+    /// that just joined may settle in either order).
     private func publish(_ name: String, checkpoint: UInt64) {
-        checkpoints.withLock { $0[name] = checkpoint }
+        checkpoints.withLock { $0[name] = max($0[name] ?? 0, checkpoint) }
         let minimum = minimumCheckpoint()
         let ready = waiters.withLock { waiters in
             let ready = waiters.filter { $0.threshold <= minimum }
@@ -256,7 +258,12 @@ public final class ProjectionEngine: Sendable {
         logger.info("rebuilding projections", metadata: ["projections": "\(names)"])
         do throws(ProjectionError) {
             try await retryingStorageFailures("rebuild") { () throws(ProjectionError) in
+                // A retry leaves out those switched already, here or by another process's rebuild.
+                for projection in projections where !isJoined(projection) && isCurrent(projection) {
+                    current.withLock { $0.append(projection) }
+                }
                 let pending = projections.filter { !isJoined($0) }
+                guard !pending.isEmpty else { return }
                 let outcomes = try await writer.run { [builder, self] shouldStop throws(ProjectionError) in
                     try ProjectionRebuild(builder: builder).run(pending, shouldStop: shouldStop) { index, _ in
                         self.current.withLock { $0.append(pending[index]) }

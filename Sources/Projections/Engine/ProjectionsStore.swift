@@ -72,6 +72,23 @@ public final class ProjectionsStore: Sendable {
         try gate.withShared { try environment.write(body) }
     }
 
+    /// `read` with the handles kept when the transaction began, taken under the gate, so never handles of an
+    /// environment that `compact` closed.
+    func readWithKeptHandles<R>(_ body: (Transaction, KeptHandles) throws -> R) throws -> R {
+        try gate.withShared {
+            let kept = keptHandles()
+            return try environment.read { txn in try body(txn, kept) }
+        }
+    }
+
+    /// `write` with the handles kept when the transaction began (see `readWithKeptHandles`).
+    func writeWithKeptHandles<R>(_ body: (Transaction, KeptHandles) throws -> R) throws -> R {
+        try gate.withShared {
+            let kept = keptHandles()
+            return try environment.write { txn in try body(txn, kept) }
+        }
+    }
+
     /// What one compaction did.
     public struct CompactionReport: Sendable, Hashable {
         public var bytesBefore: Int
@@ -169,8 +186,9 @@ public final class ProjectionsStore: Sendable {
     }
 
     /// The handles kept so far. A transaction may use only handles kept before it began (LMDB checks a handle
-    /// against the number of handles when the transaction began), so take this before beginning one.
-    func keptHandles() -> KeptHandles { KeptHandles(byName: handles.withLock { $0 }) }
+    /// against the number of handles when the transaction began), and only those of the environment it reads:
+    /// take this under the gate, before beginning one (`readWithKeptHandles`, `writeWithKeptHandles`).
+    private func keptHandles() -> KeptHandles { KeptHandles(byName: handles.withLock { $0 }) }
 
     /// A copy of the kept handles by database name.
     struct KeptHandles {
@@ -277,8 +295,7 @@ public final class ProjectionsStore: Sendable {
         // The snapshot uses kept handles only; a generation whose handles are not kept yet (the first read, or
         // just switched) has them opened apart (`openDatabases`), then the read starts again.
         for _ in 0..<3 {
-            let kept = keptHandles()
-            let attempt: (value: R?, record: ProjectionRecord) = try read { txn in
+            let attempt: (value: R?, record: ProjectionRecord) = try readWithKeptHandles { txn, kept in
                 guard let record = try record(.live, projection.name, in: txn), record.version == projection.version
                 else { throw notBuilt }
                 guard let databases = kept.databases(of: projection, generation: record.generation) else {
