@@ -1,4 +1,5 @@
 import Foundation
+import LedgerTesting
 
 /// Runs the built `cus` binary as a separate process, the way operators do.
 struct CLIRunner {
@@ -16,7 +17,7 @@ struct CLIRunner {
     }
 
     static func run(_ arguments: [String]) throws -> Outcome {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = binary
         process.arguments = arguments
         let output = Pipe()

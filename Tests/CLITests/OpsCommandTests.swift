@@ -51,7 +51,7 @@ struct OpsCommandTests {
             #expect((charge["nextRun"] as? String)?.hasPrefix("2025-05-02") == true)
 
             // Beside another writer (here a flock held on writer.lock for 3 s) run-due refuses at once with exit 75.
-            let holder = Process()
+            let holder = ChildProcess()
             holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
             holder.arguments = ["-x", data + "/writer.lock", "sleep", "3"]
             try holder.run()

@@ -62,7 +62,7 @@ struct OpsCrashTests {
     /// returns how many events it had appended by then.
     static func runAndKill(_ arguments: [String], data: String, afterAppending: Int) throws -> Int {
         let start = try size(of: data)
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = CLIRunner.binary
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice

@@ -62,7 +62,7 @@ struct ServeCommandTests {
 
 extension CLIRunner {
     static func runTool(_ path: String, _ arguments: [String]) throws -> String {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         let output = Pipe()

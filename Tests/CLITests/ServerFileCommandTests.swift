@@ -37,7 +37,7 @@ struct ServerFileCommandTests {
     func staleFileIgnored() async throws {
         try await TemporaryDirectory.with { directory in
             let data = directory.path + "/data"
-            let exited = Process()
+            let exited = ChildProcess()
             exited.executableURL = URL(fileURLWithPath: "/bin/true")
             try exited.run()
             exited.waitUntilExit()
@@ -54,8 +54,8 @@ struct ServerFileCommandTests {
 
 extension CLIRunner {
     /// Starts `cus serve --port 0 ARGUMENTS` and returns it with its base URL once it prints that it listens.
-    static func startServer(_ arguments: [String]) throws -> (process: Process, base: String) {
-        let process = Process()
+    static func startServer(_ arguments: [String]) throws -> (process: ChildProcess, base: String) {
+        let process = ChildProcess()
         process.executableURL = binary
         process.arguments = ["serve", "--port", "0"] + arguments
         let output = Pipe()

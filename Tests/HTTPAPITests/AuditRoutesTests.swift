@@ -21,7 +21,7 @@ struct AuditRoutesTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("cus-\(UUID()).json")
         try json.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
             "python3", "-c",

@@ -75,7 +75,7 @@ struct CrashLoopTests {
     /// Starts the writer, lets it run `afterMilliseconds` past its first ack line or "ready", kills it with
     /// SIGKILL, and returns the complete lines it printed.
     private func runAndKill(data: String, cycle: Int, afterMilliseconds: UInt32) throws -> [String] {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = Self.writerBinary
         process.arguments = [data, String(cycle), "16"]
         let output = Pipe()

@@ -32,7 +32,7 @@ struct ErasureCrashTests {
     }
 
     static func runUntilKilled(data: String, afterErasures: Int, extraMicroseconds: UInt32) async throws -> [String] {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = CrashLoopTests.writerBinary
         process.arguments = [data, "erase-loop", "6"]
         let output = Pipe()

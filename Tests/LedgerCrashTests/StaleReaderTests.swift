@@ -20,7 +20,7 @@ struct StaleReaderTests {
             let writer = try Ledger(Ledger.Options(dataDirectory: data, initialMapSizeBytes: 8 << 20))
             defer { writer.close() }
             _ = try await writer.append(to: Fixtures.stream(), expectedVersion: .noStream, events: Fixtures.events(3))
-            let process = Process()
+            let process = ChildProcess()
             process.executableURL = CrashLoopTests.writerBinary
             process.arguments = [data, "hold-reader"]
             let output = Pipe()

@@ -73,7 +73,7 @@ struct DiskFullTests {
 
     @discardableResult
     private func run(_ tool: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
         process.standardError = FileHandle.nullDevice

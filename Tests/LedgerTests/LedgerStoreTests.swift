@@ -106,7 +106,7 @@ struct LedgerStoreTests {
                 }
                 return error.code == .writerLocked && holder.contains("pid \(getpid())")
             }
-            let flock = Process()
+            let flock = ChildProcess()
             flock.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
             flock.arguments = ["--nonblock", "--exclusive", directory.path + "/data/writer.lock", "true"]
             try flock.run()

@@ -116,7 +116,7 @@ struct OnlineCompactionTests {
                 let part = try vault.seal([5], for: Self.subject(2), binding: try binding())
                 let before = try fileBytes(file)
                 // Holds the shared lock liblmdb keeps on byte 0 of lock.mdb while a process has the env open.
-                let holder = Process()
+                let holder = ChildProcess()
                 holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
                 holder.arguments = [
                     "python3", "-c",
