@@ -45,6 +45,17 @@ struct ParallelBuildTests {
             workers: workers, parallelEventsMin: 0)
     }
 
+    /// `builder`'s groups for `projections` as `store` holds them (a projection not built yet at checkpoint 0).
+    private static func groups(
+        _ builder: ProjectionBuilder, _ projections: [any Projection], upTo size: UInt64, in store: ProjectionsStore
+    ) throws -> [[Int]] {
+        let records = try projections.map { projection in
+            try store.record(of: projection.name)
+                ?? ProjectionRecord(version: type(of: projection).version, generation: 0)
+        }
+        return try builder.parallelGroups(projections, records: records, upTo: size)
+    }
+
     @Test("Every view built by two workers in many batches is byte-identical to one worker's build, progress in order")
     func twoWorkersEqualOne() async throws {
         let fixture = try await Self.generatedCentre()
@@ -82,7 +93,7 @@ struct ParallelBuildTests {
         ]
         let builder = Self.builder(fixture, store: fixture.store, workers: 2)
         #expect(
-            try builder.parallelGroups(projections, slot: .live, upTo: size, firstGeneration: 0) == [[2], [0, 1, 3]])
+            try Self.groups(builder, projections, upTo: size, in: fixture.store) == [[2], [0, 1, 3]])
         let records = try builder.build(projections, slot: .live, upTo: size)
         let failure = try #require(records[2].failure)
         #expect(failure.message.contains("on purpose"))
@@ -226,8 +237,8 @@ struct ParallelBuildTests {
         let size = try fixture.treeSize()
         let projections = ProjectionCatalogue.projections
         let cost = { (group: [Int]) in group.reduce(0.0) { $0 + type(of: projections[$1]).rebuildCost } }
-        let two = try Self.builder(fixture, store: fixture.store, workers: 2)
-            .parallelGroups(projections, slot: .live, upTo: size, firstGeneration: 0)
+        let two = try Self.groups(
+            Self.builder(fixture, store: fixture.store, workers: 2), projections, upTo: size, in: fixture.store)
         #expect(two.count == 2)
         #expect(two.flatMap { $0 }.sorted() == Array(projections.indices))
         // Heaviest first onto the lighter group: ResidentTimeline 1.5 | MetricsFacts 1.1, ProviderWorkload 0.9 |
@@ -236,16 +247,17 @@ struct ParallelBuildTests {
         #expect(abs(cost(two[0]) - cost(two[1])) < 0.1)
         let short = ProjectionBuilder(ledger: fixture.services.ledger, store: fixture.store, workers: 2)
         #expect(size < ProjectionBuilder.parallelEventsMin)
-        #expect(try short.parallelGroups(projections, slot: .live, upTo: size, firstGeneration: 0).count == 1)
+        #expect(try Self.groups(short, projections, upTo: size, in: fixture.store).count == 1)
         let one = try Self.builder(fixture, store: fixture.store, workers: 1)
-        #expect(try one.parallelGroups(projections, slot: .live, upTo: size, firstGeneration: 0).count == 1)
-        let single = try Self.builder(fixture, store: fixture.store, workers: 2)
-            .parallelGroups([PlanStatusProjection()], slot: .live, upTo: size, firstGeneration: 0)
+        #expect(try Self.groups(one, projections, upTo: size, in: fixture.store).count == 1)
+        let single = try Self.groups(
+            Self.builder(fixture, store: fixture.store, workers: 2), [PlanStatusProjection()], upTo: size,
+            in: fixture.store)
         #expect(single == [[0]])
         // Built up to the end, nothing is left to apply: one group.
         _ = try Self.builder(fixture, store: fixture.store, workers: 2).build(projections, slot: .live, upTo: size)
         let done = ProjectionBuilder(
             ledger: fixture.services.ledger, store: fixture.store, workers: 2, parallelEventsMin: 1)
-        #expect(try done.parallelGroups(projections, slot: .live, upTo: size, firstGeneration: 0).count == 1)
+        #expect(try Self.groups(done, projections, upTo: size, in: fixture.store).count == 1)
     }
 }

@@ -77,10 +77,7 @@ public struct ProjectionBuilder: Sendable {
         _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64?,
         carrying carried: inout CarriedRows, shouldStop: () -> Bool
     ) throws(ProjectionError) -> [ProjectionRecord] {
-        let names = projections.map(\.name)
-        guard Set(names).count == names.count else {
-            throw ProjectionError.storage("a projection is named twice in one build: \(names)")
-        }
+        try Self.requireDistinctNames(projections)
         let outcome = try batch(
             projections, slot: slot, upTo: limit, firstGeneration: firstGeneration, carrying: &carried,
             endsEarly: { rows in rows >= batchRows || shouldStop() })
@@ -127,29 +124,20 @@ public struct ProjectionBuilder: Sendable {
         _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64? = 0,
         progress: ([ProjectionRecord]) -> Void = { _ in }, shouldStop: () -> Bool = { false }
     ) throws(ProjectionError) -> [ProjectionRecord] {
-        let names = projections.map(\.name)
-        guard Set(names).count == names.count else {
-            throw ProjectionError.storage("a projection is named twice in one build: \(names)")
-        }
-        let groups = try parallelGroups(projections, slot: slot, upTo: limit, firstGeneration: firstGeneration)
-        guard groups.count > 1 else {
-            return try buildTogether(
+        try Self.requireDistinctNames(projections)
+        func together() throws(ProjectionError) -> [ProjectionRecord] {
+            try buildTogether(
                 projections, slot: slot, upTo: limit, firstGeneration: firstGeneration, progress: progress,
                 shouldStop: shouldStop)
         }
+        guard min(workers, projections.count) > 1 else { return try together() }
+        // Every record made and every handle kept here, on one thread: the groups' transactions open none.
+        let records = try prepare(projections, slot: slot, firstGeneration: firstGeneration)
+        let groups = try parallelGroups(projections, records: records, upTo: limit)
+        guard groups.count > 1 else { return try together() }
         let split = ProjectionBuilder(
             ledger: ledger, store: store, batchEvents: batchEvents, batchRows: max(1, batchRows / groups.count),
             scanEvents: scanEvents, workers: 1)
-        // Every record made and every handle kept here, on one thread: the groups' transactions open none.
-        try prepare(projections, slot: slot, firstGeneration: firstGeneration)
-        let records = try read { txn throws(ProjectionError) in
-            try projections.map { projection throws(ProjectionError) in
-                guard let record = try store.record(slot, projection.name, in: txn) else {
-                    throw Self.recordGone(type(of: projection), slot)
-                }
-                return record
-            }
-        }
         return try ParallelBuild.run(groups, from: records, progress: progress, shouldStop: shouldStop) {
             group, report, stop throws(ProjectionError) in
             try split.buildTogether(
@@ -158,24 +146,19 @@ public struct ProjectionBuilder: Sendable {
         }
     }
 
-    /// The indices of `projections` in groups to build at once, heaviest first onto the lightest group; one
-    /// group when the build is short, the builder has one worker, or there is one projection.
-    func parallelGroups(
-        _ projections: [any Projection], slot: ProjectionSlot, upTo limit: UInt64, firstGeneration: UInt64?
-    ) throws(ProjectionError) -> [[Int]] {
+    /// The indices of `projections` (whose `records` these are) in groups to build at once, heaviest first onto
+    /// the lightest group; one group when fewer than `parallelEventsMin` events are left to apply below `limit`
+    /// and the ledger's size, the builder has one worker, or there is one projection.
+    func parallelGroups(_ projections: [any Projection], records: [ProjectionRecord], upTo limit: UInt64)
+        throws(ProjectionError) -> [[Int]]
+    {
+        let one = [Array(projections.indices)]
         let count = min(workers, projections.count)
-        guard count > 1 else { return [Array(projections.indices)] }
+        let lowest = records.filter { $0.failure == nil }.map(\.checkpoint).min() ?? limit
+        guard count > 1, limit > lowest, limit - lowest >= parallelEventsMin else { return one }
         let size: UInt64
         do { size = min(limit, try ledger.treeSize()) } catch { throw ProjectionError.storage("\(error)") }
-        let lowest = try read { txn throws(ProjectionError) -> UInt64 in
-            var lowest = size
-            for projection in projections {
-                let record = try store.record(slot, projection.name, in: txn)
-                if record?.failure == nil { lowest = min(lowest, record?.checkpoint ?? 0) }
-            }
-            return lowest
-        }
-        guard size - lowest >= parallelEventsMin else { return [Array(projections.indices)] }
+        guard size > lowest, size - lowest >= parallelEventsMin else { return one }
         var groups = [[Int]](repeating: [], count: count)
         var loads = [Double](repeating: 0, count: count)
         let heaviestFirst = projections.indices.sorted {
@@ -187,6 +170,13 @@ public struct ProjectionBuilder: Sendable {
             loads[lightest] += type(of: projections[index]).rebuildCost
         }
         return groups.filter { !$0.isEmpty }.map { $0.sorted() }
+    }
+
+    private static func requireDistinctNames(_ projections: [any Projection]) throws(ProjectionError) {
+        let names = projections.map(\.name)
+        guard Set(names).count == names.count else {
+            throw ProjectionError.storage("a projection is named twice in one build: \(names)")
+        }
     }
 
     /// `build` of several projections in one scan on this thread.
@@ -303,29 +293,35 @@ public struct ProjectionBuilder: Sendable {
     }
 
     /// Makes sure every projection has a record in `slot` (a new generation after `firstGeneration` when it has
-    /// none; with no `firstGeneration`, a missing record is an error: a rebuild's, switched by someone else) and, unless it failed or is outdated, the tables of its generation, with their handles kept by the
-    /// store: so before the first event a view reads as empty rather than "not built", and the batch can apply
-    /// in a read snapshot that opens no handle (`ProjectionsStore.withHandleOpening`). Writes only when
-    /// something is missing.
+    /// none; with no `firstGeneration`, a missing record is an error: a rebuild's, switched by someone else)
+    /// and, unless it failed or is outdated, the tables of its generation, with their handles kept by the store:
+    /// so before the first event a view reads as empty rather than "not built", and the batch can apply in a
+    /// read snapshot that opens no handle (`ProjectionsStore.withHandleOpening`). Writes only when something is
+    /// missing. Returns the records, in the order given.
+    @discardableResult
     private func prepare(_ projections: [any Projection], slot: ProjectionSlot, firstGeneration: UInt64?)
-        throws(ProjectionError)
+        throws(ProjectionError) -> [ProjectionRecord]
     {
         func wantsTables(_ record: ProjectionRecord, _ type: any Projection.Type) -> Bool {
             record.failure == nil && record.version == type.version
         }
-        let ready = try read { txn throws(ProjectionError) -> Bool in
+        let ready = try read { txn throws(ProjectionError) -> [ProjectionRecord]? in
+            var records: [ProjectionRecord] = []
             for projection in projections {
                 let type = type(of: projection)
-                guard let record = try store.record(slot, type.name, in: txn) else { return false }
+                guard let record = try store.record(slot, type.name, in: txn) else { return nil }
                 if wantsTables(record, type), store.keptDatabases(of: type, generation: record.generation) == nil {
-                    return false
+                    return nil
                 }
+                records.append(record)
             }
-            return true
+            return records
         }
-        if ready { return }
+        if let ready { return ready }
+        var records: [ProjectionRecord] = []
         _ = try writeOpeningHandles(then: store.remember) { txn throws(ProjectionError) -> [LMDB.Database] in
             var opened: [LMDB.Database] = []
+            records = []
             for projection in projections {
                 let type = type(of: projection)
                 var record = try store.record(slot, type.name, in: txn)
@@ -336,7 +332,9 @@ public struct ProjectionBuilder: Sendable {
                     record = ProjectionRecord(version: type.version, generation: firstGeneration)
                     try store.save(record, slot, type.name, in: txn)
                 }
-                guard let record, wantsTables(record, type) else { continue }
+                guard let record else { continue }
+                records.append(record)
+                guard wantsTables(record, type) else { continue }
                 guard
                     let databases = try store.databases(of: type, generation: record.generation, in: txn, create: true)
                 else { throw ProjectionError.storage("could not create the tables of \(type.name)") }
@@ -344,6 +342,7 @@ public struct ProjectionBuilder: Sendable {
             }
             return opened
         }
+        return records
     }
 
     static func recordGone(_ type: any Projection.Type, _ slot: ProjectionSlot) -> ProjectionError {
