@@ -5,6 +5,7 @@ import Domain
 import Foundation
 import Hummingbird
 import Ledger
+import Projections
 
 /// `POST` routes of the resident flow (domain.md §4.4–4.5). Each takes a required `Idempotency-Key` (a UUID,
 /// v7 recommended), which becomes the command id (ledger.md G4): a retry returns the original response with
@@ -50,13 +51,27 @@ struct CommandRoutes {
         }
     }
 
-    struct Appended: Encodable {
+    /// A command's answer (`Appended` in `Schemas/openapi.yaml`).
+    struct Appended {
         var commandId: String
         var stream: String
         var firstPosition: UInt64?
         var lastPosition: UInt64?
         var streamVersion: UInt64?
         var eventCount: Int
+
+        /// The JSON text, written by hand as `JSONEncoder` with sorted keys wrote it (absent fields left out):
+        /// every durable command answers with one, and Foundation's encoder was ≈ 2 % of a command's CPU.
+        var jsonText: String {
+            var cells: [(column: String, value: ViewValue)] = [
+                ("commandId", .string(commandId)), ("eventCount", .int(Int64(eventCount))),
+            ]
+            if let firstPosition { cells.append(("firstPosition", .int(Int64(firstPosition)))) }
+            if let lastPosition { cells.append(("lastPosition", .int(Int64(lastPosition)))) }
+            cells.append(("stream", .string(stream)))
+            if let streamVersion { cells.append(("streamVersion", .int(Int64(streamVersion)))) }
+            return ViewRow(cells).jsonText
+        }
     }
 
     /// A command id derived from what the command is about (ledger.md G4's table) and its fingerprint.
@@ -127,12 +142,11 @@ struct CommandRoutes {
         if result.wasAlreadyRecorded, let replayed = HTTPField.Name("Idempotent-Replayed") {
             headers[replayed] = "true"
         }
-        return JSONBody.response(
-            Appended(
-                commandId: commandID.description, stream: result.stream.description,
-                firstPosition: result.firstPosition?.rawValue, lastPosition: result.lastPosition?.rawValue,
-                streamVersion: result.streamVersion?.rawValue, eventCount: result.eventCount),
-            status: .created, headers: headers)
+        let appended = Appended(
+            commandId: commandID.description, stream: result.stream.description,
+            firstPosition: result.firstPosition?.rawValue, lastPosition: result.lastPosition?.rawValue,
+            streamVersion: result.streamVersion?.rawValue, eventCount: result.eventCount)
+        return JSONBody.response(jsonText: appended.jsonText, status: .created, headers: headers)
     }
 
     /// The `Idempotency-Key` as a UUID; nil when absent and not `required`.

@@ -12,9 +12,10 @@ public struct DeferredMetadataLogHandler: LogHandler {
         self.base = base
     }
 
-    /// Standard error, as swift-log's default handler.
+    /// Standard error, in swift-log's default handler's format, written in batches (`LogLineSink`): call
+    /// `LogLineSink.standardError.close()` before the process exits.
     public static func standardError(label: String) -> DeferredMetadataLogHandler {
-        DeferredMetadataLogHandler(base: StreamLogHandler.standardError(label: label))
+        DeferredMetadataLogHandler(base: LogLineHandler(label: label, sink: .standardError))
     }
 
     public var logLevel: Logger.Level {

@@ -21,10 +21,10 @@ enum JSONBody {
     }
 
     /// A response whose JSON text was written by hand (view pages, `ViewRow.writeJSON`).
-    static func response(jsonText: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(string: jsonText)))
+    static func response(jsonText: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: jsonText)))
     }
 
     /// A response of JSON already encoded (cached answers, `IndicatorReportCache`).

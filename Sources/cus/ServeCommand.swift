@@ -115,6 +115,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let logger = Logger(label: "cusledger.http", factory: DeferredMetadataLogHandler.standardError)
+            defer { LogLineSink.standardError.close() }  // the lines still in memory
             let duties = try serverDuties
             let options = store.ledgerOptions(readOnly: false, purpose: "cus serve")
             let services = try CommandServices.open(

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+@testable import HTTPAPI
+
+@Suite("HTTP API: a command's answer, written by hand")
+struct CommandAnswerTests {
+    /// The answer as Foundation encoded it before it was written by hand.
+    struct Encoded: Encodable {
+        var commandId: String
+        var stream: String
+        var firstPosition: UInt64?
+        var lastPosition: UInt64?
+        var streamVersion: UInt64?
+        var eventCount: Int
+    }
+
+    static func foundationText(_ answer: CommandRoutes.Appended) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoded = Encoded(
+            commandId: answer.commandId, stream: answer.stream, firstPosition: answer.firstPosition,
+            lastPosition: answer.lastPosition, streamVersion: answer.streamVersion, eventCount: answer.eventCount)
+        return String(decoding: try encoder.encode(encoded), as: UTF8.self)
+    }
+
+    @Test(
+        "The text is byte for byte what JSONEncoder with sorted keys wrote, absent positions left out",
+        arguments: [
+            CommandRoutes.Appended(
+                commandId: "0192f0c4-1b2a-7c3d-8e4f-5a6b7c8d9e0f", stream: "application-1", firstPosition: 41,
+                lastPosition: 42, streamVersion: 2, eventCount: 2),
+            CommandRoutes.Appended(
+                commandId: "0192f0c4-1b2a-7c3d-8e4f-5a6b7c8d9e0f", stream: "person-\"quoted\"\\/", firstPosition: nil,
+                lastPosition: nil, streamVersion: nil, eventCount: 0),
+            CommandRoutes.Appended(
+                commandId: "c", stream: "s", firstPosition: UInt64(Int64.max), lastPosition: nil, streamVersion: 0,
+                eventCount: 1),
+        ])
+    func sameAsFoundation(_ answer: CommandRoutes.Appended) throws {
+        #expect(answer.jsonText == (try Self.foundationText(answer)))
+    }
+}
