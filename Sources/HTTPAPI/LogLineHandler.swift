@@ -26,7 +26,8 @@ public struct LogLineHandler: LogHandler {
             merged.merge(provided) { _, provided in provided }
         }
         if let explicit = event.metadata, !explicit.isEmpty {
-            merged.merge(explicit) { _, explicit in explicit }
+            // The server's lines come with all their metadata here (`DeferredMetadataLogHandler`): no merge.
+            if merged.isEmpty { merged = explicit } else { merged.merge(explicit) { _, explicit in explicit } }
         }
         if let error = event.error {
             merged["error.message"] = "\(error)"

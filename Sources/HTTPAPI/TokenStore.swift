@@ -34,13 +34,14 @@ public final class TokenStore: Sendable {
     public static let entriesMax = 10_000
 
     public let directory: String
+    /// `DIR/tokens/tokens.json`.
+    let path: String
     private let cache = Mutex<(stamp: FileStamp?, entries: [String: Entry])>((nil, [:]))
 
     public init(dataDirectory: String) {
         directory = dataDirectory + "/tokens"
+        path = directory + "/tokens.json"
     }
-
-    var path: String { directory + "/tokens.json" }
 
     /// Creates a token and returns its text, shown once.
     public func create(role: APIRole, subject: UUID, label: String?, now: Date = Date()) throws(TokenError) -> (
