@@ -58,4 +58,21 @@ struct RequestReadDeadlineTests {
         channel.embeddedEventLoop.advanceTime(by: .seconds(5))
         #expect(!channel.isActive)
     }
+
+    @Test("A request that comes whole in one read arms no timer; one left unfinished by its read arms it")
+    func timerOnlyForUnfinishedReads() throws {
+        let handler = RequestReadDeadline(deadline: .seconds(5))
+        let channel = EmbeddedChannel(handler: handler)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        channel.pipeline.fireChannelRead(HTTPRequestPart.head(Self.head))
+        channel.pipeline.fireChannelRead(HTTPRequestPart.body(ByteBuffer(string: "{}")))
+        channel.pipeline.fireChannelRead(HTTPRequestPart.end(nil))
+        channel.pipeline.fireChannelReadComplete()
+        #expect(handler.timer == nil)
+        channel.pipeline.fireChannelRead(HTTPRequestPart.head(Self.head))
+        channel.pipeline.fireChannelReadComplete()
+        #expect(handler.timer != nil)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(5))
+        #expect(!channel.isActive)
+    }
 }
