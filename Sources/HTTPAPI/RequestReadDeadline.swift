@@ -2,10 +2,10 @@ import NIOCore
 import NIOHTTPTypes
 
 /// Bounds slow request bodies (issue 13): a connection whose request is not read to its end within `deadline` of the
-/// read that brought its head (a client trickling its body) is closed. One answered before its body ended (413 `limit-
-/// exceeded`, 503 `request-timeout`) is half-closed after the answer: the client reads it and end-of-file and stops
-/// sending, while what it already sent is still read and dropped (closing at once would reset the connection and could
-/// lose the answer), until the client closes or the deadline does. Slow headers are bounded by the idle timeout
+/// read that brought its head (a client trickling its body) is closed. One answered before its body ended (413
+/// `limit-exceeded`, 503 `request-timeout`) is half-closed after the answer: the client reads it and end-of-file and
+/// stops sending, while what it already sent is still read and dropped (closing at once would reset the connection and
+/// could lose the answer), until the client closes or the deadline does. Slow headers are bounded by the idle timeout
 /// (`APILimits.idleTimeout`), which runs until a complete head arrives.
 final class RequestReadDeadline: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
