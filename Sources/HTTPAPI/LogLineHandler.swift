@@ -8,7 +8,7 @@ public struct LogLineHandler: LogHandler {
     public let sink: LogLineSink
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
-    public var metadataProvider: Logger.MetadataProvider?
+    public var metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider
 
     public init(label: String, sink: LogLineSink) {
         self.label = label

@@ -14,8 +14,9 @@ import Synchronization
 /// "command recorded" line per command, that took 10–50 µs of a durable command's CPU under load (2 threads
 /// queueing on the lock). Here a line is appended to a buffer in memory; one thread writes the buffer out every
 /// `flushMilliseconds`, a line that fills it past `bufferBytesMax` writes it at once, and a line at `.warning` or
-/// above writes it (with every line before it) before `append` returns. A process killed with SIGKILL loses at
-/// most the last `flushMilliseconds` of lines below `.warning`; `close()` writes everything.
+/// above writes it (with every line before it) before `append` returns. A process that dies without `close()`
+/// (SIGKILL, a trap, `fatalError`) loses at most the last `flushMilliseconds` of lines below `.warning`;
+/// `close()` writes everything.
 public final class LogLineSink: Sendable {
     public static let standardError = LogLineSink(fileDescriptor: 2)
 
@@ -27,7 +28,7 @@ public final class LogLineSink: Sendable {
     private let clock = Mutex<(second: Int, text: String)>((-1, ""))
     private let stop = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)
-    private let closed = Mutex<Bool>(false)
+    private let closed = Atomic<Bool>(false)
 
     public init(fileDescriptor: Int32, flushMilliseconds: Int = 50, bufferBytesMax: Int = 64 * 1024) {
         self.fileDescriptor = fileDescriptor
@@ -47,7 +48,7 @@ public final class LogLineSink: Sendable {
             buffer.append(contentsOf: line.utf8)
             return buffer.count >= bufferBytesMax
         }
-        if urgent || full { flush() }
+        if urgent || full || closed.load(ordering: .acquiring) { flush() }
     }
 
     /// Writes every line appended so far.
@@ -62,11 +63,7 @@ public final class LogLineSink: Sendable {
 
     /// Writes every line appended so far and ends the writing thread; later lines are written as they come.
     public func close() {
-        let wasClosed = closed.withLock { closed in
-            defer { closed = true }
-            return closed
-        }
-        guard !wasClosed else { return flush() }
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return flush() }
         stop.signal()
         stopped.wait()
     }

@@ -34,7 +34,7 @@ struct CommandAnswerTests {
                 commandId: "0192f0c4-1b2a-7c3d-8e4f-5a6b7c8d9e0f", stream: "person-\"quoted\"\\/", firstPosition: nil,
                 lastPosition: nil, streamVersion: nil, eventCount: 0),
             CommandRoutes.Appended(
-                commandId: "c", stream: "s", firstPosition: UInt64(Int64.max), lastPosition: nil, streamVersion: 0,
+                commandId: "c", stream: "s", firstPosition: UInt64.max, lastPosition: nil, streamVersion: 0,
                 eventCount: 1),
         ])
     func sameAsFoundation(_ answer: CommandRoutes.Appended) throws {

@@ -65,6 +65,7 @@ struct RequestReadDeadlineTests {
         let channel = EmbeddedChannel(handler: handler)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         channel.pipeline.fireChannelRead(HTTPRequestPart.head(Self.head))
+        #expect(handler.timer == nil, "not armed by the head itself")
         channel.pipeline.fireChannelRead(HTTPRequestPart.body(ByteBuffer(string: "{}")))
         channel.pipeline.fireChannelRead(HTTPRequestPart.end(nil))
         channel.pipeline.fireChannelReadComplete()
