@@ -51,8 +51,9 @@ struct CommandRoutes {
         }
     }
 
-    /// A command's answer (`Appended` in `Schemas/openapi.yaml`).
-    struct Appended {
+    /// A command's answer (`Appended` in `Schemas/openapi.yaml`). Encodable only so the tests can compare the
+    /// text written by hand with Foundation's.
+    struct Appended: Encodable {
         var commandId: String
         var stream: String
         var firstPosition: UInt64?
