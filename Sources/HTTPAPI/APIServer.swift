@@ -122,7 +122,8 @@ public final class APIServer: Sendable {
             metrics.record(outcome)
             ProjectionsCompactionLog.write(outcome, logger)
         }
-        services.erasure.observeErasures { [keysCompaction, projectionsCompaction] in
+        services.erasure.observeErasures { [keysCompaction, projectionsCompaction, indicatorReports] in
+            indicatorReports.forgetAll()
             keysCompaction.request()
             projectionsCompaction.request()
         }

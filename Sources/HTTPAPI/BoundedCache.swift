@@ -7,7 +7,7 @@ final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     let entriesMax: Int
     let weightMax: Int
     private let weight: @Sendable (Value) -> Int
-    private let state = Mutex<(order: [Key], values: [Key: Value], held: Int)>(([], [:], 0))
+    private let state = Mutex<(order: [Key], values: [Key: Value], held: Int, generation: Int)>(([], [:], 0, 0))
 
     init(entriesMax: Int, weightMax: Int = .max, weight: @escaping @Sendable (Value) -> Int = { _ in 1 }) {
         self.entriesMax = max(1, entriesMax)
@@ -15,14 +15,17 @@ final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         self.weight = weight
     }
 
-    /// The value held under `key`, or the one `make` returns (kept when it fits). Two callers racing for the same
-    /// key may both make it; the first kept answers both from then on.
+    /// The value held under `key`, or the one `make` returns (kept when it fits, and when no `removeAll` came while
+    /// it was being made). Two callers racing for the same key may both make it; the first kept answers both from
+    /// then on.
     func value<E: Error>(_ key: Key, make: () throws(E) -> Value) throws(E) -> Value {
-        if let held = state.withLock({ $0.values[key] }) { return held }
+        let (held, generation) = state.withLock { ($0.values[key], $0.generation) }
+        if let held { return held }
         let made = try make()
         let cost = weight(made)
         guard cost <= weightMax else { return made }
         return state.withLock { state in
+            guard state.generation == generation else { return made }
             if let raced = state.values[key] { return raced }
             state.values[key] = made
             state.order.append(key)
@@ -41,6 +44,16 @@ final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             guard var value = state.values[key] else { return }
             body(&value)
             state.values[key] = value
+        }
+    }
+
+    /// Drops every entry; values being made meanwhile are returned to their callers but not kept.
+    func removeAll() {
+        state.withLock { state in
+            state.order.removeAll()
+            state.values.removeAll()
+            state.held = 0
+            state.generation += 1
         }
     }
 

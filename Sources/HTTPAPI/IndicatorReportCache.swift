@@ -47,6 +47,13 @@ final class IndicatorReportCache: Sendable {
         self.now = now
     }
 
+    /// Forgets every report (after an erasure: a report computed before it may break down by the erased person's
+    /// attributes, which a report computed now could no longer read, ledger.md §4.4).
+    func forgetAll() { entries.removeAll() }
+
+    /// Reports held now (for tests).
+    var count: Int { entries.entries { _, _ in true }.count }
+
     /// The cached reports of `key`, or those `compute` makes (then cached).
     func reports(_ key: Key, compute: () throws -> [MetricsReport]) throws -> [MetricsReport] {
         try entry(key, compute: compute).reports

@@ -47,4 +47,30 @@ struct IndicatorReportCacheTests {
         clock.advance(.milliseconds(2_500))
         #expect(cache.live(Self.series, above: 0, within: bound) == nil, "past twice the bound nothing answers")
     }
+
+    @Test("Forgetting drops every report, live and as of; one computed across the forgetting is answered, not kept")
+    func forgetAll() throws {
+        let cache = IndicatorReportCache()
+        _ = try cache.reports(Self.key(size: 10)) { [] }
+        _ = try cache.reports(Self.key(size: 5, live: false)) { [] }
+        #expect(cache.count == 2)
+        cache.forgetAll()
+        #expect(cache.count == 0)
+        var computed = 0
+        _ = try cache.reports(Self.key(size: 5, live: false)) {
+            computed += 1
+            return []
+        }
+        #expect(computed == 1, "computed again after forgetting")
+        _ = try cache.reports(Self.key(size: 20, live: false)) {
+            cache.forgetAll()  // an erasure while the report is computed
+            return []
+        }
+        #expect(cache.count == 0, "the report made across the forgetting is not kept")
+        _ = try cache.reports(Self.key(size: 20, live: false)) {
+            computed += 1
+            return []
+        }
+        #expect(computed == 2 && cache.count == 1)
+    }
 }

@@ -1,7 +1,7 @@
 import Commands
 import Domain
 import Foundation
-import HTTPAPI
+@testable import HTTPAPI
 import HTTPTypes
 import HummingbirdTesting
 import Ledger
@@ -80,5 +80,29 @@ struct KeysCompactionTests {
         let prefix = #"cusledger_keys_compactions_total{outcome="ok"} "#
         let line = metrics.split(separator: "\n").first { $0.hasPrefix(prefix) }
         return line.flatMap { Int($0.dropFirst(prefix.count)) } ?? 0
+    }
+
+    @Test("An erasure over HTTP forgets the M&E reports computed before it, as-of ones included (ledger.md §4.4)")
+    func erasureForgetsCachedReports() async throws {
+        let fixture = try await APIFixture(generate: false)
+        let resident = try ResidentCommandTests.Resident(fixture)
+        let director = try fixture.token(.director)
+        let evaluator = try fixture.token(.evaluator)
+        try await fixture.test { client in
+            try await resident.setUp(client)
+            let size = try fixture.server.services.ledger.treeSize()
+            let path = "/v1/programmes/\(resident.script.programme)/indicators?from=2025-01-01&to=2025-05-01"
+            for cutoff in ["", "&asOfSize=\(size)"] {
+                let report = try await client.send(.get, path + cutoff, token: evaluator)
+                #expect(report.status == .ok, "\(report.text)")
+            }
+            #expect(fixture.server.indicatorReports.count == 2)
+            let request = #"{"reason":"art17","legalBasisRef":"RODO art. 17","requestId":"\#(CentreScript.newID())"}"#
+            try await client.command(resident.personPath + "/erasure", token: director, json: request)
+            #expect(fixture.server.indicatorReports.count == 0)
+            let asOf = try await client.send(.get, path + "&asOfSize=\(size)", token: evaluator)
+            #expect(asOf.status == .ok, "the report as of the same size is computed again: \(asOf.text)")
+            #expect(fixture.server.indicatorReports.count == 1)
+        }
     }
 }
