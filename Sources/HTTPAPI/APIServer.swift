@@ -122,8 +122,17 @@ public final class APIServer: Sendable {
             metrics.record(outcome)
             ProjectionsCompactionLog.write(outcome, logger)
         }
-        services.erasure.observeErasures { [keysCompaction, projectionsCompaction, indicatorReports] in
+        services.erasure.observeErasures {
+            [keysCompaction, projectionsCompaction, indicatorReports, engine, ledger = services.ledger] in
             indicatorReports.forgetAll()
+            // A live report computed before the views applied the receipt may still read the person's attributes:
+            // forget again once they have (bounded, as a reader's wait is).
+            if let size = try? ledger.treeSize(), size > 0 {
+                Task {
+                    _ = await engine.waitUntilProjected(Position(size - 1), timeout: .seconds(30))
+                    indicatorReports.forgetAll()
+                }
+            }
             keysCompaction.request()
             projectionsCompaction.request()
         }

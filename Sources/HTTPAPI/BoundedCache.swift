@@ -19,14 +19,21 @@ final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// it was being made). Two callers racing for the same key may both make it; the first kept answers both from
     /// then on.
     func value<E: Error>(_ key: Key, make: () throws(E) -> Value) throws(E) -> Value {
+        try valueAndGeneration(key, make: make).value
+    }
+
+    /// `value(_:make:)` and the generation it belongs to, for `update(_:generation:_:)`.
+    func valueAndGeneration<E: Error>(_ key: Key, make: () throws(E) -> Value) throws(E) -> (
+        value: Value, generation: Int
+    ) {
         let (held, generation) = state.withLock { ($0.values[key], $0.generation) }
-        if let held { return held }
+        if let held { return (held, generation) }
         let made = try make()
         let cost = weight(made)
-        guard cost <= weightMax else { return made }
+        guard cost <= weightMax else { return (made, generation) }
         return state.withLock { state in
-            guard state.generation == generation else { return made }
-            if let raced = state.values[key] { return raced }
+            guard state.generation == generation else { return (made, generation) }
+            if let raced = state.values[key] { return (raced, generation) }
             state.values[key] = made
             state.order.append(key)
             state.held += cost
@@ -34,14 +41,15 @@ final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
                 let oldest = state.order.removeFirst()
                 if let gone = state.values.removeValue(forKey: oldest) { state.held -= weight(gone) }
             }
-            return made
+            return (made, generation)
         }
     }
 
-    /// Changes the value held under `key`, if it is still held; `body` must keep its weight.
-    func update(_ key: Key, _ body: (inout Value) -> Void) {
+    /// Changes the value held under `key`, if it is still held and no `removeAll` came since `generation` (so a
+    /// value made before it cannot change one made after); `body` must keep its weight.
+    func update(_ key: Key, generation: Int, _ body: (inout Value) -> Void) {
         state.withLock { state in
-            guard var value = state.values[key] else { return }
+            guard state.generation == generation, var value = state.values[key] else { return }
             body(&value)
             state.values[key] = value
         }

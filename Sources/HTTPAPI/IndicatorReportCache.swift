@@ -49,10 +49,15 @@ final class IndicatorReportCache: Sendable {
 
     /// Forgets every report (after an erasure: a report computed before it may break down by the erased person's
     /// attributes, which a report computed now could no longer read, ledger.md §4.4).
-    func forgetAll() { entries.removeAll() }
+    func forgetAll() {
+        entries.removeAll()
+        forgettings.add(1, ordering: .relaxed)
+    }
 
-    /// Reports held now (for tests).
+    /// Reports held now, and `forgetAll` calls so far (for tests).
     var count: Int { entries.entries { _, _ in true }.count }
+    var forgetCount: Int { forgettings.load(ordering: .relaxed) }
+    private let forgettings = Atomic<Int>(0)
 
     /// The cached reports of `key`, or those `compute` makes (then cached).
     func reports(_ key: Key, compute: () throws -> [MetricsReport]) throws -> [MetricsReport] {
@@ -64,10 +69,12 @@ final class IndicatorReportCache: Sendable {
     func json(_ key: Key, compute: () throws -> [MetricsReport], encode: (MetricsReport) -> [UInt8]) throws
         -> [UInt8]
     {
-        let entry = try entry(key, compute: compute)
+        let (entry, generation) = try entries.valueAndGeneration(key) {
+            Entry(reports: try compute(), computedAt: now())
+        }
         if let json = entry.json { return json }
         let json = encode(entry.reports[0])
-        entries.update(key) { $0.json = json }
+        entries.update(key, generation: generation) { $0.json = json }
         return json
     }
 
@@ -91,6 +98,6 @@ final class IndicatorReportCache: Sendable {
     }
 
     private func entry(_ key: Key, compute: () throws -> [MetricsReport]) throws -> Entry {
-        try entries.value(key) { Entry(reports: try compute(), computedAt: now()) }
+        try entries.valueAndGeneration(key) { Entry(reports: try compute(), computedAt: now()) }.value
     }
 }

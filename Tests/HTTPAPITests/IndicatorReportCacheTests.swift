@@ -73,4 +73,17 @@ struct IndicatorReportCacheTests {
         }
         #expect(computed == 2 && cache.count == 1)
     }
+
+    @Test("An update made for a value from before a forgetting leaves the value made after it alone")
+    func updateAcrossForgetting() {
+        let cache = BoundedCache<Int, String>(entriesMax: 4)
+        let before = cache.valueAndGeneration(1) { "made before" }
+        cache.removeAll()
+        #expect(cache.value(1) { "made after" } == "made after")
+        cache.update(1, generation: before.generation) { $0 = "written from the value made before" }
+        #expect(cache.value(1) { "made again" } == "made after")
+        let after = cache.valueAndGeneration(1) { "unused" }
+        cache.update(1, generation: after.generation) { $0 += ", updated" }
+        #expect(cache.value(1) { "unused" } == "made after, updated")
+    }
 }
