@@ -61,7 +61,7 @@ final class IndicatorReportCache: Sendable {
 
     /// The cached reports of `key`, or those `compute` makes (then cached).
     func reports(_ key: Key, compute: () throws -> [MetricsReport]) throws -> [MetricsReport] {
-        try entry(key, compute: compute).reports
+        try entry(key, compute: compute).value.reports
     }
 
     /// The JSON answer for the first report of `key`: cached, or written by `encode` from the cached (or
@@ -69,9 +69,7 @@ final class IndicatorReportCache: Sendable {
     func json(_ key: Key, compute: () throws -> [MetricsReport], encode: (MetricsReport) -> [UInt8]) throws
         -> [UInt8]
     {
-        let (entry, generation) = try entries.valueAndGeneration(key) {
-            Entry(reports: try compute(), computedAt: now())
-        }
+        let (entry, generation) = try entry(key, compute: compute)
         if let json = entry.json { return json }
         let json = encode(entry.reports[0])
         entries.update(key, generation: generation) { $0.json = json }
@@ -97,7 +95,8 @@ final class IndicatorReportCache: Sendable {
         _ = refreshing.withLock { $0.remove(series) }
     }
 
-    private func entry(_ key: Key, compute: () throws -> [MetricsReport]) throws -> Entry {
-        try entries.valueAndGeneration(key) { Entry(reports: try compute(), computedAt: now()) }.value
+    /// The entry of `key`, cached or computed, and the cache's generation it belongs to (for `json`'s update).
+    private func entry(_ key: Key, compute: () throws -> [MetricsReport]) throws -> (value: Entry, generation: Int) {
+        try entries.valueAndGeneration(key) { Entry(reports: try compute(), computedAt: now()) }
     }
 }
