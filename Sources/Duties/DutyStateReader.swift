@@ -100,11 +100,9 @@ public final class DutyStateReader: Sendable {
         do {
             return try projections.read(ResidentTimelineProjection.self) { reader in
                 var last: [PersonRef: LocalDate] = [:]
-                for (key, entry) in try reader.rows("events", as: TimelineEntry.self)
-                where key.bytes.count >= 16 && !notActivity.contains(entry.type) {
-                    let uuid = key.bytes[0..<16].withUnsafeBytes { $0.loadUnaligned(as: uuid_t.self) }
-                    let person = PersonRef(uuid: UUID(uuid: uuid))
-                    last[person] = max(last[person] ?? entry.occurredAt.localDate, entry.occurredAt.localDate)
+                for timeline in try ResidentTimelineView.timelines(reader, person: nil, ledger: services.ledger) {
+                    let activity = timeline.events.filter { !notActivity.contains($0.type) }
+                    if let day = activity.map(\.occurredAt.localDate).max() { last[timeline.person] = day }
                 }
                 return try last.map { person, day in
                     let standing = try reader.get("persons", RowKey().appending(person.uuid), as: PersonStanding.self)

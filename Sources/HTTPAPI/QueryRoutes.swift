@@ -98,7 +98,7 @@ struct QueryRoutes {
     }
 
     func read(_ definition: ViewDefinition, key: String?, today: LocalDate) throws -> ([ViewRow], UInt64) {
-        let context = ViewContext(today: today, ruleBook: server.configuration.ruleBook)
+        let context = ViewContext(today: today, ruleBook: server.configuration.ruleBook, ledger: server.services.ledger)
         do {
             let (rows, record) = try server.projectionsStore.readLive(type(of: definition.projection)) {
                 reader, record in

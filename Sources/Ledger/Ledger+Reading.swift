@@ -56,6 +56,23 @@ extension Ledger {
         try snapshot("reading position \(position)") { _, lookup in try lookup.record(at: position) }
     }
 
+    /// Calls `body` with a checked view of the record at each of `positions`, in that order and in one read
+    /// snapshot: how a view that keeps only positions (ResidentTimeline) reads its events. A position the tree does
+    /// not hold is `corrupted`: the caller got it from a projection of this ledger. The view borrows the snapshot's
+    /// bytes: valid only during the call.
+    public func recordViews(at positions: some Sequence<Position>, _ body: (RecordView) throws -> Void)
+        throws(LedgerError)
+    {
+        try snapshot("reading records by position") { _, lookup in
+            for position in positions {
+                guard let bytes = try lookup.recordBytes(at: position) else {
+                    throw LedgerError(.corrupted, "no record at position \(position)")
+                }
+                try body(try RecordView(bytes, expectedPosition: position))
+            }
+        }
+    }
+
     /// Up to `limit` events of one stream from version `from` (inclusive), forward or backward; backward from
     /// `nil` starts at the stream's last event.
     public func read(

@@ -61,7 +61,7 @@ struct AuditReportCommand: AsyncParsableCommand {
         let view = try ProjectionCatalogue.view(named: ComplianceAlertsProjection.name)
         let build = try AsOfBuild.build([view.projection], ledger: ledger, size: size, under: store.data)
         defer { build.remove() }
-        let context = ViewContext(today: to.adding(days: -1), ruleBook: ruleBook)
+        let context = ViewContext(today: to.adding(days: -1), ruleBook: ruleBook, ledger: ledger)
         let rows = try build.store.read(type(of: view.projection)) { try view.render($0, nil, context) }
         return rows.compactMap { row in
             let raisedAt = row["raisedAt"]?.csvText ?? ""

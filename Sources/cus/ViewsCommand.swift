@@ -100,6 +100,8 @@ struct ViewsShowCommand: AsyncParsableCommand {
 
     /// Live: catch the projection up to the ledger, then read. As of a cutoff: build into a temporary directory.
     func read(_ view: ViewDefinition, ledger: Ledger, context: ViewContext) throws -> ([ViewRow], UInt64) {
+        var context = context
+        context.ledger = ledger
         if let size = try cutoff.size(in: ledger) {
             let build = try AsOfBuild.build([view.projection], ledger: ledger, size: size, under: store.data)
             defer { build.remove() }

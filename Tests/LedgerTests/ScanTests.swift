@@ -74,6 +74,24 @@ struct ScanTests {
         }
     }
 
+    @Test("recordViews reads the records at the positions asked, in their order; a position past the tree is corrupted")
+    func recordViewsByPosition() async throws {
+        try await Self.withLedger { ledger in
+            _ = try await ledger.append(to: Fixtures.stream(), expectedVersion: .noStream, events: Fixtures.events(9))
+            let asked = [7, 2, 2, 0, 8].map { Position(UInt64($0)) }
+            var read: [(Position, EventID)] = []
+            try ledger.recordViews(at: asked) { read.append(($0.position, $0.eventID)) }
+            #expect(read.map(\.0) == asked)
+            for (position, id) in read { #expect(try ledger.event(at: position)?.id == id) }
+            var before = 0
+            let error = #expect(throws: LedgerError.self) {
+                try ledger.recordViews(at: [Position(1), Position(9)]) { _ in before += 1 }
+            }
+            #expect(error?.code == .corrupted)
+            #expect(before == 1)
+        }
+    }
+
     @Test("An error thrown by the scan's body stops the scan and reaches the caller")
     func bodyErrorStopsTheScan() async throws {
         struct Stop: Error {}

@@ -1,3 +1,4 @@
+import Commands
 import Domain
 import Foundation
 import Ledger
@@ -60,7 +61,8 @@ extension ProjectionsFixture {
     func timeline(_ person: PersonRef?, today: String = "2025-03-25") throws -> [ViewRow] {
         try catchUp(ResidentTimelineProjection())
         return try store.read(ResidentTimelineProjection.self) { reader in
-            try ResidentTimelineView.rows(reader, person: person, context: ViewContext(today: .on(today)))
+            try ResidentTimelineView.rows(
+                reader, person: person, context: ViewContext(today: .on(today), ledger: services.ledger))
         }
     }
 }
@@ -132,6 +134,39 @@ struct ResidentTimelineViewTests {
         #expect(events.last?["type"] == .string("PersonalDataErased"))
         #expect(after["erasedAt"] == events.last?["position"])
         #expect(before["erasedAt"] == .null)
+    }
+
+    @Test("The events table is an index: one empty row per person and position, the events read from the ledger")
+    func eventsAreAnIndex() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = ResidentStory()
+        let positions = try await story.feed(fixture)
+        try fixture.catchUp(ResidentTimelineProjection())
+        let stored = try fixture.store.read(ResidentTimelineProjection.self) { reader in
+            try reader.rawContents().filter { $0.table == "events" }
+        }
+        let own = stored.filter { $0.key.starts(with: RowKey.uuid(story.person.uuid).bytes) }
+        #expect(
+            own.map(\.key)
+                == positions.map { ResidentTimelineProjection.key(story.person, position: $0).bytes })
+        #expect(stored.allSatisfy { $0.value.isEmpty })
+    }
+
+    @Test("Read without the ledger, or against a ledger that lacks its positions, the view says so")
+    func readsNeedTheirLedger() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = ResidentStory()
+        _ = try await story.feed(fixture)
+        try fixture.catchUp(ResidentTimelineProjection())
+        let other = try ProjectionsFixture()
+        for ledger in [nil, other.services.ledger] {
+            #expect(throws: ProjectionError.self) {
+                try fixture.store.read(ResidentTimelineProjection.self) { reader in
+                    try ResidentTimelineView.rows(
+                        reader, person: story.person, context: ViewContext(today: .on("2025-03-25"), ledger: ledger))
+                }
+            }
+        }
     }
 
     @Test("The type list holds every type with a PersonRef field of the catalogue")

@@ -1,4 +1,5 @@
 public import Domain
+public import Ledger
 
 /// How PlanStatusView reads: its stored rows plus the columns computed from `today` and the rule set in force
 /// when the plan was approved (ledger.md §5.3: never stored, so a rebuild is byte-identical to the live view).
@@ -72,9 +73,13 @@ public enum PlanStatusView {
 public struct ViewContext: Sendable {
     public var today: LocalDate
     public var ruleBook: RuleBook
+    /// The ledger the projections were built from, for a view that reads events from it (ResidentTimeline keeps
+    /// only their positions, ADR 0025); the other views never read it.
+    public var ledger: Ledger?
 
-    public init(today: LocalDate, ruleBook: RuleBook = .defaults) {
+    public init(today: LocalDate, ruleBook: RuleBook = .defaults, ledger: Ledger? = nil) {
         self.today = today
         self.ruleBook = ruleBook
+        self.ledger = ledger
     }
 }

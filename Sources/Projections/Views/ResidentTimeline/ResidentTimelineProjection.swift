@@ -9,13 +9,17 @@ import Ledger
 /// the access-logged `PersonalDataReader`, which appends `PersonalDataViewed` first (so views of the person are on
 /// the timeline too).
 ///
-/// Erasure destroys the person's key, not these rows: an erased resident keeps their timeline of references, and
-/// `erasedAt` names the receipt, so a reveal shows the redacted marker (ledger.md §4.4).
+/// The `events` table is an index (ADR 0025): one empty row per person and position, so a rebuild writes a key per
+/// named person and nothing else; the view reads each listed event from the ledger (`ResidentTimelineView`), which
+/// holds every field a timeline shows. Erasure destroys the person's key, not these rows: an erased resident keeps
+/// their timeline of references, and `erasedAt` names the receipt, so a reveal shows the redacted marker
+/// (ledger.md §4.4).
 public struct ResidentTimelineProjection: Projection {
     public static let name = "ResidentTimeline"
-    public static let version: UInt32 = 1
+    /// 2: `events` keeps positions only; the view reads the events from the ledger (ADR 0025).
+    public static let version: UInt32 = 2
     /// µs per event of a rebuild beyond the shared scan, as `cus-bench projections` measured it.
-    public static let rebuildCost = 1.5
+    public static let rebuildCost = 1.0
     public static let tables = ["events", "persons"]
     /// Every type with a `PersonRef` field (the catalogue's samples fill every field).
     public static let eventTypes = Set(DomainEvent.samples.filter { !$0.namedPersons.isEmpty }.map(\.eventType))
@@ -27,21 +31,10 @@ public struct ResidentTimelineProjection: Projection {
 
     public func apply(_ event: ProjectedEvent, to rows: RowBatch) throws(ProjectionError) {
         let named = event.event.namedPersons
-        let events = try rows.insertOnlyTable("events", of: TimelineEntry.self)
-        // Formatted once per event: most events name one person, some name the same one twice.
-        let stream = event.stream.description
-        let recordedAt = Instant(microsecondsSinceEpoch: event.recordedAt.rawValue)
-        let dataSubject = event.hasSealedPart ? event.event.payload.dataSubject : nil
+        let events = try rows.insertOnlyTable("events", of: TimelineMark.self)
         for (index, person) in named.enumerated()
         where !named[..<index].contains(where: { $0.personRef == person.personRef }) {
-            let namedAs =
-                named.count == 1 ? [person.field] : named.filter { $0.personRef == person.personRef }.map(\.field)
-            events.insert(
-                Self.key(person.personRef, position: event.position.rawValue),
-                TimelineEntry(
-                    position: event.position.rawValue, recordedAt: recordedAt, occurredAt: event.context.occurredAt,
-                    type: event.event.eventType, stream: stream, eventId: event.eventUUID, namedAs: namedAs,
-                    sealed: dataSubject == person.personRef.uuid))
+            events.insert(Self.key(person.personRef, position: event.position.rawValue), TimelineMark())
         }
         try applyStanding(event, rows)
     }

@@ -1,10 +1,21 @@
 public import Domain
 public import Foundation
+import Ledger
+
+/// A row of ResidentTimeline's `events` table: nothing but its key, the person's reference and the event's
+/// position (ADR 0025). What the timeline shows of the event is read from the ledger (`TimelineEntry`).
+public struct TimelineMark: PayloadCodable, Hashable, Sendable {
+    public init() {}
+
+    public func encode(to writer: inout PayloadWriter) {}
+
+    public init(from reader: inout PayloadReader) throws(PayloadCodingError) {}
+}
 
 /// One event of a resident's timeline: where and when it was recorded, what it is, and how it names the person.
-/// References and clear codes only; the sealed part is never stored here (ledger.md §4.4), and `sealed` says
-/// whether there is one of this person to reveal.
-public struct TimelineEntry: PayloadCodable, Hashable, Sendable {
+/// References and clear codes only, made from the event's clear part when the view reads it; the sealed part is
+/// never read here (ledger.md §4.4), and `sealed` says whether there is one of this person to reveal.
+public struct TimelineEntry: Hashable, Sendable {
     public var position: UInt64
     public var recordedAt: Instant
     public var occurredAt: Instant
@@ -16,40 +27,16 @@ public struct TimelineEntry: PayloadCodable, Hashable, Sendable {
     /// The record carries a sealed part under this person's key.
     public var sealed: Bool
 
-    public init(
-        position: UInt64, recordedAt: Instant, occurredAt: Instant, type: String, stream: String, eventId: UUID,
-        namedAs: [String], sealed: Bool
-    ) {
-        self.position = position
-        self.recordedAt = recordedAt
-        self.occurredAt = occurredAt
-        self.type = type
-        self.stream = stream
-        self.eventId = eventId
-        self.namedAs = namedAs
-        self.sealed = sealed
-    }
-
-    public func encode(to writer: inout PayloadWriter) {
-        writer.write(position)
-        writer.write(recordedAt)
-        writer.write(occurredAt)
-        writer.write(type)
-        writer.write(stream)
-        writer.write(eventId)
-        writer.writeArray(namedAs)
-        writer.write(sealed)
-    }
-
-    public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
-        position = try reader.read()
-        recordedAt = try reader.read()
-        occurredAt = try reader.read()
-        type = try reader.read()
-        stream = try reader.read()
-        eventId = try reader.read()
-        namedAs = try reader.readArray()
-        sealed = try reader.read()
+    /// The entry of `event` on `person`'s timeline.
+    public init(_ event: ProjectedEvent, of person: PersonRef) {
+        position = event.position.rawValue
+        recordedAt = Instant(microsecondsSinceEpoch: event.recordedAt.rawValue)
+        occurredAt = event.context.occurredAt
+        type = event.event.eventType
+        stream = event.stream.description
+        eventId = event.eventUUID
+        namedAs = event.event.namedPersons.filter { $0.personRef == person }.map(\.field)
+        sealed = event.hasSealedPart && event.event.payload.dataSubject == person.uuid
     }
 }
 

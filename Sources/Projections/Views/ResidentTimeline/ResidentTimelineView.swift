@@ -1,5 +1,6 @@
 public import Domain
 import Foundation
+public import Ledger
 
 /// How ResidentTimeline reads: one row per resident with their events in ledger order (`eventColumns`), and the
 /// consents and representatives active on `today` (computed when read, never stored).
@@ -13,30 +14,64 @@ public enum ResidentTimelineView {
     public static func rows(_ reader: RowReader, person: PersonRef?, context: ViewContext) throws(ProjectionError)
         -> [ViewRow]
     {
-        let prefix = person.map { RowKey.uuid($0.uuid) } ?? RowKey()
-        var timelines: [(person: PersonRef, events: [TimelineEntry])] = []
-        for (key, entry) in try reader.rows("events", prefix: prefix, as: TimelineEntry.self) {
-            let owner = try Self.owner(of: key)
-            if timelines.last?.person == owner {
-                timelines[timelines.count - 1].events.append(entry)
-            } else {
-                timelines.append((owner, [entry]))
-            }
+        guard let ledger = context.ledger else {
+            throw ProjectionError.storage("ResidentTimeline reads its events from the ledger, and none was given")
         }
         var rows: [ViewRow] = []
-        for timeline in timelines {
+        for timeline in try timelines(reader, person: person, ledger: ledger) {
             let standing = try reader.get("persons", .uuid(timeline.person.uuid), as: PersonStanding.self)
             rows.append(row(timeline.person, timeline.events, standing ?? PersonStanding(), today: context.today))
         }
         return rows
     }
 
-    /// The person's reference: a row key's first 16 bytes (`ResidentTimelineProjection.key`).
-    private static func owner(of key: RowKey) throws(ProjectionError) -> PersonRef {
-        var reader = PayloadReader(Array(key.bytes.prefix(16)))
-        do { return PersonRef(uuid: try UUID(from: &reader)) } catch {
-            throw ProjectionError.corruptRow(table: "events", "a key shorter than a personRef")
+    /// Every listed person's events (or `person`'s alone), in person then ledger order: the positions come from
+    /// the `events` index, the events from `ledger`, read in one snapshot and decoded as the builder decodes them.
+    public static func timelines(_ reader: RowReader, person: PersonRef?, ledger: Ledger) throws(ProjectionError)
+        -> [(person: PersonRef, events: [TimelineEntry])]
+    {
+        let prefix = person.map { RowKey.uuid($0.uuid) } ?? RowKey()
+        let listed = try reader.rows("events", prefix: prefix, as: TimelineMark.self).map {
+            (key, _) throws(ProjectionError) in try Self.listing(key)
         }
+        var timelines: [(person: PersonRef, events: [TimelineEntry])] = []
+        var failure: ProjectionError?
+        do {
+            var next = listed.makeIterator()
+            try ledger.recordViews(at: listed.lazy.map(\.position)) { record in
+                guard failure == nil, let owner = next.next()?.person else { return }
+                do throws(ProjectionError) {
+                    let entry = TimelineEntry(try Self.decode(record), of: owner)
+                    if timelines.last?.person == owner {
+                        timelines[timelines.count - 1].events.append(entry)
+                    } else {
+                        timelines.append((owner, [entry]))
+                    }
+                } catch { failure = error }
+            }
+        } catch { throw ProjectionError.storage("reading ResidentTimeline's events from the ledger: \(error)") }
+        if let failure { throw failure }
+        return timelines
+    }
+
+    /// The person and position a row key lists (`ResidentTimelineProjection.key`).
+    private static func listing(_ key: RowKey) throws(ProjectionError) -> (person: PersonRef, position: Position) {
+        var reader = PayloadReader(key.bytes)
+        do {
+            let person = PersonRef(uuid: try UUID(from: &reader))
+            let position = try reader.readRaw(count: 8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            try reader.finish()
+            return (person, Position(position))
+        } catch {
+            throw ProjectionError.corruptRow(table: "events", "a key that is not a personRef and a position")
+        }
+    }
+
+    private static func decode(_ record: RecordView) throws(ProjectionError) -> ProjectedEvent {
+        guard let typeIndex = EventTypeIndex.shared.index(of: record.eventTypeBytes) else {
+            throw ProjectionError.undecodable(position: record.position.rawValue, "an event type this release lacks")
+        }
+        return try ProjectedEvent.decode(record, typeIndex: typeIndex)
     }
 
     static func row(_ person: PersonRef, _ events: [TimelineEntry], _ standing: PersonStanding, today: LocalDate)
