@@ -46,7 +46,10 @@ extension EventContext {
         private static func readRuleSetVersion(_ reader: inout PayloadReader) throws(PayloadCodingError) -> String {
             let start = reader.offset
             let raw = try reader.readLengthPrefixed()
-            for known in knownVersions where known.bytes.isSame(as: raw) { return known.text }
+            // By index: iterating the array would copy each (bytes, text) pair out, retaining both per event.
+            for index in knownVersions.indices where knownVersions[index].bytes.isSame(as: raw) {
+                return knownVersions[index].text
+            }
             guard let text = String(validating: raw, as: UTF8.self) else { throw .invalidUTF8(at: start) }
             return text
         }

@@ -45,11 +45,17 @@ public final class InsertOnlyTable<Row: PayloadCodable>: BatchTable {
         let sorted: [Int]
         if let order { sorted = order } else { sorted = try uniqueKeyOrder() }
         do {
+            // Through buffers: indexing the arrays would copy each key out (and check bounds) for every row.
             try values.bytes.withBytes { all throws(LMDBError) in
-                for index in sorted {
-                    let row = UnsafeRawBufferPointer(rebasing: all[(index == 0 ? 0 : ends[index - 1])..<ends[index]])
-                    try keys[index].withUnsafeBytes { key throws(LMDBError) in
-                        try transaction.put(row, key: key, in: database)
+                try keys.withUnsafeBufferPointer { keys throws(LMDBError) in
+                    try ends.withUnsafeBufferPointer { ends throws(LMDBError) in
+                        for index in sorted {
+                            let start = index == 0 ? 0 : ends[index - 1]
+                            let row = UnsafeRawBufferPointer(rebasing: all[start..<ends[index]])
+                            try keys[index].withUnsafeBytes { key throws(LMDBError) in
+                                try transaction.put(row, key: key, in: database)
+                            }
+                        }
                     }
                 }
             }

@@ -198,12 +198,13 @@ public final class RowBatch {
     private func open<Table: BatchTable>(_ name: String, _ make: (Database) -> Table) throws(ProjectionError)
         -> Table
     {
-        for open in tables where open.name == name {
-            guard open.tableType == ObjectIdentifier(Table.self) else {
+        // By index: iterating the list would copy each entry out, retaining and releasing its table, on every event.
+        for index in tables.indices where tables[index].name == name {
+            guard tables[index].tableType == ObjectIdentifier(Table.self) else {
                 throw ProjectionError.storage("table \(name) opened as two kinds of table or with two row types")
             }
             // The table's type was checked just above.
-            return unsafeDowncast(open.table, to: Table.self)
+            return unsafeDowncast(tables[index].table, to: Table.self)
         }
         guard let database = databases[name] else { throw ProjectionError.storage("no table named \(name)") }
         let table = make(database)

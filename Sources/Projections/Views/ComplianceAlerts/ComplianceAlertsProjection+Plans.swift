@@ -58,7 +58,7 @@ extension ComplianceAlertsProjection {
     ) throws(ProjectionError) {
         try update(planId, plans) { plan throws(ProjectionError) in
             guard plan.ended == nil else { return }
-            plan.ended = Milestone(date: endDate, eventId: alerts.event.eventUUID)
+            plan.ended = Milestone(date: endDate, eventId: alerts.eventUUID)
             try end(programmeAlertOf: &plan, alerts)
             try openPlans(of: plan.programmeId, rows) { $0.removeAll { $0 == planId } }
         }

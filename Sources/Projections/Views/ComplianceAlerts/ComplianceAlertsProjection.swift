@@ -147,31 +147,39 @@ public struct ComplianceAlertsProjection: Projection {
 /// The alerts table as one event sees it: raises and resolves alerts under the event's position, business date
 /// and rule set.
 struct AlertBook {
-    let event: ProjectedEvent
+    /// The event's position, id and context: what an alert records of it. Not the whole event, which every
+    /// event's book would copy (retaining each of its strings and arrays) and destroy.
+    let position: UInt64
+    let eventID: EventID
+    let context: EventContext.Summary
     let rows: RowBatch
     let table: RowTable<StoredAlert>
 
     init(event: ProjectedEvent, rows: RowBatch) throws(ProjectionError) {
-        self.event = event
+        position = event.position.rawValue
+        eventID = event.eventID
+        context = event.context
         self.rows = rows
         table = try rows.table("alerts", of: StoredAlert.self)
     }
 
     static func key(_ alertId: String) -> RowKey { RowKey(bytes: Array(alertId.utf8)) }
 
-    var date: LocalDate { event.context.occurredAt.localDate }
+    var date: LocalDate { context.occurredAt.localDate }
+
+    /// The event's own id as a Foundation UUID.
+    var eventUUID: UUID { eventID.rawValue.foundationUUID }
 
     /// Stores `alert` as raised by this event; returns its id, or nil when there is no alert.
     @discardableResult
     func raise(_ alert: ComplianceAlert?, adding extra: [String: String] = [:]) throws(ProjectionError) -> String? {
         guard var alert else { return nil }
         alert.parameters.merge(extra) { kept, _ in kept }
-        let alertId = "\(alert.kind)/\(alert.subject)/\(event.position.rawValue)"
+        let alertId = "\(alert.kind)/\(alert.subject)/\(position)"
         table.put(
             Self.key(alertId),
             StoredAlert(
-                alert, id: alertId, raisedAt: date, raisedPosition: event.position.rawValue,
-                ruleSetVersion: event.context.ruleSetVersion))
+                alert, id: alertId, raisedAt: date, raisedPosition: position, ruleSetVersion: context.ruleSetVersion))
         return alertId
     }
 
@@ -180,7 +188,7 @@ struct AlertBook {
         guard let alertId else { return }
         try table.update(Self.key(alertId)) { (alert: inout StoredAlert?) in
             guard alert?.resolvingEventId == nil else { return }
-            alert?.resolvingEventId = event.eventUUID
+            alert?.resolvingEventId = eventUUID
             alert?.resolvedAt = date
         }
     }
@@ -188,7 +196,7 @@ struct AlertBook {
     /// The parameters of the rule set the event was decided under: as published in the ledger, else compiled in;
     /// nil for a version neither knows (its checks are skipped rather than guessed).
     func rules() throws(ProjectionError) -> AlertRules? {
-        let version = event.context.ruleSetVersion
+        let version = context.ruleSetVersion
         if let published = try rows.table("rulesets", of: AlertRules.self).get(RowKey(bytes: Array(version.utf8))) {
             return published
         }
