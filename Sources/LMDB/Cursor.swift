@@ -39,6 +39,23 @@ public struct Cursor {
         try key.withBytes { buffer throws(LMDBError) in try move(MDB_SET_KEY, key: buffer) }
     }
 
+    /// Stores `value` under `key` (`mdb_cursor_put`) and leaves the cursor on it. LMDB looks for a key first on
+    /// the page the cursor is on, so a run of puts in key order mostly skips the search from the root that each
+    /// `Transaction.put` (a fresh cursor every time) makes. Only in a write transaction.
+    public func put(_ value: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer) throws(LMDBError) {
+        var keyValue = MDB_val(borrowing: key)
+        var data = MDB_val(borrowing: value)
+        try check(mdb_cursor_put(handle, &keyValue, &data, 0), "mdb_cursor_put(\(database.name))")
+    }
+
+    /// Deletes the entry with exactly `key`; returns whether there was one. Only in a write transaction.
+    @discardableResult
+    public func delete(key: UnsafeRawBufferPointer) throws(LMDBError) -> Bool {
+        guard try move(MDB_SET, key: key) != nil else { return false }
+        try check(mdb_cursor_del(handle, 0), "mdb_cursor_del(\(database.name))")
+        return true
+    }
+
     private func move(_ operation: MDB_cursor_op, key: UnsafeRawBufferPointer? = nil) throws(LMDBError)
         -> Entry?
     {

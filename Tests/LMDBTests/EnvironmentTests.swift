@@ -64,6 +64,46 @@ struct EnvironmentTests {
         }
     }
 
+    @Test("A cursor's puts and deletes land where the transaction's would, in or out of key order, empty values too")
+    func cursorPutsAndDeletes() async throws {
+        try await Self.withDatabase { environment, database in
+            // A mixed order and many keys, so the cursor's page changes and LMDB's same-page shortcut is taken too.
+            let keys = (0..<2_000).map { [UInt8($0 % 7), UInt8(truncatingIfNeeded: $0 >> 8), UInt8($0 & 0xFF)] }
+            try environment.write { txn in
+                try txn.withCursor(database) { cursor in
+                    for (index, key) in keys.enumerated() {
+                        let value = index % 5 == 0 ? [] : [UInt8(index & 0xFF), 1]
+                        try value.withBytes { value throws(LMDBError) in
+                            try key.withBytes { key throws(LMDBError) in try cursor.put(value, key: key) }
+                        }
+                    }
+                    try [UInt8(9)].withBytes { value throws(LMDBError) in
+                        try keys[3].withBytes { key throws(LMDBError) in try cursor.put(value, key: key) }  // replaces
+                    }
+                    let deleted = try keys[4].withBytes { key throws(LMDBError) in try cursor.delete(key: key) }
+                    let missing = try [UInt8(200)].withBytes { key throws(LMDBError) in try cursor.delete(key: key) }
+                    #expect(deleted && !missing)
+                }
+            }
+            let stored = try environment.read { txn in
+                try txn.withCursor(database) { cursor in
+                    var all: [[UInt8]: [UInt8]] = [:]
+                    var entry = try cursor.first()
+                    while let current = entry {
+                        all[Array(current.key)] = Array(current.value)
+                        entry = try cursor.next()
+                    }
+                    return all
+                }
+            }
+            var expected: [[UInt8]: [UInt8]] = [:]
+            for (index, key) in keys.enumerated() { expected[key] = index % 5 == 0 ? [] : [UInt8(index & 0xFF), 1] }
+            expected[keys[3]] = [9]
+            expected[keys[4]] = nil
+            #expect(stored == expected)
+        }
+    }
+
     @Test("Growing the map keeps the data and reports the new size")
     func mapSize() async throws {
         try await Self.withDatabase(options: .init(mapSizeBytes: 1 << 20)) { environment, database in

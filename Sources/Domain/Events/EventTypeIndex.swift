@@ -65,7 +65,10 @@ public struct EventTypeIndex: Sendable {
         guard decoders.indices.contains(index) else {
             throw .unknownEventType("#\(index)", schemaVersion: schemaVersion)
         }
-        for decoder in decoders[index] where decoder.schemaVersion == schemaVersion { return decoder.decode }
+        // By index: iterating would copy the type's list and each (version, decoder) pair out, retaining both.
+        for version in decoders[index].indices where decoders[index][version].schemaVersion == schemaVersion {
+            return decoders[index][version].decode
+        }
         throw .unknownEventType(names[index], schemaVersion: schemaVersion)
     }
 

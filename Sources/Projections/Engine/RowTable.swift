@@ -104,24 +104,25 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
     private func writeChangedRows() throws(ProjectionError) -> Bool {
         let wrote = !changed.isEmpty
         var writer = PayloadWriter(capacity: 1024)
-        for index in RowKey.byteOrder(of: changed.map { $0.key }) {
-            let entry = changed[index]
-            entry.dirty = false
-            do {
-                if let row = entry.row {
-                    writer.removeAll()
-                    row.encode(to: &writer)
-                    try writer.bytes.withBytes { value throws(LMDBError) in
-                        try entry.key.withUnsafeBytes { key throws(LMDBError) in
-                            try transaction.put(value, key: key, in: database)
+        do {
+            // One cursor for the sorted run: LMDB then finds most keys on the page of the previous one.
+            try transaction.withCursor(database) { cursor in
+                for index in RowKey.byteOrder(of: changed.map { $0.key }) {
+                    let entry = changed[index]
+                    entry.dirty = false
+                    if let row = entry.row {
+                        writer.removeAll()
+                        row.encode(to: &writer)
+                        try writer.bytes.withBytes { value throws(LMDBError) in
+                            try entry.key.withUnsafeBytes { key throws(LMDBError) in try cursor.put(value, key: key) }
                         }
+                    } else {
+                        try entry.key.withUnsafeBytes { key throws(LMDBError) in try cursor.delete(key: key) }
                     }
-                } else {
-                    try transaction.delete(key: entry.key.bytes, in: database)
+                    if !entry.read { cache.removeValue(forKey: entry.key) }
                 }
-            } catch { throw ProjectionError.storage("writing \(name): \(error)") }
-            if !entry.read { cache.removeValue(forKey: entry.key) }
-        }
+            }
+        } catch { throw ProjectionError.storage("writing \(name): \(error)") }
         changed.removeAll(keepingCapacity: true)
         if cache.count > Self.cachedRowsMax { cache.removeAll() }
         return wrote
