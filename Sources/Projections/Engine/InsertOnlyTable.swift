@@ -10,8 +10,8 @@ public final class InsertOnlyTable<Row: PayloadCodable>: BatchTable {
     /// Every pending row's encoding, in insertion order; row `i` ends at `ends[i]`.
     private var values = PayloadWriter(capacity: 64 * 1024)
     private var ends: [Int] = []
-    /// The pending rows in key order, once `checkBeforeFlush` has sorted them.
-    private var order: [Int]?
+    /// The pending rows in key order, once `checkBeforeFlush` has sorted them: their indices and their keys.
+    private var staged: (order: [Int], keys: [RowKey])?
 
     override var rowsPending: Int { keys.count }
 
@@ -23,15 +23,17 @@ public final class InsertOnlyTable<Row: PayloadCodable>: BatchTable {
 
     /// Refuses a batch in which a key was inserted twice (a projection's defect), before anything is written: the
     /// builder then stops that projection alone, and the others' rows commit.
-    override func checkBeforeFlush() throws(ProjectionError) { order = try uniqueKeyOrder() }
+    override func checkBeforeFlush() throws(ProjectionError) { staged = try stage() }
 
-    /// The pending rows' indices in key order; throws when two keys are equal.
-    private func uniqueKeyOrder() throws(ProjectionError) -> [Int] {
-        let sorted = RowKey.byteOrder(of: keys)
-        for (previous, index) in zip(sorted, sorted.dropFirst()) where keys[previous] == keys[index] {
+    /// The pending rows' indices and keys in key order; throws when two keys are equal. The keys are gathered in
+    /// that order once, so the check and the writes read them one after another instead of scattered over memory.
+    private func stage() throws(ProjectionError) -> (order: [Int], keys: [RowKey]) {
+        let order = RowKey.byteOrder(of: keys)
+        let sorted = keys.withUnsafeBufferPointer { keys in order.map { keys[$0] } }
+        for (previous, next) in zip(sorted, sorted.dropFirst()) where previous == next {
             throw ProjectionError.storage("\(name): a key inserted twice in one batch")
         }
-        return sorted
+        return (order, sorted)
     }
 
     /// Writes the batch's rows in key order; returns whether it wrote any.
@@ -40,24 +42,19 @@ public final class InsertOnlyTable<Row: PayloadCodable>: BatchTable {
             keys.removeAll(keepingCapacity: true)
             ends.removeAll(keepingCapacity: true)
             values.removeAll()
-            order = nil
+            staged = nil
         }
-        let sorted: [Int]
-        if let order { sorted = order } else { sorted = try uniqueKeyOrder() }
+        let (order, sorted): ([Int], [RowKey])
+        if let staged { (order, sorted) = staged } else { (order, sorted) = try stage() }
         do {
-            // Through buffers: indexing the arrays would copy each key out (and check bounds) for every row. One
-            // cursor for the sorted run: LMDB then finds most keys on the page of the previous one.
+            // One cursor for the sorted run: LMDB then finds most keys on the page of the previous one.
             try transaction.withCursor(database) { cursor in
                 try values.bytes.withBytes { all throws(LMDBError) in
-                    try keys.withUnsafeBufferPointer { keys throws(LMDBError) in
-                        try ends.withUnsafeBufferPointer { ends throws(LMDBError) in
-                            for index in sorted {
-                                let start = index == 0 ? 0 : ends[index - 1]
-                                let row = UnsafeRawBufferPointer(rebasing: all[start..<ends[index]])
-                                try keys[index].withUnsafeBytes { key throws(LMDBError) in
-                                    try cursor.put(row, key: key)
-                                }
-                            }
+                    try ends.withUnsafeBufferPointer { ends throws(LMDBError) in
+                        for (index, key) in zip(order, sorted) {
+                            let start = index == 0 ? 0 : ends[index - 1]
+                            let row = UnsafeRawBufferPointer(rebasing: all[start..<ends[index]])
+                            try key.withUnsafeBytes { key throws(LMDBError) in try cursor.put(row, key: key) }
                         }
                     }
                 }

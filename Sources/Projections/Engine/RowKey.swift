@@ -112,21 +112,31 @@ public struct RowKey: Hashable, Sendable, Comparable {
         }
     }
 
-    /// The indices of `keys` in the keys' byte order. A big-endian word of each key's first eight bytes
-    /// (zero-padded) orders keys as their bytes do wherever the words differ, and keys mostly start with a random
-    /// id, so whole keys are rarely compared and the sort moves plain integers.
+    /// The indices of `keys` in the keys' byte order. Big-endian words of each key's first 24 bytes (zero-padded)
+    /// order keys as their bytes do wherever the words differ, and most keys (an id, an id and a number) differ
+    /// there, so whole keys are rarely compared and the sort moves plain integers instead of reading keys scattered
+    /// over memory.
     static func byteOrder(of keys: [RowKey]) -> [Int] {
-        var order = keys.indices.map { (word: keys[$0].leadingWord, index: $0) }
-        order.sort { $0.word != $1.word ? $0.word < $1.word : keys[$0.index] < keys[$1.index] }
+        var order = keys.indices.map { (words: keys[$0].leadingWords, index: $0) }
+        order.sort { left, right in
+            if left.words.0 != right.words.0 { return left.words.0 < right.words.0 }
+            if left.words.1 != right.words.1 { return left.words.1 < right.words.1 }
+            if left.words.2 != right.words.2 { return left.words.2 < right.words.2 }
+            return keys[left.index] < keys[right.index]
+        }
         return order.map { $0.index }
     }
 
-    private var leadingWord: UInt64 {
-        if case .inline(let inline) = storage { return UInt64(bigEndian: inline.word0) }  // zero past the bytes
+    private var leadingWords: (UInt64, UInt64, UInt64) {
+        if case .inline(let inline) = storage {  // zero past the bytes
+            return (UInt64(bigEndian: inline.word0), UInt64(bigEndian: inline.word1), UInt64(bigEndian: inline.word2))
+        }
         return withUnsafeBytes { key in
-            var word: UInt64 = 0
-            for (index, byte) in key.prefix(8).enumerated() { word |= UInt64(byte) << (56 - 8 * index) }
-            return word
+            var words: [UInt64] = [0, 0, 0]
+            for (index, byte) in key.prefix(24).enumerated() {
+                words[index / 8] |= UInt64(byte) << (56 - 8 * (index % 8))
+            }
+            return (words[0], words[1], words[2])
         }
     }
 
