@@ -83,16 +83,21 @@ public struct RowKey: Hashable, Sendable, Comparable {
         }
     }
 
-    /// An inline key hashed by its words (five plain integers), a spilled one by its bytes at once.
+    /// An inline key hashed by its length and the words its bytes reach (the rest are zero: an id's key hashes
+    /// three integers, not six), a spilled one by its bytes at once.
     public func hash(into hasher: inout Hasher) {
         switch storage {
         case .inline(let inline):
-            hasher.combine(inline.word0)
-            hasher.combine(inline.word1)
-            hasher.combine(inline.word2)
-            hasher.combine(inline.word3)
-            hasher.combine(inline.word4)
             hasher.combine(inline.count)
+            hasher.combine(inline.word0)
+            guard inline.count > 8 else { return }
+            hasher.combine(inline.word1)
+            guard inline.count > 16 else { return }
+            hasher.combine(inline.word2)
+            guard inline.count > 24 else { return }
+            hasher.combine(inline.word3)
+            guard inline.count > 32 else { return }
+            hasher.combine(inline.word4)
         case .spilled(let bytes):
             bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
         }

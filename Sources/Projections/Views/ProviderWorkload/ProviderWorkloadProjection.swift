@@ -191,13 +191,16 @@ struct WorkloadTables {
     {
         var moved: (first: LocalDate?, after: WorkloadAuthorisation)?
         try authorisations.update(.uuid(id.uuid)) { (stored: inout WorkloadAuthorisation?) throws(ProjectionError) in
-            guard var work = stored else { return }
-            // Moved out of the cache while `body` runs, so its arrays change in place instead of being copied.
-            stored = nil
-            defer { stored = work }
+            // Moved out of the cache while `body` runs, so its arrays change in place instead of being copied, and
+            // moved back (not copied) after.
+            guard var work = stored.take() else { return }
             let before = work.firstDelivery
-            try body(&work)
+            do throws(ProjectionError) { try body(&work) } catch {
+                stored = consume work
+                throw error
+            }
             if before != work.firstDelivery { moved = (before, work) }
+            stored = consume work
         }
         guard let moved else { return }
         try countFirstDelivery(of: moved.after, first: moved.first, by: -1)
