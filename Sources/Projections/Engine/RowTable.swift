@@ -10,21 +10,21 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
     static var cachedRowsMax: Int { 50_000 }
 
     /// One cached row: nil for a row known to be absent (or deleted); `dirty` when the batch changed it; `read`
-    /// when an event read it (a row only ever put, like a delivery report, is not kept after the commit). A
-    /// class, so a row changes where it is cached and `flush` finds the changed ones without looking them up.
-    private final class Entry {
+    /// when an event read it. A row only ever put (an alert raised, a queue entry filed) is `evicted` after the
+    /// commit: its row is dropped, and a later look-up reads it from the table again.
+    private struct Slot {
         let key: RowKey
         var row: Row?
         var dirty = false
         var read = false
-
-        init(key: RowKey, row: Row?) {
-            self.key = key
-            self.row = row
-        }
+        var evicted = false
     }
 
-    private var cache: [RowKey: Entry] = [:]
+    /// The cached rows, in the order first touched, and each key's place among them. Slots are only appended while
+    /// a batch applies, so a place stays valid; they are all dropped at once past `cachedRowsMax`. Structs in one
+    /// array rather than an object per row: no allocation, reference count or deallocation per cached row.
+    private var slots: [Slot] = []
+    private var places: [RowKey: Int] = [:]
     /// `flush` for this table's row type. An overriding method of a generic class runs unspecialized, copying
     /// and encoding rows through `Row`'s witness tables; this closure is made with the table, where `Row` is a
     /// known type, so the loop over the changed rows runs specialized.
@@ -34,55 +34,74 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
         flushChangedRows = { table throws(ProjectionError) in try table.writeChangedRows() }
         super.init(name: name, database: database, transaction: transaction)
     }
-    /// The rows the batch changed, each once, for `flush`; after a commit the cached rows are all clean and
-    /// carry over to the next batch's transaction (`rebind`).
-    private var changed: [Entry] = []
+    /// The places of the rows the batch changed, each once, for `flush`; after a commit the cached rows are all
+    /// clean and carry over to the next batch's transaction (`rebind`).
+    private var changed: [Int] = []
 
-    private func entry(_ key: RowKey) throws(ProjectionError) -> Entry {
-        if let cached = cache[key] { return cached }
-        let entry = Entry(
-            key: key, row: try RowCoding.read(Row.self, key: key, table: name, database: database, in: transaction))
-        cache[key] = entry
-        return entry
+    /// The place of `key`'s slot, reading the row from the table when it is not cached (or was evicted).
+    private func place(_ key: RowKey) throws(ProjectionError) -> Int {
+        if let place = places[key] {
+            guard slots[place].evicted else { return place }
+            slots[place].row = try read(key)
+            slots[place].evicted = false
+            return place
+        }
+        let row = try read(key)
+        slots.append(Slot(key: key, row: row))
+        places[key] = slots.count - 1
+        return slots.count - 1
+    }
+
+    private func read(_ key: RowKey) throws(ProjectionError) -> Row? {
+        try RowCoding.read(Row.self, key: key, table: name, database: database, in: transaction)
     }
 
     override var rowsPending: Int { changed.count }
 
-    private func markChanged(_ entry: Entry) {
-        guard !entry.dirty else { return }
-        entry.dirty = true
-        changed.append(entry)
+    private func markChanged(_ place: Int) {
+        guard !slots[place].dirty else { return }
+        slots[place].dirty = true
+        changed.append(place)
     }
 
     public func get(_ key: RowKey) throws(ProjectionError) -> Row? {
-        let entry = try entry(key)
-        entry.read = true
-        return entry.row
+        let place = try place(key)
+        slots[place].read = true
+        return slots[place].row
     }
 
     public func put(_ key: RowKey, _ row: Row) { store(key, row) }
 
     public func delete(_ key: RowKey) { store(key, nil) }
 
+    /// Replaces the row without reading it first.
     private func store(_ key: RowKey, _ row: Row?) {
-        let entry: Entry
-        if let cached = cache[key] {
-            entry = cached
+        let place: Int
+        if let cached = places[key] {
+            place = cached
+            slots[place].evicted = false
         } else {
-            entry = Entry(key: key, row: nil)
-            cache[key] = entry
+            slots.append(Slot(key: key, row: nil))
+            place = slots.count - 1
+            places[key] = place
         }
-        entry.row = row
-        markChanged(entry)
+        slots[place].row = row
+        markChanged(place)
     }
 
     /// Changes the row in place; `body` sees nil for a missing row and may create or delete it. `body` must not
-    /// change the same row through this table again: the row is borrowed from the cache while `body` runs.
+    /// use the same row through this table: it is moved out of the cache while `body` runs (so it changes in place,
+    /// uncopied), and back after.
     public func update(_ key: RowKey, _ body: (inout Row?) throws(ProjectionError) -> Void) throws(ProjectionError) {
-        let entry = try entry(key)
-        entry.read = true
-        markChanged(entry)
-        try body(&entry.row)
+        let place = try place(key)
+        slots[place].read = true
+        markChanged(place)
+        var row = slots[place].row.take()
+        do throws(ProjectionError) { try body(&row) } catch {
+            slots[place].row = consume row
+            throw error
+        }
+        slots[place].row = consume row
     }
 
     /// Changes an existing row, or a new one made by `make`.
@@ -90,15 +109,18 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
         _ key: RowKey, orInsert make: () -> Row, _ body: (inout Row) throws(ProjectionError) -> Void
     ) throws(ProjectionError) {
         try update(key) { (row: inout Row?) throws(ProjectionError) in
-            var current = row ?? make()
-            row = nil
-            defer { row = current }
-            try body(&current)
+            var current = row.take() ?? make()
+            do throws(ProjectionError) { try body(&current) } catch {
+                row = consume current
+                throw error
+            }
+            row = consume current
         }
     }
 
-    /// Writes the changed rows in key order (LMDB inserts faster in order), encoding each into one reused
-    /// buffer; keeps those an event read, clean, and forgets those only put. Returns whether it wrote any.
+    /// Writes the changed rows in key order (LMDB inserts faster in order) through one cursor, encoding each into
+    /// one reused buffer; keeps those an event read, clean, and evicts those only put. Returns whether it wrote
+    /// any.
     override func flush() throws(ProjectionError) -> Bool { try flushChangedRows(self) }
 
     private func writeChangedRows() throws(ProjectionError) -> Bool {
@@ -107,24 +129,32 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
         do {
             // One cursor for the sorted run: LMDB then finds most keys on the page of the previous one.
             try transaction.withCursor(database) { cursor in
-                for index in RowKey.byteOrder(of: changed.map { $0.key }) {
-                    let entry = changed[index]
-                    entry.dirty = false
-                    if let row = entry.row {
+                for index in RowKey.byteOrder(of: changed.map { slots[$0].key }) {
+                    let place = changed[index]
+                    slots[place].dirty = false
+                    if let row = slots[place].row {
                         writer.removeAll()
                         row.encode(to: &writer)
                         try writer.bytes.withBytes { value throws(LMDBError) in
-                            try entry.key.withUnsafeBytes { key throws(LMDBError) in try cursor.put(value, key: key) }
+                            try slots[place].key.withUnsafeBytes { key throws(LMDBError) in
+                                try cursor.put(value, key: key)
+                            }
                         }
                     } else {
-                        try entry.key.withUnsafeBytes { key throws(LMDBError) in try cursor.delete(key: key) }
+                        try slots[place].key.withUnsafeBytes { key throws(LMDBError) in try cursor.delete(key: key) }
                     }
-                    if !entry.read { cache.removeValue(forKey: entry.key) }
+                    if !slots[place].read {
+                        slots[place].row = nil
+                        slots[place].evicted = true
+                    }
                 }
             }
         } catch { throw ProjectionError.storage("writing \(name): \(error)") }
         changed.removeAll(keepingCapacity: true)
-        if cache.count > Self.cachedRowsMax { cache.removeAll() }
+        if slots.count > Self.cachedRowsMax {
+            slots.removeAll()
+            places.removeAll()
+        }
         return wrote
     }
 }
