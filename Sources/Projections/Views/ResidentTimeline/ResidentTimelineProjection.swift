@@ -19,7 +19,7 @@ public struct ResidentTimelineProjection: Projection {
     /// 2: `events` keeps positions only; the view reads the events from the ledger (ADR 0025).
     public static let version: UInt32 = 2
     /// µs per event of a rebuild beyond the shared scan, as `cus-bench projections` measured it.
-    public static let rebuildCost = 1.0
+    public static let rebuildCost = 0.8
     public static let tables = ["events", "persons"]
     /// Every type with a `PersonRef` field (the catalogue's samples fill every field).
     public static let eventTypes = Set(DomainEvent.samples.filter { !$0.namedPersons.isEmpty }.map(\.eventType))
