@@ -134,6 +134,19 @@ struct AuthorisationDeciderTests {
             units: 10, allocation: [], from: Fixture.day("2025-04-16"), through: Fixture.day("2025-06-15"))
         #expect(odd.values.reduce(0, +) == 10)
         #expect(MonthlyAllocation.month(of: Fixture.day("2025-01-31")) == "2025-01")
+        // Every month of four centuries and the edges of four-digit years, against the plain formatting.
+        var day = Fixture.day("1900-01-01")
+        for _ in 0..<(400 * 12) {
+            let (year, month, _) = day.components
+            let padded =
+                String(repeating: "0", count: 4 - String(year).count) + String(year) + "-"
+                + (month < 10 ? "0" : "") + String(month)
+            #expect(MonthlyAllocation.month(of: day) == padded)
+            day = day.adding(months: 1)
+        }
+        for text in ["0005-03-01", "0999-12-31", "9999-12-31"] {
+            #expect(MonthlyAllocation.month(of: Fixture.day(text)) == String(text.prefix(7)))
+        }
     }
 
     @Test("Authorising beyond the provider's monthly capacity is accepted and raises an alert")

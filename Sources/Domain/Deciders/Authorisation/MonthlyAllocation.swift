@@ -7,6 +7,17 @@ public enum MonthlyAllocation {
     /// The month of `date` as "YYYY-MM".
     public static func month(of date: LocalDate) -> String {
         let (year, month, _) = date.components
+        // Seven ASCII digits and a dash written in place: views build one per delivery.
+        if (0...9999).contains(year) {
+            return String(unsafeUninitializedCapacity: 7) { text in
+                let digit = { (value: Int) in UInt8(ascii: "0") + UInt8(value % 10) }
+                (text[0], text[1], text[2], text[3]) = (
+                    digit(year / 1000), digit(year / 100), digit(year / 10), digit(year)
+                )
+                (text[4], text[5], text[6]) = (UInt8(ascii: "-"), digit(month / 10), digit(month))
+                return 7
+            }
+        }
         let yearText = String(year)
         let monthText = String(month)
         return String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-"
