@@ -13,7 +13,11 @@ public final class InsertOnlyTable<Row: PayloadCodable>: BatchTable {
     /// The pending rows in key order, once `checkBeforeFlush` has sorted them: their indices and their keys.
     private var staged: (order: [Int], keys: [RowKey])?
 
-    override var rowsPending: Int { keys.count }
+    /// Each pending row counts as half a changed row towards a batch's bound (`ProjectionBuilder.batchRowsMax`,
+    /// which bounds a rebuild's memory): it holds a key and its encoded bytes, not a cached row with its own
+    /// storage. ResidentTimeline's index rows then end half as many batches, each of which rewrites its group's
+    /// busy rows again.
+    override var rowsPending: Int { (keys.count + 1) / 2 }
 
     public func insert(_ key: RowKey, _ row: Row) {
         keys.append(key)
