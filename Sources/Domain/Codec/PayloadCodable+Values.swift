@@ -104,12 +104,13 @@ public struct StableNames<Name: StableName>: Sendable {
     /// The case whose name is exactly `raw`, if any.
     public func value(named raw: UnsafeRawBufferPointer) -> Name? {
         let head = Self.head(of: raw)
-        for entry in entries where entry.count == raw.count && entry.head == head {
-            guard raw.count > 8, let rawBase = raw.baseAddress else { return entry.value }
-            let rest = entry.bytes.withUnsafeBytes { name in
+        // By index: iterating would copy each entry out, retaining and releasing its bytes, on every decode.
+        for index in entries.indices where entries[index].count == raw.count && entries[index].head == head {
+            guard raw.count > 8, let rawBase = raw.baseAddress else { return entries[index].value }
+            let rest = entries[index].bytes.withUnsafeBytes { name in
                 name.baseAddress.map { memcmp($0 + 8, rawBase + 8, raw.count - 8) } ?? 1
             }
-            if rest == 0 { return entry.value }
+            if rest == 0 { return entries[index].value }
         }
         return nil
     }
