@@ -129,7 +129,7 @@ public final class DutyScheduler: Sendable {
     {
         switch duty {
         case .waitlistPromotion:
-            let erased = Set(try business.state.persons().filter(\.isErased).map(\.personRef))
+            let erased = try business.state.erasedPersons()
             return WaitlistPromotionPolicy.commands(try business.state.queues(), today: today, erased: erased)
         case .monthlyCharge:
             let months = MonthlyChargePolicy.months(

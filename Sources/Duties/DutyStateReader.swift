@@ -92,6 +92,24 @@ public final class DutyStateReader: Sendable {
         }
     }
 
+    /// The persons whose personal data was erased, from ResidentTimeline's standing rows alone (no event is read).
+    public func erasedPersons() throws(DutyError) -> Set<PersonRef> {
+        try caughtUp(ResidentTimelineProjection())
+        do {
+            return try projections.read(ResidentTimelineProjection.self) { reader in
+                var erased: Set<PersonRef> = []
+                for (key, standing) in try reader.rows("persons", as: PersonStanding.self)
+                where standing.erasedAt != nil && key.count == 16 {
+                    let uuid = key.bytes.withUnsafeBytes { $0.loadUnaligned(as: uuid_t.self) }
+                    erased.insert(PersonRef(uuid: UUID(uuid: uuid)))
+                }
+                return erased
+            }
+        } catch {
+            throw .projections("ResidentTimeline: \(error)")
+        }
+    }
+
     /// Every person the ResidentTimeline knows, with the business date of their last event (reads of their data
     /// and erasure receipts excluded) and whether they were erased.
     public func persons() throws(DutyError) -> [RetentionErasurePolicy.Person] {

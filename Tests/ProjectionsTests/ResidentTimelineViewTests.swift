@@ -152,14 +152,19 @@ struct ResidentTimelineViewTests {
         #expect(stored.allSatisfy { $0.value.isEmpty })
     }
 
-    @Test("Read without the ledger, or against a ledger that lacks its positions, the view says so")
+    @Test(
+        "Read without the ledger, or against another ledger (without the positions, or with other persons' events there), the view says so"
+    )
     func readsNeedTheirLedger() async throws {
         let fixture = try ProjectionsFixture()
         let story = ResidentStory()
         _ = try await story.feed(fixture)
         try fixture.catchUp(ResidentTimelineProjection())
-        let other = try ProjectionsFixture()
-        for ledger in [nil, other.services.ledger] {
+        let empty = try ProjectionsFixture()
+        let another = try ProjectionsFixture()
+        _ = try await ResidentStory().feed(another)
+        // No ledger, one without the positions, and one whose records at those positions name other persons.
+        for ledger in [nil, empty.services.ledger, another.services.ledger] {
             #expect(throws: ProjectionError.self) {
                 try fixture.store.read(ResidentTimelineProjection.self) { reader in
                     try ResidentTimelineView.rows(

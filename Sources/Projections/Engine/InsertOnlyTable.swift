@@ -3,8 +3,8 @@ import LMDB
 
 /// A table whose rows are only ever added, each under a key no other event of the build uses (ResidentTimeline's
 /// person ‖ position): rows are encoded as they come, back to back in one buffer, and written in key order at
-/// `flush`. No row is cached, looked up or changed, so an insert costs an append instead of a cached entry, two
-/// hash probes and an allocation (`RowTable`). Reading back is for `RowReader`, after the batch commits.
+/// `flush`. No row is cached, looked up or changed, so an insert costs an append instead of a cached slot and two
+/// hash probes (`RowTable`). Reading back is for `RowReader`, after the batch commits.
 public final class InsertOnlyTable<Row: PayloadCodable>: BatchTable {
     private var keys: [RowKey] = []
     /// Every pending row's encoding, in insertion order; row `i` ends at `ends[i]`.

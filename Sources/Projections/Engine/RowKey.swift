@@ -137,11 +137,14 @@ public struct RowKey: Hashable, Sendable, Comparable {
             return (UInt64(bigEndian: inline.word0), UInt64(bigEndian: inline.word1), UInt64(bigEndian: inline.word2))
         }
         return withUnsafeBytes { key in
-            var words: [UInt64] = [0, 0, 0]
-            for (index, byte) in key.prefix(24).enumerated() {
-                words[index / 8] |= UInt64(byte) << (56 - 8 * (index % 8))
+            func word(_ index: Int) -> UInt64 {
+                var word: UInt64 = 0
+                for (offset, byte) in key.dropFirst(8 * index).prefix(8).enumerated() {
+                    word |= UInt64(byte) << (56 - 8 * offset)
+                }
+                return word
             }
-            return (words[0], words[1], words[2])
+            return (word(0), word(1), word(2))
         }
     }
 

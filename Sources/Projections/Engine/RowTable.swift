@@ -6,7 +6,8 @@ import LMDB
 /// rows stay cached, clean, for the build's next batch (up to `cachedRowsMax`), so a row that every batch
 /// changes is decoded once per build instead of once per batch.
 public final class RowTable<Row: PayloadCodable>: BatchTable {
-    /// Beyond this many cached rows the table forgets the clean ones after a commit: P5 bounds memory.
+    /// Beyond this many cached rows (evicted slots not counted) the table forgets the clean ones after a commit:
+    /// P5 bounds memory.
     static var cachedRowsMax: Int { 50_000 }
 
     /// One cached row: nil for a row known to be absent (or deleted); `dirty` when the batch changed it; `read`
@@ -18,6 +19,8 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
         var dirty = false
         var read = false
         var evicted = false
+        /// Moved out to an `update` body: the same row must not be used through the table until it returns.
+        var borrowed = false
     }
 
     /// The cached rows, in the order first touched, and each key's place among them. Slots are only appended while
@@ -25,6 +28,8 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
     /// array rather than an object per row: no allocation, reference count or deallocation per cached row.
     private var slots: [Slot] = []
     private var places: [RowKey: Int] = [:]
+    /// The slots whose row was evicted: compacted away once they are half of all.
+    private var evictedCount = 0
     /// `flush` for this table's row type. An overriding method of a generic class runs unspecialized, copying
     /// and encoding rows through `Row`'s witness tables; this closure is made with the table, where `Row` is a
     /// known type, so the loop over the changed rows runs specialized.
@@ -41,9 +46,11 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
     /// The place of `key`'s slot, reading the row from the table when it is not cached (or was evicted).
     private func place(_ key: RowKey) throws(ProjectionError) -> Int {
         if let place = places[key] {
+            precondition(!slots[place].borrowed, "\(name): a row used inside its own update")
             guard slots[place].evicted else { return place }
             slots[place].row = try read(key)
             slots[place].evicted = false
+            evictedCount -= 1
             return place
         }
         let row = try read(key)
@@ -79,7 +86,11 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
         let place: Int
         if let cached = places[key] {
             place = cached
-            slots[place].evicted = false
+            precondition(!slots[place].borrowed, "\(name): a row used inside its own update")
+            if slots[place].evicted {
+                slots[place].evicted = false
+                evictedCount -= 1
+            }
         } else {
             slots.append(Slot(key: key, row: nil))
             place = slots.count - 1
@@ -97,6 +108,8 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
         slots[place].read = true
         markChanged(place)
         var row = slots[place].row.take()
+        slots[place].borrowed = true
+        defer { slots[place].borrowed = false }
         do throws(ProjectionError) { try body(&row) } catch {
             slots[place].row = consume row
             throw error
@@ -146,16 +159,28 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
                     if !slots[place].read {
                         slots[place].row = nil
                         slots[place].evicted = true
+                        evictedCount += 1
                     }
                 }
             }
         } catch { throw ProjectionError.storage("writing \(name): \(error)") }
         changed.removeAll(keepingCapacity: true)
-        if slots.count > Self.cachedRowsMax {
+        if slots.count - evictedCount > Self.cachedRowsMax {
             slots.removeAll()
             places.removeAll()
+            evictedCount = 0
+        } else if evictedCount > slots.count / 2 {
+            compact()
         }
         return wrote
+    }
+
+    /// Drops the evicted slots, renumbering the places of the others (only between batches, when no place is held).
+    private func compact() {
+        slots.removeAll { $0.evicted }
+        places.removeAll(keepingCapacity: true)
+        for (place, slot) in slots.enumerated() { places[slot.key] = place }
+        evictedCount = 0
     }
 }
 

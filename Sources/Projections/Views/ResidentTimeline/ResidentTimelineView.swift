@@ -25,8 +25,13 @@ public enum ResidentTimelineView {
         return rows
     }
 
+    /// Records read from the ledger per snapshot: a whole view's timelines are read in several short read
+    /// transactions (ledger.md §2.4), which the append-only ledger keeps consistent with one another.
+    static let recordsPerSnapshot = 10_000
+
     /// Every listed person's events (or `person`'s alone), in person then ledger order: the positions come from
-    /// the `events` index, the events from `ledger`, read in one snapshot and decoded as the builder decodes them.
+    /// the `events` index, the events from `ledger`, read in position order in snapshots of at most
+    /// `recordsPerSnapshot` records and decoded as the builder decodes them.
     public static func timelines(_ reader: RowReader, person: PersonRef?, ledger: Ledger) throws(ProjectionError)
         -> [(person: PersonRef, events: [TimelineEntry])]
     {
@@ -34,24 +39,45 @@ public enum ResidentTimelineView {
         let listed = try reader.rows("events", prefix: prefix, as: TimelineMark.self).map {
             (key, _) throws(ProjectionError) in try Self.listing(key)
         }
+        let byPosition = listed.indices.sorted { listed[$0].position < listed[$1].position }
+        var entries = [TimelineEntry?](repeating: nil, count: listed.count)
+        for start in stride(from: 0, to: byPosition.count, by: recordsPerSnapshot) {
+            let chunk = byPosition[start..<min(start + recordsPerSnapshot, byPosition.count)]
+            try read(chunk, of: listed, from: ledger, into: &entries)
+        }
         var timelines: [(person: PersonRef, events: [TimelineEntry])] = []
-        var failure: ProjectionError?
-        do {
-            var next = listed.makeIterator()
-            try ledger.recordViews(at: listed.lazy.map(\.position)) { record in
-                guard failure == nil, let owner = next.next()?.person else { return }
-                do throws(ProjectionError) {
-                    let entry = TimelineEntry(try Self.decode(record), of: owner)
-                    if timelines.last?.person == owner {
-                        timelines[timelines.count - 1].events.append(entry)
-                    } else {
-                        timelines.append((owner, [entry]))
-                    }
-                } catch { failure = error }
+        for (listing, entry) in zip(listed, entries) {
+            guard let entry else {
+                throw ProjectionError.storage("ResidentTimeline: position \(listing.position) unread")
             }
-        } catch { throw ProjectionError.storage("reading ResidentTimeline's events from the ledger: \(error)") }
-        if let failure { throw failure }
+            if timelines.last?.person == listing.person {
+                timelines[timelines.count - 1].events.append(entry)
+            } else {
+                timelines.append((listing.person, [entry]))
+            }
+        }
         return timelines
+    }
+
+    /// Reads the records at the listings `chunk` names (in position order) in one snapshot into `entries`.
+    private static func read(
+        _ chunk: ArraySlice<Int>, of listed: [(person: PersonRef, position: Position)], from ledger: Ledger,
+        into entries: inout [TimelineEntry?]
+    ) throws(ProjectionError) {
+        struct Stop: Error {}
+        var failure: ProjectionError?
+        var next = chunk.makeIterator()
+        do {
+            try ledger.recordViews(at: chunk.lazy.map { listed[$0].position }) { record in
+                guard let index = next.next() else { return }
+                do throws(ProjectionError) { entries[index] = try Self.entry(record, of: listed[index].person) } catch {
+                    failure = error
+                    throw Stop()
+                }
+            }
+        } catch {
+            throw failure ?? ProjectionError.storage("reading ResidentTimeline's events from the ledger: \(error)")
+        }
     }
 
     /// The person and position a row key lists (`ResidentTimelineProjection.key`).
@@ -67,11 +93,18 @@ public enum ResidentTimelineView {
         }
     }
 
-    private static func decode(_ record: RecordView) throws(ProjectionError) -> ProjectedEvent {
+    /// The timeline entry of the record for `person`; a record that does not name the person is not theirs (the
+    /// index was built from another ledger).
+    private static func entry(_ record: RecordView, of person: PersonRef) throws(ProjectionError) -> TimelineEntry {
         guard let typeIndex = EventTypeIndex.shared.index(of: record.eventTypeBytes) else {
             throw ProjectionError.undecodable(position: record.position.rawValue, "an event type this release lacks")
         }
-        return try ProjectedEvent.decode(record, typeIndex: typeIndex)
+        let entry = TimelineEntry(try ProjectedEvent.decode(record, typeIndex: typeIndex), of: person)
+        guard !entry.namedAs.isEmpty else {
+            throw ProjectionError.corruptRow(
+                table: "events", "position \(record.position) does not name the person it is listed under")
+        }
+        return entry
     }
 
     static func row(_ person: PersonRef, _ events: [TimelineEntry], _ standing: PersonStanding, today: LocalDate)
