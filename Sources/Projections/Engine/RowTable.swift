@@ -6,8 +6,8 @@ import LMDB
 /// rows stay cached, clean, for the build's next batch (up to `cachedRowsMax`), so a row that every batch
 /// changes is decoded once per build instead of once per batch.
 public final class RowTable<Row: PayloadCodable>: BatchTable {
-    /// Beyond this many cached rows (evicted slots not counted) the table forgets the clean ones after a commit:
-    /// P5 bounds memory.
+    /// Beyond this many cached rows (or twice as many slots, evicted ones included) the table forgets the clean
+    /// ones after a commit: P5 bounds memory.
     static var cachedRowsMax: Int { 50_000 }
 
     /// One cached row: nil for a row known to be absent (or deleted); `dirty` when the batch changed it; `read`
@@ -28,7 +28,7 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
     /// array rather than an object per row: no allocation, reference count or deallocation per cached row.
     private var slots: [Slot] = []
     private var places: [RowKey: Int] = [:]
-    /// The slots whose row was evicted: compacted away once they are half of all.
+    /// The slots whose row was evicted: they do not count against `cachedRowsMax`.
     private var evictedCount = 0
     /// `flush` for this table's row type. An overriding method of a generic class runs unspecialized, copying
     /// and encoding rows through `Row`'s witness tables; this closure is made with the table, where `Row` is a
@@ -165,23 +165,15 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
             }
         } catch { throw ProjectionError.storage("writing \(name): \(error)") }
         changed.removeAll(keepingCapacity: true)
-        if slots.count - evictedCount > Self.cachedRowsMax {
+        // Live rows are bounded by `cachedRowsMax`; evicted slots (a key and no row) by as many again.
+        if slots.count - evictedCount > Self.cachedRowsMax || slots.count > 2 * Self.cachedRowsMax {
             slots.removeAll()
             places.removeAll()
             evictedCount = 0
-        } else if evictedCount > slots.count / 2 {
-            compact()
         }
         return wrote
     }
 
-    /// Drops the evicted slots, renumbering the places of the others (only between batches, when no place is held).
-    private func compact() {
-        slots.removeAll { $0.evicted }
-        places.removeAll(keepingCapacity: true)
-        for (place, slot) in slots.enumerated() { places[slot.key] = place }
-        evictedCount = 0
-    }
 }
 
 /// A table of one projection generation as a build writes it: its name, and the database and transaction of the
