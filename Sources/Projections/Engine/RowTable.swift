@@ -45,18 +45,29 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
 
     /// The place of `key`'s slot, reading the row from the table when it is not cached (or was evicted).
     private func place(_ key: RowKey) throws(ProjectionError) -> Int {
-        if let place = places[key] {
-            precondition(!slots[place].borrowed, "\(name): a row used inside its own update")
-            guard slots[place].evicted else { return place }
-            slots[place].row = try read(key)
-            slots[place].evicted = false
-            evictedCount -= 1
-            return place
-        }
-        let row = try read(key)
+        guard let place = cachedPlace(key) else { return newPlace(key, row: try read(key)) }
+        if slots[place].evicted { revive(place, row: try read(key)) }
+        return place
+    }
+
+    /// The place of `key`'s cached slot, if any; a row borrowed by an `update` in progress may not be used.
+    private func cachedPlace(_ key: RowKey) -> Int? {
+        guard let place = places[key] else { return nil }
+        precondition(!slots[place].borrowed, "\(name): a row used inside its own update")
+        return place
+    }
+
+    private func newPlace(_ key: RowKey, row: Row?) -> Int {
         slots.append(Slot(key: key, row: row))
         places[key] = slots.count - 1
         return slots.count - 1
+    }
+
+    /// Gives an evicted slot its row again (read back, or replaced by a put).
+    private func revive(_ place: Int, row: Row?) {
+        slots[place].row = row
+        slots[place].evicted = false
+        evictedCount -= 1
     }
 
     private func read(_ key: RowKey) throws(ProjectionError) -> Row? {
@@ -83,20 +94,11 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
 
     /// Replaces the row without reading it first.
     private func store(_ key: RowKey, _ row: Row?) {
-        let place: Int
-        if let cached = places[key] {
-            place = cached
-            precondition(!slots[place].borrowed, "\(name): a row used inside its own update")
-            if slots[place].evicted {
-                slots[place].evicted = false
-                evictedCount -= 1
-            }
-        } else {
-            slots.append(Slot(key: key, row: nil))
-            place = slots.count - 1
-            places[key] = place
+        guard let place = cachedPlace(key) else {
+            markChanged(newPlace(key, row: row))
+            return
         }
-        slots[place].row = row
+        if slots[place].evicted { revive(place, row: row) } else { slots[place].row = row }
         markChanged(place)
     }
 
@@ -173,7 +175,6 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
         }
         return wrote
     }
-
 }
 
 /// A table of one projection generation as a build writes it: its name, and the database and transaction of the
