@@ -19,7 +19,9 @@ struct ProjectionWriterQueueTests {
         let task = Task {
             await queue.run { shouldStop in
                 started.value.store(1, ordering: .relaxed)
-                let deadline = Date().addingTimeInterval(30)
+                // Long past any wait of a passing test: in a full `swift test` on two cores the cooperative pool,
+                // where this test waits to cancel, was once busy for over 30 s, and the work gave up first.
+                let deadline = Date().addingTimeInterval(1_800)
                 while !shouldStop() && Date() < deadline { usleep(1_000) }
                 return shouldStop()
             }
