@@ -85,7 +85,7 @@ struct CorrelationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
-        let given = Self.header.flatMap { request.headers[$0] }.flatMap { UUID(uuidString: $0) }
+        let given = Self.header.flatMap { request.headers[$0] }.flatMap { UUID(canonicalText: $0) }
         let correlation = given.map { $0.lowercasedText } ?? context.id
         var context = context
         context.logger[metadataKey: "correlation"] = .string(correlation)

@@ -106,7 +106,7 @@ public enum ProjectionCatalogue {
     }
 
     static func identifier<ID: EntityIdentifier>(_ type: ID.Type, _ text: String) throws(ProjectionError) -> ID {
-        guard let uuid = UUID(uuidString: text) else {
+        guard let uuid = UUID(canonicalText: text) else {
             throw ProjectionError.invalidKey("\(text) is not a UUID")
         }
         return ID(uuid: uuid)

@@ -87,12 +87,12 @@ struct AuditSubjectExportCommand: AsyncParsableCommand {
     @OptionGroup var keys: KeyFileOptions
 
     func validate() throws {
-        if UUID(uuidString: person) == nil { throw ValidationError("--person wants a UUID") }
+        if UUID(canonicalText: person) == nil { throw ValidationError("--person wants a UUID") }
     }
 
     func run() async throws {
         try await reportingFailures {
-            guard let uuid = UUID(uuidString: person) else { throw ValidationError("--person wants a UUID") }
+            guard let uuid = UUID(canonicalText: person) else { throw ValidationError("--person wants a UUID") }
             let authorisation = TokenStaffAuthorisation(
                 dataDirectory: store.data, roles: TokenStaffAuthorisation.revealRoles)
             // The token is checked before anything is opened or read.

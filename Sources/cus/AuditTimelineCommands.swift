@@ -63,13 +63,13 @@ struct AuditTimelineCommand: AsyncParsableCommand {
         guard [person, plan, stream].compactMap({ $0 }).count == 1 else {
             throw ValidationError("give exactly one of --person, --plan, --stream")
         }
-        if let person, UUID(uuidString: person) == nil { throw ValidationError("--person wants a UUID") }
-        if let plan, UUID(uuidString: plan) == nil { throw ValidationError("--plan wants a UUID") }
+        if let person, UUID(canonicalText: person) == nil { throw ValidationError("--person wants a UUID") }
+        if let plan, UUID(canonicalText: plan) == nil { throw ValidationError("--plan wants a UUID") }
     }
 
     var subject: AuditSubject {
-        if let person, let uuid = UUID(uuidString: person) { return .person(PersonRef(uuid: uuid)) }
-        if let plan, let uuid = UUID(uuidString: plan) { return .plan(uuid) }
+        if let person, let uuid = UUID(canonicalText: person) { return .person(PersonRef(uuid: uuid)) }
+        if let plan, let uuid = UUID(canonicalText: plan) { return .plan(uuid) }
         return .stream(stream ?? "")
     }
 
@@ -176,7 +176,7 @@ struct AuditAccessCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard by != nil || person != nil else { throw ValidationError("give --by, --person or both") }
-        if let person, UUID(uuidString: person) == nil { throw ValidationError("--person wants a UUID") }
+        if let person, UUID(canonicalText: person) == nil { throw ValidationError("--person wants a UUID") }
     }
 
     func run() async throws {

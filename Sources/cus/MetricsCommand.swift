@@ -54,7 +54,7 @@ struct MetricsCommand: AsyncParsableCommand {
 
     func validate() throws {
         if json && csv { throw ValidationError("give --json or --csv, not both") }
-        guard UUID(uuidString: programme) != nil else { throw ValidationError("--programme wants a UUID") }
+        guard UUID(canonicalText: programme) != nil else { throw ValidationError("--programme wants a UUID") }
         if publish && revisions { throw ValidationError("give --publish or --revisions, not both") }
         if let period {
             if from != nil || to != nil { throw ValidationError("give --period or --from and --to, not both") }
@@ -97,7 +97,7 @@ struct MetricsCommand: AsyncParsableCommand {
                     action: "see unsuppressed M&E cells"
                 ).staffMember(forToken: token)
             }
-            guard let uuid = UUID(uuidString: programme), let (requested, label) = requestedPeriod else {
+            guard let uuid = UUID(canonicalText: programme), let (requested, label) = requestedPeriod else {
                 throw ValidationError("invalid arguments")
             }
             let programmeId = ProgrammeID(uuid: uuid)

@@ -26,12 +26,12 @@ struct TokensCreateCommand: AsyncParsableCommand {
         guard APIRole(rawValue: role) != nil else {
             throw ValidationError("--role must be one of \(APIRole.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard UUID(uuidString: subject) != nil else { throw ValidationError("--subject must be a UUID") }
+        guard UUID(canonicalText: subject) != nil else { throw ValidationError("--subject must be a UUID") }
     }
 
     func run() async throws {
         try await reportingFailures {
-            guard let role = APIRole(rawValue: role), let subject = UUID(uuidString: subject) else {
+            guard let role = APIRole(rawValue: role), let subject = UUID(canonicalText: subject) else {
                 throw ValidationError("invalid arguments")
             }
             do {

@@ -170,6 +170,30 @@ struct RecordCodecTests {
         #expect(throws: LedgerError.self) { try StreamID("Plan-\(id)") }
     }
 
+    @Test("UUID text parses only in canonical form, to the bytes Foundation reads from it")
+    func uuidTextParsesCanonicalOnly() {
+        var generator = SeededGenerator(seed: 13)
+        let alphabet = Array("0123456789abcdefABCDEFgG-x+ \0é")
+        let canonical = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/
+        for round in 0..<5_000 {
+            var text = Array(UUID128.random(using: &generator).foundationUUID.uuidString)
+            if round % 3 == 0 { text = Array(String(text).lowercased()) }
+            for _ in 0..<(round % 4) {
+                let index = Int.random(in: text.indices, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: text[index] = alphabet.randomElement(using: &generator) ?? "0"
+                case 1: text.remove(at: index)
+                default: text.insert(alphabet.randomElement(using: &generator) ?? "0", at: index)
+                }
+            }
+            let string = String(text)
+            let parsed = UUID128(string)
+            #expect((parsed != nil) == (string.wholeMatch(of: canonical) != nil), "\(string.debugDescription)")
+            if let parsed { #expect(parsed.foundationUUID == UUID(uuidString: string)) }
+            #expect(UUID128(string.dropFirst(0)) == parsed)
+        }
+    }
+
     @Test("UUID text is Foundation's canonical text in lowercase, digit for digit")
     func uuidTextMatchesFoundation() throws {
         var generator = SeededGenerator(seed: 11)

@@ -12,7 +12,7 @@ public protocol EntityIdentifier: PayloadCodable, Codable, Hashable, Comparable,
 
 extension EntityIdentifier {
     public init?(_ text: String) {
-        guard text.count == 36, let uuid = UUID(uuidString: text) else { return nil }
+        guard let uuid = UUID(canonicalText: text) else { return nil }
         self.init(uuid: uuid)
     }
 
@@ -73,6 +73,43 @@ extension UUID {
                 }
                 return index
             }
+        }
+    }
+
+    /// Parses canonical text, `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` with hex digits in either case: what
+    /// `UUID(uuidString:)` accepts, without its C-string copy and `sscanf` (≈ 1 % of a need signal's server CPU,
+    /// where each identifier of the path and the body is parsed).
+    public init?(canonicalText text: String) {
+        var text = text
+        guard let uuid = text.withUTF8({ Self.canonicalBytes($0) }) else { return nil }
+        self.init(uuid: uuid)
+    }
+
+    private static func canonicalBytes(_ utf8: UnsafeBufferPointer<UInt8>) -> uuid_t? {
+        guard utf8.count == 36 else { return nil }
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let parsed = withUnsafeMutableBytes(of: &uuid) { bytes in
+            var index = 0
+            for offset in bytes.indices {
+                if offset == 4 || offset == 6 || offset == 8 || offset == 10 {
+                    guard utf8[index] == UInt8(ascii: "-") else { return false }
+                    index += 1
+                }
+                guard let high = hexValue(utf8[index]), let low = hexValue(utf8[index + 1]) else { return false }
+                bytes[offset] = high << 4 | low
+                index += 2
+            }
+            return true
+        }
+        return parsed ? uuid : nil
+    }
+
+    private static func hexValue(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
         }
     }
 

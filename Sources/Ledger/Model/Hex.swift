@@ -34,7 +34,7 @@ public enum Hex {
         return high == nil ? bytes : nil
     }
 
-    private static func nibble(_ character: UInt8, acceptsUppercase: Bool) -> UInt8? {
+    static func nibble(_ character: UInt8, acceptsUppercase: Bool) -> UInt8? {
         switch character {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10

@@ -105,15 +105,30 @@ public struct UUID128: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Parses canonical text (either case); `nil` for anything else.
+    /// Parses canonical text (either case); `nil` for anything else. Reads the text's own bytes where it can: the
+    /// `Idempotency-Key` of every command comes through here, and copying it into three arrays showed in profiles.
     public init?(_ text: some StringProtocol) {
-        let utf8 = Array(text.utf8)
-        let dashes = [8, 13, 18, 23]
-        guard utf8.count == 36, dashes.allSatisfy({ utf8[$0] == UInt8(ascii: "-") }),
-            let bytes = Hex.decode(
-                utf8.enumerated().filter { !dashes.contains($0.offset) }.map(\.element), acceptsUppercase: true)
-        else { return nil }
-        self.init(bytes: bytes)
+        let inPlace: UUID128?? = text.utf8.withContiguousStorageIfAvailable { Self.parseCanonical($0) }
+        guard let parsed = inPlace ?? Array(text.utf8).withUnsafeBufferPointer({ Self.parseCanonical($0) }) else {
+            return nil
+        }
+        self = parsed
+    }
+
+    private static func parseCanonical(_ utf8: UnsafeBufferPointer<UInt8>) -> UUID128? {
+        guard utf8.count == textLength else { return nil }
+        var (high, low): (UInt64, UInt64) = (0, 0)
+        var index = 0
+        for nibble in 0..<32 {
+            if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
+                guard utf8[index] == UInt8(ascii: "-") else { return nil }
+                index += 1
+            }
+            guard let value = Hex.nibble(utf8[index], acceptsUppercase: true) else { return nil }
+            if nibble < 16 { high = high << 4 | UInt64(value) } else { low = low << 4 | UInt64(value) }
+            index += 1
+        }
+        return UUID128(high: high, low: low)
     }
 }
 
