@@ -22,6 +22,8 @@ final class KeysGroupCommit: Sendable {
     private struct State {
         var queued: [Pending] = []
         var isDraining = false
+        /// Writes queued so far: their growth during a commit tells the linger the pace.
+        var received = 0
     }
 
     /// Writes one transaction takes at most; the rest wait for the next one.
@@ -58,6 +60,7 @@ final class KeysGroupCommit: Sendable {
     private func enqueue(_ pending: Pending) {
         let startsDrain = state.withLock { state in
             state.queued.append(pending)
+            state.received += 1
             defer { state.isDraining = true }
             return !state.isDraining
         }
@@ -66,8 +69,11 @@ final class KeysGroupCommit: Sendable {
 
     /// Commits batches until the queue is empty, then lets the next `enqueue` start a new drain.
     private func drain() {
+        let clock = ContinuousClock()
         while let batch = nextBatch() {
             var answers: [@Sendable () -> Void] = []
+            let started = clock.now
+            let receivedBefore = state.withLock { $0.received }
             do {
                 try store.write("cannot commit \(batch.count) writes to the keys env") { txn in
                     answers.removeAll(keepingCapacity: true)
@@ -79,8 +85,12 @@ final class KeysGroupCommit: Sendable {
             }
             commitsMade.add(1, ordering: .relaxed)
             writesCommitted.add(batch.count, ordering: .relaxed)
+            let made = GroupCommitLinger.Commit(
+                requests: batch.count, duration: clock.now - started,
+                arrivedMeanwhile: state.withLock { $0.received } - receivedBefore)
             for answer in answers { answer() }
-            linger.wait(afterBatchOf: batch.count) { state.withLock { $0.queued.count } }
+            // A queue longer than one batch already holds the next one.
+            if batch.count < Self.writesPerCommitMax { linger.wait(after: made) { state.withLock { $0.queued.count } } }
         }
     }
 

@@ -30,6 +30,8 @@ final class LedgerWriter: Sendable {
 
     private struct Inbox {
         var pending: [Pending] = []
+        /// Appends queued since the writer started: their growth during a commit tells the linger the pace.
+        var received = 0
         var stopReason: LedgerError?
         var closing = false
     }
@@ -92,6 +94,7 @@ final class LedgerWriter: Sendable {
                         .overloaded, "\(LedgerLimits.writerQueueRequestsMax) appends are queued; retry shortly")
                 }
                 inbox.pending.append(Pending(request: request, reply: reply))
+                inbox.received += 1
                 return nil
             }
             if let refusal { reply.resume(returning: .failure(refusal)) } else { wakeUp.signal() }
@@ -132,10 +135,11 @@ final class LedgerWriter: Sendable {
             } else {
                 wakeUp.wait()
             }
-            let (batch, closing) = takeBatch()
+            let (batch, closing, leftOver) = takeBatch()
             if !batch.isEmpty {
-                commit(batch)
-                linger.wait(afterBatchOf: batch.count) { inbox.withLock { $0.pending.count } }
+                let made = commit(batch)
+                // A queue longer than one batch already holds the next one.
+                if leftOver == 0 { linger.wait(after: made) { inbox.withLock { $0.pending.count } } }
             }
             if closing && batch.isEmpty { break }
             if !batch.isEmpty { wakeUp.signal() }  // more may be queued than one batch held
@@ -145,7 +149,8 @@ final class LedgerWriter: Sendable {
         finished.signal()
     }
 
-    private func takeBatch() -> ([Pending], Bool) {
+    /// The next batch, whether the writer is closing, and how many requests stay queued after it.
+    private func takeBatch() -> ([Pending], Bool, Int) {
         inbox.withLock { inbox in
             var events = 0
             var bytes = 0
@@ -162,18 +167,25 @@ final class LedgerWriter: Sendable {
             }
             let batch = Array(inbox.pending.prefix(count))
             inbox.pending.removeFirst(count)
-            return (batch, inbox.closing)
+            return (batch, inbox.closing, inbox.pending.count)
         }
     }
 
-    private func commit(_ batch: [Pending], forceCheckpoint: Bool = false) {
+    /// Commits `batch` and answers its callers; returns what the group-commit linger needs to know of it.
+    @discardableResult
+    private func commit(_ batch: [Pending], forceCheckpoint: Bool = false) -> GroupCommitLinger.Commit {
         let clock = ContinuousClock()
         let started = clock.now
         let before = committer.withLock { $0?.state }
+        let receivedBefore = inbox.withLock { $0.received }
         let outcome = committer.withLock { committer in
             committer.map { $0.commit(batch.map(\.request), forceCheckpoint: forceCheckpoint) }
         }
-        report(batch, outcome: outcome, before: before, duration: clock.now - started)
+        let duration = clock.now - started
+        let made = GroupCommitLinger.Commit(
+            requests: batch.count, duration: duration, arrivedMeanwhile: inbox.withLock { $0.received } - receivedBefore
+        )
+        report(batch, outcome: outcome, before: before, duration: duration)
         switch outcome {
         case .committed(let results)?:
             if let size = committer.withLock({ $0?.state.treeSize }) { onCommit(size) }
@@ -187,6 +199,7 @@ final class LedgerWriter: Sendable {
                 pending.reply.resume(returning: .failure(LedgerError(.notWritable, "writer closed")))
             }
         }
+        return made
     }
 
     private func report(
