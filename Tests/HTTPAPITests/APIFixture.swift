@@ -44,9 +44,11 @@ final class APIFixture: Sendable {
         providers = principals.providers
         programmes = principals.programmes
         // The suite runs hundreds of tests at once on two cores, where a command can wait long for CPU; the request
-        // timeout has its own test (RequestTimeoutTests), so here it only must not fire under that load.
+        // timeout has its own test (RequestTimeoutTests), so here it only must not fire under that load. The same
+        // holds for a `minPosition` read's wait for the live catch-up, unless a test sets its own (QueryTests).
         var limits = limits
         limits.requestTimeout = max(limits.requestTimeout, .seconds(600))
+        if limits.minPositionWait == APILimits.defaults.minPositionWait { limits.minPositionWait = .seconds(600) }
         var configuration = ServerConfiguration(ledgerOptions: options, port: 0, limits: limits, today: Self.today)
         configuration.clock = { APIFixture.now }
         configuration.keysCompactionDebounce = keysCompactionDebounce

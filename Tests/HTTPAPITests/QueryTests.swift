@@ -216,7 +216,7 @@ struct QueryTests {
     /// Registers a new resident and waits until every view has applied it; returns its last position.
     static func registerProjected(_ client: some TestClientProtocol, _ fixture: APIFixture) async throws -> Int {
         let position = try await register(client, fixture)
-        #expect(await fixture.server.engine.waitUntilProjected(Position(UInt64(position)), timeout: .seconds(10)))
+        #expect(await fixture.server.engine.waitUntilProjected(Position(UInt64(position)), timeout: .seconds(600)))
         return position
     }
 
