@@ -1,7 +1,7 @@
 import Commands
 import Domain
 import Foundation
-import HTTPAPI
+@testable import HTTPAPI
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -28,6 +28,17 @@ struct AuthenticationTests {
             let unknownRoute = try await client.send(.get, "/v1/nothing-here", token: nil)
             #expect(unknownRoute.status == .unauthorized)
         }
+    }
+
+    @Test("A token's id is read only from cus_<id>_<secret> of at most 128 bytes: exactly two underscores")
+    func tokenIDs() {
+        let long = "cus_a_" + String(repeating: "0", count: 122)
+        let cases: [(String, String?)] = [
+            ("cus_ab12_00ff", "ab12"), ("cus__00ff", ""), ("cus_ab12_", "ab12"), ("cus_é_0", "é"), (long, "a"),
+            ("cus_a_b_c", nil), ("cus_ab12", nil), ("cus_", nil), ("cus", nil), ("", nil), ("xcus_a_b", nil),
+            ("CUS_a_b", nil), ("cus-a_b", nil), ("_cus_a_b", nil), (long + "0", nil),
+        ]
+        for (token, id) in cases { #expect(TokenStore.tokenID(token) == id, "\(token)") }
     }
 
     @Test("Tokens are stored only as SHA-256; a revoked token stops working at once")
