@@ -1,4 +1,4 @@
-public import Commands
+internal import Commands
 public import Domain
 public import Ledger
 

@@ -248,7 +248,7 @@ struct ParallelBuildTests {
         let short = ProjectionBuilder(ledger: fixture.services.ledger, store: fixture.store, workers: 2)
         #expect(size < ProjectionBuilder.parallelEventsMin)
         #expect(try Self.groups(short, projections, upTo: size, in: fixture.store).count == 1)
-        let one = try Self.builder(fixture, store: fixture.store, workers: 1)
+        let one = Self.builder(fixture, store: fixture.store, workers: 1)
         #expect(try Self.groups(one, projections, upTo: size, in: fixture.store).count == 1)
         let single = try Self.groups(
             Self.builder(fixture, store: fixture.store, workers: 2), [PlanStatusProjection()], upTo: size,
