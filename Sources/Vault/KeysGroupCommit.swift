@@ -22,8 +22,6 @@ final class KeysGroupCommit: Sendable {
     private struct State {
         var queued: [Pending] = []
         var isDraining = false
-        /// Writes queued so far: their growth during a commit tells the linger the pace.
-        var received = 0
     }
 
     /// Writes one transaction takes at most; the rest wait for the next one.
@@ -60,7 +58,6 @@ final class KeysGroupCommit: Sendable {
     private func enqueue(_ pending: Pending) {
         let startsDrain = state.withLock { state in
             state.queued.append(pending)
-            state.received += 1
             defer { state.isDraining = true }
             return !state.isDraining
         }
@@ -70,10 +67,9 @@ final class KeysGroupCommit: Sendable {
     /// Commits batches until the queue is empty, then lets the next `enqueue` start a new drain.
     private func drain() {
         let clock = ContinuousClock()
-        while let batch = nextBatch() {
+        while let (batch, queuedBefore) = nextBatch() {
             var answers: [@Sendable () -> Void] = []
             let started = clock.now
-            let receivedBefore = state.withLock { $0.received }
             do {
                 try store.write("cannot commit \(batch.count) writes to the keys env") { txn in
                     answers.removeAll(keepingCapacity: true)
@@ -86,11 +82,10 @@ final class KeysGroupCommit: Sendable {
             commitsMade.add(1, ordering: .relaxed)
             writesCommitted.add(batch.count, ordering: .relaxed)
             let made = GroupCommitLinger.Commit(
-                requests: batch.count, duration: clock.now - started,
-                arrivedMeanwhile: state.withLock { $0.received } - receivedBefore)
+                requests: batch.count, duration: clock.now - started, queuedBefore: queuedBefore,
+                queuedAfter: state.withLock { $0.queued.count })
             for answer in answers { answer() }
-            // A queue longer than one batch already holds the next one.
-            if batch.count < Self.writesPerCommitMax { linger.wait(after: made) { state.withLock { $0.queued.count } } }
+            linger.wait(after: made) { state.withLock { $0.queued.count } }
         }
     }
 
@@ -99,7 +94,8 @@ final class KeysGroupCommit: Sendable {
         (commitsMade.load(ordering: .relaxed), writesCommitted.load(ordering: .relaxed))
     }
 
-    private func nextBatch() -> [Pending]? {
+    /// The next batch and how many writes stay queued after it; nil once the queue is empty.
+    private func nextBatch() -> (batch: [Pending], queuedBefore: Int)? {
         state.withLock { state in
             guard !state.queued.isEmpty else {
                 state.isDraining = false
@@ -108,7 +104,7 @@ final class KeysGroupCommit: Sendable {
             let count = min(state.queued.count, Self.writesPerCommitMax)
             let batch = Array(state.queued.prefix(count))
             state.queued.removeFirst(count)
-            return batch
+            return (batch, state.queued.count)
         }
     }
 }

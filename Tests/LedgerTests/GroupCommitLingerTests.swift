@@ -19,7 +19,8 @@ struct GroupCommitLingerTests {
 
     /// A commit of `requests` that took `milliseconds` while `arrived` other requests queued.
     static func commit(_ requests: Int, milliseconds: Int = 1, arrived: Int = 0) -> GroupCommitLinger.Commit {
-        GroupCommitLinger.Commit(requests: requests, duration: .milliseconds(milliseconds), arrivedMeanwhile: arrived)
+        GroupCommitLinger.Commit(
+            requests: requests, duration: .milliseconds(milliseconds), queuedBefore: 0, queuedAfter: arrived)
     }
 
     static let linger = GroupCommitLinger(microsecondsMax: 1_000)
@@ -29,6 +30,18 @@ struct GroupCommitLingerTests {
         let queue = Queue([0])
         Self.linger.wait(after: Self.commit(1, arrived: 5), queued: queue.next)
         GroupCommitLinger(microsecondsMax: 0).wait(after: Self.commit(50, arrived: 5), queued: queue.next)
+        #expect(queue.looks == 0)
+    }
+
+    @Test("When the queue held more than one batch took, the next batch is already there: no wait, no look")
+    func fullQueueNeverWaits() {
+        let queue = Queue([0])
+        let leftBehind = GroupCommitLinger.Commit(
+            requests: 64, duration: .milliseconds(1), queuedBefore: 3, queuedAfter: 3)
+        Self.linger.wait(after: leftBehind, queued: queue.next)
+        let stillArriving = GroupCommitLinger.Commit(
+            requests: 64, duration: .milliseconds(1), queuedBefore: 3, queuedAfter: 9)
+        Self.linger.wait(after: stillArriving, queued: queue.next)
         #expect(queue.looks == 0)
     }
 

@@ -15,26 +15,33 @@ public struct GroupCommitLinger: Sendable {
 
     public init(microsecondsMax: UInt32) { self.microsecondsMax = microsecondsMax }
 
-    /// What the linger needs to know of the commit just made.
+    /// What the linger needs to know of the commit just made. Only the committing thread takes requests off the
+    /// queue, so the requests that arrived while it ran are the growth of the queue between the two lengths.
     public struct Commit: Sendable {
         /// The requests it carried.
         public var requests: Int
         /// How long it took.
         public var duration: Duration
-        /// The requests that queued while it ran, counted before its own callers were answered.
-        public var arrivedMeanwhile: Int
+        /// The queue's length once its batch was taken off.
+        public var queuedBefore: Int
+        /// The queue's length once it committed, before its own callers were answered.
+        public var queuedAfter: Int
 
-        public init(requests: Int, duration: Duration, arrivedMeanwhile: Int) {
+        public init(requests: Int, duration: Duration, queuedBefore: Int, queuedAfter: Int) {
             self.requests = requests
             self.duration = duration
-            self.arrivedMeanwhile = arrivedMeanwhile
+            self.queuedBefore = queuedBefore
+            self.queuedAfter = queuedAfter
         }
+
+        var arrivedMeanwhile: Int { queuedAfter - queuedBefore }
     }
 
-    /// Blocks the calling (writer) thread in 100 µs steps, up to `microsecondsMax`, while requests keep coming.
-    /// `queued()` is the queue's length now.
+    /// Blocks the calling (writer) thread in 100 µs steps, up to `microsecondsMax`, while requests keep coming;
+    /// not at all when a queue longer than one batch already held the next one. `queued()` is the queue's length
+    /// now.
     public func wait(after commit: Commit, queued: () -> Int) {
-        guard commit.requests > 1, microsecondsMax > 0 else { return }
+        guard commit.requests > 1, commit.queuedBefore == 0, microsecondsMax > 0 else { return }
         if commit.arrivedMeanwhile > 0 {
             waitWhileArriving(after: commit, queued: queued)
         } else {

@@ -30,8 +30,6 @@ final class LedgerWriter: Sendable {
 
     private struct Inbox {
         var pending: [Pending] = []
-        /// Appends queued since the writer started: their growth during a commit tells the linger the pace.
-        var received = 0
         var stopReason: LedgerError?
         var closing = false
     }
@@ -94,7 +92,6 @@ final class LedgerWriter: Sendable {
                         .overloaded, "\(LedgerLimits.writerQueueRequestsMax) appends are queued; retry shortly")
                 }
                 inbox.pending.append(Pending(request: request, reply: reply))
-                inbox.received += 1
                 return nil
             }
             if let refusal { reply.resume(returning: .failure(refusal)) } else { wakeUp.signal() }
@@ -137,9 +134,8 @@ final class LedgerWriter: Sendable {
             }
             let (batch, closing, leftOver) = takeBatch()
             if !batch.isEmpty {
-                let made = commit(batch)
-                // A queue longer than one batch already holds the next one.
-                if leftOver == 0 { linger.wait(after: made) { inbox.withLock { $0.pending.count } } }
+                let made = commit(batch, queuedBefore: leftOver)
+                linger.wait(after: made) { inbox.withLock { $0.pending.count } }
             }
             if closing && batch.isEmpty { break }
             if !batch.isEmpty { wakeUp.signal() }  // more may be queued than one batch held
@@ -171,20 +167,22 @@ final class LedgerWriter: Sendable {
         }
     }
 
-    /// Commits `batch` and answers its callers; returns what the group-commit linger needs to know of it.
+    /// Commits `batch`, taken off the queue leaving `queuedBefore` requests, and answers its callers; returns
+    /// what the group-commit linger needs to know of it.
     @discardableResult
-    private func commit(_ batch: [Pending], forceCheckpoint: Bool = false) -> GroupCommitLinger.Commit {
+    private func commit(_ batch: [Pending], queuedBefore: Int = 0, forceCheckpoint: Bool = false)
+        -> GroupCommitLinger.Commit
+    {
         let clock = ContinuousClock()
         let started = clock.now
         let before = committer.withLock { $0?.state }
-        let receivedBefore = inbox.withLock { $0.received }
         let outcome = committer.withLock { committer in
             committer.map { $0.commit(batch.map(\.request), forceCheckpoint: forceCheckpoint) }
         }
         let duration = clock.now - started
         let made = GroupCommitLinger.Commit(
-            requests: batch.count, duration: duration, arrivedMeanwhile: inbox.withLock { $0.received } - receivedBefore
-        )
+            requests: batch.count, duration: duration, queuedBefore: queuedBefore,
+            queuedAfter: inbox.withLock { $0.pending.count })
         report(batch, outcome: outcome, before: before, duration: duration)
         switch outcome {
         case .committed(let results)?:
