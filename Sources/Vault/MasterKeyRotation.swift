@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import LMDB
-public import Ledger
+import Ledger
 
 #if canImport(Glibc)
     import Glibc
