@@ -10,26 +10,11 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
     /// ones after a commit: P5 bounds memory.
     static var cachedRowsMax: Int { 50_000 }
 
-    /// One cached row: nil for a row known to be absent (or deleted); `dirty` when the batch changed it; `read`
-    /// when an event read it. A row only ever put (an alert raised, a queue entry filed) is `evicted` after the
-    /// commit: its row is dropped, and a later look-up reads it from the table again.
-    private struct Slot {
-        let key: RowKey
-        var row: Row?
-        var dirty = false
-        var read = false
-        var evicted = false
-        /// Moved out to an `update` body: the same row must not be used through the table until it returns.
-        var borrowed = false
-    }
-
-    /// The cached rows, in the order first touched, and each key's place among them. Slots are only appended while
-    /// a batch applies, so a place stays valid; they are all dropped at once past `cachedRowsMax`. Structs in one
-    /// array rather than an object per row: no allocation, reference count or deallocation per cached row.
-    private var slots: [Slot] = []
-    private var places: [RowKey: Int] = [:]
-    /// The slots whose row was evicted: they do not count against `cachedRowsMax`.
-    private var evictedCount = 0
+    /// The cached rows and the batch's changes. One stored value rather than a property each, so that each step
+    /// below (a look-up, a borrow, a return) is one access to the table's state: every access to a class's stored
+    /// property is checked for exclusivity at run time, and a property per field cost one check per field touched,
+    /// about 2 % of a PlanStatusView rebuild.
+    private var cache = RowCache<Row>()
     /// `flush` for this table's row type. An overriding method of a generic class runs unspecialized, copying
     /// and encoding rows through `Row`'s witness tables; this closure is made with the table, where `Row` is a
     /// known type, so the loop over the changed rows runs specialized.
@@ -39,84 +24,43 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
         flushChangedRows = { table throws(ProjectionError) in try table.writeChangedRows() }
         super.init(name: name, database: database, transaction: transaction)
     }
-    /// The places of the rows the batch changed, each once, for `flush`; after a commit the cached rows are all
-    /// clean and carry over to the next batch's transaction (`rebind`).
-    private var changed: [Int] = []
 
     /// The place of `key`'s slot, reading the row from the table when it is not cached (or was evicted).
     private func place(_ key: RowKey) throws(ProjectionError) -> Int {
-        guard let place = cachedPlace(key) else { return newPlace(key, row: try read(key)) }
-        if slots[place].evicted { revive(place, row: try read(key)) }
-        return place
-    }
-
-    /// The place of `key`'s cached slot, if any; a row borrowed by an `update` in progress may not be used.
-    private func cachedPlace(_ key: RowKey) -> Int? {
-        guard let place = places[key] else { return nil }
-        precondition(!slots[place].borrowed, "\(name): a row used inside its own update")
-        return place
-    }
-
-    private func newPlace(_ key: RowKey, row: Row?) -> Int {
-        slots.append(Slot(key: key, row: row))
-        places[key] = slots.count - 1
-        return slots.count - 1
-    }
-
-    /// Gives an evicted slot its row again (read back, or replaced by a put).
-    private func revive(_ place: Int, row: Row?) {
-        slots[place].row = row
-        slots[place].evicted = false
-        evictedCount -= 1
+        switch cache.lookup(key, table: name) {
+        case .cached(let place): return place
+        case .evicted(let place):
+            cache.revive(place, row: try read(key))
+            return place
+        case .missing: return cache.append(key, row: try read(key))
+        }
     }
 
     private func read(_ key: RowKey) throws(ProjectionError) -> Row? {
         try RowCoding.read(Row.self, key: key, table: name, database: database, in: transaction)
     }
 
-    override var rowsPending: Int { changed.count }
-
-    private func markChanged(_ place: Int) {
-        guard !slots[place].dirty else { return }
-        slots[place].dirty = true
-        changed.append(place)
-    }
+    override var rowsPending: Int { cache.changedCount }
 
     public func get(_ key: RowKey) throws(ProjectionError) -> Row? {
-        let place = try place(key)
-        slots[place].read = true
-        return slots[place].row
+        cache.read(try place(key))
     }
 
-    public func put(_ key: RowKey, _ row: Row) { store(key, row) }
+    public func put(_ key: RowKey, _ row: Row) { cache.store(key, row, table: name) }
 
-    public func delete(_ key: RowKey) { store(key, nil) }
-
-    /// Replaces the row without reading it first.
-    private func store(_ key: RowKey, _ row: Row?) {
-        guard let place = cachedPlace(key) else {
-            markChanged(newPlace(key, row: row))
-            return
-        }
-        if slots[place].evicted { revive(place, row: row) } else { slots[place].row = row }
-        markChanged(place)
-    }
+    public func delete(_ key: RowKey) { cache.store(key, nil, table: name) }
 
     /// Changes the row in place; `body` sees nil for a missing row and may create or delete it. `body` must not
     /// use the same row through this table: it is moved out of the cache while `body` runs (so it changes in place,
     /// uncopied), and back after.
     public func update(_ key: RowKey, _ body: (inout Row?) throws(ProjectionError) -> Void) throws(ProjectionError) {
         let place = try place(key)
-        slots[place].read = true
-        markChanged(place)
-        var row = slots[place].row.take()
-        slots[place].borrowed = true
-        defer { slots[place].borrowed = false }
+        var row = cache.borrow(place)
         do throws(ProjectionError) { try body(&row) } catch {
-            slots[place].row = consume row
+            cache.giveBack(place, row)
             throw error
         }
-        slots[place].row = consume row
+        cache.giveBack(place, row)
     }
 
     /// Changes an existing row, or a new one made by `make`.
@@ -139,41 +83,148 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
     override func flush() throws(ProjectionError) -> Bool { try flushChangedRows(self) }
 
     private func writeChangedRows() throws(ProjectionError) -> Bool {
-        let wrote = !changed.isEmpty
-        var writer = PayloadWriter(capacity: 1024)
-        do {
-            // One cursor for the sorted run: LMDB then finds most keys on the page of the previous one.
-            try transaction.withCursor(database) { cursor in
-                for index in RowKey.byteOrder(of: changed.map { slots[$0].key }) {
-                    let place = changed[index]
-                    slots[place].dirty = false
-                    if let row = slots[place].row {
+        let transaction = transaction
+        let database = database
+        return try cache.writeChanged(table: name, maxRows: Self.cachedRowsMax) { rows throws(ProjectionError) in
+            var writer = PayloadWriter(capacity: 1024)
+            do {
+                // One cursor for the sorted run: LMDB then finds most keys on the page of the previous one.
+                try transaction.withCursor(database) { cursor in
+                    for (key, row) in rows {
+                        guard let row else {
+                            _ = try key.withUnsafeBytes { key throws(LMDBError) in try cursor.delete(key: key) }
+                            continue
+                        }
                         writer.removeAll()
                         row.encode(to: &writer)
                         try writer.bytes.withBytes { value throws(LMDBError) in
-                            try slots[place].key.withUnsafeBytes { key throws(LMDBError) in
-                                try cursor.put(value, key: key)
-                            }
+                            try key.withUnsafeBytes { key throws(LMDBError) in try cursor.put(value, key: key) }
                         }
-                    } else {
-                        try slots[place].key.withUnsafeBytes { key throws(LMDBError) in try cursor.delete(key: key) }
-                    }
-                    if !slots[place].read {
-                        slots[place].row = nil
-                        slots[place].evicted = true
-                        evictedCount += 1
                     }
                 }
+            } catch { throw ProjectionError.storage("writing \(name): \(error)") }
+        }
+    }
+}
+
+/// The rows a `RowTable` holds: each key's slot, in the order first touched, and the places of the slots the
+/// batch changed. Slots are only appended while a batch applies, so a place stays valid; they are all dropped at
+/// once past the table's bound. Structs in one array rather than an object per row: no allocation, reference
+/// count or deallocation per cached row.
+struct RowCache<Row> {
+    /// One cached row: nil for a row known to be absent (or deleted); `dirty` when the batch changed it; `read`
+    /// when an event read it. A row only ever put (an alert raised, a queue entry filed) is `evicted` after the
+    /// commit: its row is dropped, and a later look-up reads it from the table again.
+    private struct Slot {
+        let key: RowKey
+        var row: Row?
+        var dirty = false
+        var read = false
+        var evicted = false
+        /// Moved out to an `update` body: the same row must not be used through the table until it returns.
+        var borrowed = false
+    }
+
+    enum Lookup {
+        case cached(Int)
+        /// Cached once, its row dropped after a commit: read it again and `revive` it.
+        case evicted(Int)
+        case missing
+    }
+
+    private var slots: [Slot] = []
+    private var places: [RowKey: Int] = [:]
+    /// The slots whose row was evicted: they do not count against the bound.
+    private var evictedCount = 0
+    /// The places of the rows the batch changed, each once, for `writeChanged`.
+    private var changed: [Int] = []
+
+    var changedCount: Int { changed.count }
+
+    /// Where `key`'s slot is, if cached; a row borrowed by an `update` in progress may not be used.
+    func lookup(_ key: RowKey, table: String) -> Lookup {
+        guard let place = places[key] else { return .missing }
+        precondition(!slots[place].borrowed, "\(table): a row used inside its own update")
+        return slots[place].evicted ? .evicted(place) : .cached(place)
+    }
+
+    /// A new slot for `key` holding `row` (nil: known absent); returns its place.
+    mutating func append(_ key: RowKey, row: Row?) -> Int {
+        slots.append(Slot(key: key, row: row))
+        places[key] = slots.count - 1
+        return slots.count - 1
+    }
+
+    /// Gives an evicted slot its row again (read back, or replaced by a put).
+    mutating func revive(_ place: Int, row: Row?) {
+        slots[place].row = row
+        slots[place].evicted = false
+        evictedCount -= 1
+    }
+
+    /// The row at `place`, noted as read (it stays cached after the commit).
+    mutating func read(_ place: Int) -> Row? {
+        slots[place].read = true
+        return slots[place].row
+    }
+
+    /// Replaces `key`'s row without reading it first.
+    mutating func store(_ key: RowKey, _ row: Row?, table: String) {
+        switch lookup(key, table: table) {
+        case .missing: markChanged(append(key, row: row))
+        case .evicted(let place):
+            revive(place, row: row)
+            markChanged(place)
+        case .cached(let place):
+            slots[place].row = row
+            markChanged(place)
+        }
+    }
+
+    /// Moves the row at `place` out for an update, noting it read and changed; `giveBack` returns it.
+    mutating func borrow(_ place: Int) -> Row? {
+        slots[place].read = true
+        markChanged(place)
+        slots[place].borrowed = true
+        return slots[place].row.take()
+    }
+
+    mutating func giveBack(_ place: Int, _ row: consuming Row?) {
+        slots[place].borrowed = false
+        slots[place].row = row
+    }
+
+    private mutating func markChanged(_ place: Int) {
+        guard !slots[place].dirty else { return }
+        slots[place].dirty = true
+        changed.append(place)
+    }
+
+    /// Hands `write` the changed rows in key order (nil: delete), then marks them clean, evicts those only put, and
+    /// forgets every clean row once the slots outgrow `maxRows` (live) or twice as many (evicted ones included).
+    /// Returns whether there were any.
+    mutating func writeChanged(
+        table: String, maxRows: Int,
+        _ write: (_ rows: LazyMapSequence<[Int], (key: RowKey, row: Row?)>) throws(ProjectionError) -> Void
+    ) throws(ProjectionError) -> Bool {
+        guard !changed.isEmpty else { return false }
+        let order = RowKey.byteOrder(of: changed.map { slots[$0].key }).map { changed[$0] }
+        try write(order.lazy.map { [slots] place in (slots[place].key, slots[place].row) })
+        for place in changed {
+            slots[place].dirty = false
+            if !slots[place].read {
+                slots[place].row = nil
+                slots[place].evicted = true
+                evictedCount += 1
             }
-        } catch { throw ProjectionError.storage("writing \(name): \(error)") }
+        }
         changed.removeAll(keepingCapacity: true)
-        // Live rows are bounded by `cachedRowsMax`; evicted slots (a key and no row) by as many again.
-        if slots.count - evictedCount > Self.cachedRowsMax || slots.count > 2 * Self.cachedRowsMax {
+        if slots.count - evictedCount > maxRows || slots.count > 2 * maxRows {
             slots.removeAll()
             places.removeAll()
             evictedCount = 0
         }
-        return wrote
+        return true
     }
 }
 
@@ -247,14 +298,19 @@ public final class RowBatch {
     private func open<Table: BatchTable>(_ name: String, _ make: (Database) -> Table) throws(ProjectionError)
         -> Table
     {
-        // By index: iterating the list would copy each entry out, retaining and releasing its table, on every event.
-        for index in tables.indices where tables[index].name == name {
-            guard tables[index].tableType == ObjectIdentifier(Table.self) else {
-                throw ProjectionError.storage("table \(name) opened as two kinds of table or with two row types")
+        // Through the buffer: one access to `tables` (each is checked for exclusivity at run time) and no copy of
+        // an entry (which would retain and release its table), on every event.
+        let opened = try tables.withUnsafeBufferPointer { tables throws(ProjectionError) -> Table? in
+            for index in tables.indices where tables[index].name == name {
+                guard tables[index].tableType == ObjectIdentifier(Table.self) else {
+                    throw ProjectionError.storage("table \(name) opened as two kinds of table or with two row types")
+                }
+                // The table's type was checked just above.
+                return unsafeDowncast(tables[index].table, to: Table.self)
             }
-            // The table's type was checked just above.
-            return unsafeDowncast(tables[index].table, to: Table.self)
+            return nil
         }
+        if let opened { return opened }
         guard let database = databases[name] else { throw ProjectionError.storage("no table named \(name)") }
         let table = make(database)
         tables.append((name, ObjectIdentifier(Table.self), table))
