@@ -163,6 +163,22 @@ struct ComplianceAlertsViewTests {
         #expect(alerts.allSatisfy { $0["status"] == .string("resolved") })
     }
 
+    @Test("Over-delivery corrected, then reversed by its original's id: the correction goes, resolving it")
+    func overDeliveryReversedByItsOriginal() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = PlanStory()  // 50 units authorised
+        for event in story.opening { try await fixture.emit(event) }
+        try await fixture.emit(story.delivered("d1", on: "2025-03-03", units: 46))
+        let over = try fixture.eventID(at: try await fixture.emit(overDelivered(story, "d2", units: 8)))  // 54 > 50
+        try await fixture.emit(story.corrected(over, on: "2025-03-10", units: 9))  // 55 > 50
+        #expect(try fixture.alerts("overDelivery").first?["status"] == .string("open"))
+        // The decider accepts a reversal naming any report of the delivery: it takes back the correction in force.
+        let reversal = try fixture.eventID(at: try await fixture.emit(story.reversed(over)))
+        let alert = try #require(try fixture.alerts("overDelivery").first)
+        #expect(alert["status"] == .string("resolved"), "46 <= 50")
+        #expect(alert["resolvingEventId"] == .string(reversal.uuidString.lowercased()))
+    }
+
     @Test("An ended programme flags the plan running past it; an update within the programme resolves it")
     func endedProgramme() async throws {
         let fixture = try ProjectionsFixture()

@@ -38,7 +38,7 @@ struct ChangesOnly: DeliveryChangeLog {
 
 @Suite("DeliveryTracker: corrections and reversals, the reports they name read back from the ledger")
 struct DeliveryTrackerTests {
-    @Test("Corrections of corrections, repeats, unknown and non-report ids; reports kept as facts or not alike")
+    @Test("Corrections of corrections, of reports already corrected, repeats, unknown and non-report ids; facts alike")
     func keptOrNotAlike() async throws {
         let fixture = try ProjectionsFixture()
         let story = PlanStory()
@@ -49,13 +49,14 @@ struct DeliveryTrackerTests {
         let d2 = try fixture.eventID(at: secondReport)
         let c1 = try fixture.eventID(at: try await fixture.emit(story.corrected(d1, on: "2025-03-04", units: 2)))
         let c2 = try fixture.eventID(at: try await fixture.emit(story.corrected(c1, on: "2025-03-05", units: 3)))
-        // d1 no longer counts, so this corrects nothing; and what names it later corrects or reverses nothing.
+        // d1 was corrected twice since: the decider lets a correction name any report of the delivery, and it
+        // applies to the report in force, c2.
         let c3 = try fixture.eventID(at: try await fixture.emit(story.corrected(d1, on: "2025-03-06", units: 9)))
         let c4 = try fixture.eventID(at: try await fixture.emit(story.corrected(c3, on: "2025-03-08", units: 5)))
-        try await fixture.emit(story.reversed(c3))
+        try await fixture.emit(story.reversed(c3))  // c4 is in force: it is taken back
         try await fixture.emit(story.reversed(d2))
         try await fixture.emit(story.reversed(d2))  // already reversed
-        try await fixture.emit(story.reversed(c2))
+        try await fixture.emit(story.reversed(c2))  // its delivery was reversed: nothing in force
         let correctsUnknown = try fixture.eventID(
             at: try await fixture.emit(story.corrected(UUID(), on: "2025-03-07", units: 1)))  // no such event
         let authorisation = try fixture.eventID(at: Position(firstReport.rawValue - 1))
@@ -63,8 +64,9 @@ struct DeliveryTrackerTests {
         try await fixture.emit(story.delivered("d3", on: "2025-03-17", units: 5))
 
         let expected = [
-            "4@2025-03-03", "4@2025-03-10", "-4@2025-03-03 2@2025-03-04", "-2@2025-03-04 3@2025-03-05", "", "", "",
-            "-4@2025-03-10", "", "-3@2025-03-05", "", "", "5@2025-03-17",
+            "4@2025-03-03", "4@2025-03-10", "-4@2025-03-03 2@2025-03-04", "-2@2025-03-04 3@2025-03-05",
+            "-3@2025-03-05 9@2025-03-06", "-9@2025-03-06 5@2025-03-08", "-5@2025-03-08", "-4@2025-03-10", "", "", "",
+            "", "5@2025-03-17",
         ]
         for projection in [ChangesKeepingReports() as any DeliveryChangeLog, ChangesOnly()] {
             // Live one event per batch, as a server applies them; rebuilt in one batch.
@@ -76,7 +78,7 @@ struct DeliveryTrackerTests {
             }
             #expect(log == expected, "\(type(of: projection).name)")
         }
-        // Corrections that corrected nothing are listed too: c3, c4 (which names it) and the unknown id's.
+        // Each report once replaced or reversed, and the correction of an unknown id, which corrected nothing.
         let supersededKeys = Set([d1, c1, d2, c2, c3, c4, correctsUnknown].map { RowKey.uuid($0) })
         for projection in [ChangesKeepingReports.self as any DeliveryChangeLog.Type, ChangesOnly.self] {
             let (reports, superseded) = try fixture.store.read(projection) { reader in
@@ -85,8 +87,8 @@ struct DeliveryTrackerTests {
                     Set(try reader.rows(DeliveryTracker.supersededTable, as: UInt64.self).map(\.key))
                 )
             }
-            // Kept: d1, d2, c1, c2 and d3, each inserted once.
-            #expect(reports.count == (projection.reports == .keptAsFacts ? 5 : 0), "\(projection.name)")
+            // Kept: d1, d2, c1, c2, c3, c4 and d3, each inserted once.
+            #expect(reports.count == (projection.reports == .keptAsFacts ? 7 : 0), "\(projection.name)")
             #expect(superseded == supersededKeys, "\(projection.name)")
         }
     }

@@ -112,6 +112,15 @@ struct WorkloadStory {
         return try fixture.eventID(at: try await fixture.emit(care("2025-06-26", 2, over: true)))
     }
 
+    func correct(_ overDelivery: UUID, units: UInt64, _ fixture: ProjectionsFixture) async throws {
+        try await fixture.emit(
+            .deliveryCorrected(
+                DeliveryCorrected(
+                    authorisationId: au01, personRef: anna, originalEventId: overDelivery,
+                    deliveryId: "\(au01)-2025-06-26", deliveredOn: .on("2025-06-27"), units: units,
+                    reason: "Błąd liczby godzin")))
+    }
+
     func reverse(_ overDelivery: UUID, _ fixture: ProjectionsFixture) async throws {
         try await fixture.emit(
             .deliveryReversed(
@@ -303,5 +312,22 @@ struct ProviderWorkloadViewTests {
         let (live, rebuilt) = try fixture.liveAndRebuiltContents(ProviderWorkloadProjection())
         #expect(!live.isEmpty)
         #expect(rebuilt == live)
+    }
+
+    @Test("An over-delivery corrected, then reversed by its original's id: the correction goes, with its mark")
+    func reversalNamingACorrectedReport() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = WorkloadStory()
+        let overDelivery = try await story.feed(fixture)
+        try await story.correct(overDelivery, units: 3, fixture)
+        try fixture.catchUp(ProviderWorkloadProjection())
+        var june = try fixture.workloadRows(.service(story.ngo, "care")).last
+        #expect(june?["unitsDelivered"] == .int(9), "three reports of 2, and the over-delivery corrected to 3")
+        #expect(june?["overDeliveryCount"] == .int(1), "the mark moved to the correction")
+        try await story.reverse(overDelivery, fixture)  // the decider accepts any report of the delivery
+        try fixture.catchUp(ProviderWorkloadProjection())
+        june = try fixture.workloadRows(.service(story.ngo, "care")).last
+        #expect(june?["unitsDelivered"] == .int(6))
+        #expect(june?["overDeliveryCount"] == .int(0))
     }
 }

@@ -65,16 +65,16 @@ extension ComplianceAlertsProjection {
                     row?.overDeliveries.append(OverDeliveryLink(reportEventId: event.eventUUID, alertId: alertId))
                 }
                 return
-            case .deliveryCorrected(let corrected):
-                // The correction now carries the report's units, and its alert, until it is resolved.
-                if let index = row?.overDeliveries.firstIndex(where: { $0.reportEventId == corrected.originalEventId })
-                {
+            case .deliveryCorrected:
+                // The correction now carries the report's units, and its alert, until it is resolved. The report it
+                // replaced may be a later one than the one it names (`DeliveryTracker.Changes.replacedReport`).
+                if let index = row?.overDeliveries.firstIndex(where: { $0.reportEventId == changes.replacedReport }) {
                     row?.overDeliveries[index].reportEventId = event.eventUUID
                 }
-            case .deliveryReversed(let reversed):
-                let reversedReport = row?.overDeliveries.first { $0.reportEventId == reversed.originalEventId }
+            case .deliveryReversed:
+                let reversedReport = row?.overDeliveries.first { $0.reportEventId == changes.replacedReport }
                 try alerts.resolve(reversedReport?.alertId)
-                row?.overDeliveries.removeAll { $0.reportEventId == reversed.originalEventId }
+                row?.overDeliveries.removeAll { $0.reportEventId == changes.replacedReport }
             default:
                 break
             }

@@ -22,8 +22,9 @@ public struct MetricsFactsProjection: Projection {
     /// 2: authorisations' planId, plans' unitsPlanned, suspensions and summary day and goals set, settlements,
     /// appeals, engagements. 3: delivery reports inserted once, superseded ones listed apart (ADR 0016). 4: every
     /// decision kept for A6 (`decisionEvents`), an appeal counted under the programme of the refusal it contests
-    /// (by `decisionRef`), a resolution closing the earliest pending appeal as the decider does.
-    public static let version: UInt32 = 4
+    /// (by `decisionRef`), a resolution closing the earliest pending appeal as the decider does. 5: a correction or
+    /// reversal naming a report already corrected supersedes the report in force.
+    public static let version: UInt32 = 5
     /// µs per event of a rebuild beyond the shared scan, as `cus-bench projections` measured it.
     public static let rebuildCost = 1.1
     public static let tables =

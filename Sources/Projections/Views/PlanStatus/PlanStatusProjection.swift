@@ -6,7 +6,8 @@ public struct PlanStatusProjection: Projection {
     public static let name = "PlanStatusView"
     /// 2: corrections read the report they name from the ledger; deliveries no longer store a row (ADR 0016).
     /// 3: units delivered per authorisation kept in the plan's item, so a delivery no longer rewrites its link.
-    public static let version: UInt32 = 3
+    /// 4: a correction or reversal naming a report already corrected applies to the report in force.
+    public static let version: UInt32 = 4
     /// µs per event of a rebuild beyond the shared scan, as `cus-bench projections` measured it.
     public static let rebuildCost = 0.55
     public static let tables = ["plans", "applications", "authorisations", DeliveryTracker.supersededTable]

@@ -17,7 +17,9 @@ import Foundation
 public struct ProviderWorkloadProjection: Projection {
     public static let name = "ProviderWorkload"
     /// 3: corrections read the report they name from the ledger; deliveries no longer store a row (ADR 0016).
-    public static let version: UInt32 = 3
+    /// 4: a correction or reversal naming a report already corrected applies to the report in force, and moves its
+    /// over-delivery mark.
+    public static let version: UInt32 = 4
     /// µs per event of a rebuild beyond the shared scan, as `cus-bench projections` measured it.
     public static let rebuildCost = 0.9
     public static let tables = [
@@ -71,10 +73,9 @@ public struct ProviderWorkloadProjection: Projection {
                 $0.unitsMissed += missed.unitsPlanned
             }
         default:
-            for change in try DeliveryTracker.changes(for: event, in: rows, reports: .notKept) {
-                try workload.record(change)
-            }
-            try workload.countOverDelivery(event)
+            let changes = try DeliveryTracker.changes(for: event, in: rows, reports: .notKept)
+            for change in changes { try workload.record(change) }
+            try workload.countOverDelivery(event, replacing: changes.replacedReport)
         }
     }
 
@@ -244,9 +245,10 @@ struct WorkloadTables {
     }
 
     /// An over-delivery counts in the month of its report while the report is in force: a correction moves it
-    /// with the corrected date, a reversal takes it back.
-    func countOverDelivery(_ event: ProjectedEvent) throws(ProjectionError) {
-        guard let move = try overDeliveryMove(event),
+    /// with the corrected date, a reversal takes it back. `replaced` is the report in force that a correction or
+    /// reversal replaced (`DeliveryTracker.Changes.replacedReport`), which may not be the one it names.
+    func countOverDelivery(_ event: ProjectedEvent, replacing replaced: UUID?) throws(ProjectionError) {
+        guard let move = try overDeliveryMove(event, replacing: replaced),
             let work = try authorisations.get(.uuid(move.authorisationId.uuid))
         else { return }
         for (date, sign) in [(move.from, Int64(-1)), (move.to, 1)] {
@@ -260,17 +262,17 @@ struct WorkloadTables {
 
     /// Where an over-delivery's count moves: from the date of the report it replaces (if it was marked) to its
     /// own date (unless reversed). Marks are kept under the event id of the report in force.
-    private func overDeliveryMove(_ event: ProjectedEvent) throws(ProjectionError)
+    private func overDeliveryMove(_ event: ProjectedEvent, replacing replaced: UUID?) throws(ProjectionError)
         -> (authorisationId: AuthorisationID, from: LocalDate?, to: LocalDate?)?
     {
         switch event.event {
         case .serviceDelivered(let delivered) where delivered.overDelivery:
             return (delivered.authorisationId, nil, delivered.deliveredOn)
         case .deliveryCorrected(let correction):
-            guard let marked = try unmark(correction.originalEventId) else { return nil }
+            guard let replaced, let marked = try unmark(replaced) else { return nil }
             return (correction.authorisationId, marked, correction.deliveredOn)
         case .deliveryReversed(let reversal):
-            guard let marked = try unmark(reversal.originalEventId) else { return nil }
+            guard let replaced, let marked = try unmark(replaced) else { return nil }
             return (reversal.authorisationId, marked, nil)
         default:
             return nil

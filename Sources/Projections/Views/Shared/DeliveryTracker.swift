@@ -1,11 +1,13 @@
 public import Domain
-import Foundation
+public import Foundation
 import Ledger
 
 /// Turns providers' reports into changes of units delivered, following corrections and reversals (domain.md
-/// §4.7): a correction replaces the units and date of the report (or earlier correction) it names, a reversal
-/// takes them back. A correction or reversal reads the report it names back from the ledger
-/// (`RowBatch.earlierEvents`) and counts only while that report is not in the view's `supersededTable` (ADR 0016).
+/// §4.7): a correction replaces the units and date of the delivery's report in force, a reversal takes them back.
+/// A correction or reversal names a report of the delivery's history (the original delivery or any correction
+/// of it, as `AuthorisationDecider` accepts), and applies to the report in force: the named one while it is not in
+/// the view's `supersededTable`, else the correction that replaced it, followed while that was replaced in turn.
+/// Reports are read back from the ledger (`RowBatch.earlierEvents`, ADR 0016).
 public enum DeliveryTracker {
     /// Every report, keyed by its event id, in a view that keeps them (`Reports.keptAsFacts`).
     public static let table = "deliveries"
@@ -38,10 +40,15 @@ public enum DeliveryTracker {
     public struct Changes: Sequence, Sendable {
         private var first: Change?
         private var second: Change?
+        /// The event id of the report in force that a correction replaced or a reversal took back: the id the
+        /// event names, or the correction that replaced that one since. Views that keep marks under a report's
+        /// id (an over-delivery) move them from here.
+        public private(set) var replacedReport: UUID?
 
-        init(_ first: Change? = nil, _ second: Change? = nil) {
+        init(_ first: Change? = nil, _ second: Change? = nil, replacing replacedReport: UUID? = nil) {
             self.first = first
             self.second = second
+            self.replacedReport = replacedReport
         }
 
         /// The last change: the report in force after the event.
@@ -63,8 +70,8 @@ public enum DeliveryTracker {
         }
     }
 
-    /// The changes an event makes; empty for other events, and for a correction or reversal of a report that is
-    /// unknown or already superseded (the deciders refuse those, so it means an older ledger).
+    /// The changes an event makes; empty for other events, and for a correction or reversal naming no report, or a
+    /// report whose delivery was reversed (the deciders refuse those, so it means an older ledger).
     public static func changes(for event: ProjectedEvent, in rows: RowBatch, reports: Reports)
         throws(ProjectionError) -> Changes
     {
@@ -79,16 +86,17 @@ public enum DeliveryTracker {
                 try supersede(event.eventUUID, by: event, rows)
                 return Changes()
             }
-            try supersede(corrected.originalEventId, by: event, rows)
+            try supersede(original.id, by: event, rows)
             let report = DeliveryReport(corrected)
             try keep(report, of: event, rows, reports)
-            return Changes(original.change(adding: false), report.change(adding: true))
+            return Changes(
+                original.report.change(adding: false), report.change(adding: true), replacing: original.id)
         case .deliveryReversed(let reversed):
             guard let original = try reportInForce(reversed.originalEventId, before: event, rows) else {
                 return Changes()
             }
-            try supersede(reversed.originalEventId, by: event, rows)
-            return Changes(original.change(adding: false))
+            try supersede(original.id, by: event, rows)
+            return Changes(original.report.change(adding: false), replacing: original.id)
         default:
             return Changes()
         }
@@ -102,15 +110,33 @@ public enum DeliveryTracker {
         try rows.insertOnlyTable(table, of: DeliveryReport.self).insert(.uuid(event.eventUUID), report)
     }
 
+    /// The delivery's report in force, with its event id, for a correction or reversal naming `id`: `id`'s report
+    /// while it is not superseded, else the correction recorded at the position that superseded it, and so on.
+    /// Nil when the delivery was reversed (a reversal ended the chain), when a correction that corrected nothing
+    /// is named (it is listed under its own id), or when `id` is no report. Each step goes to a later position, so
+    /// the walk ends.
     private static func reportInForce(_ id: UUID, before event: ProjectedEvent, _ rows: RowBatch)
-        throws(ProjectionError) -> DeliveryReport?
+        throws(ProjectionError) -> (id: UUID, report: DeliveryReport)?
     {
-        guard try rows.table(supersededTable, of: UInt64.self).get(.uuid(id)) == nil,
+        let superseded = try rows.table(supersededTable, of: UInt64.self)
+        var current = id
+        while let endedAt = try superseded.get(.uuid(current)) {
+            guard
+                let replacement = try rows.earlierEvents.event(
+                    at: Position(endedAt), before: event.position, ofType: correctionType),
+                replacement.eventUUID != current
+            else { return nil }
+            current = replacement.eventUUID
+        }
+        guard
             let earlier = try rows.earlierEvents.event(
-                EventID(UUID128(id)), before: event.position, ofType: reportTypes)
+                EventID(UUID128(current)), before: event.position, ofType: reportTypes),
+            let report = DeliveryReport(reporting: earlier.event)
         else { return nil }
-        return DeliveryReport(reporting: earlier.event)
+        return (current, report)
     }
+
+    private static let correctionType: Set<String> = [DeliveryCorrected.eventType]
 
     /// The events that are reports: anything else a correction names is no report (and is never decoded).
     private static let reportTypes: Set<String> = [ServiceDelivered.eventType, DeliveryCorrected.eventType]
