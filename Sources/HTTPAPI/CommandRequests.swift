@@ -8,6 +8,13 @@ import Foundation
 protocol CommandRequest: Decodable, Sendable {
     associatedtype Clear: Codable & Sendable
     var clear: Clear { get }
+    /// The body field that holds the id of the stream a path names, for bodies that carry it (an event's stream
+    /// key): a body may omit it, and one naming another id is a 400 (`JSONBody.binding`). Nil by default.
+    static var pathBoundField: String? { get }
+}
+
+extension CommandRequest {
+    static var pathBoundField: String? { nil }
 }
 
 extension CommandRequest {

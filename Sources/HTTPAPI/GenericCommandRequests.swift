@@ -18,6 +18,8 @@ struct EventCommandRequest<Event: DomainEventPayload>: CommandRequest {
         }
     }
 
+    static var pathBoundField: String? { streamKeyField }
+
     /// A stand-in for the path's id while the body is checked; `event(_:_:)` puts the real one in.
     static var placeholderKey: JSONValue { .string("00000000-0000-0000-0000-000000000000") }
 

@@ -66,11 +66,18 @@ enum JSONBody {
     }
 
     /// The body with `fields` the path and the stream fix (`planId`, `personRef`…) filled in: a body may omit
-    /// them, but one that names another value is a 400. A body that is not a JSON object is left for `decode`.
+    /// them, but one that names another value is a 400. The body is rewritten from what was parsed, so the typed
+    /// decoding reads the checked values: a body this parser refuses is a 400 here, never passed on as it came
+    /// (`JSONDecoder` skips an unknown field it could not parse, such as `1e400`, and would then read fields that
+    /// were never checked). A body that parses to something else than an object is left for `decode`.
     static func binding(_ fields: [String: String], into bytes: [UInt8]) throws(Problem) -> [UInt8] {
-        guard !fields.isEmpty,
-            var object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
-        else { return bytes }
+        guard !fields.isEmpty else { return bytes }
+        guard !bytes.isEmpty else { throw Problem.invalidRequest("a JSON body is required") }
+        let parsed: Any
+        do { parsed = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) } catch {
+            throw Problem.invalidRequest("the body is not valid JSON, or holds a number out of range")
+        }
+        guard var object = parsed as? [String: Any] else { return bytes }
         for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
             if let given = object[name], (given as? String)?.lowercased() != value.lowercased() {
                 throw Problem.invalidRequest("$.\(name) does not match the resource the path names")

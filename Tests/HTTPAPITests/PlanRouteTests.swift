@@ -133,6 +133,11 @@ struct PlanRouteTests {
                     #"{"from":"2025-04-10","reason":"x","personRef":"\#(UUID().uuidString.lowercased())"}"#,
                     "$.personRef does not match the resource the path names"
                 ),
+                // A number the binding's parser cannot hold must not let the unchecked id through to the decoder.
+                (
+                    #"{"x":1e400,"from":"2025-04-10","reason":"x","personRef":"\#(UUID().uuidString.lowercased())"}"#,
+                    "the body is not valid JSON, or holds a number out of range"
+                ),
             ]
             for (json, detail) in bad {
                 let response = try await Self.send(client, plan, "suspension", token: coordinator, json)

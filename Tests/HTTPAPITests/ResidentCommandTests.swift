@@ -122,6 +122,19 @@ struct ResidentCommandTests {
                 "/v1/persons/\(CentreScript.newID())/consents", token: clerk,
                 json: #"{"consentId":"\#(consent)","purpose":"contact","scope":"x","medium":"written"}"#,
                 code: "not-registered")
+            // The body may name the path's person (in any case) or leave it out; another id, or no id, is a 400.
+            let named = #"{"consentId":"\#(CentreScript.newID())","purpose":"contact","scope":"x","medium":"written","#
+            let upper = resident.person.description.uppercased()
+            try await client.command(path + "/consents", token: clerk, json: named + #""personRef":"\#(upper)"}"#)
+            for other in [CentreScript.newID().description, "not-a-uuid"] {
+                let response = try await client.send(
+                    .post, path + "/consents", token: clerk, json: named + #""personRef":"\#(other)"}"#,
+                    headers: [CommandTests.key()])
+                #expect(response.status == .badRequest, "\(other): \(response.text)")
+                #expect(
+                    try response.object()["detail"] as? String
+                        == "$.personRef does not match the resource the path names")
+            }
         }
     }
 
