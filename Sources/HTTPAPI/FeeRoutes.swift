@@ -126,9 +126,12 @@ struct FeeRoutes {
     private static func assessment(
         _ fields: AssessFeeFields, _ personal: FeeAssessed.Personal, _ account: Account
     ) throws(CommandError) -> AssessFee {
-        let parts = fields.chargePeriod.split(separator: "-").compactMap { Int($0) }
-        guard fields.chargePeriod.count == 7, parts.count == 2,
-            let start = LocalDate(year: parts[0], month: parts[1], day: 1)
+        // `YYYY-MM` in ASCII digits: `Int` alone would also read `2025-+9` or `-2025-5` as a month.
+        let period = fields.chargePeriod.utf8
+        guard period.count == 7, period[period.index(period.startIndex, offsetBy: 4)] == UInt8(ascii: "-"),
+            let year = UInt64(asciiDigits: fields.chargePeriod.prefix(4)),
+            let month = UInt64(asciiDigits: fields.chargePeriod.suffix(2)),
+            let start = LocalDate(year: Int(year), month: Int(month), day: 1)
         else {
             throw CommandError(rejection: FeeAccountRejection.invalidChargePeriod(chargePeriod: fields.chargePeriod))
         }

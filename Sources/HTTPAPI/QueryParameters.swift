@@ -6,22 +6,31 @@ import Hummingbird
 struct QueryParameters {
     let request: Request
 
-    func text(_ name: String) -> String? { request.uri.queryParameters.get(name) }
+    /// The parameter's value; a parameter given twice is 400 (which of the two was meant is not for the server
+    /// to guess).
+    func text(_ name: String) throws(Problem) -> String? {
+        let values = request.uri.queryParameters[values: Substring(name)]
+        guard values.count <= 1 else { throw Problem.invalidRequest("\(name) is given more than once") }
+        return values.first.map(String.init)
+    }
 
+    /// ASCII digits only: `UInt64.init` would also take a sign (`+3`, `-0`).
     func unsigned(_ name: String) throws(Problem) -> UInt64? {
-        guard let text = text(name) else { return nil }
-        guard let value = UInt64(text) else { throw Problem.invalidRequest("\(name) must be a non-negative integer") }
+        guard let text = try text(name) else { return nil }
+        guard let value = UInt64(asciiDigits: text) else {
+            throw Problem.invalidRequest("\(name) must be a non-negative integer")
+        }
         return value
     }
 
     func date(_ name: String) throws(Problem) -> LocalDate? {
-        guard let text = text(name) else { return nil }
+        guard let text = try text(name) else { return nil }
         guard let value = LocalDate(text) else { throw Problem.invalidRequest("\(name) must be a date YYYY-MM-DD") }
         return value
     }
 
     func identifier<ID: EntityIdentifier>(_ name: String, _ type: ID.Type) throws(Problem) -> ID? {
-        guard let text = text(name) else { return nil }
+        guard let text = try text(name) else { return nil }
         guard let value = ID(text) else { throw Problem.invalidRequest("\(name) must be a UUID") }
         return value
     }
@@ -45,4 +54,14 @@ func pathIdentifier<ID: EntityIdentifier>(_ context: APIRequestContext, _ name: 
 {
     guard let text = context.parameters.get(name), let value = ID(text) else { throw Problem.notFound }
     return value
+}
+
+extension UInt64 {
+    /// A decimal number of ASCII digits only (no sign, blank or other character), nil when it overflows.
+    init?(asciiDigits text: some StringProtocol) {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            return nil
+        }
+        self.init(text, radix: 10)
+    }
 }

@@ -69,7 +69,7 @@ struct QueryRoutes {
         let page = try query.page(server.limits)
         let today = try query.date("today") ?? server.today()
         try await waitForMinPosition(query)
-        let (rows, checkpoint) = try read(definition, key: query.text("key"), today: today)
+        let (rows, checkpoint) = try read(definition, key: try query.text("key"), today: today)
         let visible = Self.filter(rows, scope: scope, principal: principal)
         let slice = visible.dropFirst(page.offset).prefix(page.limit)
         let next = page.offset + slice.count

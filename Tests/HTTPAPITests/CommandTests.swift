@@ -109,7 +109,11 @@ struct CommandTests {
                 .post, "/v1/persons", token: clerk, json: Self.registration(person),
                 headers: [("Idempotency-Key", "retry-1")])
             #expect(notUUID.status == .badRequest)
-            for bad in [String(key.1.dropLast()), key.1.replacingOccurrences(of: "-", with: "g"), key.1 + "0"] {
+            let badKeys = [
+                String(key.1.dropLast()), key.1.replacingOccurrences(of: "-", with: "g"), key.1 + "0",
+                #""" \#(key.1)""""#, #"""\#(key.1)"""#, #""\#(key.1)"#, "\"\(key.1) \"",
+            ]
+            for bad in badKeys {
                 let refused = try await client.send(
                     .post, "/v1/persons", token: clerk, json: Self.registration(person),
                     headers: [("Idempotency-Key", bad)])
@@ -138,10 +142,13 @@ struct CommandTests {
                 headers: [Self.key(), ("If-Match", "\"3\"")])
             #expect(stale.status == .preconditionFailed)
             #expect(try stale.problemCode() == "precondition-failed")
-            let badHeader = try await client.send(
-                .post, "/v1/applications/\(application)/need-signals", token: clerk, json: signal,
-                headers: [Self.key(), ("If-Match", "latest")])
-            #expect(badHeader.status == .badRequest)
+            // A stream version in digits, bare or in quotes; a weak tag does not match strongly (RFC 9110).
+            for header in ["latest", #"W/"0""#, #"WW//"+0"W/"#, #""+0""#, #""0"#, "-0", "0x0", #""""0"""#] {
+                let badHeader = try await client.send(
+                    .post, "/v1/applications/\(application)/need-signals", token: clerk, json: signal,
+                    headers: [Self.key(), ("If-Match", header)])
+                #expect(badHeader.status == .badRequest, "\(header)")
+            }
             #expect(try fixture.server.services.ledger.treeSize() <= 1)
         }
     }

@@ -77,6 +77,9 @@ struct FeeRouteTests {
             let refusals: [(String, String)] = [
                 (assess(ChargeID(uuid: UUID()), period: account.month, service: account.service), "already-charged"),
                 (assess(ChargeID(uuid: UUID()), period: "2025-13", service: account.service), "invalid-charge-period"),
+                (assess(ChargeID(uuid: UUID()), period: "2025-+9", service: account.service), "invalid-charge-period"),
+                (assess(ChargeID(uuid: UUID()), period: "-2025-5", service: account.service), "invalid-charge-period"),
+                (assess(ChargeID(uuid: UUID()), period: "2025--3", service: account.service), "invalid-charge-period"),
                 (assess(ChargeID(uuid: UUID()), period: account.month, service: "no-such-service"), "no-fee-rule"),
             ]
             for (json, code) in refusals {

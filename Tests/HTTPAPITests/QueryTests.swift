@@ -41,7 +41,11 @@ struct QueryTests {
                 .get, "/v1/programmes/\(UUID().uuidString.lowercased())/indicators?from=0012-01-01&to=0467-02-01",
                 token: try fixture.token(.evaluator))
             #expect(oldPeriod.status == .badRequest, "no rule set in force is the caller's problem, never a 500")
-            for bad in ["limit=0", "limit=ten", "offset=-1", "today=yesterday", "minPosition=x", "key=not-a-uuid"] {
+            let badQueries = [
+                "limit=0", "limit=ten", "offset=-1", "today=yesterday", "minPosition=x", "key=not-a-uuid",
+                "limit=%2B3", "offset=-0", "minPosition=%2B1", "limit=%203", "limit=3&limit=5000",
+            ]
+            for bad in badQueries {
                 let response = try await client.send(.get, "/v1/views/PlanStatusView?\(bad)", token: token)
                 #expect(response.status == .badRequest, "\(bad)")
                 #expect(try response.problemCode() == "invalid-request")

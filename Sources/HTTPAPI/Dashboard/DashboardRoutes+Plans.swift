@@ -17,11 +17,11 @@ extension DashboardRoutes {
         let (rows, checkpoint) = try scopedRows(PlanStatusProjection.name, page: .plans, visit: visit, key: nil)
         let query = QueryParameters(request: visit.request)
         let page = try query.page(server.limits)
-        let status = query.text("status").flatMap { $0.isEmpty ? nil : $0 }
+        let status = try query.text("status").flatMap { $0.isEmpty ? nil : $0 }
         if let status, PlanState.Status(rawValue: status) == nil {
             throw Problem.invalidRequest("status must be one of the plan statuses")
         }
-        let flaggedOnly = query.text("flagged") == "1"
+        let flaggedOnly = try query.text("flagged") == "1"
         let selected = rows.filter { row in
             (status == nil || row["status"] == .string(status ?? ""))
                 && (!flaggedOnly || !Self.flags(row, visit.language).isEmpty)
@@ -134,7 +134,7 @@ extension DashboardRoutes {
     func providers(_ visit: Visit) throws -> Response {
         let (rows, checkpoint) = try scopedRows(
             ProviderWorkloadProjection.name, page: .providers, visit: visit, key: nil)
-        let month = QueryParameters(request: visit.request).text("month").flatMap { $0.isEmpty ? nil : $0 }
+        let month = try QueryParameters(request: visit.request).text("month").flatMap { $0.isEmpty ? nil : $0 }
         var names = ProviderNames(facts: server.services.facts)
         let lines = rows.map { row in
             (

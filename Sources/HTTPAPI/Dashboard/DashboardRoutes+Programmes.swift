@@ -155,7 +155,7 @@ extension DashboardRoutes {
 
     /// A date parameter where a form's blank field means "not given".
     static func optionalDate(_ query: QueryParameters, _ name: String) throws(Problem) -> LocalDate? {
-        guard let text = query.text(name), !text.isEmpty else { return nil }
+        guard let text = try query.text(name), !text.isEmpty else { return nil }
         guard let date = LocalDate(text) else { throw Problem.invalidRequest("\(name) must be a date YYYY-MM-DD") }
         return date
     }
