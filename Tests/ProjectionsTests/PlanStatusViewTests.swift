@@ -180,6 +180,50 @@ struct PlanStatusViewTests {
         #expect(item["deliveryRatio"] == .number(1))
     }
 
+    @Test("overDelivery stands while an over-delivery does: a reversal or a larger order clears it, a cancellation not")
+    func overDeliveryClears() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = PlanStory()  // 50 units authorised
+        for event in story.opening { try await fixture.emit(event) }
+        func flag() throws -> ViewValue? {
+            try fixture.catchUp(PlanStatusProjection())
+            return try fixture.planRows().first.flatMap(Self.flag("overDelivery"))
+        }
+        func over(_ id: String, units: UInt64) -> DomainEvent {
+            .serviceDelivered(
+                ServiceDelivered(
+                    authorisationId: story.authorisation, personRef: story.person, providerId: story.provider,
+                    deliveryId: id, deliveredOn: .on("2025-03-10"), units: units, groupSession: false,
+                    overDelivery: true))
+        }
+        try await fixture.emit(story.delivered("d1", on: "2025-03-03", units: 46))
+        #expect(try flag() == .bool(false))
+        let first = try fixture.eventID(at: try await fixture.emit(over("d2", units: 8)))  // 54 > 50
+        #expect(try flag() == .bool(true))
+        try await fixture.emit(story.corrected(first, on: "2025-03-10", units: 6))  // 52 > 50
+        #expect(try flag() == .bool(true), "still over")
+        try await fixture.emit(story.reversed(first))  // the correction in force goes: 46
+        #expect(try flag() == .bool(false))
+        try await fixture.emit(over("d3", units: 9))  // 55 > 50
+        #expect(try flag() == .bool(true))
+        try await fixture.emit(
+            .serviceAuthorisationChanged(
+                ServiceAuthorisationChanged(
+                    authorisationId: story.authorisation, personRef: story.person, unitsAuthorised: 55,
+                    monthlyAllocation: [], start: .on("2025-03-01"), end: .on("2025-08-31"), reason: "Aneks",
+                    changedOn: .on("2025-03-20"))))
+        #expect(try flag() == .bool(false), "55 of 55")
+        try await fixture.emit(over("d4", units: 1))  // 56 > 55
+        try await fixture.emit(
+            .serviceAuthorisationCancelled(
+                ServiceAuthorisationCancelled(
+                    authorisationId: story.authorisation, personRef: story.person, effectiveFrom: .on("2025-03-25"),
+                    reason: "Rezygnacja")))
+        #expect(try flag() == .bool(true), "a cancellation changes neither the units ordered nor those delivered")
+        let (live, rebuilt) = try fixture.liveAndRebuiltContents(PlanStatusProjection())
+        #expect(live == rebuilt)
+    }
+
     static func firstItem(_ fixture: ProjectionsFixture) throws -> ViewRow {
         guard case .rows(let items) = try #require(try fixture.planRows().first)["items"], let first = items.first
         else { throw ProjectionError.storage("no items") }

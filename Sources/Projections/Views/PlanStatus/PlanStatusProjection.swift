@@ -7,7 +7,8 @@ public struct PlanStatusProjection: Projection {
     /// 2: corrections read the report they name from the ledger; deliveries no longer store a row (ADR 0016).
     /// 3: units delivered per authorisation kept in the plan's item, so a delivery no longer rewrites its link.
     /// 4: a correction or reversal naming a report already corrected applies to the report in force.
-    public static let version: UInt32 = 4
+    /// 5: `overDelivery` clears once the authorisation's delivered units are within those authorised again.
+    public static let version: UInt32 = 5
     /// µs per event of a rebuild beyond the shared scan, as `cus-bench projections` measured it.
     public static let rebuildCost = 0.55
     public static let tables = ["plans", "applications", "authorisations", DeliveryTracker.supersededTable]
@@ -113,7 +114,7 @@ public struct PlanStatusProjection: Projection {
             try links.update(.uuid(changed.authorisationId.uuid)) { link throws(ProjectionError) in
                 guard let old = link else { return }
                 link?.unitsAuthorised = changed.unitsAuthorised
-                try updateItem(old, plans) { item in
+                try updateItem(old, plans, recheck: (changed.authorisationId, changed.unitsAuthorised)) { item in
                     item.unitsAuthorised =
                         item.unitsAuthorised - min(item.unitsAuthorised, old.unitsAuthorised)
                         + changed.unitsAuthorised
@@ -121,6 +122,8 @@ public struct PlanStatusProjection: Projection {
             }
         case .serviceAuthorisationCancelled(let cancelled):
             // Nothing more can be delivered: what was authorised and not delivered is no longer authorised.
+            // An over-delivery stands through a cancellation, as ComplianceAlerts' alert does: the units ordered and
+            // delivered are what they were.
             try links.update(.uuid(cancelled.authorisationId.uuid)) { link throws(ProjectionError) in
                 guard let old = link else { return }
                 try updateItem(old, plans) { item in
@@ -137,11 +140,18 @@ public struct PlanStatusProjection: Projection {
             if case .serviceDelivered(let delivered) = event.event, delivered.overDelivery,
                 let link = try links.get(.uuid(delivered.authorisationId.uuid))
             {
-                try update(link.planId, plans) { $0.overDelivery = true }
+                try update(link.planId, plans) { plan in
+                    if !plan.overDeliveredAuthorisations.contains(delivered.authorisationId) {
+                        plan.overDeliveredAuthorisations.append(delivered.authorisationId)
+                    }
+                }
             }
-            for change in try DeliveryTracker.changes(for: event, in: rows, reports: .notKept) {
+            // A correction takes back, then adds: an over-delivery is rechecked after the last change only.
+            let changes = try DeliveryTracker.changes(for: event, in: rows, reports: .notKept)
+            for (index, change) in changes.enumerated() {
                 guard let link = try links.get(.uuid(change.authorisationId.uuid)) else { continue }
-                try updateItem(link, plans) { item in
+                let recheck = index == changes.count - 1 ? (change.authorisationId, link.unitsAuthorised) : nil
+                try updateItem(link, plans, recheck: recheck) { item in
                     item.record(units: change.units, on: change.date, under: change.authorisationId)
                 }
             }
@@ -155,12 +165,20 @@ public struct PlanStatusProjection: Projection {
         try plans.update(.uuid(planId.uuid), orInsert: { PlanStatusRow(planId: planId) }, body)
     }
 
+    /// Changes the item `link` serves. With `recheck`, an authorisation and the units it now authorises: clears the
+    /// plan's over-delivery by that authorisation once the item's units delivered under it are within them.
     private func updateItem(
-        _ link: PlanItemLink, _ plans: RowTable<PlanStatusRow>, _ body: (inout PlanItemStatus) -> Void
+        _ link: PlanItemLink, _ plans: RowTable<PlanStatusRow>,
+        recheck: (authorisation: AuthorisationID, unitsAuthorised: UInt64)? = nil,
+        _ body: (inout PlanItemStatus) -> Void
     ) throws(ProjectionError) {
         try update(link.planId, plans) { plan in
             guard let index = plan.items.firstIndex(where: { $0.itemId == link.itemId }) else { return }
             body(&plan.items[index])
+            guard let recheck, !plan.overDeliveredAuthorisations.isEmpty,
+                plan.items[index].delivered(under: recheck.authorisation) <= recheck.unitsAuthorised
+            else { return }
+            plan.overDeliveredAuthorisations.removeAll { $0 == recheck.authorisation }
         }
     }
 

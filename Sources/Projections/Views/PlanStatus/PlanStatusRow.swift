@@ -28,8 +28,14 @@ public struct PlanStatusRow: PayloadCodable, Hashable, Sendable {
     public var goalsSet: UInt64?
     public var lastReviewAt: LocalDate?
     public var summaryRecorded: Bool
-    public var overDelivery: Bool
+    /// The plan's authorisations whose over-delivery report (domain.md §4.7) still stands: raised by the report,
+    /// cleared once the units delivered under the authorisation are within those authorised again (a
+    /// correction, a reversal, a change of the order), as ComplianceAlerts resolves its over-delivery alert.
+    public var overDeliveredAuthorisations: [AuthorisationID]
     public var items: [PlanItemStatus]
+
+    /// The `overDelivery` flag: an over-delivery of one of the plan's authorisations stands.
+    public var overDelivery: Bool { !overDeliveredAuthorisations.isEmpty }
 
     public init(planId: PlanID) {
         self.planId = planId
@@ -38,7 +44,7 @@ public struct PlanStatusRow: PayloadCodable, Hashable, Sendable {
         late = false
         lateReasonRecorded = false
         summaryRecorded = false
-        overDelivery = false
+        overDeliveredAuthorisations = []
         items = []
     }
 
@@ -62,7 +68,7 @@ public struct PlanStatusRow: PayloadCodable, Hashable, Sendable {
         writer.writeOptional(goalsSet)
         writer.writeOptional(lastReviewAt)
         writer.write(summaryRecorded)
-        writer.write(overDelivery)
+        writer.writeArray(overDeliveredAuthorisations)
         writer.writeArray(items)
     }
 
@@ -86,7 +92,7 @@ public struct PlanStatusRow: PayloadCodable, Hashable, Sendable {
         goalsSet = try reader.readOptional()
         lastReviewAt = try reader.readOptional()
         summaryRecorded = try reader.read()
-        overDelivery = try reader.read()
+        overDeliveredAuthorisations = try reader.readArray()
         items = try reader.readArray()
     }
 }

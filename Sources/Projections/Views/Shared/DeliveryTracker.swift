@@ -54,6 +54,8 @@ public enum DeliveryTracker {
         /// The last change: the report in force after the event.
         public var last: Change? { second ?? first }
 
+        public var count: Int { (first == nil ? 0 : 1) + (second == nil ? 0 : 1) }
+
         public func makeIterator() -> Iterator { Iterator(rest: self) }
 
         public struct Iterator: IteratorProtocol {
