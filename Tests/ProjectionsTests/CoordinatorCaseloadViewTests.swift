@@ -64,5 +64,16 @@ struct CoordinatorCaseloadViewTests {
                     planId: story.plan, personRef: story.person, recordedOn: .on("2025-07-20"), goalsSet: 2)))
         try fixture.catchUp(CoordinatorCaseloadProjection())
         #expect(try rows(fixture, today: "2025-08-10").first?["summariesMissing"] == .int(0))
+        // The pending application is withdrawn: its unapproved plan stops counting (domain.md §4.5), and so does
+        // the application.
+        try await fixture.emit(
+            .applicationWithdrawn(
+                ApplicationWithdrawn(applicationId: pending, personRef: other, withdrawnOn: .on("2025-08-01"))))
+        try fixture.catchUp(CoordinatorCaseloadProjection())
+        row = try #require(try rows(fixture, today: "2025-08-10").first)
+        #expect(row["draftsOverdue"] == .int(0))
+        #expect(row["pendingApplications"] == .int(0))
+        let (live, rebuilt) = try fixture.liveAndRebuiltContents(CoordinatorCaseloadProjection())
+        #expect(live == rebuilt)
     }
 }

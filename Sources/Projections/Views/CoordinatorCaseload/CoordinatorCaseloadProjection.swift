@@ -5,7 +5,9 @@ public import Domain
 /// to today, are computed when read.
 public struct CoordinatorCaseloadProjection: Projection {
     public static let name = "CoordinatorCaseload"
-    public static let version: UInt32 = 1
+    /// 2: a plan not yet approved stops counting once its application is withdrawn (domain.md §4.5: the
+    /// withdrawal stops the clocks).
+    public static let version: UInt32 = 2
     /// µs per event of a rebuild beyond the shared scan, as `cus-bench projections` measured it.
     public static let rebuildCost = 0.2
     public static let tables = ["plans", "applications"]
@@ -33,9 +35,19 @@ public struct CoordinatorCaseloadProjection: Projection {
         case .qualificationRefused(let decided):
             try applications.update(.uuid(decided.applicationId.uuid)) { $0?.decided = true }
         case .applicationWithdrawn(let withdrawn):
-            try applications.update(.uuid(withdrawn.applicationId.uuid)) { $0?.decided = true }
+            var plan: PlanID?
+            try applications.update(.uuid(withdrawn.applicationId.uuid)) { application in
+                application?.decided = true
+                plan = application?.planId
+            }
+            guard let plan else { return }
+            try plans.update(.uuid(plan.uuid)) { plan in if plan?.stage == .drafting { plan?.stage = .withdrawn } }
         case .coordinatorAssigned(let assigned):
-            let filedAt = try applications.get(.uuid(assigned.applicationId.uuid))?.filedAt
+            var filedAt: LocalDate?
+            try applications.update(.uuid(assigned.applicationId.uuid)) { application in
+                application?.planId = assigned.planId
+                filedAt = application?.filedAt
+            }
             try plans.update(
                 .uuid(assigned.planId.uuid), orInsert: { CaseloadPlan(coordinatorId: assigned.coordinatorId) }
             ) {
@@ -72,6 +84,8 @@ public struct CaseloadPlan: PayloadCodable, Hashable, Sendable {
         /// Completed or terminated early, summary not yet recorded.
         case ended
         case closed
+        /// Its application was withdrawn before the plan was approved: no clock runs, nothing is counted.
+        case withdrawn
 
         public static let names = StableNames<Self>()
     }
@@ -98,11 +112,12 @@ public struct CaseloadPlan: PayloadCodable, Hashable, Sendable {
     }
 }
 
-/// An application, its assessor and whether it has been decided.
+/// An application, its assessor, whether it has been decided, and the plan a coordinator was assigned for it.
 public struct CaseloadApplication: PayloadCodable, Hashable, Sendable {
     public var filedAt: LocalDate
     public var assessorId: StaffID?
     public var decided = false
+    public var planId: PlanID?
 
     public init(filedAt: LocalDate) { self.filedAt = filedAt }
 
@@ -110,11 +125,13 @@ public struct CaseloadApplication: PayloadCodable, Hashable, Sendable {
         writer.write(filedAt)
         writer.writeOptional(assessorId)
         writer.write(decided)
+        writer.writeOptional(planId)
     }
 
     public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
         filedAt = try reader.read()
         assessorId = try reader.readOptional()
         decided = try reader.read()
+        planId = try reader.readOptional()
     }
 }

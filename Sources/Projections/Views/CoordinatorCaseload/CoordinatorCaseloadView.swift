@@ -35,7 +35,7 @@ public enum CoordinatorCaseloadView {
                 if let end = plan.end, (0...30).contains(context.today.days(to: end)) { count.plansEndingIn30d += 1 }
             case .ended:
                 count.summariesMissing += 1
-            case .closed:
+            case .closed, .withdrawn:
                 break
             }
             counts[plan.coordinatorId] = count
