@@ -109,6 +109,7 @@ struct CommandRoutes {
         let fields = try known(principal)
         let key = try Self.idempotencyKey(request, required: naturalKey == nil)
         let required = try Self.ifMatch(request)
+        guard JSONBody.isJSON(request.headers[.contentType]) else { throw Problem.unsupportedMediaType }
         let bytes = try await JSONBody.bytes(of: request, limit: server.limits.bodyBytesMax)
         let body = try JSONBody.decode(Body.self, from: try JSONBody.binding(fields, into: bytes))
         try admit(principal, body)

@@ -34,6 +34,15 @@ enum JSONBody {
             body: .init(byteBuffer: ByteBuffer(bytes: jsonBytes)))
     }
 
+    /// Whether a `Content-Type` names JSON: `application/json` or a `+json` type, in any case, with or without
+    /// parameters (`; charset=utf-8`). A body of any other type, or of none named, is not read as JSON.
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces).lowercased()
+        return mediaType == "application/json"
+            || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+    }
+
     /// The body's bytes, refused with 413 when over `limit`.
     static func bytes(of request: Request, limit: Int) async throws(Problem) -> [UInt8] {
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {

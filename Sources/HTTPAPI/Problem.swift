@@ -59,6 +59,9 @@ extension Problem {
     static let forbidden = Problem(
         .forbidden, code: "forbidden", title: "This role may not do this", detail: "see the role matrix in README")
     static let notFound = Problem(.notFound, code: "not-found", title: "No such resource")
+    static let unsupportedMediaType = Problem(
+        .unsupportedMediaType, code: "unsupported-media-type", title: "The body must be application/json",
+        detail: "send the body with Content-Type: application/json")
     static func limitExceeded(_ detail: String) -> Problem {
         Problem(.contentTooLarge, code: "limit-exceeded", title: "Over a limit", detail: detail)
     }

@@ -187,6 +187,19 @@ struct CommandTests {
             let tooLarge = try await client.send(.post, "/v1/persons", token: clerk, json: large, headers: [Self.key()])
             #expect(tooLarge.status == .contentTooLarge)
             #expect(try tooLarge.problemCode() == "limit-exceeded")
+            for type in ["text/plain", "application/x-www-form-urlencoded", "application/jsonx", "json"] {
+                let response = try await client.send(
+                    .post, "/v1/persons", token: clerk, json: Self.registration(person),
+                    headers: [Self.key(), ("Content-Type", type)])
+                #expect(response.status == .unsupportedMediaType, "\(type)")
+                #expect(try response.problemCode() == "unsupported-media-type")
+            }
+            let untyped = try await client.send(.post, "/v1/persons", token: clerk, headers: [Self.key()])
+            #expect(untyped.status == .unsupportedMediaType, "no body and no Content-Type")
+            let charset = try await client.send(
+                .post, "/v1/persons", token: clerk, json: Self.registration(UUID().uuidString.lowercased()),
+                headers: [Self.key(), ("Content-Type", "Application/JSON; charset=utf-8")])
+            #expect(charset.status == .created, "\(charset.text)")
             let application = UUID().uuidString.lowercased()
             let unregistered =
                 #"{"personRef":"\#(person)","applicantRole":"self","channel":"inPerson","programmeIds":[],"requestedServiceIds":[],"filedAt":"2025-04-15"}"#
