@@ -73,6 +73,7 @@ struct IndicatorRoutes {
         let programme = try pathIdentifier(context, "programmeId", ProgrammeID.self)
         let query = QueryParameters(request: request)
         let selection = try Selection(query)
+        try requireAdopted(programme)
         try await QueryRoutes(server: server).waitForMinPosition(query)
         let json = try translatingErrors {
             let key = try cacheKey(.init(programme: programme, periods: [selection.period]), selection: selection)
@@ -81,6 +82,15 @@ struct IndicatorRoutes {
             }
         }
         return JSONBody.response(jsonBytes: json)
+    }
+
+    /// 404 for a programme the council never adopted: its indicators would be zeros, not a measurement.
+    private func requireAdopted(_ programme: ProgrammeID) throws(Problem) {
+        let adopted: Bool
+        do { adopted = try server.services.facts.programme(programme).programmeId != nil } catch {
+            throw CommandRoutes.problem(error)
+        }
+        guard adopted else { throw Problem.notFound }
     }
 
     /// What a request selects: the period [from, to) and an optional cutoff (`asOfSize` or `asOf`, not both).

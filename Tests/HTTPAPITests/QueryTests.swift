@@ -37,8 +37,9 @@ struct QueryTests {
             let over = try await client.send(.get, "/v1/views/ApplicationQueue?limit=51", token: token)
             #expect(over.status == .contentTooLarge)
             #expect(try over.problemCode() == "limit-exceeded")
+            let programme = try #require(fixture.programmes.first)
             let oldPeriod = try await client.send(
-                .get, "/v1/programmes/\(UUID().uuidString.lowercased())/indicators?from=0012-01-01&to=0467-02-01",
+                .get, "/v1/programmes/\(programme)/indicators?from=0012-01-01&to=0467-02-01",
                 token: try fixture.token(.evaluator))
             #expect(oldPeriod.status == .badRequest, "no rule set in force is the caller's problem, never a 500")
             let badQueries = [
@@ -124,6 +125,10 @@ struct QueryTests {
             let cells = try #require(live["indicators"] as? [[String: Any]])
             #expect(cells.contains { $0["id"] as? String == "R1" })
             #expect(cells.filter { $0["suppressed"] as? Bool == true }.allSatisfy { $0["value"] == nil })
+            let unknown = try await client.send(
+                .get, "/v1/programmes/\(UUID().uuidString.lowercased())/indicators?from=2025-01-01&to=2025-05-01",
+                token: evaluator)
+            #expect(unknown.status == .notFound, "a programme never adopted has no indicators, not zeros")
             let asOf = try await client.send(.get, path + "&asOfSize=\(size / 2)", token: evaluator).object()
             #expect(asOf["checkpoint"] as? Int == Int(size / 2))
             for cutoff in ["asOfSize=\(size + 1)", "asOfSize=0", "asOf=0165-10-25"] {
