@@ -192,6 +192,12 @@ struct CommandRoutes {
     /// style.md §4's table, for the command side.
     static func problem(_ error: CommandError) -> Problem {
         switch error.code {
+        case .rejected where error.rejectionCode == "invalid-fields":
+            // A field that breaks its event schema's constraints (a length, a pattern, a range) is a schema
+            // violation, 400 as for a malformed body; the deciders find it on the events they would append.
+            Problem(
+                .badRequest, code: "invalid-fields", title: "A field breaks its schema", detail: error.message,
+                rule: error.rule)
         case .rejected:
             Problem(
                 .unprocessableContent, code: error.rejectionCode ?? "rejected", title: "A rule refused the command",

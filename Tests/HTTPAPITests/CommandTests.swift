@@ -200,6 +200,13 @@ struct CommandTests {
                 .post, "/v1/persons", token: clerk, json: Self.registration(UUID().uuidString.lowercased()),
                 headers: [Self.key(), ("Content-Type", "Application/JSON; charset=utf-8")])
             #expect(charset.status == .created, "\(charset.text)")
+            // Well-formed, but a field breaks its schema's constraints (givenName: minLength 1): 400 too.
+            let unnamed = try await client.send(
+                .post, "/v1/persons", token: clerk,
+                json: Self.registration(UUID().uuidString.lowercased()).replacingOccurrences(of: "Zofia", with: ""),
+                headers: [Self.key()])
+            #expect(unnamed.status == .badRequest, "\(unnamed.text)")
+            #expect(try unnamed.problemCode() == "invalid-fields")
             let application = UUID().uuidString.lowercased()
             let unregistered =
                 #"{"personRef":"\#(person)","applicantRole":"self","channel":"inPerson","programmeIds":[],"requestedServiceIds":[],"filedAt":"2025-04-15"}"#
