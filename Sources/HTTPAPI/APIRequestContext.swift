@@ -35,8 +35,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if Self.publicPaths.contains(request.uri.path) || DashboardRoutes.owns(request.uri.path) {
             return try await next(request, context)
         }
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            let principal = tokens.authenticate(String(header.dropFirst("Bearer ".count)))
+        // The scheme's name is case-insensitive (RFC 9110 §11.1); the token is not.
+        guard let header = request.headers[.authorization], header.prefix(7).lowercased() == "bearer ",
+            let principal = tokens.authenticate(String(header.dropFirst(7)))
         else { throw Problem.unauthorized }
         var context = context
         context.principal = principal

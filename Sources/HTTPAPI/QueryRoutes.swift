@@ -59,6 +59,17 @@ struct QueryRoutes {
         }
     }
 
+    /// `?key=`, at most `viewKeyLengthMax` characters (the contract's `maxLength`).
+    static func viewKey(_ query: QueryParameters) throws(Problem) -> String? {
+        guard let key = try query.text("key") else { return nil }
+        guard key.count <= viewKeyLengthMax else {
+            throw Problem.invalidRequest("key must be at most \(viewKeyLengthMax) characters")
+        }
+        return key
+    }
+
+    static let viewKeyLengthMax = 200
+
     func view(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         guard let name = context.parameters.get("name"),
@@ -69,7 +80,7 @@ struct QueryRoutes {
         let page = try query.page(server.limits)
         let today = try query.date("today") ?? server.today()
         try await waitForMinPosition(query)
-        let (rows, checkpoint) = try read(definition, key: try query.text("key"), today: today)
+        let (rows, checkpoint) = try read(definition, key: try Self.viewKey(query), today: today)
         let visible = Self.filter(rows, scope: scope, principal: principal)
         let slice = visible.dropFirst(page.offset).prefix(page.limit)
         let next = page.offset + slice.count

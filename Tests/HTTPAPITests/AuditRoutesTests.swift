@@ -260,7 +260,8 @@ struct AuditRoutesTests {
                 #expect(unknown.text == malformed.text)
                 let long = String(repeating: "x", count: PersonalDataReader.purposeLengthMax + 1)
                 for bad in [
-                    #"{}"#, #"{"purpose":"  "}"#, #"{"purpose":"\#(long)"}"#, "not json",
+                    #"{}"#, #"{"purpose":"  "}"#, #"{"purpose":"\#(long)"}"#, "not json", #"{"purpose":"\u0000"}"#,
+                    #"{"purpose":"kontrola\u001b[2J"}"#,
                     #"{"purpose":"a","from":"2025-02-01","to":"2025-01-01"}"#, #"{"purpose":"a","from":"1 May"}"#,
                 ] {
                     let refused = try await client.send(.post, "/v1/persons/\(kept)/\(path)", token: auditor, json: bad)

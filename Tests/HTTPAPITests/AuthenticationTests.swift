@@ -27,6 +27,17 @@ struct AuthenticationTests {
             }
             let unknownRoute = try await client.send(.get, "/v1/nothing-here", token: nil)
             #expect(unknownRoute.status == .unauthorized)
+            // The scheme's name in any case (RFC 9110 §11.1); nothing else before the token.
+            let valid = try fixture.token(.director)
+            let headers: [(String, HTTPResponse.Status)] = [
+                ("bearer \(valid)", .ok), ("BEARER \(valid)", .ok), ("Bearer  \(valid)", .unauthorized),
+                ("Basic \(valid)", .unauthorized), ("Bearer", .unauthorized),
+            ]
+            for (header, status) in headers {
+                let response = try await client.send(
+                    .get, "/v1/views/PlanStatusView", token: nil, headers: [("Authorization", header)])
+                #expect(response.status == status, "\(header.prefix(8))")
+            }
         }
     }
 

@@ -45,6 +45,7 @@ struct QueryTests {
             let badQueries = [
                 "limit=0", "limit=ten", "offset=-1", "today=yesterday", "minPosition=x", "key=not-a-uuid",
                 "limit=%2B3", "offset=-0", "minPosition=%2B1", "limit=%203", "limit=3&limit=5000",
+                "key=" + String(repeating: "a", count: 201),
             ]
             for bad in badQueries {
                 let response = try await client.send(.get, "/v1/views/PlanStatusView?\(bad)", token: token)

@@ -52,11 +52,16 @@ public enum AuditReveal {
 }
 
 extension AuditReveal {
-    /// A purpose for the access log: not blank and at most `PersonalDataReader.purposeLengthMax` characters.
+    /// A purpose for the access log: not blank, at most `PersonalDataReader.purposeLengthMax` characters, and no
+    /// control character (a line of the log, read by people).
     public static func checkPurpose(_ purpose: String) throws(CommandError) {
-        guard !purpose.allSatisfy(\.isWhitespace), purpose.count <= PersonalDataReader.purposeLengthMax else {
+        guard !purpose.allSatisfy(\.isWhitespace), purpose.count <= PersonalDataReader.purposeLengthMax,
+            !purpose.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
             throw CommandError(
-                .invalidRequest, "purpose must be 1…\(PersonalDataReader.purposeLengthMax) characters, not blank")
+                .invalidRequest,
+                "purpose must be 1…\(PersonalDataReader.purposeLengthMax) characters, not blank, without control "
+                    + "characters")
         }
     }
 
