@@ -42,6 +42,10 @@ struct RegisterPersonRequest: CommandRequest {
         var sex: Sex?
         var district: String?
         var residenceStatus: String?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case givenName, familyName, nationalID, address, phone, email, ageBand, sex, district, residenceStatus
+        }
     }
 
     enum CodingKeys: String, CodingKey { case identity }
@@ -49,9 +53,19 @@ struct RegisterPersonRequest: CommandRequest {
     var clear: Clear
     var identity: Identity
 
+    /// Unknown keys are refused, at the top and in `identity` (`additionalProperties: false`): a mistyped
+    /// `nationalId` would otherwise register the resident without their PESEL, unseen.
     init(from decoder: any Decoder) throws {
+        try decoder.requireKnownKeys(["personRef", "purposeTags", "identity"])
         clear = try Clear(from: decoder)
-        identity = try decoder.container(keyedBy: CodingKeys.self).decode(Identity.self, forKey: .identity)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard container.contains(.identity) else {
+            throw DecodingError.keyNotFound(
+                CodingKeys.identity, .init(codingPath: decoder.codingPath, debugDescription: "identity is required"))
+        }
+        let identityDecoder = try container.superDecoder(forKey: .identity)
+        try identityDecoder.requireKnownKeys(Set(Identity.CodingKeys.allCases.map(\.stringValue)))
+        identity = try Identity(from: identityDecoder)
     }
 
     var personal: PersonRegistered.Personal {
@@ -117,5 +131,25 @@ struct SubmitApplicationRequest: CommandRequest {
             applicantRef: clear.applicantRef, channel: clear.channel, programmeIds: clear.programmeIds,
             requestedServiceIds: clear.requestedServiceIds, filedAt: clear.filedAt,
             backdatingReason: clear.backdatingReason, personal: .init(notes: notes))
+    }
+}
+
+/// Any key of a JSON object, to list them all.
+struct AnyCodingKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension Decoder {
+    /// Throws, naming the first key of this object that is not in `known`: for request objects whose contract
+    /// says `additionalProperties: false` and where a dropped key would lose what the caller meant.
+    func requireKnownKeys(_ known: Set<String>) throws {
+        let keys = try container(keyedBy: AnyCodingKey.self).allKeys
+        guard let unknown = keys.first(where: { !known.contains($0.stringValue) }) else { return }
+        throw DecodingError.dataCorrupted(
+            .init(codingPath: codingPath + [unknown], debugDescription: JSONBody.unknownFieldDescription))
     }
 }

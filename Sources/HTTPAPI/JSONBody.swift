@@ -99,6 +99,9 @@ enum JSONBody {
         return Array(data)
     }
 
+    /// What `Decoder.requireKnownKeys` says of an unknown key, told apart from other corrupted data.
+    static let unknownFieldDescription = "an unknown field"
+
     static func describe(_ error: DecodingError) -> String {
         func path(_ codingPath: [any CodingKey]) -> String {
             let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
@@ -108,6 +111,8 @@ enum JSONBody {
         case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is required"
         case .typeMismatch(_, let context): return "\(path(context.codingPath)) has the wrong type"
         case .valueNotFound(_, let context): return "\(path(context.codingPath)) must not be null"
+        case .dataCorrupted(let context) where context.debugDescription == unknownFieldDescription:
+            return "\(path(context.codingPath)) is not a field of this request"
         case .dataCorrupted(let context):
             return context.codingPath.isEmpty ? "the body is not valid JSON" : "\(path(context.codingPath)) is invalid"
         @unknown default: return "the body does not match the schema"

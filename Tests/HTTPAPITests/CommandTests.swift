@@ -175,6 +175,14 @@ struct CommandTests {
                     #"{"personRef":"\#(person)","purposeTags":[],"identity":{"givenName":"A","familyName":"B","sex":"robot"}}"#,
                     "$.identity.sex is invalid"
                 ),
+                (
+                    #"{"personRef":"\#(person)","purposeTags":[],"identity":{"givenName":"A","familyName":"B","nationalId":"1"}}"#,
+                    "$.identity.nationalId is not a field of this request"
+                ),
+                (
+                    #"{"personRef":"\#(person)","purposeTags":[],"bogus":1,"identity":{"givenName":"A","familyName":"B"}}"#,
+                    "$.bogus is not a field of this request"
+                ),
             ]
             for (body, detail) in cases {
                 let response = try await client.send(
