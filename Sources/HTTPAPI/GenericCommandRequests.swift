@@ -18,22 +18,20 @@ struct EventCommandRequest<Event: DomainEventPayload>: CommandRequest {
         }
     }
 
+    /// The body always holds the stream key when decoded: `JSONBody.binding` checks it against the path or
+    /// fills it in.
     static var pathBoundField: String? { streamKeyField }
 
-    /// A stand-in for the path's id while the body is checked; `event(_:_:)` puts the real one in.
-    static var placeholderKey: JSONValue { .string("00000000-0000-0000-0000-000000000000") }
-
+    /// The clear fields as `JSONValue`s, for the fingerprint (whose text is recorded: it stays as it was).
     var clear: [String: JSONValue]
     private var decoded: Event
 
+    /// The event and its personal part decode from the body itself, so numbers are read as sent (a `JSONValue`
+    /// holds an integer beyond `Int64` as a `Double`, and would round it).
     init(from decoder: any Decoder) throws {
+        decoded = try Event(from: decoder)
+        if !Event.personalFieldNames.isEmpty { decoded.personal = try Event.Personal(from: decoder) }
         var fields = try [String: JSONValue](from: decoder)
-        fields[Self.streamKeyField] = Self.placeholderKey
-        let data = try JSONEncoder().encode(fields)
-        decoded = try JSONDecoder().decode(Event.self, from: data)
-        if !Event.personalFieldNames.isEmpty {
-            decoded.personal = try JSONDecoder().decode(Event.Personal.self, from: data)
-        }
         for name in Event.personalFieldNames + [Self.streamKeyField] { fields[name] = nil }
         clear = fields
     }

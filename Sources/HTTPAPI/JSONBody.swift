@@ -74,29 +74,67 @@ enum JSONBody {
         }
     }
 
-    /// The body with `fields` the path and the stream fix (`planId`, `personRef`…) filled in: a body may omit
-    /// them, but one that names another value is a 400. The body is rewritten from what was parsed, so the typed
-    /// decoding reads the checked values: a body this parser refuses is a 400 here, never passed on as it came
-    /// (`JSONDecoder` skips an unknown field it could not parse, such as `1e400`, and would then read fields that
-    /// were never checked). A body that parses to something else than an object is left for `decode`.
+    /// The body with `fields` (the ids the path and the stream fix: `planId`, `personRef`…) checked and filled in:
+    /// a body may omit them, but one that names another value is a 400. They are read by the same decoder, from the
+    /// same bytes, as the typed decoding that follows, so what is checked is what that decoding reads (whatever it
+    /// makes of a key given twice, or of a number it skips unparsed). A missing field is written into the text
+    /// after the object's opening brace; nothing else is rewritten, so numbers reach the typed decoding as sent.
     static func binding(_ fields: [String: String], into bytes: [UInt8]) throws(Problem) -> [UInt8] {
         guard !fields.isEmpty else { return bytes }
         guard !bytes.isEmpty else { throw Problem.invalidRequest("a JSON body is required") }
-        let parsed: Any
-        do { parsed = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) } catch {
-            throw Problem.invalidRequest("the body is not valid JSON, or holds a number out of range")
-        }
-        guard var object = parsed as? [String: Any] else { return bytes }
-        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
-            if let given = object[name], (given as? String)?.lowercased() != value.lowercased() {
-                throw Problem.invalidRequest("$.\(name) does not match the resource the path names")
-            }
-            object[name] = value
-        }
-        guard let data = try? JSONSerialization.data(withJSONObject: object) else {
+        let given: [String: String?]
+        do { given = try JSONDecoder().decode(BoundFields.self, from: Data(bytes)).values } catch let error
+            as DecodingError
+        {
+            throw Problem.invalidRequest(describe(error))
+        } catch {
             throw Problem.invalidRequest("the body is not valid JSON")
         }
-        return Array(data)
+        var missing: [(name: String, value: String)] = []
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            guard let found = given[name] else {
+                missing.append((name, value))
+                continue
+            }
+            guard found?.lowercased() == value.lowercased() else {
+                throw Problem.invalidRequest("$.\(name) does not match the resource the path names")
+            }
+        }
+        guard !missing.isEmpty else { return bytes }
+        let whitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
+        guard let brace = bytes.firstIndex(where: { !whitespace.contains($0) }), bytes[brace] == UInt8(ascii: "{")
+        else { throw Problem.invalidRequest("the body must be a JSON object") }
+        let isEmpty = bytes[(brace + 1)...].first { !whitespace.contains($0) } == UInt8(ascii: "}")
+        var members = missing.map { quoted($0.name) + ":" + quoted($0.value) }.joined(separator: ",")
+        if !isEmpty { members += "," }
+        var bound = bytes
+        bound.insert(contentsOf: Array(members.utf8), at: brace + 1)
+        return bound
+    }
+
+    /// A JSON string of `text`: ids and field names as they stand, anything else through `JSONEncoder`.
+    private static func quoted(_ text: String) -> String {
+        let plain = text.utf8.allSatisfy { byte in
+            let letter = byte | 0x20
+            return (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                || (letter >= UInt8(ascii: "a") && letter <= UInt8(ascii: "z")) || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: "_")
+        }
+        return plain ? "\"" + text + "\"" : String(decoding: encode(text), as: UTF8.self)
+    }
+
+    /// The top-level fields as `binding` reads them: each key's string, or nil for any other JSON value. Read
+    /// through a keyed container, as the typed decoding reads its fields (a `Dictionary` may resolve a key given
+    /// twice otherwise).
+    private struct BoundFields: Decodable {
+        var values: [String: String?] = [:]
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: AnyCodingKey.self)
+            for key in container.allKeys {
+                values[key.stringValue] = .some(try? container.decode(String.self, forKey: key))
+            }
+        }
     }
 
     /// What `Decoder.requireKnownKeys` says of an unknown key, told apart from other corrupted data.

@@ -133,10 +133,15 @@ struct PlanRouteTests {
                     #"{"from":"2025-04-10","reason":"x","personRef":"\#(UUID().uuidString.lowercased())"}"#,
                     "$.personRef does not match the resource the path names"
                 ),
-                // A number the binding's parser cannot hold must not let the unchecked id through to the decoder.
+                // A number no parser can hold does not let an unchecked id through to the decoder.
                 (
                     #"{"x":1e400,"from":"2025-04-10","reason":"x","personRef":"\#(UUID().uuidString.lowercased())"}"#,
-                    "the body is not valid JSON, or holds a number out of range"
+                    "$.personRef does not match the resource the path names"
+                ),
+                // A key given twice: the check reads it as the typed decoding does.
+                (
+                    #"{"from":"2025-04-10","reason":"x","personRef":"\#(UUID().uuidString.lowercased())","personRef":"\#(UUID().uuidString.lowercased())"}"#,
+                    "$.personRef does not match the resource the path names"
                 ),
             ]
             for (json, detail) in bad {

@@ -49,6 +49,25 @@ struct SetupCommandTests {
                 json:
                     #"{\#(engagement),"serviceId":"\#(script.service)","capacity":{"unitsPerMonth":80},"effectiveFrom":"2025-05-01"}"#
             )
+            // Numbers reach the event as sent: beyond Int64 exactly, and a fraction is no count of units (a fraction
+            // too small for a Double, as in 80.00000000000000001, is 80 to JSONDecoder: it reads numbers as Doubles).
+            let huge: UInt64 = 9_223_372_036_854_775_809
+            try await client.command(
+                provider + "/capacity-changes", token: organiser,
+                json:
+                    #"{\#(engagement),"serviceId":"\#(script.service)","capacity":{"unitsPerMonth":\#(huge)},"effectiveFrom":"2025-05-02"}"#
+            )
+            let recorded = try fixture.events("provider").compactMap { _, event -> UInt64? in
+                guard case .providerCapacityChanged(let changed) = event else { return nil }
+                return changed.capacity.unitsPerMonth
+            }
+            #expect(recorded.last == huge)
+            let fraction = try await client.send(
+                .post, provider + "/capacity-changes", token: organiser,
+                json:
+                    #"{\#(engagement),"serviceId":"\#(script.service)","capacity":{"unitsPerMonth":80.5},"effectiveFrom":"2025-05-03"}"#,
+                headers: [CommandTests.key()])
+            #expect(fraction.status == .badRequest, "\(fraction.text)")
             try await client.command(
                 provider + "/engagement-amendments", token: organiser,
                 json: #"{\#(engagement),"unitRate":4800,"reason":"Waloryzacja","effectiveFrom":"2025-06-01"}"#)
