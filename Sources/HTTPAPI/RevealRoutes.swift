@@ -23,11 +23,11 @@ struct RevealRoutes {
                     "position": row.position, "type": row.type, "recordedAt": row.recordedAt, "personal": personal,
                 ]
             }
-            return Self.response(["personRef": person, "purpose": body.purpose, "fields": fields])
+            return try Self.response(["personRef": person, "purpose": body.purpose, "fields": fields])
         }
         router.post("/v1/persons/:personRef/timeline-reveals") { request, context in
             let (person, body, rows) = try await reveal(request, context)
-            return Self.response(["personRef": person, "purpose": body.purpose, "events": rows.map(\.jsonObject)])
+            return try Self.response(["personRef": person, "purpose": body.purpose, "events": rows.map(\.jsonObject)])
         }
     }
 
@@ -65,10 +65,13 @@ struct RevealRoutes {
         return (person.uuid.lowercasedText, body, rows)
     }
 
-    static func response(_ object: [String: Any]) -> Response {
-        let bytes =
-            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
-            ?? Data()
+    /// The answer's JSON; a value `JSONSerialization` cannot write is a 500 (a defect), never an empty 200 that
+    /// would pass for a reveal of nothing after the view was logged.
+    static func response(_ object: [String: Any]) throws(Problem) -> Response {
+        guard
+            let bytes = try? JSONSerialization.data(
+                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { throw Problem(.internalServerError, code: "internal", title: "Internal error") }
         return Response(
             status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
