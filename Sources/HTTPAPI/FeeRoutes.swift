@@ -126,13 +126,8 @@ struct FeeRoutes {
     private static func assessment(
         _ fields: AssessFeeFields, _ personal: FeeAssessed.Personal, _ account: Account
     ) throws(CommandError) -> AssessFee {
-        // `YYYY-MM` in ASCII digits: `Int` alone would also read `2025-+9` or `-2025-5` as a month.
-        let period = fields.chargePeriod.utf8
-        guard period.count == 7, period[period.index(period.startIndex, offsetBy: 4)] == UInt8(ascii: "-"),
-            let year = UInt64(asciiDigits: fields.chargePeriod.prefix(4)),
-            let month = UInt64(asciiDigits: fields.chargePeriod.suffix(2)),
-            let start = LocalDate(year: Int(year), month: Int(month), day: 1)
-        else {
+        // Read as the decider reads it: `2025-+9` or `-2025-5` is no month.
+        guard let period = ChargePeriod(fields.chargePeriod) else {
             throw CommandError(rejection: FeeAccountRejection.invalidChargePeriod(chargePeriod: fields.chargePeriod))
         }
         let programme = try account.facts.programme(account.programme)
@@ -141,8 +136,8 @@ struct FeeRoutes {
         guard
             let assessment = FeeDesk.assessment(
                 chargeId: fields.chargeId, programme: programme, service: fields.serviceId, units: fields.units,
-                tierIndex: fields.incomeTierIndex, state: state, periodStart: start,
-                periodEnd: start.adding(months: 1).adding(days: -1),
+                tierIndex: fields.incomeTierIndex, state: state, periodStart: period.firstDay,
+                periodEnd: period.lastDay,
                 personal: personal.ifGiven)
         else {
             throw CommandError(

@@ -192,12 +192,12 @@ public enum FeeAccountDecider: Decider {
     }
 }
 
-/// A charge period "YYYY-MM" and its first and last day.
-struct ChargePeriod {
-    let firstDay: LocalDate
-    let lastDay: LocalDate
+/// A charge period "YYYY-MM" (ASCII digits) and its first and last day.
+public struct ChargePeriod: Sendable {
+    public let firstDay: LocalDate
+    public let lastDay: LocalDate
 
-    init?(_ text: String) {
+    public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let first = LocalDate("\(text)-01") else {
             return nil
