@@ -130,7 +130,7 @@ struct ComplianceAlertsViewTests {
         let story = PlanStory()  // 50 units authorised
         for event in story.opening { try await fixture.emit(event) }
         try await fixture.emit(story.delivered("d1", on: "2025-03-03", units: 46))
-        let over = try await fixture.emit(overDelivered(story, "d2", units: 8))  // 54 > 50
+        let over = try await fixture.emit(story.overDelivered("d2", units: 8))  // 54 > 50
         let first = try #require(try fixture.alerts("overDelivery").first)
         #expect(first["alertId"] == .string("overDelivery/authorisation-\(story.authorisation)/\(over.rawValue)"))
         #expect(first["rule"] == .string("4.7"))
@@ -144,19 +144,14 @@ struct ComplianceAlertsViewTests {
         #expect(alert["status"] == .string("resolved"))
         #expect(alert["resolvingEventId"] == .string(within.uuidString.lowercased()))
 
-        let again = try await fixture.emit(overDelivered(story, "d3", units: 3))  // 53 > 50
+        let again = try await fixture.emit(story.overDelivered("d3", units: 3))  // 53 > 50
         let reversal = try fixture.eventID(at: try await fixture.emit(story.reversed(try fixture.eventID(at: again))))
         alert = try #require(try fixture.alerts("overDelivery").last)
         #expect(alert["resolvingEventId"] == .string(reversal.uuidString.lowercased()))
 
-        try await fixture.emit(overDelivered(story, "d4", units: 5))  // 55 > 50
+        try await fixture.emit(story.overDelivered("d4", units: 5))  // 55 > 50
         let change = try fixture.eventID(
-            at: try await fixture.emit(
-                .serviceAuthorisationChanged(
-                    ServiceAuthorisationChanged(
-                        authorisationId: story.authorisation, personRef: story.person, unitsAuthorised: 55,
-                        monthlyAllocation: [], start: .on("2025-03-01"), end: .on("2025-08-31"), reason: "Aneks",
-                        changedOn: .on("2025-03-20")))))
+            at: try await fixture.emit(story.changed(units: 55, on: "2025-03-20", reason: "Aneks")))
         let alerts = try fixture.alerts("overDelivery")
         #expect(alerts.count == 3)
         #expect(alerts.last?["resolvingEventId"] == .string(change.uuidString.lowercased()))
@@ -169,7 +164,7 @@ struct ComplianceAlertsViewTests {
         let story = PlanStory()  // 50 units authorised
         for event in story.opening { try await fixture.emit(event) }
         try await fixture.emit(story.delivered("d1", on: "2025-03-03", units: 46))
-        let over = try fixture.eventID(at: try await fixture.emit(overDelivered(story, "d2", units: 8)))  // 54 > 50
+        let over = try fixture.eventID(at: try await fixture.emit(story.overDelivered("d2", units: 8)))  // 54 > 50
         try await fixture.emit(story.corrected(over, on: "2025-03-10", units: 9))  // 55 > 50
         #expect(try fixture.alerts("overDelivery").first?["status"] == .string("open"))
         // The decider accepts a reversal naming any report of the delivery: it takes back the correction in force.
@@ -211,11 +206,7 @@ struct ComplianceAlertsViewTests {
         #expect(open.parameter("cause") == .string("suspended"))
         #expect(open.parameter("unavailableThrough") == .string("2025-07-31"))
         let cancellation = try fixture.eventID(
-            at: try await fixture.emit(
-                .serviceAuthorisationCancelled(
-                    ServiceAuthorisationCancelled(
-                        authorisationId: story.authorisation, personRef: story.person, effectiveFrom: .on("2025-07-01"),
-                        reason: "Zmiana usługodawcy"))))
+            at: try await fixture.emit(story.cancelled(from: "2025-07-01", reason: "Zmiana usługodawcy")))
         let resolved = try #require(try fixture.alerts("endedProviderWithOpenAuthorisations").first)
         #expect(resolved["resolvingEventId"] == .string(cancellation.uuidString.lowercased()))
     }
@@ -309,7 +300,7 @@ struct ComplianceAlertsViewTests {
         let story = PlanStory()
         for event in story.opening { try await fixture.emit(event) }
         try await fixture.emit(story.delivered("d1", on: "2025-03-03", units: 46))
-        let over = try await fixture.emit(overDelivered(story, "d2", units: 8))
+        let over = try await fixture.emit(story.overDelivered("d2", units: 8))
         try await fixture.emit(story.corrected(try fixture.eventID(at: over), on: "2025-03-10", units: 2))
         try await fixture.emit(
             .programmeEnded(ProgrammeEnded(programmeId: story.programme, endDate: .on("2025-06-30"), reason: "Uchwała"))
@@ -325,13 +316,6 @@ struct ComplianceAlertsViewTests {
         #expect(rowsBefore.count == 7)
         let (live, rebuilt) = try fixture.liveAndRebuiltContents(ComplianceAlertsProjection())
         #expect(live == rebuilt)
-    }
-
-    func overDelivered(_ story: PlanStory, _ id: String, units: UInt64) -> DomainEvent {
-        .serviceDelivered(
-            ServiceDelivered(
-                authorisationId: story.authorisation, personRef: story.person, providerId: story.provider,
-                deliveryId: id, deliveredOn: .on("2025-03-10"), units: units, groupSession: false, overDelivery: true))
     }
 
     func updated(_ story: PlanStory, end: String) -> DomainEvent {

@@ -81,6 +81,28 @@ struct PlanStory {
                 reason: "Wizyta się nie odbyła"))
     }
 
+    /// A report over the order's total, as the decider marks one.
+    func overDelivered(_ id: String, units: UInt64) -> DomainEvent {
+        .serviceDelivered(
+            ServiceDelivered(
+                authorisationId: authorisation, personRef: person, providerId: provider, deliveryId: id,
+                deliveredOn: .on("2025-03-10"), units: units, groupSession: false, overDelivery: true))
+    }
+
+    /// The order changed to `units` over the plan's whole period.
+    func changed(units: UInt64, on date: String, reason: String) -> DomainEvent {
+        .serviceAuthorisationChanged(
+            ServiceAuthorisationChanged(
+                authorisationId: authorisation, personRef: person, unitsAuthorised: units, monthlyAllocation: [],
+                start: .on("2025-03-01"), end: .on("2025-08-31"), reason: reason, changedOn: .on(date)))
+    }
+
+    func cancelled(from date: String, reason: String) -> DomainEvent {
+        .serviceAuthorisationCancelled(
+            ServiceAuthorisationCancelled(
+                authorisationId: authorisation, personRef: person, effectiveFrom: .on(date), reason: reason))
+    }
+
     var missed: DomainEvent {
         .serviceNotDelivered(
             ServiceNotDelivered(
@@ -157,21 +179,12 @@ struct PlanStatusViewTests {
         let story = PlanStory()
         for event in story.opening { try await fixture.emit(event) }
         try await fixture.emit(story.delivered("d1", on: "2025-03-03", units: 4))
-        try await fixture.emit(
-            .serviceAuthorisationChanged(
-                ServiceAuthorisationChanged(
-                    authorisationId: story.authorisation, personRef: story.person, unitsAuthorised: 30,
-                    monthlyAllocation: [], start: .on("2025-03-01"), end: .on("2025-08-31"), reason: "Mniej godzin",
-                    changedOn: .on("2025-03-05"))))
+        try await fixture.emit(story.changed(units: 30, on: "2025-03-05", reason: "Mniej godzin"))
         try fixture.catchUp(PlanStatusProjection())
         #expect(try Self.firstItem(fixture)["unitsAuthorised"] == .int(30))
 
         try await fixture.emit(story.delivered("d2", on: "2025-03-10", units: 5))
-        try await fixture.emit(
-            .serviceAuthorisationCancelled(
-                ServiceAuthorisationCancelled(
-                    authorisationId: story.authorisation, personRef: story.person, effectiveFrom: .on("2025-03-12"),
-                    reason: "Rezygnacja")))
+        try await fixture.emit(story.cancelled(from: "2025-03-12", reason: "Rezygnacja"))
         try fixture.catchUp(PlanStatusProjection())
         let item = try Self.firstItem(fixture)
         // 4 + 5 delivered of 30: the 21 not delivered are released, the 9 delivered stay authorised.
@@ -189,36 +202,20 @@ struct PlanStatusViewTests {
             try fixture.catchUp(PlanStatusProjection())
             return try fixture.planRows().first.flatMap(Self.flag("overDelivery"))
         }
-        func over(_ id: String, units: UInt64) -> DomainEvent {
-            .serviceDelivered(
-                ServiceDelivered(
-                    authorisationId: story.authorisation, personRef: story.person, providerId: story.provider,
-                    deliveryId: id, deliveredOn: .on("2025-03-10"), units: units, groupSession: false,
-                    overDelivery: true))
-        }
         try await fixture.emit(story.delivered("d1", on: "2025-03-03", units: 46))
         #expect(try flag() == .bool(false))
-        let first = try fixture.eventID(at: try await fixture.emit(over("d2", units: 8)))  // 54 > 50
+        let first = try fixture.eventID(at: try await fixture.emit(story.overDelivered("d2", units: 8)))  // 54 > 50
         #expect(try flag() == .bool(true))
         try await fixture.emit(story.corrected(first, on: "2025-03-10", units: 6))  // 52 > 50
         #expect(try flag() == .bool(true), "still over")
         try await fixture.emit(story.reversed(first))  // the correction in force goes: 46
         #expect(try flag() == .bool(false))
-        try await fixture.emit(over("d3", units: 9))  // 55 > 50
+        try await fixture.emit(story.overDelivered("d3", units: 9))  // 55 > 50
         #expect(try flag() == .bool(true))
-        try await fixture.emit(
-            .serviceAuthorisationChanged(
-                ServiceAuthorisationChanged(
-                    authorisationId: story.authorisation, personRef: story.person, unitsAuthorised: 55,
-                    monthlyAllocation: [], start: .on("2025-03-01"), end: .on("2025-08-31"), reason: "Aneks",
-                    changedOn: .on("2025-03-20"))))
+        try await fixture.emit(story.changed(units: 55, on: "2025-03-20", reason: "Aneks"))
         #expect(try flag() == .bool(false), "55 of 55")
-        try await fixture.emit(over("d4", units: 1))  // 56 > 55
-        try await fixture.emit(
-            .serviceAuthorisationCancelled(
-                ServiceAuthorisationCancelled(
-                    authorisationId: story.authorisation, personRef: story.person, effectiveFrom: .on("2025-03-25"),
-                    reason: "Rezygnacja")))
+        try await fixture.emit(story.overDelivered("d4", units: 1))  // 56 > 55
+        try await fixture.emit(story.cancelled(from: "2025-03-25", reason: "Rezygnacja"))
         #expect(try flag() == .bool(true), "a cancellation changes neither the units ordered nor those delivered")
         let (live, rebuilt) = try fixture.liveAndRebuiltContents(PlanStatusProjection())
         #expect(live == rebuilt)
