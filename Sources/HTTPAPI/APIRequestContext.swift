@@ -36,7 +36,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         // The scheme's name is case-insensitive (RFC 9110 §11.1); the token is not.
-        guard let header = request.headers[.authorization], header.prefix(7).lowercased() == "bearer ",
+        guard let header = request.headers[.authorization],
+            JSONBody.equalIgnoringCase(header.utf8.prefix(7), "bearer ".utf8),
             let principal = tokens.authenticate(String(header.dropFirst(7)))
         else { throw Problem.unauthorized }
         var context = context

@@ -36,11 +36,27 @@ enum JSONBody {
 
     /// Whether a `Content-Type` names JSON: `application/json` or a `+json` type, in any case, with or without
     /// parameters (`; charset=utf-8`). A body of any other type, or of none named, is not read as JSON.
+    /// Read on the header's bytes, without a copy: every command asks.
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
-        let mediaType = contentType.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces).lowercased()
-        return mediaType == "application/json"
-            || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+        var mediaType = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }[...]
+        while let first = mediaType.first, first == 0x20 || first == 0x09 { mediaType.removeFirst() }
+        while let last = mediaType.last, last == 0x20 || last == 0x09 { mediaType.removeLast() }
+        let application = "application/".utf8
+        guard mediaType.count >= application.count,
+            equalIgnoringCase(mediaType.prefix(application.count), application)
+        else { return false }
+        let subtype = mediaType.dropFirst(application.count)
+        return equalIgnoringCase(subtype, "json".utf8)
+            || (subtype.count > 5 && equalIgnoringCase(subtype.suffix(5), "+json".utf8))
+    }
+
+    /// ASCII letters compared without their case; other bytes as they are.
+    static func equalIgnoringCase(_ text: some Collection<UInt8>, _ lowercase: String.UTF8View) -> Bool {
+        text.count == lowercase.count
+            && zip(text, lowercase).allSatisfy { byte, expected in
+                (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == expected
+            }
     }
 
     /// The body's bytes, refused with 413 when over `limit`.
