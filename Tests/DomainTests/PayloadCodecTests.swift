@@ -196,6 +196,27 @@ struct PayloadCodecTests {
         #expect(DomainEvent.registry["ConsentGranted"]?.readable == [1, 2])
     }
 
+    @Test("Every type and version this release reads replays to the same event as the full decode")
+    func everyReadableVersionReplays() throws {
+        let payloads = DomainEvent.samples.map(\.payload) + DomainEvent.olderVersionSamples
+        #expect(payloads.count == DomainEvent.registry.values.map(\.readable.count).reduce(0, +))
+        for payload in payloads {
+            let eventType = type(of: payload).eventType
+            let schemaVersion = type(of: payload).schemaVersion
+            var writer = PayloadWriter()
+            Self.context.encode(to: &writer)
+            payload.encode(to: &writer)
+            let clear = writer.bytes
+            let full = try EventCodec.decode(eventType: eventType, schemaVersion: schemaVersion, clear: clear)
+            let index = try #require(EventTypeIndex.shared.index(of: eventType))
+            let replayed = try clear.withUnsafeBytes { bytes in
+                try EventCodec.decodeSummary(typeIndex: index, schemaVersion: schemaVersion, clear: bytes)
+            }
+            #expect(replayed.event == full.event, "\(eventType) v\(schemaVersion)")
+            #expect(replayed.event.eventType == eventType, "\(eventType) v\(schemaVersion)")
+        }
+    }
+
     @Test("Field checks name the field and the limit")
     func violationsNameTheField() {
         var adopted = ProgrammeAdopted.sample

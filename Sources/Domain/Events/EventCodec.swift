@@ -53,10 +53,10 @@ public enum EventCodec {
     public static func decodeSummary(typeIndex: Int, schemaVersion: UInt16, clear: UnsafeRawBufferPointer)
         throws(PayloadCodingError) -> (context: EventContext.Summary, event: DomainEvent)
     {
-        let decode = try EventTypeIndex.shared.decoder(index: typeIndex, schemaVersion: schemaVersion)
+        let entry = try EventTypeIndex.shared.decoderEntry(index: typeIndex, schemaVersion: schemaVersion)
         var reader = PayloadReader(borrowing: clear)
         let context = try EventContext.Summary(from: &reader)
-        let event = try decode(&reader)
+        let event = try DomainEvent.decodeClear(entry: entry, from: &reader)
         try reader.finish()
         return (context, event)
     }

@@ -11,21 +11,22 @@ public struct EventTypeIndex: Sendable {
     /// Open addressing: each slot holds an index into `names`, or -1.
     private let slots: [Int]
     private let slotMask: Int
-    private let decoders: [[(schemaVersion: UInt16, decode: DomainEvent.ClearDecoder)]]
+    /// Per type, its readable schema versions with their entry in `DomainEvent.clearDecoderList`.
+    private let entries: [[(schemaVersion: UInt16, entry: Int)]]
 
     private init() {
         var names: [String] = []
-        var decoders: [[(schemaVersion: UInt16, decode: DomainEvent.ClearDecoder)]] = []
-        for entry in DomainEvent.clearDecoderList {
-            if let known = names.firstIndex(of: entry.eventType) {
-                decoders[known].append((entry.schemaVersion, entry.decode))
+        var entries: [[(schemaVersion: UInt16, entry: Int)]] = []
+        for (entry, version) in DomainEvent.clearDecoderList.enumerated() {
+            if let known = names.firstIndex(of: version.eventType) {
+                entries[known].append((version.schemaVersion, entry))
             } else {
-                names.append(entry.eventType)
-                decoders.append([(entry.schemaVersion, entry.decode)])
+                names.append(version.eventType)
+                entries.append([(version.schemaVersion, entry)])
             }
         }
         self.names = names
-        self.decoders = decoders
+        self.entries = entries
         nameBytes = names.map { Array($0.utf8) }
         var capacity = 16
         while capacity < names.count * 4 { capacity *= 2 }
@@ -59,15 +60,15 @@ public struct EventTypeIndex: Sendable {
         return name.withUTF8 { index(of: UnsafeRawBufferPointer($0)) }
     }
 
-    /// The decoder of the clear part (context excluded) of the type at `index`, at `schemaVersion`; older
-    /// versions are upcast to the current type.
-    func decoder(index: Int, schemaVersion: UInt16) throws(PayloadCodingError) -> DomainEvent.ClearDecoder {
-        guard decoders.indices.contains(index) else {
+    /// The entry of `DomainEvent.clearDecoderList` that decodes the clear part (context excluded) of the type at
+    /// `index`, at `schemaVersion`; older versions are upcast to the current type.
+    func decoderEntry(index: Int, schemaVersion: UInt16) throws(PayloadCodingError) -> Int {
+        guard entries.indices.contains(index) else {
             throw .unknownEventType("#\(index)", schemaVersion: schemaVersion)
         }
-        // By index: iterating would copy the type's list and each (version, decoder) pair out, retaining both.
-        for version in decoders[index].indices where decoders[index][version].schemaVersion == schemaVersion {
-            return decoders[index][version].decode
+        // By index: iterating would copy the type's list out, retaining it.
+        for version in entries[index].indices where entries[index][version].schemaVersion == schemaVersion {
+            return entries[index][version].entry
         }
         throw .unknownEventType(names[index], schemaVersion: schemaVersion)
     }
