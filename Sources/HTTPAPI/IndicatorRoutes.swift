@@ -73,6 +73,7 @@ struct IndicatorRoutes {
         let programme = try pathIdentifier(context, "programmeId", ProgrammeID.self)
         let query = QueryParameters(request: request)
         let selection = try Selection(query)
+        try selection.checkCutoff(for: principal.role)
         try requireAdopted(programme)
         try await QueryRoutes(server: server).waitForMinPosition(query)
         let json = try translatingErrors {
@@ -119,6 +120,23 @@ struct IndicatorRoutes {
             if let refusal = period.refusal { throw Problem.invalidRequest(refusal) }
             self.asOfSize = asOfSize
             self.asOf = asOf
+        }
+
+        /// Refuses an evaluator's cutoff anywhere but at the end of a month (ADR 0027). Suppression protects one
+        /// answer, not the difference of two: reports a few events apart differ by exactly what those events
+        /// changed in every cell (a new resident's sex, age band and district), and halving the distance between
+        /// two ledger sizes pins a change to one event. An evaluator therefore measures live or as of a month's
+        /// last day, so two answers differ by a month of the centre's work at the least; staff and auditors, who
+        /// may read the events themselves, keep every cutoff.
+        func checkCutoff(for role: APIRole) throws(Problem) {
+            guard role == .evaluator else { return }
+            if asOfSize != nil {
+                throw Problem.forbidden(
+                    because: "an evaluator measures live or as of a month's last day (asOf), never at a ledger size")
+            }
+            if let asOf, asOf.adding(days: 1).components.day != 1 {
+                throw Problem.forbidden(because: "an evaluator's asOf is a month's last day, e.g. 2025-04-30")
+            }
         }
     }
 

@@ -58,6 +58,10 @@ extension Problem {
     /// The same text whatever was asked for, so a refusal tells nothing about what exists.
     static let forbidden = Problem(
         .forbidden, code: "forbidden", title: "This role may not do this", detail: "see the role matrix in README")
+    /// 403 for a request the role may make in general but not in this form; `detail` names the rule, never data.
+    static func forbidden(because detail: String) -> Problem {
+        Problem(.forbidden, code: "forbidden", title: "This role may not do this", detail: detail)
+    }
     static let notFound = Problem(.notFound, code: "not-found", title: "No such resource")
     static let unsupportedMediaType = Problem(
         .unsupportedMediaType, code: "unsupported-media-type", title: "The body must be application/json",

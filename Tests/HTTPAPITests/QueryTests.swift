@@ -130,10 +130,11 @@ struct QueryTests {
                 .get, "/v1/programmes/\(UUID().uuidString.lowercased())/indicators?from=2025-01-01&to=2025-05-01",
                 token: evaluator)
             #expect(unknown.status == .notFound, "a programme never adopted has no indicators, not zeros")
-            let asOf = try await client.send(.get, path + "&asOfSize=\(size / 2)", token: evaluator).object()
+            let organiser = try fixture.token(.servicesOrganiser)
+            let asOf = try await client.send(.get, path + "&asOfSize=\(size / 2)", token: organiser).object()
             #expect(asOf["checkpoint"] as? Int == Int(size / 2))
             for cutoff in ["asOfSize=\(size + 1)", "asOfSize=0", "asOf=0165-10-25"] {
-                let response = try await client.send(.get, path + "&" + cutoff, token: evaluator)
+                let response = try await client.send(.get, path + "&" + cutoff, token: organiser)
                 #expect(response.status == .badRequest, "\(cutoff)")
             }
             for role in [APIRole.providerStaff, .coordinator, .intakeClerk, .operator, .financeOfficer] {
@@ -149,6 +150,53 @@ struct QueryTests {
         }
     }
 
+    @Test("An evaluator measures live or as of a month's last day: a ledger size or another day is 403 (ADR 0027)")
+    func evaluatorCutoffs() async throws {
+        let fixture = try await APIFixture()
+        let evaluator = try fixture.token(.evaluator)
+        let director = try fixture.token(.director)
+        let path = try Self.indicatorsPath(fixture)
+        let size = try fixture.server.services.ledger.treeSize()
+        // The last day of the month the ledger's newest record was recorded in (cutoffs follow `recordedAt`).
+        let newestEvent = try fixture.server.services.ledger.event(at: Position(size - 1))
+        let newest = try #require(newestEvent).recordedAt
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "Europe/Warsaw"))
+        let month = calendar.dateComponents(
+            [.year, .month], from: Date(timeIntervalSince1970: Double(newest.rawValue) / 1_000_000))
+        let year = try #require(month.year)
+        let monthNumber = try #require(month.month)
+        let first = try #require(LocalDate(year: year, month: monthNumber, day: 1))
+        let monthEnd = first.adding(months: 1).adding(days: -1)
+        try await fixture.test { client in
+            let refusals = [
+                "asOfSize=1", "asOfSize=\(size / 2)", "asOfSize=\(size)", "asOf=\(monthEnd.adding(days: -1))",
+                "asOf=\(monthEnd.adding(days: 1))",
+            ]
+            for cutoff in refusals {
+                let refused = try await client.send(.get, path + "&" + cutoff, token: evaluator)
+                #expect(refused.status == .forbidden, "\(cutoff): \(refused.text)")
+                #expect(refused.text.contains("month's last day"), "\(cutoff): \(refused.text)")
+                let staff = try await client.send(.get, path + "&" + cutoff, token: director)
+                #expect(staff.status != .forbidden, "staff keep every cutoff: \(cutoff): \(staff.text)")
+            }
+            for cutoff in [monthEnd, first.adding(months: 2).adding(days: -1)] {
+                let answer = try await client.send(.get, path + "&asOf=\(cutoff)", token: evaluator)
+                #expect(answer.status == .ok, "\(cutoff): \(answer.text)")
+                let staff = try await client.send(.get, path + "&asOf=\(cutoff)", token: director)
+                #expect(answer.text == staff.text, "the same suppressed report at a month's end")
+            }
+            let session = try await client.session(evaluator)
+            let programme = try #require(fixture.programmes.first)
+            let page = "/ui/programmes/\(programme)"
+            let dayBefore = "asOf=\(monthEnd.adding(days: -1))"
+            #expect(try await client.page(page + "?" + dayBefore, session).status == .forbidden)
+            let csv = page + "/indicators.csv?from=2025-01-01&to=2025-04-01&"
+            #expect(try await client.page(csv + dayBefore, session).status == .forbidden)
+            #expect(try await client.page(page + "?asOf=\(monthEnd)", session).status == .ok)
+        }
+    }
+
     @Test("Indicators are answered from the report cache per cutoff; a new event moves the cutoff and the answer")
     func indicatorCache() async throws {
         let fixture = try await APIFixture(limits: APILimits(indicatorStaleness: .zero))
@@ -158,7 +206,7 @@ struct QueryTests {
             let first = try await client.send(.get, path, token: evaluator)
             let again = try await client.send(.get, path, token: evaluator)
             #expect(first.text == again.text)
-            let asOf = try await client.send(.get, path + "&asOfSize=100", token: evaluator)
+            let asOf = try await client.send(.get, path + "&asOfSize=100", token: try fixture.token(.director))
             #expect(try asOf.object()["checkpoint"] as? Int == 100)
             #expect(asOf.text != first.text)
 

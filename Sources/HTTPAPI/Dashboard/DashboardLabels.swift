@@ -60,7 +60,9 @@ enum DashboardLabels {
         "from": ("Od dnia", "From"),
         "to": ("Do dnia (bez tego dnia)", "To (exclusive)"),
         "asOf": ("Stan na dzień", "As of"),
-        "asOfHelp": ("Puste: stan bieżący.", "Empty: as now."),
+        "asOfHelp": (
+            "Puste: stan bieżący. Ewaluator: ostatni dzień miesiąca.", "Empty: as now. Evaluators: a month's last day."
+        ),
         "presets": ("Szybki wybór okresu", "Quick period"),
         "months3": ("3 miesiące", "3 months"),
         "months6": ("6 miesięcy", "6 months"),

@@ -48,6 +48,7 @@ extension DashboardRoutes {
         guard state.isAdopted else { throw Problem.notFound }
         let selection = try pageSelection(
             visit.request, programmeEnd: state.activePeriod?.upperBound)
+        try selection.checkCutoff(for: visit.principal.role)
         let months = Self.months(in: selection.period)
         guard months.count <= Self.trendMonthsMax else {
             throw Problem.invalidRequest("the period may span at most \(Self.trendMonthsMax) months")
@@ -101,6 +102,7 @@ extension DashboardRoutes {
         try DashboardPage.programmes.require(visit)
         let programme = try pathIdentifier(context, "programmeId", ProgrammeID.self)
         let selection = try IndicatorRoutes.Selection(QueryParameters(request: visit.request))
+        try selection.checkCutoff(for: visit.principal.role)
         let report = try IndicatorRoutes(server: server).reports(
             programme: programme, periods: [selection.period], selection: selection)[0]
         var lines = [
