@@ -196,6 +196,25 @@ struct PayloadCodecTests {
         #expect(DomainEvent.registry["ConsentGranted"]?.readable == [1, 2])
     }
 
+    @Test("A UUID is its 16 bytes in order, read back whole")
+    func uuidBytes() throws {
+        #expect(MemoryLayout<UUID>.size == 16 && MemoryLayout<UUID>.stride == 16)
+        for _ in 0..<100 {
+            let uuid = UUID()
+            var writer = PayloadWriter()
+            uuid.encode(to: &writer)
+            #expect(writer.bytes == withUnsafeBytes(of: uuid.uuid) { Array($0) })
+            var reader = PayloadReader([0x7F] + writer.bytes)
+            _ = try reader.readByte()
+            #expect(try UUID(from: &reader) == uuid, "read at an odd offset")
+            #expect(throws: PayloadCodingError.truncated(at: 1)) {
+                var short = PayloadReader([0x7F] + writer.bytes.dropLast())
+                _ = try short.readByte()
+                _ = try UUID(from: &short)
+            }
+        }
+    }
+
     @Test("Every type and version this release reads replays to the same event as the full decode")
     func everyReadableVersionReplays() throws {
         let payloads = DomainEvent.samples.map(\.payload) + DomainEvent.olderVersionSamples

@@ -36,8 +36,10 @@ extension UUID: PayloadCodable {
         withUnsafeBytes(of: uuid) { writer.write(raw: $0) }
     }
 
+    /// Loaded as a whole: `UUID` is its 16 `uuid` bytes (a test checks the size and a round trip), and
+    /// `UUID(uuid:)` is an out-of-line call into Foundation on the replay path (ledger.md P3).
     public init(from reader: inout PayloadReader) throws(PayloadCodingError) {
-        self.init(uuid: try reader.readRaw(count: 16).loadUnaligned(as: uuid_t.self))
+        self = try reader.readRaw(count: 16).loadUnaligned(as: UUID.self)
     }
 }
 
