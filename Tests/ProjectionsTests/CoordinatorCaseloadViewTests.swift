@@ -12,7 +12,7 @@ struct CoordinatorCaseloadViewTests {
         }
     }
 
-    @Test("Active plans, plans ending soon, overdue drafts, pending assessments and missing summaries")
+    @Test("Active and suspended plans, plans ending soon, overdue drafts, pending assessments and missing summaries")
     func caseload() async throws {
         let fixture = try ProjectionsFixture()
         let story = PlanStory()
@@ -44,6 +44,21 @@ struct CoordinatorCaseloadViewTests {
         #expect(row["pendingApplications"] == .int(1))
         #expect(row["summariesMissing"] == .int(0))
         #expect(try rows(fixture, today: "2025-06-20").first?["draftsOverdue"] == .int(0))
+        // Suspended, the plan is no longer active (a suspended day is not, domain.md §6.1) but stays the
+        // coordinator's, still ending soon; resumed, it is active again.
+        try await fixture.emit(
+            .planSuspended(PlanSuspended(planId: story.plan, personRef: story.person, from: .on("2025-07-01"))))
+        try fixture.catchUp(CoordinatorCaseloadProjection())
+        row = try #require(try rows(fixture, today: "2025-08-10").first)
+        #expect(row["activePlans"] == .int(0) && row["suspendedPlans"] == .int(1))
+        #expect(row["plansEndingIn30d"] == .int(1))
+        try await fixture.emit(
+            .planResumed(PlanResumed(planId: story.plan, personRef: story.person, resumedOn: .on("2025-07-08"))))
+        try fixture.catchUp(CoordinatorCaseloadProjection())
+        row = try #require(try rows(fixture, today: "2025-08-10").first)
+        #expect(row["activePlans"] == .int(1) && row["suspendedPlans"] == .int(0))
+        try await fixture.emit(
+            .planSuspended(PlanSuspended(planId: story.plan, personRef: story.person, from: .on("2025-07-10"))))
         // The plan ends early; until its summary it counts as missing one. Erasure changes nothing.
         try await fixture.emit(
             .planTerminatedEarly(
@@ -56,7 +71,7 @@ struct CoordinatorCaseloadViewTests {
             by: .system("retention"))
         try fixture.catchUp(CoordinatorCaseloadProjection())
         row = try #require(try rows(fixture, today: "2025-08-10").first)
-        #expect(row["activePlans"] == .int(0))
+        #expect(row["activePlans"] == .int(0) && row["suspendedPlans"] == .int(0), "ended while suspended")
         #expect(row["summariesMissing"] == .int(1))
         try await fixture.emit(
             .planSummaryRecorded(

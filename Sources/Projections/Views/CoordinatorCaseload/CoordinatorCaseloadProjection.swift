@@ -6,8 +6,9 @@ public import Domain
 public struct CoordinatorCaseloadProjection: Projection {
     public static let name = "CoordinatorCaseload"
     /// 2: a plan not yet approved stops counting once its application is withdrawn (domain.md §4.5: the
-    /// withdrawal stops the clocks).
-    public static let version: UInt32 = 2
+    /// withdrawal stops the clocks). 3: a suspended plan is counted apart from the active ones (domain.md §6.1:
+    /// a suspended day is not active), as PlanStatusView's status has it.
+    public static let version: UInt32 = 3
     /// µs per event of a rebuild beyond the shared scan, as `cus-bench projections` measured it.
     public static let rebuildCost = 0.2
     public static let tables = ["plans", "applications"]
@@ -15,7 +16,8 @@ public struct CoordinatorCaseloadProjection: Projection {
         ApplicationSubmitted.eventType, NeedsAssessmentConducted.eventType, QualificationGranted.eventType,
         ApplicantWaitlisted.eventType, QualificationRefused.eventType, ApplicationWithdrawn.eventType,
         CoordinatorAssigned.eventType, CoordinatorReassigned.eventType, PlanApproved.eventType,
-        PlanUpdated.eventType, PlanCompleted.eventType, PlanTerminatedEarly.eventType, PlanSummaryRecorded.eventType,
+        PlanUpdated.eventType, PlanSuspended.eventType, PlanResumed.eventType, PlanCompleted.eventType,
+        PlanTerminatedEarly.eventType, PlanSummaryRecorded.eventType,
     ]
 
     public init() {}
@@ -63,6 +65,14 @@ public struct CoordinatorCaseloadProjection: Projection {
             }
         case .planUpdated(let updated):
             try plans.update(.uuid(updated.planId.uuid)) { $0?.end = updated.end }
+        case .planSuspended(let suspended):
+            try plans.update(.uuid(suspended.planId.uuid)) { plan in
+                if plan?.stage == .active { plan?.stage = .suspended }
+            }
+        case .planResumed(let resumed):
+            try plans.update(.uuid(resumed.planId.uuid)) { plan in
+                if plan?.stage == .suspended { plan?.stage = .active }
+            }
         case .planCompleted(let ended):
             try plans.update(.uuid(ended.planId.uuid)) { plan in if plan?.stage != .closed { plan?.stage = .ended } }
         case .planTerminatedEarly(let ended):
@@ -81,6 +91,8 @@ public struct CaseloadPlan: PayloadCodable, Hashable, Sendable {
         /// Assigned or drafted, not yet approved.
         case drafting
         case active
+        /// Approved and suspended (PlanSuspended), until it is resumed or ends.
+        case suspended
         /// Completed or terminated early, summary not yet recorded.
         case ended
         case closed

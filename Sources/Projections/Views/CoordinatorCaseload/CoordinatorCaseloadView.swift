@@ -4,12 +4,13 @@ public import Domain
 /// `today`. A draft is overdue once the 30-day clock of the rule set in force at filing has run out (L15).
 public enum CoordinatorCaseloadView {
     public static let columns = [
-        "coordinatorId", "fte", "activePlans", "draftsOverdue", "reviewsDue", "plansEndingIn30d",
+        "coordinatorId", "fte", "activePlans", "suspendedPlans", "draftsOverdue", "reviewsDue", "plansEndingIn30d",
         "pendingApplications", "summariesMissing",
     ]
 
     struct Counts {
         var activePlans: Int64 = 0
+        var suspendedPlans: Int64 = 0
         var draftsOverdue: Int64 = 0
         var plansEndingIn30d: Int64 = 0
         var pendingApplications: Int64 = 0
@@ -30,8 +31,9 @@ public enum CoordinatorCaseloadView {
                 {
                     count.draftsOverdue += 1
                 }
-            case .active:
-                count.activePlans += 1
+            case .active, .suspended:
+                // A suspended day is not active (domain.md §6.1); the plan is still the coordinator's, and ends.
+                if plan.stage == .active { count.activePlans += 1 } else { count.suspendedPlans += 1 }
                 if let end = plan.end, (0...30).contains(context.today.days(to: end)) { count.plansEndingIn30d += 1 }
             case .ended:
                 count.summariesMissing += 1
@@ -52,6 +54,7 @@ public enum CoordinatorCaseloadView {
                 // FTE and review dates need inputs this release does not have yet (staff FTE, a review interval
                 // in the rule set): null rather than invented.
                 ("coordinatorId", .id(id)), ("fte", .null), ("activePlans", .int(count.activePlans)),
+                ("suspendedPlans", .int(count.suspendedPlans)),
                 ("draftsOverdue", .int(count.draftsOverdue)), ("reviewsDue", .null),
                 ("plansEndingIn30d", .int(count.plansEndingIn30d)),
                 ("pendingApplications", .int(count.pendingApplications)),
