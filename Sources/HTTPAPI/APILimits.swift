@@ -26,12 +26,16 @@ public struct APILimits: Sendable, Hashable {
     /// find it so refreshes it in the background; older, the request computes at the live checkpoint. Zero
     /// computes at the live checkpoint each time it moves.
     public var indicatorStaleness: Duration
+    /// M&E reports built as of a cutoff at once: each builds MetricsFacts from position 0 beside the live views,
+    /// so one more is 429 `too-many-requests` instead of another build (a cutoff already computed answers from
+    /// the report cache without one).
+    public var cutoffBuildsMax: Int
 
     public init(
         bodyBytesMax: Int = 64 * 1024, pageRowsDefault: Int = 100, pageRowsMax: Int = 1_000,
         requestTimeout: Duration = .seconds(30), minPositionWait: Duration = .seconds(5),
         commandsInFlightMax: Int = 256, idleTimeout: Duration = .seconds(30), connectionsMax: Int = 1_000,
-        indicatorStaleness: Duration = .seconds(1)
+        indicatorStaleness: Duration = .seconds(1), cutoffBuildsMax: Int = 1
     ) {
         self.bodyBytesMax = bodyBytesMax
         self.pageRowsDefault = pageRowsDefault
@@ -42,6 +46,7 @@ public struct APILimits: Sendable, Hashable {
         self.idleTimeout = idleTimeout
         self.connectionsMax = connectionsMax
         self.indicatorStaleness = indicatorStaleness
+        self.cutoffBuildsMax = cutoffBuildsMax
     }
 
     public static let defaults = APILimits()

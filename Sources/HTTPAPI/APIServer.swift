@@ -61,6 +61,7 @@ public final class APIServer: Sendable {
     /// Compacts the projections env after erasures (ledger.md §4.4), once the views applied the receipts.
     public let projectionsCompaction: ProjectionsCompactionScheduler
     let gate: CommandGate
+    let cutoffBuilds: CutoffBuildSlots
     /// M&E reports per programme, periods and cutoff (`IndicatorRoutes`).
     let indicatorReports: IndicatorReportCache
     let viewRows = ViewRowsCache()
@@ -137,6 +138,7 @@ public final class APIServer: Sendable {
             projectionsCompaction.request()
         }
         gate = CommandGate(inFlightMax: configuration.limits.commandsInFlightMax)
+        cutoffBuilds = CutoffBuildSlots(max: configuration.limits.cutoffBuildsMax)
         intake = IntakeCommands(services: services)
         engine.start()
     }
@@ -185,4 +187,31 @@ final class CommandGate: Sendable {
         defer { _ = keys.withLock { $0.remove(key) } }
         return try await body()
     }
+}
+
+/// The as-of builds running for M&E reports (`APILimits.cutoffBuildsMax`): one more is 429 rather than another
+/// full build beside the live views.
+final class CutoffBuildSlots: Sendable {
+    let max: Int
+    private let running = Mutex<Int>(0)
+
+    init(max: Int) { self.max = max }
+
+    func run<R>(_ body: () throws -> R) throws -> R {
+        try running.withLock { running throws(Problem) in
+            guard running < max else {
+                throw Problem(
+                    .tooManyRequests, code: "too-many-requests", title: "Reports as of a cutoff are being built",
+                    detail:
+                        "\(max) report(s) as of a cutoff are built at once; retry later, or ask a cutoff already answered"
+                ).retryingAfter(seconds: 5)
+            }
+            running += 1
+        }
+        defer { running.withLock { $0 -= 1 } }
+        return try body()
+    }
+
+    /// Builds running now (for tests).
+    var count: Int { running.withLock { $0 } }
 }

@@ -235,13 +235,15 @@ struct IndicatorRoutes {
         let ruleBook = server.configuration.ruleBook
         let dimension = MetricsFactsView.dimensions(among: server.engine.projections)
         guard live else {
-            let build = try AsOfBuild.build(
-                [MetricsFactsProjection()] + dimension, ledger: ledger, size: size,
-                under: server.configuration.ledgerOptions.dataDirectory)
-            defer { build.remove() }
-            let facts = try MetricsFactsView.facts(
-                in: build.store, programme: programme, ruleBook: ruleBook, withAttributes: !dimension.isEmpty)
-            return (facts, build.cutoff)
+            return try server.cutoffBuilds.run {
+                let build = try AsOfBuild.build(
+                    [MetricsFactsProjection()] + dimension, ledger: ledger, size: size,
+                    under: server.configuration.ledgerOptions.dataDirectory)
+                defer { build.remove() }
+                let facts = try MetricsFactsView.facts(
+                    in: build.store, programme: programme, ruleBook: ruleBook, withAttributes: !dimension.isEmpty)
+                return (facts, build.cutoff)
+            }
         }
         let facts = try MetricsFactsView.facts(
             in: server.projectionsStore, programme: programme, ruleBook: ruleBook, withAttributes: !dimension.isEmpty)

@@ -45,6 +45,8 @@ struct ServeCommand: AsyncParsableCommand {
         help:
             "How old a live M&E report may be and still answer without ?minPosition (0: recompute on every new event).")
     var indicatorStalenessMilliseconds = 1_000
+    @Option(name: .long, help: "M&E reports built as of a cutoff at once; one more is 429.")
+    var cutoffBuildsMax = APILimits.defaults.cutoffBuildsMax
     // Duties (ADR 0011) and the server file (`DIR/server.json`, issue #10 "Operations").
     @OptionGroup var dutyOptions: DutyOptions
     @Option(name: .long, help: "Seconds between the duties' passes (each runs the due duties once).")
@@ -71,7 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
             pageRowsMax: pageRowsMax, requestTimeout: .seconds(requestTimeoutSeconds),
             minPositionWait: .milliseconds(minPositionWaitMilliseconds), commandsInFlightMax: commandsInFlightMax,
             idleTimeout: .seconds(idleTimeoutSeconds), connectionsMax: connectionsMax,
-            indicatorStaleness: .milliseconds(indicatorStalenessMilliseconds))
+            indicatorStaleness: .milliseconds(indicatorStalenessMilliseconds), cutoffBuildsMax: cutoffBuildsMax)
     }
 
     /// The demo centre: small, so the first start takes seconds.
@@ -104,6 +106,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...3_600_000).contains(indicatorStalenessMilliseconds) else {
             throw ValidationError("--indicator-staleness-milliseconds must be 0…3,600,000")
         }
+        guard (1...64).contains(cutoffBuildsMax) else { throw ValidationError("--cutoff-builds-max must be 1…64") }
         guard (1...86_400).contains(dutyPollSeconds) else {
             throw ValidationError("--duty-poll-seconds must be 1…86,400")
         }

@@ -52,6 +52,42 @@ struct ExhaustionTests {
         }
     }
 
+    @Test("Reports as of a cutoff past --cutoff-builds-max are 429; live and already answered cutoffs still answer")
+    func cutoffBuildsBounded() async throws {
+        let fixture = try await APIFixture(limits: APILimits(cutoffBuildsMax: 1))
+        let director = try fixture.token(.director)
+        let path = try QueryTests.indicatorsPath(fixture)
+        let size = try fixture.server.services.ledger.treeSize()
+        let slots = fixture.server.cutoffBuilds
+        try await fixture.test { client in
+            let answered = try await client.send(.get, path + "&asOfSize=\(size / 2)", token: director)
+            #expect(answered.status == .ok, "\(answered.text)")
+            #expect(slots.count == 0, "the build's slot is given back")
+            // A build in progress holds the only slot (a thread inside `run`, parked until released).
+            let release = DispatchSemaphore(value: 0)
+            let entered = DispatchSemaphore(value: 0)
+            let holder = Thread {
+                _ = try? slots.run {
+                    entered.signal()
+                    release.wait()
+                }
+            }
+            holder.start()
+            entered.wait()
+            let refused = try await client.send(.get, path + "&asOfSize=\(size / 3)", token: director)
+            #expect(refused.status == .tooManyRequests, "\(refused.text)")
+            #expect(try refused.problemCode() == "too-many-requests")
+            #expect(refused.headers[.retryAfter] == "5")
+            let cached = try await client.send(.get, path + "&asOfSize=\(size / 2)", token: director)
+            #expect(cached.text == answered.text, "a cutoff already answered needs no build")
+            #expect(try await client.send(.get, path, token: director).status == .ok, "live needs no build")
+            release.signal()
+            while slots.count > 0 { try await Task.sleep(for: .milliseconds(10)) }
+            let built = try await client.send(.get, path + "&asOfSize=\(size / 3)", token: director)
+            #expect(built.status == .ok, "\(built.text)")
+        }
+    }
+
     @Test("Every reader slot of the projections env taken: a view is 503 readers-full, not a 500")
     func projectionReadersFull() async throws {
         let fixture = try await APIFixture()
