@@ -1,5 +1,5 @@
 public import Domain
-public import Foundation
+import Foundation
 public import Ledger
 
 /// The facts of `cus audit report` for a period [from, to) (local dates, Europe/Warsaw), all as of one signed

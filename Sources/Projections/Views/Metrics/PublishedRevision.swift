@@ -1,4 +1,4 @@
-public import Domain
+import Domain
 import Foundation
 
 /// ProgrammeDashboard's published values (domain.md §5, §6.4; ADR 0012): one programme's suppressed M&E cells for

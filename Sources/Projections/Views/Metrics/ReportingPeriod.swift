@@ -1,4 +1,4 @@
-public import Domain
+import Domain
 
 /// A dashboard period (domain.md §6.1): a month "2025-04", a quarter "2025-Q2", a half-year "2025-H1" or
 /// "2025-H2", or a year "2025", in local dates [first day, first day after) in Europe/Warsaw.
