@@ -158,6 +158,33 @@ struct ComplianceAlertsViewTests {
         #expect(alerts.allSatisfy { $0["status"] == .string("resolved") })
     }
 
+    @Test("A correction that takes the deliveries past the total raises over-delivery; one back within resolves it")
+    func overDeliveryByCorrection() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = PlanStory()  // 50 units authorised
+        for event in story.opening { try await fixture.emit(event) }
+        try await fixture.emit(story.delivered("d1", on: "2025-03-03", units: 40))
+        let report = try fixture.eventID(at: try await fixture.emit(story.delivered("d2", on: "2025-03-04", units: 6)))
+        #expect(try fixture.alerts("overDelivery").isEmpty)
+        let correction = try await fixture.emit(story.corrected(report, on: "2025-03-04", units: 12))  // 52 > 50
+        let raised = try #require(try fixture.alerts("overDelivery").first)
+        #expect(
+            raised["alertId"] == .string("overDelivery/authorisation-\(story.authorisation)/\(correction.rawValue)"))
+        #expect(raised["status"] == .string("open"))
+        #expect(
+            raised.parameter("unitsDelivered") == .string("52") && raised.parameter("unitsAuthorised") == .string("50"))
+        // Corrected again while still over: the same alert follows the correction in force.
+        try await fixture.emit(story.corrected(report, on: "2025-03-04", units: 11))  // 51 > 50
+        #expect(try fixture.alerts("overDelivery").count == 1)
+        let within = try fixture.eventID(
+            at: try await fixture.emit(story.corrected(report, on: "2025-03-04", units: 9)))
+        let resolved = try #require(try fixture.alerts("overDelivery").first)
+        #expect(resolved["status"] == .string("resolved"))
+        #expect(resolved["resolvingEventId"] == .string(within.uuidString.lowercased()))
+        let (live, rebuilt) = try fixture.liveAndRebuiltContents(ComplianceAlertsProjection())
+        #expect(live == rebuilt)
+    }
+
     @Test("Over-delivery corrected, then reversed by its original's id: the correction goes, resolving it")
     func overDeliveryReversedByItsOriginal() async throws {
         let fixture = try ProjectionsFixture()

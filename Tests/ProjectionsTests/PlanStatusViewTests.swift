@@ -221,6 +221,27 @@ struct PlanStatusViewTests {
         #expect(live == rebuilt)
     }
 
+    @Test("A correction past the order's total raises overDelivery as a report over it does; one back within clears it")
+    func correctionOverTheTotal() async throws {
+        let fixture = try ProjectionsFixture()
+        let story = PlanStory()  // 50 units authorised
+        for event in story.opening { try await fixture.emit(event) }
+        func flag() throws -> ViewValue? {
+            try fixture.catchUp(PlanStatusProjection())
+            return try fixture.planRows().first.flatMap(Self.flag("overDelivery"))
+        }
+        try await fixture.emit(story.delivered("d1", on: "2025-03-03", units: 40))
+        let report = try fixture.eventID(at: try await fixture.emit(story.delivered("d2", on: "2025-03-04", units: 6)))
+        #expect(try flag() == .bool(false))
+        try await fixture.emit(story.corrected(report, on: "2025-03-04", units: 12))  // 52 > 50
+        #expect(try flag() == .bool(true), "the decider does not mark corrections; the view sees 52 of 50")
+        #expect(try Self.firstItem(fixture)["unitsDelivered"] == .int(52))
+        try await fixture.emit(story.corrected(report, on: "2025-03-04", units: 10))  // the one in force: 50 of 50
+        #expect(try flag() == .bool(false))
+        let (live, rebuilt) = try fixture.liveAndRebuiltContents(PlanStatusProjection())
+        #expect(live == rebuilt)
+    }
+
     static func firstItem(_ fixture: ProjectionsFixture) throws -> ViewRow {
         guard case .rows(let items) = try #require(try fixture.planRows().first)["items"], let first = items.first
         else { throw ProjectionError.storage("no items") }

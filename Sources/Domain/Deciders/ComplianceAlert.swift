@@ -61,4 +61,20 @@ extension ComplianceAlert {
                 "units": String(delivered.units),
             ])
     }
+
+    /// A correction that takes the authorisation's deliveries past the units authorised: it passes the delivery
+    /// checks (domain.md §4.7), so it is accepted and flagged like a report over the total. The event carries no
+    /// flag, so the caller gives the units delivered after it and those authorised.
+    public static func overDelivery(_ corrected: DeliveryCorrected, unitsDelivered: UInt64, unitsAuthorised: UInt64)
+        -> ComplianceAlert?
+    {
+        guard unitsDelivered > unitsAuthorised else { return nil }
+        return ComplianceAlert(
+            kind: "overDelivery", rule: "4.7", subject: "authorisation-\(corrected.authorisationId)",
+            parameters: [
+                "deliveryId": corrected.deliveryId, "deliveredOn": corrected.deliveredOn.description,
+                "units": String(corrected.units), "unitsDelivered": String(unitsDelivered),
+                "unitsAuthorised": String(unitsAuthorised),
+            ])
+    }
 }

@@ -65,11 +65,19 @@ extension ComplianceAlertsProjection {
                     row?.overDeliveries.append(OverDeliveryLink(reportEventId: event.eventUUID, alertId: alertId))
                 }
                 return
-            case .deliveryCorrected:
+            case .deliveryCorrected(let corrected):
                 // The correction now carries the report's units, and its alert, until it is resolved. The report it
                 // replaced may be a later one than the one it names (`DeliveryTracker.Changes.replacedReport`).
                 if let index = row?.overDeliveries.firstIndex(where: { $0.reportEventId == changes.replacedReport }) {
                     row?.overDeliveries[index].reportEventId = event.eventUUID
+                } else if let current = row, current.overDeliveries.isEmpty,
+                    let alertId = try alerts.raise(
+                        ComplianceAlert.overDelivery(
+                            corrected, unitsDelivered: current.unitsDelivered,
+                            unitsAuthorised: current.unitsAuthorised))
+                {
+                    // Over the total through the correction alone: raised as a report over it would be.
+                    row?.overDeliveries.append(OverDeliveryLink(reportEventId: event.eventUUID, alertId: alertId))
                 }
             case .deliveryReversed:
                 let reversedReport = row?.overDeliveries.first { $0.reportEventId == changes.replacedReport }

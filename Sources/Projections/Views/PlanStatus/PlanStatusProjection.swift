@@ -8,7 +8,8 @@ public struct PlanStatusProjection: Projection {
     /// 3: units delivered per authorisation kept in the plan's item, so a delivery no longer rewrites its link.
     /// 4: a correction or reversal naming a report already corrected applies to the report in force.
     /// 5: `overDelivery` clears once the authorisation's delivered units are within those authorised again.
-    public static let version: UInt32 = 5
+    /// 6: a correction that takes them past the total raises `overDelivery`, as a report over it does.
+    public static let version: UInt32 = 6
     /// µs per event of a rebuild beyond the shared scan, as `cus-bench projections` measured it.
     public static let rebuildCost = 0.55
     public static let tables = ["plans", "applications", "authorisations", DeliveryTracker.supersededTable]
@@ -165,8 +166,9 @@ public struct PlanStatusProjection: Projection {
         try plans.update(.uuid(planId.uuid), orInsert: { PlanStatusRow(planId: planId) }, body)
     }
 
-    /// Changes the item `link` serves. With `recheck`, an authorisation and the units it now authorises: clears the
-    /// plan's over-delivery by that authorisation once the item's units delivered under it are within them.
+    /// Changes the item `link` serves. With `recheck`, an authorisation and the units it now authorises: flags the
+    /// plan's over-delivery by that authorisation while the item's units delivered under it exceed them (a
+    /// correction can take them past the total, as a report can), and clears it once they are within them.
     private func updateItem(
         _ link: PlanItemLink, _ plans: RowTable<PlanStatusRow>,
         recheck: (authorisation: AuthorisationID, unitsAuthorised: UInt64)? = nil,
@@ -175,10 +177,11 @@ public struct PlanStatusProjection: Projection {
         try update(link.planId, plans) { plan in
             guard let index = plan.items.firstIndex(where: { $0.itemId == link.itemId }) else { return }
             body(&plan.items[index])
-            guard let recheck, !plan.overDeliveredAuthorisations.isEmpty,
-                plan.items[index].delivered(under: recheck.authorisation) <= recheck.unitsAuthorised
-            else { return }
-            plan.overDeliveredAuthorisations.removeAll { $0 == recheck.authorisation }
+            guard let recheck else { return }
+            let over = plan.items[index].delivered(under: recheck.authorisation) > recheck.unitsAuthorised
+            let flagged = plan.overDeliveredAuthorisations.contains(recheck.authorisation)
+            if over && !flagged { plan.overDeliveredAuthorisations.append(recheck.authorisation) }
+            if !over && flagged { plan.overDeliveredAuthorisations.removeAll { $0 == recheck.authorisation } }
         }
     }
 
