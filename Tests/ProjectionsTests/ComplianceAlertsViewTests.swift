@@ -163,10 +163,9 @@ struct ComplianceAlertsViewTests {
         let fixture = try ProjectionsFixture()
         let story = PlanStory()  // 50 units authorised
         for event in story.opening { try await fixture.emit(event) }
-        try await fixture.emit(story.delivered("d1", on: "2025-03-03", units: 40))
-        let report = try fixture.eventID(at: try await fixture.emit(story.delivered("d2", on: "2025-03-04", units: 6)))
+        let report = try fixture.eventID(at: try await fixture.emit(story.delivered("d1", on: "2025-03-04", units: 46)))
         #expect(try fixture.alerts("overDelivery").isEmpty)
-        let correction = try await fixture.emit(story.corrected(report, on: "2025-03-04", units: 12))  // 52 > 50
+        let correction = try await fixture.emit(story.corrected(report, on: "2025-03-04", units: 52))  // 52 > 50
         let raised = try #require(try fixture.alerts("overDelivery").first)
         #expect(
             raised["alertId"] == .string("overDelivery/authorisation-\(story.authorisation)/\(correction.rawValue)"))
@@ -174,10 +173,10 @@ struct ComplianceAlertsViewTests {
         #expect(
             raised.parameter("unitsDelivered") == .string("52") && raised.parameter("unitsAuthorised") == .string("50"))
         // Corrected again while still over: the same alert follows the correction in force.
-        try await fixture.emit(story.corrected(report, on: "2025-03-04", units: 11))  // 51 > 50
+        try await fixture.emit(story.corrected(report, on: "2025-03-04", units: 51))  // 51 > 50
         #expect(try fixture.alerts("overDelivery").count == 1)
         let within = try fixture.eventID(
-            at: try await fixture.emit(story.corrected(report, on: "2025-03-04", units: 9)))
+            at: try await fixture.emit(story.corrected(report, on: "2025-03-04", units: 49)))
         let resolved = try #require(try fixture.alerts("overDelivery").first)
         #expect(resolved["status"] == .string("resolved"))
         #expect(resolved["resolvingEventId"] == .string(within.uuidString.lowercased()))
