@@ -54,12 +54,9 @@ extension ComplianceAlert {
     /// A delivery beyond the units authorised (domain.md §4.7, Alert): accepted, flagged for the coordinator.
     public static func overDelivery(_ delivered: ServiceDelivered) -> ComplianceAlert? {
         guard delivered.overDelivery else { return nil }
-        return ComplianceAlert(
-            kind: "overDelivery", rule: "4.7", subject: "authorisation-\(delivered.authorisationId)",
-            parameters: [
-                "deliveryId": delivered.deliveryId, "deliveredOn": delivered.deliveredOn.description,
-                "units": String(delivered.units),
-            ])
+        return overDelivery(
+            delivered.authorisationId, deliveryId: delivered.deliveryId, deliveredOn: delivered.deliveredOn,
+            units: delivered.units)
     }
 
     /// A correction that takes the authorisation's deliveries past the units authorised: it passes the delivery
@@ -69,12 +66,21 @@ extension ComplianceAlert {
         -> ComplianceAlert?
     {
         guard unitsDelivered > unitsAuthorised else { return nil }
-        return ComplianceAlert(
-            kind: "overDelivery", rule: "4.7", subject: "authorisation-\(corrected.authorisationId)",
+        return overDelivery(
+            corrected.authorisationId, deliveryId: corrected.deliveryId, deliveredOn: corrected.deliveredOn,
+            units: corrected.units,
+            totals: ["unitsDelivered": String(unitsDelivered), "unitsAuthorised": String(unitsAuthorised)])
+    }
+
+    /// The over-delivery alert of a report (a delivery or a correction) of `units` on `deliveredOn`.
+    private static func overDelivery(
+        _ authorisation: AuthorisationID, deliveryId: String, deliveredOn: LocalDate, units: UInt64,
+        totals: [String: String] = [:]
+    ) -> ComplianceAlert {
+        ComplianceAlert(
+            kind: "overDelivery", rule: "4.7", subject: "authorisation-\(authorisation)",
             parameters: [
-                "deliveryId": corrected.deliveryId, "deliveredOn": corrected.deliveredOn.description,
-                "units": String(corrected.units), "unitsDelivered": String(unitsDelivered),
-                "unitsAuthorised": String(unitsAuthorised),
-            ])
+                "deliveryId": deliveryId, "deliveredOn": deliveredOn.description, "units": String(units),
+            ].merging(totals) { kept, _ in kept })
     }
 }
