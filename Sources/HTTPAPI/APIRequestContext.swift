@@ -100,7 +100,7 @@ struct ProblemMiddleware: RouterMiddleware {
             return try Problem.readersFull.response(from: request, context: context)
         } catch {
             context.logger.error("unhandled error", metadata: ["type": "\(type(of: error))"])
-            return try Problem(.internalServerError, code: "internal", title: "Internal error").response(
+            return try Problem.internalError().response(
                 from: request, context: context)
         }
     }

@@ -56,11 +56,14 @@ extension Problem {
         return problem
     }()
     /// The same text whatever was asked for, so a refusal tells nothing about what exists.
-    static let forbidden = Problem(
-        .forbidden, code: "forbidden", title: "This role may not do this", detail: "see the role matrix in README")
+    static let forbidden = forbidden(because: "see the role matrix in README")
     /// 403 for a request the role may make in general but not in this form; `detail` names the rule, never data.
     static func forbidden(because detail: String) -> Problem {
         Problem(.forbidden, code: "forbidden", title: "This role may not do this", detail: detail)
+    }
+    /// 500: a defect of the server, never of the request; `detail` names the part at fault, never data.
+    static func internalError(_ detail: String? = nil) -> Problem {
+        Problem(.internalServerError, code: "internal", title: "Internal error", detail: detail)
     }
     static let notFound = Problem(.notFound, code: "not-found", title: "No such resource")
     static let unsupportedMediaType = Problem(

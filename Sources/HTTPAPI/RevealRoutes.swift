@@ -71,7 +71,7 @@ struct RevealRoutes {
         guard
             let bytes = try? JSONSerialization.data(
                 withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        else { throw Problem(.internalServerError, code: "internal", title: "Internal error") }
+        else { throw Problem.internalError() }
         return Response(
             status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }

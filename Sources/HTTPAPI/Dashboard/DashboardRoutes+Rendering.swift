@@ -32,7 +32,7 @@ enum DashboardRenderer {
             for (name, text) in DashboardTemplates.all { try library.register(text, named: name) }
         } catch {
             return .failure(
-                Problem(.internalServerError, code: "internal", title: "Internal error", detail: "a page template"))
+                Problem.internalError("a page template"))
         }
         return .success(library)
     }()
@@ -74,7 +74,7 @@ extension DashboardRoutes {
         context["roleLabel"] = principal.map { DashboardLabels.code("role", $0.role.rawValue, language) }
         let library = try DashboardRenderer.library.get()
         guard let html = library.render(context, withTemplate: template) else {
-            throw Problem(.internalServerError, code: "internal", title: "Internal error", detail: "a page template")
+            throw Problem.internalError("a page template")
         }
         return Response(status: status, headers: Self.pageHeaders, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
