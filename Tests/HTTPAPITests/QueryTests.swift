@@ -160,13 +160,8 @@ struct QueryTests {
         // The last day of the month the ledger's newest record was recorded in (cutoffs follow `recordedAt`).
         let newestEvent = try fixture.server.services.ledger.event(at: Position(size - 1))
         let newest = try #require(newestEvent).recordedAt
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = try #require(TimeZone(identifier: "Europe/Warsaw"))
-        let month = calendar.dateComponents(
-            [.year, .month], from: Date(timeIntervalSince1970: Double(newest.rawValue) / 1_000_000))
-        let year = try #require(month.year)
-        let monthNumber = try #require(month.month)
-        let first = try #require(LocalDate(year: year, month: monthNumber, day: 1))
+        let day = Instant(microsecondsSinceEpoch: newest.rawValue).localDate.components
+        let first = try #require(LocalDate(year: day.year, month: day.month, day: 1))
         let monthEnd = first.adding(months: 1).adding(days: -1)
         try await fixture.test { client in
             let refusals = [
