@@ -68,7 +68,10 @@ public final class RowTable<Row: PayloadCodable>: BatchTable {
         _ key: RowKey, orInsert make: () -> Row, _ body: (inout Row) throws(ProjectionError) -> Void
     ) throws(ProjectionError) {
         try update(key) { (row: inout Row?) throws(ProjectionError) in
-            var current = row.take() ?? make()
+            // Bound, not `row.take() ?? make()`: `??` borrows its optional and returns a copy of the row (a retain of
+            // each of its arrays and strings, and a release of the original), on every update.
+            var current: Row
+            if let existing = row.take() { current = existing } else { current = make() }
             do throws(ProjectionError) { try body(&current) } catch {
                 row = consume current
                 throw error
