@@ -45,6 +45,20 @@ public final class DutyStateReader: Sendable {
         }
     }
 
+    /// The live rows of `projection`, refused while it has stopped at an event: a stopped view's rows are as old as
+    /// its failure, and a policy deciding on them could erase a resident active since (ResidentTimeline) or promote
+    /// from a stale queue. `caughtUp` reports the failure first under `cus ops run-due`; under `cus serve` the
+    /// engine's wait returns for a stopped view (it is published as done, so no waiter hangs), and this is the check.
+    private func readRows<R>(_ projection: any Projection.Type, _ body: (RowReader) throws -> R) throws -> R {
+        try projections.readLive(projection) { reader, record in
+            if let failure = record.failure {
+                throw ProjectionError.failed(
+                    projection: projection.name, position: failure.position, failure.message)
+            }
+            return try body(reader)
+        }.value
+    }
+
     /// Every programme service's queue, entries in filing order. The projection orders applications filed on the
     /// same day by id; L10 breaks such ties by ledger position, so each programme's ties are ordered by the ledger
     /// positions the decider's own `QualificationQueue` holds.
@@ -52,7 +66,7 @@ public final class DutyStateReader: Sendable {
         try caughtUp(ApplicationQueueProjection())
         var services: [WaitlistPromotionPolicy.Service] = []
         do {
-            services = try projections.read(ApplicationQueueProjection.self) { reader in
+            services = try readRows(ApplicationQueueProjection.self) { reader in
                 try reader.rows("services", as: QueueHeader.self).map { key, header in
                     let (programme, service) = try ApplicationQueueView.decode(key)
                     let entries = try reader.rows("entries", prefix: key, as: QueueEntry.self).map { _, entry in
@@ -96,7 +110,7 @@ public final class DutyStateReader: Sendable {
     public func erasedPersons() throws(DutyError) -> Set<PersonRef> {
         try caughtUp(ResidentTimelineProjection())
         do {
-            return try projections.read(ResidentTimelineProjection.self) { reader in
+            return try readRows(ResidentTimelineProjection.self) { reader in
                 var erased: Set<PersonRef> = []
                 for (key, standing) in try reader.rows("persons", as: PersonStanding.self)
                 where standing.erasedAt != nil && key.count == 16 {
@@ -116,7 +130,7 @@ public final class DutyStateReader: Sendable {
         try caughtUp(ResidentTimelineProjection())
         let notActivity: Set<String> = [PersonalDataViewed.eventType, PersonalDataErased.eventType]
         do {
-            return try projections.read(ResidentTimelineProjection.self) { reader in
+            return try readRows(ResidentTimelineProjection.self) { reader in
                 var last: [PersonRef: LocalDate] = [:]
                 for timeline in try ResidentTimelineView.timelines(reader, person: nil, ledger: services.ledger) {
                     let activity = timeline.events.filter { !notActivity.contains($0.type) }

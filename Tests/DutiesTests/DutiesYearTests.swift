@@ -4,7 +4,7 @@ import Domain
 import Foundation
 import Ledger
 import LedgerTesting
-import Projections
+@testable import Projections
 import Synchronization
 import Testing
 
@@ -104,6 +104,29 @@ struct DutiesYearTests {
             Issue.record("expected a rejection, got \(result)")
             return
         }
+    }
+
+    @Test("Under cus serve, a view stopped at an event is refused: no erasure or promotion decided on its old rows")
+    func stoppedViewRefused() async throws {
+        let world = try DutiesWorld()
+        try await world.setUp()
+        _ = try await world.run(through: DutiesWorld.day("2025-01-13"))
+        for name in [ResidentTimelineProjection.name, ApplicationQueueProjection.name] {
+            try world.projections.write { txn in
+                guard var record = try world.projections.record(.live, name, in: txn) else {
+                    throw ProjectionError.storage("\(name) was not built by the duties' runs")
+                }
+                record.failure = .init(position: 3, message: "refused in a test")
+                try world.projections.save(record, .live, name, in: txn)
+            }
+        }
+        // The engine of `cus serve` keeps the views live and publishes a stopped one as done, so nothing catches up.
+        let serving = DutyStateReader(
+            services: world.services, projections: world.projections, freshness: .keptLiveElsewhere)
+        let persons = #expect(throws: DutyError.self) { try serving.persons() }
+        #expect("\(persons.map { "\($0)" } ?? "")".contains("stopped at 3: refused in a test"))
+        #expect(throws: DutyError.self) { try serving.erasedPersons() }
+        #expect(throws: DutyError.self) { try serving.queues() }
     }
 }
 
