@@ -45,10 +45,15 @@ struct MasterKeyFiles {
         FileSync.directory(directory)
     }
 
-    /// Overwrites a key file with zeros, flushes it and removes it.
+    /// Overwrites a key file with zeros, flushes it and removes it. A file with another name as well is only
+    /// unlinked: a rotation that stopped after `retire` and before its commit leaves the retired name a hard link
+    /// of the live `master.key`, whose bytes must stay.
     static func destroy(_ path: String) throws(VaultError) {
-        _ = chmod(path, 0o600)
-        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        var status = stat()
+        // A regular file of its own: not a symbolic link either, whose target is another file.
+        let ownBytes = lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG && status.st_nlink == 1
+        if ownBytes { _ = chmod(path, 0o600) }
+        let descriptor = ownBytes ? open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW) : -1
         if descriptor >= 0 {
             let zeros = [UInt8](repeating: 0, count: KeyFile.keyBytes)
             _ = zeros.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
@@ -98,6 +103,8 @@ extension Vault {
         throws(VaultError) -> MasterKeyRotation
     {
         guard !options.readOnly else { throw VaultError(.invalidArgument, "cannot rotate a read-only keys env") }
+        // Before any change: the rotation ends with `compactInPlace`, which another process's open env refuses.
+        try requireNoOtherProcess(options, "rotate the master key")
         let files = MasterKeyFiles(masterPath: options.resolvedMasterKeyPath)
         let rotation: MasterKeyRotation
         do {

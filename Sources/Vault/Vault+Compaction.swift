@@ -20,9 +20,13 @@ public struct KeysCompactionReport: Sendable, Hashable {
 /// over the live one is the commit point, so a crash at any step leaves the old file or the new one.
 extension Vault {
     /// Compacts the keys env of a process that does not have it open: from the process that holds
-    /// `writer.lock`, before opening the `Vault`.
+    /// `writer.lock`, before opening the `Vault`. Refuses, changing nothing, while any other process has the env
+    /// open (a `cus projections` or `cus keys backup` run reads it without `writer.lock`): renamed under its
+    /// lock file, the copy would be read through that lock file's transaction id, which may pick the copy's empty
+    /// meta page, and the next write there would overwrite the copy's root.
     public static func compactInPlace(_ options: VaultOptions) throws(VaultError) {
         guard !options.readOnly else { throw VaultError(.invalidArgument, "cannot compact a read-only keys env") }
+        try requireNoOtherProcess(options, "compact the keys env")
         let staging = CompactionStaging(options)
         do {
             let vault = try Vault(options)
@@ -32,6 +36,14 @@ extension Vault {
             }
         }
         try staging.swapIn()
+    }
+
+    /// Throws `storage` naming what was refused when another process has the keys env open. Call it while this
+    /// process has the env closed (checking drops this process's own `fcntl` locks on the lock file).
+    static func requireNoOtherProcess(_ options: VaultOptions, _ action: String) throws(VaultError) {
+        do { try EnvironmentLockFile.withOtherProcessesLockedOut(directory: options.keysEnvironmentPath) {} } catch {
+            throw VaultError.storage(error, "cannot \(action): another process has the keys env open (stop it first)")
+        }
     }
 
     /// Compacts the keys env while this process serves from it. Waits until no transaction of this process
@@ -99,10 +111,11 @@ struct CompactionStaging {
         }
     }
 
-    /// The commit point: renames the copy over the live `data.mdb`, flushes the directory, removes the staging.
+    /// The commit point: renames the copy over the live `data.mdb`, flushes the directory, removes the staging;
+    /// refused (the copy removed, the live env kept) when another process has the env open.
     func swapIn() throws(VaultError) {
-        do { try copy.swapIn() } catch {
-            throw VaultError.storage(error, "cannot swap in the compacted copy")
+        do { try copy.swapInLockedOut() } catch {
+            throw VaultError.storage(error, "cannot swap in the compacted copy; the live keys env stays")
         }
     }
 

@@ -83,4 +83,23 @@ struct KeysBackupsTests {
             try fixture.withVault { vault throws in _ = try vault.dataKeyID(for: alice) }
         }
     }
+
+    @Test("A retired name still linked to the live master key (a rotation stopped before its commit) is only unlinked")
+    func pruningKeepsLinkedMasterKey() throws {
+        try VaultFixture.with { fixture throws in
+            let part = try fixture.withVault { vault throws in try vault.seal([4], for: alice, binding: try binding()) }
+            let key = try fileBytes(fixture.masterKeyPath)
+            // What `retire` leaves when the re-wrap transaction then fails: epoch 1's name on the live key file.
+            let retired = fixture.masterKeyPath + ".epoch-1"
+            try FileManager.default.linkItem(atPath: fixture.masterKeyPath, toPath: retired)
+            let pruned = try KeysBackups(directory: fixture.root + "/keys-backups")
+                .prune(retentionDays: 0, now: now, options: fixture.options)
+            #expect(pruned.destroyedMasterKeys == [retired])
+            #expect(!FileManager.default.fileExists(atPath: retired))
+            #expect(try fileBytes(fixture.masterKeyPath) == key)
+            try fixture.withVault { vault throws in
+                #expect(try vault.open(part, binding: try binding()) == .plaintext([4]))
+            }
+        }
+    }
 }

@@ -115,38 +115,51 @@ struct OnlineCompactionTests {
             try fixture.withVault { vault throws in
                 let part = try vault.seal([5], for: Self.subject(2), binding: try binding())
                 let before = try fileBytes(file)
-                // Holds the shared lock liblmdb keeps on byte 0 of lock.mdb while a process has the env open.
-                let holder = ChildProcess()
-                holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                holder.arguments = [
-                    "python3", "-c",
-                    "import fcntl, sys; f = open(sys.argv[1], 'r+b'); fcntl.lockf(f, fcntl.LOCK_SH, 1, 0); "
-                        + "print('held', flush=True); sys.stdin.read()",
-                    fixture.dataDirectory + "/keys/lock.mdb",
-                ]
-                let (output, input) = (Pipe(), Pipe())
-                (holder.standardOutput, holder.standardInput) = (output, input)
-                try holder.run()
-                defer {
-                    try? input.fileHandleForWriting.close()
-                    holder.waitUntilExit()
+                try withAnotherProcessHolding(fixture.dataDirectory + "/keys/lock.mdb") {
+                    do throws(VaultError) {
+                        try vault.compactOnline()
+                        Issue.record("compaction swapped the file under another process")
+                    } catch { expectInUseElsewhere(error) }
+                    #expect(try fileBytes(file) == before)
+                    #expect(try vault.open(part, binding: try binding()) == .plaintext([5]))
+                    let fresh = try vault.seal([6], for: Self.subject(3), binding: try binding())
+                    #expect(try vault.open(fresh, binding: try binding()) == .plaintext([6]))
                 }
-                let said = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-                try #require(said.hasPrefix("held"), "the lock holder did not start: \(said)")
-
-                do throws(VaultError) {
-                    try vault.compactOnline()
-                    Issue.record("compaction swapped the file under another process")
-                } catch {
-                    #expect(error.code == .storage)
-                    #expect(error.underlying.map { LMDBError.inUseElsewhere ~= $0 } == true, "\(error)")
-                }
-                #expect(try fileBytes(file) == before)
-                #expect(try vault.open(part, binding: try binding()) == .plaintext([5]))
-                let fresh = try vault.seal([6], for: Self.subject(3), binding: try binding())
-                #expect(try vault.open(fresh, binding: try binding()) == .plaintext([6]))
             }
             #expect(!FileManager.default.fileExists(atPath: fixture.dataDirectory + "/keys.compacting"))
+        }
+    }
+
+    @Test("While another process has the keys env open, offline compaction and master-key rotation change nothing")
+    func offlineRefusedWhileOpenElsewhere() throws {
+        try VaultFixture.with { fixture throws in
+            let part = try fixture.withVault { vault throws in
+                try vault.seal([7], for: Self.subject(4), binding: try binding())
+            }
+            let file = fixture.dataDirectory + "/keys/data.mdb"
+            let (before, key) = (try fileBytes(file), try fileBytes(fixture.masterKeyPath))
+            try withAnotherProcessHolding(fixture.dataDirectory + "/keys/lock.mdb") {
+                do throws(VaultError) {
+                    try Vault.compactInPlace(fixture.options)
+                    Issue.record("offline compaction swapped the file under another process")
+                } catch { expectInUseElsewhere(error) }
+                do throws(VaultError) {
+                    _ = try Vault.rotateMasterKey(fixture.options)
+                    Issue.record("the master key was rotated under another process")
+                } catch { expectInUseElsewhere(error) }
+            }
+            #expect(try fileBytes(file) == before)
+            #expect(try fileBytes(fixture.masterKeyPath) == key)
+            let besideKey = try FileManager.default.contentsOfDirectory(atPath: fixture.keysDirectory)
+            #expect(!besideKey.contains { $0.hasSuffix(".next") || $0.contains(".epoch-") }, "\(besideKey)")
+            #expect(!FileManager.default.fileExists(atPath: fixture.dataDirectory + "/keys.compacting"))
+            try fixture.withVault { vault throws in
+                #expect(vault.masterKeyEpoch == 1)
+                #expect(try vault.open(part, binding: try binding()) == .plaintext([7]))
+            }
+            // Once the other process is gone, both go ahead.
+            try Vault.compactInPlace(fixture.options)
+            #expect(try Vault.rotateMasterKey(fixture.options).toEpoch == 2)
         }
     }
 
@@ -161,4 +174,34 @@ struct OnlineCompactionTests {
             }
         }
     }
+}
+
+/// Runs `body` while a child process holds the shared lock liblmdb keeps on byte 0 of `lockFile` while a process
+/// has the env open.
+func withAnotherProcessHolding(_ lockFile: String, _ body: () throws -> Void) throws {
+    let holder = ChildProcess()
+    holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    holder.arguments = [
+        "python3", "-c",
+        "import fcntl, sys; f = open(sys.argv[1], 'r+b'); fcntl.lockf(f, fcntl.LOCK_SH, 1, 0); "
+            + "print('held', flush=True); sys.stdin.read()",
+        lockFile,
+    ]
+    let (output, input) = (Pipe(), Pipe())
+    (holder.standardOutput, holder.standardInput) = (output, input)
+    try holder.run()
+    defer {
+        try? input.fileHandleForWriting.close()
+        holder.waitUntilExit()
+    }
+    let said = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+    try #require(said.hasPrefix("held"), "the lock holder did not start: \(said)")
+    try body()
+}
+
+/// A refusal because another process has the keys env open.
+func expectInUseElsewhere(_ error: VaultError, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(error.code == .storage, sourceLocation: sourceLocation)
+    #expect(
+        error.underlying.map { LMDBError.inUseElsewhere ~= $0 } == true, "\(error)", sourceLocation: sourceLocation)
 }
