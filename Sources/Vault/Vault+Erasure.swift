@@ -20,11 +20,23 @@ extension Vault {
     /// From now until `release`, `open` refuses these keys (`subjectErased`): an erasure withholds them before
     /// it appends its receipt (ledger.md §4.3), so no read that starts after the erasure began decrypts with
     /// keys the receipt is about to destroy. In memory only: after a restart the receipt, if recorded, has
-    /// destroyed them.
-    public func withhold(_ keyIDs: [UUID128]) { withheld.withLock { $0.formUnion(keyIDs) } }
+    /// destroyed them. Counted: two erasures of one person at once (the retention duty and a request) each hold
+    /// the keys, and the one refused releases only its own hold.
+    public func withhold(_ keyIDs: [UUID128]) {
+        withheld.withLock { holds in
+            for keyID in keyIDs { holds[keyID, default: 0] += 1 }
+        }
+    }
 
-    /// Ends `withhold` (the erasure was refused, or its keys are destroyed).
-    public func release(_ keyIDs: [UUID128]) { withheld.withLock { $0.subtract(keyIDs) } }
+    /// Ends one `withhold` of these keys (the erasure was refused, or its keys are destroyed).
+    public func release(_ keyIDs: [UUID128]) {
+        withheld.withLock { holds in
+            for keyID in keyIDs {
+                guard let count = holds[keyID] else { continue }
+                holds[keyID] = count > 1 ? count - 1 : nil
+            }
+        }
+    }
 
     /// One keys-env transaction deletes the subject's `dataKeys`, `personKeys` and `lookup` entries and
     /// records `erased[keyId]` = the receipt position; then the decrypted keys leave the cache. Idempotent:
@@ -63,6 +75,11 @@ extension Vault {
             return keyIDs
         }
         cache.evict(keyIDs)
+        // Destroyed: `open` now finds them erased, whoever still holds them withheld (a request whose own
+        // destruction failed, repaired here by a later one).
+        withheld.withLock { holds in
+            for keyID in keyIDs { holds[keyID] = nil }
+        }
         return keyIDs
     }
 

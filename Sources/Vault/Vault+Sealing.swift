@@ -79,7 +79,7 @@ extension Vault {
         guard sealed.nonce.count == AEAD.nonceBytes, sealed.ciphertextAndTag.count >= AEAD.tagBytes else {
             throw VaultError(.corrupted, "a sealed part needs a 12-byte nonce and a 16-byte tag")
         }
-        guard !withheld.withLock({ $0.contains(sealed.keyID) }) else {
+        guard withheld.withLock({ $0[sealed.keyID] == nil }) else {
             throw VaultError(.subjectErased, "the subject's personal data is being erased")
         }
         guard let key = try dataKey(sealed.keyID) else {

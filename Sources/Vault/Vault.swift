@@ -21,8 +21,9 @@ public final class Vault: Sendable {
     public let masterKeyEpoch: UInt32
     let lookupKey: SymmetricKey
     let cache = DataKeyCache(entriesMax: Vault.dataKeyCacheEntriesMax)
-    /// Keys whose subject's erasure is being recorded (`withhold`): `open` refuses them.
-    let withheld = Mutex<Set<UUID128>>([])
+    /// Keys whose subject's erasure is being recorded (`withhold`), each with how many erasures in progress hold
+    /// it: `open` refuses them.
+    let withheld = Mutex<[UUID128: Int]>([:])
     let groupCommit: KeysGroupCommit
 
     public init(_ options: VaultOptions) throws(VaultError) {

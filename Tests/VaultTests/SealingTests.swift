@@ -23,14 +23,17 @@ struct SealingTests {
         }
     }
 
-    @Test("A withheld key (its erasure being recorded) opens nothing until released")
+    @Test("A withheld key (its erasure being recorded) opens nothing until every hold on it is released")
     func withheldKeys() throws {
         try VaultFixture.with { fixture throws in
             try fixture.withVault { vault throws in
                 let plaintext = Array("{\"givenName\":\"Jan\"}".utf8)
                 let binding = try binding()
                 let sealed = try vault.seal(plaintext, for: subject, binding: binding)
+                // Two erasures of the subject at once: the one refused releases its hold only.
                 vault.withhold([sealed.keyID])
+                vault.withhold([sealed.keyID])
+                vault.release([sealed.keyID])
                 #expect(throws: VaultError.self) { _ = try vault.open(sealed, binding: binding) }
                 do throws(VaultError) {
                     _ = try vault.open(sealed, binding: binding)
@@ -39,6 +42,11 @@ struct SealingTests {
                 }
                 vault.release([sealed.keyID])
                 #expect(try vault.open(sealed, binding: binding) == .plaintext(plaintext))
+                // A hold left by an erasure whose destruction failed ends when another one destroys the keys.
+                vault.withhold([sealed.keyID])
+                try vault.erase(subject: subject, receiptPosition: Position(9))
+                let erased = try vault.open(sealed, binding: binding)
+                #expect(erased == .redacted(keyID: sealed.keyID, erasedAt: Position(9)))
             }
         }
     }
