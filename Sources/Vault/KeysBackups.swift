@@ -20,6 +20,7 @@ public struct KeysBackupManifest: Codable, Sendable, Equatable {
 
 /// What `KeysBackups.prune` removed.
 public struct KeysBackupPruning: Sendable, Equatable {
+    /// Expired backups, and unfinished copies left by a `create` that never ended.
     public var removedBackups: [String]
     /// Retired master key files destroyed because no kept backup needs their epoch any more.
     public var destroyedMasterKeys: [String]
@@ -52,6 +53,25 @@ public struct KeysBackups: Sendable {
         guard !FileManager.default.fileExists(atPath: target) else {
             throw VaultError(.invalidArgument, "a keys backup named \(name) exists already; try again in a second")
         }
+        // A copy that fails half-way goes at once: it holds wrapped keys, some perhaps of persons erased later.
+        do throws(VaultError) {
+            let manifest = try writeBackup(of: options, named: name, now: now, into: partial)
+            guard rename(partial, target) == 0 else {
+                throw VaultError(
+                    .storage, "cannot rename \(partial) to \(target): \(String(cString: strerror(errno)))")
+            }
+            FileSync.directory(directory)
+            return manifest
+        } catch {
+            try? FileManager.default.removeItem(atPath: partial)
+            throw error
+        }
+    }
+
+    /// The copy, the erasure list and the manifest in `partial`, each flushed.
+    private func writeBackup(of options: VaultOptions, named name: String, now: Date, into partial: String)
+        throws(VaultError) -> KeysBackupManifest
+    {
         var readOnly = options
         readOnly.readOnly = true
         let manifest: KeysBackupManifest
@@ -67,12 +87,9 @@ public struct KeysBackups: Sendable {
                 erasureListEntries: erasures)
         }
         try write(manifest, into: partial)
-        _ = FileSync.file(partial + "/data.mdb")
+        let copy = partial + "/data.mdb"
+        guard FileSync.file(copy) else { throw VaultError(.storage, "cannot fsync \(copy)") }
         FileSync.directory(partial)
-        guard rename(partial, target) == 0 else {
-            throw VaultError(.storage, "cannot rename \(partial) to \(target): \(String(cString: strerror(errno)))")
-        }
-        FileSync.directory(directory)
         return manifest
     }
 
@@ -90,14 +107,16 @@ public struct KeysBackups: Sendable {
         return manifests.sorted { $0.createdAt < $1.createdAt }
     }
 
-    /// Removes backups created more than `retentionDays` before `now` (the newest always stays), then destroys
-    /// every retired master key file (`master.key.epoch-N`) of an epoch no kept backup has.
+    /// Removes backups created more than `retentionDays` before `now` (the newest always stays), and copies a
+    /// backup left unfinished (`.partial`, untouched for `partialAbandonedAfter`: a crash or a kill during
+    /// `create`), then destroys every retired master key file (`master.key.epoch-N`) of an epoch no kept backup
+    /// has.
     public func prune(retentionDays: Int, now: Date, options: VaultOptions) throws(VaultError) -> KeysBackupPruning {
         guard retentionDays >= 0 else { throw VaultError(.invalidArgument, "the retention must be 0 days or more") }
+        var removed = try removeAbandonedPartials()
         let backups = try list()
         let cutoff = now.addingTimeInterval(-Double(retentionDays) * 86_400)
         let expired = backups.dropLast().filter { $0.createdAt < cutoff }
-        var removed: [String] = []
         for backup in expired {
             let path = directory + "/" + backup.name
             do { try FileManager.default.removeItem(atPath: path) } catch {
@@ -115,6 +134,31 @@ public struct KeysBackups: Sendable {
         }
         if !destroyed.isEmpty { FileSync.directory(files.directory) }
         return KeysBackupPruning(removedBackups: removed, destroyedMasterKeys: destroyed)
+    }
+
+    /// How long a `.partial` copy stays untouched before `prune` takes it for abandoned (a backup takes seconds).
+    public static let partialAbandonedAfter: TimeInterval = 3_600
+
+    /// Removes the `.partial` directories whose files last changed more than `partialAbandonedAfter` ago (by the
+    /// file system's clock; a `create` in progress keeps writing into its own); returns their paths.
+    private func removeAbandonedPartials() throws(VaultError) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var removed: [String] = []
+        for name in names.sorted() where name.hasPrefix(Self.namePrefix) && name.hasSuffix(".partial") {
+            let path = directory + "/" + name
+            let contents = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).map { path + "/" + $0 }
+            let changed = ([path] + contents).compactMap {
+                (try? FileManager.default.attributesOfItem(atPath: $0))?[.modificationDate] as? Date
+            }
+            guard let latest = changed.max(), Date().timeIntervalSince(latest) > Self.partialAbandonedAfter else {
+                continue
+            }
+            do { try FileManager.default.removeItem(atPath: path) } catch {
+                throw VaultError(.storage, "cannot remove the unfinished keys backup \(path): \(error)")
+            }
+            removed.append(path)
+        }
+        return removed
     }
 
     // MARK: -
@@ -156,7 +200,7 @@ public struct KeysBackups: Sendable {
         } catch {
             throw VaultError(.storage, "cannot write \(path): \(error)")
         }
-        _ = FileSync.file(path)
+        guard FileSync.file(path) else { throw VaultError(.storage, "cannot fsync \(path)") }
     }
 
     private static var decoder: JSONDecoder {

@@ -102,4 +102,34 @@ struct KeysBackupsTests {
             }
         }
     }
+
+    @Test("A backup that fails leaves no copy behind, and pruning removes an unfinished one abandoned by a crash")
+    func failedAndAbandonedCopies() throws {
+        try VaultFixture.with { fixture throws in
+            try fixture.withVault { vault throws in _ = try vault.dataKeyID(for: alice) }
+            let backups = KeysBackups(directory: fixture.root + "/keys-backups")
+            let list = fixture.options.erasureListPath
+            try Data("not an entry\n".utf8).write(to: URL(fileURLWithPath: list))
+            #expect(expectVaultError(.corrupted) { _ = try backups.create(from: fixture.options, now: now) })
+            #expect(try FileManager.default.contentsOfDirectory(atPath: backups.directory).isEmpty)
+
+            try FileManager.default.removeItem(atPath: list)
+            let kept = try backups.create(from: fixture.options, now: now)
+            let abandoned = backups.directory + "/keys-20260101T000000Z.partial"
+            let fresh = backups.directory + "/keys-20260102T000000Z.partial"
+            for partial in [abandoned, fresh] {
+                try FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: false)
+                try Data([1, 2, 3]).write(to: URL(fileURLWithPath: partial + "/data.mdb"))
+            }
+            let old = Date().addingTimeInterval(-2 * KeysBackups.partialAbandonedAfter)
+            for path in [abandoned, abandoned + "/data.mdb"] {
+                try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: path)
+            }
+            let pruned = try backups.prune(retentionDays: 30, now: now, options: fixture.options)
+            #expect(pruned.removedBackups == [abandoned])
+            #expect(!FileManager.default.fileExists(atPath: abandoned))
+            #expect(FileManager.default.fileExists(atPath: fresh))
+            #expect(try backups.list() == [kept])
+        }
+    }
 }
