@@ -101,14 +101,17 @@ public final class PersonalDataErasure: Sendable {
         throws(CommandError) -> Report
     {
         let erasure = PersonalDataErasureReplay(vault: vault, erasureList: erasureList)
-        var receipts = 0
+        var listed: [(position: Position, keyIDs: [UUID128])] = []
         try forEachReceipt(in: store) { receipt, position throws(CommandError) in
-            try erasure.apply(receipt, at: position)
-            receipts += 1
+            listed.append((position, try erasure.eraseKeys(receipt, at: position)))
         }
         let replayed: Int
-        do { replayed = try vault.apply(erasureList) } catch { throw CommandError(error) }
-        return Report(receipts: receipts, listEntriesReplayed: replayed)
+        do {
+            // Each receipt's keys destroyed first (step 3), then listed (step 5), in one append for all of them.
+            try erasureList.append(listed)
+            replayed = try vault.apply(erasureList)
+        } catch { throw CommandError(error) }
+        return Report(receipts: listed.count, listEntriesReplayed: replayed)
     }
 }
 
@@ -133,14 +136,30 @@ struct PersonalDataErasureReplay {
     let erasureList: ErasureList
 
     func apply(_ receipt: PersonalDataErased, at position: Position) throws(CommandError) {
-        try destroy(
-            subject: UUID128(receipt.personRef.uuid), at: position, listed: receipt.keyIds.map { UUID128($0) })
+        try list(try eraseKeys(receipt, at: position), at: position)
     }
 
     func destroy(subject: UUID128, at position: Position, listed: [UUID128]) throws(CommandError) {
+        try list(try eraseKeys(of: subject, at: position, listed: listed), at: position)
+    }
+
+    /// Step 5: the destroyed keys in the erasure list.
+    private func list(_ keyIDs: [UUID128], at position: Position) throws(CommandError) {
+        do { try erasureList.append(position: position, keyIDs: keyIDs) } catch { throw CommandError(error) }
+    }
+
+    /// Step 3 of a recorded receipt: its subject's keys destroyed; returns the keys to list (step 5).
+    func eraseKeys(_ receipt: PersonalDataErased, at position: Position) throws(CommandError) -> [UUID128] {
+        try eraseKeys(
+            of: UUID128(receipt.personRef.uuid), at: position, listed: receipt.keyIds.map { UUID128($0) })
+    }
+
+    private func eraseKeys(of subject: UUID128, at position: Position, listed: [UUID128]) throws(CommandError)
+        -> [UUID128]
+    {
         do {
             let destroyed = try vault.erase(subject: subject, receiptPosition: position)
-            try erasureList.append(position: position, keyIDs: Array(Set(listed + destroyed)).sorted())
+            return Array(Set(listed + destroyed)).sorted()
         } catch { throw CommandError(error) }
     }
 }

@@ -26,6 +26,13 @@ public struct ErasureList: Sendable {
 
     /// Appends the pairs not already listed, then fsyncs.
     public func append(position: Position, keyIDs: [UUID128]) throws(VaultError) {
+        try append([(position, keyIDs)])
+    }
+
+    /// `append` of several receipts' keys, reading the file and flushing it once (start-up re-applies every
+    /// receipt of the ledger: one read of the whole list per receipt would grow with their square).
+    public func append(_ receipts: [(position: Position, keyIDs: [UUID128])]) throws(VaultError) {
+        guard receipts.contains(where: { !$0.keyIDs.isEmpty }) else { return }
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw failure("cannot open") }
         defer { close(descriptor) }
@@ -37,7 +44,8 @@ public struct ErasureList: Sendable {
         }
         let known = Set(listed.map { "\($0.position) \($0.keyID)" })
         var seen = Set<String>()
-        let lines = keyIDs.map { "\(position) \($0)" }.filter { !known.contains($0) && seen.insert($0).inserted }
+        let lines = receipts.flatMap { receipt in receipt.keyIDs.map { "\(receipt.position) \($0)" } }
+            .filter { !known.contains($0) && seen.insert($0).inserted }
         guard !lines.isEmpty else { return }
         let bytes = Array(lines.map { $0 + "\n" }.joined().utf8)
         var written = 0

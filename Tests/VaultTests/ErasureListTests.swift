@@ -21,6 +21,11 @@ struct ErasureListTests {
             #expect(entries.map(\.keyID) == [first, second, second])
             let text = String(decoding: try fileBytes(list.path), as: UTF8.self)
             #expect(text.hasPrefix("7 01234567-89ab-cdef-0011-223344556677\n"))
+
+            // Several receipts at once (start-up): each pair not listed yet, once, in the order given.
+            try list.append([(Position(12), [second]), (Position(20), [first, first]), (Position(21), [])])
+            try list.append([(Position(20), [first]), (Position(7), [second])])
+            #expect(try list.entries().map { "\($0.position.rawValue)" } == ["7", "7", "12", "20"])
         }
     }
 
