@@ -38,6 +38,7 @@ final class DutiesWorld {
     let director = Actor.staff(StaffID(uuid: UUID()), role: .director)
     let clerk = Actor.staff(StaffID(uuid: UUID()), role: .intakeClerk)
     let providerStaff = Actor.staff(StaffID(uuid: UUID()), role: .providerStaff)
+    let finance = Actor.staff(StaffID(uuid: UUID()), role: .financeOfficer)
     var coordinatorActor: Actor { .staff(coordinator, role: .coordinator) }
 
     init() throws {

@@ -106,6 +106,33 @@ struct DutiesYearTests {
         }
     }
 
+    @Test("A month whose charge was cancelled in full is charged again by the next monthly run, once")
+    func cancelledChargeAssessedAgain() async throws {
+        let world = try DutiesWorld()
+        try await world.setUp()
+        _ = try await world.run(through: DutiesWorld.day("2025-03-02"))
+        var february: FeeAssessed?
+        for record in try world.services.ledger.readAll(from: .zero, limit: 100_000) {
+            if case .feeAssessed(let assessed) = try StreamLoader.decode(record).event { february = assessed }
+        }
+        let charge = try #require(february)
+        #expect(charge.chargePeriod == "2025-02")
+        _ = try await world.fees.account(
+            world.anna, programme: world.programme,
+            envelope: world.envelope(world.finance, on: DutiesWorld.day("2025-03-10"))
+        ) { _ in
+            .cancelCharge(CancelCharge(chargeId: charge.chargeId, amount: charge.net, reason: "units reported wrong"))
+        }
+        _ = try await world.run(from: DutiesWorld.day("2025-03-03"), through: DutiesWorld.day("2025-05-02"))
+        #expect(
+            try world.dutyEvents() == [
+                "2025-01-11 PersonalDataErased Celina retentionExpired",
+                "2025-03-02 FeeAssessed Anna 2025-02 net 8000",
+                "2025-04-02 FeeAssessed Anna 2025-02 net 8000",
+                "2025-05-02 FeeAssessed Anna 2025-04 net 8000",
+            ])
+    }
+
     @Test("Under cus serve, a view stopped at an event is refused: no erasure or promotion decided on its old rows")
     func stoppedViewRefused() async throws {
         let world = try DutiesWorld()

@@ -6,7 +6,8 @@ import Ledger
 /// once per service, at the fee rule's rate (the income tier of the account's earlier charges), less the exemption
 /// in force. A month a total exemption covers is not charged at all. Months are looked at `lookbackMonths` back from
 /// `today`'s month, so a duty that could not run catches up; a month already charged (and not cancelled in full) is
-/// left alone.
+/// left alone. A month whose charge was cancelled in full (a retroactive exemption, domain.md §4.8) is assessed
+/// again: the n-th charge of a (month, service) has its own subject, so its own command and charge ids.
 public enum MonthlyChargePolicy {
     /// One fee account (person × programme) with what was delivered on it.
     public struct Account: Hashable, Sendable {
@@ -52,7 +53,7 @@ public enum MonthlyChargePolicy {
                 let period = MonthlyAllocation.month(of: month.lowerBound)
                 for (service, units) in (account.unitsByMonth[period] ?? [:]).sorted(by: { $0.key < $1.key })
                 where units > 0 && account.state.charge(for: period, serviceId: service) == nil {
-                    let subject = "\(account.personRef)/\(programmeId)/\(service)"
+                    let subject = chargeSubject(account, service: service, period: period)
                     let exemption = account.state.exemption(
                         forService: service, from: month.lowerBound, through: month.upperBound)
                     if exemption?.percent == 100 { continue }
@@ -85,6 +86,16 @@ public enum MonthlyChargePolicy {
             }
         }
         return decision
+    }
+
+    /// `person/programme/service` for a month's first charge; after n charges cancelled in full, `…#(n+1)`: the
+    /// first subject's ids would return the cancelled charge's recorded result instead of charging again.
+    static func chargeSubject(_ account: Account, service: String, period: String) -> String {
+        let subject = "\(account.personRef)/\(account.programmeId)/\(service)"
+        let cancelled = account.state.charges.values.count {
+            $0.chargePeriod == period && $0.serviceId == service && $0.cancelledInFull
+        }
+        return cancelled == 0 ? subject : "\(subject)#\(cancelled + 1)"
     }
 
     /// The income tier of the account's latest charge under `rule` (recognised by its rate); nil when the rule has
