@@ -91,12 +91,18 @@ struct OpsRunDueCommand: AsyncParsableCommand {
     @OptionGroup var rulesOptions: RulesOptions
     @OptionGroup var dutyOptions: DutyOptions
     @OptionGroup var output: OutputOptions
-    @Option(help: "Run as of the end of this day (YYYY-MM-DD, Europe/Warsaw) instead of now.") var today: String?
+    @Option(help: "Run as of the end of this day (YYYY-MM-DD, Europe/Warsaw, not after today) instead of now.")
+    var today: String?
     @Option(help: "Where the backup duty puts its copies (DIR/<timestamp>/ledger); without it backups are skipped.")
     var backupDir: String?
 
     func validate() throws {
-        if let today, LocalDate(today) == nil { throw ValidationError("--today wants a date YYYY-MM-DD, not \(today)") }
+        guard let today else { return }
+        guard let day = LocalDate(today) else { throw ValidationError("--today wants a date YYYY-MM-DD, not \(today)") }
+        // A day to come would erase persons before their retention ends, charge a month still open (never charged
+        // in full afterwards) and record runs the server's schedule then waits for.
+        let now = SystemDutyClock().now().localDate
+        guard day <= now else { throw ValidationError("--today \(today) is after today (\(now)) in Europe/Warsaw") }
     }
 
     /// The ledger first, through `StoreOptions` (so a held writer lock is exit 75, ledger.md §2.5), then the keys env

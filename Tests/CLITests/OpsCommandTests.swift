@@ -65,6 +65,11 @@ struct OpsCommandTests {
 
             let badDate = try CLIRunner.run(["ops", "run-due", "--data", data, "--today", "2025-13-01"])
             #expect(badDate.status == 64)
+            let format = DateFormatter()
+            (format.dateFormat, format.timeZone) = ("yyyy-MM-dd", TimeZone(identifier: "Europe/Warsaw"))
+            let later = format.string(from: Date().addingTimeInterval(2 * 86_400))
+            let future = try CLIRunner.run(["ops", "run-due", "--data", data, "--today", later])
+            #expect(future.status == 64 && future.standardError.contains("is after today"), "\(future.standardError)")
             try "{\"schedules\": {\"coffee\": {\"every\": 1}}}".write(
                 toFile: directory.path + "/duties.json", atomically: true, encoding: .utf8)
             let badConfig = try CLIRunner.run([
