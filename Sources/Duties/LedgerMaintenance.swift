@@ -31,17 +31,27 @@ public struct LedgerMaintenance: Sendable {
         }
     }
 
-    /// Nil when no backup directory is configured.
+    /// The file a backup's directory gets once its copy verified; only backups with it count as kept.
+    public static let verifiedMarker = "VERIFIED"
+
+    /// Nil when no backup directory is configured. A copy that fails or does not verify is removed at once.
     func backup(at now: Instant) throws(DutyError) -> String? {
         guard let backupDirectory else { return nil }
         let stamp = now.rfc3339.filter { $0.isNumber }.prefix(14)
         let target = "\(backupDirectory)/\(stamp)"
         do {
             try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-            let report = try LedgerBackup.run(ledger, to: target)
-            guard report.ok else {
-                throw DutyError.maintenance(
-                    "backup in \(target) does not verify: \(report.problems.first?.detail ?? "")")
+            let report: VerificationReport
+            do {
+                report = try LedgerBackup.run(ledger, to: target)
+                guard report.ok else {
+                    throw DutyError.maintenance(
+                        "backup in \(target) does not verify: \(report.problems.first?.detail ?? "")")
+                }
+                try Self.markVerified(target, report)
+            } catch {
+                try? FileManager.default.removeItem(atPath: target)
+                throw error
             }
             let removed = try Self.pruneBackups(in: backupDirectory, keeping: backupsKept)
             return "backed up \(report.size) events to \(target)/ledger, verified"
@@ -53,13 +63,27 @@ public struct LedgerMaintenance: Sendable {
         }
     }
 
-    /// Removes the oldest backups in `directory` until `count` remain; returns the removed paths. Only
-    /// directories named by a backup's 14-digit timestamp are touched, whatever else lies there stays.
+    private static func markVerified(_ target: String, _ report: VerificationReport) throws {
+        let marker = "\(target)/\(verifiedMarker)"
+        try Data("verified \(report.size) events\n".utf8).write(to: URL(fileURLWithPath: marker))
+        guard FileSync.file(marker) else { throw DutyError.maintenance("cannot fsync \(marker)") }
+        FileSync.directory(target)
+    }
+
+    /// Keeps the newest `count` verified backups in `directory` (those with `verifiedMarker`) and removes every
+    /// backup older than the oldest of them, verified or not (a copy a crash cut short, or one made before the
+    /// marker was written); returns the removed paths. Nothing goes while fewer than `count` verified backups
+    /// exist, so unverified copies never push a verified one out. Only directories named by a backup's 14-digit
+    /// timestamp are touched; whatever else lies there stays.
     public static func pruneBackups(in directory: String, keeping count: Int) throws -> [String] {
         let stamps = try FileManager.default.contentsOfDirectory(atPath: directory)
             .filter { $0.count == 14 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
             .sorted()
-        let removed = stamps.dropLast(max(1, count)).map { "\(directory)/\($0)" }
+        let verified = stamps.filter {
+            FileManager.default.fileExists(atPath: "\(directory)/\($0)/\(verifiedMarker)")
+        }
+        guard verified.count >= max(1, count), let oldestKept = verified.suffix(max(1, count)).first else { return [] }
+        let removed = stamps.filter { $0 < oldestKept }.map { "\(directory)/\($0)" }
         for path in removed { try FileManager.default.removeItem(atPath: path) }
         return removed
     }

@@ -204,16 +204,44 @@ struct BackupPruningTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prune-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let stamps = ["20250101000000", "20250101010000", "20250101020000", "20250101030000"]
-        for name in stamps + ["notes", "2025010104000"] {
-            try FileManager.default.createDirectory(
-                atPath: "\(directory)/\(name)/ledger", withIntermediateDirectories: true)
-        }
+        for name in stamps + ["notes", "2025010104000"] { try makeBackup(name, in: directory, verified: true) }
         let removed = try LedgerMaintenance.pruneBackups(in: directory, keeping: 2)
         #expect(removed == stamps.prefix(2).map { "\(directory)/\($0)" })
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
                 == ["20250101020000", "20250101030000", "2025010104000", "notes"])
         #expect(try LedgerMaintenance.pruneBackups(in: directory, keeping: 2).isEmpty)
+    }
+
+    @Test("Copies that never verified count for nothing: they never push a verified backup out, and go once older")
+    func unverifiedNotCounted() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prune-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // A verified backup, then forty failed hours (a full disk), then one more verified.
+        try makeBackup("20250101000000", in: directory, verified: true)
+        for hour in 1...40 {
+            try makeBackup(
+                String(format: "202501%02d%02d0000", 2 + hour / 24, hour % 24), in: directory, verified: false)
+        }
+        try makeBackup("20250105000000", in: directory, verified: true)
+        #expect(try LedgerMaintenance.pruneBackups(in: directory, keeping: 2).isEmpty)
+        let unverifiedNewest = "20250106000000"
+        try makeBackup(unverifiedNewest, in: directory, verified: false)
+        try makeBackup("20250107000000", in: directory, verified: true)
+        let removed = try LedgerMaintenance.pruneBackups(in: directory, keeping: 2)
+        #expect(removed.count == 41)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+                == ["20250105000000", unverifiedNewest, "20250107000000"])
+    }
+
+    private func makeBackup(_ name: String, in directory: String, verified: Bool) throws {
+        try FileManager.default.createDirectory(
+            atPath: "\(directory)/\(name)/ledger", withIntermediateDirectories: true)
+        if verified {
+            try Data("verified\n".utf8).write(
+                to: URL(fileURLWithPath: "\(directory)/\(name)/\(LedgerMaintenance.verifiedMarker)"))
+        }
     }
 }
 
