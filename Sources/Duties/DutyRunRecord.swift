@@ -24,8 +24,10 @@ public struct DutyRunRecord: Codable, Hashable, Sendable {
     public var commandsAppended: Int
     /// Commands issued that had already committed (a rerun): nothing appended.
     public var commandsAlreadyRecorded: Int
-    /// Subjects the policy chose but left, with why, e.g. `feeaccount-…/care 2025-03: income tier unknown`.
+    /// Subjects the policy chose but left, with why, e.g. `feeaccount-…/care 2025-03: income tier unknown`; the
+    /// first `leftOverKeptMax`, then one line saying how many more (the run record stays small enough to load).
     public var leftOver: [String]
+    public static let leftOverKeptMax = 200
     /// One line for the operator.
     public var summary: String
 
@@ -39,7 +41,10 @@ public struct DutyRunRecord: Codable, Hashable, Sendable {
         self.outcome = outcome
         self.commandsAppended = commandsAppended
         self.commandsAlreadyRecorded = commandsAlreadyRecorded
-        self.leftOver = leftOver
+        self.leftOver = Array(leftOver.prefix(Self.leftOverKeptMax))
+        if leftOver.count > Self.leftOverKeptMax {
+            self.leftOver.append("… and \(leftOver.count - Self.leftOverKeptMax) more")
+        }
         self.summary = summary
     }
 }
@@ -79,9 +84,10 @@ public final class DutyRunStore: Sendable {
         }
     }
 
-    /// Replaces the record of `record.duty`, keeping the others.
+    /// Replaces the record of `record.duty`, keeping the others; an unreadable file is replaced by one holding
+    /// this record alone (the other duties then run again at their next poll, appending nothing twice).
     public func save(_ record: DutyRunRecord) throws(DutyError) {
-        var records = try load()
+        var records = (try? load()) ?? [:]
         records[record.duty] = record
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

@@ -42,9 +42,11 @@ public final class DutyScheduler: Sendable {
 
     /// Every duty with its schedule, last run and next run, as of `now`.
     public func statuses(now: Instant? = nil) throws(DutyError) -> [DutyStatus] {
-        let now = now ?? clock.now()
-        let last = try runs.load()
-        return DutyKind.allCases.map { duty in
+        statuses(now: now ?? clock.now(), last: try runs.load())
+    }
+
+    private func statuses(now: Instant, last: [DutyKind: DutyRunRecord]) -> [DutyStatus] {
+        DutyKind.allCases.map { duty in
             let schedule = configuration.schedule(of: duty)
             let lastRun = last[duty]
             return DutyStatus(
@@ -62,7 +64,15 @@ public final class DutyScheduler: Sendable {
     /// Runs every duty due at `now` once. A failing duty is recorded as `failed` and the others still run.
     public func runDue(now: Instant) async throws(DutyError) -> [DutyRunRecord] {
         var records: [DutyRunRecord] = []
-        for status in try statuses(now: now) where status.isDue {
+        // The record is bookkeeping, not the guard against doing a duty twice (the command ids are): one that
+        // cannot be read (damaged, or written by a release with a duty this one does not know) must not stop every
+        // duty, backups and checkpoints included. Each runs as if it never ran, and its save replaces the file.
+        let last: [DutyKind: DutyRunRecord]
+        do { last = try runs.load() } catch {
+            logger.error("duties: \(error); running every duty as if it never ran, and writing the record anew")
+            last = [:]
+        }
+        for status in statuses(now: now, last: last) where status.isDue {
             records.append(try await run(status.duty, now: now))
         }
         return records

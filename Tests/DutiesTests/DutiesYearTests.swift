@@ -133,6 +133,26 @@ struct DutiesYearTests {
             ])
     }
 
+    @Test("A run record that cannot be read stops no duty: each runs as if it never ran, and the record is rewritten")
+    func unreadableRunRecord() async throws {
+        let world = try DutiesWorld()
+        try await world.setUp()
+        let store = DutyRunStore(dataDirectory: world.directory.path + "/data")
+        try FileManager.default.createDirectory(
+            atPath: (store.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data("[{\"duty\": \"aDutyOfALaterRelease\"}]".utf8).write(to: URL(fileURLWithPath: store.path))
+        #expect(throws: DutyError.self) { try store.load() }
+        let records = try await world.scheduler().runDue(now: DutiesWorld.morning(DutiesWorld.day("2025-01-02")))
+        #expect(records.map(\.duty) == DutyKind.allCases)
+        #expect(try store.load().count == DutyKind.allCases.count)
+        // Hundreds of subjects left for a person keep the record small: the first ones, then a count.
+        let many = DutyRunRecord(
+            duty: .monthlyCharge, startedAt: records[0].startedAt, finishedAt: records[0].finishedAt,
+            outcome: .partial, leftOver: (1...250).map { "account \($0): income tier unknown" }, summary: "")
+        #expect(many.leftOver.count == DutyRunRecord.leftOverKeptMax + 1)
+        #expect(many.leftOver.last == "… and 50 more")
+    }
+
     @Test("Under cus serve, a view stopped at an event is refused: no erasure or promotion decided on its old rows")
     func stoppedViewRefused() async throws {
         let world = try DutiesWorld()
