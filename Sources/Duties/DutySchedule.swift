@@ -31,9 +31,7 @@ public enum DutySchedule: Hashable, Sendable {
     /// Whether a duty last run at `lastRun` is due at `now`.
     public func isDue(lastRun: Instant?, now: Instant) -> Bool { nextRun(after: lastRun, now: now) <= now }
 
-    static func slot(_ day: LocalDate, _ minute: Int) -> Instant {
-        Instant(microsecondsSinceEpoch: Instant(startOf: day).microsecondsSinceEpoch + Int64(minute) * 60_000_000)
-    }
+    static func slot(_ day: LocalDate, _ minute: Int) -> Instant { Instant(local: day, minuteOfDay: minute) }
 
     static func monthSlot(_ inMonth: LocalDate, _ day: Int, _ minute: Int) -> Instant {
         let first = inMonth.adding(days: Int64(1 - inMonth.components.day))

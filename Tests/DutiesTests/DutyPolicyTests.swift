@@ -160,6 +160,23 @@ struct DutyPolicyTests {
         #expect(monthly.nextRun(after: february, now: now) == Instant(startOf: day("2025-02-28")))
     }
 
+    @Test("Daily slots are Warsaw wall-clock times on the days the clocks change too")
+    func slotsAcrossClockChanges() throws {
+        func utc(_ text: String) throws -> Instant { try #require(Instant(rfc3339: text)) }
+        let six = DutySchedule.daily(minuteOfDay: 6 * 60)
+        // 30 March 2025: 02:00 CET became 03:00 CEST. 26 October 2025: 03:00 CEST became 02:00 CET.
+        let springEve = Instant(local: day("2025-03-29"), minuteOfDay: 7 * 60)
+        #expect(six.nextRun(after: springEve, now: springEve) == (try utc("2025-03-30T04:00:00.000000Z")))
+        let autumnEve = Instant(local: day("2025-10-25"), minuteOfDay: 7 * 60)
+        #expect(six.nextRun(after: autumnEve, now: autumnEve) == (try utc("2025-10-26T05:00:00.000000Z")))
+        // A slot late on the spring day stays on that day; a skipped time comes an hour later, a repeated one first.
+        let lateSpring = Instant(local: day("2025-03-30"), minuteOfDay: 23 * 60 + 30)
+        #expect(lateSpring == (try utc("2025-03-30T21:30:00.000000Z")) && lateSpring.localDate == day("2025-03-30"))
+        #expect(Instant(local: day("2025-03-30"), minuteOfDay: 150) == (try utc("2025-03-30T01:30:00.000000Z")))
+        #expect(Instant(local: day("2025-10-26"), minuteOfDay: 150) == (try utc("2025-10-26T00:30:00.000000Z")))
+        #expect(Instant(local: day("2025-07-01"), minuteOfDay: 0) == Instant(startOf: day("2025-07-01")))
+    }
+
     @Test("Schemas/duties/defaults.json is the built-in configuration")
     func defaultsFile() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -18,6 +18,18 @@ public struct Instant: Hashable, Comparable, Sendable {
         microsecondsSinceEpoch = (utcMidnight - offset) * 1_000_000
     }
 
+    /// The wall-clock time `minuteOfDay` minutes after midnight on `date` in Europe/Warsaw (06:00 is 06:00 on the
+    /// days clocks change too). A time the spring change skips (02:00–02:59) is the same time after the jump (an
+    /// hour later); one the autumn change repeats is its first occurrence.
+    public init(local date: LocalDate, minuteOfDay: Int) {
+        let localSeconds = date.daysSinceEpoch * 86_400 + Int64(minuteOfDay) * 60
+        // Summer time first, so a repeated hour gives its first occurrence.
+        let fitting = [7200, 3600].first { offset in
+            WarsawTime.offsetSeconds(atUTCSeconds: localSeconds - Int64(offset)) == offset
+        }
+        microsecondsSinceEpoch = (localSeconds - Int64(fitting ?? 3600)) * 1_000_000
+    }
+
     public var date: Date { Date(timeIntervalSince1970: Double(microsecondsSinceEpoch) / 1_000_000) }
 
     /// The calendar date of this instant in Europe/Warsaw.
