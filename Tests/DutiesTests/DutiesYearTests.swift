@@ -153,6 +153,33 @@ struct DutiesYearTests {
         #expect(many.leftOver.last == "… and 50 more")
     }
 
+    @Test("A month an exemption covers in part is left for the finance officer, neither charged in full nor free")
+    func partMonthExemptionLeftOver() async throws {
+        let world = try DutiesWorld()
+        try await world.setUp()
+        _ = try await world.run(through: DutiesWorld.day("2025-04-01"))
+        let (clerk, director) = (world.clerk, world.director)
+        _ = try await world.fees.account(
+            world.anna, programme: world.programme, envelope: world.envelope(clerk, on: DutiesWorld.day("2025-04-05"))
+        ) { _ in .requestExemption(RequestFeeExemption(requestedKind: .total)) }
+        _ = try await world.fees.account(
+            world.anna, programme: world.programme,
+            envelope: world.envelope(director, on: DutiesWorld.day("2025-04-08"))
+        ) { [programme = world.programme] facts throws(CommandError) in
+            .grantExemption(
+                GrantFeeExemption(
+                    exemptionId: ExemptionID(uuid: UUID()), kind: .total, percent: 100,
+                    validFrom: DutiesWorld.day("2025-04-10"), validTo: DutiesWorld.day("2025-04-30"),
+                    serviceIds: ["care"], exemptionRuleId: "EX-TOTAL", decisionRef: "CUS.3120.2.2025",
+                    programme: try facts.programme(programme)))
+        }
+        let records = try await world.run(from: DutiesWorld.day("2025-04-02"), through: DutiesWorld.day("2025-05-02"))
+        #expect(!(try world.dutyEvents()).contains { $0.contains("FeeAssessed Anna 2025-04") })
+        let charge = try #require(records.last { $0.duty == .monthlyCharge })
+        #expect(charge.outcome == .partial)
+        #expect(charge.leftOver.contains { $0.contains("2025-04: an exemption holds on part of the month only") })
+    }
+
     @Test("Under cus serve, a view stopped at an event is refused: no erasure or promotion decided on its old rows")
     func stoppedViewRefused() async throws {
         let world = try DutiesWorld()

@@ -4,7 +4,9 @@ import Ledger
 
 /// L24–L26: every closed month in which a resident received units of a charged programme's service is assessed
 /// once per service, at the fee rule's rate (the income tier of the account's earlier charges), less the exemption
-/// in force. A month a total exemption covers is not charged at all. Months are looked at `lookbackMonths` back from
+/// in force. A month a total exemption covers is not charged at all; a month an exemption covers only in part (a
+/// grant or a revocation in mid-month) is left for the finance officer, as the assessment would apply it to every
+/// day of the month or to none. Months are looked at `lookbackMonths` back from
 /// `today`'s month, so a duty that could not run catches up; a month already charged (and not cancelled in full) is
 /// left alone. A month whose charge was cancelled in full (a retroactive exemption, domain.md §4.8) is assessed
 /// again: the n-th charge of a (month, service) has its own subject, so its own command and charge ids.
@@ -56,6 +58,14 @@ public enum MonthlyChargePolicy {
                     let subject = chargeSubject(account, service: service, period: period)
                     let exemption = account.state.exemption(
                         forService: service, from: month.lowerBound, through: month.upperBound)
+                    if let exemption, !exemption.covers(from: month.lowerBound, through: month.upperBound) {
+                        decision.leftOver.append(
+                            DutyLeftOver(
+                                subject: "\(subject) \(period)",
+                                reason: "an exemption holds on part of the month only: the finance officer assesses it")
+                        )
+                        continue
+                    }
                     if exemption?.percent == 100 { continue }
                     guard let rule = account.programme.feeRule(forService: service),
                         rule.effectiveFrom <= month.upperBound, rule.effectiveTo.map({ $0 >= month.lowerBound }) ?? true

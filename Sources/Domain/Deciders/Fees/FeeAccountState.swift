@@ -43,6 +43,11 @@ public struct FeeAccountState: Hashable, Sendable {
             return validTo.map { min($0, dayBefore) } ?? dayBefore
         }
 
+        /// Whether the exemption holds on every day of `from ... through`.
+        public func covers(from: LocalDate, through: LocalDate) -> Bool {
+            validFrom <= from && (lastDay.map { $0 >= through } ?? true)
+        }
+
         /// Whether the exemption holds on any day of `from ... through` (nil: no end).
         public func overlaps(from: LocalDate, through: LocalDate?) -> Bool {
             if let through, through < validFrom { return false }
