@@ -46,14 +46,16 @@ public final class FeeDesk: Sendable {
     }
 
     /// The charge for `units` of `service` in the month `periodStart ... periodEnd`, computed as `FeeAccountDecider`
-    /// recomputes it: the fee rule's rate scaled by the income tier `tierIndex`, less the exemption holding on some
-    /// day of the period (rounded down). Nil when the programme has no fee rule for the service, or the rule has
-    /// income tiers and `tierIndex` names none of them.
+    /// recomputes it: the rate of the fee rule's version for the month scaled by the income tier `tierIndex`, less the
+    /// exemption holding on some day of the period (rounded down). Nil when no version of the service's fee rule is in
+    /// force in the month, or it has income tiers and `tierIndex` names none of them.
     public static func assessment(
         chargeId: ChargeID, programme: ProgrammeState, service: String, units: UInt64, tierIndex: Int?,
         state: FeeAccountState, periodStart: LocalDate, periodEnd: LocalDate, personal: FeeAssessed.Personal?
     ) -> AssessFee? {
-        guard let rule = programme.feeRule(forService: service) else { return nil }
+        guard let rule = programme.feeRule(forService: service, from: periodStart, through: periodEnd) else {
+            return nil
+        }
         guard rule.incomeTiers.isEmpty || tierIndex.map({ rule.incomeTiers.indices.contains($0) }) == true else {
             return nil
         }

@@ -30,6 +30,39 @@ struct FeeAccountDeciderTests {
         #expect(FeeAccountDecider.fold(all).credit == 0)
     }
 
+    @Test("A month is charged under the fee rule's version in force for it, not always the newest")
+    func feeRuleVersionOfTheMonth() throws {
+        guard case .feeRuleDefined(var second) = F.feeRule(from: Fixture.day("2025-06-01")) else { return }
+        (second.feeRuleVersion, second.rate) = (2, 1_200)
+        let programme = ProgrammeDecider.fold(
+            [
+                Fixture.adopted(feeRegime: .charged), Fixture.serviceDefined("care", feeRuleId: "care-fee"),
+                F.feeRule(),
+                .feeRuleDefined(second),
+            ])
+        let may = try decide(F.assess("2025-05", units: 8, programme: programme))
+        guard case .feeAssessed(let inMay) = may.first else { Issue.record("no charge for May"); return }
+        #expect(inMay.feeRuleVersion == 1 && inMay.net == 8_000)
+        let june = try decide(F.assess("2025-06", units: 8, rate: 1_200, programme: programme))
+        guard case .feeAssessed(let inJune) = june.first else { Issue.record("no charge for June"); return }
+        #expect(inJune.feeRuleVersion == 2 && inJune.net == 9_600)
+        #expect(throws: FeeAccountRejection.amountMismatch(field: "rate", expected: 1_000, given: 1_200)) {
+            try decide(F.assess("2025-05", units: 8, rate: 1_200, programme: programme))
+        }
+        // A version starting in mid-month charges from the next month; before the first one, none is in force.
+        second.effectiveFrom = Fixture.day("2025-05-15")
+        let midMonth = ProgrammeDecider.fold(
+            [
+                Fixture.adopted(feeRegime: .charged), Fixture.serviceDefined("care", feeRuleId: "care-fee"),
+                F.feeRule(from: Fixture.day("2025-04-10")), .feeRuleDefined(second),
+            ])
+        let version = { (first: String, last: String) in
+            midMonth.feeRule(forService: "care", from: Fixture.day(first), through: Fixture.day(last))?.feeRuleVersion
+        }
+        #expect(version("2025-05-01", "2025-05-31") == 1 && version("2025-06-01", "2025-06-30") == 2)
+        #expect(version("2025-04-01", "2025-04-30") == 1 && version("2025-03-01", "2025-03-31") == nil)
+    }
+
     @Test("A fee follows the programme's rule and cites its version; a free programme charges nothing (L26)")
     func assessment() throws {
         let events = try decide(F.assess("2025-04", units: 8))

@@ -67,14 +67,15 @@ public enum MonthlyChargePolicy {
                         continue
                     }
                     if exemption?.percent == 100 { continue }
-                    guard let rule = account.programme.feeRule(forService: service),
-                        rule.effectiveFrom <= month.upperBound, rule.effectiveTo.map({ $0 >= month.lowerBound }) ?? true
+                    guard
+                        let rule = account.programme.feeRule(
+                            forService: service, from: month.lowerBound, through: month.upperBound)
                     else {
                         decision.leftOver.append(
                             DutyLeftOver(subject: "\(subject) \(period)", reason: "no fee rule in force"))
                         continue
                     }
-                    let tier = incomeTier(rule, account.state)
+                    let tier = incomeTier(rule, account)
                     let chargeID = DutyCommand.derivedEntityID(policy: .monthlyCharge, subject: subject, period: month)
                     guard
                         let assess = FeeDesk.assessment(
@@ -108,15 +109,20 @@ public enum MonthlyChargePolicy {
         return cancelled == 0 ? subject : "\(subject)#\(cancelled + 1)"
     }
 
-    /// The income tier of the account's latest charge under `rule` (recognised by its rate); nil when the rule has
-    /// no tiers, or no earlier charge shows the tier.
-    static func incomeTier(_ rule: FeeRuleDefined, _ state: FeeAccountState) -> Int? {
+    /// The income tier of the account's latest charge of `rule`'s services, recognised by its rate under the rule's
+    /// version for that charge's month (a new version may change the rate, not the resident's tier); nil when the rule
+    /// has no tiers, or no earlier charge shows the tier.
+    static func incomeTier(_ rule: FeeRuleDefined, _ account: Account) -> Int? {
         guard !rule.incomeTiers.isEmpty else { return nil }
-        let latest = state.charges.values.filter { rule.serviceIds.contains($0.serviceId) }
+        let latest = account.state.charges.values.filter { rule.serviceIds.contains($0.serviceId) }
             .max { ($0.chargePeriod, $0.chargeId) < ($1.chargePeriod, $1.chargeId) }
-        guard let latest else { return nil }
-        return rule.incomeTiers.indices.first {
-            rule.rate * Int64(rule.incomeTiers[$0].feePercent) / 100 == latest.rate
+        guard let latest, let month = ChargePeriod(latest.chargePeriod),
+            let then = account.programme.feeRule(
+                forService: latest.serviceId, from: month.firstDay, through: month.lastDay)
+        else { return nil }
+        let tier = then.incomeTiers.indices.first {
+            then.rate * Int64(then.incomeTiers[$0].feePercent) / 100 == latest.rate
         }
+        return tier.flatMap { rule.incomeTiers.indices.contains($0) ? $0 : nil }
     }
 }

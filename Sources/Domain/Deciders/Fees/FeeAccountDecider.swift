@@ -83,12 +83,11 @@ public enum FeeAccountDecider: Decider {
         guard state.charge(for: assess.chargePeriod, serviceId: assess.serviceId) == nil else {
             throw .alreadyCharged(chargePeriod: assess.chargePeriod, serviceId: assess.serviceId)
         }
-        guard let rule = programme.feeRule(forService: assess.serviceId) else {
+        guard let current = programme.feeRule(forService: assess.serviceId) else {
             throw .noFeeRule(serviceId: assess.serviceId)
         }
-        guard rule.effectiveFrom <= month.lastDay, rule.effectiveTo.map({ $0 >= month.firstDay }) ?? true else {
-            throw .feeRuleNotInForce(feeRuleId: rule.feeRuleId, chargePeriod: assess.chargePeriod)
-        }
+        guard let rule = programme.feeRule(forService: assess.serviceId, from: month.firstDay, through: month.lastDay)
+        else { throw .feeRuleNotInForce(feeRuleId: current.feeRuleId, chargePeriod: assess.chargePeriod) }
         let rate = try rate(of: rule, tierIndex: assess.incomeTierIndex)
         let (gross, overflow) = Int64(clamping: assess.units).multipliedReportingOverflow(by: rate)
         guard !overflow, gross <= amountMax else { throw .amountTooLarge(amount: overflow ? .max : gross) }

@@ -57,6 +57,8 @@ public struct ProgrammeState: Hashable, Sendable {
     public private(set) var services: [String: Service] = [:]
     /// The current version of each fee rule, by `feeRuleId`.
     public private(set) var feeRules: [String: FeeRuleDefined] = [:]
+    /// Every version of each fee rule, oldest first: a month is charged under the version in force for it.
+    public private(set) var feeRuleVersions: [String: [FeeRuleDefined]] = [:]
     public private(set) var countyAgreements: [AgreementID: CountyAgreement] = [:]
     /// The last day of an ended programme, inclusive.
     public private(set) var endDate: LocalDate?
@@ -85,10 +87,23 @@ public struct ProgrammeState: Hashable, Sendable {
         return versions.last { $0.effectiveFrom <= date }?.programmeVersion ?? versions.first?.programmeVersion
     }
 
-    /// The fee rule of `serviceId`: the one the service names, else one that lists the service.
+    /// The fee rule of `serviceId`, its current version: the one the service names, else one that lists the service.
     public func feeRule(forService serviceId: String) -> FeeRuleDefined? {
         if let feeRuleId = services[serviceId]?.feeRuleId, let rule = feeRules[feeRuleId] { return rule }
         return feeRules.values.sorted { $0.feeRuleId < $1.feeRuleId }.first { $0.serviceIds.contains(serviceId) }
+    }
+
+    /// The version of `serviceId`'s fee rule that charges the month `firstDay ... lastDay`: of the versions in force
+    /// on some day of it, the newest in force on its first day (a redefinition applies from its `effectiveFrom` on,
+    /// never to months before), else the newest starting within the month. Nil when none is in force in the month.
+    public func feeRule(forService serviceId: String, from firstDay: LocalDate, through lastDay: LocalDate)
+        -> FeeRuleDefined?
+    {
+        guard let current = feeRule(forService: serviceId) else { return nil }
+        let inMonth = (feeRuleVersions[current.feeRuleId] ?? [current]).filter {
+            $0.effectiveFrom <= lastDay && ($0.effectiveTo.map { $0 >= firstDay } ?? true)
+        }
+        return inMonth.last { $0.effectiveFrom <= firstDay } ?? inMonth.last
     }
 
     /// An agreement that lets the centre carry out `serviceId` on every day of `from ... through` (L3).
@@ -117,6 +132,7 @@ public struct ProgrammeState: Hashable, Sendable {
             state.services[defined.serviceId] = Service(definition: defined, definedInVersion: currentVersion)
         case .feeRuleDefined(let defined) where defined.programmeId == programmeId:
             state.feeRules[defined.feeRuleId] = defined
+            state.feeRuleVersions[defined.feeRuleId, default: []].append(defined)
         case .countyAgreementRecorded(let recorded) where recorded.programmeId == programmeId:
             state.countyAgreements[recorded.agreementId] = CountyAgreement(
                 agreementId: recorded.agreementId, agreementRef: recorded.agreementRef, county: recorded.county,
