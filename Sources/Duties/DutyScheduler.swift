@@ -45,14 +45,20 @@ public final class DutyScheduler: Sendable {
         statuses(now: now ?? clock.now(), last: try runs.load())
     }
 
+    /// A run that failed is tried again after this long, or at its next slot when that comes first: a monthly charge
+    /// that met a storage error must not wait a month.
+    public static let failedRetrySeconds: Int64 = 3_600
+
     private func statuses(now: Instant, last: [DutyKind: DutyRunRecord]) -> [DutyStatus] {
         DutyKind.allCases.map { duty in
             let schedule = configuration.schedule(of: duty)
             let lastRun = last[duty]
-            return DutyStatus(
-                duty: duty, schedule: schedule, lastRun: lastRun,
-                nextRun: schedule.nextRun(after: lastRun?.startedAt, now: now),
-                isDue: schedule.isDue(lastRun: lastRun?.startedAt, now: now))
+            var next = schedule.nextRun(after: lastRun?.startedAt, now: now)
+            if let lastRun, lastRun.outcome == .failed {
+                let retry = lastRun.startedAt.microsecondsSinceEpoch + Self.failedRetrySeconds * 1_000_000
+                next = min(next, Instant(microsecondsSinceEpoch: retry))
+            }
+            return DutyStatus(duty: duty, schedule: schedule, lastRun: lastRun, nextRun: next, isDue: next <= now)
         }
     }
 

@@ -151,6 +151,18 @@ struct DutiesYearTests {
             outcome: .partial, leftOver: (1...250).map { "account \($0): income tier unknown" }, summary: "")
         #expect(many.leftOver.count == DutyRunRecord.leftOverKeptMax + 1)
         #expect(many.leftOver.last == "… and 50 more")
+
+        // A failed run is tried again after an hour, not at its next slot a month later.
+        let failedAt = DutiesWorld.morning(DutiesWorld.day("2025-01-02"))
+        try store.save(
+            DutyRunRecord(
+                duty: .monthlyCharge, startedAt: failedAt, finishedAt: failedAt, outcome: .failed, summary: "disk full")
+        )
+        let due = { (hours: Int64) in
+            try world.scheduler().statuses(now: failedAt.advanced(byHours: hours)).first { $0.duty == .monthlyCharge }
+        }
+        #expect(try due(0)?.isDue == false && due(1)?.isDue == true)
+        #expect(try due(0)?.nextRun == failedAt.advanced(byHours: 1))
     }
 
     @Test("A month an exemption covers in part is left for the finance officer, neither charged in full nor free")
