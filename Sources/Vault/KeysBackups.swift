@@ -113,8 +113,18 @@ public struct KeysBackups: Sendable {
     /// has.
     public func prune(retentionDays: Int, now: Date, options: VaultOptions) throws(VaultError) -> KeysBackupPruning {
         guard retentionDays >= 0 else { throw VaultError(.invalidArgument, "the retention must be 0 days or more") }
+        // Retired keys are destroyed for want of a backup that needs them: a mistyped directory, or one with no
+        // backup at all, would destroy every one of them, and with them the use of every older backup.
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw VaultError(.invalidArgument, "no keys backup directory at \(directory)")
+        }
         var removed = try removeAbandonedPartials()
         let backups = try list()
+        guard !backups.isEmpty else {
+            throw VaultError(
+                .invalidArgument, "\(directory) holds no keys backup; nothing is pruned and no retired key destroyed")
+        }
         let cutoff = now.addingTimeInterval(-Double(retentionDays) * 86_400)
         let expired = backups.dropLast().filter { $0.createdAt < cutoff }
         for backup in expired {

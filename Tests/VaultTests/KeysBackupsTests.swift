@@ -88,18 +88,39 @@ struct KeysBackupsTests {
     func pruningKeepsLinkedMasterKey() throws {
         try VaultFixture.with { fixture throws in
             let part = try fixture.withVault { vault throws in try vault.seal([4], for: alice, binding: try binding()) }
+            let backups = KeysBackups(directory: fixture.root + "/keys-backups")
+            _ = try backups.create(from: fixture.options, now: now)
+            let rotation = try Vault.rotateMasterKey(fixture.options)
             let key = try fileBytes(fixture.masterKeyPath)
-            // What `retire` leaves when the re-wrap transaction then fails: epoch 1's name on the live key file.
-            let retired = fixture.masterKeyPath + ".epoch-1"
+            // What `retire` leaves when a second rotation's re-wrap transaction fails: epoch 2's name on the live key.
+            let retired = fixture.masterKeyPath + ".epoch-2"
             try FileManager.default.linkItem(atPath: fixture.masterKeyPath, toPath: retired)
-            let pruned = try KeysBackups(directory: fixture.root + "/keys-backups")
-                .prune(retentionDays: 0, now: now, options: fixture.options)
+            let pruned = try backups.prune(retentionDays: 0, now: now, options: fixture.options)
             #expect(pruned.destroyedMasterKeys == [retired])
+            #expect(FileManager.default.fileExists(atPath: rotation.retiredKeyPath))
             #expect(!FileManager.default.fileExists(atPath: retired))
             #expect(try fileBytes(fixture.masterKeyPath) == key)
             try fixture.withVault { vault throws in
                 #expect(try vault.open(part, binding: try binding()) == .plaintext([4]))
             }
+        }
+    }
+
+    @Test("Pruning a directory that does not exist or holds no backup is refused, destroying no retired key")
+    func pruningRefusesEmptyDirectory() throws {
+        try VaultFixture.with { fixture throws in
+            try fixture.withVault { vault throws in _ = try vault.dataKeyID(for: alice) }
+            let rotation = try Vault.rotateMasterKey(fixture.options)
+            let (missing, empty) = (fixture.root + "/keys-backupz", fixture.root + "/keys-backups")
+            try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
+            for place in [missing, empty] {
+                #expect(
+                    expectVaultError(.invalidArgument) {
+                        _ = try KeysBackups(directory: place).prune(
+                            retentionDays: 30, now: now, options: fixture.options)
+                    })
+            }
+            #expect(FileManager.default.fileExists(atPath: rotation.retiredKeyPath))
         }
     }
 
