@@ -35,6 +35,12 @@ struct CommandFailure: Error, CustomStringConvertible {
             self.init(CommandError(error))
             return
         }
+        // Bad arguments found once the command runs (a key that does not parse, a non-empty --out): usage, as when
+        // ArgumentParser finds them first.
+        if let error = error as? ValidationError {
+            self.init(exitCode: 64, reason: error.message)
+            return
+        }
         guard let error = error as? LedgerError else {
             self.init(exitCode: 70, reason: "\(error)")
             return

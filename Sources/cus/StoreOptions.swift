@@ -60,7 +60,7 @@ enum KeyArgumentText {
         guard argument.hasPrefix("@") else { return argument }
         let path = String(argument.dropFirst())
         guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ValidationError("cannot read the \(what) file \(path)")
+            throw CommandFailure(exitCode: 66, reason: "cannot read the \(what) file \(path)")
         }
         return contents
     }

@@ -22,6 +22,14 @@ struct AuditCommandTests {
                 report["ok"] as? Bool == true && report["size"] as? Int == 1500 && report["firstBadPosition"] is NSNull)
             #expect(Set(report.keys).isSuperset(of: ["ok", "size", "root", "firstBadPosition", "problems"]))
 
+            // A key argument that does not parse is a usage error; one naming a file that cannot be read, 66.
+            let junk = try CLIRunner.run(["ledger", "verify", "--data", data, "--public-key", "junk"])
+            #expect(junk.status == 64, "\(junk.standardError)")
+            let unreadable = try CLIRunner.run([
+                "ledger", "verify", "--data", data, "--public-key", "@" + directory.path + "/missing.vkey",
+            ])
+            #expect(unreadable.status == 66 && unreadable.standardError.contains("cannot read the verifier key file"))
+
             let key = try CLIRunner.run(["ledger", "public-key", "--data", data])
             let vkeyFile = directory.path + "/ledger.vkey"
             try key.standardOutput.write(toFile: vkeyFile, atomically: true, encoding: .utf8)
