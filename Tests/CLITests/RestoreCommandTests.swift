@@ -267,6 +267,43 @@ struct RestoreCommandTests {
         }
     }
 
+    @Test(
+        "Restored over its data directory, an erasure recorded after both backups stays: the directory's own list is replayed"
+    )
+    func erasureAfterBackupsStays() async throws {
+        try await TemporaryDirectory.with { directory in
+            let scenario = try await RestoreScenario.make(in: directory.path)
+            do {
+                let services = try CommandServices.open(Ledger.Options(dataDirectory: scenario.data))
+                defer { services.close() }
+                _ = try await IntakeCommands(services: services).erase(
+                    scenario.kept, reason: .art17, legalBasisRef: "RODO art. 17", requestID: RequestID(uuid: UUID()),
+                    envelope: RestoreScenario.envelope(.system("retention")))
+            }
+            let outcome = try scenario.restore(into: scenario.data, keysFrom: scenario.newKeysBackups, ["--force"])
+            #expect(outcome.status == 0, "\(outcome.standardError)")
+            let report = try RestoreScenario.json(outcome.standardOutput)
+            #expect(report["keysDestroyedByReplay"] as? Int == 1, "the key erased after the backups is destroyed again")
+            // The receipt is not in the ledger backup, but her sealed fields stay unreadable.
+            let kept = try scenario.timeline(scenario.kept, in: scenario.data)
+            #expect(!kept.map { $0["type"] as? String }.contains("PersonalDataErased"))
+            #expect((kept.first?["personal"] as? [String: Any])?["redacted"] as? Bool == true)
+        }
+    }
+
+    @Test("A restore interrupted between its two renames is not run over: the previous directory waits aside")
+    func interruptedReplacementKept() async throws {
+        try await TemporaryDirectory.with { directory in
+            let scenario = try await RestoreScenario.make(in: directory.path)
+            let aside = directory.path + "/.data.replaced"
+            guard rename(scenario.data, aside) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            let outcome = try scenario.restore(into: scenario.data, keysFrom: scenario.newKeysBackups, ["--force"])
+            #expect(outcome.status == 73 && outcome.standardError.contains("interrupted restore"))
+            #expect(FileManager.default.fileExists(atPath: aside + "/ledger/data.mdb"))
+            #expect(!FileManager.default.fileExists(atPath: scenario.data))
+        }
+    }
+
     @Test("Bad inputs are refused with one line and a non-zero exit, and nothing is written")
     func badInputs() async throws {
         try await TemporaryDirectory.with { directory in

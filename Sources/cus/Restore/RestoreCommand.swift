@@ -33,8 +33,10 @@ struct RestoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
+            // A backup with a damaged page can fault inside liblmdb while it is copied and verified.
+            DamagedFileFaults.reportAsNotOK()
             let target = RestoreTarget(data: store.data)
-            let sources = try RestoreSources(
+            var sources = try RestoreSources(
                 ledgerBackup: from, keysBackup: keysFrom, erasureLists: erasureList,
                 trustedCheckpoints: trustedCheckpoint)
             let options = keys.vaultOptions(dataDirectory: target.data, readOnly: false)
@@ -43,8 +45,13 @@ struct RestoreCommand: AsyncParsableCommand {
                 throw CommandFailure(
                     exitCode: 64, reason: "\(path) lies inside \(target.data), which the restore replaces")
             }
-            let targetLock = try target.admit(force: force)
-            defer { targetLock?.release() }
+            let (targetLock, created) = try target.admit(force: force)
+            defer { targetLock.release() }
+            // Keys erased since the keys backup are listed only here (and in the exports): without it, their keys
+            // would come back with the backup.
+            if FileManager.default.fileExists(atPath: options.erasureListPath) {
+                try sources.replaying(options.erasureListPath)
+            }
             let stagingLock = try target.prepareStaging()
             defer { stagingLock.release() }
             let report: RestoreReport
@@ -56,6 +63,7 @@ struct RestoreCommand: AsyncParsableCommand {
                 try target.commit()
             } catch {
                 target.discardStaging()
+                if created { target.removeCreated() }
                 throw error
             }
             try print(report)

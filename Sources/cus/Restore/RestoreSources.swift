@@ -9,7 +9,7 @@ struct RestoreSources {
     let ledgerBackup: String
     let keysBackup: String
     let keysManifest: KeysBackupManifest
-    let erasureLists: [String]
+    private(set) var erasureLists: [String]
     let trustedCheckpoints: [SignedCheckpoint]
 
     init(ledgerBackup: String, keysBackup: String, erasureLists: [String], trustedCheckpoints: [String]) throws {
@@ -19,18 +19,27 @@ struct RestoreSources {
         }
         self.ledgerBackup = ledgerBackup
         (self.keysBackup, keysManifest) = try Self.keysBackup(keysBackup)
-        for list in erasureLists {
-            guard FileManager.default.fileExists(atPath: list) else {
-                throw CommandFailure(exitCode: 66, reason: "no erasure list at \(list)")
-            }
-            do { _ = try ErasureList(path: list).entries() } catch { throw CommandFailure(error) }
-        }
+        for list in erasureLists { try Self.checkErasureList(list) }
         self.erasureLists = erasureLists
         self.trustedCheckpoints = try trustedCheckpoints.map(Self.checkpoint)
     }
 
     /// Every input path, so the restore can refuse inputs it would delete.
     var paths: [String] { [ledgerBackup, keysBackup] + erasureLists }
+
+    /// Replays `list` too: the erasure list of the data directory being replaced, the newest of all (an erasure
+    /// recorded after the keys backup is only there and in the exports).
+    mutating func replaying(_ list: String) throws {
+        try Self.checkErasureList(list)
+        erasureLists.append(list)
+    }
+
+    private static func checkErasureList(_ list: String) throws {
+        guard FileManager.default.fileExists(atPath: list) else {
+            throw CommandFailure(exitCode: 66, reason: "no erasure list at \(list)")
+        }
+        do { _ = try ErasureList(path: list).entries() } catch { throw CommandFailure(error) }
+    }
 
     /// `path` is one keys backup (it has a manifest) or a set of them (its newest complete backup).
     private static func keysBackup(_ path: String) throws -> (String, KeysBackupManifest) {

@@ -35,10 +35,27 @@ struct RestoreTarget {
         return standardized == data || standardized.hasPrefix(data + "/")
     }
 
-    /// Refuses (exit 75) while a server or another writer holds the target, and (exit 73) a non-empty target
-    /// without `force`. Returns the target's writer lock, held until the restore is renamed into place.
-    func admit(force: Bool) throws -> WriterLock? {
-        guard exists else { return nil }
+    /// Refuses (exit 75) while a server or another writer holds the target, (exit 73) a non-empty target without
+    /// `force`, and (exit 73) a missing target whose previous directory an interrupted restore left at `replaced`.
+    /// Returns the target's writer lock, held until the restore is renamed into place. A missing target is made
+    /// (empty, owner-only) and locked the same way: a server started at its path meanwhile finds the lock held
+    /// instead of making a ledger there that the rename would delete under it.
+    func admit(force: Bool) throws -> (lock: WriterLock, created: Bool) {
+        let created = !exists
+        if created {
+            guard !FileManager.default.fileExists(atPath: replaced) else {
+                throw CommandFailure(
+                    exitCode: 73,
+                    reason: "an interrupted restore left the previous \(data) at \(replaced); move it back to \(data) "
+                        + "(or remove it) and run again")
+            }
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw CommandFailure(exitCode: 73, reason: "cannot create \(data): \(error.localizedDescription)")
+            }
+        }
         if let server = ServerFile.live(dataDirectory: data) {
             throw CommandFailure(
                 exitCode: 75, reason: "cus serve (pid \(server.pid), \(server.url)) holds \(data); stop it first")
@@ -47,9 +64,16 @@ struct RestoreTarget {
             throw CommandFailure(
                 exitCode: 73, reason: "\(data) is not empty; pass --force to replace it with the restored copy")
         }
-        do { return try WriterLock(dataDirectory: data, purpose: "cus restore") } catch {
+        do { return (try WriterLock(dataDirectory: data, purpose: "cus restore"), created) } catch {
             throw CommandFailure(error)
         }
+    }
+
+    /// Removes the target `admit` made, after a failed restore, while it holds nothing but its lock file.
+    func removeCreated() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: data)) ?? []
+        guard names.allSatisfy({ $0 == "writer.lock" }) else { return }
+        try? FileManager.default.removeItem(atPath: data)
     }
 
     /// A fresh, empty staging directory (left-overs of an interrupted restore are removed first), locked so that
@@ -71,6 +95,8 @@ struct RestoreTarget {
             for name in try manager.contentsOfDirectory(atPath: staging) where name != "writer.lock" {
                 try manager.removeItem(atPath: staging + "/" + name)
             }
+            // The target is in place (`admit` refused the state where only `replaced` holds the data), so this is
+            // what a restore that crashed after its second rename left.
             if manager.fileExists(atPath: replaced) { try manager.removeItem(atPath: replaced) }
         } catch {
             throw CommandFailure(exitCode: 74, reason: "cannot clear \(staging): \(error.localizedDescription)")
