@@ -107,12 +107,17 @@ struct RestoreTarget {
     /// Makes the staged copy the target: fsyncs it, renames an existing target aside, renames the copy into
     /// place, fsyncs the parent, then deletes the replaced directory.
     func commit() throws {
-        Self.syncTree(staging)
+        // A copy not known to be on disk is never renamed into place.
+        if let unsynced = Self.syncTree(staging) {
+            throw CommandFailure(
+                exitCode: 74,
+                reason: "cannot fsync \(unsynced): \(String(cString: strerror(errno))); nothing was replaced")
+        }
         if exists {
             guard rename(data, replaced) == 0 else { throw Self.renameFailure(data, replaced) }
         }
         guard rename(staging, data) == 0 else { throw Self.renameFailure(staging, data) }
-        Self.sync(parent)
+        _ = Self.sync(parent)
         try? FileManager.default.removeItem(atPath: replaced)
     }
 
@@ -123,17 +128,21 @@ struct RestoreTarget {
         CommandFailure(exitCode: 74, reason: "cannot rename \(from) to \(to): \(String(cString: strerror(errno)))")
     }
 
-    /// fsyncs every file and directory under `root` (LMDB synced its own commits; copied files were not).
-    static func syncTree(_ root: String) {
+    /// fsyncs every file and directory under `root` (LMDB synced its own commits; copied files were not); returns
+    /// the first path that could not be opened or flushed, nil when all were.
+    static func syncTree(_ root: String) -> String? {
         let enumerator = FileManager.default.enumerator(atPath: root)
-        while let relative = enumerator?.nextObject() as? String { sync(root + "/" + relative) }
-        sync(root)
+        while let relative = enumerator?.nextObject() as? String {
+            guard sync(root + "/" + relative) else { return root + "/" + relative }
+        }
+        return sync(root) ? nil : root
     }
 
-    static func sync(_ path: String) {
+    /// Whether `path` was opened and flushed.
+    static func sync(_ path: String) -> Bool {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        _ = fsync(descriptor)
-        close(descriptor)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return fsync(descriptor) == 0
     }
 }
