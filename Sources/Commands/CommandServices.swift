@@ -15,6 +15,12 @@ public final class CommandServices: Sendable {
     public let facts: DomainFacts
     /// What start-up re-application did.
     public let recovery: PersonalDataErasure.Report
+    /// Qualification decisions of one programme, one at a time for the whole process (every `IntakeCommands`
+    /// over these services: the API's and the duties'), so the limit check and the append see one queue (L10).
+    let qualificationQueues = KeyedSerialQueue<ProgrammeID>()
+    /// Authorisation commands, one at a time for the whole process: each checks units already authorised for the
+    /// plan item and from the provider in other authorisations' streams, which no stream version protects.
+    let authorisationGate = AsyncGate()
 
     public init(ledger: Ledger, vault: Vault, ruleBook: RuleBook = .defaults) throws(CommandError) {
         self.ledger = ledger

@@ -7,20 +7,26 @@ public import Ledger
 public final class DeliveryCommands: Sendable {
     let pipeline: CommandPipeline
     public let facts: DomainFacts
+    let gate: AsyncGate
 
     public init(services: CommandServices) {
         pipeline = services.pipeline
         facts = services.facts
+        gate = services.authorisationGate
     }
 
-    /// A command on an authorisation stream, built from current facts (plan, programme, provider…).
+    /// A command on an authorisation stream, built from current facts (plan, programme, provider…). Such commands
+    /// run one at a time in this process (`CommandServices.authorisationGate`), the facts read inside: two orders
+    /// for one plan item or provider cannot both pass the limits the other was about to use up.
     public func authorisation(
         _ authorisation: AuthorisationID, envelope: CommandEnvelope,
         command: (DomainFacts) throws(CommandError) -> AuthorisationCommand
     ) async throws(CommandError) -> CommandResult {
-        try await pipeline.execute(
-            AuthorisationDecider.self, stream: try LedgerNames.stream(ServiceAuthorised.category, authorisation),
-            command: try command(facts), envelope: envelope)
+        let stream = try LedgerNames.stream(ServiceAuthorised.category, authorisation)
+        return try await gate.run { () async throws(CommandError) -> CommandResult in
+            try await pipeline.execute(
+                AuthorisationDecider.self, stream: stream, command: try command(facts), envelope: envelope)
+        }
     }
 
     /// A provider's delivery report; `plan` is the authorisation's plan, whose suspensions refuse deliveries.

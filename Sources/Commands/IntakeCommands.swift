@@ -5,16 +5,17 @@ import Vault
 /// The commands of intake that need more than their own stream: registering a resident (the PESEL blind
 /// index in the Vault), erasing one (ledger.md §4.3 through `PersonalDataErasure`), and every application
 /// command, enriched with the person, staff, programme and queue facts it needs. Qualification decisions of
-/// one programme run one at a time in this process (the only writer, ledger.md §2.5), so the limit check and
-/// the append see the same queue (L10).
+/// one programme run one at a time in this process (the only writer, ledger.md §2.5), whichever `IntakeCommands`
+/// issues them (`CommandServices.qualificationQueues`), so the limit check and the append see the same queue (L10).
 public final class IntakeCommands: Sendable {
     let pipeline: CommandPipeline
     let vault: Vault
     let erasure: PersonalDataErasure
     public let facts: DomainFacts
-    let queueLocks = KeyedSerialQueue<ProgrammeID>()
+    let queueLocks: KeyedSerialQueue<ProgrammeID>
 
     public init(services: CommandServices) {
+        queueLocks = services.qualificationQueues
         pipeline = services.pipeline
         vault = services.vault
         erasure = services.erasure
