@@ -23,26 +23,36 @@ public final class IntakeCommands: Sendable {
     }
 
     /// Registers a resident once; a PESEL already in the blind index is refused (`duplicateNationalID`). The
-    /// index entry is reserved before the append, so two concurrent registrations cannot both succeed.
+    /// index entry is reserved before the append, so two concurrent registrations cannot both succeed; a
+    /// reservation this call made is withdrawn when the registration is refused (a person registered already, a
+    /// reused idempotency key, invalid fields), so it never names a person without that PESEL or one not registered.
     public func register(
         _ person: PersonRef, purposeTags: [String], identity: PersonRegistered.Personal, envelope: CommandEnvelope
     ) async throws(CommandError) -> CommandResult {
         var alreadyRegistered = false
+        var reserved: String?
         if let nationalID = identity.nationalID, NationalID.isValidPESEL(nationalID) {
             do {
                 let owner = try vault.subject(forNationalID: nationalID)
                 alreadyRegistered = owner != nil && owner != UUID128(person.uuid)
-                if !alreadyRegistered {
+                if owner == nil {
                     try await vault.recordNationalIDGroupCommitted(nationalID, for: UUID128(person.uuid))
+                    reserved = nationalID
                 }
             } catch { throw CommandError(error) }
         }
         let command = RegisterPerson(
             personRef: person, purposeTags: purposeTags, identity: identity,
             nationalIDAlreadyRegistered: alreadyRegistered)
-        return try await pipeline.execute(
-            PersonDecider.self, stream: try LedgerNames.stream(PersonRegistered.category, person),
-            command: .register(command), envelope: envelope)
+        do {
+            return try await pipeline.execute(
+                PersonDecider.self, stream: try LedgerNames.stream(PersonRegistered.category, person),
+                command: .register(command), envelope: envelope)
+        } catch  where [.rejected, .invalidRequest, .idempotencyKeyReused].contains(error.code) {
+            // Nothing was appended; an unknown outcome keeps the reservation (the registration may be recorded).
+            if let reserved { try? await vault.releaseNationalID(reserved, from: UUID128(person.uuid)) }
+            throw error
+        }
     }
 
     /// Any other command on a resident's stream.

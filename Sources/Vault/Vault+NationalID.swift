@@ -29,6 +29,20 @@ extension Vault {
         try await groupCommit.write { txn in try Self.insertNationalID(hmac, subject, store, txn) }
     }
 
+    /// Withdraws `nationalID` from `subject`, when the subject holds it: the reservation of a registration that
+    /// was refused, so the ID's real owner can still register and a look-up finds no one.
+    public func releaseNationalID(_ nationalID: String, from subject: UUID128) async throws(VaultError) {
+        let hmac = try writableBlindIndex(nationalID)
+        let store = store
+        try await groupCommit.write { txn in
+            guard let holder = try txn.value(in: store.lookup, key: hmac),
+                try KeysLayout.uuid(holder, "a lookup value") == subject
+            else { return }
+            try txn.delete(key: hmac, in: store.lookup)
+            try txn.delete(key: KeysLayout.subjectLookup(subject, hmac: hmac), in: store.subjectLookups)
+        }
+    }
+
     private func writableBlindIndex(_ nationalID: String) throws(VaultError) -> [UInt8] {
         guard !options.readOnly else {
             throw VaultError(.invalidArgument, "the keys env is open read-only; no national ID can be recorded")

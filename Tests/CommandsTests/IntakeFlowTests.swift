@@ -173,6 +173,31 @@ struct IntakeFlowTests {
 }
 
 extension IntakeFlowTests {
+    @Test("A refused registration withdraws the PESEL it reserved: its owner registers, a look-up finds no one else")
+    func refusedRegistrationReleasesPESEL() async throws {
+        let fixture = try CommandsFixture()
+        defer { fixture.directory.remove() }
+        let services = try fixture.open()
+        defer { services.close() }
+        let intake = IntakeCommands(services: services)
+        let (anna, owner, pesel) = (PersonRef(uuid: UUID()), PersonRef(uuid: UUID()), "44051401359")
+        _ = try await intake.register(
+            anna, purposeTags: ["intake"], identity: .init(givenName: "Anna", familyName: "Nowak"),
+            envelope: envelope(clerk, on: "2025-03-01"))
+        // Anna again, now with someone else's PESEL: refused as registered already, and the PESEL is not hers.
+        await #expect(throws: CommandError.self) {
+            _ = try await intake.register(
+                anna, purposeTags: ["intake"],
+                identity: .init(givenName: "Anna", familyName: "Nowak", nationalID: pesel),
+                envelope: envelope(clerk, on: "2025-03-02"))
+        }
+        #expect(try services.vault.subject(forNationalID: pesel) == nil)
+        _ = try await intake.register(
+            owner, purposeTags: ["intake"], identity: .init(givenName: "Ewa", familyName: "Lis", nationalID: pesel),
+            envelope: envelope(clerk, on: "2025-03-03"))
+        #expect(try services.vault.subject(forNationalID: pesel) == UUID128(owner.uuid))
+    }
+
     @Test("A qualified service without a plan is authorised and delivered; a repeated report is a no-op")
     func authoriseAndDeliver() async throws {
         let fixture = try CommandsFixture()
