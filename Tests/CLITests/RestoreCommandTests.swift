@@ -291,6 +291,20 @@ struct RestoreCommandTests {
         }
     }
 
+    @Test("A data directory reached through a symbolic link is restored where the link points, and the link stays")
+    func symlinkedTarget() async throws {
+        try await TemporaryDirectory.with { directory in
+            let scenario = try await RestoreScenario.make(in: directory.path)
+            let original = try scenario.verify(scenario.data)
+            let link = directory.path + "/current"
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: scenario.data)
+            let outcome = try scenario.restore(into: link, keysFrom: scenario.newKeysBackups, ["--force"])
+            #expect(outcome.status == 0, "\(outcome.standardError)")
+            #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == scenario.data)
+            #expect(try scenario.verify(scenario.data) == original)
+        }
+    }
+
     @Test("A restore interrupted between its two renames is not run over: the previous directory waits aside")
     func interruptedReplacementKept() async throws {
         try await TemporaryDirectory.with { directory in

@@ -39,7 +39,8 @@ struct RestoreCommand: AsyncParsableCommand {
             var sources = try RestoreSources(
                 ledgerBackup: from, keysBackup: keysFrom, erasureLists: erasureList,
                 trustedCheckpoints: trustedCheckpoint)
-            let options = keys.vaultOptions(dataDirectory: target.data, readOnly: false)
+            // Key files beside the data directory as the server names it (`--data`), a symbolic link or not.
+            let options = keys.vaultOptions(dataDirectory: store.data, readOnly: false)
             for path in sources.paths + [options.resolvedMasterKeyPath, options.resolvedLookupKeyPath]
             where target.contains(path) {
                 throw CommandFailure(

@@ -17,8 +17,10 @@ struct RestoreTarget {
     /// Where the replaced directory waits between the two renames of a `--force` restore.
     let replaced: String
 
+    /// `data` with its symbolic links resolved: a link to the real directory is restored where it points (the
+    /// link stays), not replaced by a directory beside the data the server keeps using.
     init(data: String) {
-        let url = URL(fileURLWithPath: data).standardizedFileURL
+        let url = URL(fileURLWithPath: data).standardizedFileURL.resolvingSymlinksInPath()
         self.data = url.path
         parent = url.deletingLastPathComponent().path
         staging = parent + "/." + url.lastPathComponent + ".restoring"
@@ -31,7 +33,7 @@ struct RestoreTarget {
 
     /// Whether `path` is the target or lies inside it (a restore would delete it).
     func contains(_ path: String) -> Bool {
-        let standardized = URL(fileURLWithPath: path).standardizedFileURL.path
+        let standardized = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
         return standardized == data || standardized.hasPrefix(data + "/")
     }
 
