@@ -2,6 +2,10 @@ import ArgumentParser
 import Foundation
 import Ledger
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `cus audit …`: the auditor's toolkit (issue #11). Exit codes: 0 verified, 1 a check failed (the reason names
 /// the line, position or checkpoint), 64 bad arguments, 66 an input file cannot be read.
 struct AuditCommand: AsyncParsableCommand {
@@ -43,12 +47,36 @@ enum AuditFiles {
         return signed
     }
 
-    /// Writes `text` to `path` through a temporary file and a rename, so a reader never sees half of it.
+    /// Writes `text` to `path` through a temporary file and a rename, so a reader never sees half of it. The
+    /// file is owner-only from its creation on (a subject export holds decrypted personal data): share it on
+    /// purpose, with `chmod`, not by the umask's default.
     static func write(_ text: String, to path: String) throws {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw CommandFailure(exitCode: 73, reason: "cannot write \(path): \(error.localizedDescription)")
+        let staging = path + ".partial-\(getpid())"
+        let failure = {
+            CommandFailure(exitCode: 73, reason: "cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        unlink(staging)
+        let descriptor = open(staging, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw failure() }
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else {
+                close(descriptor)
+                unlink(staging)
+                throw failure()
+            }
+            bytes = bytes.dropFirst(count)
+        }
+        let synced = fsync(descriptor) == 0
+        guard close(descriptor) == 0, synced else {
+            unlink(staging)
+            throw failure()
+        }
+        guard rename(staging, path) == 0 else {
+            unlink(staging)
+            throw CommandFailure(exitCode: 73, reason: "cannot write \(path): \(String(cString: strerror(errno)))")
         }
     }
 }

@@ -279,6 +279,10 @@ struct AuditToolkitCommandTests {
             for file in files {
                 #expect(
                     !(try String(contentsOfFile: directory.path + "/subject/" + file, encoding: .utf8)).contains("Jan"))
+                // Decrypted personal data: owner-only from the start, whatever the umask.
+                let attributes = try FileManager.default.attributesOfItem(atPath: directory.path + "/subject/" + file)
+                let mode = attributes[.posixPermissions] as? Int
+                #expect(mode == 0o600, "\(file)")
             }
         }
     }
