@@ -72,6 +72,12 @@ struct RestoreCommand: AsyncParsableCommand {
     }
 
     private func print(_ report: RestoreReport) throws {
+        if report.trustedSize == nil {
+            var standardError = StandardError()
+            Swift.print(
+                "cus: warning: no --trusted-checkpoint given: the backup was compared with its own checkpoints only, "
+                    + "so events acknowledged after it cannot be counted (ledger.md §2.6)", to: &standardError)
+        }
         if output.json { return try OutputOptions.printJSON(report) }
         Swift.print(
             "restored \(report.events) events into \(report.data), root \(report.root) "
