@@ -90,6 +90,12 @@ public final class IntakeCommands: Sendable {
                 ApplicationDecider.self, stream: stream, command: try command(facts), envelope: envelope)
         }
         guard let programme else { return try await run() }
+        // A programme never adopted has no queue: refused before a lock or a queue fold is made for an id the
+        // request chose (each fold reads every application event once, and is kept).
+        guard try facts.programme(programme).isAdopted else {
+            throw CommandError(
+                rejection: ApplicationRejection.programmeNotActive(programme, on: envelope.occurredAt.localDate))
+        }
         return try await queueLocks.run(programme, run)
     }
 }

@@ -1,6 +1,7 @@
 @testable import Commands
 import Domain
 import Foundation
+import Ledger
 import LedgerTesting
 import Testing
 
@@ -49,12 +50,24 @@ struct SerialisationTests {
 
     @Test(
         "Every IntakeCommands and DeliveryCommands over one command side shares its locks (the API's and the duties')")
-    func locksShared() throws {
+    func locksShared() async throws {
         let fixture = try CommandsFixture()
         defer { fixture.directory.remove() }
         let services = try fixture.open()
         defer { services.close() }
         #expect(IntakeCommands(services: services).queueLocks === IntakeCommands(services: services).queueLocks)
         #expect(DeliveryCommands(services: services).gate === services.authorisationGate)
+        // A programme nobody adopted is refused before any lock or queue is made for it.
+        let intake = IntakeCommands(services: services)
+        let envelope = CommandEnvelope(
+            commandID: .random(), actor: .staff(StaffID(uuid: UUID()), role: .coordinator), occurredAt: Instant(Date()),
+            fingerprint: "made-up programme")
+        let refused = await #expect(throws: CommandError.self) {
+            _ = try await intake.application(
+                ApplicationID(uuid: UUID()), queueOf: ProgrammeID(uuid: UUID()), envelope: envelope
+            ) { _ throws(CommandError) in throw CommandError(.invalidRequest, "never built") }
+        }
+        #expect(refused?.code == .rejected, "\(String(describing: refused))")
+        #expect(await intake.queueLocks.keyCount == 0)
     }
 }
