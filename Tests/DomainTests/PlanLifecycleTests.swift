@@ -118,6 +118,9 @@ struct PlanLifecycleTests {
         let state = PlanDecider.fold(world.activePlan + events)
         #expect(state.status == .terminatedEarly)
         #expect(!state.isActive(on: day("2025-05-11")))
+        // What an authorisation sees: deliveries on days the plan ran, none after its early end.
+        #expect(PlanFacts(state)?.period?.upperBound == day("2025-05-10"))
+        #expect(PlanFacts(state)?.period?.contains(day("2025-05-11")) == false)
         #expect(throws: PlanRejection.invalidStatus(.terminatedEarly)) {
             try world.decide(world.activePlan + events, terminate(on: "2025-05-12"), on: "2025-05-12")
         }

@@ -83,8 +83,8 @@ extension AuthorisationDecider {
         guard let planId = order.planId else { return }
         guard let plan, plan.planId == planId else { throw .planFactsMismatch }
         guard !plan.suspensions.contains(where: { $0.covers(date) }) else { throw .planSuspended(date: date) }
-        // A plan that has since ended still accepts late reports for days it ran (the command layer ends `period` on
-        // the day an early termination took effect).
+        // A plan that has since ended still accepts late reports for days it ran (`PlanFacts(PlanState)` ends
+        // `period` on the day the plan ended).
         guard plan.status != .notApproved, plan.period?.contains(date) == true else { throw .planNotActive }
     }
 }
