@@ -40,6 +40,10 @@ struct AuthorisationDeciderTests {
             try authorise(A.authorise(already: 17, units: 8))
         }
         #expect(AuthorisationRejection.exceedsPlannedUnits(planned: 24, authorised: 25).rule == "4.7")
+        let huge = AuthorisationDecider.unitsMax + 1
+        #expect(throws: AuthorisationRejection.tooManyUnits(units: huge, max: AuthorisationDecider.unitsMax)) {
+            try authorise(A.authorise(plan: nil, planItemId: nil, units: huge))
+        }
     }
 
     @Test("Only an approved, running plan's item for the same service, within the plan's period, is authorised")

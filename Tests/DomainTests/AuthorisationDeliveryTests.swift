@@ -123,6 +123,12 @@ struct AuthorisationDeliveryTests {
         #expect(throws: AuthorisationRejection.noUnits) {
             try deliver(missed("m-1", on: "2025-06-17", units: 0), on: "2025-06-17")
         }
+        // Units past the bound, which a view's sums could not hold, are refused in every report.
+        let huge: UInt64 = 9_223_372_036_854_775_808
+        let tooMany = AuthorisationRejection.tooManyUnits(units: huge, max: AuthorisationDecider.unitsMax)
+        #expect(throws: tooMany) { try deliver(missed("m-1", on: "2025-06-17", units: huge), on: "2025-06-17") }
+        #expect(throws: tooMany) { try deliver(A.deliver("d-1", on: "2025-04-10", units: huge)) }
+        #expect(try deliver(A.deliver("d-1", on: "2025-04-10", units: AuthorisationDecider.unitsMax)).count == 1)
     }
 
     @Test("§7 d-105: 3 h recorded, then corrected to 2 h; a replay to the first event shows 3 h")

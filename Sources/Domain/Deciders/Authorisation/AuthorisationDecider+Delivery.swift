@@ -11,7 +11,7 @@ extension AuthorisationDecider {
         guard command.providerId == order.providerId else { throw .wrongProvider }
         // The provider's retry: the natural-key command id makes the ledger side a no-op too (ledger.md G4).
         guard !state.knows(deliveryId: command.deliveryId) else { return [] }
-        guard command.units > 0 else { throw .noUnits }
+        try checkUnits(command.units)
         try checkDeliveryDate(command.deliveredOn, state: state, order: order, plan: command.plan, today: rules.today)
         let (total, overflow) = state.unitsDelivered.addingReportingOverflow(command.units)
         let delivered = ServiceDelivered(
@@ -28,7 +28,7 @@ extension AuthorisationDecider {
         guard let order = state.order else { throw .notAuthorised }
         guard command.providerId == order.providerId else { throw .wrongProvider }
         guard !state.knows(deliveryId: command.deliveryId) else { return [] }
-        guard command.unitsPlanned > 0 else { throw .noUnits }
+        try checkUnits(command.unitsPlanned)
         guard command.date <= rules.today else { throw .deliveryInFuture(date: command.date, today: rules.today) }
         guard state.isActive(on: command.date) else { throw .outsideAuthorisedPeriod(date: command.date) }
         let missed = ServiceNotDelivered(
@@ -44,7 +44,7 @@ extension AuthorisationDecider {
         guard let order = state.order else { throw .notAuthorised }
         let delivery = try requireEffectiveDelivery(command.originalEventId, state: state)
         guard command.reason.hasContent else { throw .reasonMissing }
-        guard command.units > 0 else { throw .noUnits }
+        try checkUnits(command.units)
         try checkDeliveryDate(command.deliveredOn, state: state, order: order, plan: command.plan, today: rules.today)
         let corrected = DeliveryCorrected(
             authorisationId: order.authorisationId, personRef: order.personRef,

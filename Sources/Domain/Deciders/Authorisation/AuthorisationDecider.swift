@@ -171,12 +171,23 @@ public enum AuthorisationDecider: Decider {
         return [.serviceAuthorisationCancelled(cancelled)]
     }
 
-    /// Units, period and allocation of an order: positive units, start ≤ end, and an allocation (when given) with
-    /// distinct months inside the period summing to the units.
+    /// The most units one order, delivery report, correction or missed session may carry: far above any real one
+    /// (a year of daily care is a few thousand hours), and low enough that no sum a view or state keeps of them can
+    /// overflow, whatever a client sends.
+    public static let unitsMax: UInt64 = 1_000_000
+
+    /// Positive units, at most `unitsMax`.
+    static func checkUnits(_ units: UInt64) throws(AuthorisationRejection) {
+        guard units > 0 else { throw .noUnits }
+        guard units <= unitsMax else { throw .tooManyUnits(units: units, max: unitsMax) }
+    }
+
+    /// Units, period and allocation of an order: units as `checkUnits` wants them, start ≤ end, and an allocation
+    /// (when given) with distinct months inside the period summing to the units.
     static func checkOrder(
         units: UInt64, allocation: [MonthlyUnits], start: LocalDate, end: LocalDate
     ) throws(AuthorisationRejection) {
-        guard units > 0 else { throw .noUnits }
+        try checkUnits(units)
         guard start <= end else { throw .periodEndsBeforeStart(start: start, end: end) }
         let months = MonthlyAllocation.months(from: start, through: end)
         guard months.count < MonthlyAllocation.periodMonthsMax else { throw .periodTooLong(months: months.count) }

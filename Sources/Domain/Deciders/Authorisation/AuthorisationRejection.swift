@@ -25,6 +25,8 @@ public enum AuthorisationRejection: DomainRejection {
     case periodEndsBeforeStart(start: LocalDate, end: LocalDate)
     case periodTooLong(months: Int)
     case noUnits
+    /// More units in one order or report than `AuthorisationDecider.unitsMax`.
+    case tooManyUnits(units: UInt64, max: UInt64)
     case negativeRate(rate: Int64)
     case allocationMismatch(allocated: UInt64, authorised: UInt64)
     case allocationMonthOutsidePeriod(month: String)
@@ -43,7 +45,8 @@ public enum AuthorisationRejection: DomainRejection {
     public var rule: String? {
         switch self {
         case .notPermitted, .invalidFields, .notAuthorised, .alreadyAuthorised, .authorisationCancelled, .reasonMissing,
-            .planFactsMismatch, .periodTooLong, .noUnits, .negativeRate, .duplicateAllocationMonth, .wrongProvider,
+            .planFactsMismatch, .periodTooLong, .noUnits, .tooManyUnits, .negativeRate, .duplicateAllocationMonth,
+            .wrongProvider,
             .unknownDelivery, .deliveryAlreadyReversed, .programmeNotActive, .serviceNotInProgramme:
             nil
         default: "4.7"
@@ -73,6 +76,7 @@ public enum AuthorisationRejection: DomainRejection {
         case .periodEndsBeforeStart: "period-ends-before-start"
         case .periodTooLong: "period-too-long"
         case .noUnits: "no-units"
+        case .tooManyUnits: "too-many-units"
         case .negativeRate: "negative-rate"
         case .allocationMismatch: "allocation-mismatch"
         case .allocationMonthOutsidePeriod: "allocation-month-outside-period"
@@ -114,6 +118,7 @@ public enum AuthorisationRejection: DomainRejection {
             case .periodEndsBeforeStart(let start, let end): "the period from \(start) to \(end) ends before it starts"
             case .periodTooLong(let months): "the period spans \(months) months or more"
             case .noUnits: "the number of units must be positive"
+            case .tooManyUnits(let units, let max): "\(units) units are over the \(max) one order or report may carry"
             case .negativeRate(let rate): "the rate cannot be negative (\(rate))"
             case .allocationMismatch(let allocated, let authorised):
                 "the monthly allocation sums to \(allocated), not \(authorised)"

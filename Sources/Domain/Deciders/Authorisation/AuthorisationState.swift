@@ -51,15 +51,23 @@ public struct AuthorisationState: Hashable, Sendable {
             ($0.deliveredOn, $0.deliveryId) < ($1.deliveredOn, $1.deliveryId)
         }
     }
-    public var unitsDelivered: UInt64 { effectiveDeliveries.reduce(0) { $0 + $1.units } }
-    public var unitsMissed: UInt64 { nonDeliveries.values.reduce(0) { $0 + $1.unitsPlanned } }
+    /// Sums saturate: units are bounded per report (`AuthorisationDecider.unitsMax`), but a fold must not trap on
+    /// any recorded ledger.
+    public var unitsDelivered: UInt64 { effectiveDeliveries.reduce(0) { Self.saturating($0, $1.units) } }
+    public var unitsMissed: UInt64 { nonDeliveries.values.reduce(0) { Self.saturating($0, $1.unitsPlanned) } }
+
+    static func saturating(_ left: UInt64, _ right: UInt64) -> UInt64 {
+        let (sum, overflow) = left.addingReportingOverflow(right)
+        return overflow ? .max : sum
+    }
     /// Units still to deliver; zero once delivered in full or beyond.
     public var unitsRemaining: UInt64 { unitsAuthorised > unitsDelivered ? unitsAuthorised - unitsDelivered : 0 }
 
     /// Effective units delivered per month ("YYYY-MM").
     public var deliveredByMonth: [String: UInt64] {
         effectiveDeliveries.reduce(into: [:]) {
-            $0[MonthlyAllocation.month(of: $1.deliveredOn), default: 0] += $1.units
+            $0[MonthlyAllocation.month(of: $1.deliveredOn)] = Self.saturating(
+                $0[MonthlyAllocation.month(of: $1.deliveredOn)] ?? 0, $1.units)
         }
     }
 

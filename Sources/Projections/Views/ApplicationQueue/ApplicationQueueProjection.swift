@@ -131,15 +131,15 @@ public struct ApplicationQueueProjection: Projection {
             let units = AuthorisedUnits(
                 programmeId: authorised.programmeId, serviceId: authorised.serviceId, units: authorised.unitsAuthorised)
             authorisations.put(.uuid(authorised.authorisationId.uuid), units)
-            try adjust(units, by: Int64(units.units))
+            try adjust(units, by: Int64(clamping: units.units))
         case .serviceAuthorisationChanged(let changed):
             guard var units = try authorisations.get(.uuid(changed.authorisationId.uuid)) else { return }
-            try adjust(units, by: Int64(changed.unitsAuthorised) - Int64(units.units))
+            try adjust(units, by: Int64(clamping: changed.unitsAuthorised) - Int64(clamping: units.units))
             units.units = changed.unitsAuthorised
             authorisations.put(.uuid(changed.authorisationId.uuid), units)
         case .serviceAuthorisationCancelled(let cancelled):
             guard let units = try authorisations.get(.uuid(cancelled.authorisationId.uuid)) else { return }
-            try adjust(units, by: -Int64(units.units))
+            try adjust(units, by: -Int64(clamping: units.units))
             authorisations.delete(.uuid(cancelled.authorisationId.uuid))
         default:
             return

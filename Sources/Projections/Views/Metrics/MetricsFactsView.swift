@@ -20,9 +20,9 @@ public enum MetricsFactsView {
             facts.authorisations.append(
                 MetricsFacts.Authorisation(
                     id: id, serviceId: row.serviceId, providerId: row.providerId.description,
-                    unitsAuthorised: Int64(row.unitsAuthorised), end: row.end,
+                    unitsAuthorised: Int64(clamping: row.unitsAuthorised), end: row.end,
                     allocation: Dictionary(
-                        row.allocation.map { ($0.month, Int64($0.units)) }, uniquingKeysWith: +),
+                        row.allocation.map { ($0.month, Int64(clamping: $0.units)) }, uniquingKeysWith: +),
                     planId: row.planId))
         }
         var services: [String: MetricsService] = [:]
@@ -37,7 +37,8 @@ public enum MetricsFactsView {
             facts.deliveries.append(
                 MetricsFacts.Delivery(
                     personRef: authorisation.personRef, date: report.date, serviceId: authorisation.serviceId,
-                    unit: service?.unit ?? "unknown", area: service?.area ?? "unknown", units: Int64(report.units),
+                    unit: service?.unit ?? "unknown", area: service?.area ?? "unknown",
+                    units: Int64(clamping: report.units),
                     authorisationId: report.authorisationId))
         }
         for (_, missed) in try reader.rows("missed", as: MetricsMissed.self) {

@@ -178,7 +178,8 @@ struct DeliveryReport: PayloadCodable, Hashable, Sendable {
     /// Its units added to (or taken back from) its authorisation on its date.
     func change(adding: Bool) -> DeliveryTracker.Change {
         DeliveryTracker.Change(
-            authorisationId: authorisationId, date: date, units: adding ? Int64(units) : -Int64(units))
+            authorisationId: authorisationId, date: date,
+            units: adding ? Int64(clamping: units) : -Int64(clamping: units))
     }
 
     func encode(to writer: inout PayloadWriter) {
