@@ -67,6 +67,48 @@ struct LedgerTamperTests {
         #expect(report.problems.contains { $0.check == "position" && $0.position == 200 })
     }
 
+    @Test("A tail cut off with every meta entry made consistent is found by the checkpoint signed past it")
+    func cutTail() async throws {
+        // The ledger as it was at 300 events is what the cut leaves: records, indexes, tiles and meta all agree.
+        let fixture = try await TamperFixture.make(events: 300)
+        defer { fixture.remove() }
+        let cut = try TemporaryDirectory(prefix: "cusledger-cut")
+        defer { cut.remove() }
+        try FileManager.default.copyItem(atPath: fixture.data, toPath: cut.path + "/data")
+        let writer = try fixture.openWriter()
+        try await LedgerSeeder(streamCount: 7, eventsPerAppend: 100).seed(writer, count: 300)
+        writer.close()
+        // A checkpoint signed past 300 is left behind in the cut ledger's checkpoints.
+        let signed = try fixture.withRawEnvironment { environment, open in
+            let checkpoints = try open("checkpoints")
+            return try environment.read { txn in
+                try txn.withCursor(checkpoints) { cursor in
+                    var found: [(key: [UInt8], value: [UInt8])] = []
+                    var entry = try cursor.first()
+                    while let current = entry {
+                        found.append((Array(current.key), Array(current.value)))
+                        entry = try cursor.next()
+                    }
+                    return found
+                }
+            }
+        }
+        let sizes = signed.map { $0.key.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+        let index = try #require(sizes.firstIndex { $0 > 300 }, "\(sizes)")
+        let past = signed[index]
+        let truncated = TamperFixture(directory: cut)
+        #expect(try truncated.verify().ok)
+        try truncated.withRawEnvironment { environment, open in
+            let checkpoints = try open("checkpoints")
+            try environment.write { txn in try txn.put(past.value, key: past.key, in: checkpoints) }
+        }
+        let report = try truncated.verify()
+        #expect(!report.ok)
+        #expect(
+            report.problems.contains { $0.check == "checkpoint" && $0.detail.contains("past the ledger's 300") },
+            "\(report.problems)")
+    }
+
     @Test("Two swapped records are reported at the first of them")
     func swappedRecords() async throws {
         let fixture = try await TamperFixture.make()

@@ -50,10 +50,11 @@ public struct LedgerVerifier {
                 try lookup.treeSize(),
                 try lookup.recordsEnd(),
                 try CheckpointStore.readAll(databases, txn),
-                try txn.value(in: databases.meta, key: MetaKey.verifierKey).map(Array.init)
+                try txn.value(in: databases.meta, key: MetaKey.verifierKey).map(Array.init),
+                try WholeLedgerState.read(databases, txn)
             )
         }
-        let (metaSize, recordsEnd, checkpointResults, recordedKey) = setup
+        let (metaSize, recordsEnd, checkpointResults, recordedKey, wholeLedger) = setup
         let size = options.asOfSize ?? metaSize
         var report = VerificationReport()
         report.size = size
@@ -78,7 +79,7 @@ public struct LedgerVerifier {
             position += page
             progress(position, size)
         }
-        try databases.environment.read { txn in try pass.finish(metaSize: metaSize, txn, &report) }
+        pass.finish(metaSize: metaSize, state: wholeLedger, &report)
         report.root = pass.frontier.root()
         return report
     }

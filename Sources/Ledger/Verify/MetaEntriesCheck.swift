@@ -19,54 +19,63 @@ struct MetaEntriesCheck {
     /// `verifierKey` appears with the first signing key; every other key is written when the ledger is created.
     private static let optional: Set<[UInt8]> = [MetaKey.verifierKey]
 
-    let databases: LedgerDatabases
     /// The keys verify trusts: given with `--signing-key`/`--verifier-key`, or else the recorded one.
     let verifiers: [NoteVerifier]
     /// The origin each stored checkpoint signs, by the size it is stored under (read once by the pass).
     let checkpointOrigins: [(size: UInt64, origin: String)]
 
-    /// Records a problem for each unknown, missing or malformed entry, for a stream count that differs from the
-    /// `streamsSeen` by the walk over the whole ledger (nil when the walk did not decode the records: the bare
-    /// hash-and-tree pass), and for an origin or verifier key that disagrees with the signed checkpoints or the
-    /// trusted keys.
-    func check(_ txn: Transaction, streamsSeen: UInt64?, _ report: inout VerificationReport) throws {
-        var seen: Set<[UInt8]> = []
+    /// Every entry of `meta`, in key order, as one snapshot holds them.
+    static func entries(_ databases: LedgerDatabases, _ txn: Transaction) throws -> [(key: [UInt8], value: [UInt8])] {
         try txn.withCursor(databases.meta) { cursor in
+            var entries: [(key: [UInt8], value: [UInt8])] = []
             var entry = try cursor.first()
-            while let (key, value) = entry.map({ (Array($0.key), Array($0.value)) }) {
-                seen.insert(key)
-                if let isWellFormed = Self.validators[key] {
-                    if !isWellFormed(value) { report.record("meta", at: nil, "meta.\(name(key)) is malformed") }
-                } else {
-                    report.record("meta", at: nil, "meta holds an unknown entry \(name(key))")
-                }
+            while let current = entry {
+                entries.append((Array(current.key), Array(current.value)))
                 entry = try cursor.next()
             }
+            return entries
         }
+    }
+
+    /// Records a problem for each unknown, missing or malformed entry of `entries` (`MetaEntriesCheck.entries`),
+    /// for a stream count that differs from the `streamsSeen` by the walk over the whole ledger (nil when the walk
+    /// did not decode the records: the bare hash-and-tree pass), and for an origin or verifier key that disagrees
+    /// with the signed checkpoints or the trusted keys.
+    func check(_ entries: [(key: [UInt8], value: [UInt8])], streamsSeen: UInt64?, _ report: inout VerificationReport) {
+        var seen: Set<[UInt8]> = []
+        for (key, value) in entries {
+            seen.insert(key)
+            if let isWellFormed = Self.validators[key] {
+                if !isWellFormed(value) { report.record("meta", at: nil, "meta.\(name(key)) is malformed") }
+            } else {
+                report.record("meta", at: nil, "meta holds an unknown entry \(name(key))")
+            }
+        }
+        let value = { (key: [UInt8]) in entries.first { $0.key == key }?.value }
         for key in Self.validators.keys.sorted(by: { $0.lexicographicallyPrecedes($1) })
         where !seen.contains(key) && !Self.optional.contains(key) {
             report.record("meta", at: nil, "meta.\(name(key)) is missing")
         }
-        if let streamsSeen, let bytes = try txn.value(in: databases.meta, key: MetaKey.streamCount),
-            let recorded = IndexKeys.uint64(bytes), recorded != streamsSeen
+        if let streamsSeen, let bytes = value(MetaKey.streamCount),
+            let recorded = bytes.withUnsafeBytes({ IndexKeys.uint64($0) }), recorded != streamsSeen
         {
             report.record("meta", at: nil, "meta.streamCount says \(recorded) streams, the records hold \(streamsSeen)")
         }
-        try checkOriginAndKey(txn, &report)
+        checkOriginAndKey(origin: value(MetaKey.origin), verifierKey: value(MetaKey.verifierKey), &report)
     }
 
     /// `origin` is repeated, signed, in every checkpoint and is the name of the ledger's verifier key; the
     /// recorded `verifierKey` must be one verify trusts. A flipped byte in either shows as a disagreement.
-    private func checkOriginAndKey(_ txn: Transaction, _ report: inout VerificationReport) throws {
-        guard let originBytes = try txn.value(in: databases.meta, key: MetaKey.origin) else { return }
+    private func checkOriginAndKey(
+        origin originBytes: [UInt8]?, verifierKey: [UInt8]?, _ report: inout VerificationReport
+    ) {
+        guard let originBytes else { return }
         let origin = String(decoding: originBytes, as: UTF8.self)
         for (size, signed) in checkpointOrigins where signed != origin {
             report.record("meta", at: nil, "meta.origin differs from the origin the checkpoint at size \(size) signs")
         }
         // A key that does not parse is reported by its validator.
-        guard let keyBytes = try txn.value(in: databases.meta, key: MetaKey.verifierKey),
-            let recorded = Self.recordedVerifier(Array(keyBytes))
-        else { return }
+        guard let keyBytes = verifierKey, let recorded = Self.recordedVerifier(keyBytes) else { return }
         if recorded.name != origin {
             report.record(
                 "meta", at: nil, "meta.verifierKey is named \(recorded.name), the ledger's origin is \(origin)")

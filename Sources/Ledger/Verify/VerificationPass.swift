@@ -40,7 +40,15 @@ struct VerificationPass {
                         "checkpoint", at: nil, "checkpoint under key \(key) states size \(checkpoint.checkpoint.size)")
                     continue
                 }
-                guard key <= size else { continue }
+                guard key <= size else {
+                    // Signed at a size the ledger no longer reaches: records were cut off after it (ledger.md §6).
+                    if options.asOfSize == nil {
+                        report.record(
+                            "checkpoint", at: size,
+                            "checkpoint at size \(key) is past the ledger's \(size) records: records after it are gone")
+                    }
+                    continue
+                }
                 let signers = verifiers.filter { (try? checkpoint.verify(with: $0)) != nil }.map(\.name)
                 if signers.isEmpty {
                     report.record(
@@ -194,33 +202,47 @@ struct VerificationPass {
         }
     }
 
-    /// Whole-ledger checks once the walk is done: `meta`, and that no index holds entries beyond the records.
-    mutating func finish(metaSize: UInt64, _ txn: Transaction, _ report: inout VerificationReport) throws {
+    /// Whole-ledger checks once the walk is done: `meta`, and that no index holds entries beyond the records, on
+    /// `state`, read in the snapshot that fixed `metaSize`.
+    mutating func finish(metaSize: UInt64, state: WholeLedgerState, _ report: inout VerificationReport) {
         for pending in pendingCheckpoints {
             report.record("checkpoint", at: nil, "checkpoint at size \(pending.checkpoint.size) was never reached")
         }
         guard options.asOfSize == nil else { return }
-        try MetaEntriesCheck(databases: databases, verifiers: verifiers, checkpointOrigins: storedOrigins).check(
-            txn, streamsSeen: decodesRecords ? UInt64(nextVersions.count) : nil, &report)
-        if let bytes = try txn.value(in: databases.meta, key: MetaKey.frontier),
-            let stored = try? MerkleFrontier(serialized: Array(bytes))
+        MetaEntriesCheck(verifiers: verifiers, checkpointOrigins: storedOrigins).check(
+            state.meta, streamsSeen: decodesRecords ? UInt64(nextVersions.count) : nil, &report)
+        if let bytes = state.meta.first(where: { $0.key == MetaKey.frontier })?.value,
+            let stored = try? MerkleFrontier(serialized: bytes)
         {
             if stored.root() != frontier.root() || stored.size != frontier.size {
                 report.record("meta", at: nil, "meta.frontier differs from the rebuilt tree")
             }
         }
-        let recordCount = try txn.statistics(of: databases.events).entries
-        if UInt64(recordCount) != metaSize {
+        if UInt64(state.records) != metaSize {
             report.record(
-                "indexCount", at: metaSize, "events holds \(recordCount) records, meta.treeSize says \(metaSize)")
+                "indexCount", at: metaSize, "events holds \(state.records) records, meta.treeSize says \(metaSize)")
         }
         guard options.checkIndexes else { return }
-        for database in [databases.streams, databases.eventIDs, databases.byType, databases.byCategory] {
-            let entries = try txn.statistics(of: database).entries
-            if UInt64(entries) != metaSize {
-                report.record(
-                    "indexCount", at: nil, "\(database.name) holds \(entries) entries for \(metaSize) records")
-            }
+        for (name, entries) in state.indexEntries where UInt64(entries) != metaSize {
+            report.record("indexCount", at: nil, "\(name) holds \(entries) entries for \(metaSize) records")
         }
+    }
+}
+
+/// What the whole-ledger checks compare, read in the snapshot that fixed the size verified: a ledger that grows
+/// while it is verified (beside a running server, ledger.md §2.5) is judged as it was then, not against entries
+/// and counts of later appends.
+struct WholeLedgerState {
+    var meta: [(key: [UInt8], value: [UInt8])]
+    var records: Int
+    var indexEntries: [(name: String, entries: Int)]
+
+    static func read(_ databases: LedgerDatabases, _ txn: Transaction) throws -> WholeLedgerState {
+        WholeLedgerState(
+            meta: try MetaEntriesCheck.entries(databases, txn),
+            records: try txn.statistics(of: databases.events).entries,
+            indexEntries: try [databases.streams, databases.eventIDs, databases.byType, databases.byCategory].map {
+                ($0.name, try txn.statistics(of: $0).entries)
+            })
     }
 }
