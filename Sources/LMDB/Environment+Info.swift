@@ -22,11 +22,12 @@ public struct DatabaseStatistics: Sendable, Equatable {
 
 extension Environment {
     public func info() throws(LMDBError) -> EnvironmentInfo {
-        try ensureOpen()
         var info = MDB_envinfo()
         var stat = MDB_stat()
-        try check(mdb_env_info(handle, &info), "mdb_env_info")
-        try check(mdb_env_stat(handle, &stat), "mdb_env_stat")
+        try whileOpen { () throws(LMDBError) in
+            try check(mdb_env_info(handle, &info), "mdb_env_info")
+            try check(mdb_env_stat(handle, &stat), "mdb_env_stat")
+        }
         let pageSize = Int(stat.ms_psize)
         return EnvironmentInfo(
             mapSizeBytes: info.me_mapsize, pageSizeBytes: pageSize,
@@ -36,9 +37,8 @@ extension Environment {
 
     /// The flags the environment actually runs with.
     public func flags() throws(LMDBError) -> EnvironmentFlags {
-        try ensureOpen()
         var flags: UInt32 = 0
-        try check(mdb_env_get_flags(handle, &flags), "mdb_env_get_flags")
+        try whileOpen { () throws(LMDBError) in try check(mdb_env_get_flags(handle, &flags), "mdb_env_get_flags") }
         return EnvironmentFlags(rawValue: flags)
     }
 }

@@ -26,6 +26,8 @@ extension Environment {
         try ensureOpen()
         for _ in 0..<2 {
             let outcome: Result<R, any Error>? = try gate.withShared {
+                // Again under the gate: `close` may have run since the check above.
+                try ensureOpen()
                 var handle: OpaquePointer?
                 let code = mdb_txn_begin(self.handle, nil, readOnly ? UInt32(MDB_RDONLY) : 0, &handle)
                 if code == MDB_MAP_RESIZED { return nil }

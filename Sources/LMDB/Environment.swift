@@ -98,13 +98,27 @@ public final class Environment: @unchecked Sendable {
         if isClosed.load(ordering: .acquiring) { throw LMDBError(code: LMDBError.closed.rawValue, call: path) }
     }
 
+    /// Runs `body` on the open environment and keeps it open, its map in place, until `body` returns: `close` and
+    /// `setMapSize` wait for it (a check before the gate alone lets `close` free the environment in between, and
+    /// `mdb_env_copy2` or `mdb_env_info` outside the gate would read a map `setMapSize` has just unmapped).
+    func whileOpen<R>(_ body: () throws(LMDBError) -> R) throws(LMDBError) -> R {
+        let result: Result<R, LMDBError> = gate.withShared {
+            do throws(LMDBError) {
+                try ensureOpen()
+                return .success(try body())
+            } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
     /// Clears reader slots left by dead processes (`mdb_reader_check`); returns how many were cleared.
     @discardableResult
     public func clearStaleReaders() throws(LMDBError) -> Int {
-        try ensureOpen()
-        var dead: Int32 = 0
-        try check(mdb_reader_check(handle, &dead), "mdb_reader_check")
-        return Int(dead)
+        try whileOpen { () throws(LMDBError) -> Int in
+            var dead: Int32 = 0
+            try check(mdb_reader_check(handle, &dead), "mdb_reader_check")
+            return Int(dead)
+        }
     }
 
     /// Sets a new map size. Waits until no transaction of this process is active (lmdb.h requirement).
@@ -122,15 +136,15 @@ public final class Environment: @unchecked Sendable {
 
     /// Flushes buffers to disk (`mdb_env_sync` with force).
     public func sync() throws(LMDBError) {
-        try ensureOpen()
-        try check(mdb_env_sync(handle, 1), "mdb_env_sync")
+        try whileOpen { () throws(LMDBError) in try check(mdb_env_sync(handle, 1), "mdb_env_sync") }
     }
 
     /// A consistent copy into an empty directory (`mdb_env_copy2`), compacted if asked (`MDB_CP_COMPACT`).
     public func copy(to directory: String, compact: Bool) throws(LMDBError) {
-        try ensureOpen()
         try FileChecks.makeDirectory(directory)
         let flags: UInt32 = compact ? UInt32(MDB_CP_COMPACT) : 0
-        try check(mdb_env_copy2(handle, directory, flags), "mdb_env_copy2(\(directory))")
+        try whileOpen { () throws(LMDBError) in
+            try check(mdb_env_copy2(handle, directory, flags), "mdb_env_copy2(\(directory))")
+        }
     }
 }
