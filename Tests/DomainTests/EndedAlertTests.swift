@@ -50,5 +50,12 @@ struct EndedAlertTests {
         #expect(
             ComplianceAlert.durationOutOfRange(
                 plan: plan, start: Fixture.day("2025-03-01"), end: Fixture.day("2026-02-28"), allowed: 3...12) == nil)
+        // Two months and a day are not three months.
+        let partMonth = try #require(
+            ComplianceAlert.durationOutOfRange(
+                plan: plan, start: Fixture.day("2025-03-01"), end: Fixture.day("2025-05-01"), allowed: 3...12))
+        #expect(partMonth.parameters["months"] == "2")
+        #expect(Fixture.day("2025-01-31").wholeMonths(through: Fixture.day("2025-04-29")) == 3)
+        #expect(Fixture.day("2025-01-31").wholeMonths(through: Fixture.day("2025-04-28")) == 2)
     }
 }

@@ -126,9 +126,10 @@ struct PlanDeciderTests {
     }
 
     @Test(
-        "L16 at drafting: 3 and 12 months are accepted, 2 and 13 refused",
+        "L16 at drafting: 3 and 12 months are accepted; 2, 2 and a part month, and 13 refused",
         arguments: [
-            ("2025-05-31", 2), ("2025-06-30", 3), ("2026-03-31", 12), ("2026-04-30", 13),
+            ("2025-05-31", 2), ("2025-06-01", 2), ("2025-06-29", 2), ("2025-06-30", 3), ("2026-03-31", 12),
+            ("2026-04-30", 13), ("2026-04-01", 13),
         ])
     func draftDuration(end: String, months: Int) throws {
         let draft = world.draft(end: end)

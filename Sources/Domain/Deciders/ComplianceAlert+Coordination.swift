@@ -10,7 +10,7 @@ extension ComplianceAlert {
         let services = Set(withoutPlan.map(\.serviceId))
         guard services.count >= 2, let first = withoutPlan.map(\.start).min(), let last = withoutPlan.map(\.end).max()
         else { return nil }
-        let months = first.months(through: last)
+        let months = first.wholeMonths(through: last)
         guard months >= thresholdMonths else { return nil }
         return ComplianceAlert(
             kind: "coordinationWithoutPlan", rule: "L14", subject: "person-\(person)",

@@ -63,8 +63,9 @@ extension ComplianceAlert {
     public static func durationOutOfRange(
         plan planId: PlanID, start: LocalDate, end: LocalDate, allowed: ClosedRange<Int>
     ) -> ComplianceAlert? {
-        let months = start.months(through: end)
-        guard !allowed.contains(months) else { return nil }
+        guard !start.spans(months: allowed, through: end) else { return nil }
+        let whole = start.wholeMonths(through: end)
+        let months = whole < allowed.lowerBound ? whole : start.months(through: end)
         return ComplianceAlert(
             kind: "durationOutOfRange", rule: "L16", subject: "plan-\(planId)",
             parameters: [

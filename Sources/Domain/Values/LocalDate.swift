@@ -66,6 +66,19 @@ public struct LocalDate: Hashable, Comparable, Sendable {
         return months
     }
 
+    /// Whole calendar months from `self` through `lastDay`: the most `n` with `self + n months − 1 day ≤ lastDay`
+    /// (2025-04-01 through 2025-06-01 is 2; through 2025-06-30, 3).
+    public func wholeMonths(through lastDay: LocalDate) -> Int {
+        let counted = months(through: lastDay)
+        return adding(months: counted).adding(days: -1) > lastDay ? counted - 1 : counted
+    }
+
+    /// Whether `self ... lastDay` is a length `allowed` admits (L16): at least its lower bound in whole months, at
+    /// most its upper bound counting a last part month as one. 2025-04-01 through 2025-06-01 is too short for 3–12.
+    public func spans(months allowed: ClosedRange<Int>, through lastDay: LocalDate) -> Bool {
+        wholeMonths(through: lastDay) >= allowed.lowerBound && months(through: lastDay) <= allowed.upperBound
+    }
+
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
 
     static func daysIn(month: Int, year: Int) -> Int {

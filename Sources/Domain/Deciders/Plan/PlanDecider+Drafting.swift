@@ -151,10 +151,15 @@ extension PlanDecider {
         }
     }
 
-    /// L16: the length in whole months within the rule set's bounds.
+    /// L16: the length within the rule set's bounds (`LocalDate.spans`): a plan too short is named by its whole
+    /// months, one too long by its months counting the last part month.
     static func checkDuration(_ period: ClosedRange<LocalDate>, rules: RuleContext) throws(PlanRejection) {
-        let months = period.lowerBound.months(through: period.upperBound)
+        let (start, end) = (period.lowerBound, period.upperBound)
         let allowed = rules.ruleSet.parameters.plan.monthsAllowed
-        guard allowed.contains(months) else { throw .durationOutOfRange(months: months, allowed: allowed) }
+        guard start.spans(months: allowed, through: end) else {
+            let whole = start.wholeMonths(through: end)
+            let months = whole < allowed.lowerBound ? whole : start.months(through: end)
+            throw .durationOutOfRange(months: months, allowed: allowed)
+        }
     }
 }

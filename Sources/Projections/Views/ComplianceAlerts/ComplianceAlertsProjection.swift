@@ -46,7 +46,8 @@ public struct ComplianceAlertsProjection: Projection {
     /// 2: corrections read the report they name from the ledger; deliveries no longer store a row (ADR 0016).
     /// 3: a correction or reversal naming a report already corrected applies to the report in force, and moves or
     /// resolves its over-delivery alert. 4: a correction that takes the deliveries past the total raises one.
-    public static let version: UInt32 = 4
+    /// 5: L16's minimum and L14's threshold count whole months (`LocalDate.wholeMonths`), not a last part month.
+    public static let version: UInt32 = 5
     /// µs per event of a rebuild beyond the shared scan, as `cus-bench projections` measured it.
     public static let rebuildCost = 0.7
     public static let tables = [

@@ -58,7 +58,6 @@ public enum MetricsFactsView {
         for (key, plan) in try reader.rows("plans", as: MetricsPlan.self) where plan.programmeId == programme {
             guard let filedAt = plan.filedAt else { continue }
             let deadline = (try? ruleBook.ruleSet(inForceOn: filedAt))?.parameters.plan.deadlineDays ?? 30
-            let months = plan.start.flatMap { start in plan.end.map { start.months(through: $0) } }
             let allowed = plan.approvedOn.flatMap { try? ruleBook.ruleSet(inForceOn: $0) }?.parameters.plan
                 .monthsAllowed
             let end: MetricsFacts.PlanEnd? =
@@ -71,7 +70,9 @@ public enum MetricsFactsView {
                 MetricsFacts.Plan(
                     personRef: plan.personRef, filedAt: filedAt, draftedOn: plan.draftedOn, approvedOn: plan.approvedOn,
                     plannedStart: plan.start, plannedEnd: plan.end, deadlineDays: deadline,
-                    lengthWithinMonths: months.flatMap { months in allowed.map { $0.contains(months) } },
+                    lengthWithinMonths: plan.start.flatMap { start in
+                        plan.end.flatMap { end in allowed.map { start.spans(months: $0, through: end) } }
+                    },
                     endedOn: plan.endedOn, end: end, summaryRecorded: plan.summaryRecorded,
                     hasSupportingActivity: plan.supportingActivity, id: PlanID(uuid: uuid(key)),
                     unitsPlanned: Dictionary(

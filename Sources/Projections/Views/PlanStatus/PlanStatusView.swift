@@ -25,8 +25,9 @@ public enum PlanStatusView {
     static func row(for plan: PlanStatusRow, context: ViewContext) -> ViewRow {
         let duration = plan.start.flatMap { start in plan.end.map { start.months(through: $0) } }
         let rules = try? context.ruleBook.ruleSet(inForceOn: plan.approvedAt ?? plan.start ?? context.today)
-        let durationValid = duration.flatMap { months in
-            rules.map { $0.parameters.plan.monthsAllowed.contains(months) }
+        let durationValid = plan.start.flatMap { start in
+            plan.end.flatMap { end in rules.map { start.spans(months: $0.parameters.plan.monthsAllowed, through: end) }
+            }
         }
         let open = plan.status == .active || plan.status == .suspended
         let lastDelivery = plan.items.compactMap(\.lastDeliveryAt).max()
