@@ -161,6 +161,13 @@ struct FeeAccountDeciderTests {
         let fully = partly + (try decide(cancel(1), given: partly))
         #expect(try decide(F.assess("2025-04", units: 8, charge: 1), given: fully).count == 1)
         #expect(FeeAccountDecider.fold(fully).totals.cancelled == 8_000)
+        // Half paid, the rest cancelled: the month stays charged, so it is not billed a second time.
+        let halfPaid = given + (try decide(F.pay("PAY-1", amount: 4_000, to: [(0, 4_000)]), given: given))
+        let settled = halfPaid + (try decide(cancel(4_000), given: halfPaid))
+        #expect(FeeAccountDecider.fold(settled).charges[F.chargeId(0)]?.outstanding == 0)
+        #expect(throws: FeeAccountRejection.alreadyCharged(chargePeriod: "2025-04", serviceId: "care")) {
+            try decide(F.assess("2025-04", units: 8, charge: 1), given: settled)
+        }
     }
 
     @Test("A charge period is a month written YYYY-MM, and a charge needs units")

@@ -17,7 +17,8 @@ public struct FeeAccountState: Hashable, Sendable {
         public fileprivate(set) var paid: Int64 = 0
         public fileprivate(set) var cancelled: Int64 = 0
         public fileprivate(set) var writtenOff: Int64 = 0
-        /// True once a cancellation cleared the whole balance: the (period, service) may be charged again.
+        /// True once cancellations took back its whole net amount (none of it paid or written off): the (period,
+        /// service) may be charged again.
         public fileprivate(set) var cancelledInFull = false
 
         public var outstanding: Int64 { net - paid - cancelled - writtenOff }
@@ -145,7 +146,9 @@ public struct FeeAccountState: Hashable, Sendable {
             state.credit += payment.amount - allocated
         case .chargeCancelled(let cancelled):
             state.charges[cancelled.chargeId]?.cancelled += cancelled.amount
-            if state.charges[cancelled.chargeId]?.outstanding == 0 {
+            // Cancelled in full only when nothing of it was paid or written off: a charge settled in part and
+            // cancelled for the rest still stands for its month, which a new charge would bill a second time.
+            if let charge = state.charges[cancelled.chargeId], charge.cancelled == charge.net {
                 state.charges[cancelled.chargeId]?.cancelledInFull = true
             }
         case .chargeWrittenOff(let writtenOff):
