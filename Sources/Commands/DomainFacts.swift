@@ -13,6 +13,14 @@ public struct DomainFacts: Sendable {
 
     public init(store: any EventStore) { loader = StreamLoader(store: store) }
 
+    /// Who recorded the event that opened `stream` (its ledger name, `staff:<id>` or `system:<name>`); nil when
+    /// the stream does not exist.
+    public func openedBy(_ stream: StreamID) throws(CommandError) -> String? {
+        do {
+            return try loader.store.read(stream: stream, from: nil, direction: .forward, limit: 1).first?.metadata.actor
+        } catch { throw CommandError(error) }
+    }
+
     /// The state `D` folds from `stream` (empty when the stream does not exist).
     public func state<D: Decider>(_ decider: D.Type, of stream: StreamID) throws(CommandError) -> D.State {
         D.fold(try loader.load(stream).events)

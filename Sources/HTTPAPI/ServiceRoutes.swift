@@ -4,8 +4,8 @@ import Hummingbird
 
 /// `POST /v1/authorisations/{authorisationId}…`: ordering a service (group `.authorisation`) and the provider's
 /// reports on it (group `.delivery`, domain.md §4.7). Provider staff act only on their own provider's
-/// authorisations, and a coordinator only on orders under the plans of their own caseload (an order without a
-/// plan belongs to no caseload): any other is 404, like a missing one, and so is a new order naming another
+/// authorisations, and a coordinator only on orders under the plans of their own caseload and on orders without
+/// a plan that they placed: any other is 404, like a missing one, and so is a new order naming another
 /// coordinator's plan. The path fixes `authorisationId` and, once the order is recorded, `personRef` and
 /// `providerId`; a body may omit them. A delivery's command id derives from (provider, `deliveryId`,
 /// `deliveredOn`), so `Idempotency-Key` is optional there.
@@ -24,7 +24,9 @@ struct ServiceRoutes {
         post(
             router, "", BoundEventRequest<ServiceAuthorised, AuthoriseFields>.self, route: "authorise-service",
             group: .authorisation, starts: true,
-            admit: { [self] principal, body throws(Problem) in try requireCaseload(body.event.planId, principal) },
+            admit: { [self] principal, body throws(Problem) in
+                try requirePlanInCaseload(body.event.planId, principal)
+            },
             build: Self.authorise)
         post(
             router, "/change", ClearRequest<ChangeAuthorisationFields>.self, route: "change-authorisation",
@@ -99,7 +101,7 @@ struct ServiceRoutes {
         do { order = try Self.order(authorisation, delivery.facts) } catch { throw CommandRoutes.problem(error) }
         if order == nil && !starts { throw Problem.notFound }
         if principal.role == .providerStaff && order?.providerId.uuid != principal.subject { throw Problem.notFound }
-        try requireCaseload(order?.planId, principal)
+        try requireCaseload(order, authorisation, principal)
         var fields = ["authorisationId": authorisation.description]
         if let order {
             fields["personRef"] = order.personRef.description
@@ -108,9 +110,26 @@ struct ServiceRoutes {
         return fields
     }
 
+    /// 404 for a coordinator when the order is not theirs: one under a plan outside their caseload, or one without
+    /// a plan that someone else placed. Nothing to check for other roles, or for an order not recorded yet (the
+    /// order itself, whose plan `admit` checks).
+    private func requireCaseload(_ order: ServiceAuthorised?, _ authorisation: AuthorisationID, _ principal: Principal)
+        throws(Problem)
+    {
+        guard principal.role == .coordinator, let order else { return }
+        if order.planId != nil { return try requirePlanInCaseload(order.planId, principal) }
+        let placedBy: String?
+        do {
+            placedBy = try delivery.facts.openedBy(try LedgerNames.stream(ServiceAuthorised.category, authorisation))
+        } catch { throw CommandRoutes.problem(error) }
+        guard placedBy == Actor.staff(StaffID(uuid: principal.subject), role: .coordinator).ledgerName else {
+            throw Problem.notFound
+        }
+    }
+
     /// 404 for a coordinator when `plan` is not in their caseload (another coordinator's, or nothing recorded);
-    /// nothing to check for other roles or for an order without a plan.
-    private func requireCaseload(_ plan: PlanID?, _ principal: Principal) throws(Problem) {
+    /// nothing to check for other roles or without a plan.
+    private func requirePlanInCaseload(_ plan: PlanID?, _ principal: Principal) throws(Problem) {
         guard principal.role == .coordinator, let plan else { return }
         let state: PlanState
         do { state = try delivery.facts.plan(plan) } catch { throw CommandRoutes.problem(error) }

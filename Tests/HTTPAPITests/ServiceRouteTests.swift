@@ -165,6 +165,12 @@ struct ServiceRouteTests {
                 client, AuthorisationID(uuid: UUID()), "", token: coordinator, noApplication)
             #expect(try missing.object()["detail"] as? String == "$.applicationId is required")
             let change = #"{"unitsAuthorised":6,"start":"2025-05-01","end":"2025-05-31","reason":"Więcej wizyt."}"#
+            // An order without a plan is its coordinator's: another coordinator finds nothing there.
+            let another = try fixture.token(.coordinator, subject: UUID())
+            for path in ["/change", "/cancellation"] {
+                let elsewhere = try await Self.send(client, id, path, token: another, change)
+                #expect(elsewhere.status == .notFound, "\(path): \(elsewhere.text)")
+            }
             try await client.recorded("/v1/authorisations/\(id)/change", token: coordinator, json: change)
             let byOrganiser = try await Self.send(
                 client, id, "/change", token: try fixture.token(.servicesOrganiser), change)
