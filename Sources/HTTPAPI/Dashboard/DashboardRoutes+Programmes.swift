@@ -63,12 +63,13 @@ extension DashboardRoutes {
         let ordered = totals.enumerated().sorted { ($0.element.id, $0.offset) < ($1.element.id, $1.offset) }.map(
             \.element)
         let rows = ordered.map { cell -> [String: Any] in
-            let trend = monthly.map { report -> SVGChart.Bar in
-                let same = report.indicators.first { $0.isSameTotal(as: cell) }
-                return SVGChart.Bar(
-                    label: Self.monthLabel(report.period.from), value: same?.suppressed == true ? nil : same?.value,
-                    marker: same?.display)
-            }
+            let trend = Self.secondarySuppressed(
+                monthly.map { report -> SVGChart.Bar in
+                    let same = report.indicators.first { $0.isSameTotal(as: cell) }
+                    return SVGChart.Bar(
+                        label: Self.monthLabel(report.period.from), value: same?.suppressed == true ? nil : same?.value,
+                        marker: same?.display)
+                }, beside: cell)
             let name = DashboardLabels.code("indicator", cell.id, language)
             return [
                 "id": cell.id, "name": name == cell.id ? cell.name : name,
@@ -95,6 +96,21 @@ extension DashboardRoutes {
                 "asOf": selection.asOf?.description ?? "", "checkpoint": total.cutoff.size,
                 "ruleSet": total.ruleSetVersion, "csvHref": path + "/indicators.csv?" + csvQuery, "groups": groups,
             ])
+    }
+
+    /// The trend with its secondary suppression (domain.md §6.3 rule 5) against the period's total shown above it:
+    /// when exactly one month is hidden, the smallest month shown is hidden too, so the total less the months shown
+    /// is the sum of two hidden months, never one month's small count.
+    static func secondarySuppressed(_ bars: [SVGChart.Bar], beside total: IndicatorValue) -> [SVGChart.Bar] {
+        guard !total.suppressed, bars.count(where: { $0.value == nil && $0.marker != nil }) == 1,
+            let smallest = bars.indices.filter({ bars[$0].value != nil }).min(by: {
+                (bars[$0].value ?? 0) < (bars[$1].value ?? 0)
+            })
+        else { return bars }
+        var suppressed = bars
+        suppressed[smallest].value = nil
+        suppressed[smallest].marker = Suppression.secondaryDisplay
+        return suppressed
     }
 
     /// The CSV of every cell of the JSON answer for the same selection (breakdowns included), field for field.
