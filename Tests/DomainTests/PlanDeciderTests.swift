@@ -184,6 +184,21 @@ struct PlanDeciderTests {
                 .isEmpty)
     }
 
+    @Test("An agreed plan whose application was withdrawn since is not approved (§4.5: withdrawal ends the procedure)")
+    func approvalAfterWithdrawal() throws {
+        let withdrawn = ApplicationDecider.fold([
+            .applicationSubmitted(world.app.submission()),
+            world.app.granted(world.app.application, world.app.person, ["care", "psych"]),
+            .applicationWithdrawn(
+                ApplicationWithdrawn(
+                    applicationId: world.app.application, personRef: world.app.person, withdrawnOn: day("2025-03-25"))),
+        ])
+        #expect(throws: PlanRejection.applicationNotQualified) {
+            try world.decide(
+                world.agreedPlan(), world.approve(application: withdrawn), as: .servicesOrganiser, on: "2025-03-26")
+        }
+    }
+
     @Test("L17: approval before agreement, or of a redraft not yet agreed, is refused")
     func approvalNeedsAgreement() throws {
         #expect(throws: PlanRejection.notAgreed) {

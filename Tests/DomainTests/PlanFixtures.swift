@@ -142,12 +142,13 @@ struct PlanWorld {
     }
 
     func approve(
-        approver: StaffState? = nil, lateReason: String? = nil, deadlineDays: Int? = nil
+        approver: StaffState? = nil, lateReason: String? = nil, deadlineDays: Int? = nil,
+        application: ApplicationState? = nil
     ) -> PlanCommand {
         .approve(
             ApprovePlan(
-                approver: approver ?? organiserFacts(), application: applicationFacts(), lateReason: lateReason,
-                deadlineDays: deadlineDays))
+                approver: approver ?? organiserFacts(), application: application ?? applicationFacts(),
+                lateReason: lateReason, deadlineDays: deadlineDays))
     }
 
     func update(end: String = "2025-06-30", psychUnits: UInt64 = 8) -> PlanCommand {

@@ -67,6 +67,8 @@ extension PlanDecider {
         try checkDuration(period, rules: rules)
         guard approve.application.applicationId == applicationId, let submission = approve.application.submission
         else { throw .factsMismatch("application") }
+        // A withdrawn application ends the procedure (domain.md §4.5): no plan of it starts after that.
+        guard !approve.application.withdrawn else { throw .applicationNotQualified }
         let days = submission.filedAt.days(to: today)
         guard days >= 0 else { throw .dateTooEarly(today, earliest: submission.filedAt) }
         let deadlineDays = approve.deadlineDays ?? rules.ruleSet.parameters.plan.deadlineDays
