@@ -181,19 +181,29 @@ struct ApplicationIntakeTests {
     @Test("L13: forwarding with an active forwardApplication consent is accepted, up to its last day")
     func forwardWithConsent() {
         let given: [DomainEvent] = [.applicationSubmitted(world.submission())]
-        #expect(throws: Never.self) { try world.decide(given, forward(on: "2025-03-31")) }
+        #expect(throws: Never.self) { try world.decide(given, forward(on: "2025-03-31"), on: "2025-03-31") }
+        #expect(
+            throws: ApplicationRejection.forwardedInFuture(
+                forwardedOn: day("2025-03-31"), recordedOn: day("2025-03-12"))
+        ) {
+            try world.decide(given, forward(on: "2025-03-31"))
+        }
     }
 
     @Test("L13: forwarding without an active consent is refused")
     func forwardWithoutConsent() throws {
         let given: [DomainEvent] = [.applicationSubmitted(world.submission())]
         let refused = ApplicationRejection.forwardingConsentMissing(world.consent, on: day("2025-04-01"))
-        #expect(throws: refused) { try world.decide(given, forward(on: "2025-04-01")) }
+        #expect(throws: refused) { try world.decide(given, forward(on: "2025-04-01"), on: "2025-04-01") }
         #expect(refused.rule == "L13")
         var withdrawn = world.personFacts
         withdrawn.consents[world.consent]?.withdrawnFrom = day("2025-03-10")
         #expect(throws: ApplicationRejection.forwardingConsentMissing(world.consent, on: day("2025-03-12"))) {
             try world.decide(given, forward(on: "2025-03-12", person: withdrawn))
+        }
+        // Dated back to before the withdrawal, and recorded after it: the consent no longer holds.
+        #expect(throws: ApplicationRejection.forwardingConsentMissing(world.consent, on: day("2025-03-15"))) {
+            try world.decide(given, forward(on: "2025-03-09", person: withdrawn), on: "2025-03-15")
         }
     }
 

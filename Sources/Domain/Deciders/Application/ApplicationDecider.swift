@@ -30,7 +30,7 @@ public enum ApplicationDecider: Decider {
         case .submit(let submit):
             return [try decideSubmission(submit, state: state, rules: rules)]
         case .forward(let forward):
-            return [try decideForwarding(forward, state: state)]
+            return [try decideForwarding(forward, state: state, today: rules.today)]
         case .scheduleAssessment(let schedule):
             let scheduled = schedule.scheduled
             try checkSubmitted(state, applicationId: scheduled.applicationId, personRef: scheduled.personRef)
@@ -149,15 +149,20 @@ public enum ApplicationDecider: Decider {
         }
     }
 
+    /// L13: the consent must hold on the day of the forwarding and still on the day it is recorded (a forwarding
+    /// dated back to before a withdrawal is not one the resident still agrees to).
     private static func decideForwarding(
-        _ forward: ForwardApplication, state: ApplicationState
+        _ forward: ForwardApplication, state: ApplicationState, today: LocalDate
     ) throws(ApplicationRejection) -> DomainEvent {
         let forwarded = forward.forwarded
         try checkSubmitted(state, applicationId: forwarded.applicationId, personRef: forwarded.personRef)
         guard forward.person.personRef == forwarded.personRef else { throw .factsMismatch("person") }
-        let consents = forward.person.activeConsents(for: .forwardApplication, on: forwarded.forwardedOn)
-        guard consents.contains(forwarded.consentId) else {
-            throw .forwardingConsentMissing(forwarded.consentId, on: forwarded.forwardedOn)
+        guard forwarded.forwardedOn <= today else {
+            throw .forwardedInFuture(forwardedOn: forwarded.forwardedOn, recordedOn: today)
+        }
+        for day in [forwarded.forwardedOn, today]
+        where !forward.person.activeConsents(for: .forwardApplication, on: day).contains(forwarded.consentId) {
+            throw .forwardingConsentMissing(forwarded.consentId, on: day)
         }
         return .applicationForwarded(forwarded)
     }

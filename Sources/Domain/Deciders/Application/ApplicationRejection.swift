@@ -18,6 +18,8 @@ public enum ApplicationRejection: DomainRejection {
     case backdatingReasonRequired(daysBackdated: Int64, alertDays: Int)
     /// L13: forwarding needs the consent named, active for `forwardApplication` on the day.
     case forwardingConsentMissing(ConsentID, on: LocalDate)
+    /// A forwarding is recorded on or after the day it happened, never before.
+    case forwardedInFuture(forwardedOn: LocalDate, recordedOn: LocalDate)
     /// L12: the assessment is held only at places the rule set lists.
     case assessmentPlaceNotAllowed(AssessmentPlace, allowed: [AssessmentPlace])
     /// L12: the assessor must hold the coordinator role on the assessment date.
@@ -78,6 +80,7 @@ public enum ApplicationRejection: DomainRejection {
         case .serviceNotOffered: "service-not-offered"
         case .nothingRequested: "nothing-requested"
         case .filedInFuture: "filed-in-future"
+        case .forwardedInFuture: "forwarded-in-future"
         case .backdatingReasonRequired: "backdating-reason-required"
         case .forwardingConsentMissing: "forwarding-consent-missing"
         case .assessmentPlaceNotAllowed: "assessment-place-not-allowed"
@@ -113,6 +116,7 @@ public enum ApplicationRejection: DomainRejection {
         case .serviceNotOffered(let id): "service \(id) is not in the application's programmes"
         case .nothingRequested: "an application names at least one programme and service"
         case .filedInFuture(let filed, let today): "filed on \(filed), after the recording day \(today)"
+        case .forwardedInFuture(let forwarded, let today): "forwarded on \(forwarded), after the recording day \(today)"
         case .backdatingReasonRequired(let days, let alert):
             "filed \(days) days before recording (over \(alert)); a backdating reason is required"
         case .forwardingConsentMissing(let id, let date): "consent \(id) to forward is not active on \(date)"
