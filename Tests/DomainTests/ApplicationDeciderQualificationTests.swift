@@ -237,6 +237,24 @@ struct ApplicationQualificationTests {
         #expect(throws: ApplicationRejection.notPermitted(role: .system)) {
             try world.decide(world.assessed, world.refuse(), as: .system)
         }
+        // Dated back into a delegation that has ended since: not signed under it.
+        #expect(throws: ApplicationRejection.signerNotAuthorised(on: day("2025-04-20"))) {
+            try world.decide(
+                world.assessed, world.refuse(date: "2025-03-11", signer: signerWithDelegation(to: "2025-03-11")),
+                as: .coordinator, on: "2025-04-20", staff: IntakeFixture.coordinatorID)
+        }
+    }
+
+    @Test("A refusal is decided between the filing day and the day it is recorded")
+    func refusalDateBounds() {
+        for date in ["2025-03-13", "2025-03-04"] {
+            #expect(throws: ApplicationRejection.self) {
+                try world.decide(world.assessed, world.refuse(date: date), as: .director)
+            }
+        }
+        #expect(throws: Never.self) {
+            try world.decide(world.assessed, world.refuse(date: "2025-03-12"), as: .director)
+        }
     }
 
     func appeal(_ decisionRef: String = "CUS.4011.7.2025") -> ApplicationCommand {

@@ -106,13 +106,21 @@ extension ApplicationDecider {
         let missing = parts.filter { !$0.1.hasContent }.map(\.0)
         guard missing.isEmpty else { throw .refusalIncomplete(missing: missing) }
         guard let signerId = rules.actor.staffID else { throw .notPermitted(role: rules.actor.role) }
+        guard submission.filedAt <= refuse.decisionDate, refuse.decisionDate <= rules.today else {
+            throw .decisionDateOutOfRange(
+                decisionDate: refuse.decisionDate, filedAt: submission.filedAt, recordedOn: rules.today)
+        }
         var delegationId: DelegationID?
         if rules.actor.role != .director {
             guard refuse.signer.staffId == signerId else { throw .factsMismatch("staff member") }
-            guard let delegation = refuse.signer.activeDelegation(.signRefusals, on: refuse.decisionDate) else {
-                throw .signerNotAuthorised(on: refuse.decisionDate)
+            // L11: the delegate signs, and records, while the delegation holds: dating a refusal back into it after
+            // it ended is not signing under it.
+            for day in [refuse.decisionDate, rules.today] {
+                guard refuse.signer.activeDelegation(.signRefusals, on: day) != nil else {
+                    throw .signerNotAuthorised(on: day)
+                }
             }
-            delegationId = delegation.delegationId
+            delegationId = refuse.signer.activeDelegation(.signRefusals, on: refuse.decisionDate)?.delegationId
         }
         return .qualificationRefused(
             QualificationRefused(

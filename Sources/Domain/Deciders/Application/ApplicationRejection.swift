@@ -46,6 +46,8 @@ public enum ApplicationRejection: DomainRejection {
     case refusalIncomplete(missing: [String])
     /// L11: only the director or a delegate with `signRefusals` on the decision date may sign.
     case signerNotAuthorised(on: LocalDate)
+    /// A refusal is decided on or after the filing day, and not after the day it is recorded.
+    case decisionDateOutOfRange(decisionDate: LocalDate, filedAt: LocalDate, recordedOn: LocalDate)
     /// L11: an appeal lies only against a refusal of this application not yet appealed.
     case noRefusalToAppeal(decisionRef: String)
     /// Only the oldest pending appeal may be resolved (AppealResolved names no refusal).
@@ -96,6 +98,7 @@ public enum ApplicationRejection: DomainRejection {
         case .notInQueue: "not-in-queue"
         case .refusalIncomplete: "refusal-incomplete"
         case .signerNotAuthorised: "signer-not-authorised"
+        case .decisionDateOutOfRange: "decision-date-out-of-range"
         case .noRefusalToAppeal: "no-refusal-to-appeal"
         case .noPendingAppeal: "no-pending-appeal"
         case .alreadySubmitted: "already-submitted"
@@ -135,6 +138,8 @@ public enum ApplicationRejection: DomainRejection {
         case .notInQueue: "the filing order does not contain this application"
         case .refusalIncomplete(let missing): "a refusal needs: " + missing.joined(separator: ", ")
         case .signerNotAuthorised(let date): "the signer may not sign refusals on \(date)"
+        case .decisionDateOutOfRange(let decided, let filed, let today):
+            "decided on \(decided), outside the filing day \(filed) through the recording day \(today)"
         case .noRefusalToAppeal(let ref): "no unappealed refusal \(ref)"
         case .noPendingAppeal(let ref): "refusal \(ref) has no appeal pending first in line"
         case .alreadySubmitted: "the application was already submitted"
