@@ -127,9 +127,18 @@ struct IndicatorRoutes {
         /// changed in every cell (a new resident's sex, age band and district), and halving the distance between
         /// two ledger sizes pins a change to one event. An evaluator therefore measures live or as of a month's
         /// last day, so two answers differ by a month of the centre's work at the least; staff and auditors, who
-        /// may read the events themselves, keep every cutoff.
-        func checkCutoff(for role: APIRole) throws(Problem) {
+        /// may read the events themselves, keep every cutoff. The month must have ended (in Europe/Warsaw): the end
+        /// of this month or a later one would cut at the ledger's current size, an exact size the evaluator picks
+        /// by timing. `minPosition` is not theirs either: it would force a fresh live report at a chosen event.
+        func checkCutoff(for role: APIRole, today: LocalDate = Instant(Date()).localDate) throws(Problem) {
             guard role == .evaluator else { return }
+            if minPosition != nil {
+                throw Problem.forbidden(
+                    because: "an evaluator's answers are not pinned to a ledger position (minPosition)")
+            }
+            if let asOf, asOf >= today {
+                throw Problem.forbidden(because: "an evaluator's asOf is a month's last day, of a month that has ended")
+            }
             if asOfSize != nil {
                 throw Problem.forbidden(
                     because: "an evaluator measures live or as of a month's last day (asOf), never at a ledger size")

@@ -167,6 +167,8 @@ struct QueryTests {
             let refusals = [
                 "asOfSize=1", "asOfSize=\(size / 2)", "asOfSize=\(size)", "asOf=\(monthEnd.adding(days: -1))",
                 "asOf=\(monthEnd.adding(days: 1))",
+                // The month of the newest record has not ended: its end would cut at the current size.
+                "asOf=\(monthEnd)", "asOf=\(first.adding(months: 2).adding(days: -1))",
             ]
             for cutoff in refusals {
                 let refused = try await client.send(.get, path + "&" + cutoff, token: evaluator)
@@ -175,9 +177,13 @@ struct QueryTests {
                 let staff = try await client.send(.get, path + "&" + cutoff, token: director)
                 #expect(staff.status != .forbidden, "staff keep every cutoff: \(cutoff): \(staff.text)")
             }
-            for cutoff in [monthEnd, first.adding(months: 2).adding(days: -1)] {
+            let minPosition = try await client.send(.get, path + "&minPosition=1", token: evaluator)
+            #expect(minPosition.status == .forbidden, "\(minPosition.text)")
+            let (lastMonthEnd, monthBefore) = (first.adding(days: -1), first.adding(months: -1).adding(days: -1))
+            // Ended months: admitted (the fixture's events are all of this month, so these cutoffs hold none, 400).
+            for cutoff in [lastMonthEnd, monthBefore] {
                 let answer = try await client.send(.get, path + "&asOf=\(cutoff)", token: evaluator)
-                #expect(answer.status == .ok, "\(cutoff): \(answer.text)")
+                #expect(answer.status != .forbidden, "\(cutoff): \(answer.text)")
                 let staff = try await client.send(.get, path + "&asOf=\(cutoff)", token: director)
                 #expect(answer.text == staff.text, "the same suppressed report at a month's end")
             }
@@ -188,7 +194,8 @@ struct QueryTests {
             #expect(try await client.page(page + "?" + dayBefore, session).status == .forbidden)
             let csv = page + "/indicators.csv?from=2025-01-01&to=2025-04-01&"
             #expect(try await client.page(csv + dayBefore, session).status == .forbidden)
-            #expect(try await client.page(page + "?asOf=\(monthEnd)", session).status == .ok)
+            #expect(try await client.page(page + "?asOf=\(monthEnd)", session).status == .forbidden)
+            #expect(try await client.page(page + "?asOf=\(lastMonthEnd)", session).status != .forbidden)
         }
     }
 
@@ -216,7 +223,7 @@ struct QueryTests {
     @Test("Within the staleness bound a live report answers after new events; minPosition forces a newer one")
     func indicatorStaleness() async throws {
         let fixture = try await APIFixture(limits: APILimits(indicatorStaleness: .seconds(3_600)))
-        let evaluator = try fixture.token(.evaluator)
+        let evaluator = try fixture.token(.director)  // minPosition is staff's (evaluators get 403)
         let path = try Self.indicatorsPath(fixture)
         try await fixture.test { client in
             let first = try await client.send(.get, path, token: evaluator)
