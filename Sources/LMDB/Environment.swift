@@ -121,16 +121,27 @@ public final class Environment: @unchecked Sendable {
         }
     }
 
-    /// Sets a new map size. Waits until no transaction of this process is active (lmdb.h requirement).
+    /// Sets a new map size. Waits until no transaction of this process is active (lmdb.h requirement). When it
+    /// fails, LMDB may have unmapped the file without mapping it again (`mdb_env_map` failed after `munmap`): any
+    /// later transaction would read through a null map, so the environment is taken out of use (later calls throw
+    /// `closed`; the process must open it again).
     public func setMapSize(_ bytes: Int) throws(LMDBError) {
         try ensureOpen()
-        let code = gate.withExclusive { mdb_env_set_mapsize(handle, bytes) }
+        let code = gate.withExclusive {
+            let code = mdb_env_set_mapsize(handle, bytes)
+            if code != MDB_SUCCESS { isClosed.store(true, ordering: .releasing) }
+            return code
+        }
         try check(code, "mdb_env_set_mapsize(\(bytes))")
     }
 
-    /// Adopts a map size grown by another process (after `MDB_MAP_RESIZED`).
+    /// Adopts a map size grown by another process (after `MDB_MAP_RESIZED`); out of use on failure, as `setMapSize`.
     func adoptForeignMapSize() throws(LMDBError) {
-        let code = gate.withExclusive { mdb_env_set_mapsize(handle, 0) }
+        let code = gate.withExclusive {
+            let code = mdb_env_set_mapsize(handle, 0)
+            if code != MDB_SUCCESS { isClosed.store(true, ordering: .releasing) }
+            return code
+        }
         try check(code, "mdb_env_set_mapsize(0)")
     }
 

@@ -125,6 +125,11 @@ struct EnvironmentTests {
             try environment.write { txn in try txn.put([2], key: [0xFF, 0xFF, 0xFF, 0xFF], in: database) }
             let entries = try environment.read { txn in try txn.statistics(of: database).entries }
             #expect(entries == written + 1)
+            // A size no address space can map: LMDB unmaps the file and fails to map it again, so the environment
+            // is out of use (`closed`) instead of reading through a null map.
+            #expect(throws: LMDBError.self) { try environment.setMapSize(1 << 62) }
+            #expect(throws: LMDBError.self) { try environment.info() }
+            #expect(throws: LMDBError.self) { try environment.read { txn in try txn.statistics(of: database) } }
         }
     }
 

@@ -94,8 +94,11 @@ final class BatchCommitter {
             } catch {
                 if let refusal = error as? ImportRefusal { return .refused(refusal.error) }
                 if LMDBError.mapFull ~= unwrapPut(error) {
-                    if let refusal = growMap(batchBytes: batchBytes) { return .refused(refusal) }
-                    continue
+                    switch growMap(batchBytes: batchBytes) {
+                    case .grown: continue
+                    case .refused(let refusal): return .refused(refusal)
+                    case .failed(let failure): return .failed(failure)
+                    }
                 }
                 if let put = error as? PutFailure {
                     return .failed(LedgerError.storage(put.error, "write transaction failed before commit"))
@@ -117,21 +120,32 @@ final class BatchCommitter {
 
     private func unwrapPut(_ error: any Error) -> any Error { (error as? PutFailure)?.error ?? error }
 
-    /// Grows the map (ledger.md §2.4); returns a refusal when it is already at its maximum.
-    private func growMap(batchBytes: Int) -> LedgerError? {
-        do {
-            let info = try databases.environment.info()
-            if info.mapSizeBytes >= mapSizeBytesMax {
-                return LedgerError(
-                    .mapFull, "the ledger map reached its maximum of \(mapSizeBytesMax) bytes; nothing was written")
-            }
-            let wanted = max(2 * info.mapSizeBytes, info.usedBytes + 4 * batchBytes)
-            let rounded = (min(wanted, mapSizeBytesMax) + info.pageSizeBytes - 1) / info.pageSizeBytes
-            try databases.environment.setMapSize(rounded * info.pageSizeBytes)
-            return nil
-        } catch {
-            return LedgerError.storage(error, "growing the map failed")
+    private enum Growth {
+        case grown
+        /// Nothing changed (the map is at its maximum, or its size could not be read): the batch is refused.
+        case refused(LedgerError)
+        /// Setting the new size failed, which may leave the file unmapped: the writer stops (the environment is
+        /// out of use, `Environment.setMapSize`).
+        case failed(LedgerError)
+    }
+
+    /// Grows the map (ledger.md §2.4).
+    private func growMap(batchBytes: Int) -> Growth {
+        let info: EnvironmentInfo
+        do { info = try databases.environment.info() } catch {
+            return .refused(LedgerError.storage(error, "reading the map size failed"))
         }
+        if info.mapSizeBytes >= mapSizeBytesMax {
+            return .refused(
+                LedgerError(
+                    .mapFull, "the ledger map reached its maximum of \(mapSizeBytesMax) bytes; nothing was written"))
+        }
+        let wanted = max(2 * info.mapSizeBytes, info.usedBytes + 4 * batchBytes)
+        let rounded = (min(wanted, mapSizeBytesMax) + info.pageSizeBytes - 1) / info.pageSizeBytes
+        do { try databases.environment.setMapSize(rounded * info.pageSizeBytes) } catch {
+            return .failed(LedgerError.storage(error, "growing the map failed; the ledger must be opened again"))
+        }
+        return .grown
     }
 
     private func apply(_ batch: [Request], in txn: Transaction, to working: inout State) throws
