@@ -331,6 +331,9 @@ struct ApplicationQualificationTests {
                     ProgrammeEnded(programmeId: world.programmeID, endDate: day("2026-03-31"), reason: "R")),
             ])
         #expect(facts.programmeVersion == 2)
+        // Decisions record the version in force on their date: the amendment governs from 06-01 only.
+        #expect(facts.programmeVersion(inForceOn: day("2025-05-10")) == 1)
+        #expect(facts.programmeVersion(inForceOn: day("2025-06-01")) == 2)
         #expect(facts.isActive(on: day("2025-01-01")))
         #expect(facts.isActive(on: day("2026-03-31")))
         #expect(!facts.isActive(on: day("2026-04-01")))

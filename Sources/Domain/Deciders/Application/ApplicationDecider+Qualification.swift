@@ -18,7 +18,8 @@ extension ApplicationDecider {
         return .qualificationGranted(
             QualificationGranted(
                 applicationId: applicationId, personRef: personRef, qualificationId: grant.qualificationId,
-                programmeId: grant.programmeId, programmeVersion: grant.programme.programmeVersion,
+                programmeId: grant.programmeId,
+                programmeVersion: grant.programme.programmeVersion(inForceOn: grant.validFrom),
                 serviceIds: grant.serviceIds, queuePosition: rank, validFrom: grant.validFrom, validTo: grant.validTo,
                 promotedFromWaitlist: false, personal: .init(groupMatched: grant.groupMatched)))
     }
@@ -77,7 +78,8 @@ extension ApplicationDecider {
             .qualificationGranted(
                 QualificationGranted(
                     applicationId: applicationId, personRef: personRef, qualificationId: promote.qualificationId,
-                    programmeId: promote.programmeId, programmeVersion: promote.programme.programmeVersion,
+                    programmeId: promote.programmeId,
+                    programmeVersion: promote.programme.programmeVersion(inForceOn: promote.validFrom),
                     serviceIds: serviceIds, queuePosition: rank, validFrom: promote.validFrom,
                     validTo: promote.validTo, promotedFromWaitlist: true,
                     personal: .init(groupMatched: promote.groupMatched))),

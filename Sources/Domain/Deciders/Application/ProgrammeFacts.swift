@@ -9,6 +9,11 @@ public struct ProgrammeFacts: Sendable, Hashable {
 
     public var programmeId: ProgrammeID? { state.programmeId }
     public var programmeVersion: UInt64 { state.currentVersion }
+    /// The version in force on `date` (domain.md §3.1: a decision records the version it was taken under): an
+    /// amendment adopted but effective later does not govern decisions before its date.
+    public func programmeVersion(inForceOn date: LocalDate) -> UInt64 {
+        state.version(inForceOn: date) ?? state.currentVersion
+    }
     /// Each service's definition: `limits` and `requiresPlan` among others.
     public var services: [String: ProgrammeState.Service] { state.services }
     public var ended: Bool { state.isEnded }
