@@ -35,8 +35,9 @@ public final class IntakeCommands: Sendable {
             do {
                 let owner = try vault.subject(forNationalID: nationalID)
                 alreadyRegistered = owner != nil && owner != UUID128(person.uuid)
-                if owner == nil {
-                    try await vault.recordNationalIDGroupCommitted(nationalID, for: UUID128(person.uuid))
+                // Only an entry this call made is withdrawn on refusal: a concurrent registration of the same
+                // person may have made it, and be recorded.
+                if owner == nil, try await vault.recordNationalIDGroupCommitted(nationalID, for: UUID128(person.uuid)) {
                     reserved = nationalID
                 }
             } catch { throw CommandError(error) }

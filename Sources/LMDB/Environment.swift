@@ -42,6 +42,8 @@ public final class Environment: @unchecked Sendable {
     let gate = ReadWriteGate()
     private let registryKey: String
     private let isClosed = Atomic<Bool>(false)
+    /// Set when a resize failed (`setMapSize`): the map may be gone, so no further use, but `close` still frees it.
+    private let isBroken = Atomic<Bool>(false)
 
     /// Opens (creating the directory if needed) the environment at `path`.
     /// Throws `alreadyOpen` if this process has it open, `truncated` if its data file is shorter than its meta
@@ -95,7 +97,9 @@ public final class Environment: @unchecked Sendable {
     }
 
     func ensureOpen() throws(LMDBError) {
-        if isClosed.load(ordering: .acquiring) { throw LMDBError(code: LMDBError.closed.rawValue, call: path) }
+        if isClosed.load(ordering: .acquiring) || isBroken.load(ordering: .acquiring) {
+            throw LMDBError(code: LMDBError.closed.rawValue, call: path)
+        }
     }
 
     /// Runs `body` on the open environment and keeps it open, its map in place, until `body` returns: `close` and
@@ -124,12 +128,14 @@ public final class Environment: @unchecked Sendable {
     /// Sets a new map size. Waits until no transaction of this process is active (lmdb.h requirement). When it
     /// fails, LMDB may have unmapped the file without mapping it again (`mdb_env_map` failed after `munmap`): any
     /// later transaction would read through a null map, so the environment is taken out of use (later calls throw
-    /// `closed`; the process must open it again).
+    /// `closed`; `close` still frees it, and it can then be opened again).
     public func setMapSize(_ bytes: Int) throws(LMDBError) {
         try ensureOpen()
         let code = gate.withExclusive {
+            // Under the gate: `close` may have run since the check above.
+            guard !isClosed.load(ordering: .acquiring) else { return LMDBError.closed.rawValue }
             let code = mdb_env_set_mapsize(handle, bytes)
-            if code != MDB_SUCCESS { isClosed.store(true, ordering: .releasing) }
+            if code != MDB_SUCCESS { isBroken.store(true, ordering: .releasing) }
             return code
         }
         try check(code, "mdb_env_set_mapsize(\(bytes))")
@@ -138,8 +144,9 @@ public final class Environment: @unchecked Sendable {
     /// Adopts a map size grown by another process (after `MDB_MAP_RESIZED`); out of use on failure, as `setMapSize`.
     func adoptForeignMapSize() throws(LMDBError) {
         let code = gate.withExclusive {
+            guard !isClosed.load(ordering: .acquiring) else { return LMDBError.closed.rawValue }
             let code = mdb_env_set_mapsize(handle, 0)
-            if code != MDB_SUCCESS { isClosed.store(true, ordering: .releasing) }
+            if code != MDB_SUCCESS { isBroken.store(true, ordering: .releasing) }
             return code
         }
         try check(code, "mdb_env_set_mapsize(0)")

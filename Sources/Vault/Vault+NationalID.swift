@@ -22,11 +22,15 @@ extension Vault {
         try store.write("cannot record a national ID") { txn in try Self.insertNationalID(hmac, subject, store, txn) }
     }
 
-    /// `recordNationalID` for concurrent commands: committed through the keys env's group commit.
-    public func recordNationalIDGroupCommitted(_ nationalID: String, for subject: UUID128) async throws(VaultError) {
+    /// `recordNationalID` for concurrent commands: committed through the keys env's group commit. Returns whether
+    /// this call made the entry (false when the subject held it already).
+    @discardableResult
+    public func recordNationalIDGroupCommitted(_ nationalID: String, for subject: UUID128) async throws(VaultError)
+        -> Bool
+    {
         let hmac = try writableBlindIndex(nationalID)
         let store = store
-        try await groupCommit.write { txn in try Self.insertNationalID(hmac, subject, store, txn) }
+        return try await groupCommit.write { txn in try Self.insertNationalID(hmac, subject, store, txn) }
     }
 
     /// Withdraws `nationalID` from `subject`, when the subject holds it: the reservation of a registration that
@@ -50,13 +54,15 @@ extension Vault {
         return try blindIndex(nationalID)
     }
 
-    /// Puts the lookup entries; every refusal throws before the first put (`KeysGroupCommit` requires it).
+    /// Puts the lookup entries; every refusal throws before the first put (`KeysGroupCommit` requires it). Returns
+    /// whether it put them (false: the subject holds the ID already).
+    @discardableResult
     private static func insertNationalID(
         _ hmac: [UInt8], _ subject: UUID128, _ store: SwappableKeysStore, _ txn: Transaction
-    ) throws {
+    ) throws -> Bool {
         if try txn.value(in: store.erasedSubjects, key: subject.bytes) != nil { throw erasedError() }
         if let holder = try txn.value(in: store.lookup, key: hmac) {
-            if try KeysLayout.uuid(holder, "a lookup value") == subject { return }
+            if try KeysLayout.uuid(holder, "a lookup value") == subject { return false }
             throw VaultError(.duplicateNationalID, "another subject is already registered with this national ID")
         }
         let held = try store.keys(
@@ -67,6 +73,7 @@ extension Vault {
         }
         try txn.put(subject.bytes, key: hmac, in: store.lookup, flags: .noOverwrite)
         try txn.put([], key: KeysLayout.subjectLookup(subject, hmac: hmac), in: store.subjectLookups)
+        return true
     }
 
     /// HMAC-SHA256 under the lookup key of the ID's bytes; the ID must be 1…32 ASCII letters or digits.

@@ -17,6 +17,10 @@ struct DashboardTrendSuppressionTests {
             [Self.bar(8), Self.bar(12), Self.bar(nil, "<5")], beside: Self.total)
         #expect(trend.map(\.value) == [nil, 12, nil])
         #expect(trend[0].marker == Suppression.secondaryDisplay)
+        // A zero month hides nothing (rule 1 shows zeros): the smallest month that is not zero goes instead.
+        let withZero = DashboardRoutes.secondarySuppressed(
+            [Self.bar(0), Self.bar(12), Self.bar(nil, "<5"), Self.bar(20)], beside: Self.total)
+        #expect(withZero.map(\.value) == [0, nil, nil, 20])
     }
 
     @Test("Two hidden months, none, a month with no data, or a hidden total: the trend stays as it is")

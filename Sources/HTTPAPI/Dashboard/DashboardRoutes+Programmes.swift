@@ -99,11 +99,11 @@ extension DashboardRoutes {
     }
 
     /// The trend with its secondary suppression (domain.md §6.3 rule 5) against the period's total shown above it:
-    /// when exactly one month is hidden, the smallest month shown is hidden too, so the total less the months shown
-    /// is the sum of two hidden months, never one month's small count.
+    /// when exactly one month is hidden, the smallest month shown that is not zero is hidden too (a zero hides
+    /// nothing: it is shown by rule 1), so the total less the months shown is the sum of two hidden months.
     static func secondarySuppressed(_ bars: [SVGChart.Bar], beside total: IndicatorValue) -> [SVGChart.Bar] {
         guard !total.suppressed, bars.count(where: { $0.value == nil && $0.marker != nil }) == 1,
-            let smallest = bars.indices.filter({ bars[$0].value != nil }).min(by: {
+            let smallest = bars.indices.filter({ (bars[$0].value ?? 0) != 0 }).min(by: {
                 (bars[$0].value ?? 0) < (bars[$1].value ?? 0)
             })
         else { return bars }

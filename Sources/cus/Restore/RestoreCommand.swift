@@ -48,22 +48,27 @@ struct RestoreCommand: AsyncParsableCommand {
             }
             let (targetLock, created) = try target.admit(force: force)
             defer { targetLock.release() }
-            // Keys erased since the keys backup are listed only here (and in the exports): without it, their keys
-            // would come back with the backup.
-            if FileManager.default.fileExists(atPath: options.erasureListPath) {
-                try sources.replaying(options.erasureListPath)
-            }
-            let stagingLock = try target.prepareStaging()
-            defer { stagingLock.release() }
             let report: RestoreReport
             do {
-                report = try DataDirectoryRestore(
-                    sources: sources, staging: target.staging, masterKeyPath: options.resolvedMasterKeyPath,
-                    lookupKeyPath: options.resolvedLookupKeyPath
-                ).run(target: target.data)
-                try target.commit()
+                // Keys erased since the keys backup are listed only here (and in the exports): without it, their
+                // keys would come back with the backup.
+                if FileManager.default.fileExists(atPath: options.erasureListPath) {
+                    try sources.replaying(options.erasureListPath)
+                }
+                let stagingLock = try target.prepareStaging()
+                defer { stagingLock.release() }
+                do {
+                    report = try DataDirectoryRestore(
+                        sources: sources, staging: target.staging, masterKeyPath: options.resolvedMasterKeyPath,
+                        lookupKeyPath: options.resolvedLookupKeyPath
+                    ).run(target: target.data)
+                    try target.commit()
+                } catch {
+                    target.discardStaging()
+                    throw error
+                }
             } catch {
-                target.discardStaging()
+                // A target `admit` made goes again, whatever failed after it, so a rerun finds it as it was.
                 if created { target.removeCreated() }
                 throw error
             }
