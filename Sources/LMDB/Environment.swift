@@ -131,25 +131,22 @@ public final class Environment: @unchecked Sendable {
     /// `closed`; `close` still frees it, and it can then be opened again).
     public func setMapSize(_ bytes: Int) throws(LMDBError) {
         try ensureOpen()
+        try resize(to: bytes)
+    }
+
+    /// Adopts a map size grown by another process (after `MDB_MAP_RESIZED`); out of use on failure, as `setMapSize`.
+    func adoptForeignMapSize() throws(LMDBError) { try resize(to: 0) }
+
+    /// `mdb_env_set_mapsize` (0: the size another process set) with no transaction of this process active, after
+    /// checking under the gate that `close` has not run; a failure marks the environment broken (`setMapSize`).
+    private func resize(to bytes: Int) throws(LMDBError) {
         let code = gate.withExclusive {
-            // Under the gate: `close` may have run since the check above.
             guard !isClosed.load(ordering: .acquiring) else { return LMDBError.closed.rawValue }
             let code = mdb_env_set_mapsize(handle, bytes)
             if code != MDB_SUCCESS { isBroken.store(true, ordering: .releasing) }
             return code
         }
         try check(code, "mdb_env_set_mapsize(\(bytes))")
-    }
-
-    /// Adopts a map size grown by another process (after `MDB_MAP_RESIZED`); out of use on failure, as `setMapSize`.
-    func adoptForeignMapSize() throws(LMDBError) {
-        let code = gate.withExclusive {
-            guard !isClosed.load(ordering: .acquiring) else { return LMDBError.closed.rawValue }
-            let code = mdb_env_set_mapsize(handle, 0)
-            if code != MDB_SUCCESS { isBroken.store(true, ordering: .releasing) }
-            return code
-        }
-        try check(code, "mdb_env_set_mapsize(0)")
     }
 
     /// Flushes buffers to disk (`mdb_env_sync` with force).
